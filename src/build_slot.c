@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Build, warm up and verify a slot. The prototype swapped to slots whose
+ * modules had never run, and played their start-up transients and silence;
+ * here nothing reaches run() before it has rendered a test note and passed
+ * the checks below, each reported with its own message.
+ */
+#include "build_slot.h"
+
+#include "compile.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+void
+build_settings_default(BuildSettings* bs, double rate)
+{
+	*bs               = (BuildSettings){0};
+	bs->rate          = rate;
+	bs->polyphony     = 16;
+	bs->warmup_blocks = BUILD_WARMUP_BLOCKS;
+	bs->warmup_frames = BUILD_WARMUP_FRAMES;
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		bs->macros[k] = 0.5f;
+	}
+}
+
+void
+slot_apply_settings(Slot* slot, const BuildSettings* bs)
+{
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		slot_set_macro(slot, k, bs->macros[k], true);
+	}
+	slot->param_seq = bs->param_seq;
+}
+
+static double
+thread_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static void
+fail(BuildReport* r, BuildStatus status, const char* fmt, double value)
+{
+	r->status     = status;
+	r->error.line = r->error.col = 0;
+	snprintf(r->error.message, sizeof(r->error.message), fmt, value);
+}
+
+/* Render a test note and check what comes out. */
+static bool
+warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
+{
+	float    buf[BUILD_WARMUP_FRAMES * 4];
+	unsigned frames = bs->warmup_frames;
+	if (frames == 0 || frames > sizeof(buf) / sizeof(buf[0])) {
+		frames = BUILD_WARMUP_FRAMES;
+	}
+	double sum  = 0.0;
+	float  peak = 0.0f;
+	bool   finite = true;
+	slot_note_on(slot, BUILD_WARMUP_NOTE, 0.8f);
+	for (unsigned b = 0; b < bs->warmup_blocks; ++b) {
+		slot_render(slot, buf, frames);
+		for (unsigned i = 0; i < frames; ++i) {
+			const float x = buf[i];
+			finite &= isfinite(x) != 0;
+			const float a = fabsf(x);
+			peak          = a > peak ? a : peak;
+			sum += (double)x * x;
+		}
+	}
+	const double n = (double)bs->warmup_blocks * frames;
+	r->peak        = peak;
+	r->rms         = (float)sqrt(sum / (n > 0 ? n : 1));
+	if (!finite) {
+		fail(r, BUILD_NOT_FINITE, "warm-up produced a non-finite sample (NaN or Inf)%.0s", 0);
+		return false;
+	}
+	if (peak > BUILD_PEAK_LIMIT) {
+		fail(r, BUILD_TOO_LOUD, "warm-up peak %.1f dBFS is above the +18 dBFS limit",
+		     20.0 * log10(peak));
+		return false;
+	}
+	if (r->rms < BUILD_RMS_FLOOR) {
+		fail(r, BUILD_SILENT, "warm-up is silent: RMS %.1f dBFS is below -80 dBFS",
+		     r->rms > 0 ? 20.0 * log10(r->rms) : -INFINITY);
+		return false;
+	}
+	return true;
+}
+
+Slot*
+build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r)
+{
+	const double t0 = thread_ms();
+	*r              = (BuildReport){0};
+	Patch* patch    = malloc(sizeof(Patch));
+	if (!patch) {
+		fail(r, BUILD_NO_MEMORY, "out of memory%.0s", 0);
+		return NULL;
+	}
+	if (!patch_parse(text, len, patch, &r->error)) {
+		r->status = BUILD_PARSE_ERROR;
+		free(patch);
+		return NULL;
+	}
+	Slot* slot = compile_patch(patch, bs->rate, bs->polyphony, &r->error);
+	free(patch);
+	if (!slot) {
+		r->status = BUILD_COMPILE_ERROR;
+		return NULL;
+	}
+	slot->generation = bs->generation;
+	slot_apply_settings(slot, bs);
+	if (!warm_up(slot, bs, r)) {
+		slot_free(slot);
+		return NULL;
+	}
+	slot_reset_voices(slot);
+	slot_apply_settings(slot, bs);
+	slot->frames = 0;
+	r->prime_ms  = thread_ms() - t0;
+	return slot;
+}

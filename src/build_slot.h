@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The whole road from patch text to a slot that may be swapped in: parse,
+ * compile, apply the parameter table, warm up with a test note, verify,
+ * clear. WORKER THREAD (or instantiate/restore): it allocates and may take
+ * milliseconds; run() never calls it.
+ */
+#ifndef CHRONUS_BUILD_SLOT_H
+#define CHRONUS_BUILD_SLOT_H
+
+#include "patch.h"
+#include "slot.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define BUILD_WARMUP_BLOCKS 8u
+#define BUILD_WARMUP_FRAMES 256u
+#define BUILD_WARMUP_NOTE   60u
+#define BUILD_PEAK_LIMIT    7.943282f  /* +18 dBFS */
+#define BUILD_RMS_FLOOR     1e-4f      /* -80 dBFS */
+
+/* What a slot is built with besides its text: the plugin's parameter table
+ * as of the request, so the primed slot already sounds as it will. */
+typedef struct {
+	double   rate;
+	unsigned polyphony;
+	float    macros[PATCH_MACRO_KNOBS]; /* knob positions 0..1 */
+	uint64_t param_seq;
+	uint32_t generation;
+	unsigned warmup_blocks;
+	unsigned warmup_frames;
+} BuildSettings;
+
+typedef enum {
+	BUILD_OK = 0,
+	BUILD_PARSE_ERROR,   /* the text is not a valid patch */
+	BUILD_COMPILE_ERROR, /* valid text, impossible graph (a cycle) */
+	BUILD_NOT_FINITE,    /* warm-up produced NaN or Inf */
+	BUILD_TOO_LOUD,      /* warm-up peak above +18 dBFS */
+	BUILD_SILENT,        /* warm-up RMS below -80 dBFS */
+	BUILD_NO_MEMORY,
+} BuildStatus;
+
+typedef struct {
+	BuildStatus status;
+	PatchError  error;      /* message for every status but BUILD_OK */
+	double      prime_ms;   /* worker CPU time of the whole build */
+	float       peak, rms;  /* of the warm-up */
+} BuildReport;
+
+void build_settings_default(BuildSettings* bs, double rate);
+
+/* Returns a primed slot with silent, idle voices, or NULL and *report says
+ * why, with line and column for patch errors. */
+Slot* build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* report);
+
+/* Apply the parameter table to a slot (knob positions), snapping. */
+void slot_apply_settings(Slot* slot, const BuildSettings* bs);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * What the plugin tells the host on its notify port: patch:Set echoes of
+ * the patch text and file, and a status string. AUDIO THREAD: forging
+ * writes into the host's buffer and nothing else; a message that does not
+ * fit is dropped whole (the forge reports overflow), never half-written.
+ */
+#include "plugin.h"
+
+#include <string.h>
+
+void
+notify_begin(Chronus* self)
+{
+	const uint32_t capacity = self->notify->atom.size;
+	lv2_atom_forge_set_buffer(&self->forge, (uint8_t*)self->notify, capacity);
+	lv2_atom_forge_sequence_head(&self->forge, &self->notify_frame, 0);
+}
+
+/* One patch:Set of property to a string-like value. */
+static void
+forge_set(Chronus* self, LV2_URID property, LV2_URID type, const char* value, uint32_t len)
+{
+	LV2_Atom_Forge*      forge = &self->forge;
+	LV2_Atom_Forge_Frame frame;
+	const uint32_t       size_before   = self->notify->atom.size;
+	const uint32_t       offset_before = forge->offset;
+	if (!lv2_atom_forge_frame_time(forge, 0) ||
+	    !lv2_atom_forge_object(forge, &frame, 0, self->uris.patch_Set) ||
+	    !lv2_atom_forge_key(forge, self->uris.patch_property) ||
+	    !lv2_atom_forge_urid(forge, property) || !lv2_atom_forge_key(forge, self->uris.patch_value) ||
+	    !lv2_atom_forge_typed_string(forge, type, value, len)) {
+		/* Out of space: roll back to the last whole event. */
+		self->notify->atom.size = size_before;
+		forge->offset           = offset_before;
+		forge->stack            = &self->notify_frame;
+		return;
+	}
+	lv2_atom_forge_pop(forge, &frame);
+}
+
+void
+notify_patch_values(Chronus* self, const Outcome* o)
+{
+	forge_set(self, self->uris.chronus_patchText, self->uris.atom_String, o->text ? o->text : "",
+	          (uint32_t)o->text_len);
+	forge_set(self, self->uris.chronus_patchFile, self->uris.atom_Path, o->path, (uint32_t)strlen(o->path));
+}
+
+void
+notify_status(Chronus* self, const char* text)
+{
+	forge_set(self, self->uris.chronus_status, self->uris.atom_String, text, (uint32_t)strlen(text));
+}

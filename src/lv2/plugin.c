@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * LV2 entry points that are not real-time: the descriptor, instantiate,
+ * port connection, activate and cleanup. The default patch is built here,
+ * synchronously, so a new instance plays at once with or without a worker.
+ */
+#include "plugin.h"
+
+#include "default_patch.h"
+
+#include <lv2/core/lv2_util.h>
+#include <lv2/options/options.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const ParamSpec volume_spec = {
+	"volume", "dB", "output level", 1e-4f, 3.981072f, 1.0f, CURVE_EXP, 20.0f, NULL,
+};
+
+static void
+read_options(Chronus* self, const LV2_Options_Option* options)
+{
+	self->nominal_block = BUILD_WARMUP_FRAMES;
+	for (const LV2_Options_Option* o = options; o && o->key; ++o) {
+		if (o->type == self->uris.atom_Int && o->size == sizeof(int32_t) &&
+		    (o->key == self->uris.bufsz_nominalBlockLength || o->key == self->uris.bufsz_maxBlockLength)) {
+			const int32_t v = *(const int32_t*)o->value;
+			if (v >= 16 && v <= 4 * (int32_t)BUILD_WARMUP_FRAMES &&
+			    (o->key == self->uris.bufsz_nominalBlockLength || self->nominal_block == BUILD_WARMUP_FRAMES)) {
+				self->nominal_block = (unsigned)v;
+			}
+		}
+	}
+}
+
+static LV2_Handle
+instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_path,
+            const LV2_Feature* const* features)
+{
+	(void)descriptor;
+	(void)bundle_path;
+	Chronus* self = calloc(1, sizeof(Chronus));
+	if (!self) {
+		return NULL;
+	}
+	const LV2_Options_Option* options = NULL;
+	LV2_Log_Log*              log     = NULL;
+	const char* missing = lv2_features_query(features,
+	                                         LV2_LOG__log, &log, false,
+	                                         LV2_URID__map, &self->map, true,
+	                                         LV2_WORKER__schedule, &self->schedule, false,
+	                                         LV2_OPTIONS__options, &options, false,
+	                                         NULL);
+	lv2_log_logger_init(&self->logger, self->map, log);
+	if (missing) {
+		lv2_log_error(&self->logger, "Chronus: the host lacks required feature <%s>\n", missing);
+		free(self);
+		return NULL;
+	}
+	if (rate < 1000.0 || rate > 1536000.0) {
+		lv2_log_error(&self->logger, "Chronus: sample rate %.0f Hz is not supported\n", rate);
+		free(self);
+		return NULL;
+	}
+	chronus_map_uris(&self->uris, self->map);
+	lv2_atom_forge_init(&self->forge, self->map);
+	read_options(self, options);
+	self->rate = rate;
+	pthread_mutex_init(&self->snapshot_lock, NULL);
+	const char* delay = getenv("CHRONUS_TEST_WORKER_DELAY_MS");
+	self->test_worker_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
+
+	BuildSettings bs;
+	build_settings_default(&bs, rate);
+	bs.warmup_frames = self->nominal_block;
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		self->last_macro[k] = bs.macros[k];
+	}
+	self->last_polyphony = (float)bs.polyphony;
+	Outcome* o = chronus_build_outcome(self, REQ_TEXT, chronus_default_patch,
+	                                   sizeof(chronus_default_patch) - 1, &bs);
+	if (!o || !o->slot) {
+		lv2_log_error(&self->logger, "Chronus: the default patch failed: %s\n",
+		              o ? o->status_text : "out of memory");
+		chronus_outcome_free(o);
+		pthread_mutex_destroy(&self->snapshot_lock);
+		free(self);
+		return NULL;
+	}
+	self->active   = o;
+	self->announce = true;
+	self->prime_ms = (float)o->prime_ms;
+	param_init(&self->volume, &volume_spec, rate, 1.0f);
+	if (!self->schedule) {
+		lv2_log_note(&self->logger,
+		             "Chronus: no worker feature; the patch can only change on restore\n");
+	}
+	return (LV2_Handle)self;
+}
+
+static void
+connect_port(LV2_Handle instance, uint32_t port, void* data)
+{
+	Chronus* self = (Chronus*)instance;
+	switch ((PortIndex)port) {
+	case PORT_CONTROL: self->control = (const LV2_Atom_Sequence*)data; break;
+	case PORT_NOTIFY: self->notify = (LV2_Atom_Sequence*)data; break;
+	case PORT_OUT_L: self->out[0] = (float*)data; break;
+	case PORT_OUT_R: self->out[1] = (float*)data; break;
+	case PORT_ACTIVE_SLOT:
+	case PORT_PRIME_MS:
+	case PORT_ERROR: self->port_out[port] = (float*)data; break;
+	default:
+		if (port < PORT_COUNT) {
+			self->ports[port] = (const float*)data;
+		}
+		break;
+	}
+}
+
+static void
+activate(LV2_Handle instance)
+{
+	Chronus* self = (Chronus*)instance;
+	slot_reset_voices(self->active->slot);
+	memset(self->notes_down, 0, sizeof(self->notes_down));
+	self->sustain = false;
+	self->bend    = 0.0f;
+}
+
+static void
+free_list(Outcome* o)
+{
+	while (o) {
+		Outcome* next = o->next;
+		chronus_outcome_free(o);
+		o = next;
+	}
+}
+
+static void
+cleanup(LV2_Handle instance)
+{
+	Chronus* self = (Chronus*)instance;
+	chronus_outcome_free(self->active);
+	chronus_outcome_free(self->standby);
+	chronus_outcome_free(self->waiting);
+	chronus_outcome_free(atomic_load(&self->mailbox));
+	free_list(self->retire_q);
+	free_list(atomic_load(&self->retire_stack));
+	free(self->snapshot_text);
+	pthread_mutex_destroy(&self->snapshot_lock);
+	free(self);
+}
+
+static const void*
+extension_data(const char* uri)
+{
+	static const LV2_Worker_Interface worker = {chronus_work, chronus_work_response, NULL};
+	if (!strcmp(uri, LV2_WORKER__interface)) {
+		return &worker;
+	}
+	return NULL;
+}
+
+static const LV2_Descriptor descriptor = {
+	CHRONUS_URI, instantiate, connect_port, activate, chronus_run, NULL, cleanup, extension_data,
+};
+
+LV2_SYMBOL_EXPORT const LV2_Descriptor*
+lv2_descriptor(uint32_t index)
+{
+	return index == 0 ? &descriptor : NULL;
+}

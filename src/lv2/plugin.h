@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The plugin instance, shared by the LV2 glue files. Which thread owns
+ * which field is written beside it; the only fields two threads touch are
+ * _Atomic, and the snapshot used by save() sits behind a mutex that only
+ * non-real-time threads take.
+ */
+#ifndef CHRONUS_PLUGIN_H
+#define CHRONUS_PLUGIN_H
+
+#include "build_slot.h"
+#include "params.h"
+#include "slot.h"
+#include "uris.h"
+
+#include <lv2/atom/forge.h>
+#include <lv2/core/lv2.h>
+#include <lv2/log/logger.h>
+#include <lv2/worker/worker.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+	PORT_CONTROL = 0, /* atom in: MIDI, patch:Set, patch:Get */
+	PORT_NOTIFY,      /* atom out: patch:Set echoes and status */
+	PORT_OUT_L,
+	PORT_OUT_R,
+	PORT_VOLUME,      /* dB */
+	PORT_CROSSFADE,   /* ms */
+	PORT_POLYPHONY,
+	PORT_MACRO_1,     /* .. PORT_MACRO_8 */
+	PORT_ACTIVE_SLOT = PORT_MACRO_1 + PATCH_MACRO_KNOBS,
+	PORT_PRIME_MS,
+	PORT_ERROR,
+	PORT_COUNT
+} PortIndex;
+
+#define CROSSFADE_MIN_MS     5.0f
+#define CROSSFADE_DEFAULT_MS 30.0f
+#define CROSSFADE_MAX_MS     2000.0f
+#define REQUEST_POOL         3u   /* at most POOL-1 queued, one being filled */
+#define PATH_MAX_LEN         4096u
+#define STATUS_MAX           320u
+
+/* The result of one build, handed from the worker to run() and back. */
+typedef struct Outcome Outcome;
+struct Outcome {
+	uint32_t    generation;
+	Slot*       slot;      /* NULL when the build failed */
+	BuildStatus status;
+	char        status_text[STATUS_MAX]; /* "Acid 303: primed in 0.8 ms" or the error */
+	char*       text;      /* the patch text (owned), for patch:Set echoes */
+	size_t      text_len;
+	char        path[PATH_MAX_LEN]; /* the patch file, or "" */
+	double      prime_ms;
+	Outcome*    next;      /* retire lists */
+};
+
+typedef enum { REQ_FREE = 0, REQ_PENDING, REQ_QUEUED } RequestState;
+typedef enum { REQ_TEXT = 0, REQ_FILE, REQ_REBUILD } RequestKind;
+
+/* A build request. run() fills a FREE one (PENDING) and hands it over with
+ * schedule_work (QUEUED); the worker sets it FREE when done with it. */
+typedef struct {
+	_Atomic int   state;
+	RequestKind   kind;
+	BuildSettings settings;
+	size_t        len;
+	char          text[PATCH_MAX_TEXT + 1]; /* patch text or file path */
+} Request;
+
+typedef enum { WORK_BUILD = 1, WORK_RETIRE, WORK_PRIMED, WORK_REJECTED } WorkType;
+
+/* The only thing that crosses the worker ring. */
+typedef struct {
+	uint32_t type;
+	void*    ptr;
+} WorkMessage;
+
+typedef struct {
+	/* Ports (host-owned buffers). */
+	const LV2_Atom_Sequence* control;
+	LV2_Atom_Sequence*       notify;
+	float*                   out[2];
+	const float*             ports[PORT_COUNT];
+	float*                   port_out[PORT_COUNT];
+
+	/* Features and constants (set at instantiate). */
+	LV2_URID_Map*        map;
+	LV2_Worker_Schedule* schedule; /* NULL: no worker */
+	LV2_Log_Logger       logger;
+	ChronusURIDs         uris;
+	LV2_Atom_Forge       forge;
+	LV2_Atom_Forge_Frame notify_frame; /* the sequence being written this block */
+	double               rate;
+	unsigned             nominal_block;
+	unsigned             test_worker_delay_ms;
+
+	/* Audio thread. */
+	Outcome*    active;
+	Outcome*    standby;   /* fading in, or NULL */
+	Outcome*    waiting;   /* primed, waits for the current fade */
+	Outcome*    retire_q;  /* outcomes to hand to the worker */
+	Request*    pending;   /* filled, not yet scheduled */
+	unsigned    fade_pos, fade_len;
+	unsigned    active_index;
+	bool        notes_down[128];
+	float       note_velocity[128];
+	bool        sustain;
+	float       bend;
+	float       last_macro[PATCH_MACRO_KNOBS];
+	float       last_polyphony;
+	uint64_t    param_seq;
+	bool        error_flag;
+	float       prime_ms;
+	bool        announce;   /* send patch:Set echoes next block */
+	bool        unsupported; /* report "needs a worker" next block */
+	ParamState  volume;
+	float       buf_a[CHRONUS_SUBBLOCK], buf_b[CHRONUS_SUBBLOCK];
+	uint32_t    next_generation;
+
+	/* Shared between threads. */
+	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */
+	_Atomic(Outcome*) retire_stack; /* any thread → run: results to retire */
+	_Atomic uint32_t  latest_generation;
+	Request           requests[REQUEST_POOL];
+
+	/* Non-real-time threads only (worker, save, restore). */
+	pthread_mutex_t snapshot_lock;
+	char*           snapshot_text; /* the patch save() stores */
+	size_t          snapshot_len;
+	char            snapshot_path[PATH_MAX_LEN];
+} Chronus;
+
+/* run.c — audio thread */
+void chronus_run(LV2_Handle instance, uint32_t n_samples);
+
+/* worker.c */
+LV2_Worker_Status chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond,
+                               LV2_Worker_Respond_Handle handle, uint32_t size, const void* data);
+LV2_Worker_Status chronus_work_response(LV2_Handle instance, uint32_t size, const void* data);
+/* Any thread: publish a result for run() to take (latest generation wins). */
+void     chronus_publish(Chronus* self, Outcome* outcome);
+/* Non-real-time: build an outcome from text (or a file path) directly. */
+Outcome* chronus_build_outcome(Chronus* self, RequestKind kind, const char* text, size_t len,
+                               const BuildSettings* settings);
+void     chronus_outcome_free(Outcome* outcome);
+
+/* notify.c — audio thread */
+void notify_begin(Chronus* self);
+void notify_patch_values(Chronus* self, const Outcome* o);
+void notify_status(Chronus* self, const char* text);
+
+#endif

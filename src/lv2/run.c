@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * run(): AUDIO THREAD. Everything here is bounded and wait-free: no
+ * allocation, no lock, no stdio, no log. It reads events in frame order and
+ * renders between them, takes primed slots from the mailbox and crossfades
+ * to them, and hands finished work (requests, retired slots) to the worker
+ * with schedule_work, keeping anything that did not fit for the next block.
+ */
+#include "plugin.h"
+
+#include <lv2/atom/util.h>
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+
+/* Denormals make a decaying voice cost 100x on x86: flush them in run(). */
+static void
+enable_flush_to_zero(void)
+{
+#if defined(__SSE__) || defined(__x86_64__)
+	_mm_setcsr(_mm_getcsr() | 0x8040); /* FTZ | DAZ */
+#endif
+}
+
+static float
+port_value(const Chronus* self, PortIndex p, float fallback)
+{
+	const float* v = self->ports[p];
+	return (v && isfinite(*v)) ? *v : fallback;
+}
+
+/* ---- Handing work to the worker ------------------------------------- */
+
+static bool
+schedule(Chronus* self, WorkType type, void* ptr)
+{
+	const WorkMessage msg = {type, ptr};
+	return self->schedule &&
+	       self->schedule->schedule_work(self->schedule->handle, sizeof(msg), &msg) == LV2_WORKER_SUCCESS;
+}
+
+/* Retired outcomes go back to the worker to be freed; what does not fit in
+ * the worker ring waits in retire_q for the next block. */
+static void
+flush_retired(Chronus* self)
+{
+	Outcome* incoming = atomic_exchange_explicit(&self->retire_stack, NULL, memory_order_acquire);
+	while (incoming) {
+		Outcome* next  = incoming->next;
+		incoming->next = self->retire_q;
+		self->retire_q = incoming;
+		incoming       = next;
+	}
+	Outcome** link = &self->retire_q;
+	while (*link) {
+		Outcome* o = *link;
+		Outcome* next = o->next;
+		if (schedule(self, WORK_RETIRE, o)) {
+			*link = next;
+		} else {
+			link = &o->next;
+			if (!self->schedule) {
+				break;
+			}
+		}
+	}
+}
+
+static void
+retire(Chronus* self, Outcome* o)
+{
+	if (o) {
+		o->next        = self->retire_q;
+		self->retire_q = o;
+	}
+}
+
+static unsigned
+queued_requests(const Chronus* self)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < REQUEST_POOL; ++i) {
+		n += atomic_load_explicit(&self->requests[i].state, memory_order_acquire) == REQ_QUEUED;
+	}
+	return n;
+}
+
+/* A request is handed over only while another buffer stays free, so a newer
+ * request can always be written somewhere (latest wins). */
+static void
+dispatch_pending(Chronus* self)
+{
+	Request* r = self->pending;
+	if (!r || queued_requests(self) >= REQUEST_POOL - 1) {
+		return;
+	}
+	atomic_store_explicit(&r->state, REQ_QUEUED, memory_order_release);
+	if (schedule(self, WORK_BUILD, r)) {
+		self->pending = NULL;
+	} else {
+		atomic_store_explicit(&r->state, REQ_PENDING, memory_order_release);
+	}
+}
+
+static BuildSettings
+current_settings(const Chronus* self)
+{
+	BuildSettings bs;
+	build_settings_default(&bs, self->rate);
+	bs.polyphony     = (unsigned)self->last_polyphony;
+	bs.param_seq     = self->param_seq;
+	bs.warmup_frames = self->nominal_block;
+	memcpy(bs.macros, self->last_macro, sizeof(bs.macros));
+	return bs;
+}
+
+/* A new build request (text, file or rebuild). The newest always wins. */
+static void
+request_build(Chronus* self, RequestKind kind, const char* text, uint32_t len)
+{
+	if (!self->schedule) {
+		self->unsupported = true;
+		return;
+	}
+	Request* r = self->pending;
+	for (unsigned i = 0; i < REQUEST_POOL && !r; ++i) {
+		if (atomic_load_explicit(&self->requests[i].state, memory_order_acquire) == REQ_FREE) {
+			r = &self->requests[i];
+		}
+	}
+	if (!r) {
+		return; /* cannot happen: dispatch keeps one buffer free */
+	}
+	len = len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT + 1 : len; /* the parser reports the size */
+	if (kind != REQ_REBUILD) {
+		memcpy(r->text, text, len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT : len);
+	}
+	r->kind                = kind;
+	r->len                 = len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT : len;
+	r->settings            = current_settings(self);
+	r->settings.generation = ++self->next_generation;
+	atomic_store_explicit(&self->latest_generation, r->settings.generation, memory_order_release);
+	atomic_store_explicit(&r->state, REQ_PENDING, memory_order_release);
+	self->pending = r;
+	dispatch_pending(self);
+}
+
+/* ---- Events ---------------------------------------------------------- */
+
+static void
+each_slot(Chronus* self, void (*fn)(Slot*, uint8_t, float), uint8_t a, float b)
+{
+	fn(self->active->slot, a, b);
+	if (self->standby) {
+		fn(self->standby->slot, a, b);
+	}
+}
+
+static void note_on(Slot* s, uint8_t n, float v) { slot_note_on(s, n, v); }
+static void note_off(Slot* s, uint8_t n, float v) { (void)v; slot_note_off(s, n); }
+static void sustain(Slot* s, uint8_t n, float v) { (void)v; slot_sustain(s, n != 0); }
+static void bend(Slot* s, uint8_t n, float v) { (void)n; slot_bend(s, v); }
+static void notes_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; slot_all_notes_off(s); }
+static void sound_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; slot_all_sound_off(s); }
+
+static void
+handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
+{
+	if (size < 1) {
+		return;
+	}
+	const uint8_t status = msg[0] & 0xf0;
+	if (status == 0x90 && size >= 3 && msg[2] > 0) {
+		const uint8_t note = msg[1] & 0x7f;
+		self->notes_down[note]    = true;
+		self->note_velocity[note] = (float)(msg[2] & 0x7f) / 127.0f;
+		each_slot(self, note_on, note, self->note_velocity[note]);
+	} else if ((status == 0x80 || status == 0x90) && size >= 3) {
+		const uint8_t note = msg[1] & 0x7f;
+		self->notes_down[note] = false;
+		each_slot(self, note_off, note, 0.0f);
+	} else if (status == 0xb0 && size >= 3) {
+		const uint8_t cc = msg[1] & 0x7f, value = msg[2] & 0x7f;
+		if (cc == 64) {
+			self->sustain = value >= 64;
+			each_slot(self, sustain, self->sustain, 0.0f);
+		} else if (cc == 123 || cc == 120) {
+			memset(self->notes_down, 0, sizeof(self->notes_down));
+			self->sustain = false;
+			each_slot(self, cc == 120 ? sound_off : notes_off, 0, 0.0f);
+		}
+	} else if (status == 0xe0 && size >= 3) {
+		const int raw = ((msg[2] & 0x7f) << 7 | (msg[1] & 0x7f)) - 8192;
+		self->bend    = 2.0f * (float)raw / 8192.0f; /* ±2 semitones */
+		each_slot(self, bend, 0, self->bend);
+	}
+}
+
+static void
+handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
+{
+	const LV2_Atom* property = NULL;
+	const LV2_Atom* value    = NULL;
+	lv2_atom_object_get(obj, self->uris.patch_property, &property, self->uris.patch_value, &value, 0);
+	if (!property || property->type != self->uris.atom_URID || !value) {
+		return;
+	}
+	const LV2_URID key = ((const LV2_Atom_URID*)property)->body;
+	const char*    str = (const char*)LV2_ATOM_BODY_CONST(value);
+	uint32_t       len = value->size;
+	while (len && str[len - 1] == '\0') {
+		--len; /* the atom's terminating NUL */
+	}
+	if (key == self->uris.chronus_patchText && value->type == self->uris.atom_String) {
+		request_build(self, REQ_TEXT, str, len);
+	} else if (key == self->uris.chronus_patchFile && value->type == self->uris.atom_Path && len > 0 &&
+	           len < PATH_MAX_LEN) {
+		request_build(self, REQ_FILE, str, len);
+	}
+}
+
+static void
+handle_event(Chronus* self, const LV2_Atom_Event* ev)
+{
+	const ChronusURIDs* u = &self->uris;
+	if (ev->body.type == u->midi_MidiEvent) {
+		handle_midi(self, (const uint8_t*)(ev + 1), ev->body.size);
+	} else if (ev->body.type == u->atom_Object || ev->body.type == u->atom_Blank) {
+		const LV2_Atom_Object* obj = (const LV2_Atom_Object*)&ev->body;
+		if (obj->body.otype == u->patch_Set) {
+			handle_patch_set(self, obj);
+		} else if (obj->body.otype == u->patch_Get) {
+			self->announce = true;
+		}
+	}
+}
+
+/* ---- Controls --------------------------------------------------------- */
+
+/* Control ports are read once per block: hosts split blocks where they
+ * automate, so the change lands at the frame the host chose. */
+static void
+read_controls(Chronus* self)
+{
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		float v = port_value(self, (PortIndex)(PORT_MACRO_1 + k), self->last_macro[k]);
+		v       = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+		if (v != self->last_macro[k]) {
+			self->last_macro[k] = v;
+			++self->param_seq;
+			slot_set_macro(self->active->slot, k, v, false);
+			if (self->standby) {
+				slot_set_macro(self->standby->slot, k, v, false);
+			}
+		}
+	}
+	const float db = port_value(self, PORT_VOLUME, 0.0f);
+	param_set(&self->volume, powf(10.0f, (db < -80.0f ? -80.0f : (db > 12.0f ? 12.0f : db)) / 20.0f), false);
+
+	float poly = roundf(port_value(self, PORT_POLYPHONY, self->last_polyphony));
+	poly       = poly < 1.0f ? 1.0f : (poly > (float)SLOT_MAX_POLYPHONY ? (float)SLOT_MAX_POLYPHONY : poly);
+	if (poly != self->last_polyphony) {
+		self->last_polyphony = poly;
+		request_build(self, REQ_REBUILD, NULL, 0);
+	}
+}
+
+/* ---- Swapping ------------------------------------------------------- */
+
+/* The primed slot starts the chord that is held, with the pedal and bend
+ * as they are, and the knobs as they are now. */
+static void
+begin_swap(Chronus* self, Outcome* next)
+{
+	Slot* s = next->slot;
+	if (s->param_seq != self->param_seq) {
+		for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+			slot_set_macro(s, k, self->last_macro[k], true);
+		}
+		s->param_seq = self->param_seq;
+	}
+	slot_bend(s, self->bend);
+	for (unsigned n = 0; n < 128; ++n) {
+		if (self->notes_down[n]) {
+			slot_note_on(s, (uint8_t)n, self->note_velocity[n]);
+		}
+	}
+	slot_sustain(s, self->sustain);
+	const float ms = port_value(self, PORT_CROSSFADE, CROSSFADE_DEFAULT_MS);
+	const float clamped = ms < CROSSFADE_MIN_MS ? CROSSFADE_MIN_MS : (ms > CROSSFADE_MAX_MS ? CROSSFADE_MAX_MS : ms);
+	self->standby  = next;
+	self->fade_pos = 0;
+	self->fade_len = (unsigned)lrint(clamped * 0.001 * self->rate);
+	self->fade_len = self->fade_len ? self->fade_len : 1;
+}
+
+static void
+take_outcomes(Chronus* self)
+{
+	Outcome* o = atomic_exchange_explicit(&self->mailbox, NULL, memory_order_acq_rel);
+	if (o) {
+		if (!o->slot) {
+			self->error_flag = true;
+			notify_status(self, o->status_text);
+			retire(self, o);
+		} else {
+			retire(self, self->waiting); /* latest wins */
+			self->waiting = o;
+		}
+	}
+	if (self->waiting && !self->standby) {
+		Outcome* next = self->waiting;
+		self->waiting = NULL;
+		self->error_flag = false;
+		self->prime_ms   = (float)next->prime_ms;
+		begin_swap(self, next);
+		notify_status(self, next->status_text);
+		self->announce = true;
+	}
+}
+
+/* ---- Rendering ------------------------------------------------------ */
+
+static void
+render(Chronus* self, uint32_t from, uint32_t to)
+{
+	while (from < to) {
+		const uint32_t n = to - from < CHRONUS_SUBBLOCK ? to - from : CHRONUS_SUBBLOCK;
+		slot_render(self->active->slot, self->buf_a, n);
+		if (self->standby) {
+			slot_render(self->standby->slot, self->buf_b, n);
+			const double scale = 1.5707963267948966 / (double)self->fade_len;
+			for (uint32_t i = 0; i < n; ++i) {
+				unsigned pos = self->fade_pos < self->fade_len ? ++self->fade_pos : self->fade_len;
+				/* Equal power: cos² + sin² = 1 for uncorrelated slots. */
+				const float a = (float)cos(pos * scale), b = (float)sin(pos * scale);
+				self->buf_a[i] = a * self->buf_a[i] + b * self->buf_b[i];
+			}
+			if (self->fade_pos >= self->fade_len) {
+				retire(self, self->active);
+				self->active       = self->standby;
+				self->standby      = NULL;
+				self->active_index ^= 1u;
+			}
+		}
+		param_render(&self->volume, n);
+		for (uint32_t i = 0; i < n; ++i) {
+			const float y    = self->buf_a[i] * self->volume.buf[i];
+			self->out[0][from + i] = y;
+			self->out[1][from + i] = y;
+		}
+		from += n;
+	}
+}
+
+void
+chronus_run(LV2_Handle instance, uint32_t n_samples)
+{
+	Chronus* self = (Chronus*)instance;
+	enable_flush_to_zero();
+	notify_begin(self);
+	read_controls(self);
+	take_outcomes(self);
+
+	uint32_t pos = 0;
+	if (self->control) {
+		LV2_ATOM_SEQUENCE_FOREACH (self->control, ev) {
+			int64_t t = ev->time.frames;
+			t         = t < (int64_t)pos ? (int64_t)pos : (t > (int64_t)n_samples ? (int64_t)n_samples : t);
+			render(self, pos, (uint32_t)t);
+			pos = (uint32_t)t;
+			handle_event(self, ev);
+		}
+	}
+	render(self, pos, n_samples);
+
+	if (self->unsupported) {
+		self->unsupported = false;
+		notify_status(self, "patch changes need the host's worker feature (worker:schedule), "
+		                    "which this host does not provide");
+	}
+	if (self->announce) {
+		self->announce = false;
+		notify_patch_values(self, self->standby ? self->standby : self->active);
+	}
+	dispatch_pending(self);
+	flush_retired(self);
+	if (self->port_out[PORT_ACTIVE_SLOT]) {
+		*self->port_out[PORT_ACTIVE_SLOT] = (float)self->active_index;
+	}
+	if (self->port_out[PORT_PRIME_MS]) {
+		*self->port_out[PORT_PRIME_MS] = self->prime_ms;
+	}
+	if (self->port_out[PORT_ERROR]) {
+		*self->port_out[PORT_ERROR] = self->error_flag ? 1.0f : 0.0f;
+	}
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Every URI the plugin uses, and the URIDs struct mapped once at
+ * instantiate (fields named after the URI, as in the LV2 examples).
+ */
+#ifndef CHRONUS_URIS_H
+#define CHRONUS_URIS_H
+
+#include "chronus_config.h"
+
+#include <lv2/atom/atom.h>
+#include <lv2/log/log.h>
+#include <lv2/midi/midi.h>
+#include <lv2/parameters/parameters.h>
+#include <lv2/patch/patch.h>
+#include <lv2/state/state.h>
+#include <lv2/urid/urid.h>
+#include <lv2/buf-size/buf-size.h>
+#include <lv2/options/options.h>
+
+#define CHRONUS__patchText CHRONUS_URI "#patchText"
+#define CHRONUS__patchFile CHRONUS_URI "#patchFile"
+#define CHRONUS__status    CHRONUS_URI "#status"
+#define CHRONUS__stateVersion CHRONUS_URI "#stateVersion"
+
+typedef struct {
+	LV2_URID atom_Blank;
+	LV2_URID atom_Float;
+	LV2_URID atom_Int;
+	LV2_URID atom_Object;
+	LV2_URID atom_Path;
+	LV2_URID atom_Sequence;
+	LV2_URID atom_String;
+	LV2_URID atom_URID;
+	LV2_URID atom_eventTransfer;
+	LV2_URID bufsz_maxBlockLength;
+	LV2_URID bufsz_nominalBlockLength;
+	LV2_URID chronus_patchFile;
+	LV2_URID chronus_patchText;
+	LV2_URID chronus_stateVersion;
+	LV2_URID chronus_status;
+	LV2_URID midi_MidiEvent;
+	LV2_URID param_sampleRate;
+	LV2_URID patch_Get;
+	LV2_URID patch_Set;
+	LV2_URID patch_property;
+	LV2_URID patch_subject;
+	LV2_URID patch_value;
+} ChronusURIDs;
+
+void chronus_map_uris(ChronusURIDs* uris, LV2_URID_Map* map);
+
+#endif

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The worker side of the two-slot engine. work() runs in the host's worker
+ * thread (or inline in schedule_work while exporting, or on a GUI thread):
+ * it builds, primes and verifies slots and frees retired ones.
+ * work_response() may run in the audio thread or any other thread at the
+ * same time as run(), so it only publishes into atomic boxes.
+ */
+#define _GNU_SOURCE /* usleep for the test delay hook */
+#include "plugin.h"
+
+#include "compile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+chronus_outcome_free(Outcome* o)
+{
+	if (o) {
+		slot_free(o->slot);
+		free(o->text);
+		free(o);
+	}
+}
+
+/* Reads a patch file; on failure says why in out->status_text. */
+static char*
+read_patch_file(const char* path, size_t* len, Outcome* out)
+{
+	FILE* f = fopen(path, "rb");
+	if (!f) {
+		snprintf(out->status_text, sizeof(out->status_text), "cannot open patch file '%.200s': %s", path,
+		         strerror(errno));
+		return NULL;
+	}
+	char*  buf = malloc(PATCH_MAX_TEXT + 1);
+	size_t n   = buf ? fread(buf, 1, PATCH_MAX_TEXT + 1, f) : 0;
+	const bool bad = buf && ferror(f);
+	fclose(f);
+	if (!buf || bad || n > PATCH_MAX_TEXT) {
+		snprintf(out->status_text, sizeof(out->status_text),
+		         !buf ? "out of memory reading '%.200s'"
+		              : (bad ? "cannot read patch file '%.200s'" : "patch file '%.200s' is larger than 65536 bytes"),
+		         path);
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static void
+log_outcome(Chronus* self, const Outcome* o)
+{
+	if (o->slot) {
+		lv2_log_note(&self->logger, "Chronus: %s\n", o->status_text);
+	} else {
+		lv2_log_error(&self->logger, "Chronus: patch rejected: %s\n", o->status_text);
+	}
+}
+
+Outcome*
+chronus_build_outcome(Chronus* self, RequestKind kind, const char* text, size_t len,
+                      const BuildSettings* settings)
+{
+	Outcome* o = calloc(1, sizeof(Outcome));
+	if (!o) {
+		return NULL;
+	}
+	o->generation = settings->generation;
+	o->status     = BUILD_PARSE_ERROR;
+	char*  owned  = NULL;
+	size_t n      = 0;
+	if (kind == REQ_FILE) {
+		snprintf(o->path, sizeof(o->path), "%.*s", (int)len, text);
+		owned = read_patch_file(o->path, &n, o);
+	} else if (kind == REQ_REBUILD) {
+		pthread_mutex_lock(&self->snapshot_lock);
+		n     = self->snapshot_len;
+		owned = malloc(n + 1);
+		if (owned) {
+			memcpy(owned, self->snapshot_text ? self->snapshot_text : "", n);
+		}
+		snprintf(o->path, sizeof(o->path), "%s", self->snapshot_path);
+		pthread_mutex_unlock(&self->snapshot_lock);
+	} else {
+		n     = len;
+		owned = malloc(n + 1);
+		if (owned) {
+			memcpy(owned, text, n);
+		}
+	}
+	if (!owned) {
+		if (!o->status_text[0]) {
+			snprintf(o->status_text, sizeof(o->status_text), "out of memory");
+		}
+		log_outcome(self, o);
+		return o;
+	}
+	owned[n]    = '\0';
+	o->text     = owned;
+	o->text_len = n;
+
+	BuildReport report;
+	o->slot     = build_slot(owned, n, settings, &report);
+	o->status   = report.status;
+	o->prime_ms = report.prime_ms;
+	if (o->slot) {
+		snprintf(o->status_text, sizeof(o->status_text), "%s: primed in %.2f ms",
+		         o->slot->title[0] ? o->slot->title : "untitled patch", o->prime_ms);
+		/* save() stores what plays: the newest patch that built. */
+		char* snap = malloc(n + 1);
+		if (snap) {
+			memcpy(snap, owned, n + 1);
+			pthread_mutex_lock(&self->snapshot_lock);
+			free(self->snapshot_text);
+			self->snapshot_text = snap;
+			self->snapshot_len  = n;
+			snprintf(self->snapshot_path, sizeof(self->snapshot_path), "%s", o->path);
+			pthread_mutex_unlock(&self->snapshot_lock);
+		}
+	} else if (o->path[0]) {
+		snprintf(o->status_text, sizeof(o->status_text), "%.60s: %.250s", o->path, report.error.message);
+	} else {
+		snprintf(o->status_text, sizeof(o->status_text), "%s", report.error.message);
+	}
+	log_outcome(self, o);
+	return o;
+}
+
+static bool
+superseded(Chronus* self, uint32_t generation)
+{
+	return generation != atomic_load_explicit(&self->latest_generation, memory_order_acquire);
+}
+
+LV2_Worker_Status
+chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle,
+             uint32_t size, const void* data)
+{
+	Chronus* self = (Chronus*)instance;
+	if (size != sizeof(WorkMessage)) {
+		return LV2_WORKER_ERR_UNKNOWN;
+	}
+	WorkMessage msg;
+	memcpy(&msg, data, sizeof(msg));
+	if (msg.type == WORK_RETIRE) {
+		chronus_outcome_free((Outcome*)msg.ptr);
+		return LV2_WORKER_SUCCESS;
+	}
+	if (msg.type != WORK_BUILD) {
+		return LV2_WORKER_ERR_UNKNOWN;
+	}
+	Request* req = (Request*)msg.ptr;
+	if (self->test_worker_delay_ms) {
+		usleep(self->test_worker_delay_ms * 1000u);
+	}
+	const uint32_t gen = req->settings.generation;
+	Outcome*       o   = NULL;
+	if (!superseded(self, gen)) {
+		o = chronus_build_outcome(self, req->kind, req->text, req->len, &req->settings);
+	}
+	atomic_store_explicit(&req->state, REQ_FREE, memory_order_release);
+	if (!o) {
+		return LV2_WORKER_SUCCESS; /* a newer request replaces this one */
+	}
+	if (superseded(self, gen)) {
+		chronus_outcome_free(o); /* finished too late: never swapped in */
+		return LV2_WORKER_SUCCESS;
+	}
+	WorkMessage reply = {o->slot ? WORK_PRIMED : WORK_REJECTED, o};
+	if (respond(handle, sizeof(reply), &reply) != LV2_WORKER_SUCCESS) {
+		chronus_outcome_free(o);
+		return LV2_WORKER_ERR_NO_SPACE;
+	}
+	return LV2_WORKER_SUCCESS;
+}
+
+static void
+push_retire(Chronus* self, Outcome* o)
+{
+	Outcome* head = atomic_load_explicit(&self->retire_stack, memory_order_relaxed);
+	do {
+		o->next = head;
+	} while (!atomic_compare_exchange_weak_explicit(&self->retire_stack, &head, o, memory_order_release,
+	                                                memory_order_relaxed));
+}
+
+void
+chronus_publish(Chronus* self, Outcome* o)
+{
+	Outcome* cur = atomic_load_explicit(&self->mailbox, memory_order_acquire);
+	for (;;) {
+		if (cur && (int32_t)(cur->generation - o->generation) > 0) {
+			push_retire(self, o); /* an even newer result is already there */
+			return;
+		}
+		if (atomic_compare_exchange_weak_explicit(&self->mailbox, &cur, o, memory_order_acq_rel,
+		                                          memory_order_acquire)) {
+			if (cur) {
+				push_retire(self, cur); /* latest wins */
+			}
+			return;
+		}
+	}
+}
+
+LV2_Worker_Status
+chronus_work_response(LV2_Handle instance, uint32_t size, const void* data)
+{
+	Chronus* self = (Chronus*)instance;
+	if (size != sizeof(WorkMessage)) {
+		return LV2_WORKER_ERR_UNKNOWN;
+	}
+	WorkMessage msg;
+	memcpy(&msg, data, sizeof(msg));
+	if ((msg.type == WORK_PRIMED || msg.type == WORK_REJECTED) && msg.ptr) {
+		chronus_publish(self, (Outcome*)msg.ptr);
+	}
+	return LV2_WORKER_SUCCESS;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The one table of module types. The parser resolves `create` words here,
+ * the compiler sizes and wires modules from it, the tests sweep it, and
+ * docs/modules.md is generated from it (tools/gen-modules-doc).
+ */
+#ifndef CHRONUS_MODULE_REGISTRY_H
+#define CHRONUS_MODULE_REGISTRY_H
+
+#include "dsp/module.h"
+
+unsigned          module_registry_count(void);
+const ModuleType* module_registry_at(unsigned index);
+/* Exact, case-sensitive lookup; NULL when unknown. */
+const ModuleType* module_registry_find(const char* name, size_t len);
+/* Closest known type name to a misspelt one, or NULL if nothing is close. */
+const char*       module_registry_suggest(const char* name, size_t len);
+
+/* Index of a named input or parameter of a type, or -1. */
+int module_input_index(const ModuleType* type, const char* name, size_t len);
+int module_param_index(const ModuleType* type, const char* name, size_t len);
+
+#endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * A parsed, validated patch: the language of docs/patch-language.md as plain
+ * data. Fixed-size arrays, so parsing allocates nothing and every limit is
+ * a compile-time constant that the docs and tests quote.
+ */
+#ifndef CHRONUS_PATCH_H
+#define CHRONUS_PATCH_H
+
+#include "dsp/module.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PATCH_MAX_TEXT        65536u /* bytes of patch text */
+#define PATCH_MAX_LINE        1024u  /* bytes in one line */
+#define PATCH_MAX_NAME        31u    /* characters in a module name */
+#define PATCH_MAX_TITLE       63u    /* characters in the patch name */
+#define PATCH_MAX_MODULES     64u
+#define PATCH_MAX_CONNECTIONS 128u
+#define PATCH_MAX_SETTINGS    256u
+#define PATCH_MAX_MACROS      32u    /* macro bindings (several per knob) */
+#define PATCH_MACRO_KNOBS     8u
+#define PATCH_MAX_DEPTH       1e6f   /* |depth| of a modulation */
+
+typedef enum {
+	NOTE_SRC_NONE = 0,
+	NOTE_SRC_PITCH,
+	NOTE_SRC_GATE,
+	NOTE_SRC_VELOCITY
+} NoteSource;
+
+typedef struct {
+	unsigned line, col; /* 1-based */
+} PatchPos;
+
+typedef struct {
+	char              name[PATCH_MAX_NAME + 1];
+	const ModuleType* type;
+	bool              master;
+	PatchPos          pos;
+} PatchModule;
+
+typedef enum { DST_INPUT = 0, DST_PARAM } PatchDstKind;
+
+typedef struct {
+	int          src_module; /* index into modules, or -1 for a note source */
+	NoteSource   src_note;   /* set when src_module == -1 */
+	int          dst_module;
+	PatchDstKind dst_kind;
+	unsigned     dst_index; /* input or parameter index in the type */
+	float        depth;     /* 1 when the text gave none */
+	bool         has_depth;
+	PatchPos     pos;
+} PatchConnection;
+
+typedef struct {
+	int      module;
+	unsigned param;
+	float    value; /* within the parameter's range */
+	PatchPos pos;
+} PatchSetting;
+
+typedef struct {
+	unsigned   knob; /* 1 .. PATCH_MACRO_KNOBS */
+	int        module;
+	unsigned   param;
+	float      lo, hi; /* within the parameter's range */
+	ParamCurve curve;
+	PatchPos   pos;
+} PatchMacro;
+
+typedef struct {
+	char            title[PATCH_MAX_TITLE + 1]; /* "" when no `patch` line */
+	PatchModule     modules[PATCH_MAX_MODULES];
+	unsigned        n_modules;
+	PatchConnection connections[PATCH_MAX_CONNECTIONS];
+	unsigned        n_connections;
+	PatchSetting    settings[PATCH_MAX_SETTINGS];
+	unsigned        n_settings;
+	PatchMacro      macros[PATCH_MAX_MACROS];
+	unsigned        n_macros;
+	int             out_module; /* the module heard at the output */
+} Patch;
+
+typedef struct {
+	unsigned line, col; /* where; 0 when it concerns the whole text */
+	char     message[256]; /* "line 4, col 8: unknown module type 'sawtooth' (did you mean 'saw'?)" */
+} PatchError;
+
+/* Parse and validate text (not necessarily NUL-terminated). On success fills
+ * *out and returns true; otherwise fills *err and returns false, and *out is
+ * unspecified. Allocates nothing, prints nothing, runs in linear time. */
+bool patch_parse(const char* text, size_t len, Patch* out, PatchError* err);
+
+#endif

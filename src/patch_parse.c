@@ -1,0 +1,1220 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Parser and validator of the patch language (docs/patch-language.md).
+ * One pass over the tokens, one statement a line, the first error stops
+ * everything. Module types, inputs, parameters and their ranges all come
+ * from the module registry, never from a list here. Runs on the worker
+ * thread (or wherever a patch is loaded); allocates nothing, prints nothing,
+ * does not recurse, and costs time linear in the text: name lookups scan at
+ * most PATCH_MAX_MODULES names and duplicate checks at most
+ * PATCH_MAX_CONNECTIONS connections, both small constants.
+ */
+#include "patch.h"
+
+#include "module_registry.h"
+#include "patch_lex.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+#define SHOW_MAX    40 /* characters of a quoted token in a message */
+#define SUGGEST_MAX 64 /* words longer than this get no suggestion */
+#define LIST_MAX    120 /* characters of an "expected one of ..." list */
+
+typedef struct {
+	PatchLexer  lex;
+	PatchToken  tok;  /* the current token */
+	PatchToken  stmt; /* the first word of the current statement */
+	Patch*      p;
+	PatchError* err;
+	unsigned    patch_line; /* line of the `patch` statement, 0 if none yet */
+	unsigned    out_line;   /* line of the `out` statement, 0 if none yet */
+} Parser;
+
+/* ---- messages ---------------------------------------------------------- */
+
+/* Record an error at (line, col); line 0 means the whole text, which gets no
+ * "line, col" prefix. Always returns false so callers can `return fail...`. */
+PRINTF_LIKE(4, 5)
+static bool
+fail_at(Parser* ps, unsigned line, unsigned col, const char* fmt, ...)
+{
+	PatchError* e = ps->err;
+	size_t      n = 0;
+	e->line       = line;
+	e->col        = col;
+	e->message[0] = '\0';
+	if (line > 0) {
+		const int k = snprintf(e->message, sizeof e->message, "line %u, col %u: ", line, col);
+		n = k > 0 ? (size_t)k : 0;
+		if (n >= sizeof e->message) {
+			return false;
+		}
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->message + n, sizeof e->message - n, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* Length of a well-formed UTF-8 sequence of 2 to 4 bytes at s, else 0. */
+static size_t
+utf8_seq(const unsigned char* s, size_t n)
+{
+	const unsigned c = s[0];
+	size_t         k;
+	unsigned       lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+	if (c >= 0xc2 && c <= 0xdf) {
+		k = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		k  = 3;
+		lo = c == 0xe0 ? 0xa0 : 0x80; /* no overlong forms */
+		hi = c == 0xed ? 0x9f : 0xbf; /* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		k  = 4;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		return 0;
+	}
+	if (k > n || s[1] < lo || s[1] > hi) {
+		return 0;
+	}
+	for (size_t i = 2; i < k; ++i) {
+		if ((s[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+	}
+	return k;
+}
+
+typedef struct {
+	char s[SHOW_MAX + 8];
+} Shown;
+
+/* A token as it may appear in a message: control bytes and broken UTF-8 as
+ * \xNN (a message must stay printable whatever the input was), cut to
+ * SHOW_MAX characters with "..." so one huge word cannot crowd out the rest
+ * of the message. */
+static const char*
+show(Shown* out, const char* text, size_t len)
+{
+	const unsigned char* s = (const unsigned char*)text;
+	size_t               o = 0;
+	size_t               i = 0;
+	while (i < len) {
+		const unsigned c = s[i];
+		size_t         k = 1;
+		if (c >= 0x80) {
+			k = utf8_seq(s + i, len - i);
+		}
+		const size_t need = (c < 0x20 || c == 0x7f || k == 0) ? 4 : k;
+		if (o + need > SHOW_MAX) {
+			memcpy(out->s + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (need == 4 && k <= 1) {
+			snprintf(out->s + o, 5, "\\x%02x", c);
+			k = 1;
+		} else {
+			memcpy(out->s + o, s + i, k);
+		}
+		o += need;
+		i += k;
+	}
+	out->s[o] = '\0';
+	return out->s;
+}
+
+static const char*
+show_tok(Shown* out, const PatchToken* t)
+{
+	return show(out, t->text, t->len);
+}
+
+/* "unexpected X, expected <what>" about the current token. */
+static bool
+unexpected(Parser* ps, const char* what)
+{
+	const PatchToken* t = &ps->tok;
+	if (t->kind == TOK_NEWLINE || t->kind == TOK_END) {
+		return fail_at(ps, t->line, t->col, "unexpected end of line, expected %s", what);
+	}
+	Shown sh;
+	return fail_at(ps, t->line, t->col, "unexpected '%s', expected %s", show_tok(&sh, t), what);
+}
+
+/* ---- suggestions ------------------------------------------------------- */
+
+/* strlen with a bound (strnlen is POSIX, not C11). */
+static size_t
+bounded_len(const char* s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n]) {
+		++n;
+	}
+	return n;
+}
+
+static char
+fold(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Edit distance counting a swap of two neighbours as one edit (so "lni"
+ * is one typo away from "lin"), ignoring ASCII case; lengths <= SUGGEST_MAX. */
+static unsigned
+edit_distance(const char* a, size_t la, const char* b, size_t lb)
+{
+	unsigned rows[3][SUGGEST_MAX + 1]; /* rows i-2, i-1 and i, rotating */
+	for (size_t j = 0; j <= lb; ++j) {
+		rows[0][j] = rows[1][j] = (unsigned)j;
+	}
+	for (size_t i = 1; i <= la; ++i) {
+		unsigned*       cur  = rows[i % 3];
+		const unsigned* prev = rows[(i + 2) % 3];
+		const unsigned* prv2 = rows[(i + 1) % 3];
+		cur[0]               = (unsigned)i;
+		for (size_t j = 1; j <= lb; ++j) {
+			const unsigned cost = fold(a[i - 1]) != fold(b[j - 1]);
+			unsigned       best = prev[j - 1] + cost;
+			if (prev[j] + 1 < best) {
+				best = prev[j] + 1;
+			}
+			if (cur[j - 1] + 1 < best) {
+				best = cur[j - 1] + 1;
+			}
+			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
+			    fold(a[i - 2]) == fold(b[j - 1]) && prv2[j - 2] + 1 < best) {
+				best = prv2[j - 2] + 1;
+			}
+			cur[j] = best;
+		}
+	}
+	return rows[la % 3][lb];
+}
+
+/* Length of the common prefix, ignoring case: breaks ties between equally
+ * distant words in favour of the one that starts like what was typed. */
+static size_t
+common_prefix(const char* a, size_t la, const char* b, size_t lb)
+{
+	size_t i = 0;
+	while (i < la && i < lb && fold(a[i]) == fold(b[i])) {
+		++i;
+	}
+	return i;
+}
+
+typedef struct {
+	const char* word;
+	size_t      len;
+	const char* best;
+	unsigned    dist;
+	size_t      prefix; /* common prefix of word and best */
+} Suggest;
+
+static void
+suggest_init(Suggest* s, const char* word, size_t len)
+{
+	s->word = word;
+	s->len  = len;
+	s->best = NULL;
+	s->dist   = ~0u;
+	s->prefix = 0;
+}
+
+/* Consider one known word; keep the closest that is close enough: one edit
+ * for short words, two for longer ones, or a typed prefix of 3+ letters. */
+static void
+suggest_try(Suggest* s, const char* cand)
+{
+	if (!cand || s->len == 0 || s->len > SUGGEST_MAX) {
+		return;
+	}
+	const size_t lc = bounded_len(cand, SUGGEST_MAX + 1);
+	if (lc == 0 || lc > SUGGEST_MAX) {
+		return;
+	}
+	unsigned     d      = edit_distance(s->word, s->len, cand, lc);
+	const size_t prefix = common_prefix(s->word, s->len, cand, lc);
+	if (s->len >= 3 && prefix == s->len && d > 1) {
+		d = 1; /* "vel" for "velocity" */
+	}
+	const unsigned limit = s->len <= 3 ? 1 : 2;
+	if (d > limit || d >= lc || (d > 0 && d >= s->len)) {
+		return;
+	}
+	if (d < s->dist || (d == s->dist && prefix > s->prefix)) {
+		s->best   = cand;
+		s->dist   = d;
+		s->prefix = prefix;
+	}
+}
+
+typedef struct {
+	char s[SUGGEST_MAX + 24];
+} Hint;
+
+/* " (did you mean 'x'?)", or "" when there is nothing close. */
+static const char*
+hint_text(Hint* h, const char* best)
+{
+	h->s[0] = '\0';
+	if (best) {
+		snprintf(h->s, sizeof h->s, " (did you mean '%.*s'?)", SUGGEST_MAX, best);
+	}
+	return h->s;
+}
+
+typedef struct {
+	char   s[LIST_MAX + 8];
+	size_t n;
+	bool   full;
+} List;
+
+static void
+list_init(List* l)
+{
+	l->s[0] = '\0';
+	l->n    = 0;
+	l->full = false;
+}
+
+/* Append ", word" (or "word" first); "..." once the list is full. */
+static void
+list_add(List* l, const char* word)
+{
+	if (l->full) {
+		return;
+	}
+	const size_t wl  = bounded_len(word, LIST_MAX + 1);
+	const size_t sep = l->n ? 2 : 0;
+	if (l->n + sep + wl > LIST_MAX) {
+		memcpy(l->s + l->n, sep ? ", ..." : "...", sep + 3);
+		l->n += sep + 3;
+		l->s[l->n] = '\0';
+		l->full    = true;
+		return;
+	}
+	if (sep) {
+		memcpy(l->s + l->n, ", ", 2);
+	}
+	memcpy(l->s + l->n + sep, word, wl);
+	l->n += sep + wl;
+	l->s[l->n] = '\0';
+}
+
+/* ---- tokens ------------------------------------------------------------ */
+
+static bool
+lex_error(Parser* ps)
+{
+	const PatchToken* t = &ps->tok;
+	Shown             sh;
+	if (t->error == LEX_BAD_ESCAPE) {
+		return fail_at(ps, t->line, t->col,
+		               "unknown escape '%s' in string, expected \\\" or \\\\",
+		               show_tok(&sh, t));
+	}
+	return fail_at(ps, t->line, t->col, "unterminated string '%s', expected a closing '\"'",
+	               show_tok(&sh, t));
+}
+
+/* Move to the next token; a broken string is an error wherever it is. */
+static bool
+advance(Parser* ps)
+{
+	ps->tok = patch_lex_next(&ps->lex);
+	return ps->tok.kind == TOK_ERROR ? lex_error(ps) : true;
+}
+
+static bool
+at_eol(const Parser* ps)
+{
+	return ps->tok.kind == TOK_NEWLINE || ps->tok.kind == TOK_END;
+}
+
+static bool
+word_is(const char* s, size_t len, const char* word)
+{
+	return strlen(word) == len && memcmp(s, word, len) == 0;
+}
+
+static bool
+tok_is(const PatchToken* t, const char* word)
+{
+	return t->kind == TOK_IDENT && word_is(t->text, t->len, word);
+}
+
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The value of a TOK_NUMBER. Not strtod: that reads "0.5" as 0 under a host
+ * locale with a decimal comma (hosts call setlocale), and the text is not
+ * NUL-terminated. Up to 19 significant digits are exact in a uint64, and a
+ * power of ten up to 1e22 is exact in a double, so the common case is one
+ * correctly rounded operation, as strtod would give; beyond that pow() is
+ * far more precise than the float the value ends up in. */
+static double
+number_value(const char* s, size_t len)
+{
+	size_t   i    = 0;
+	bool     neg  = false;
+	uint64_t mant = 0;
+	unsigned sig  = 0; /* significant digits kept in mant */
+	long     e10  = 0;
+	if (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-';
+		++i;
+	}
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; ++i) {
+		if (sig < 19) {
+			mant = mant * 10 + (uint64_t)(s[i] - '0');
+			sig += mant != 0;
+		} else {
+			++e10; /* a dropped integer digit still scales */
+		}
+	}
+	if (i < len && s[i] == '.') {
+		for (++i; i < len && s[i] >= '0' && s[i] <= '9'; ++i) {
+			if (sig < 19) {
+				mant = mant * 10 + (uint64_t)(s[i] - '0');
+				sig += mant != 0;
+				--e10;
+			}
+		}
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		bool eneg = false;
+		long e    = 0;
+		++i;
+		if (i < len && (s[i] == '+' || s[i] == '-')) {
+			eneg = s[i] == '-';
+			++i;
+		}
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; ++i) {
+			if (e < 100000) { /* saturate: far past any float either way */
+				e = e * 10 + (s[i] - '0');
+			}
+		}
+		e10 += eneg ? -e : e;
+	}
+	double v;
+	if (mant == 0) {
+		v = 0.0;
+	} else if (mant < (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
+		v = e10 >= 0 ? (double)mant * pow10_exact[e10] : (double)mant / pow10_exact[-e10];
+	} else {
+		v = (double)mant * pow(10.0, (double)e10);
+	}
+	return neg ? -v : v;
+}
+
+/* The current token as a number that fits a float; advances past it. */
+static bool
+number(Parser* ps, const char* what, float* value)
+{
+	if (ps->tok.kind != TOK_NUMBER) {
+		return unexpected(ps, what);
+	}
+	const double v = number_value(ps->tok.text, ps->tok.len);
+	if (!(fabs(v) <= FLT_MAX)) {
+		Shown sh;
+		return fail_at(ps, ps->tok.line, ps->tok.col,
+		               "number '%s' is too large, expected at most %g in magnitude",
+		               show_tok(&sh, &ps->tok), (double)FLT_MAX);
+	}
+	*value = (float)v;
+	return advance(ps);
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+static int
+find_module(const Patch* p, const char* s, size_t len)
+{
+	for (unsigned i = 0; i < p->n_modules; ++i) {
+		if (word_is(s, len, p->modules[i].name)) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* The current token as the name of a module created earlier; advances. */
+static bool
+module_ref(Parser* ps, int* index)
+{
+	const PatchToken t = ps->tok;
+	if (t.kind != TOK_IDENT) {
+		return unexpected(ps, "a module name");
+	}
+	if (tok_is(&t, "note")) {
+		return unexpected(ps, "a module name (note.pitch, note.gate and "
+		                      "note.velocity can only be the source of a connect)");
+	}
+	const int i = find_module(ps->p, t.text, t.len);
+	if (i < 0) {
+		Suggest sg;
+		Shown   sh;
+		Hint    h;
+		suggest_init(&sg, t.text, t.len);
+		for (unsigned m = 0; m < ps->p->n_modules; ++m) {
+			suggest_try(&sg, ps->p->modules[m].name);
+		}
+		return fail_at(ps, t.line, t.col,
+		               "unknown module '%s', expected a module created on an earlier line%s",
+		               show_tok(&sh, &t), hint_text(&h, sg.best));
+	}
+	*index = i;
+	return advance(ps);
+}
+
+static const char*
+mod_name(const Parser* ps, int m)
+{
+	return ps->p->modules[m].name;
+}
+
+static const char*
+mod_type(const Parser* ps, int m)
+{
+	return ps->p->modules[m].type->name;
+}
+
+/* ".param" after a module name, resolved to a parameter of its type. */
+static bool
+param_ref(Parser* ps, int m, unsigned* param)
+{
+	const ModuleType* ty = ps->p->modules[m].type;
+	char              what[160];
+	if (ps->tok.kind != TOK_DOT) {
+		snprintf(what, sizeof what, "'.' and a parameter after '%s', as in %s.%s",
+		         mod_name(ps, m), mod_name(ps, m),
+		         ty->n_params ? ty->params[0].name : "param");
+		return unexpected(ps, what);
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken t = ps->tok;
+	if (t.kind != TOK_IDENT) {
+		snprintf(what, sizeof what, "a parameter of '%s' (%s)", mod_name(ps, m), mod_type(ps, m));
+		return unexpected(ps, what);
+	}
+	const int i = module_param_index(ty, t.text, t.len);
+	if (i < 0 || (unsigned)i >= ty->n_params) {
+		Shown sh;
+		if (module_input_index(ty, t.text, t.len) >= 0) {
+			return fail_at(ps, t.line, t.col,
+			               "'%s' is an input of module '%s' (%s), expected a parameter",
+			               show_tok(&sh, &t), mod_name(ps, m), mod_type(ps, m));
+		}
+		Suggest sg;
+		Hint    h;
+		List    l;
+		suggest_init(&sg, t.text, t.len);
+		list_init(&l);
+		for (unsigned k = 0; k < ty->n_params; ++k) {
+			suggest_try(&sg, ty->params[k].name);
+			list_add(&l, ty->params[k].name);
+		}
+		if (sg.best) {
+			return fail_at(ps, t.line, t.col, "unknown parameter '%s' of module '%s' (%s)%s",
+			               show_tok(&sh, &t), mod_name(ps, m), mod_type(ps, m),
+			               hint_text(&h, sg.best));
+		}
+		return fail_at(ps, t.line, t.col,
+		               "unknown parameter '%s' of module '%s' (%s), expected one of %s",
+		               show_tok(&sh, &t), mod_name(ps, m), mod_type(ps, m),
+		               ty->n_params ? l.s : "(none)");
+	}
+	*param = (unsigned)i;
+	return advance(ps);
+}
+
+/* "20 to 20000 Hz": the range of a parameter, as errors quote it. */
+static const char*
+range_text(char* buf, size_t cap, const ParamSpec* sp)
+{
+	const bool unit = sp->unit && sp->unit[0];
+	snprintf(buf, cap, "%g to %g%s%s", (double)sp->min, (double)sp->max, unit ? " " : "",
+	         unit ? sp->unit : "");
+	return buf;
+}
+
+/* Check a number against a parameter's range; t is where it was written. */
+static bool
+in_range(Parser* ps, const PatchToken* t, int m, const ParamSpec* sp, float v)
+{
+	if (v >= sp->min && v <= sp->max) {
+		return true;
+	}
+	Shown sh;
+	char  range[96];
+	return fail_at(ps, t->line, t->col, "value '%s' is out of range for %s.%s, expected %s",
+	               show_tok(&sh, t), mod_name(ps, m), sp->name,
+	               range_text(range, sizeof range, sp));
+}
+
+static unsigned
+n_choices(const ParamSpec* sp)
+{
+	unsigned n = 0;
+	while (sp->choices && n < 64 && sp->choices[n]) {
+		++n;
+	}
+	return n;
+}
+
+/* The value of `set`: a number in range, or a choice by name. Choice k of a
+ * parameter is the value k (ParamSpec: "names of the integer values"). */
+static bool
+param_value(Parser* ps, int m, const ParamSpec* sp, float* value)
+{
+	const PatchToken t  = ps->tok;
+	const unsigned   nc = n_choices(sp);
+	Shown            sh;
+	List             l;
+	list_init(&l);
+	for (unsigned k = 0; k < nc; ++k) {
+		list_add(&l, sp->choices[k]);
+	}
+	if (nc > 0 && t.kind == TOK_IDENT) {
+		Suggest sg;
+		Hint    h;
+		suggest_init(&sg, t.text, t.len);
+		for (unsigned k = 0; k < nc; ++k) {
+			if (word_is(t.text, t.len, sp->choices[k])) {
+				*value = (float)k;
+				return in_range(ps, &t, m, sp, *value) && advance(ps);
+			}
+			suggest_try(&sg, sp->choices[k]);
+		}
+		if (sg.best) {
+			return fail_at(ps, t.line, t.col, "unknown choice '%s' for %s.%s%s",
+			               show_tok(&sh, &t), mod_name(ps, m), sp->name,
+			               hint_text(&h, sg.best));
+		}
+		return fail_at(ps, t.line, t.col, "unknown choice '%s' for %s.%s, expected one of %s",
+		               show_tok(&sh, &t), mod_name(ps, m), sp->name, l.s);
+	}
+	if (t.kind != TOK_NUMBER) {
+		char what[LIST_MAX + 40];
+		if (nc > 0) {
+			snprintf(what, sizeof what, "one of %s", l.s);
+		} else {
+			snprintf(what, sizeof what, "a number");
+		}
+		return unexpected(ps, what);
+	}
+	if (!number(ps, "a number", value)) {
+		return false;
+	}
+	if (nc > 0 && *value != floorf(*value)) {
+		return fail_at(ps, t.line, t.col,
+		               "value '%s' is not a choice of %s.%s, expected one of %s",
+		               show_tok(&sh, &t), mod_name(ps, m), sp->name, l.s);
+	}
+	return in_range(ps, &t, m, sp, *value);
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static bool
+st_patch(Parser* ps)
+{
+	if (ps->patch_line) {
+		return fail_at(ps, ps->stmt.line, ps->stmt.col,
+		               "second 'patch' statement, expected at most one (the first is on line %u)",
+		               ps->patch_line);
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken t = ps->tok;
+	if (t.kind != TOK_STRING) {
+		return unexpected(ps, "a quoted name, as in patch \"Acid 303\"");
+	}
+	const size_t n = patch_lex_string(&t, ps->p->title, PATCH_MAX_TITLE);
+	if (n > PATCH_MAX_TITLE) {
+		Shown sh;
+		return fail_at(ps, t.line, t.col, "patch name '%s' is too long, expected at most %u bytes",
+		               show_tok(&sh, &t), PATCH_MAX_TITLE);
+	}
+	ps->p->title[n] = '\0';
+	ps->patch_line  = t.line;
+	return advance(ps);
+}
+
+static bool
+st_create(Parser* ps)
+{
+	Patch* p = ps->p;
+	Shown  sh;
+	if (p->n_modules >= PATCH_MAX_MODULES) {
+		return fail_at(ps, ps->stmt.line, ps->stmt.col, "too many modules, expected at most %u",
+		               PATCH_MAX_MODULES);
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken name = ps->tok;
+	if (name.kind == TOK_WORD || name.kind == TOK_NUMBER) {
+		return fail_at(ps, name.line, name.col,
+		               "invalid module name '%s', expected a letter or '_' followed by "
+		               "letters, digits or '_'",
+		               show_tok(&sh, &name));
+	}
+	if (name.kind != TOK_IDENT) {
+		return unexpected(ps, "a module name");
+	}
+	if (name.len > PATCH_MAX_NAME) {
+		return fail_at(ps, name.line, name.col,
+		               "module name '%s' is too long, expected at most %u characters",
+		               show_tok(&sh, &name), PATCH_MAX_NAME);
+	}
+	if (tok_is(&name, "note")) {
+		return fail_at(ps, name.line, name.col,
+		               "module name 'note' is reserved, expected another name (note.pitch, "
+		               "note.gate and note.velocity are sources)");
+	}
+	const int dup = find_module(p, name.text, name.len);
+	if (dup >= 0) {
+		return fail_at(ps, name.line, name.col,
+		               "module '%s' already exists, expected a new name (created on line %u)",
+		               show_tok(&sh, &name), p->modules[dup].pos.line);
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+
+	const PatchToken type = ps->tok;
+	if (type.kind != TOK_IDENT && type.kind != TOK_WORD && type.kind != TOK_NUMBER) {
+		return unexpected(ps, "a module type");
+	}
+	const ModuleType* ty = module_registry_find(type.text, type.len);
+	if (!ty) {
+		Hint h;
+		if (type.len <= SUGGEST_MAX) {
+			const char* s = module_registry_suggest(type.text, type.len);
+			return fail_at(ps, type.line, type.col, "unknown module type '%s'%s%s",
+			               show_tok(&sh, &type), s ? "" : ", expected a type from docs/modules.md",
+			               hint_text(&h, s));
+		}
+		return fail_at(ps, type.line, type.col,
+		               "unknown module type '%s', expected a type from docs/modules.md",
+		               show_tok(&sh, &type));
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+
+	bool master = false;
+	if (tok_is(&ps->tok, "master")) {
+		master = true;
+		if (!advance(ps)) {
+			return false;
+		}
+	} else if (!at_eol(ps)) {
+		Suggest sg;
+		Hint    h;
+		suggest_init(&sg, ps->tok.text, ps->tok.len);
+		if (ps->tok.kind == TOK_IDENT) {
+			suggest_try(&sg, "master");
+		}
+		return fail_at(ps, ps->tok.line, ps->tok.col,
+		               "unexpected '%s', expected 'master' or end of line%s",
+		               show_tok(&sh, &ps->tok), hint_text(&h, sg.best));
+	}
+	if ((ty->flags & MODULE_MASTER_ONLY) && !master) {
+		return fail_at(ps, type.line, type.col,
+		               "module type '%s' works only once for all voices, expected 'master' "
+		               "after it",
+		               ty->name);
+	}
+
+	PatchModule* pm = &p->modules[p->n_modules++];
+	memcpy(pm->name, name.text, name.len);
+	pm->name[name.len] = '\0';
+	pm->type           = ty;
+	pm->master         = master;
+	pm->pos.line       = ps->stmt.line;
+	pm->pos.col        = ps->stmt.col;
+	return true;
+}
+
+static const char* const note_names[] = {NULL, "pitch", "gate", "velocity"};
+
+/* "osc" or "note.gate": the source of a connection, for messages. */
+static const char*
+src_text(char* buf, size_t cap, const Parser* ps, const PatchConnection* c)
+{
+	if (c->src_module >= 0) {
+		snprintf(buf, cap, "%s", mod_name(ps, c->src_module));
+	} else {
+		snprintf(buf, cap, "note.%s", note_names[c->src_note]);
+	}
+	return buf;
+}
+
+/* "vcf.in" or "amp.gain": the target of a connection, for messages. */
+static const char*
+dst_text(char* buf, size_t cap, const Parser* ps, const PatchConnection* c)
+{
+	const ModuleType* ty = ps->p->modules[c->dst_module].type;
+	snprintf(buf, cap, "%s.%s", mod_name(ps, c->dst_module),
+	         c->dst_kind == DST_INPUT ? ty->inputs[c->dst_index].name
+	                                  : ty->params[c->dst_index].name);
+	return buf;
+}
+
+static bool
+connect_source(Parser* ps, PatchConnection* c)
+{
+	Shown sh;
+	if (ps->tok.kind != TOK_IDENT) {
+		return unexpected(ps, "a source: a module name, note.pitch, note.gate or note.velocity");
+	}
+	if (!tok_is(&ps->tok, "note")) {
+		c->src_note = NOTE_SRC_NONE;
+		if (!module_ref(ps, &c->src_module)) {
+			return false;
+		}
+		if (ps->tok.kind == TOK_DOT) {
+			const char* n = mod_name(ps, c->src_module);
+			return fail_at(ps, ps->tok.line, ps->tok.col,
+			               "unexpected '.' after source '%s', expected a target (a module has "
+			               "one output: write '%s')",
+			               n, n);
+		}
+		return true;
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+	if (ps->tok.kind != TOK_DOT) {
+		return unexpected(ps, "'.' after 'note', as in note.pitch");
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken t = ps->tok;
+	if (t.kind != TOK_IDENT) {
+		return unexpected(ps, "pitch, gate or velocity after 'note.'");
+	}
+	Suggest sg;
+	Hint    h;
+	suggest_init(&sg, t.text, t.len);
+	for (int k = NOTE_SRC_PITCH; k <= NOTE_SRC_VELOCITY; ++k) {
+		if (word_is(t.text, t.len, note_names[k])) {
+			c->src_module = -1;
+			c->src_note   = (NoteSource)k;
+			return advance(ps);
+		}
+		suggest_try(&sg, note_names[k]);
+	}
+	return fail_at(ps, t.line, t.col,
+	               "unknown note source '%s', expected pitch, gate or velocity%s",
+	               show_tok(&sh, &t), hint_text(&h, sg.best));
+}
+
+static bool
+connect_target(Parser* ps, PatchConnection* c)
+{
+	Shown sh;
+	if (tok_is(&ps->tok, "note")) {
+		return unexpected(ps, "a target module (note sources can only send)");
+	}
+	const PatchToken name = ps->tok;
+	if (!module_ref(ps, &c->dst_module)) {
+		return false;
+	}
+	const int         m  = c->dst_module;
+	const ModuleType* ty = ps->p->modules[m].type;
+	if (ps->tok.kind != TOK_DOT) {
+		/* No port: the first input, the way cables plug in by default. */
+		if (ty->n_inputs > 0) {
+			c->dst_kind  = DST_INPUT;
+			c->dst_index = 0;
+			return true;
+		}
+		if (ty->n_params > 0) {
+			return fail_at(ps, name.line, name.col,
+			               "module '%s' (%s) has no input; connect to one of its parameters, "
+			               "e.g. %s.%s",
+			               mod_name(ps, m), ty->name, mod_name(ps, m), ty->params[0].name);
+		}
+		return fail_at(ps, name.line, name.col,
+		               "module '%s' (%s) has no input and no parameter, expected another target",
+		               mod_name(ps, m), ty->name);
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken port = ps->tok;
+	if (port.kind != TOK_IDENT) {
+		char what[128];
+		snprintf(what, sizeof what, "an input or parameter of '%s' (%s)", mod_name(ps, m),
+		         ty->name);
+		return unexpected(ps, what);
+	}
+	int i = module_input_index(ty, port.text, port.len);
+	if (i >= 0 && (unsigned)i < ty->n_inputs) {
+		c->dst_kind  = DST_INPUT;
+		c->dst_index = (unsigned)i;
+		return advance(ps);
+	}
+	i = module_param_index(ty, port.text, port.len);
+	if (i >= 0 && (unsigned)i < ty->n_params) {
+		c->dst_kind  = DST_PARAM;
+		c->dst_index = (unsigned)i;
+		return advance(ps);
+	}
+	Suggest sg;
+	Hint    h;
+	List    l;
+	suggest_init(&sg, port.text, port.len);
+	list_init(&l);
+	for (unsigned k = 0; k < ty->n_inputs; ++k) {
+		suggest_try(&sg, ty->inputs[k].name);
+		list_add(&l, ty->inputs[k].name);
+	}
+	for (unsigned k = 0; k < ty->n_params; ++k) {
+		suggest_try(&sg, ty->params[k].name);
+		list_add(&l, ty->params[k].name);
+	}
+	if (sg.best) {
+		return fail_at(ps, port.line, port.col, "unknown port '%s' of module '%s' (%s)%s",
+		               show_tok(&sh, &port), mod_name(ps, m), ty->name, hint_text(&h, sg.best));
+	}
+	return fail_at(ps, port.line, port.col,
+	               "unknown port '%s' of module '%s' (%s), expected one of %s",
+	               show_tok(&sh, &port), mod_name(ps, m), ty->name,
+	               l.n ? l.s : "(none)");
+}
+
+/* The rules a well-formed connection must still obey; t is its target. */
+static bool
+connect_check(Parser* ps, const PatchConnection* c, const PatchToken* t)
+{
+	const Patch*       p = ps->p;
+	const PatchModule* d = &p->modules[c->dst_module];
+	char               src[PATCH_MAX_NAME + 16];
+	char               dst[PATCH_MAX_NAME + 80];
+	if (c->src_module == c->dst_module) {
+		return fail_at(ps, t->line, t->col, "module '%s' cannot connect to itself", d->name);
+	}
+	if (c->src_module >= 0 && p->modules[c->src_module].master && !d->master) {
+		return fail_at(ps, t->line, t->col, "master module '%s' cannot feed per-voice module '%s'",
+		               mod_name(ps, c->src_module), d->name);
+	}
+	if (c->src_module < 0 && d->master) {
+		return fail_at(ps, t->line, t->col,
+		               "note source '%s' cannot feed master module '%s', which has no note",
+		               src_text(src, sizeof src, ps, c), d->name);
+	}
+	for (unsigned k = 0; k < p->n_connections; ++k) {
+		const PatchConnection* o = &p->connections[k];
+		if (o->src_module == c->src_module && o->src_note == c->src_note &&
+		    o->dst_module == c->dst_module && o->dst_kind == c->dst_kind &&
+		    o->dst_index == c->dst_index) {
+			return fail_at(ps, t->line, t->col,
+			               "connection from '%s' to '%s' already made on line %u, expected "
+			               "each connection once",
+			               src_text(src, sizeof src, ps, c), dst_text(dst, sizeof dst, ps, c),
+			               o->pos.line);
+		}
+	}
+	return true;
+}
+
+static bool
+st_connect(Parser* ps)
+{
+	Patch* p = ps->p;
+	if (p->n_connections >= PATCH_MAX_CONNECTIONS) {
+		return fail_at(ps, ps->stmt.line, ps->stmt.col,
+		               "too many connections, expected at most %u", PATCH_MAX_CONNECTIONS);
+	}
+	PatchConnection c;
+	memset(&c, 0, sizeof c);
+	c.depth    = 1.0f;
+	c.pos.line = ps->stmt.line;
+	c.pos.col  = ps->stmt.col;
+	if (!advance(ps) || !connect_source(ps, &c)) {
+		return false;
+	}
+	const PatchToken target = ps->tok;
+	if (!connect_target(ps, &c) || !connect_check(ps, &c, &target)) {
+		return false;
+	}
+	if (!at_eol(ps)) {
+		const PatchToken t = ps->tok;
+		if (!number(ps, "a number (the depth) or end of line", &c.depth)) {
+			return false;
+		}
+		if (!(fabsf(c.depth) <= PATCH_MAX_DEPTH)) {
+			Shown sh;
+			return fail_at(ps, t.line, t.col, "depth '%s' is out of range, expected %.0f to %.0f",
+			               show_tok(&sh, &t), -(double)PATCH_MAX_DEPTH, (double)PATCH_MAX_DEPTH);
+		}
+		c.has_depth = true;
+	}
+	p->connections[p->n_connections++] = c;
+	return true;
+}
+
+static bool
+st_set(Parser* ps)
+{
+	Patch* p = ps->p;
+	if (p->n_settings >= PATCH_MAX_SETTINGS) {
+		return fail_at(ps, ps->stmt.line, ps->stmt.col, "too many settings, expected at most %u",
+		               PATCH_MAX_SETTINGS);
+	}
+	PatchSetting s;
+	memset(&s, 0, sizeof s);
+	s.pos.line = ps->stmt.line;
+	s.pos.col  = ps->stmt.col;
+	if (!advance(ps) || !module_ref(ps, &s.module) || !param_ref(ps, s.module, &s.param)) {
+		return false;
+	}
+	const ParamSpec* sp = &p->modules[s.module].type->params[s.param];
+	if (!param_value(ps, s.module, sp, &s.value)) {
+		return false;
+	}
+	p->settings[p->n_settings++] = s;
+	return true;
+}
+
+static bool
+st_macro(Parser* ps)
+{
+	Patch* p = ps->p;
+	Shown  sh;
+	if (p->n_macros >= PATCH_MAX_MACROS) {
+		return fail_at(ps, ps->stmt.line, ps->stmt.col,
+		               "too many macro bindings, expected at most %u", PATCH_MAX_MACROS);
+	}
+	PatchMacro mc;
+	memset(&mc, 0, sizeof mc);
+	mc.pos.line = ps->stmt.line;
+	mc.pos.col  = ps->stmt.col;
+	if (!advance(ps)) {
+		return false;
+	}
+	char             what[64];
+	const PatchToken kt = ps->tok;
+	float            knob;
+	snprintf(what, sizeof what, "a knob number from 1 to %u", PATCH_MACRO_KNOBS);
+	if (!number(ps, what, &knob)) {
+		return false;
+	}
+	if (knob != floorf(knob) || knob < 1.0f || knob > (float)PATCH_MACRO_KNOBS) {
+		return fail_at(ps, kt.line, kt.col, "knob '%s' does not exist, expected 1 to %u",
+		               show_tok(&sh, &kt), PATCH_MACRO_KNOBS);
+	}
+	mc.knob = (unsigned)knob;
+	if (!module_ref(ps, &mc.module) || !param_ref(ps, mc.module, &mc.param)) {
+		return false;
+	}
+	const ParamSpec* sp = &p->modules[mc.module].type->params[mc.param];
+	const PatchToken lo = ps->tok;
+	if (!number(ps, "a number (the low end)", &mc.lo) || !in_range(ps, &lo, mc.module, sp, mc.lo)) {
+		return false;
+	}
+	const PatchToken hi = ps->tok;
+	if (!number(ps, "a number (the high end)", &mc.hi) || !in_range(ps, &hi, mc.module, sp, mc.hi)) {
+		return false;
+	}
+	mc.curve = sp->curve;
+	if (!at_eol(ps)) {
+		if (tok_is(&ps->tok, "lin")) {
+			mc.curve = CURVE_LIN;
+		} else if (tok_is(&ps->tok, "exp")) {
+			mc.curve = CURVE_EXP;
+		} else {
+			Suggest sg;
+			Hint    h;
+			suggest_init(&sg, ps->tok.text, ps->tok.len);
+			if (ps->tok.kind == TOK_IDENT) {
+				suggest_try(&sg, "lin");
+				suggest_try(&sg, "exp");
+			}
+			if (ps->tok.kind == TOK_STRING || ps->tok.kind == TOK_DOT) {
+				return unexpected(ps, "lin, exp or end of line");
+			}
+			return fail_at(ps, ps->tok.line, ps->tok.col,
+			               "unknown curve '%s', expected lin, exp or end of line%s",
+			               show_tok(&sh, &ps->tok), hint_text(&h, sg.best));
+		}
+		if (!advance(ps)) {
+			return false;
+		}
+	}
+	if (mc.curve == CURVE_EXP && (mc.lo <= 0.0f || mc.hi <= 0.0f)) {
+		/* An exponential sweep multiplies: it can neither start at nor
+		 * cross zero. Point at the bound that breaks it. */
+		const PatchToken* t = mc.lo <= 0.0f ? &lo : &hi;
+		return fail_at(ps, t->line, t->col,
+		               "exp curve cannot reach '%s', expected lo and hi above 0 or curve lin",
+		               show_tok(&sh, t));
+	}
+	p->macros[p->n_macros++] = mc;
+	return true;
+}
+
+static bool
+st_out(Parser* ps)
+{
+	if (ps->out_line) {
+		return fail_at(ps, ps->stmt.line, ps->stmt.col,
+		               "second 'out' statement, expected exactly one (the first is on line %u)",
+		               ps->out_line);
+	}
+	if (!advance(ps) || !module_ref(ps, &ps->p->out_module)) {
+		return false;
+	}
+	ps->out_line = ps->stmt.line;
+	return true;
+}
+
+typedef struct {
+	const char* word;
+	bool (*parse)(Parser* ps);
+} Statement;
+
+static const Statement statements[] = {
+	{"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
+	{"set", st_set},     {"macro", st_macro},   {"out", st_out},
+};
+
+#define N_STATEMENTS (sizeof statements / sizeof statements[0])
+
+/* One statement, from its first word to the end of its line. */
+static bool
+statement(Parser* ps)
+{
+	const PatchToken t = ps->tok;
+	Shown            sh;
+	ps->stmt = t;
+	if (t.kind != TOK_IDENT) {
+		return unexpected(ps, "a statement: patch, create, connect, set, macro or out");
+	}
+	Suggest sg;
+	suggest_init(&sg, t.text, t.len);
+	for (size_t i = 0; i < N_STATEMENTS; ++i) {
+		if (tok_is(&t, statements[i].word)) {
+			if (!statements[i].parse(ps)) {
+				return false;
+			}
+			if (!at_eol(ps)) {
+				return fail_at(ps, ps->tok.line, ps->tok.col,
+				               "unexpected '%s' after end of statement, expected end of line",
+				               show_tok(&sh, &ps->tok));
+			}
+			return true;
+		}
+		suggest_try(&sg, statements[i].word);
+	}
+	if (sg.best) {
+		Hint h;
+		return fail_at(ps, t.line, t.col, "unknown statement '%s'%s", show_tok(&sh, &t),
+		               hint_text(&h, sg.best));
+	}
+	return fail_at(ps, t.line, t.col,
+	               "unknown statement '%s', expected patch, create, connect, set, macro or out",
+	               show_tok(&sh, &t));
+}
+
+/* Whole-text checks before any token: NUL bytes (a C string would end
+ * there, so the text would not mean what it shows) and over-long lines. */
+static bool
+check_text(Parser* ps, const char* text, size_t len)
+{
+	unsigned line  = 1;
+	size_t   start = 0;
+	for (size_t i = 0; i < len; ++i) {
+		const char c = text[i];
+		if (c == '\n') {
+			++line;
+			start = i + 1;
+			continue;
+		}
+		if (c == '\0') {
+			return fail_at(ps, line, (unsigned)(i - start + 1), "unexpected NUL byte, expected text");
+		}
+		/* Byte PATCH_MAX_LINE + 1 of a line, unless it is the CR of a CR LF. */
+		if (i - start == PATCH_MAX_LINE && !(c == '\r' && i + 1 < len && text[i + 1] == '\n')) {
+			return fail_at(ps, line, PATCH_MAX_LINE + 1, "line too long, expected at most %u bytes",
+			               PATCH_MAX_LINE);
+		}
+	}
+	return true;
+}
+
+bool
+patch_parse(const char* text, size_t len, Patch* out, PatchError* err)
+{
+	PatchError scratch; /* lets a NULL err still fail cleanly */
+	Parser     ps;
+	memset(&scratch, 0, sizeof scratch);
+	memset(&ps, 0, sizeof ps);
+	ps.err = err ? err : &scratch;
+	ps.p   = out;
+	memset(ps.err, 0, sizeof *ps.err);
+	if (!out) {
+		return fail_at(&ps, 0, 0, "no patch to fill");
+	}
+	if (!text && len > 0) {
+		return fail_at(&ps, 0, 0, "no patch text");
+	}
+	if (len > PATCH_MAX_TEXT) {
+		return fail_at(&ps, 0, 0, "patch text is %zu bytes, expected at most %u", len,
+		               PATCH_MAX_TEXT);
+	}
+	if (!check_text(&ps, text, len)) {
+		return false;
+	}
+	memset(out, 0, sizeof *out);
+	out->out_module = -1;
+	patch_lex_init(&ps.lex, text, len);
+	for (;;) {
+		if (!advance(&ps)) {
+			return false;
+		}
+		if (ps.tok.kind == TOK_END) {
+			break;
+		}
+		if (ps.tok.kind == TOK_NEWLINE) {
+			continue;
+		}
+		if (!statement(&ps)) {
+			return false;
+		}
+		if (ps.tok.kind == TOK_END) {
+			break;
+		}
+	}
+	if (out->out_module < 0) {
+		return fail_at(&ps, 0, 0, "patch has no 'out' statement");
+	}
+	return true;
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Voice allocation and note state of a slot. AUDIO THREAD (and the worker
+ * while it primes a slot nobody else sees): no allocation, locks or stdio.
+ *
+ * Stealing never cuts a sounding voice: the oldest voice (released ones
+ * first) fades out over SLOT_STEAL_FADE_MS while the new note starts on a
+ * spare voice. A voice that has not rendered a sample yet (several notes in
+ * the same frame) is reused at once, since cutting it is inaudible.
+ */
+#include "slot.h"
+
+static void
+reset_voice_modules(Slot* s, Voice* v)
+{
+	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
+		const PlanStep* st = &s->steps[i];
+		st->type->reset(v->state + st->state_offset);
+	}
+}
+
+static float
+per_sample_fade(const Slot* s, double ms, float from)
+{
+	const double samples = ms * 0.001 * s->rate;
+	return (float)(-(double)from / (samples < 1.0 ? 1.0 : samples));
+}
+
+static void
+start_voice(Slot* s, Voice* v, uint8_t note, float velocity)
+{
+	reset_voice_modules(s, v);
+	v->phase     = VOICE_ON;
+	v->note      = note;
+	v->velocity  = velocity;
+	v->key_down  = true;
+	v->sustained = false;
+	v->retrigger = false;
+	v->fresh     = true;
+	v->stolen    = false;
+	v->fade      = 1.0f;
+	v->fade_step = 0.0f;
+	v->started   = ++s->clock;
+}
+
+static void
+release_voice(Slot* s, Voice* v)
+{
+	v->phase = VOICE_RELEASED;
+	if (!s->has_gate_env && v->fade_step == 0.0f) {
+		/* Nothing shapes the release: fade out instead of cutting. */
+		v->fade_step = per_sample_fade(s, SLOT_DECLICK_MS, v->fade);
+	}
+}
+
+static bool
+is_live(const Voice* v)
+{
+	return v->phase != VOICE_IDLE && !v->stolen;
+}
+
+/* The voice to give up when all are busy: the oldest released one, else the
+ * oldest held one. */
+static Voice*
+pick_victim(Slot* s)
+{
+	Voice* best = NULL;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (!is_live(v)) {
+			continue;
+		}
+		if (!best || (v->phase == VOICE_RELEASED && best->phase != VOICE_RELEASED) ||
+		    (v->phase == best->phase && v->started < best->started)) {
+			best = v;
+		}
+	}
+	return best;
+}
+
+void
+slot_note_on(Slot* s, uint8_t note, float velocity)
+{
+	note &= 0x7f;
+	/* The same key again: retrigger its voice rather than stack a second. */
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (is_live(v) && v->note == note && (v->key_down || v->sustained)) {
+			v->key_down  = true;
+			v->sustained = false;
+			v->velocity  = velocity;
+			v->retrigger = true;
+			v->phase     = VOICE_ON;
+			if (!s->has_gate_env) {
+				v->fade_step = 0.0f;
+				v->fade      = 1.0f;
+			}
+			return;
+		}
+	}
+
+	unsigned live = 0;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		live += is_live(&s->voices[i]);
+	}
+	if (live >= s->polyphony) {
+		Voice* victim = pick_victim(s);
+		if (victim && victim->fresh) {
+			start_voice(s, victim, note, velocity);
+			return;
+		}
+		if (victim) {
+			victim->stolen    = true;
+			victim->fade_step = per_sample_fade(s, SLOT_STEAL_FADE_MS, 1.0f);
+		}
+	}
+	Voice* chosen = NULL;
+	for (unsigned i = 0; i < s->n_voices && !chosen; ++i) {
+		if (s->voices[i].phase == VOICE_IDLE) {
+			chosen = &s->voices[i];
+		}
+	}
+	if (!chosen) {
+		/* Every spare is still fading: take the quietest fading voice. */
+		for (unsigned i = 0; i < s->n_voices; ++i) {
+			Voice* v = &s->voices[i];
+			if (v->stolen && (!chosen || v->fade < chosen->fade)) {
+				chosen = v;
+			}
+		}
+	}
+	if (chosen) {
+		start_voice(s, chosen, note, velocity);
+	}
+}
+
+void
+slot_note_off(Slot* s, uint8_t note)
+{
+	note &= 0x7f;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (v->phase == VOICE_ON && v->note == note && v->key_down) {
+			v->key_down = false;
+			if (s->sustain) {
+				v->sustained = true;
+			} else {
+				release_voice(s, v);
+			}
+		}
+	}
+}
+
+void
+slot_sustain(Slot* s, bool down)
+{
+	s->sustain = down;
+	if (down) {
+		return;
+	}
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (v->sustained) {
+			v->sustained = false;
+			release_voice(s, v);
+		}
+	}
+}
+
+void
+slot_bend(Slot* s, float semitones)
+{
+	s->bend = semitones;
+}
+
+void
+slot_all_notes_off(Slot* s)
+{
+	s->sustain = false;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (v->phase == VOICE_ON) {
+			v->key_down  = false;
+			v->sustained = false;
+			release_voice(s, v);
+		}
+	}
+}
+
+void
+slot_all_sound_off(Slot* s)
+{
+	slot_all_notes_off(s);
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (v->phase != VOICE_IDLE && !v->stolen) {
+			v->stolen    = true;
+			v->fade_step = per_sample_fade(s, SLOT_STEAL_FADE_MS, 1.0f);
+		}
+	}
+}
+
+void
+slot_reset_voices(Slot* s)
+{
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		reset_voice_modules(s, v);
+		v->phase     = VOICE_IDLE;
+		v->key_down  = false;
+		v->sustained = false;
+		v->stolen    = false;
+		v->fade      = 1.0f;
+		v->fade_step = 0.0f;
+	}
+	for (unsigned i = s->n_voice_steps; i < s->n_steps; ++i) {
+		const PlanStep* st = &s->steps[i];
+		st->type->reset(s->master_state + st->state_offset);
+	}
+	s->sustain = false;
+	s->bend    = 0.0f;
+}
+
+unsigned
+slot_active_voices(const Slot* s)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		n += s->voices[i].phase != VOICE_IDLE;
+	}
+	return n;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Helpers for the host tests: hosts on the assembled bundle, patch loading
+ * through the plugin's own parameters, signal measurements.
+ */
+#ifndef CHRONUS_HOST_HELPERS_H
+#define CHRONUS_HOST_HELPERS_H
+
+#include "lv2host.h"
+#include "score.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TEST_RATE 48000.0
+
+extern const char* chronus_uri;
+
+Host* test_host(HostWorkerMode mode, uint32_t max_block);
+/* patch:Set of the patch text; runs until the swap is over. */
+bool  test_load_patch(Host* host, const char* text);
+/* Renders n frames in blocks of `block` into out (mono, left channel). */
+void  test_render(Host* host, float* out, size_t n, uint32_t block);
+
+/* Frequency of a steady periodic signal by interpolated rising zero
+ * crossings. */
+double test_frequency(const float* x, size_t n, double rate);
+float  test_peak(const float* x, size_t n);
+double test_rms(const float* x, size_t n);
+bool   test_all_finite(const float* x, size_t n);
+
+extern const char* const patch_sine;
+
+#endif

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Every host-test suite, registered by main.c.
+ */
+#ifndef CHRONUS_HOST_SUITES_H
+#define CHRONUS_HOST_SUITES_H
+
+int suite_playback(void);
+
+#endif

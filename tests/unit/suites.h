@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Every unit-test suite, registered by main.c, and the figure printers that
+ * feed docs/modules.md.
+ */
+#ifndef CHRONUS_TEST_SUITES_H
+#define CHRONUS_TEST_SUITES_H
+
+#include <stdio.h>
+
+int suite_sources(void);
+int suite_filters(void);
+int suite_patch_parse(void);
+int suite_compile(void);
+int suite_params(void);
+
+void sources_print_figures(FILE* f);
+void filters_print_figures(FILE* f);
+
+#endif

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The graph compiler and the slot it makes: execution order, buffer reuse,
+ * the one-allocation arena, cycles named, unused modules pruned, voices
+ * summed into master modules, voice allocation and release, block-split
+ * invariance, parameter jumps without clicks, decaying voices without
+ * denormal stalls.
+ */
+#include "build_slot.h"
+#include "click.h"
+#include "compile.h"
+#include "module_registry.h"
+#include "slot.h"
+
+#include "suites.h"
+
+#include <CUnit/CUnit.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RATE 48000.0
+
+static Slot*
+compile_text(const char* text, unsigned polyphony, PatchError* err)
+{
+	Patch* p = malloc(sizeof(Patch));
+	Slot*  s = NULL;
+	if (patch_parse(text, strlen(text), p, err)) {
+		s = compile_patch(p, RATE, polyphony, err);
+	}
+	free(p);
+	return s;
+}
+
+static const char* chain = "create osc saw\n"
+                           "create vcf ladder\n"
+                           "create env adsr\n"
+                           "create amp vca\n"
+                           "create wobble lfo\n" /* feeds nothing: pruned */
+                           "connect osc vcf\n"
+                           "connect vcf amp\n"
+                           "connect env amp.gain\n"
+                           "set env.release 50\n"
+                           "out amp\n";
+
+static int
+step_index(const Slot* s, const char* type)
+{
+	for (unsigned i = 0; i < s->n_steps; ++i) {
+		if (!strcmp(s->steps[i].type->name, type)) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static void
+test_order_reuse_and_pruning(void)
+{
+	PatchError err;
+	Slot*      s = compile_text(chain, 8, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(s->n_steps, 4u);
+	CU_ASSERT_EQUAL(step_index(s, "lfo"), -1);
+	CU_ASSERT(step_index(s, "saw") < step_index(s, "ladder"));
+	CU_ASSERT(step_index(s, "ladder") < step_index(s, "vca"));
+	CU_ASSERT(step_index(s, "adsr") < step_index(s, "vca"));
+	/* Four modules in a chain need at most three live buffers. */
+	CU_ASSERT(s->acc_first <= BUF_FIRST_FREE + 3);
+	/* Everything lies inside the one allocation. */
+	const uint8_t* base = (const uint8_t*)s;
+	const Voice*   last = &s->voices[s->n_voices - 1];
+	CU_ASSERT(last->state + s->voice_state_size <= base + s->arena_size);
+	CU_ASSERT((const uint8_t*)(s->bufs + (size_t)s->n_bufs * CHRONUS_SUBBLOCK) <= base + s->arena_size);
+	CU_ASSERT_EQUAL(s->n_voices, 8u + SLOT_STEAL_SPARES);
+	slot_free(s);
+}
+
+static void
+test_cycle_is_named(void)
+{
+	PatchError err;
+	Slot*      s = compile_text("create a svf\n"
+	                            "create b svf\n"
+	                            "create c vca\n"
+	                            "connect a b\n"
+	                            "connect b c\n"
+	                            "connect c a.cutoff 100\n"
+	                            "out c\n",
+	                            4, &err);
+	CU_ASSERT_PTR_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "cycle"));
+	const bool named = strstr(err.message, "a -> b -> c -> a") || strstr(err.message, "b -> c -> a -> b") ||
+	                   strstr(err.message, "c -> a -> b -> c");
+	CU_ASSERT(named);
+	CU_ASSERT(err.line >= 4 && err.line <= 6);
+	CU_ASSERT(err.col >= 1);
+}
+
+static float
+render_peak(Slot* s, unsigned frames)
+{
+	float buf[256], peak = 0.0f;
+	while (frames) {
+		const unsigned n = frames < 256 ? frames : 256;
+		slot_render(s, buf, n);
+		for (unsigned i = 0; i < n; ++i) {
+			peak = fmaxf(peak, fabsf(buf[i]));
+		}
+		frames -= n;
+	}
+	return peak;
+}
+
+static void
+test_master_sums_voices(void)
+{
+	PatchError err;
+	Slot*      s = compile_text("create osc sine\n"
+	                            "create env adsr\n"
+	                            "create amp vca\n"
+	                            "create fx drive master\n"
+	                            "connect osc amp\n"
+	                            "connect env amp.gain\n"
+	                            "connect amp fx\n"
+	                            "set fx.gain 0\n"
+	                            "set fx.level 0\n"
+	                            "set fx.mix 0\n" /* dry: the sum passes unchanged */
+	                            "out fx\n",
+	                            4, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_TRUE(s->out_is_master);
+	slot_note_on(s, 69, 1.0f);
+	const float one = render_peak(s, 4800);
+	slot_note_on(s, 69 + 12, 1.0f);
+	const float two = render_peak(s, 4800);
+	CU_ASSERT(one > 0.3f);
+	CU_ASSERT(two > one * 1.3f); /* both voices reach the master module */
+	slot_free(s);
+}
+
+static unsigned
+live_voices(const Slot* s)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		n += s->voices[i].phase != VOICE_IDLE && !s->voices[i].stolen;
+	}
+	return n;
+}
+
+static void
+test_stealing_and_release(void)
+{
+	PatchError err;
+	Slot*      s = compile_text(chain, 4, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	float buf[480];
+	for (uint8_t n = 0; n < 10; ++n) {
+		slot_note_on(s, (uint8_t)(48 + n), 0.8f);
+		slot_render(s, buf, 480);
+		CU_ASSERT(live_voices(s) <= 4u);
+	}
+	CU_ASSERT_EQUAL(live_voices(s), 4u);
+	/* The four newest notes are the ones that sound. */
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		const Voice* v = &s->voices[i];
+		if (v->phase != VOICE_IDLE && !v->stolen) {
+			CU_ASSERT(v->note >= 54);
+		}
+	}
+	for (uint8_t n = 0; n < 10; ++n) {
+		slot_note_off(s, (uint8_t)(48 + n));
+	}
+	render_peak(s, 4800); /* 100 ms: release is 50 ms */
+	CU_ASSERT_EQUAL(slot_active_voices(s), 0u);
+	CU_ASSERT_EQUAL(render_peak(s, 256), 0.0f);
+	slot_free(s);
+}
+
+/* A score at fixed absolute frames, rendered with a given split. */
+static void
+render_split(Slot* s, float* out, unsigned total, unsigned (*next)(unsigned*), unsigned seed)
+{
+	static const struct {
+		unsigned frame;
+		int      kind; /* 0 on, 1 off, 2 macro */
+		uint8_t  note;
+	} score[] = {{0, 0, 60}, {1000, 0, 64}, {5003, 2, 0}, {9000, 1, 60}, {12345, 0, 67}, {20000, 1, 64},
+	             {30000, 1, 67}};
+	unsigned pos = 0, e = 0;
+	while (pos < total) {
+		unsigned n = next(&seed);
+		if (pos + n > total) {
+			n = total - pos;
+		}
+		if (e < sizeof(score) / sizeof(score[0]) && score[e].frame < pos + n) {
+			n = score[e].frame - pos;
+		}
+		if (n) {
+			slot_render(s, out + pos, n);
+			pos += n;
+		}
+		while (e < sizeof(score) / sizeof(score[0]) && score[e].frame == pos) {
+			if (score[e].kind == 0) {
+				slot_note_on(s, score[e].note, 0.7f);
+			} else if (score[e].kind == 1) {
+				slot_note_off(s, score[e].note);
+			} else {
+				slot_set_macro(s, 0, 0.9f, false);
+			}
+			++e;
+		}
+	}
+}
+
+static unsigned split_64(unsigned* seed) { (void)seed; return 64; }
+static unsigned split_1(unsigned* seed) { (void)seed; return 1; }
+static unsigned split_4096(unsigned* seed) { (void)seed; return 4096; }
+static unsigned
+split_random(unsigned* seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return 1 + (*seed >> 16) % 700;
+}
+
+static void
+test_split_invariance(void)
+{
+	static const char* text = "create osc saw\n"
+	                          "create sub square\n"
+	                          "create wob lfo\n"
+	                          "create vcf ladder\n"
+	                          "create env adsr\n"
+	                          "create fenv adsr\n"
+	                          "create amp vca\n"
+	                          "connect osc vcf\n"
+	                          "connect sub vcf\n"
+	                          "connect wob osc.pitch 0.3\n"
+	                          "connect fenv vcf.cutoff 3000\n"
+	                          "connect vcf amp\n"
+	                          "connect env amp.gain\n"
+	                          "set sub.pitch -12\n"
+	                          "set env.release 200\n"
+	                          "macro 1 vcf.resonance 0 0.9\n"
+	                          "out amp\n";
+	unsigned (*splits[])(unsigned*) = {split_64, split_1, split_4096, split_random};
+	const unsigned total = 40000;
+	float*         ref   = calloc(total, sizeof(float));
+	float*         out   = calloc(total, sizeof(float));
+	for (unsigned k = 0; k < 4; ++k) {
+		PatchError err;
+		Slot*      s = compile_text(text, 8, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		render_split(s, k ? out : ref, total, splits[k], 99);
+		slot_free(s);
+		if (k) {
+			double worst = 0.0;
+			for (unsigned i = 0; i < total; ++i) {
+				worst = fmax(worst, fabs((double)out[i] - ref[i]));
+			}
+			CU_ASSERT(worst <= 1e-6);
+		}
+	}
+	float peak = 0.0f;
+	for (unsigned i = 0; i < total; ++i) {
+		peak = fmaxf(peak, fabsf(ref[i]));
+	}
+	CU_ASSERT(peak > 0.05f); /* it did play */
+	free(ref);
+	free(out);
+}
+
+/* Every smoothed parameter of every module, jumped from min to max while a
+ * note plays: the transition is no sharper than the sharper of the steady
+ * states on either side (click metric of DESIGN.md, bound 2). */
+static void
+test_parameter_jumps_do_not_click(void)
+{
+	const double bound = CLICK_BOUND_PARAM_JUMP;
+	double       worst = 0.0;
+	char         worst_name[64] = "";
+	for (unsigned t = 0; t < module_registry_count(); ++t) {
+		const ModuleType* type = module_registry_at(t);
+		if (type->flags & MODULE_MASTER_ONLY) {
+			continue;
+		}
+		for (unsigned j = 0; j < type->n_params; ++j) {
+			const ParamSpec* ps = &type->params[j];
+			if (ps->choices || ps->smooth_ms <= 0.0f) {
+				continue;
+			}
+			/* Heard the way it is used: a processor on a saw, an
+			 * oscillator on its own, a modulator (LFO, envelope) on the
+			 * gain of a VCA after a saw. */
+			char       text[512];
+			const bool has_in = type->n_inputs && !strcmp(type->inputs[0].name, "in");
+			const bool audio_source =
+				(type->flags & MODULE_SOURCE) && (module_input_index(type, "note", 4) >= 0 || !strcmp(type->name, "noise"));
+			if (has_in) {
+				snprintf(text, sizeof(text), "create src saw\ncreate x %s\nconnect src x\nset src.level 0.5\n%sout x\n",
+				         type->name, !strcmp(type->name, "vca") ? "set x.gain 0.5\n" : "");
+			} else if (audio_source) {
+				snprintf(text, sizeof(text), "create x %s\nout x\n", type->name);
+			} else {
+				snprintf(text, sizeof(text),
+				         "create src saw\ncreate x %s\ncreate amp vca\nconnect src amp\nconnect x amp.gain 0.5\n"
+				         "set amp.gain 0.5\nout amp\n",
+				         type->name);
+			}
+			PatchError err;
+			Slot*      s = compile_text(text, 1, &err);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+			ParamState* p = &s->params[s->steps[step_index(s, type->name)].param_first + j];
+			param_set(p, ps->min, true);
+			slot_note_on(s, 57, 1.0f);
+			enum { PRE = 9600, POST = 9600 };
+			float* y = calloc(PRE + POST, sizeof(float));
+			slot_render(s, y, PRE);
+			param_set(p, ps->max, false);
+			slot_render(s, y + PRE, POST);
+			const unsigned ramp = (unsigned)(ps->smooth_ms * 0.001 * RATE);
+			const double   m    = click_metric_around(y, PRE + POST, PRE, ramp + 480, 4096);
+			if (m > worst) {
+				worst = m;
+				snprintf(worst_name, sizeof(worst_name), "%s.%s", type->name, ps->name);
+			}
+			if (m > bound) {
+				fprintf(stderr, "\n  %s.%s: click metric %.2f > %.2f\n", type->name, ps->name, m, bound);
+			}
+			CU_ASSERT(m <= bound);
+			free(y);
+			slot_free(s);
+		}
+	}
+	printf("\n  worst parameter-jump click metric: %.2f (%s), bound %.1f\n", worst, worst_name, bound);
+}
+
+static double
+cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A voice in a 10 s release (far into denormal range for the filter and
+ * envelope states) costs no more per block than a voice being held. */
+static void
+test_decaying_voice_cost(void)
+{
+	PatchError err;
+	Slot*      s = compile_text("create osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
+	                            "connect osc vcf\nconnect vcf amp\nconnect env amp.gain\n"
+	                            "set env.release 10000\nset vcf.resonance 0.5\nout amp\n",
+	                            1, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	float buf[256];
+	slot_note_on(s, 45, 1.0f);
+	render_peak(s, 48000);
+	double t0 = cpu_seconds();
+	for (unsigned b = 0; b < 1000; ++b) {
+		slot_render(s, buf, 256);
+	}
+	const double held = cpu_seconds() - t0;
+	slot_note_off(s, 45);
+	render_peak(s, 48000 * 9);
+	t0 = cpu_seconds();
+	for (unsigned b = 0; b < 1000; ++b) {
+		slot_render(s, buf, 256);
+	}
+	const double decaying = cpu_seconds() - t0;
+	printf("\n  per block: held %.2f us, after 9 s of release %.2f us\n", held * 1e3, decaying * 1e3);
+	CU_ASSERT(decaying <= held * 1.5 + 20e-6);
+	slot_free(s);
+}
+
+static void
+test_build_verifies(void)
+{
+	BuildSettings bs;
+	build_settings_default(&bs, RATE);
+	BuildReport r;
+	Slot*       s = build_slot(chain, strlen(chain), &bs, &r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(r.status, BUILD_OK);
+	CU_ASSERT_EQUAL(slot_active_voices(s), 0u); /* primed, then cleared */
+	slot_free(s);
+
+	static const char* silent = "create osc sine\ncreate amp vca\nconnect osc amp\nout amp\n"; /* gain 0 */
+	CU_ASSERT_PTR_NULL(build_slot(silent, strlen(silent), &bs, &r));
+	CU_ASSERT_EQUAL(r.status, BUILD_SILENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error.message, "silent"));
+
+	static const char* broken = "create osc sawtooth\nout osc\n";
+	CU_ASSERT_PTR_NULL(build_slot(broken, strlen(broken), &bs, &r));
+	CU_ASSERT_EQUAL(r.status, BUILD_PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error.message, "line 1"));
+}
+
+int
+suite_compile(void)
+{
+	CU_pSuite s = CU_add_suite("compile", NULL, NULL);
+	return !s || !CU_add_test(s, "order, buffer reuse, arena, pruning", test_order_reuse_and_pruning) ||
+	       !CU_add_test(s, "a cycle is rejected and named", test_cycle_is_named) ||
+	       !CU_add_test(s, "voices are summed into master modules", test_master_sums_voices) ||
+	       !CU_add_test(s, "voice stealing keeps the newest notes; release ends", test_stealing_and_release) ||
+	       !CU_add_test(s, "same samples for block sizes 1, 64, 4096, random", test_split_invariance) ||
+	       !CU_add_test(s, "full-scale parameter jumps stay under the click bound", test_parameter_jumps_do_not_click) ||
+	       !CU_add_test(s, "a decaying voice costs no more than a held one", test_decaying_voice_cost) ||
+	       !CU_add_test(s, "build warms up and verifies; errors are distinct", test_build_verifies);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * A small, real LV2 host on lilv, shared by chronus-render, chronus-bench
+ * and the host tests: world → plugin by URI → instantiate with urid:map,
+ * urid:unmap, log:log, options (bufsz limits) and worker:schedule backed by
+ * a real thread, or run inline (as hosts do while exporting), or absent.
+ * It drives the plugin the way jalv does: events in, run(), then the
+ * worker's responses delivered after run().
+ */
+#ifndef CHRONUS_LV2HOST_H
+#define CHRONUS_LV2HOST_H
+
+#include <lilv/lilv.h>
+#include <lv2/urid/urid.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+	HOST_WORKER_THREAD = 0, /* a worker thread, responses after run() */
+	HOST_WORKER_INLINE,     /* work() inside schedule_work(), as in exports */
+	HOST_WORKER_NONE,       /* no worker:schedule feature at all */
+} HostWorkerMode;
+
+typedef struct {
+	double         rate;
+	uint32_t       max_block;    /* bufsz:maxBlockLength */
+	HostWorkerMode worker;
+	bool           no_options;   /* do not pass options:options */
+	unsigned       refuse_every; /* schedule_work answers "no space" every Nth call */
+	bool           quiet;        /* do not print the plugin's log */
+} HostConfig;
+
+typedef struct Host Host;
+
+void  host_config_default(HostConfig* cfg);
+/* NULL and a message in err when the plugin cannot be found or started. */
+Host* host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size);
+void  host_free(Host* host);
+
+LilvWorld*          host_world(Host* host);
+const LilvPlugin*   host_plugin(Host* host);
+LilvInstance*       host_instance(Host* host);
+LV2_URID_Map*       host_map(Host* host);
+const LV2_Feature* const* host_features(Host* host);
+
+/* Events for the next host_run, at frames relative to its start. */
+void host_midi(Host* host, uint32_t frame, const uint8_t* msg, uint32_t size);
+void host_note_on(Host* host, uint32_t frame, uint8_t note, uint8_t velocity);
+void host_note_off(Host* host, uint32_t frame, uint8_t note);
+/* patch:Set of a plugin parameter (property URI) to a string or path. */
+void host_patch_set(Host* host, uint32_t frame, const char* property, bool is_path, const char* value,
+                    uint32_t len);
+void host_patch_get(Host* host, uint32_t frame);
+/* Append raw bytes as an event of the given type (for malformed input). */
+void host_raw_event(Host* host, uint32_t frame, LV2_URID type, const void* body, uint32_t size);
+
+/* Control ports by symbol; false if there is no such port. */
+bool  host_set_control(Host* host, const char* symbol, float value);
+float host_get_control(Host* host, const char* symbol);
+
+uint32_t host_max_block(const Host* host);
+
+/* Run one block (n <= max_block) into left/right (may be NULL). */
+void host_run(Host* host, uint32_t n, float* left, float* right);
+
+/* Wait until the worker is idle and its responses have been delivered
+ * (runs silent blocks if needed). For tests. */
+void host_settle(Host* host, unsigned max_blocks);
+
+/* Statuses and patch:Set values the plugin sent on its notify port. */
+unsigned    host_status_count(const Host* host);
+const char* host_status(const Host* host, unsigned i);
+const char* host_last_value(const Host* host, const char* property); /* NULL if none seen */
+unsigned    host_value_count(const Host* host, const char* property);
+
+/* Counters for tests. */
+unsigned host_scheduled(const Host* host);  /* successful schedule_work calls */
+unsigned host_refused(const Host* host);    /* refused ones */
+
+#endif

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+#
+# Chronus build: configure, build, test, demo, bench, install.
+# The bundle is assembled at ./chronus.lv2 after every build so that
+# LV2_PATH=$PWD finds it without installing.
+
+import os
+import shutil
+import subprocess
+import sys
+
+from waflib import Build, Logs, Options, Utils
+
+APPNAME = 'chronus'
+VERSION = '0.1.0'
+PLUGIN_URI = 'http://chronus.audio/plugins/chronus'
+top = '.'
+out = 'build'
+
+# pkg-config name, minimum version, what the code uses it for, Debian package
+DEPENDENCIES = [
+    ('lv2', '1.18.0', 'LV2 headers', 'lv2-dev'),
+    ('lilv-0', '0.24.0', 'host side: render, tests, bench', 'liblilv-dev'),
+    ('cunit', None, 'unit and host tests', 'libcunit1-dev'),
+    ('sndfile', None, 'WAV output', 'libsndfile1-dev'),
+    ('fftw3', None, 'spectral measurements in tests', 'libfftw3-dev'),
+]
+
+PROGRAMS = [
+    ('LV2_VALIDATE', 'lv2_validate', 'lv2-dev', True),
+    ('SORD_VALIDATE', 'sord_validate', 'sordi', True),
+    ('NM', 'nm', 'binutils', True),
+    ('LV2LS', 'lv2ls', 'lilv-utils', False),
+]
+
+
+def options(opt):
+    opt.load('compiler_c')
+    opt.add_option('--lv2dir', dest='lv2dir', default=None,
+                   help='where `install` puts chronus.lv2 [PREFIX/lib/lv2]')
+    opt.add_option('--sanitize', dest='sanitize', default='',
+                   help='build with -fsanitize=LIST (e.g. address,undefined)')
+
+
+def configure(conf):
+    conf.load('compiler_c')
+    for name, version, why, package in DEPENDENCIES:
+        args = {'package': name, 'args': '--cflags --libs',
+                'uselib_store': name.split('-')[0].upper(), 'mandatory': False}
+        if version:
+            args['atleast_version'] = version
+        if not conf.check_cfg(**args):
+            conf.fatal('%s%s not found (needed for %s): install the Debian package %s'
+                       % (name, ' >= ' + version if version else '', why, package))
+    for var, prog, package, needed in PROGRAMS:
+        if not conf.find_program(prog, var=var, mandatory=False) and needed:
+            conf.fatal('%s not found: install the Debian package %s' % (prog, package))
+
+    conf.check_cc(lib='m', uselib_store='M')
+    conf.check_cc(lib='pthread', uselib_store='PTHREAD')
+    conf.check_cc(lib='dl', uselib_store='DL', mandatory=False)
+
+    # No -ffast-math or -Ofast: the verifier and the tests rely on isfinite().
+    flags = ['-std=c11', '-O2', '-g', '-Wall', '-Wextra', '-Wshadow',
+             '-Wmissing-prototypes', '-Wstrict-prototypes', '-fno-math-errno',
+             '-D_POSIX_C_SOURCE=200809L']
+    conf.env.append_value('CFLAGS', flags)
+    if Options.options.sanitize:
+        san = ['-fsanitize=' + Options.options.sanitize, '-fno-omit-frame-pointer']
+        conf.env.append_value('CFLAGS', san)
+        conf.env.append_value('LINKFLAGS', san)
+        conf.env.SANITIZE = Options.options.sanitize
+
+    conf.env.LV2DIR = Options.options.lv2dir or os.path.join(conf.env.PREFIX, 'lib', 'lv2')
+    conf.env.PLUGIN_URI = PLUGIN_URI
+    conf.env.LIB_EXT = '.dylib' if sys.platform == 'darwin' else '.so'
+    conf.define('CHRONUS_URI', PLUGIN_URI)
+    conf.define('CHRONUS_VERSION', VERSION)
+    conf.write_config_header('chronus_config.h')
+    Logs.pprint('GREEN', 'Chronus will install its bundle into %s/chronus.lv2' % conf.env.LV2DIR)
+
+
+CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/module_registry.c',
+                'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
+                'src/build_slot.c']
+
+
+def build(bld):
+    dsp = bld.path.ant_glob('src/dsp/*.c')
+    # Everything below LV2 glue, linked into the plugin and the unit tests.
+    bld.stlib(source=CORE_SOURCES + dsp, target='chronus_core', cflags=['-fPIC'],
+              includes=['src', '.'], export_includes=['src', '.'], use=['M'])
+
+    bld.shlib(source=bld.path.ant_glob('src/lv2/*.c'), target='chronus',
+              includes=['src', '.'], use=['chronus_core', 'LV2', 'M', 'PTHREAD'],
+              cflags=['-fvisibility=hidden', '-fPIC'],
+              linkflags=['-Wl,--version-script=' + bld.path.find_node('src/lv2/exports.map').abspath()],
+              install_path=None)
+
+    # In a folder of its own: build/ is not a bundle, and LV2_PATH=$PWD must
+    # not find a second copy of the plugin there.
+    bld(features='subst', source='ttl/manifest.ttl.in', target='bundle/manifest.ttl',
+        LIB_EXT=bld.env.LIB_EXT, PLUGIN_URI=bld.env.PLUGIN_URI, install_path=None)
+
+    # The lilv host used by chronus-render, chronus-bench and the host tests.
+    bld.stlib(source=['tools/lv2host.c', 'tools/score.c'], target='chronus_host',
+              includes=['tools', 'src', '.'], export_includes=['tools', '.'],
+              use=['LILV', 'LV2', 'PTHREAD', 'M'])
+    bld.program(source='tools/chronus_render.c', target='chronus-render',
+                use=['chronus_host', 'LILV', 'SNDFILE', 'PTHREAD', 'M'], install_path=None)
+
+    unit_sources = bld.path.ant_glob('tests/unit/*.c')
+    bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', '.'],
+                use=['chronus_core', 'CUNIT', 'FFTW3', 'M'], install_path=None)
+    bld.program(source=bld.path.ant_glob('tests/host/*.c'), target='tests/host-tests',
+                includes=['src', 'tools', 'tests/host', 'tests/unit', '.'],
+                use=['chronus_host', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M'], install_path=None)
+
+    bld.add_post_fun(assemble_bundle)
+
+    bundle = '${LV2DIR}/chronus.lv2'
+    bld.install_as(bundle + '/chronus' + bld.env.LIB_EXT, 'libchronus' + bld.env.LIB_EXT)
+    bld.install_files(bundle, ['bundle/manifest.ttl'])
+    bld.install_files(bundle, bld.path.ant_glob('ttl/*.ttl') + bld.path.ant_glob('presets/*.ttl'))
+
+
+def bundle_files(ctx):
+    """(source path, name in the bundle) for every file of chronus.lv2."""
+    b = ctx.bldnode.abspath()
+    files = [(os.path.join(b, 'libchronus' + ctx.env.LIB_EXT), 'chronus' + ctx.env.LIB_EXT),
+             (os.path.join(b, 'bundle', 'manifest.ttl'), 'manifest.ttl')]
+    for n in ctx.path.ant_glob('ttl/*.ttl') + ctx.path.ant_glob('presets/*.ttl'):
+        files.append((n.abspath(), n.name))
+    return files
+
+
+def assemble_bundle(ctx):
+    dest = os.path.join(ctx.path.abspath(), 'chronus.lv2')
+    if os.path.isdir(dest):
+        shutil.rmtree(dest)
+    os.makedirs(dest)
+    for src, name in bundle_files(ctx):
+        shutil.copy2(src, os.path.join(dest, name))
+    # A folder holding only a link to the bundle: tests and tools search it
+    # (LV2_PATH), so lilv scans no other folder of the repository.
+    lv2path = os.path.join(ctx.bldnode.abspath(), 'lv2')
+    os.makedirs(lv2path, exist_ok=True)
+    link = os.path.join(lv2path, 'chronus.lv2')
+    if not os.path.islink(link):
+        os.symlink(os.path.join('..', '..', 'chronus.lv2'), link)
+
+
+class TestContext(Build.BuildContext):
+    cmd = 'test'
+    fun = 'test'
+
+
+class DemoContext(Build.BuildContext):
+    cmd = 'demo'
+    fun = 'demo'
+
+
+def test(ctx):
+    build(ctx)
+    ctx.add_post_fun(run_tests)
+
+
+def demo(ctx):
+    build(ctx)
+    ctx.add_post_fun(run_demo)
+
+
+def _env(ctx):
+    env = dict(os.environ)
+    # The built bundle first, then the system's LV2 specifications (lilv
+    # needs lv2core's class list); never ~/.lv2, which may hold an older
+    # installed Chronus.
+    env['LV2_PATH'] = os.pathsep.join([os.path.join(ctx.bldnode.abspath(), 'lv2'), '/usr/lib/lv2'])
+    env['CHRONUS_SOURCE_DIR'] = ctx.path.abspath()
+    env['CHRONUS_BUILD_DIR'] = ctx.bldnode.abspath()
+    env['CHRONUS_URI'] = ctx.env.PLUGIN_URI
+    return env
+
+
+def run_tests(ctx):
+    b = ctx.bldnode.abspath()
+    bundle = os.path.join(ctx.path.abspath(), 'chronus.lv2')
+    lib = os.path.join(bundle, 'chronus' + ctx.env.LIB_EXT)
+    checks = []
+
+    def check(name, cmd, **kw):
+        Logs.pprint('CYAN', '== %s' % name)
+        rc = subprocess.call(cmd, env=_env(ctx), **kw)
+        checks.append((name, rc == 0))
+        Logs.pprint('GREEN' if rc == 0 else 'RED', '== %s: %s' % (name, 'passed' if rc == 0 else 'FAILED'))
+
+    check('unit tests (CUnit)', [os.path.join(b, 'tests', 'unit-tests')])
+    check('host tests (lilv, CUnit)', [os.path.join(b, 'tests', 'host-tests')])
+
+    ttl = [os.path.join(bundle, f) for f in sorted(os.listdir(bundle)) if f.endswith('.ttl')]
+    check('lv2_validate chronus.lv2', ctx.env.LV2_VALIDATE + ttl)
+
+    Logs.pprint('CYAN', '== exported symbols')
+    out = subprocess.run(ctx.env.NM + ['-D', '--defined-only', lib], capture_output=True, text=True).stdout
+    syms = sorted(l.split()[-1] for l in out.splitlines() if l.split() and l.split()[-2] in 'TDBRW')
+    ok = syms == ['lv2_descriptor']
+    Logs.pprint('GREEN' if ok else 'RED', '   %s' % ' '.join(syms))
+    checks.append(('plugin exports only lv2_descriptor', ok))
+
+    check('docs/modules.md matches the module registry',
+          [os.path.join(b, 'tests', 'unit-tests'), '--check-modules-doc',
+           os.path.join(ctx.path.abspath(), 'docs', 'modules.md')])
+
+    passed = sum(1 for _, ok in checks if ok)
+    failed = len(checks) - passed
+    Logs.pprint('NORMAL', '')
+    for name, ok in checks:
+        Logs.pprint('GREEN' if ok else 'RED', '%-50s %s' % (name, 'passed' if ok else 'FAILED'))
+    Logs.pprint('NORMAL', '%d passed, %d failed' % (passed, failed))
+    if failed:
+        ctx.fatal('%d test step(s) failed' % failed)
+
+
+def run_demo(ctx):
+    b = ctx.bldnode.abspath()
+    wav = os.path.join(b, 'demo.wav')
+    score = os.path.join(ctx.path.abspath(), 'tools', 'demo.score')
+    rc = subprocess.call([os.path.join(b, 'chronus-render'), '--stats', score, wav], env=_env(ctx))
+    if rc:
+        ctx.fatal('the demo render failed')
