@@ -105,6 +105,16 @@ module_registry_suggest(const char* name, size_t len)
 			best   = cand;
 		}
 	}
+	if (!best) {
+		/* A longer spelling of a known name: 'sawtooth', 'sine_wave'. */
+		for (unsigned i = 0; i < REGISTRY_COUNT; ++i) {
+			const char*  cand = registry[i]->name;
+			const size_t lc   = strlen(cand);
+			if (lc >= 3 && lc < len && !memcmp(name, cand, lc) && (!best || lc > strlen(best))) {
+				best = cand;
+			}
+		}
+	}
 	return best;
 }
 

@@ -78,7 +78,7 @@ main(int argc, char** argv)
 	float* left  = calloc(score.frames, sizeof(float));
 	float* right = calloc(score.frames, sizeof(float));
 	score_render(host, &score, plan, left, right);
-	host_settle(host, 0);
+	host_settle(host);
 	for (unsigned k = 0; k < host_status_count(host); ++k) {
 		fprintf(stderr, "chronus-render: plugin status: %s\n", host_status(host, k));
 	}

@@ -240,6 +240,14 @@ worker_main(void* arg)
 		RingMsg    m;
 		while (ring_pop(&h->requests, &m)) { /* drained even when exiting: nothing leaks */
 			h->worker_iface->work(lilv_instance_get_handle(h->instance), respond, h, m.size, m.data);
+			if (h->cfg.worker == HOST_WORKER_CONCURRENT) {
+				/* As Ardour's state worker: the response comes on this
+				 * thread while the audio thread keeps calling run(). */
+				RingMsg r;
+				while (ring_pop(&h->responses, &r)) {
+					h->worker_iface->work_response(lilv_instance_get_handle(h->instance), r.size, r.data);
+				}
+			}
 			atomic_fetch_sub(&h->outstanding, 1);
 		}
 		if (exiting) {
@@ -353,7 +361,7 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 		return NULL;
 	}
 	h->worker_iface = (const LV2_Worker_Interface*)lilv_instance_get_extension_data(h->instance, LV2_WORKER__interface);
-	if (cfg->worker == HOST_WORKER_THREAD && h->worker_iface) {
+	if ((cfg->worker == HOST_WORKER_THREAD || cfg->worker == HOST_WORKER_CONCURRENT) && h->worker_iface) {
 		sem_init(&h->sem, 0, 0);
 		pthread_create(&h->thread, NULL, worker_main, h);
 		h->thread_started = true;
@@ -656,7 +664,7 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	lilv_instance_run(h->instance, n);
 
 	read_notify(h);
-	if (h->worker_iface) {
+	if (h->worker_iface && h->cfg.worker != HOST_WORKER_CONCURRENT) {
 		deliver_responses(h);
 	}
 	if (left) {
@@ -668,16 +676,17 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 }
 
 void
-host_settle(Host* h, unsigned max_blocks)
+host_settle(Host* h)
 {
-	(void)max_blocks;
 	if (!h->worker_iface) {
 		return;
 	}
 	for (unsigned i = 0; i < 20000 && atomic_load(&h->outstanding); ++i) {
 		usleep(500);
 	}
-	deliver_responses(h);
+	if (h->cfg.worker != HOST_WORKER_CONCURRENT) {
+		deliver_responses(h);
+	}
 }
 
 unsigned    host_status_count(const Host* h) { return h->n_statuses; }

@@ -21,6 +21,7 @@ typedef enum {
 	HOST_WORKER_THREAD = 0, /* a worker thread, responses after run() */
 	HOST_WORKER_INLINE,     /* work() inside schedule_work(), as in exports */
 	HOST_WORKER_NONE,       /* no worker:schedule feature at all */
+	HOST_WORKER_CONCURRENT, /* work_response() on the worker thread, while run() runs */
 } HostWorkerMode;
 
 typedef struct {
@@ -65,9 +66,9 @@ uint32_t host_max_block(const Host* host);
 /* Run one block (n <= max_block) into left/right (may be NULL). */
 void host_run(Host* host, uint32_t n, float* left, float* right);
 
-/* Wait until the worker is idle and its responses have been delivered
- * (runs silent blocks if needed). For tests. */
-void host_settle(Host* host, unsigned max_blocks);
+/* Wait (without running) until the worker has done everything scheduled,
+ * then deliver its responses, as a host does between two cycles. */
+void host_settle(Host* host);
 
 /* Statuses and patch:Set values the plugin sent on its notify port. */
 unsigned    host_status_count(const Host* host);

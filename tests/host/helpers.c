@@ -53,7 +53,7 @@ test_load_patch(Host* h, const char* text)
 	const uint32_t block = host_max_block(h) < 256 ? host_max_block(h) : 256;
 	float          buf[256];
 	host_run(h, block, buf, NULL);
-	host_settle(h, 0);
+	host_settle(h);
 	/* The swap starts in the next block and lasts the crossfade (30 ms). */
 	for (unsigned done = 0; done < 4096; done += block) {
 		host_run(h, block, buf, NULL);

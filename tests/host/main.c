@@ -16,7 +16,7 @@ main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		return 1;
 	}
-	int (*suites[])(void) = {suite_playback};
+	int (*suites[])(void) = {suite_playback, suite_swap};
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); ++i) {
 		if (suites[i]()) {
 			CU_cleanup_registry();

@@ -6,5 +6,6 @@
 #define CHRONUS_HOST_SUITES_H
 
 int suite_playback(void);
+int suite_swap(void);
 
 #endif

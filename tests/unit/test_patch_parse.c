@@ -7,6 +7,7 @@
  */
 #include "module_registry.h"
 #include "patch.h"
+#include "suites.h"
 
 #include <CUnit/CUnit.h>
 
@@ -18,8 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int suite_patch_parse(void);
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
