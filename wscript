@@ -114,8 +114,10 @@ def build(bld):
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', '.'],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'M'], install_path=None)
     bld.program(source=bld.path.ant_glob('tests/host/*.c'), target='tests/host-tests',
-                includes=['src', 'tools', 'tests/host', 'tests/unit', '.'],
-                use=['chronus_host', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M'], install_path=None)
+                includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
+                use=['chronus_host', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M', 'DL'], install_path=None)
+    # Preloaded into the host tests' real-time suite.
+    bld.shlib(source='tests/rt/rt_guard.c', target='tests/rt_guard', use=['DL'], install_path=None)
 
     bld.add_post_fun(assemble_bundle)
 
@@ -189,14 +191,21 @@ def run_tests(ctx):
     lib = os.path.join(bundle, 'chronus' + ctx.env.LIB_EXT)
     checks = []
 
-    def check(name, cmd, **kw):
+    def check(name, cmd, extra_env=None):
         Logs.pprint('CYAN', '== %s' % name)
-        rc = subprocess.call(cmd, env=_env(ctx), **kw)
+        env = _env(ctx)
+        env.update(extra_env or {})
+        rc = subprocess.call(cmd, env=env)
         checks.append((name, rc == 0))
         Logs.pprint('GREEN' if rc == 0 else 'RED', '== %s: %s' % (name, 'passed' if rc == 0 else 'FAILED'))
 
     check('unit tests (CUnit)', [os.path.join(b, 'tests', 'unit-tests')])
     check('host tests (lilv, CUnit)', [os.path.join(b, 'tests', 'host-tests')])
+    if ctx.env.SANITIZE:
+        Logs.pprint('YELLOW', '== real-time guard skipped: it cannot be preloaded under sanitizers')
+    else:
+        check('real-time safety (guard preloaded)', [os.path.join(b, 'tests', 'host-tests'), 'rt'],
+              extra_env={'LD_PRELOAD': os.path.join(b, 'tests', 'librt_guard.so')})
 
     ttl = [os.path.join(bundle, f) for f in sorted(os.listdir(bundle)) if f.endswith('.ttl')]
     check('lv2_validate chronus.lv2', ctx.env.LV2_VALIDATE + ttl)

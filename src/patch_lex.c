@@ -44,7 +44,8 @@ is_separator(char c)
 void
 patch_lex_init(PatchLexer* lex, const char* text, size_t len)
 {
-	lex->text       = text;
+	/* Pointer arithmetic on NULL is undefined even with offset 0. */
+	lex->text       = text ? text : "";
 	lex->len        = text ? len : 0;
 	lex->pos        = 0;
 	lex->line       = 1;
@@ -99,12 +100,12 @@ static PatchToken
 make(PatchLexer* lex, PatchTokKind kind, size_t start, size_t end)
 {
 	PatchToken t;
-	t.kind  = kind;
-	t.error = LEX_OK;
-	t.text  = lex->text + start;
-	t.len   = end - start;
-	t.line  = lex->line;
-	t.col   = (unsigned)(start - lex->line_start + 1);
+	t.kind   = kind;
+	t.error  = LEX_OK;
+	t.text   = lex->text + start;
+	t.len    = end - start;
+	t.line   = lex->line;
+	t.col    = (unsigned)(start - lex->line_start + 1);
 	lex->pos = end;
 	return t;
 }

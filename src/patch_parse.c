@@ -27,8 +27,8 @@
 #define PRINTF_LIKE(f, a)
 #endif
 
-#define SHOW_MAX    40 /* characters of a quoted token in a message */
-#define SUGGEST_MAX 64 /* words longer than this get no suggestion */
+#define SHOW_MAX    40  /* characters of a quoted token in a message */
+#define SUGGEST_MAX 64  /* words longer than this get no suggestion */
 #define LIST_MAX    120 /* characters of an "expected one of ..." list */
 
 typedef struct {
@@ -55,7 +55,8 @@ fail_at(Parser* ps, unsigned line, unsigned col, const char* fmt, ...)
 	e->col        = col;
 	e->message[0] = '\0';
 	if (line > 0) {
-		const int k = snprintf(e->message, sizeof e->message, "line %u, col %u: ", line, col);
+		const int k =
+		        snprintf(e->message, sizeof e->message, "line %u, col %u: ", line, col);
 		n = k > 0 ? (size_t)k : 0;
 		if (n >= sizeof e->message) {
 			return false;
@@ -231,9 +232,9 @@ typedef struct {
 static void
 suggest_init(Suggest* s, const char* word, size_t len)
 {
-	s->word = word;
-	s->len  = len;
-	s->best = NULL;
+	s->word   = word;
+	s->len    = len;
+	s->best   = NULL;
 	s->dist   = ~0u;
 	s->prefix = 0;
 }
@@ -478,9 +479,10 @@ module_ref(Parser* ps, int* index)
 		for (unsigned m = 0; m < ps->p->n_modules; ++m) {
 			suggest_try(&sg, ps->p->modules[m].name);
 		}
-		return fail_at(ps, t.line, t.col,
-		               "unknown module '%s', expected a module created on an earlier line%s",
-		               show_tok(&sh, &t), hint_text(&h, sg.best));
+		return fail_at(
+		        ps, t.line, t.col,
+		        "unknown module '%s', expected a module created on an earlier line%s",
+		        show_tok(&sh, &t), hint_text(&h, sg.best));
 	}
 	*index = i;
 	return advance(ps);
@@ -515,7 +517,8 @@ param_ref(Parser* ps, int m, unsigned* param)
 	}
 	const PatchToken t = ps->tok;
 	if (t.kind != TOK_IDENT) {
-		snprintf(what, sizeof what, "a parameter of '%s' (%s)", mod_name(ps, m), mod_type(ps, m));
+		snprintf(what, sizeof what, "a parameter of '%s' (%s)", mod_name(ps, m),
+		         mod_type(ps, m));
 		return unexpected(ps, what);
 	}
 	const int i = module_param_index(ty, t.text, t.len);
@@ -536,7 +539,8 @@ param_ref(Parser* ps, int m, unsigned* param)
 			list_add(&l, ty->params[k].name);
 		}
 		if (sg.best) {
-			return fail_at(ps, t.line, t.col, "unknown parameter '%s' of module '%s' (%s)%s",
+			return fail_at(ps, t.line, t.col,
+			               "unknown parameter '%s' of module '%s' (%s)%s",
 			               show_tok(&sh, &t), mod_name(ps, m), mod_type(ps, m),
 			               hint_text(&h, sg.best));
 		}
@@ -612,7 +616,8 @@ param_value(Parser* ps, int m, const ParamSpec* sp, float* value)
 			               show_tok(&sh, &t), mod_name(ps, m), sp->name,
 			               hint_text(&h, sg.best));
 		}
-		return fail_at(ps, t.line, t.col, "unknown choice '%s' for %s.%s, expected one of %s",
+		return fail_at(ps, t.line, t.col,
+		               "unknown choice '%s' for %s.%s, expected one of %s",
 		               show_tok(&sh, &t), mod_name(ps, m), sp->name, l.s);
 	}
 	if (t.kind != TOK_NUMBER) {
@@ -641,9 +646,10 @@ static bool
 st_patch(Parser* ps)
 {
 	if (ps->patch_line) {
-		return fail_at(ps, ps->stmt.line, ps->stmt.col,
-		               "second 'patch' statement, expected at most one (the first is on line %u)",
-		               ps->patch_line);
+		return fail_at(
+		        ps, ps->stmt.line, ps->stmt.col,
+		        "second 'patch' statement, expected at most one (the first is on line %u)",
+		        ps->patch_line);
 	}
 	if (!advance(ps)) {
 		return false;
@@ -655,7 +661,8 @@ st_patch(Parser* ps)
 	const size_t n = patch_lex_string(&t, ps->p->title, PATCH_MAX_TITLE);
 	if (n > PATCH_MAX_TITLE) {
 		Shown sh;
-		return fail_at(ps, t.line, t.col, "patch name '%s' is too long, expected at most %u bytes",
+		return fail_at(ps, t.line, t.col,
+		               "patch name '%s' is too long, expected at most %u bytes",
 		               show_tok(&sh, &t), PATCH_MAX_TITLE);
 	}
 	ps->p->title[n] = '\0';
@@ -669,8 +676,8 @@ st_create(Parser* ps)
 	Patch* p = ps->p;
 	Shown  sh;
 	if (p->n_modules >= PATCH_MAX_MODULES) {
-		return fail_at(ps, ps->stmt.line, ps->stmt.col, "too many modules, expected at most %u",
-		               PATCH_MAX_MODULES);
+		return fail_at(ps, ps->stmt.line, ps->stmt.col,
+		               "too many modules, expected at most %u", PATCH_MAX_MODULES);
 	}
 	if (!advance(ps)) {
 		return false;
@@ -697,9 +704,10 @@ st_create(Parser* ps)
 	}
 	const int dup = find_module(p, name.text, name.len);
 	if (dup >= 0) {
-		return fail_at(ps, name.line, name.col,
-		               "module '%s' already exists, expected a new name (created on line %u)",
-		               show_tok(&sh, &name), p->modules[dup].pos.line);
+		return fail_at(
+		        ps, name.line, name.col,
+		        "module '%s' already exists, expected a new name (created on line %u)",
+		        show_tok(&sh, &name), p->modules[dup].pos.line);
 	}
 	if (!advance(ps)) {
 		return false;
@@ -715,7 +723,8 @@ st_create(Parser* ps)
 		if (type.len <= SUGGEST_MAX) {
 			const char* s = module_registry_suggest(type.text, type.len);
 			return fail_at(ps, type.line, type.col, "unknown module type '%s'%s%s",
-			               show_tok(&sh, &type), s ? "" : ", expected a type from docs/modules.md",
+			               show_tok(&sh, &type),
+			               s ? "" : ", expected a type from docs/modules.md",
 			               hint_text(&h, s));
 		}
 		return fail_at(ps, type.line, type.col,
@@ -790,7 +799,8 @@ connect_source(Parser* ps, PatchConnection* c)
 {
 	Shown sh;
 	if (ps->tok.kind != TOK_IDENT) {
-		return unexpected(ps, "a source: a module name, note.pitch, note.gate or note.velocity");
+		return unexpected(
+		        ps, "a source: a module name, note.pitch, note.gate or note.velocity");
 	}
 	if (!tok_is(&ps->tok, "note")) {
 		c->src_note = NOTE_SRC_NONE;
@@ -799,10 +809,11 @@ connect_source(Parser* ps, PatchConnection* c)
 		}
 		if (ps->tok.kind == TOK_DOT) {
 			const char* n = mod_name(ps, c->src_module);
-			return fail_at(ps, ps->tok.line, ps->tok.col,
-			               "unexpected '.' after source '%s', expected a target (a module has "
-			               "one output: write '%s')",
-			               n, n);
+			return fail_at(
+			        ps, ps->tok.line, ps->tok.col,
+			        "unexpected '.' after source '%s', expected a target (a module has "
+			        "one output: write '%s')",
+			        n, n);
 		}
 		return true;
 	}
@@ -856,14 +867,16 @@ connect_target(Parser* ps, PatchConnection* c)
 			return true;
 		}
 		if (ty->n_params > 0) {
-			return fail_at(ps, name.line, name.col,
-			               "module '%s' (%s) has no input; connect to one of its parameters, "
-			               "e.g. %s.%s",
-			               mod_name(ps, m), ty->name, mod_name(ps, m), ty->params[0].name);
+			return fail_at(
+			        ps, name.line, name.col,
+			        "module '%s' (%s) has no input; connect to one of its parameters, "
+			        "e.g. %s.%s",
+			        mod_name(ps, m), ty->name, mod_name(ps, m), ty->params[0].name);
 		}
-		return fail_at(ps, name.line, name.col,
-		               "module '%s' (%s) has no input and no parameter, expected another target",
-		               mod_name(ps, m), ty->name);
+		return fail_at(
+		        ps, name.line, name.col,
+		        "module '%s' (%s) has no input and no parameter, expected another target",
+		        mod_name(ps, m), ty->name);
 	}
 	if (!advance(ps)) {
 		return false;
@@ -902,12 +915,12 @@ connect_target(Parser* ps, PatchConnection* c)
 	}
 	if (sg.best) {
 		return fail_at(ps, port.line, port.col, "unknown port '%s' of module '%s' (%s)%s",
-		               show_tok(&sh, &port), mod_name(ps, m), ty->name, hint_text(&h, sg.best));
+		               show_tok(&sh, &port), mod_name(ps, m), ty->name,
+		               hint_text(&h, sg.best));
 	}
 	return fail_at(ps, port.line, port.col,
 	               "unknown port '%s' of module '%s' (%s), expected one of %s",
-	               show_tok(&sh, &port), mod_name(ps, m), ty->name,
-	               l.n ? l.s : "(none)");
+	               show_tok(&sh, &port), mod_name(ps, m), ty->name, l.n ? l.s : "(none)");
 }
 
 /* The rules a well-formed connection must still obey; t is its target. */
@@ -919,10 +932,12 @@ connect_check(Parser* ps, const PatchConnection* c, const PatchToken* t)
 	char               src[PATCH_MAX_NAME + 16];
 	char               dst[PATCH_MAX_NAME + 80];
 	if (c->src_module == c->dst_module) {
-		return fail_at(ps, t->line, t->col, "module '%s' cannot connect to itself", d->name);
+		return fail_at(ps, t->line, t->col, "module '%s' cannot connect to itself",
+		               d->name);
 	}
 	if (c->src_module >= 0 && p->modules[c->src_module].master && !d->master) {
-		return fail_at(ps, t->line, t->col, "master module '%s' cannot feed per-voice module '%s'",
+		return fail_at(ps, t->line, t->col,
+		               "master module '%s' cannot feed per-voice module '%s'",
 		               mod_name(ps, c->src_module), d->name);
 	}
 	if (c->src_module < 0 && d->master) {
@@ -935,11 +950,12 @@ connect_check(Parser* ps, const PatchConnection* c, const PatchToken* t)
 		if (o->src_module == c->src_module && o->src_note == c->src_note &&
 		    o->dst_module == c->dst_module && o->dst_kind == c->dst_kind &&
 		    o->dst_index == c->dst_index) {
-			return fail_at(ps, t->line, t->col,
-			               "connection from '%s' to '%s' already made on line %u, expected "
-			               "each connection once",
-			               src_text(src, sizeof src, ps, c), dst_text(dst, sizeof dst, ps, c),
-			               o->pos.line);
+			return fail_at(
+			        ps, t->line, t->col,
+			        "connection from '%s' to '%s' already made on line %u, expected "
+			        "each connection once",
+			        src_text(src, sizeof src, ps, c), dst_text(dst, sizeof dst, ps, c),
+			        o->pos.line);
 		}
 	}
 	return true;
@@ -972,8 +988,10 @@ st_connect(Parser* ps)
 		}
 		if (!(fabsf(c.depth) <= PATCH_MAX_DEPTH)) {
 			Shown sh;
-			return fail_at(ps, t.line, t.col, "depth '%s' is out of range, expected %.0f to %.0f",
-			               show_tok(&sh, &t), -(double)PATCH_MAX_DEPTH, (double)PATCH_MAX_DEPTH);
+			return fail_at(ps, t.line, t.col,
+			               "depth '%s' is out of range, expected %.0f to %.0f",
+			               show_tok(&sh, &t), -(double)PATCH_MAX_DEPTH,
+			               (double)PATCH_MAX_DEPTH);
 		}
 		c.has_depth = true;
 	}
@@ -986,8 +1004,8 @@ st_set(Parser* ps)
 {
 	Patch* p = ps->p;
 	if (p->n_settings >= PATCH_MAX_SETTINGS) {
-		return fail_at(ps, ps->stmt.line, ps->stmt.col, "too many settings, expected at most %u",
-		               PATCH_MAX_SETTINGS);
+		return fail_at(ps, ps->stmt.line, ps->stmt.col,
+		               "too many settings, expected at most %u", PATCH_MAX_SETTINGS);
 	}
 	PatchSetting s;
 	memset(&s, 0, sizeof s);
@@ -1037,11 +1055,13 @@ st_macro(Parser* ps)
 	}
 	const ParamSpec* sp = &p->modules[mc.module].type->params[mc.param];
 	const PatchToken lo = ps->tok;
-	if (!number(ps, "a number (the low end)", &mc.lo) || !in_range(ps, &lo, mc.module, sp, mc.lo)) {
+	if (!number(ps, "a number (the low end)", &mc.lo) ||
+	    !in_range(ps, &lo, mc.module, sp, mc.lo)) {
 		return false;
 	}
 	const PatchToken hi = ps->tok;
-	if (!number(ps, "a number (the high end)", &mc.hi) || !in_range(ps, &hi, mc.module, sp, mc.hi)) {
+	if (!number(ps, "a number (the high end)", &mc.hi) ||
+	    !in_range(ps, &hi, mc.module, sp, mc.hi)) {
 		return false;
 	}
 	mc.curve = sp->curve;
@@ -1073,9 +1093,10 @@ st_macro(Parser* ps)
 		/* An exponential sweep multiplies: it can neither start at nor
 		 * cross zero. Point at the bound that breaks it. */
 		const PatchToken* t = mc.lo <= 0.0f ? &lo : &hi;
-		return fail_at(ps, t->line, t->col,
-		               "exp curve cannot reach '%s', expected lo and hi above 0 or curve lin",
-		               show_tok(&sh, t));
+		return fail_at(
+		        ps, t->line, t->col,
+		        "exp curve cannot reach '%s', expected lo and hi above 0 or curve lin",
+		        show_tok(&sh, t));
 	}
 	p->macros[p->n_macros++] = mc;
 	return true;
@@ -1085,9 +1106,10 @@ static bool
 st_out(Parser* ps)
 {
 	if (ps->out_line) {
-		return fail_at(ps, ps->stmt.line, ps->stmt.col,
-		               "second 'out' statement, expected exactly one (the first is on line %u)",
-		               ps->out_line);
+		return fail_at(
+		        ps, ps->stmt.line, ps->stmt.col,
+		        "second 'out' statement, expected exactly one (the first is on line %u)",
+		        ps->out_line);
 	}
 	if (!advance(ps) || !module_ref(ps, &ps->p->out_module)) {
 		return false;
@@ -1102,8 +1124,8 @@ typedef struct {
 } Statement;
 
 static const Statement statements[] = {
-	{"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
-	{"set", st_set},     {"macro", st_macro},   {"out", st_out},
+        {"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
+        {"set", st_set},     {"macro", st_macro},   {"out", st_out},
 };
 
 #define N_STATEMENTS (sizeof statements / sizeof statements[0])
@@ -1127,7 +1149,8 @@ statement(Parser* ps)
 			}
 			if (!at_eol(ps)) {
 				return fail_at(ps, ps->tok.line, ps->tok.col,
-				               "unexpected '%s' after end of statement, expected end of line",
+				               "unexpected '%s' after end of statement, expected "
+				               "end of line",
 				               show_tok(&sh, &ps->tok));
 			}
 			return true;
@@ -1159,12 +1182,14 @@ check_text(Parser* ps, const char* text, size_t len)
 			continue;
 		}
 		if (c == '\0') {
-			return fail_at(ps, line, (unsigned)(i - start + 1), "unexpected NUL byte, expected text");
+			return fail_at(ps, line, (unsigned)(i - start + 1),
+			               "unexpected NUL byte, expected text");
 		}
 		/* Byte PATCH_MAX_LINE + 1 of a line, unless it is the CR of a CR LF. */
-		if (i - start == PATCH_MAX_LINE && !(c == '\r' && i + 1 < len && text[i + 1] == '\n')) {
-			return fail_at(ps, line, PATCH_MAX_LINE + 1, "line too long, expected at most %u bytes",
-			               PATCH_MAX_LINE);
+		if (i - start == PATCH_MAX_LINE &&
+		    !(c == '\r' && i + 1 < len && text[i + 1] == '\n')) {
+			return fail_at(ps, line, PATCH_MAX_LINE + 1,
+			               "line too long, expected at most %u bytes", PATCH_MAX_LINE);
 		}
 	}
 	return true;

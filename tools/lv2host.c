@@ -18,6 +18,7 @@
 #include <lv2/patch/patch.h>
 #include <lv2/worker/worker.h>
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdarg.h>
@@ -87,8 +88,14 @@ typedef struct {
 	unsigned count;
 } SeenValue;
 
+typedef void (*GuardFn)(void);
+
 struct Host {
 	HostConfig cfg;
+
+	/* The real-time guard (tests/rt), when preloaded: brackets the calls
+	 * that must be real-time safe. */
+	GuardFn rt_enter, rt_leave;
 
 	/* URID map (host side; the plugin maps at instantiate only). */
 	pthread_mutex_t map_lock;
@@ -143,6 +150,11 @@ struct Host {
 	SeenValue values[8];
 	unsigned  n_values;
 };
+
+static void
+no_guard(void)
+{
+}
 
 /* ---- URID map --------------------------------------------------------- */
 
@@ -218,7 +230,12 @@ schedule_work(LV2_Worker_Schedule_Handle handle, uint32_t size, const void* data
 	}
 	if (h->cfg.worker == HOST_WORKER_INLINE) {
 		++h->scheduled;
-		return h->worker_iface->work(lilv_instance_get_handle(h->instance), respond, h, size, data);
+		/* Work done inline (an export) is not real-time: unguarded. */
+		h->rt_leave();
+		const LV2_Worker_Status st =
+			h->worker_iface->work(lilv_instance_get_handle(h->instance), respond, h, size, data);
+		h->rt_enter();
+		return st;
 	}
 	if (!ring_push(&h->requests, size, data)) {
 		++h->refused;
@@ -245,7 +262,9 @@ worker_main(void* arg)
 				 * thread while the audio thread keeps calling run(). */
 				RingMsg r;
 				while (ring_pop(&h->responses, &r)) {
+					h->rt_enter();
 					h->worker_iface->work_response(lilv_instance_get_handle(h->instance), r.size, r.data);
+					h->rt_leave();
 				}
 			}
 			atomic_fetch_sub(&h->outstanding, 1);
@@ -260,12 +279,14 @@ static void
 deliver_responses(Host* h)
 {
 	RingMsg m;
+	h->rt_enter();
 	while (ring_pop(&h->responses, &m)) {
 		h->worker_iface->work_response(lilv_instance_get_handle(h->instance), m.size, m.data);
 	}
 	if (h->worker_iface && h->worker_iface->end_run) {
 		h->worker_iface->end_run(lilv_instance_get_handle(h->instance));
 	}
+	h->rt_leave();
 }
 
 /* ---- Set-up ------------------------------------------------------- */
@@ -292,6 +313,11 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 {
 	Host* h = calloc(1, sizeof(Host));
 	h->cfg  = *cfg;
+	h->rt_enter = (GuardFn)dlsym(RTLD_DEFAULT, "rt_guard_enter");
+	h->rt_leave = (GuardFn)dlsym(RTLD_DEFAULT, "rt_guard_leave");
+	if (!h->rt_enter || !h->rt_leave) {
+		h->rt_enter = h->rt_leave = no_guard;
+	}
 	pthread_mutex_init(&h->map_lock, NULL);
 	h->map   = (LV2_URID_Map){h, map_uri};
 	h->unmap = (LV2_URID_Unmap){h, unmap_uri};
@@ -661,7 +687,9 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	h->out_seq->atom.type = h->urid_chunk;
 	h->out_seq->atom.size = OUT_CAPACITY - sizeof(LV2_Atom);
 
+	h->rt_enter();
 	lilv_instance_run(h->instance, n);
+	h->rt_leave();
 
 	read_notify(h);
 	if (h->worker_iface && h->cfg.worker != HOST_WORKER_CONCURRENT) {

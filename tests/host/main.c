@@ -2,22 +2,31 @@
  *
  * Host tests: the plugin loaded by lilv from the assembled chronus.lv2
  * bundle (LV2_PATH), driven with real worker threads.
+ *   host-tests       every suite but the real-time one
+ *   host-tests rt    the real-time suite (run with LD_PRELOAD of the guard)
  */
 #include "suites.h"
 
 #include <CUnit/Basic.h>
 
+#include <stdbool.h>
+
 #include <stdio.h>
+#include <string.h>
 
 
 int
-main(void)
+main(int argc, char** argv)
 {
+	const bool rt = argc > 1 && !strcmp(argv[1], "rt");
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		return 1;
 	}
-	int (*suites[])(void) = {suite_playback, suite_swap};
-	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); ++i) {
+	int (*all[])(void)    = {suite_playback, suite_swap};
+	int (*only_rt[])(void) = {suite_rt};
+	int (**suites)(void)  = rt ? only_rt : all;
+	const size_t n        = rt ? 1 : sizeof(all) / sizeof(all[0]);
+	for (size_t i = 0; i < n; ++i) {
 		if (suites[i]()) {
 			CU_cleanup_registry();
 			return 1;

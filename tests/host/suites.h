@@ -7,5 +7,6 @@
 
 int suite_playback(void);
 int suite_swap(void);
+int suite_rt(void); /* only under the preloaded real-time guard */
 
 #endif

@@ -112,7 +112,8 @@ check_ok(int at, const char* text, size_t len)
 	const bool ok = parse_n(text, len);
 	char       desc[512];
 	snprintf(desc, sizeof desc, "patch should parse, got \"%s\"", g_err.message);
-	CU_assertImplementation(ok, (unsigned)at, ok ? "patch parses" : desc, __FILE__, "", CU_FALSE);
+	CU_assertImplementation(ok, (unsigned)at, ok ? "patch parses" : desc, __FILE__, "",
+	                        CU_FALSE);
 }
 
 /* Assert that text fails with exactly this position and message. */
@@ -126,17 +127,19 @@ check_error(int at, const char* text, size_t len, unsigned line, unsigned col, c
 		snprintf(want, sizeof want, "%s", what);
 	}
 	const bool parsed = parse_n(text, len);
-	const bool ok = !parsed && g_err.line == line && g_err.col == col && !strcmp(g_err.message, want);
-	char       desc[1400];
+	const bool ok =
+	        !parsed && g_err.line == line && g_err.col == col && !strcmp(g_err.message, want);
+	char desc[1400];
 	snprintf(desc, sizeof desc, "want [%u:%u] \"%s\", got %s [%u:%u] \"%s\"", line, col, want,
 	         parsed ? "success" : "error", g_err.line, g_err.col, parsed ? "" : g_err.message);
-	CU_assertImplementation(ok, (unsigned)at, ok ? "expected error" : desc, __FILE__, "", CU_FALSE);
+	CU_assertImplementation(ok, (unsigned)at, ok ? "expected error" : desc, __FILE__, "",
+	                        CU_FALSE);
 }
 
-#define OK(text)                 check_ok(__LINE__, (text), strlen(text))
-#define ERR(text, line, col, w)  check_error(__LINE__, (text), strlen(text), (line), (col), (w))
-#define OK_BUF()                 check_ok(__LINE__, g_text, g_len)
-#define ERR_BUF(line, col, w)    check_error(__LINE__, g_text, g_len, (line), (col), (w))
+#define OK(text)                check_ok(__LINE__, (text), strlen(text))
+#define ERR(text, line, col, w) check_error(__LINE__, (text), strlen(text), (line), (col), (w))
+#define OK_BUF()                check_ok(__LINE__, g_text, g_len)
+#define ERR_BUF(line, col, w)   check_error(__LINE__, g_text, g_len, (line), (col), (w))
 
 static int
 module_named(const char* name)
@@ -169,22 +172,22 @@ inputless_type(void)
 /* ---- valid patches ----------------------------------------------------- */
 
 static const char* const acid =
-	"# Acid line\n"
-	"patch \"Acid 303\"\n"
-	"create osc saw\n"
-	"create vcf ladder\n"
-	"create amp vca\n"
-	"create env adsr\n"
-	"create fenv adsr\n"
-	"connect osc vcf\n"
-	"connect vcf amp\n"
-	"connect env amp.gain\n"
-	"connect fenv vcf.cutoff 2400      # modulation, depth in the target's unit\n"
-	"set vcf.cutoff 320\n"
-	"set vcf.resonance 0.82\n"
-	"set fenv.decay 180\n"
-	"macro 1 vcf.cutoff 80 8000 exp    # macro knob 1 drives vcf.cutoff\n"
-	"out amp\n";
+        "# Acid line\n"
+        "patch \"Acid 303\"\n"
+        "create osc saw\n"
+        "create vcf ladder\n"
+        "create amp vca\n"
+        "create env adsr\n"
+        "create fenv adsr\n"
+        "connect osc vcf\n"
+        "connect vcf amp\n"
+        "connect env amp.gain\n"
+        "connect fenv vcf.cutoff 2400      # modulation, depth in the target's unit\n"
+        "set vcf.cutoff 320\n"
+        "set vcf.resonance 0.82\n"
+        "set fenv.decay 180\n"
+        "macro 1 vcf.cutoff 80 8000 exp    # macro knob 1 drives vcf.cutoff\n"
+        "out amp\n";
 
 static void
 test_acid_ast(void)
@@ -337,8 +340,9 @@ test_valid_forms(void)
 	OK("patch \"\"\ncreate a saw\nout a\nset a.level 0\n");
 	CU_ASSERT_STRING_EQUAL(g_patch.title, "");
 	char buf[256];
-	snprintf(buf, sizeof buf, "create f ladder\nset f.resonance %.9g\nset f.resonance %.9g\n"
-	                          "macro 3 f.resonance %.9g %.9g\nout f\n",
+	snprintf(buf, sizeof buf,
+	         "create f ladder\nset f.resonance %.9g\nset f.resonance %.9g\n"
+	         "macro 3 f.resonance %.9g %.9g\nout f\n",
 	         (double)res->min, (double)res->max, (double)res->max, (double)res->min);
 	OK(buf);
 	CU_ASSERT_EQUAL(g_patch.settings[0].value, res->min);
@@ -347,7 +351,8 @@ test_valid_forms(void)
 	CU_ASSERT_EQUAL(g_patch.macros[0].hi, res->min);
 	CU_ASSERT_EQUAL(g_patch.n_connections, 0);
 	/* Names: underscores, digits, the maximum length, keywords as names. */
-	OK("create _x9 saw\ncreate out saw\ncreate master saw\nconnect out _x9.pitch\nout master\n");
+	OK("create _x9 saw\ncreate out saw\ncreate master saw\nconnect out _x9.pitch\nout "
+	   "master\n");
 	CU_ASSERT_EQUAL(g_patch.out_module, 2);
 }
 
@@ -356,15 +361,30 @@ test_valid_forms(void)
 static void
 test_numbers(void)
 {
-	static const char* const nums[] = {
-		"320", "0.82", "-12", "+2.5e3", "1E-3", "0.1", "0.3", "1e-30", "000.0100", "-0",
-		"19.99999999999999999999", "123456.789012345678901234", "0.0000000000000000000000001",
-		"999999.99999999999999999", "7e+2", "1234.5678e-2", "1e-400", "3.4028234e38",
-		"123456789012345678901234", "1000000.1"};
+	static const char* const nums[] = {"320",
+	                                   "0.82",
+	                                   "-12",
+	                                   "+2.5e3",
+	                                   "1E-3",
+	                                   "0.1",
+	                                   "0.3",
+	                                   "1e-30",
+	                                   "000.0100",
+	                                   "-0",
+	                                   "19.99999999999999999999",
+	                                   "123456.789012345678901234",
+	                                   "0.0000000000000000000000001",
+	                                   "999999.99999999999999999",
+	                                   "7e+2",
+	                                   "1234.5678e-2",
+	                                   "1e-400",
+	                                   "3.4028234e38",
+	                                   "123456789012345678901234",
+	                                   "1000000.1"};
 	for (size_t k = 0; k < sizeof nums / sizeof nums[0]; ++k) {
 		char buf[160];
-		snprintf(buf, sizeof buf, "create a saw\ncreate b saw\nconnect a b.pitch %s\nout a\n",
-		         nums[k]);
+		snprintf(buf, sizeof buf,
+		         "create a saw\ncreate b saw\nconnect a b.pitch %s\nout a\n", nums[k]);
 		const float want = (float)strtod(nums[k], NULL);
 		if (fabsf(want) <= PATCH_MAX_DEPTH) {
 			OK(buf);
@@ -372,10 +392,12 @@ test_numbers(void)
 		} else {
 			/* Large but finite: a range error, not "too large". */
 			ERR(buf, 3, 19,
-			    fmt("depth '%s' is out of range, expected -1000000 to 1000000", nums[k]));
+			    fmt("depth '%s' is out of range, expected -1000000 to 1000000",
+			        nums[k]));
 		}
 	}
-	static const char* const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "ru_RU.UTF-8"};
+	static const char* const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+	                                      "ru_RU.UTF-8"};
 	for (size_t k = 0; k < sizeof locales / sizeof locales[0]; ++k) {
 		if (setlocale(LC_NUMERIC, locales[k])) {
 			OK("create f ladder\nset f.resonance 0.82\nout f\n");
@@ -391,19 +413,24 @@ test_numbers(void)
 static void
 test_lexical_errors(void)
 {
-	ERR("patch \"Acid 303\n", 1, 7, "unterminated string '\"Acid 303', expected a closing '\"'");
-	ERR("patch \"Acid 303\r\n", 1, 7, "unterminated string '\"Acid 303', expected a closing '\"'");
-	ERR("patch \"Acid \\\"", 1, 7, "unterminated string '\"Acid \\\"', expected a closing '\"'");
+	ERR("patch \"Acid 303\n", 1, 7,
+	    "unterminated string '\"Acid 303', expected a closing '\"'");
+	ERR("patch \"Acid 303\r\n", 1, 7,
+	    "unterminated string '\"Acid 303', expected a closing '\"'");
+	ERR("patch \"Acid \\\"", 1, 7,
+	    "unterminated string '\"Acid \\\"', expected a closing '\"'");
 	ERR("patch \"A\\", 1, 7, "unterminated string '\"A\\', expected a closing '\"'");
 	ERR("patch \"A\\nB\"\n", 1, 9, "unknown escape '\\n' in string, expected \\\" or \\\\");
 	ERR("create a saw\ncreate \"b saw\n", 2, 8,
 	    "unterminated string '\"b saw', expected a closing '\"'");
 	OK("create a saw\nout a # \"fine in a comment\n");
-	check_error(__LINE__, "create a saw\nout\0a\n", 18, 2, 4, "unexpected NUL byte, expected text");
+	check_error(__LINE__, "create a saw\nout\0a\n", 18, 2, 4,
+	            "unexpected NUL byte, expected text");
 	check_error(__LINE__, "# \0", 3, 1, 3, "unexpected NUL byte, expected text");
 	/* Not numbers: each is one word, quoted whole. */
-	static const char* const bad[] = {".5", "5.", "1e", "1e+", "0x10", "inf", "nan", "1,5",
-	                                  "--1", "+", "-", "1.2.3", "12abc", "1e5x", "1_000"};
+	static const char* const bad[] = {".5",  "5.",    "1e",    "1e+",  "0x10",
+	                                  "inf", "nan",   "1,5",   "--1",  "+",
+	                                  "-",   "1.2.3", "12abc", "1e5x", "1_000"};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; ++k) {
 		char buf[128];
 		snprintf(buf, sizeof buf, "create f ladder\nset f.resonance %s\n", bad[k]);
@@ -419,7 +446,9 @@ test_lexical_errors(void)
 	/* Hostile bytes are shown escaped, and long words cut short. */
 	ERR("create a \x01\xff\xc3\xa9 saw\n", 1, 10,
 	    fmt("unknown module type '\\x01\\xff\xc3\xa9'%s",
-	        module_registry_suggest("\x01\xff\xc3\xa9", 5) ? "" : ", expected a type from docs/modules.md"));
+	        module_registry_suggest("\x01\xff\xc3\xa9", 5)
+	                ? ""
+	                : ", expected a type from docs/modules.md"));
 	ERR("create a saw\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n", 2, 1,
 	    "unexpected '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@...', expected a statement: "
 	    "patch, create, connect, set, macro or out");
@@ -428,28 +457,33 @@ test_lexical_errors(void)
 static void
 test_statement_errors(void)
 {
-	ERR("create osc saw\nconect osc osc\n", 2, 1, "unknown statement 'conect' (did you mean 'connect'?)");
+	ERR("create osc saw\nconect osc osc\n", 2, 1,
+	    "unknown statement 'conect' (did you mean 'connect'?)");
 	ERR("Create osc saw\n", 1, 1, "unknown statement 'Create' (did you mean 'create'?)");
 	ERR("  frobnicate\n", 1, 3,
 	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro or out");
 	ERR("5 a saw\n", 1, 1,
 	    "unexpected '5', expected a statement: patch, create, connect, set, macro or out");
-	ERR(".\n", 1, 1, "unexpected '.', expected a statement: patch, create, connect, set, macro or out");
+	ERR(".\n", 1, 1,
+	    "unexpected '.', expected a statement: patch, create, connect, set, macro or out");
 	ERR("\"x\"\n", 1, 1,
 	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro or out");
 	ERR("create osc saw\nout osc 0.5\n", 2, 9,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	ERR("create osc saw\ncreate vcf ladder\nset vcf.resonance 0.5 0.5\n", 3, 23,
 	    "unexpected '0.5' after end of statement, expected end of line");
-	ERR("patch \"a\" \"b\"\n", 1, 11, "unexpected '\"b\"' after end of statement, expected end of line");
+	ERR("patch \"a\" \"b\"\n", 1, 11,
+	    "unexpected '\"b\"' after end of statement, expected end of line");
 	ERR("create osc\n", 1, 11, "unexpected end of line, expected a module type");
 	ERR("create", 1, 7, "unexpected end of line, expected a module name");
 	ERR("create osc saw\nout\n", 2, 4, "unexpected end of line, expected a module name");
-	ERR("create osc saw # comment\ncreate # comment\n", 2, 17, "unexpected end of line, expected a module name");
+	ERR("create osc saw # comment\ncreate # comment\n", 2, 17,
+	    "unexpected end of line, expected a module name");
 	/* The first error wins; later ones are never reached. */
 	ERR("conect\ncreate\n", 1, 1, "unknown statement 'conect' (did you mean 'connect'?)");
 	/* Single pass: a name is known only after its create. */
-	ERR("out a\ncreate a saw\n", 1, 5, "unknown module 'a', expected a module created on an earlier line");
+	ERR("out a\ncreate a saw\n", 1, 5,
+	    "unknown module 'a', expected a module created on an earlier line");
 }
 
 static void
@@ -457,17 +491,21 @@ test_patch_errors(void)
 {
 	ERR("patch \"a\"\npatch \"b\"\n", 2, 1,
 	    "second 'patch' statement, expected at most one (the first is on line 1)");
-	ERR("patch Acid\n", 1, 7, "unexpected 'Acid', expected a quoted name, as in patch \"Acid 303\"");
-	ERR("patch\n", 1, 6, "unexpected end of line, expected a quoted name, as in patch \"Acid 303\"");
+	ERR("patch Acid\n", 1, 7,
+	    "unexpected 'Acid', expected a quoted name, as in patch \"Acid 303\"");
+	ERR("patch\n", 1, 6,
+	    "unexpected end of line, expected a quoted name, as in patch \"Acid 303\"");
 }
 
 static void
 test_create_errors(void)
 {
 	ERR("create osc-2 saw\n", 1, 8,
-	    "invalid module name 'osc-2', expected a letter or '_' followed by letters, digits or '_'");
+	    "invalid module name 'osc-2', expected a letter or '_' followed by letters, digits or "
+	    "'_'");
 	ERR("create 2osc saw\n", 1, 8,
-	    "invalid module name '2osc', expected a letter or '_' followed by letters, digits or '_'");
+	    "invalid module name '2osc', expected a letter or '_' followed by letters, digits or "
+	    "'_'");
 	ERR("create 2 saw\n", 1, 8,
 	    "invalid module name '2', expected a letter or '_' followed by letters, digits or '_'");
 	ERR("create \"osc\" saw\n", 1, 8, "unexpected '\"osc\"', expected a module name");
@@ -489,8 +527,9 @@ test_create_errors(void)
 	        : "unknown module type 'qqqqqqqqqqqq', expected a type from docs/modules.md");
 	ERR("create osc Saw2\n", 1, 12,
 	    module_registry_suggest("Saw2", 4)
-	        ? fmt("unknown module type 'Saw2' (did you mean '%s'?)", module_registry_suggest("Saw2", 4))
-	        : "unknown module type 'Saw2', expected a type from docs/modules.md");
+	            ? fmt("unknown module type 'Saw2' (did you mean '%s'?)",
+	                  module_registry_suggest("Saw2", 4))
+	            : "unknown module type 'Saw2', expected a type from docs/modules.md");
 	ERR("create osc .\n", 1, 12, "unexpected '.', expected a module type");
 	ERR("create osc saw mastr\n", 1, 16,
 	    "unexpected 'mastr', expected 'master' or end of line (did you mean 'master'?)");
@@ -509,7 +548,8 @@ test_create_errors(void)
 		char buf[128];
 		snprintf(buf, sizeof buf, "create fx %s\n", t->name);
 		ERR(buf, 1, 11,
-		    fmt("module type '%s' works only once for all voices, expected 'master' after it",
+		    fmt("module type '%s' works only once for all voices, expected 'master' after "
+		        "it",
 		        t->name));
 		snprintf(buf, sizeof buf, "create fx %s master\nout fx\n", t->name);
 		OK(buf);
@@ -525,50 +565,64 @@ test_connect_errors(void)
 	const ModuleType* vca    = type_of("vca");
 	const ModuleType* nin    = inputless_type();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(nin);
-	const char* head = "create osc saw\ncreate vcf ladder\ncreate env adsr\ncreate rev drive master\n";
-	char        buf[512];
+	const char* head =
+	        "create osc saw\ncreate vcf ladder\ncreate env adsr\ncreate rev drive master\n";
+	char buf[512];
 #define WITH(tail) (snprintf(buf, sizeof buf, "%s%s", head, (tail)), buf)
 
 	ERR(WITH("connect ocs vcf\n"), 5, 9,
-	    "unknown module 'ocs', expected a module created on an earlier line (did you mean 'osc'?)");
+	    "unknown module 'ocs', expected a module created on an earlier line (did you mean "
+	    "'osc'?)");
 	ERR(WITH("connect osc vfc\n"), 5, 13,
-	    "unknown module 'vfc', expected a module created on an earlier line (did you mean 'vcf'?)");
-	ERR(WITH("connect osc zzz\n"), 5, 13, "unknown module 'zzz', expected a module created on an earlier line");
+	    "unknown module 'vfc', expected a module created on an earlier line (did you mean "
+	    "'vcf'?)");
+	ERR(WITH("connect osc zzz\n"), 5, 13,
+	    "unknown module 'zzz', expected a module created on an earlier line");
 	ERR(WITH("connect\n"), 5, 8,
 	    "unexpected end of line, expected a source: a module name, note.pitch, note.gate or "
 	    "note.velocity");
 	ERR(WITH("connect 5 vcf\n"), 5, 9,
-	    "unexpected '5', expected a source: a module name, note.pitch, note.gate or note.velocity");
+	    "unexpected '5', expected a source: a module name, note.pitch, note.gate or "
+	    "note.velocity");
 	ERR(WITH("connect osc\n"), 5, 12, "unexpected end of line, expected a module name");
 	ERR(WITH("connect env.out vcf.cutoff\n"), 5, 12,
-	    "unexpected '.' after source 'env', expected a target (a module has one output: write 'env')");
-	ERR(WITH("connect note vcf\n"), 5, 14, "unexpected 'vcf', expected '.' after 'note', as in note.pitch");
-	ERR(WITH("connect note. vcf\n"), 5, 15, "unknown note source 'vcf', expected pitch, gate or velocity");
-	ERR(WITH("connect note.\n"), 5, 14, "unexpected end of line, expected pitch, gate or velocity after 'note.'");
+	    "unexpected '.' after source 'env', expected a target (a module has one output: write "
+	    "'env')");
+	ERR(WITH("connect note vcf\n"), 5, 14,
+	    "unexpected 'vcf', expected '.' after 'note', as in note.pitch");
+	ERR(WITH("connect note. vcf\n"), 5, 15,
+	    "unknown note source 'vcf', expected pitch, gate or velocity");
+	ERR(WITH("connect note.\n"), 5, 14,
+	    "unexpected end of line, expected pitch, gate or velocity after 'note.'");
 	ERR(WITH("connect note.pich vcf\n"), 5, 14,
 	    "unknown note source 'pich', expected pitch, gate or velocity (did you mean 'pitch'?)");
 	ERR(WITH("connect note.vel vcf\n"), 5, 14,
-	    "unknown note source 'vel', expected pitch, gate or velocity (did you mean 'velocity'?)");
-	ERR(WITH("connect note.key vcf\n"), 5, 14, "unknown note source 'key', expected pitch, gate or velocity");
+	    "unknown note source 'vel', expected pitch, gate or velocity (did you mean "
+	    "'velocity'?)");
+	ERR(WITH("connect note.key vcf\n"), 5, 14,
+	    "unknown note source 'key', expected pitch, gate or velocity");
 	ERR(WITH("connect osc note.pitch\n"), 5, 13,
 	    "unexpected 'note', expected a target module (note sources can only send)");
 
 	snprintf(buf, sizeof buf, "create osc saw\ncreate m %s\nconnect osc m\n", nin->name);
 	ERR(buf, 3, 13,
-	    fmt("module 'm' (%s) has no input; connect to one of its parameters, e.g. m.%s", nin->name,
-	        nin->params[0].name));
+	    fmt("module 'm' (%s) has no input; connect to one of its parameters, e.g. m.%s",
+	        nin->name, nin->params[0].name));
 
 	ERR(WITH("connect osc vcf.cutof\n"), 5, 17,
 	    "unknown port 'cutof' of module 'vcf' (ladder) (did you mean 'cutoff'?)");
 	{
 		char list[256] = "";
 		for (unsigned k = 0; k < ladder->n_inputs + ladder->n_params; ++k) {
-			const char* n = k < ladder->n_inputs ? ladder->inputs[k].name
-			                                     : ladder->params[k - ladder->n_inputs].name;
-			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", n);
+			const char* n = k < ladder->n_inputs
+			                        ? ladder->inputs[k].name
+			                        : ladder->params[k - ladder->n_inputs].name;
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			         k ? ", " : "", n);
 		}
 		ERR(WITH("connect osc vcf.zzzzzzzz\n"), 5, 17,
-		    fmt("unknown port 'zzzzzzzz' of module 'vcf' (ladder), expected one of %s", list));
+		    fmt("unknown port 'zzzzzzzz' of module 'vcf' (ladder), expected one of %s",
+		        list));
 	}
 	ERR(WITH("connect osc vcf.\n"), 5, 17,
 	    "unexpected end of line, expected an input or parameter of 'vcf' (ladder)");
@@ -578,21 +632,26 @@ test_connect_errors(void)
 	ERR(WITH("connect vcf vcf\n"), 5, 13, "module 'vcf' cannot connect to itself");
 	ERR(WITH("connect env env.attack\n"), 5, 13, "module 'env' cannot connect to itself");
 	ERR(WITH("connect env vcf.cutoff\nset vcf.cutoff 300\nconnect env vcf.cutoff -1\n"), 7, 13,
-	    "connection from 'env' to 'vcf.cutoff' already made on line 5, expected each connection once");
+	    "connection from 'env' to 'vcf.cutoff' already made on line 5, expected each "
+	    "connection once");
 	ERR(WITH("connect note.gate vcf.cutoff\nconnect note.gate vcf.cutoff\n"), 6, 19,
 	    "connection from 'note.gate' to 'vcf.cutoff' already made on line 5, expected each "
 	    "connection once");
 	/* No port means the first input: the same connection as naming it. */
-	snprintf(buf, sizeof buf, "%sconnect osc vcf\nconnect osc vcf.%s\n", head, ladder->inputs[0].name);
+	snprintf(buf, sizeof buf, "%sconnect osc vcf\nconnect osc vcf.%s\n", head,
+	         ladder->inputs[0].name);
 	ERR(buf, 6, 13,
-	    fmt("connection from 'osc' to 'vcf.%s' already made on line 5, expected each connection once",
+	    fmt("connection from 'osc' to 'vcf.%s' already made on line 5, expected each "
+	        "connection once",
 	        ladder->inputs[0].name));
 	/* Different sources, ports or kinds are different connections. */
-	OK(WITH("connect osc vcf\nconnect env vcf\nconnect env vcf.cutoff\nconnect note.gate vcf.cutoff\n"
+	OK(WITH("connect osc vcf\nconnect env vcf\nconnect env vcf.cutoff\nconnect note.gate "
+	        "vcf.cutoff\n"
 	        "connect note.pitch vcf.cutoff\nconnect vcf rev\nout rev\n"));
 	CU_ASSERT_EQUAL(g_patch.n_connections, 6);
 
-	ERR(WITH("connect rev vcf\n"), 5, 13, "master module 'rev' cannot feed per-voice module 'vcf'");
+	ERR(WITH("connect rev vcf\n"), 5, 13,
+	    "master module 'rev' cannot feed per-voice module 'vcf'");
 	ERR(WITH("connect rev vcf.cutoff 10\n"), 5, 13,
 	    "master module 'rev' cannot feed per-voice module 'vcf'");
 	ERR(WITH("connect note.gate rev\n"), 5, 19,
@@ -601,8 +660,10 @@ test_connect_errors(void)
 	    "note source 'note.velocity' cannot feed master module 'rev', which has no note");
 	OK(WITH("create rev2 drive master\nconnect rev rev2\nconnect osc rev\nout rev2\n"));
 
-	ERR(WITH("connect osc vcf abc\n"), 5, 17, "unexpected 'abc', expected a number (the depth) or end of line");
-	ERR(WITH("connect osc vcf 1e7\n"), 5, 17, "depth '1e7' is out of range, expected -1000000 to 1000000");
+	ERR(WITH("connect osc vcf abc\n"), 5, 17,
+	    "unexpected 'abc', expected a number (the depth) or end of line");
+	ERR(WITH("connect osc vcf 1e7\n"), 5, 17,
+	    "depth '1e7' is out of range, expected -1000000 to 1000000");
 	ERR(WITH("connect osc vcf -1000001\n"), 5, 17,
 	    "depth '-1000001' is out of range, expected -1000000 to 1000000");
 	OK(WITH("connect osc vcf -1e6\nout vcf\n"));
@@ -624,13 +685,14 @@ test_set_errors(void)
 	char              choices[256] = "";
 	unsigned          nc           = 0;
 	for (; shape->choices[nc]; ++nc) {
-		snprintf(choices + strlen(choices), sizeof choices - strlen(choices), "%s%s", nc ? ", " : "",
-		         shape->choices[nc]);
+		snprintf(choices + strlen(choices), sizeof choices - strlen(choices), "%s%s",
+		         nc ? ", " : "", shape->choices[nc]);
 	}
 	CU_ASSERT_FATAL(nc >= 2);
 
 	ERR("create vcf ladder\nset vfc.cutoff 300\n", 2, 5,
-	    "unknown module 'vfc', expected a module created on an earlier line (did you mean 'vcf'?)");
+	    "unknown module 'vfc', expected a module created on an earlier line (did you mean "
+	    "'vcf'?)");
 	ERR("create vcf ladder\nset vcf 300\n", 2, 9,
 	    fmt("unexpected '300', expected '.' and a parameter after 'vcf', as in vcf.%s",
 	        ladder->params[0].name));
@@ -639,28 +701,36 @@ test_set_errors(void)
 	{
 		char list[256] = "";
 		for (unsigned k = 0; k < ladder->n_params; ++k) {
-			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "",
-			         ladder->params[k].name);
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			         k ? ", " : "", ladder->params[k].name);
 		}
 		ERR("create vcf ladder\nset vcf.zzzzzzz 300\n", 2, 9,
-		    fmt("unknown parameter 'zzzzzzz' of module 'vcf' (ladder), expected one of %s", list));
+		    fmt("unknown parameter 'zzzzzzz' of module 'vcf' (ladder), expected one of %s",
+		        list));
 	}
 	snprintf(buf, sizeof buf, "create amp vca\nset amp.%s 1\n", vca->inputs[0].name);
-	ERR(buf, 2, 9, fmt("'%s' is an input of module 'amp' (vca), expected a parameter", vca->inputs[0].name));
+	ERR(buf, 2, 9,
+	    fmt("'%s' is an input of module 'amp' (vca), expected a parameter",
+	        vca->inputs[0].name));
 	ERR("create vcf ladder\nset note.pitch 60\n", 2, 5,
-	    "unexpected 'note', expected a module name (note.pitch, note.gate and note.velocity can "
+	    "unexpected 'note', expected a module name (note.pitch, note.gate and note.velocity "
+	    "can "
 	    "only be the source of a connect)");
 
-	snprintf(buf, sizeof buf, "create vcf ladder\nset vcf.cutoff %g\n", (double)cutoff->max * 2);
+	snprintf(buf, sizeof buf, "create vcf ladder\nset vcf.cutoff %g\n",
+	         (double)cutoff->max * 2);
 	ERR(buf, 2, 16,
 	    fmt("value '%g' is out of range for vcf.cutoff, expected %s", (double)cutoff->max * 2,
 	        range_of(cutoff)));
-	snprintf(buf, sizeof buf, "create vcf ladder\nset vcf.cutoff %g\n", (double)cutoff->min - 1);
+	snprintf(buf, sizeof buf, "create vcf ladder\nset vcf.cutoff %g\n",
+	         (double)cutoff->min - 1);
 	ERR(buf, 2, 16,
 	    fmt("value '%g' is out of range for vcf.cutoff, expected %s", (double)cutoff->min - 1,
 	        range_of(cutoff)));
-	ERR("create vcf ladder\nset vcf.cutoff high\n", 2, 16, "unexpected 'high', expected a number");
-	ERR("create vcf ladder\nset vcf.cutoff\n", 2, 15, "unexpected end of line, expected a number");
+	ERR("create vcf ladder\nset vcf.cutoff high\n", 2, 16,
+	    "unexpected 'high', expected a number");
+	ERR("create vcf ladder\nset vcf.cutoff\n", 2, 15,
+	    "unexpected end of line, expected a number");
 
 	/* A typo: the first choice with its second letter dropped. */
 	const char* c0 = shape->choices[0];
@@ -668,7 +738,8 @@ test_set_errors(void)
 		char typo[64];
 		snprintf(typo, sizeof typo, "%c%s", c0[0], c0 + 2);
 		snprintf(buf, sizeof buf, "create vib lfo\nset vib.shape %s\n", typo);
-		ERR(buf, 2, 15, fmt("unknown choice '%s' for vib.shape (did you mean '%s'?)", typo, c0));
+		ERR(buf, 2, 15,
+		    fmt("unknown choice '%s' for vib.shape (did you mean '%s'?)", typo, c0));
 	}
 	ERR("create vib lfo\nset vib.shape zigzagzag\n", 2, 15,
 	    fmt("unknown choice 'zigzagzag' for vib.shape, expected one of %s", choices));
@@ -688,39 +759,54 @@ test_macro_errors(void)
 	const char*      h   = "create vcf ladder\ncreate env adsr\n";
 	char             buf[512];
 #define WITH(tail) (snprintf(buf, sizeof buf, "%s%s", h, (tail)), buf)
-	ERR(WITH("macro 0 vcf.cutoff 100 1000\n"), 3, 7, "knob '0' does not exist, expected 1 to 8");
-	ERR(WITH("macro 9 vcf.cutoff 100 1000\n"), 3, 7, "knob '9' does not exist, expected 1 to 8");
-	ERR(WITH("macro 1.5 vcf.cutoff 100 1000\n"), 3, 7, "knob '1.5' does not exist, expected 1 to 8");
-	ERR(WITH("macro -1 vcf.cutoff 100 1000\n"), 3, 7, "knob '-1' does not exist, expected 1 to 8");
+	ERR(WITH("macro 0 vcf.cutoff 100 1000\n"), 3, 7,
+	    "knob '0' does not exist, expected 1 to 8");
+	ERR(WITH("macro 9 vcf.cutoff 100 1000\n"), 3, 7,
+	    "knob '9' does not exist, expected 1 to 8");
+	ERR(WITH("macro 1.5 vcf.cutoff 100 1000\n"), 3, 7,
+	    "knob '1.5' does not exist, expected 1 to 8");
+	ERR(WITH("macro -1 vcf.cutoff 100 1000\n"), 3, 7,
+	    "knob '-1' does not exist, expected 1 to 8");
 	ERR(WITH("macro one vcf.cutoff 100 1000\n"), 3, 7,
 	    "unexpected 'one', expected a knob number from 1 to 8");
 	ERR(WITH("macro 1 vfc.cutoff 100 1000\n"), 3, 9,
-	    "unknown module 'vfc', expected a module created on an earlier line (did you mean 'vcf'?)");
+	    "unknown module 'vfc', expected a module created on an earlier line (did you mean "
+	    "'vcf'?)");
 	ERR(WITH("macro 1 vcf.cutof 100 1000\n"), 3, 13,
 	    "unknown parameter 'cutof' of module 'vcf' (ladder) (did you mean 'cutoff'?)");
-	ERR(WITH("macro 1 vcf.resonance\n"), 3, 22, "unexpected end of line, expected a number (the low end)");
-	ERR(WITH("macro 1 vcf.resonance 0.1\n"), 3, 26, "unexpected end of line, expected a number (the high end)");
+	ERR(WITH("macro 1 vcf.resonance\n"), 3, 22,
+	    "unexpected end of line, expected a number (the low end)");
+	ERR(WITH("macro 1 vcf.resonance 0.1\n"), 3, 26,
+	    "unexpected end of line, expected a number (the high end)");
 	snprintf(buf, sizeof buf, "%smacro 1 vcf.resonance %g 0.5\n", h, (double)res->max + 1);
 	ERR(buf, 3, 23,
-	    fmt("value '%g' is out of range for vcf.resonance, expected %s", (double)res->max + 1, range_of(res)));
+	    fmt("value '%g' is out of range for vcf.resonance, expected %s", (double)res->max + 1,
+	        range_of(res)));
 	snprintf(buf, sizeof buf, "%smacro 1 vcf.resonance 0.5 %g\n", h, (double)res->min - 1);
 	ERR(buf, 3, 27,
-	    fmt("value '%g' is out of range for vcf.resonance, expected %s", (double)res->min - 1, range_of(res)));
+	    fmt("value '%g' is out of range for vcf.resonance, expected %s", (double)res->min - 1,
+	        range_of(res)));
 	ERR(WITH("macro 1 vcf.resonance 0.1 0.9 log\n"), 3, 31,
 	    "unknown curve 'log', expected lin, exp or end of line");
 	ERR(WITH("macro 1 vcf.resonance 0.1 0.9 lni\n"), 3, 31,
 	    "unknown curve 'lni', expected lin, exp or end of line (did you mean 'lin'?)");
-	ERR(WITH("macro 1 vcf.resonance 0.1 0.9 .\n"), 3, 31, "unexpected '.', expected lin, exp or end of line");
+	ERR(WITH("macro 1 vcf.resonance 0.1 0.9 .\n"), 3, 31,
+	    "unexpected '.', expected lin, exp or end of line");
 	ERR(WITH("macro 1 vcf.resonance 0.1 0.9 exp lin\n"), 3, 35,
 	    "unexpected 'lin' after end of statement, expected end of line");
 	if (res->min <= 0.0f) {
-		snprintf(buf, sizeof buf, "%smacro 1 vcf.resonance %g 0.5 exp\n", h, (double)res->min);
+		snprintf(buf, sizeof buf, "%smacro 1 vcf.resonance %g 0.5 exp\n", h,
+		         (double)res->min);
 		ERR(buf, 3, 23,
-		    fmt("exp curve cannot reach '%g', expected lo and hi above 0 or curve lin", (double)res->min));
-		snprintf(buf, sizeof buf, "%smacro 1 vcf.resonance 0.5 %g exp\n", h, (double)res->min);
+		    fmt("exp curve cannot reach '%g', expected lo and hi above 0 or curve lin",
+		        (double)res->min));
+		snprintf(buf, sizeof buf, "%smacro 1 vcf.resonance 0.5 %g exp\n", h,
+		         (double)res->min);
 		ERR(buf, 3, 27,
-		    fmt("exp curve cannot reach '%g', expected lo and hi above 0 or curve lin", (double)res->min));
-		snprintf(buf, sizeof buf, "%smacro 1 vcf.resonance %g 0.5 lin\nout vcf\n", h, (double)res->min);
+		    fmt("exp curve cannot reach '%g', expected lo and hi above 0 or curve lin",
+		        (double)res->min));
+		snprintf(buf, sizeof buf, "%smacro 1 vcf.resonance %g 0.5 lin\nout vcf\n", h,
+		         (double)res->min);
 		OK(buf);
 	}
 	/* Several bindings of one knob, and of one parameter, are fine. */
@@ -737,13 +823,18 @@ test_out_errors(void)
 	ERR("", 0, 0, "patch has no 'out' statement");
 	ERR("\n# nothing\n\n", 0, 0, "patch has no 'out' statement");
 	ERR("create a saw\ncreate b saw\n", 0, 0, "patch has no 'out' statement");
-	ERR("create a saw\nout a\nout a\n", 3, 1, "second 'out' statement, expected exactly one (the first is on line 2)");
-	ERR("create a saw\nout b\n", 2, 5, "unknown module 'b', expected a module created on an earlier line");
+	ERR("create a saw\nout a\nout a\n", 3, 1,
+	    "second 'out' statement, expected exactly one (the first is on line 2)");
+	ERR("create a saw\nout b\n", 2, 5,
+	    "unknown module 'b', expected a module created on an earlier line");
 	ERR("create abc saw\nout abd\n", 2, 5,
-	    "unknown module 'abd', expected a module created on an earlier line (did you mean 'abc'?)");
-	ERR("create a saw\nout a.level\n", 2, 6, "unexpected '.' after end of statement, expected end of line");
+	    "unknown module 'abd', expected a module created on an earlier line (did you mean "
+	    "'abc'?)");
+	ERR("create a saw\nout a.level\n", 2, 6,
+	    "unexpected '.' after end of statement, expected end of line");
 	ERR("create a saw\nout note\n", 2, 5,
-	    "unexpected 'note', expected a module name (note.pitch, note.gate and note.velocity can "
+	    "unexpected 'note', expected a module name (note.pitch, note.gate and note.velocity "
+	    "can "
 	    "only be the source of a connect)");
 }
 
@@ -772,7 +863,9 @@ test_limits(void)
 	CU_ASSERT_EQUAL(g_len, PATCH_MAX_TEXT);
 	OK_BUF();
 	text_add("\n");
-	ERR_BUF(0, 0, fmt("patch text is %u bytes, expected at most %u", PATCH_MAX_TEXT + 1, PATCH_MAX_TEXT));
+	ERR_BUF(0, 0,
+	        fmt("patch text is %u bytes, expected at most %u", PATCH_MAX_TEXT + 1,
+	            PATCH_MAX_TEXT));
 
 	/* Line length, with and without CR LF. */
 	text_reset();
@@ -788,10 +881,12 @@ test_limits(void)
 	OK_BUF();
 	g_len -= 1;
 	text_add("y\n");
-	ERR_BUF(3, PATCH_MAX_LINE + 1, fmt("line too long, expected at most %u bytes", PATCH_MAX_LINE));
+	ERR_BUF(3, PATCH_MAX_LINE + 1,
+	        fmt("line too long, expected at most %u bytes", PATCH_MAX_LINE));
 	g_len -= 1;
 	text_add("\r\n");
-	ERR_BUF(3, PATCH_MAX_LINE + 1, fmt("line too long, expected at most %u bytes", PATCH_MAX_LINE));
+	ERR_BUF(3, PATCH_MAX_LINE + 1,
+	        fmt("line too long, expected at most %u bytes", PATCH_MAX_LINE));
 
 	/* Name length. */
 	char name[PATCH_MAX_NAME + 2];
@@ -805,7 +900,9 @@ test_limits(void)
 	name[PATCH_MAX_NAME + 1] = '\0';
 	text_reset();
 	text_add("create %s saw\nout %s\n", name, name);
-	ERR_BUF(1, 8, fmt("module name '%.40s' is too long, expected at most %u characters", name, PATCH_MAX_NAME));
+	ERR_BUF(1, 8,
+	        fmt("module name '%.40s' is too long, expected at most %u characters", name,
+	            PATCH_MAX_NAME));
 
 	/* Title length, counted after escapes. */
 	char title[PATCH_MAX_TITLE + 2];
@@ -824,7 +921,9 @@ test_limits(void)
 	title[PATCH_MAX_TITLE + 1] = '\0';
 	text_reset();
 	text_add("patch \"%s\"\ncreate a saw\nout a\n", title);
-	ERR_BUF(1, 7, fmt("patch name '\"%.39s...' is too long, expected at most %u bytes", title, PATCH_MAX_TITLE));
+	ERR_BUF(1, 7,
+	        fmt("patch name '\"%.39s...' is too long, expected at most %u bytes", title,
+	            PATCH_MAX_TITLE));
 
 	/* Modules. */
 	text_reset();
@@ -834,7 +933,8 @@ test_limits(void)
 	CU_ASSERT_EQUAL(g_patch.n_modules, PATCH_MAX_MODULES);
 	text_reset();
 	add_modules(PATCH_MAX_MODULES + 1);
-	ERR_BUF(PATCH_MAX_MODULES + 1, 1, fmt("too many modules, expected at most %u", PATCH_MAX_MODULES));
+	ERR_BUF(PATCH_MAX_MODULES + 1, 1,
+	        fmt("too many modules, expected at most %u", PATCH_MAX_MODULES));
 
 	/* Connections: distinct pairs of distinct modules. */
 	text_reset();
@@ -868,7 +968,8 @@ test_limits(void)
 	CU_ASSERT_EQUAL(g_patch.settings[PATCH_MAX_SETTINGS - 1].module, 1);
 	g_len -= strlen("out m0\n");
 	text_add("set m0.gain 0\n");
-	ERR_BUF(2 + PATCH_MAX_SETTINGS + 1, 1, fmt("too many settings, expected at most %u", PATCH_MAX_SETTINGS));
+	ERR_BUF(2 + PATCH_MAX_SETTINGS + 1, 1,
+	        fmt("too many settings, expected at most %u", PATCH_MAX_SETTINGS));
 
 	/* Macro bindings, over every knob. */
 	text_reset();
@@ -882,7 +983,8 @@ test_limits(void)
 	CU_ASSERT_EQUAL(g_patch.macros[PATCH_MACRO_KNOBS - 1].knob, PATCH_MACRO_KNOBS);
 	g_len -= strlen("out m0\n");
 	text_add("macro 1 m0.gain 0 1\n");
-	ERR_BUF(2 + PATCH_MAX_MACROS + 1, 1, fmt("too many macro bindings, expected at most %u", PATCH_MAX_MACROS));
+	ERR_BUF(2 + PATCH_MAX_MACROS + 1, 1,
+	        fmt("too many macro bindings, expected at most %u", PATCH_MAX_MACROS));
 
 	/* Knobs and depth at their bounds are in the error tests above. */
 }
@@ -940,7 +1042,8 @@ test_doc_examples(void)
 		const bool ok = parse_n(body, (size_t)(end - body) + 1);
 		char       desc[512];
 		snprintf(desc, sizeof desc, "docs example %u: %s", blocks, g_err.message);
-		CU_assertImplementation(ok, __LINE__, ok ? "docs example parses" : desc, __FILE__, "", CU_FALSE);
+		CU_assertImplementation(ok, __LINE__, ok ? "docs example parses" : desc, __FILE__,
+		                        "", CU_FALSE);
 		p = end + 4;
 	}
 	CU_ASSERT(blocks >= 4);
@@ -950,11 +1053,16 @@ test_doc_examples(void)
 		const char* name;
 		double      value;
 	} limits[] = {
-		{"PATCH_MAX_TEXT", PATCH_MAX_TEXT},     {"PATCH_MAX_LINE", PATCH_MAX_LINE},
-		{"PATCH_MAX_NAME", PATCH_MAX_NAME},     {"PATCH_MAX_TITLE", PATCH_MAX_TITLE},
-		{"PATCH_MAX_MODULES", PATCH_MAX_MODULES}, {"PATCH_MAX_CONNECTIONS", PATCH_MAX_CONNECTIONS},
-		{"PATCH_MAX_SETTINGS", PATCH_MAX_SETTINGS}, {"PATCH_MAX_MACROS", PATCH_MAX_MACROS},
-		{"PATCH_MACRO_KNOBS", PATCH_MACRO_KNOBS}, {"PATCH_MAX_DEPTH", PATCH_MAX_DEPTH},
+	        {"PATCH_MAX_TEXT", PATCH_MAX_TEXT},
+	        {"PATCH_MAX_LINE", PATCH_MAX_LINE},
+	        {"PATCH_MAX_NAME", PATCH_MAX_NAME},
+	        {"PATCH_MAX_TITLE", PATCH_MAX_TITLE},
+	        {"PATCH_MAX_MODULES", PATCH_MAX_MODULES},
+	        {"PATCH_MAX_CONNECTIONS", PATCH_MAX_CONNECTIONS},
+	        {"PATCH_MAX_SETTINGS", PATCH_MAX_SETTINGS},
+	        {"PATCH_MAX_MACROS", PATCH_MAX_MACROS},
+	        {"PATCH_MACRO_KNOBS", PATCH_MACRO_KNOBS},
+	        {"PATCH_MAX_DEPTH", PATCH_MAX_DEPTH},
 	};
 	for (size_t k = 0; k < sizeof limits / sizeof limits[0]; ++k) {
 		char        row[128];
@@ -1006,7 +1114,8 @@ check_outcome(const char* text, size_t len)
 			CU_ASSERT(fabsf(c->depth) <= PATCH_MAX_DEPTH);
 			if (c->dst_module >= 0 && (unsigned)c->dst_module < p->n_modules) {
 				const ModuleType* t = p->modules[c->dst_module].type;
-				CU_ASSERT(c->dst_index < (c->dst_kind == DST_INPUT ? t->n_inputs : t->n_params));
+				CU_ASSERT(c->dst_index <
+				          (c->dst_kind == DST_INPUT ? t->n_inputs : t->n_params));
 			}
 		}
 		for (unsigned i = 0; i < p->n_settings; ++i) {
@@ -1043,7 +1152,8 @@ test_fuzz_bytes(void)
 		const size_t len = rnd() % sizeof buf;
 		for (size_t i = 0; i < len; ++i) {
 			const uint32_t r = rnd();
-			buf[i] = (r & 3) ? alphabet[(r >> 2) % (sizeof alphabet - 1)] : (char)(r >> 8);
+			buf[i]           = (r & 3) ? alphabet[(r >> 2) % (sizeof alphabet - 1)]
+			                           : (char)(r >> 8);
 		}
 		check_outcome(buf, len);
 	}
@@ -1054,8 +1164,8 @@ test_fuzz_bytes(void)
 		memcpy(buf, acid, base);
 		const unsigned edits = 1 + rnd() % 4;
 		for (unsigned e = 0; e < edits && len > 0; ++e) {
-			const size_t at = rnd() % len;
-			const uint32_t r = rnd();
+			const size_t   at = rnd() % len;
+			const uint32_t r  = rnd();
 			switch (r % 3) {
 			case 0: buf[at] = (char)(r >> 8); break;
 			case 1:
@@ -1080,9 +1190,10 @@ static void
 test_fuzz_tokens(void)
 {
 	static const char* const words[] = {
-		"patch", "create", "connect", "set", "macro", "out", "master", "note", ".", "pitch",
-		"gate", "velocity", "a", "b", "c", "osc", "lin", "exp", "0", "1", "8", "9", "-1", "0.5",
-		"1e6", "1e7", "1e39", "-0", "\"t\"", "\"", "\"\\q\"", "#", "x-y", "1.2.3", "\t", "\r"};
+	        "patch", "create", "connect",  "set",     "macro", "out", "master", "note", ".",
+	        "pitch", "gate",   "velocity", "a",       "b",     "c",   "osc",    "lin",  "exp",
+	        "0",     "1",      "8",        "9",       "-1",    "0.5", "1e6",    "1e7",  "1e39",
+	        "-0",    "\"t\"",  "\"",       "\"\\q\"", "#",     "x-y", "1.2.3",  "\t",   "\r"};
 	static const char* names[512];
 	unsigned           n_names = 0;
 	for (size_t k = 0; k < sizeof words / sizeof words[0]; ++k) {
@@ -1097,7 +1208,9 @@ test_fuzz_tokens(void)
 		}
 		for (unsigned k = 0; k < t->n_params && n_names < 500; ++k) {
 			names[n_names++] = t->params[k].name;
-			for (unsigned c = 0; t->params[k].choices && t->params[k].choices[c] && n_names < 500; ++c) {
+			for (unsigned c = 0;
+			     t->params[k].choices && t->params[k].choices[c] && n_names < 500;
+			     ++c) {
 				names[n_names++] = t->params[k].choices[c];
 			}
 		}
@@ -1109,14 +1222,19 @@ test_fuzz_tokens(void)
 		const unsigned lines = 1 + rnd() % 24;
 		for (unsigned l = 0; l < lines; ++l) {
 			if (rnd() % 8 == 0) {
-				text_add("create %s %s\n", names[12 + rnd() % 4], module_registry_at(rnd() % module_registry_count())->name);
+				text_add("create %s %s\n", names[12 + rnd() % 4],
+				         module_registry_at(rnd() % module_registry_count())->name);
 				continue;
 			}
 			text_add("%s", rnd() % 5 ? verbs[rnd() % 6] : names[rnd() % n_names]);
 			const unsigned toks = rnd() % 7;
 			for (unsigned k = 0; k < toks; ++k) {
 				const uint32_t r = rnd();
-				text_add("%s%s", (r & 3) ? " " : (r & 4) ? "." : "", names[(r >> 3) % n_names]);
+				text_add("%s%s",
+				         (r & 3)   ? " "
+				         : (r & 4) ? "."
+				                   : "",
+				         names[(r >> 3) % n_names]);
 			}
 			text_add("%s", rnd() % 16 ? "\n" : "\r\n");
 		}
@@ -1150,21 +1268,21 @@ suite_patch_parse(void)
 		const char* name;
 		void (*fn)(void);
 	} tests[] = {
-		{"valid: the design's acid patch, field by field", test_acid_ast},
-		{"valid: every statement form, CR LF, comments", test_valid_forms},
-		{"numbers: as strtod in the C locale, any locale", test_numbers},
-		{"errors: lexical (strings, NUL, numbers)", test_lexical_errors},
-		{"errors: statements, missing and extra words", test_statement_errors},
-		{"errors: patch", test_patch_errors},
-		{"errors: create", test_create_errors},
-		{"errors: connect", test_connect_errors},
-		{"errors: set", test_set_errors},
-		{"errors: macro", test_macro_errors},
-		{"errors: out", test_out_errors},
-		{"limits: at the limit passes, one over fails", test_limits},
-		{"docs: every example parses, limits quoted", test_doc_examples},
-		{"fuzz: random and mutated bytes", test_fuzz_bytes},
-		{"fuzz: random token sequences", test_fuzz_tokens},
+	        {"valid: the design's acid patch, field by field", test_acid_ast},
+	        {"valid: every statement form, CR LF, comments", test_valid_forms},
+	        {"numbers: as strtod in the C locale, any locale", test_numbers},
+	        {"errors: lexical (strings, NUL, numbers)", test_lexical_errors},
+	        {"errors: statements, missing and extra words", test_statement_errors},
+	        {"errors: patch", test_patch_errors},
+	        {"errors: create", test_create_errors},
+	        {"errors: connect", test_connect_errors},
+	        {"errors: set", test_set_errors},
+	        {"errors: macro", test_macro_errors},
+	        {"errors: out", test_out_errors},
+	        {"limits: at the limit passes, one over fails", test_limits},
+	        {"docs: every example parses, limits quoted", test_doc_examples},
+	        {"fuzz: random and mutated bytes", test_fuzz_bytes},
+	        {"fuzz: random token sequences", test_fuzz_tokens},
 	};
 	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; ++i) {
 		if (!CU_add_test(s, tests[i].name, tests[i].fn)) {

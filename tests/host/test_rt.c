@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Real-time safety, proven: run under the preloaded guard (tests/rt), the
+ * plugin's run(), work_response() and end_run() make no call to malloc,
+ * free, locks, waits or stdio while notes, knob moves, polyphony changes,
+ * 100 swaps, rejected patches, patch:Get and malformed events go by, with
+ * every kind of worker. `./waf test` runs this suite with LD_PRELOAD.
+ */
+#define _GNU_SOURCE
+#include "helpers.h"
+#include "suites.h"
+
+#include "chronus_config.h"
+#include "rt_guard.h"
+
+#include <CUnit/CUnit.h>
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef unsigned long (*CountFn)(void);
+typedef const char* (*FirstFn)(void);
+typedef void (*VoidFn)(void);
+
+static CountFn guard_count;
+static FirstFn guard_first;
+static VoidFn  guard_reset, guard_enter, guard_leave;
+
+static bool
+find_guard(void)
+{
+	guard_count = (CountFn)dlsym(RTLD_DEFAULT, "rt_guard_violations");
+	guard_first = (FirstFn)dlsym(RTLD_DEFAULT, "rt_guard_first");
+	guard_reset = (VoidFn)dlsym(RTLD_DEFAULT, "rt_guard_reset");
+	guard_enter = (VoidFn)dlsym(RTLD_DEFAULT, "rt_guard_enter");
+	guard_leave = (VoidFn)dlsym(RTLD_DEFAULT, "rt_guard_leave");
+	return guard_count && guard_first && guard_reset && guard_enter && guard_leave;
+}
+
+/* The guard must be there and must catch a malloc, or a zero proves nothing. */
+static void
+test_guard_is_active(void)
+{
+	CU_ASSERT_TRUE_FATAL(find_guard());
+	guard_reset();
+	guard_enter();
+	void* volatile p = malloc(16);
+	free(p);
+	guard_leave();
+	CU_ASSERT_EQUAL(guard_count(), 2ul);
+	CU_ASSERT_STRING_EQUAL(guard_first(), "malloc");
+	guard_reset();
+}
+
+static char*
+patch_at(int transpose)
+{
+	char* t = malloc(512);
+	snprintf(t, 512,
+	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
+	         "connect osc vcf\nconnect vcf amp\nconnect env amp.gain\nset osc.pitch %d\n"
+	         "macro 1 vcf.cutoff 100 8000 exp\nout amp\n",
+	         transpose, transpose);
+	return t;
+}
+
+static void
+drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
+{
+	if (!find_guard()) {
+		CU_FAIL_FATAL("the real-time guard is not preloaded");
+	}
+	HostConfig cfg;
+	host_config_default(&cfg);
+	cfg.max_block    = 256;
+	cfg.worker       = mode;
+	cfg.refuse_every = refuse_every;
+	cfg.quiet        = true;
+	Host* h          = host_new(&cfg, chronus_uri, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	float y[256];
+	guard_reset();
+	for (unsigned i = 0; i < 100; ++i) {
+		host_note_on(h, (i * 37) % 256, (uint8_t)(40 + i % 40), 100);
+		if (i % 3 == 0) {
+			host_note_off(h, 100, (uint8_t)(40 + (i + 20) % 40));
+		}
+		char* text = patch_at((int)(i % 7));
+		host_patch_set(h, 50, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
+		free(text);
+		if (i % 10 == 0) {
+			const char* bad = "create x nosuchmodule\nout x\n";
+			host_patch_set(h, 60, CHRONUS_URI "#patchText", false, bad, (uint32_t)strlen(bad));
+			host_patch_get(h, 70);
+			const uint8_t junk[5] = {0xff, 0x00, 0x12, 0x34, 0x56};
+			host_raw_event(h, 80, 12345, junk, sizeof(junk));
+			const uint8_t bend[3] = {0xe0, 0x00, 0x60}, pedal[3] = {0xb0, 64, 127};
+			host_midi(h, 90, bend, 3);
+			host_midi(h, 91, pedal, 3);
+		}
+		host_set_control(h, "macro1", (float)(i % 10) / 10.0f);
+		host_set_control(h, "volume", -(float)(i % 12));
+		if (i == 50) {
+			host_set_control(h, "polyphony", 24.0f);
+		}
+		for (unsigned b = 0; b < 8; ++b) {
+			host_run(h, 256, y, NULL);
+		}
+		if (mode != HOST_WORKER_CONCURRENT) {
+			host_settle(h);
+		}
+	}
+	const unsigned long v = guard_count();
+	printf("\n  %s: %lu forbidden calls in run()/work_response()/end_run()%s%s\n", label, v,
+	       v ? ", first: " : "", v ? guard_first() : "");
+	CU_ASSERT_EQUAL(v, 0ul);
+	host_free(h);
+}
+
+static void test_rt_threaded(void) { drive(HOST_WORKER_THREAD, 0, "threaded worker"); }
+static void test_rt_inline(void) { drive(HOST_WORKER_INLINE, 0, "inline worker"); }
+static void test_rt_concurrent(void) { drive(HOST_WORKER_CONCURRENT, 0, "concurrent work_response"); }
+static void test_rt_refusing(void) { drive(HOST_WORKER_THREAD, 3, "worker refusing every 3rd request"); }
+static void test_rt_no_worker(void) { drive(HOST_WORKER_NONE, 0, "no worker"); }
+
+int
+suite_rt(void)
+{
+	CU_pSuite s = CU_add_suite("realtime", NULL, NULL);
+	return !s || !CU_add_test(s, "the guard is preloaded and catches malloc", test_guard_is_active) ||
+	       !CU_add_test(s, "threaded worker: nothing forbidden", test_rt_threaded) ||
+	       !CU_add_test(s, "inline worker: nothing forbidden", test_rt_inline) ||
+	       !CU_add_test(s, "concurrent work_response: nothing forbidden", test_rt_concurrent) ||
+	       !CU_add_test(s, "refused schedule_work: nothing forbidden", test_rt_refusing) ||
+	       !CU_add_test(s, "no worker: nothing forbidden", test_rt_no_worker);
+}
