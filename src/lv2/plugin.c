@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: ISC
  *
  * LV2 entry points that are not real-time: the descriptor, instantiate,
- * port connection, activate and cleanup. The default patch is built here,
+ * port connection, activate and cleanup. Factory program 0 is built here,
  * synchronously, so a new instance plays at once with or without a worker.
  */
 #include "plugin.h"
 
-#include "default_patch.h"
+#include "factory_patches.h"
 
 #include <lv2/core/lv2_util.h>
 #include <lv2/options/options.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,17 +73,25 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	const char* delay = getenv("CHRONUS_TEST_WORKER_DELAY_MS");
 	self->test_worker_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
 
-	BuildSettings bs;
-	build_settings_default(&bs, rate);
-	bs.warmup_frames = self->nominal_block;
-	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-		self->last_macro[k] = bs.macros[k];
+	Request* req = calloc(1, sizeof(Request));
+	if (!req) {
+		pthread_mutex_destroy(&self->snapshot_lock);
+		free(self);
+		return NULL;
 	}
-	self->last_polyphony = (float)bs.polyphony;
-	Outcome* o = chronus_build_outcome(self, REQ_TEXT, chronus_default_patch,
-	                                   sizeof(chronus_default_patch) - 1, &bs);
+	build_settings_default(&req->settings, rate);
+	req->settings.warmup_frames = self->nominal_block;
+	req->kind                   = REQ_PROGRAM;
+	req->program                = 0;
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		self->last_macro[k] = req->settings.macros[k];
+	}
+	self->last_polyphony = (float)req->settings.polyphony;
+	self->last_program   = NAN;
+	Outcome* o           = chronus_build_outcome(self, req);
+	free(req);
 	if (!o || !o->slot) {
-		lv2_log_error(&self->logger, "Chronus: the default patch failed: %s\n",
+		lv2_log_error(&self->logger, "Chronus: factory program 0 failed: %s\n",
 		              o ? o->status_text : "out of memory");
 		chronus_outcome_free(o);
 		pthread_mutex_destroy(&self->snapshot_lock);
@@ -159,8 +168,12 @@ static const void*
 extension_data(const char* uri)
 {
 	static const LV2_Worker_Interface worker = {chronus_work, chronus_work_response, NULL};
+	static const LV2_State_Interface  state  = {chronus_save, chronus_restore};
 	if (!strcmp(uri, LV2_WORKER__interface)) {
 		return &worker;
+	}
+	if (!strcmp(uri, LV2_STATE__interface)) {
+		return &state;
 	}
 	return NULL;
 }

@@ -16,6 +16,7 @@
 #include <lv2/atom/forge.h>
 #include <lv2/core/lv2.h>
 #include <lv2/log/logger.h>
+#include <lv2/state/state.h>
 #include <lv2/worker/worker.h>
 
 #include <pthread.h>
@@ -35,6 +36,7 @@ typedef enum {
 	PORT_ACTIVE_SLOT = PORT_MACRO_1 + PATCH_MACRO_KNOBS,
 	PORT_PRIME_MS,
 	PORT_ERROR,
+	PORT_PROGRAM,     /* factory patch number: a change swaps patches */
 	PORT_COUNT
 } PortIndex;
 
@@ -60,15 +62,18 @@ struct Outcome {
 };
 
 typedef enum { REQ_FREE = 0, REQ_PENDING, REQ_QUEUED } RequestState;
-typedef enum { REQ_TEXT = 0, REQ_FILE, REQ_REBUILD } RequestKind;
+typedef enum { REQ_TEXT = 0, REQ_FILE, REQ_REBUILD, REQ_PROGRAM } RequestKind;
 
 /* A build request. run() fills a FREE one (PENDING) and hands it over with
  * schedule_work (QUEUED); the worker sets it FREE when done with it. */
 typedef struct {
 	_Atomic int   state;
+	bool          heap;     /* made by restore(): the worker frees it */
 	RequestKind   kind;
+	unsigned      program;  /* REQ_PROGRAM */
 	BuildSettings settings;
 	size_t        len;
+	char          path[PATH_MAX_LEN]; /* the file the text came from, or "" */
 	char          text[PATCH_MAX_TEXT + 1]; /* patch text or file path */
 } Request;
 
@@ -113,6 +118,7 @@ typedef struct {
 	float       bend;
 	float       last_macro[PATCH_MACRO_KNOBS];
 	float       last_polyphony;
+	float       last_program;  /* NAN until the first run adopts the port's value */
 	uint64_t    param_seq;
 	bool        error_flag;
 	float       prime_ms;
@@ -120,12 +126,12 @@ typedef struct {
 	bool        unsupported; /* report "needs a worker" next block */
 	ParamState  volume;
 	float       buf_a[CHRONUS_SUBBLOCK], buf_b[CHRONUS_SUBBLOCK];
-	uint32_t    next_generation;
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */
 	_Atomic(Outcome*) retire_stack; /* any thread → run: results to retire */
-	_Atomic uint32_t  latest_generation;
+	_Atomic uint32_t  latest_generation; /* the newest request: older ones are stale */
+	_Atomic uint32_t  generations;       /* counter shared by run() and restore() */
 	Request           requests[REQUEST_POOL];
 
 	/* Non-real-time threads only (worker, save, restore). */
@@ -144,9 +150,17 @@ LV2_Worker_Status chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function 
 LV2_Worker_Status chronus_work_response(LV2_Handle instance, uint32_t size, const void* data);
 /* Any thread: publish a result for run() to take (latest generation wins). */
 void     chronus_publish(Chronus* self, Outcome* outcome);
-/* Non-real-time: build an outcome from text (or a file path) directly. */
-Outcome* chronus_build_outcome(Chronus* self, RequestKind kind, const char* text, size_t len,
-                               const BuildSettings* settings);
+/* Non-real-time: build an outcome directly from a request's contents
+ * (text, file, factory program or the current snapshot). */
+Outcome* chronus_build_outcome(Chronus* self, const Request* request);
+/* Any thread: a new generation number, made the latest. */
+uint32_t chronus_new_generation(Chronus* self);
+
+/* state.c */
+LV2_State_Status chronus_save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handle,
+                              uint32_t flags, const LV2_Feature* const* features);
+LV2_State_Status chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve,
+                                 LV2_State_Handle handle, uint32_t flags, const LV2_Feature* const* features);
 void     chronus_outcome_free(Outcome* outcome);
 
 /* notify.c — audio thread */

@@ -8,6 +8,8 @@
  */
 #include "plugin.h"
 
+#include "factory_patches.h"
+
 #include <lv2/atom/util.h>
 
 #include <math.h>
@@ -118,9 +120,9 @@ current_settings(const Chronus* self)
 	return bs;
 }
 
-/* A new build request (text, file or rebuild). The newest always wins. */
+/* A new build request (text, file, program or rebuild). The newest wins. */
 static void
-request_build(Chronus* self, RequestKind kind, const char* text, uint32_t len)
+request_build(Chronus* self, RequestKind kind, const char* text, uint32_t len, unsigned program)
 {
 	if (!self->schedule) {
 		self->unsupported = true;
@@ -135,15 +137,21 @@ request_build(Chronus* self, RequestKind kind, const char* text, uint32_t len)
 	if (!r) {
 		return; /* cannot happen: dispatch keeps one buffer free */
 	}
-	len = len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT + 1 : len; /* the parser reports the size */
-	if (kind != REQ_REBUILD) {
-		memcpy(r->text, text, len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT : len);
+	if (kind == REQ_TEXT || kind == REQ_FILE) {
+		/* Text over the limit is cut one byte past it, so the parser
+		 * still reports its size rather than a half statement. */
+		len = len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT + 1 : len;
+		memcpy(r->text, text, len);
+	} else {
+		len = 0;
 	}
+	r->heap                = false;
 	r->kind                = kind;
-	r->len                 = len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT : len;
+	r->program             = program;
+	r->len                 = len;
+	r->path[0]             = '\0';
 	r->settings            = current_settings(self);
-	r->settings.generation = ++self->next_generation;
-	atomic_store_explicit(&self->latest_generation, r->settings.generation, memory_order_release);
+	r->settings.generation = chronus_new_generation(self);
 	atomic_store_explicit(&r->state, REQ_PENDING, memory_order_release);
 	self->pending = r;
 	dispatch_pending(self);
@@ -216,10 +224,10 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 		--len; /* the atom's terminating NUL */
 	}
 	if (key == self->uris.chronus_patchText && value->type == self->uris.atom_String) {
-		request_build(self, REQ_TEXT, str, len);
+		request_build(self, REQ_TEXT, str, len, 0);
 	} else if (key == self->uris.chronus_patchFile && value->type == self->uris.atom_Path && len > 0 &&
 	           len < PATH_MAX_LEN) {
-		request_build(self, REQ_FILE, str, len);
+		request_build(self, REQ_FILE, str, len, 0);
 	}
 }
 
@@ -265,7 +273,19 @@ read_controls(Chronus* self)
 	poly       = poly < 1.0f ? 1.0f : (poly > (float)SLOT_MAX_POLYPHONY ? (float)SLOT_MAX_POLYPHONY : poly);
 	if (poly != self->last_polyphony) {
 		self->last_polyphony = poly;
-		request_build(self, REQ_REBUILD, NULL, 0);
+		request_build(self, REQ_REBUILD, NULL, 0, 0);
+	}
+
+	/* The program port: the first value seen is adopted as it is (a session
+	 * or preset restores the patch itself); a change loads that factory
+	 * patch through the worker, like any patch request. */
+	float program = roundf(port_value(self, PORT_PROGRAM, 0.0f));
+	program = program < 0.0f ? 0.0f : (program > (float)(factory_patch_count - 1) ? (float)(factory_patch_count - 1) : program);
+	if (self->last_program != self->last_program) {
+		self->last_program = program;
+	} else if (program != self->last_program) {
+		self->last_program = program;
+		request_build(self, REQ_PROGRAM, NULL, 0, (unsigned)program);
 	}
 }
 

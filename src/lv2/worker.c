@@ -10,6 +10,7 @@
 #include "plugin.h"
 
 #include "compile.h"
+#include "factory_patches.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -63,11 +64,23 @@ log_outcome(Chronus* self, const Outcome* o)
 	}
 }
 
-Outcome*
-chronus_build_outcome(Chronus* self, RequestKind kind, const char* text, size_t len,
-                      const BuildSettings* settings)
+uint32_t
+chronus_new_generation(Chronus* self)
 {
-	Outcome* o = calloc(1, sizeof(Outcome));
+	const uint32_t g   = atomic_fetch_add_explicit(&self->generations, 1, memory_order_relaxed) + 1;
+	uint32_t       cur = atomic_load_explicit(&self->latest_generation, memory_order_relaxed);
+	while ((int32_t)(g - cur) > 0 &&
+	       !atomic_compare_exchange_weak_explicit(&self->latest_generation, &cur, g, memory_order_release,
+	                                              memory_order_relaxed)) {
+	}
+	return g;
+}
+
+Outcome*
+chronus_build_outcome(Chronus* self, const Request* req)
+{
+	const BuildSettings* settings = &req->settings;
+	Outcome*             o        = calloc(1, sizeof(Outcome));
 	if (!o) {
 		return NULL;
 	}
@@ -75,10 +88,10 @@ chronus_build_outcome(Chronus* self, RequestKind kind, const char* text, size_t 
 	o->status     = BUILD_PARSE_ERROR;
 	char*  owned  = NULL;
 	size_t n      = 0;
-	if (kind == REQ_FILE) {
-		snprintf(o->path, sizeof(o->path), "%.*s", (int)len, text);
+	if (req->kind == REQ_FILE) {
+		snprintf(o->path, sizeof(o->path), "%.*s", (int)req->len, req->text);
 		owned = read_patch_file(o->path, &n, o);
-	} else if (kind == REQ_REBUILD) {
+	} else if (req->kind == REQ_REBUILD) {
 		pthread_mutex_lock(&self->snapshot_lock);
 		n     = self->snapshot_len;
 		owned = malloc(n + 1);
@@ -88,11 +101,18 @@ chronus_build_outcome(Chronus* self, RequestKind kind, const char* text, size_t 
 		snprintf(o->path, sizeof(o->path), "%s", self->snapshot_path);
 		pthread_mutex_unlock(&self->snapshot_lock);
 	} else {
-		n     = len;
+		const char* text = req->text;
+		n                = req->len;
+		if (req->kind == REQ_PROGRAM) {
+			const unsigned k = req->program < factory_patch_count ? req->program : 0;
+			text             = factory_patches[k].text;
+			n                = factory_patches[k].len;
+		}
 		owned = malloc(n + 1);
 		if (owned) {
 			memcpy(owned, text, n);
 		}
+		snprintf(o->path, sizeof(o->path), "%s", req->path);
 	}
 	if (!owned) {
 		if (!o->status_text[0]) {
@@ -162,9 +182,13 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 	const uint32_t gen = req->settings.generation;
 	Outcome*       o   = NULL;
 	if (!superseded(self, gen)) {
-		o = chronus_build_outcome(self, req->kind, req->text, req->len, &req->settings);
+		o = chronus_build_outcome(self, req);
 	}
-	atomic_store_explicit(&req->state, REQ_FREE, memory_order_release);
+	if (req->heap) {
+		free(req);
+	} else {
+		atomic_store_explicit(&req->state, REQ_FREE, memory_order_release);
+	}
 	if (!o) {
 		return LV2_WORKER_SUCCESS; /* a newer request replaces this one */
 	}
