@@ -264,12 +264,15 @@ assign_buffers(const Patch* p, Plan* plan)
 		}
 	}
 	unsigned n_bufs = BUF_FIRST_FREE;
+	bool     released[PATCH_MAX_MODULES] = {0};
 	for (unsigned i = 0; i < plan->n_voice; ++i) {
-		/* Release buffers whose last reader ran before step i. */
+		/* Release, once each, the buffers of modules whose last reader ran
+		 * before step i (a buffer number may since belong to another). */
 		for (unsigned j = 0; j < i; ++j) {
 			const int m = plan->order[j];
-			if (last_use[m] < (int)i && in_use[plan->out_buf[m]]) {
+			if (!released[j] && last_use[m] < (int)i) {
 				in_use[plan->out_buf[m]] = false;
+				released[j]              = true;
 			}
 		}
 		uint16_t b = BUF_FIRST_FREE;
@@ -428,6 +431,7 @@ compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
 		const ModuleType*  t  = pm->type;
 		PlanStep*          st = &s->steps[i];
 		st->type              = t;
+		st->module            = (uint16_t)m;
 		st->master            = pm->master;
 		st->state_offset      = plan->state_offset[m];
 		st->out_buf           = plan->out_buf[m];

@@ -42,6 +42,7 @@ typedef struct {
 	uint8_t           in_count[MODULE_MAX_INPUTS];
 	uint16_t          mod_first[MODULE_MAX_PARAMS];
 	uint8_t           mod_count[MODULE_MAX_PARAMS];
+	uint16_t          module;       /* index of the module in the Patch */
 	bool              master;
 	bool              gate_env; /* an envelope on the note's gate: keeps the voice alive */
 } PlanStep;

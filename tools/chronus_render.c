@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC
  *
  * chronus-render: plays a score through an LV2 instrument hosted by lilv and
- * writes the result to a WAV file with libsndfile. The demo, the benchmark
- * driver and the end-to-end tests all go through this same path.
+ * writes the result to a WAV file with libsndfile. The demo and the
+ * end-to-end tests go through this same path. Like a DAW exporting, it runs
+ * the worker inline by default, so a render is the same every time.
  */
 #include "lv2host.h"
 #include "score.h"
@@ -24,7 +25,9 @@ usage(void)
 	        "  --rate HZ       sample rate (default 48000)\n"
 	        "  --block N       block size (default 256)\n"
 	        "  --random-blocks block sizes drawn from 1..N\n"
-	        "  --inline-worker run work() inside schedule_work, as hosts do when exporting\n"
+	        "  --threaded-worker run work() in a worker thread, as hosts do live (the\n"
+	        "                  render then depends on thread timing); by default work()\n"
+	        "                  runs inside schedule_work, as hosts do when exporting\n"
 	        "  --stats         print duration, peak and RMS\n"
 	        "Score format: docs/score-format.md\n",
 	        CHRONUS_URI);
@@ -35,6 +38,7 @@ main(int argc, char** argv)
 {
 	HostConfig cfg;
 	host_config_default(&cfg);
+	cfg.worker = HOST_WORKER_INLINE; /* an offline render is an export */
 	const char* uri   = CHRONUS_URI;
 	BlockPlan   plan  = {256, false, 1};
 	bool        stats = false;
@@ -48,8 +52,8 @@ main(int argc, char** argv)
 			plan.block = (uint32_t)atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--random-blocks")) {
 			plan.random = true;
-		} else if (!strcmp(argv[i], "--inline-worker")) {
-			cfg.worker = HOST_WORKER_INLINE;
+		} else if (!strcmp(argv[i], "--threaded-worker")) {
+			cfg.worker = HOST_WORKER_THREAD;
 		} else if (!strcmp(argv[i], "--stats")) {
 			stats = true;
 		} else {

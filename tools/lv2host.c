@@ -145,6 +145,9 @@ struct Host {
 	unsigned         scheduled, refused, calls;
 
 	/* What the plugin said. */
+	pthread_mutex_t log_lock;
+	char*     log_lines[MAX_STATUS];
+	unsigned  n_log;
 	char*     statuses[MAX_STATUS];
 	unsigned  n_statuses;
 	SeenValue values[8];
@@ -192,12 +195,21 @@ static int
 log_vprintf(LV2_Log_Handle handle, LV2_URID type, const char* fmt, va_list ap)
 {
 	(void)type;
-	Host* h = (Host*)handle;
-	if (h->cfg.quiet) {
-		return 0;
+	Host*   h = (Host*)handle;
+	char    line[1024];
+	va_list copy;
+	va_copy(copy, ap);
+	const int n = vsnprintf(line, sizeof(line), fmt, copy);
+	va_end(copy);
+	pthread_mutex_lock(&h->log_lock);
+	if (h->n_log < MAX_STATUS) {
+		h->log_lines[h->n_log++] = strdup(line);
 	}
-	fprintf(stderr, "[plugin] ");
-	return vfprintf(stderr, fmt, ap);
+	pthread_mutex_unlock(&h->log_lock);
+	if (!h->cfg.quiet) {
+		fprintf(stderr, "[plugin] %s", line);
+	}
+	return n;
 }
 
 static int
@@ -319,6 +331,7 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 		h->rt_enter = h->rt_leave = no_guard;
 	}
 	pthread_mutex_init(&h->map_lock, NULL);
+	pthread_mutex_init(&h->log_lock, NULL);
 	h->map   = (LV2_URID_Map){h, map_uri};
 	h->unmap = (LV2_URID_Unmap){h, unmap_uri};
 	h->log   = (LV2_Log_Log){h, log_printf, log_vprintf};
@@ -464,6 +477,10 @@ host_free(Host* h)
 	for (unsigned i = 0; i < h->n_statuses; ++i) {
 		free(h->statuses[i]);
 	}
+	for (unsigned i = 0; i < h->n_log; ++i) {
+		free(h->log_lines[i]);
+	}
+	pthread_mutex_destroy(&h->log_lock);
 	for (unsigned i = 0; i < h->n_values; ++i) {
 		free(h->values[i].property);
 		free(h->values[i].value);
@@ -484,6 +501,19 @@ LilvWorld*         host_world(Host* h) { return h->world; }
 const LilvPlugin*  host_plugin(Host* h) { return h->plugin; }
 LilvInstance*      host_instance(Host* h) { return h->instance; }
 LV2_URID_Map*      host_map(Host* h) { return &h->map; }
+LV2_URID_Unmap*    host_unmap(Host* h) { return &h->unmap; }
+
+bool
+host_log_contains(Host* h, const char* needle)
+{
+	bool found = false;
+	pthread_mutex_lock(&h->log_lock);
+	for (unsigned i = 0; i < h->n_log && !found; ++i) {
+		found = strstr(h->log_lines[i], needle) != NULL;
+	}
+	pthread_mutex_unlock(&h->log_lock);
+	return found;
+}
 const LV2_Feature* const* host_features(Host* h) { return h->features; }
 
 /* ---- Events -------------------------------------------------------- */

@@ -44,6 +44,9 @@ LilvWorld*          host_world(Host* host);
 const LilvPlugin*   host_plugin(Host* host);
 LilvInstance*       host_instance(Host* host);
 LV2_URID_Map*       host_map(Host* host);
+LV2_URID_Unmap*     host_unmap(Host* host);
+/* Whether any line the plugin logged contains needle. */
+bool                host_log_contains(Host* host, const char* needle);
 const LV2_Feature* const* host_features(Host* host);
 
 /* Events for the next host_run, at frames relative to its start. */

@@ -88,6 +88,8 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	}
 	self->last_polyphony = (float)req->settings.polyphony;
 	self->last_program   = NAN;
+	atomic_store(&self->restored_program, -1);
+	atomic_store(&self->saved_program, 0);
 	Outcome* o           = chronus_build_outcome(self, req);
 	free(req);
 	if (!o || !o->slot) {

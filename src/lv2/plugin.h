@@ -132,6 +132,11 @@ typedef struct {
 	_Atomic(Outcome*) retire_stack; /* any thread → run: results to retire */
 	_Atomic uint32_t  latest_generation; /* the newest request: older ones are stale */
 	_Atomic uint32_t  generations;       /* counter shared by run() and restore() */
+	/* The program port value a restored state was saved with: when the
+	 * host then sets the port to it, run() adopts it instead of loading the
+	 * factory patch over the restored one. -1: none pending. */
+	_Atomic int32_t   restored_program;
+	_Atomic int32_t   saved_program;     /* run() → save(): the port value in effect */
 	Request           requests[REQUEST_POOL];
 
 	/* Non-real-time threads only (worker, save, restore). */

@@ -284,9 +284,13 @@ read_controls(Chronus* self)
 	if (self->last_program != self->last_program) {
 		self->last_program = program;
 	} else if (program != self->last_program) {
-		self->last_program = program;
-		request_build(self, REQ_PROGRAM, NULL, 0, (unsigned)program);
+		self->last_program   = program;
+		const int32_t expect = atomic_exchange_explicit(&self->restored_program, -1, memory_order_acq_rel);
+		if (expect != (int32_t)program) {
+			request_build(self, REQ_PROGRAM, NULL, 0, (unsigned)program);
+		}
 	}
+	atomic_store_explicit(&self->saved_program, (int32_t)self->last_program, memory_order_relaxed);
 }
 
 /* ---- Swapping ------------------------------------------------------- */

@@ -43,6 +43,10 @@ chronus_save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Hand
 	const int32_t version = STATE_VERSION;
 	const uint32_t pod = LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE;
 	LV2_State_Status st = store(handle, u->chronus_stateVersion, &version, sizeof(version), u->atom_Int, pod);
+	const int32_t program = atomic_load_explicit(&self->saved_program, memory_order_relaxed);
+	if (st == LV2_STATE_SUCCESS) {
+		st = store(handle, u->chronus_program, &program, sizeof(program), u->atom_Int, pod);
+	}
 	if (st == LV2_STATE_SUCCESS && text) {
 		st = store(handle, u->chronus_patchText, text, strlen(text) + 1, u->atom_String, pod);
 	}
@@ -146,6 +150,12 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 		}
 	}
 
+	int32_t program = -1;
+	v               = retrieve(handle, u->chronus_program, &size, &type, &vflags);
+	if (v && type == u->atom_Int && size == sizeof(int32_t)) {
+		program = *(const int32_t*)v;
+	}
+
 	bool  bad  = false;
 	char* text = copy_string(self, retrieve, handle, u->chronus_patchText, u->atom_String, PATCH_MAX_TEXT,
 	                         "patchText", &bad);
@@ -199,6 +209,7 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 		}
 	}
 	req->settings.generation = chronus_new_generation(self);
+	atomic_store_explicit(&self->restored_program, program, memory_order_release);
 
 	if (schedule) {
 		const WorkMessage msg = {WORK_BUILD, req};

@@ -21,6 +21,7 @@ chronus_map_uris(ChronusURIDs* u, LV2_URID_Map* map)
 	u->bufsz_nominalBlockLength = map->map(h, LV2_BUF_SIZE_PREFIX "nominalBlockLength");
 	u->chronus_patchFile        = map->map(h, CHRONUS__patchFile);
 	u->chronus_patchText        = map->map(h, CHRONUS__patchText);
+	u->chronus_program          = map->map(h, CHRONUS__program);
 	u->chronus_stateVersion     = map->map(h, CHRONUS__stateVersion);
 	u->chronus_status           = map->map(h, CHRONUS__status);
 	u->midi_MidiEvent           = map->map(h, LV2_MIDI__MidiEvent);

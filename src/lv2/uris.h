@@ -22,6 +22,7 @@
 #define CHRONUS__patchFile CHRONUS_URI "#patchFile"
 #define CHRONUS__status    CHRONUS_URI "#status"
 #define CHRONUS__stateVersion CHRONUS_URI "#stateVersion"
+#define CHRONUS__program      CHRONUS_URI "#program"
 
 typedef struct {
 	LV2_URID atom_Blank;
@@ -37,6 +38,7 @@ typedef struct {
 	LV2_URID bufsz_nominalBlockLength;
 	LV2_URID chronus_patchFile;
 	LV2_URID chronus_patchText;
+	LV2_URID chronus_program;
 	LV2_URID chronus_stateVersion;
 	LV2_URID chronus_status;
 	LV2_URID midi_MidiEvent;

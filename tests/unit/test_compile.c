@@ -402,6 +402,88 @@ test_build_verifies(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error.message, "line 1"));
 }
 
+/* No module's output is overwritten before every reader has read it: for
+ * each connection, no step between its source and its target writes the
+ * source's buffer. */
+static unsigned
+clobbered_connections(const Patch* p, const Slot* s)
+{
+	int step_of[PATCH_MAX_MODULES];
+	for (unsigned m = 0; m < PATCH_MAX_MODULES; ++m) {
+		step_of[m] = -1;
+	}
+	for (unsigned i = 0; i < s->n_steps; ++i) {
+		step_of[s->steps[i].module] = (int)i;
+	}
+	unsigned bad = 0;
+	for (unsigned c = 0; c < p->n_connections; ++c) {
+		const PatchConnection* k = &p->connections[c];
+		if (k->src_module < 0 || step_of[k->src_module] < 0 || step_of[k->dst_module] < 0 ||
+		    p->modules[k->src_module].master || p->modules[k->dst_module].master) {
+			continue;
+		}
+		const int from = step_of[k->src_module], to = step_of[k->dst_module];
+		for (int q = from + 1; q < to; ++q) {
+			bad += s->steps[q].out_buf == s->steps[from].out_buf;
+		}
+	}
+	return bad;
+}
+
+static void
+test_buffers_never_clobber_a_live_signal(void)
+{
+	/* lfo and noise have no input, so they only ever feed others. */
+	static const char* types[] = {"saw", "sine", "adsr", "vca", "mix", "svf", "ladder", "lfo", "noise"};
+	unsigned seed = 12345, checked = 0, bad = 0, connections = 0;
+	Patch*   p    = malloc(sizeof(Patch));
+	for (unsigned trial = 0; trial < 400; ++trial) {
+		/* A random DAG created in a random order: rank[] is the signal
+		 * flow, independent of the order of the create lines. */
+		char        text[8192];
+		size_t      len = 0;
+		const char* type[16];
+		unsigned    n = 3 + trial % 14, rank[16], sink = 0;
+		for (unsigned i = 0; i < n; ++i) {
+			rank[i] = i;
+		}
+		for (unsigned i = n - 1; i > 0; --i) {
+			seed             = seed * 1103515245u + 12345u;
+			const unsigned j = (seed >> 16) % (i + 1);
+			const unsigned t = rank[i];
+			rank[i]          = rank[j];
+			rank[j]          = t;
+		}
+		for (unsigned i = 0; i < n; ++i) {
+			seed    = seed * 1103515245u + 12345u;
+			type[i] = rank[i] == n - 1 ? "mix" : types[(seed >> 16) % 9];
+			sink    = rank[i] == n - 1 ? i : sink;
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "create m%u %s\n", i, type[i]);
+		}
+		for (unsigned i = 0; i < n; ++i) {
+			for (unsigned j = 0; j < n; ++j) {
+				seed = seed * 1103515245u + 12345u;
+				if (rank[i] < rank[j] && (seed >> 16) % 3 == 0 && strcmp(type[j], "lfo") &&
+				    strcmp(type[j], "noise")) {
+					len += (size_t)snprintf(text + len, sizeof(text) - len, "connect m%u m%u\n", i, j);
+				}
+			}
+		}
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "out m%u\n", sink);
+		PatchError err;
+		CU_ASSERT_TRUE_FATAL(patch_parse(text, len, p, &err));
+		Slot* s = compile_patch(p, RATE, 2, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		bad += clobbered_connections(p, s);
+		connections += p->n_connections;
+		++checked;
+		slot_free(s);
+	}
+	free(p);
+	printf("\n  %u random graphs, %u connections: %u read a clobbered buffer\n", checked, connections, bad);
+	CU_ASSERT_EQUAL(bad, 0u);
+}
+
 int
 suite_compile(void)
 {
@@ -413,5 +495,6 @@ suite_compile(void)
 	       !CU_add_test(s, "same samples for block sizes 1, 64, 4096, random", test_split_invariance) ||
 	       !CU_add_test(s, "full-scale parameter jumps stay under the click bound", test_parameter_jumps_do_not_click) ||
 	       !CU_add_test(s, "a decaying voice costs no more than a held one", test_decaying_voice_cost) ||
-	       !CU_add_test(s, "build warms up and verifies; errors are distinct", test_build_verifies);
+	       !CU_add_test(s, "build warms up and verifies; errors are distinct", test_build_verifies) ||
+	       !CU_add_test(s, "buffer reuse never overwrites a signal still to be read", test_buffers_never_clobber_a_live_signal);
 }

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Every patch in docs/patch-language.md's ```chronus blocks, and every file
+ * in examples/, is loaded as a patch file by chronus-render (the shipped
+ * renderer, a real lilv host) and must prime and play.
+ */
+#define _GNU_SOURCE
+#include "helpers.h"
+#include "suites.h"
+
+#include <CUnit/CUnit.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char*
+env_or(const char* name, const char* fallback)
+{
+	const char* v = getenv(name);
+	return v && *v ? v : fallback;
+}
+
+static char*
+slurp(const char* path)
+{
+	FILE* f = fopen(path, "rb");
+	if (!f) {
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	const long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char* s = calloc(1, (size_t)n + 1);
+	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(f);
+	return s;
+}
+
+/* Renders the patch file through chronus-render; true if it primed and
+ * played finite, audible audio. */
+static bool
+render_patch_file(const char* patch_path, const char* what)
+{
+	char dir[] = "/tmp/chronus-docs-XXXXXX";
+	if (!mkdtemp(dir)) {
+		return false;
+	}
+	char score[512], wav[512], log[512], cmd[2048];
+	snprintf(score, sizeof(score), "%s/s.score", dir);
+	snprintf(wav, sizeof(wav), "%s/out.wav", dir);
+	snprintf(log, sizeof(log), "%s/log.txt", dir);
+	FILE* f = fopen(score, "w");
+	fprintf(f, "length 1.5\nat 0 patch %s\nat 0.2 note 48 100 0.5\nat 0.2 note 60 100 0.5\n", patch_path);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "'%s/chronus-render' '%s' '%s' > '%s' 2>&1",
+	         env_or("CHRONUS_BUILD_DIR", "build"), score, wav, log);
+	const int rc   = system(cmd);
+	char*     text = slurp(log);
+	const bool primed = text && strstr(text, "primed") && !strstr(text, "rejected");
+	SF_INFO info = {0};
+	SNDFILE* snd = sf_open(wav, SFM_READ, &info);
+	float    peak = 0.0f;
+	bool     finite = true;
+	if (snd) {
+		float buf[1024];
+		sf_count_t n;
+		while ((n = sf_read_float(snd, buf, 1024)) > 0) {
+			for (sf_count_t i = 0; i < n; ++i) {
+				finite &= isfinite(buf[i]) != 0;
+				peak = fmaxf(peak, fabsf(buf[i]));
+			}
+		}
+		sf_close(snd);
+	}
+	const bool ok = rc == 0 && primed && snd && finite && peak > 0.001f;
+	printf("  %-40s %s (peak %.1f dBFS)\n", what, ok ? "plays" : "FAILED", 20.0 * log10(peak + 1e-30));
+	if (!ok && text) {
+		fprintf(stderr, "%s\n", text);
+	}
+	free(text);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0) {
+		return false;
+	}
+	return ok;
+}
+
+static void
+test_language_doc_examples_play(void)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/docs/patch-language.md", env_or("CHRONUS_SOURCE_DIR", "."));
+	char* doc = slurp(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	unsigned    blocks = 0;
+	const char* p      = doc;
+	printf("\n");
+	while ((p = strstr(p, "```chronus\n"))) {
+		p += strlen("```chronus\n");
+		const char* end = strstr(p, "```");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+		char file[] = "/tmp/chronus-example-XXXXXX";
+		const int fd = mkstemp(file);
+		CU_ASSERT_FATAL(fd >= 0);
+		CU_ASSERT_EQUAL(write(fd, p, (size_t)(end - p)), end - p);
+		close(fd);
+		char what[64];
+		snprintf(what, sizeof(what), "docs/patch-language.md block %u", ++blocks);
+		CU_ASSERT(render_patch_file(file, what));
+		unlink(file);
+		p = end + 3;
+	}
+	CU_ASSERT(blocks >= 3);
+	free(doc);
+}
+
+static void
+test_example_files_play(void)
+{
+	char rel[1024], dir[PATH_MAX];
+	snprintf(rel, sizeof(rel), "%s/examples", env_or("CHRONUS_SOURCE_DIR", "."));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(rel, dir));
+	DIR* d = opendir(dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	unsigned       n = 0;
+	struct dirent* e;
+	printf("\n");
+	while ((e = readdir(d))) {
+		if (!strstr(e->d_name, ".chronus")) {
+			continue;
+		}
+		char path[PATH_MAX + 256];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		CU_ASSERT(render_patch_file(path, e->d_name));
+		++n;
+	}
+	closedir(d);
+	CU_ASSERT(n >= 2);
+}
+
+int
+suite_docs(void)
+{
+	CU_pSuite s = CU_add_suite("docs", NULL, NULL);
+	return !s || !CU_add_test(s, "every patch in docs/patch-language.md plays through chronus-render", test_language_doc_examples_play) ||
+	       !CU_add_test(s, "every file in examples/ plays through chronus-render", test_example_files_play);
+}
