@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PATCH_TEXT CHRONUS_URI "#patchText"
 
@@ -61,18 +62,36 @@ windows_below(const float* y, size_t from, size_t to, double floor_rms)
 	return n;
 }
 
-/* Renders with a swap requested at `at` (block-aligned) and returns the
- * frame where the new patch's first sample was heard (active_slot flips
- * after the fade; the swap started fade_len before). */
+/* Renders with a swap requested at `at` (block-aligned). From the request
+ * until the swap starts (its status arrives), blocks are paced in real time
+ * as a live host runs them, so a threaded worker has the time it would
+ * have; the rest renders as fast as it can. */
 static void
 render_with_request(Host* h, float* y, size_t n, size_t at, uint32_t block, const char* text)
 {
+	unsigned        before = host_status_count(h);
+	bool            pacing = false;
+	struct timespec next;
 	for (size_t pos = 0; pos < n; pos += block) {
 		const uint32_t m = (uint32_t)(n - pos < block ? n - pos : block);
 		if (text && pos <= at && at < pos + m) {
 			host_patch_set(h, (uint32_t)(at - pos), PATCH_TEXT, false, text, (uint32_t)strlen(text));
+			before = host_status_count(h);
+			pacing = true;
+			clock_gettime(CLOCK_MONOTONIC, &next);
 		}
 		host_run(h, m, y + pos, NULL);
+		if (pacing && host_status_count(h) > before) {
+			pacing = false;
+		}
+		if (pacing) {
+			next.tv_nsec += (long)((double)m / TEST_RATE * 1e9);
+			while (next.tv_nsec >= 1000000000) {
+				next.tv_nsec -= 1000000000;
+				++next.tv_sec;
+			}
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		}
 	}
 }
 
