@@ -68,7 +68,8 @@ def configure(conf):
              '-D_POSIX_C_SOURCE=200809L']
     conf.env.append_value('CFLAGS', flags)
     if Options.options.sanitize:
-        san = ['-fsanitize=' + Options.options.sanitize, '-fno-omit-frame-pointer']
+        # Any finding fails the run: UBSan does not just print and go on.
+        san = ['-fsanitize=' + Options.options.sanitize, '-fno-omit-frame-pointer', '-fno-sanitize-recover=all']
         conf.env.append_value('CFLAGS', san)
         conf.env.append_value('LINKFLAGS', san)
         conf.env.SANITIZE = Options.options.sanitize
@@ -141,19 +142,20 @@ def bundle_files(ctx):
 
 
 def assemble_bundle(ctx):
-    dest = os.path.join(ctx.path.abspath(), 'chronus.lv2')
-    if os.path.isdir(dest):
-        shutil.rmtree(dest)
-    os.makedirs(dest)
-    for src, name in bundle_files(ctx):
-        shutil.copy2(src, os.path.join(dest, name))
-    # A folder holding only a link to the bundle: tests and tools search it
-    # (LV2_PATH), so lilv scans no other folder of the repository.
-    lv2path = os.path.join(ctx.bldnode.abspath(), 'lv2')
-    os.makedirs(lv2path, exist_ok=True)
-    link = os.path.join(lv2path, 'chronus.lv2')
-    if not os.path.islink(link):
-        os.symlink(os.path.join('..', '..', 'chronus.lv2'), link)
+    """chronus.lv2 in <build>/lv2/ (what the tests and tools load, through
+    LV2_PATH, so lilv scans no other folder of the repository), and, for the
+    main build only, at the repository root for LV2_PATH=$PWD."""
+    dests = [os.path.join(ctx.bldnode.abspath(), 'lv2', 'chronus.lv2')]
+    if not ctx.env.SANITIZE:
+        dests.append(os.path.join(ctx.path.abspath(), 'chronus.lv2'))
+    for dest in dests:
+        if os.path.islink(dest):
+            os.unlink(dest)
+        elif os.path.isdir(dest):
+            shutil.rmtree(dest)
+        os.makedirs(dest)
+        for src, name in bundle_files(ctx):
+            shutil.copy2(src, os.path.join(dest, name))
 
 
 def read_factory(nodes):
@@ -293,7 +295,7 @@ def run_tests(ctx):
     check('unit tests (CUnit)', [os.path.join(b, 'tests', 'unit-tests')])
     check('host tests (lilv, CUnit)', [os.path.join(b, 'tests', 'host-tests')])
     if ctx.env.SANITIZE:
-        Logs.pprint('YELLOW', '== real-time guard skipped: it cannot be preloaded under sanitizers')
+        Logs.pprint('YELLOW', '== real-time guard skipped: a sanitizer runtime must come first in the process')
     else:
         check('real-time safety (guard preloaded)', [os.path.join(b, 'tests', 'host-tests'), 'rt'],
               extra_env={'LD_PRELOAD': os.path.join(b, 'tests', 'librt_guard.so')})

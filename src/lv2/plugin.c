@@ -90,6 +90,12 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	self->last_program   = NAN;
 	atomic_store(&self->restored_program, -1);
 	atomic_store(&self->saved_program, 0);
+	atomic_store(&self->shared_polyphony, req->settings.polyphony);
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		uint32_t bits;
+		memcpy(&bits, &req->settings.macros[k], sizeof(bits));
+		atomic_store(&self->shared_macro_bits[k], bits);
+	}
 	Outcome* o           = chronus_build_outcome(self, req);
 	free(req);
 	if (!o || !o->slot) {

@@ -137,6 +137,9 @@ typedef struct {
 	 * factory patch over the restored one. -1: none pending. */
 	_Atomic int32_t   restored_program;
 	_Atomic int32_t   saved_program;     /* run() → save(): the port value in effect */
+	/* run() → restore(): the knobs in effect, for a build made outside run(). */
+	_Atomic uint32_t  shared_polyphony;
+	_Atomic uint32_t  shared_macro_bits[PATCH_MACRO_KNOBS]; /* float bits */
 	Request           requests[REQUEST_POOL];
 
 	/* Non-real-time threads only (worker, save, restore). */

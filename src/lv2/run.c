@@ -291,6 +291,12 @@ read_controls(Chronus* self)
 		}
 	}
 	atomic_store_explicit(&self->saved_program, (int32_t)self->last_program, memory_order_relaxed);
+	atomic_store_explicit(&self->shared_polyphony, (uint32_t)self->last_polyphony, memory_order_relaxed);
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		uint32_t bits;
+		memcpy(&bits, &self->last_macro[k], sizeof(bits));
+		atomic_store_explicit(&self->shared_macro_bits[k], bits, memory_order_relaxed);
+	}
 }
 
 /* ---- Swapping ------------------------------------------------------- */

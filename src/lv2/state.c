@@ -186,8 +186,11 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 	req->heap = true;
 	build_settings_default(&req->settings, self->rate);
 	req->settings.warmup_frames = self->nominal_block;
-	req->settings.polyphony     = (unsigned)self->last_polyphony;
-	memcpy(req->settings.macros, self->last_macro, sizeof(req->settings.macros));
+	req->settings.polyphony     = atomic_load_explicit(&self->shared_polyphony, memory_order_relaxed);
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		const uint32_t bits = atomic_load_explicit(&self->shared_macro_bits[k], memory_order_relaxed);
+		memcpy(&req->settings.macros[k], &bits, sizeof(bits));
+	}
 	/* The text is what played when the state was saved; the file is only
 	 * read when no text was stored. */
 	if (text) {
