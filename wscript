@@ -117,7 +117,7 @@ def build(bld):
                 use=['chronus_host', 'LILV', 'SNDFILE', 'PTHREAD', 'M'], install_path=None)
 
     unit_sources = bld.path.ant_glob('tests/unit/*.c')
-    bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', '.'],
+    bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', 'tools', '.'],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'M'], install_path=None)
     bld.program(source=bld.path.ant_glob('tests/host/*.c'), target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
@@ -333,9 +333,26 @@ def run_tests(ctx):
 
 
 def run_demo(ctx):
+    """Renders tools/demo.score to build/demo.wav, prints the click metric
+    at every patch swap, and draws build/demo.png (waveform and spectrogram
+    with the swaps marked) with sox and gnuplot."""
     b = ctx.bldnode.abspath()
     wav = os.path.join(b, 'demo.wav')
     score = os.path.join(ctx.path.abspath(), 'tools', 'demo.score')
-    rc = subprocess.call([os.path.join(b, 'chronus-render'), '--stats', score, wav], env=_env(ctx))
+    swaps = os.path.join(b, 'demo-swaps.txt')
+    envelope = os.path.join(b, 'demo-envelope.txt')
+    rc = subprocess.call([os.path.join(b, 'chronus-render'), '--stats', '--swaps', swaps,
+                          '--envelope', envelope, score, wav], env=_env(ctx))
     if rc:
         ctx.fatal('the demo render failed')
+    sox, gnuplot = shutil.which('sox'), shutil.which('gnuplot')
+    if not sox or not gnuplot:
+        Logs.warn('no picture: install the Debian packages sox and gnuplot-nox (./setup demo does)')
+        return
+    spectrogram = os.path.join(b, 'demo-spectrogram.png')
+    subprocess.check_call([sox, '-V1', wav, '-n', 'remix', '1', 'spectrogram', '-x', '1200', '-y', '400', '-r',
+                           '-o', spectrogram])
+    seconds = float(re.search(r'^length\s+([\d.]+)', open(score).read(), re.M).group(1))
+    subprocess.check_call([gnuplot, '-e', "dir='%s'; seconds=%g; rate=48000" % (b, seconds),
+                           os.path.join(ctx.path.abspath(), 'tools', 'plot-demo.gp')])
+    Logs.pprint('GREEN', 'wrote %s and %s' % (wav, os.path.join(b, 'demo.png')))

@@ -5,6 +5,7 @@
  * end-to-end tests go through this same path. Like a DAW exporting, it runs
  * the worker inline by default, so a render is the same every time.
  */
+#include "click.h"
 #include "lv2host.h"
 #include "score.h"
 
@@ -28,9 +29,61 @@ usage(void)
 	        "  --threaded-worker run work() in a worker thread, as hosts do live (the\n"
 	        "                  render then depends on thread timing); by default work()\n"
 	        "                  runs inside schedule_work, as hosts do when exporting\n"
-	        "  --stats         print duration, peak and RMS\n"
+	        "  --stats         print duration, peak and RMS, and the click metric at every swap\n"
+	        "  --swaps FILE    write each swap (time in s, click metric, status) to FILE\n"
+	        "  --envelope FILE write the waveform's min/max per 10 ms to FILE (for plots)\n"
 	        "Score format: docs/score-format.md\n",
 	        CHRONUS_URI);
+}
+
+/* Every swap the plugin announced ("<name>: primed in ..."), with the click
+ * metric of DESIGN.md around its crossfade. */
+static void
+report_swaps(Host* host, const Score* score, const float* y, double rate, bool print, const char* path)
+{
+	FILE* f = path ? fopen(path, "w") : NULL;
+	if (path && !f) {
+		fprintf(stderr, "chronus-render: cannot write '%s'\n", path);
+	}
+	const float crossfade_ms = host_get_control(host, "crossfade");
+	const size_t span        = (size_t)((crossfade_ms > 0 ? crossfade_ms : 30.0f) * 0.001 * rate) + 480;
+	for (unsigned k = 0; k < host_status_count(host); ++k) {
+		const char* st = host_status(host, k);
+		const uint64_t at = host_status_frame(host, k);
+		if (!strstr(st, "primed") || at == 0 || at >= score->frames) {
+			continue; /* the instance's own first patch, or an error */
+		}
+		const double m = click_metric_around(y, score->frames, at, span, (size_t)(0.1 * rate));
+		if (print) {
+			printf("swap at %7.3f s: click metric %.3f  (%s)\n", (double)at / rate, m, st);
+		}
+		if (f) {
+			fprintf(f, "%.4f %.4f \"%s\"\n", (double)at / rate, m, st);
+		}
+	}
+	if (f) {
+		fclose(f);
+	}
+}
+
+static void
+write_envelope(const char* path, const float* y, uint64_t frames, double rate)
+{
+	FILE* f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "chronus-render: cannot write '%s'\n", path);
+		return;
+	}
+	const uint64_t step = (uint64_t)(0.01 * rate);
+	for (uint64_t i = 0; i + step <= frames; i += step) {
+		float lo = y[i], hi = y[i];
+		for (uint64_t k = i; k < i + step; ++k) {
+			lo = fminf(lo, y[k]);
+			hi = fmaxf(hi, y[k]);
+		}
+		fprintf(f, "%.3f %.5f %.5f\n", (double)i / rate, lo, hi);
+	}
+	fclose(f);
 }
 
 int
@@ -42,6 +95,8 @@ main(int argc, char** argv)
 	const char* uri   = CHRONUS_URI;
 	BlockPlan   plan  = {256, false, 1};
 	bool        stats = false;
+	const char* swaps_path    = NULL;
+	const char* envelope_path = NULL;
 	int         i     = 1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; ++i) {
 		if (!strcmp(argv[i], "--uri") && i + 1 < argc) {
@@ -56,6 +111,10 @@ main(int argc, char** argv)
 			cfg.worker = HOST_WORKER_THREAD;
 		} else if (!strcmp(argv[i], "--stats")) {
 			stats = true;
+		} else if (!strcmp(argv[i], "--swaps") && i + 1 < argc) {
+			swaps_path = argv[++i];
+		} else if (!strcmp(argv[i], "--envelope") && i + 1 < argc) {
+			envelope_path = argv[++i];
 		} else {
 			usage();
 			return 2;
@@ -120,6 +179,12 @@ main(int argc, char** argv)
 		if (!finite) {
 			rc = 1;
 		}
+	}
+	if (stats || swaps_path) {
+		report_swaps(host, &score, left, cfg.rate, stats, swaps_path);
+	}
+	if (envelope_path) {
+		write_envelope(envelope_path, left, score.frames, cfg.rate);
 	}
 	free(left);
 	free(right);

@@ -149,7 +149,9 @@ struct Host {
 	char*     log_lines[MAX_STATUS];
 	unsigned  n_log;
 	char*     statuses[MAX_STATUS];
+	uint64_t  status_frames[MAX_STATUS]; /* when each arrived, in frames since the start */
 	unsigned  n_statuses;
+	uint64_t  frames_run;
 	SeenValue values[8];
 	unsigned  n_values;
 };
@@ -659,7 +661,8 @@ read_notify(Host* h)
 			--len;
 		}
 		if (key && strstr(key, "#status") && h->n_statuses < MAX_STATUS) {
-			h->statuses[h->n_statuses++] = strndup(str, len);
+			h->status_frames[h->n_statuses] = h->frames_run + ev->time.frames;
+			h->statuses[h->n_statuses++]    = strndup(str, len);
 		}
 		if (key) {
 			remember_value(h, key, str, len);
@@ -722,6 +725,7 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	h->rt_leave();
 
 	read_notify(h);
+	h->frames_run += n;
 	if (h->worker_iface && h->cfg.worker != HOST_WORKER_CONCURRENT) {
 		deliver_responses(h);
 	}
@@ -748,6 +752,7 @@ host_settle(Host* h)
 }
 
 unsigned    host_status_count(const Host* h) { return h->n_statuses; }
+uint64_t    host_status_frame(const Host* h, unsigned i) { return i < h->n_statuses ? h->status_frames[i] : 0; }
 const char* host_status(const Host* h, unsigned i) { return i < h->n_statuses ? h->statuses[i] : NULL; }
 unsigned    host_scheduled(const Host* h) { return h->scheduled; }
 unsigned    host_refused(const Host* h) { return h->refused; }

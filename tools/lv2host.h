@@ -76,6 +76,9 @@ void host_settle(Host* host);
 /* Statuses and patch:Set values the plugin sent on its notify port. */
 unsigned    host_status_count(const Host* host);
 const char* host_status(const Host* host, unsigned i);
+/* The frame (counted from the first run) at which status i was sent: for a
+ * swap, the first frame of its crossfade. */
+uint64_t    host_status_frame(const Host* host, unsigned i);
 const char* host_last_value(const Host* host, const char* property); /* NULL if none seen */
 unsigned    host_value_count(const Host* host, const char* property);
 

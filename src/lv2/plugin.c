@@ -11,7 +11,6 @@
 #include <lv2/core/lv2_util.h>
 #include <lv2/options/options.h>
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +86,7 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 		self->last_macro[k] = req->settings.macros[k];
 	}
 	self->last_polyphony = (float)req->settings.polyphony;
-	self->last_program   = NAN;
+	self->last_program   = 0.0f; /* the port's default: program 0 is built below */
 	atomic_store(&self->restored_program, -1);
 	atomic_store(&self->saved_program, 0);
 	atomic_store(&self->shared_polyphony, req->settings.polyphony);

@@ -118,7 +118,7 @@ typedef struct {
 	float       bend;
 	float       last_macro[PATCH_MACRO_KNOBS];
 	float       last_polyphony;
-	float       last_program;  /* NAN until the first run adopts the port's value */
+	float       last_program;  /* the program port value in effect */
 	uint64_t    param_seq;
 	bool        error_flag;
 	float       prime_ms;

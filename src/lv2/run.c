@@ -276,14 +276,13 @@ read_controls(Chronus* self)
 		request_build(self, REQ_REBUILD, NULL, 0, 0);
 	}
 
-	/* The program port: the first value seen is adopted as it is (a session
-	 * or preset restores the patch itself); a change loads that factory
-	 * patch through the worker, like any patch request. */
+	/* The program port: a change loads that factory patch through the
+	 * worker, like any patch request; but a change to the value a restored
+	 * state was saved with is adopted as it is (the state brought its own
+	 * patch, which may not be the factory one). */
 	float program = roundf(port_value(self, PORT_PROGRAM, 0.0f));
 	program = program < 0.0f ? 0.0f : (program > (float)(factory_patch_count - 1) ? (float)(factory_patch_count - 1) : program);
-	if (self->last_program != self->last_program) {
-		self->last_program = program;
-	} else if (program != self->last_program) {
+	if (program != self->last_program) {
 		self->last_program   = program;
 		const int32_t expect = atomic_exchange_explicit(&self->restored_program, -1, memory_order_acq_rel);
 		if (expect != (int32_t)program) {

@@ -125,7 +125,6 @@ test_prime_times(void)
 	Host* h = test_host(HOST_WORKER_INLINE, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	float y[256];
-	host_run(h, 256, y, NULL); /* the first run adopts the program port as it is */
 	printf("\n");
 	for (unsigned k = 1; k <= 12; ++k) {
 		const unsigned before = host_status_count(h);
