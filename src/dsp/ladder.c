@@ -40,6 +40,9 @@ typedef struct {
 	float  last_cutoff, last_res, last_drive; /* what the values below were made for */
 	float  G, beta, G4;                      /* stage gains: g/(1+g), 1/(1+g), G^4 */
 	float  k, in_gain, out_gain;
+	float  stage;                            /* stage frequency over cutoff */
+	float  inv_loop;                         /* 1 / (1 + k G^4): the loop solve */
+	float  inv_rate;
 } Ladder;
 
 static inline float
@@ -59,31 +62,40 @@ soft_clip(float x)
 	return x * (27.0f + x2) / (27.0f + 9.0f * x2);
 }
 
-/* Audio thread: remake what depends on cutoff, resonance and drive. */
+/* Audio thread: remake what depends on resonance and drive (rarely moved). */
 static void
-ladder_coefs(Ladder* l, float cutoff, float res, float drive)
+ladder_shape_coefs(Ladder* l, float res, float drive)
 {
 	/* 1 / sqrt(2^(1/4) - 1): stage over -3 dB frequency of 4 equal one-poles. */
 	const double stage_max = 2.2989592;
 	const double k         = K_MAX * dsp_clamp(res, 0.0, 1.0);
-	const double stage     = pow(stage_max, fmax(0.0, 1.0 - k / 4.0));
-	const double fc        = dsp_clamp(cutoff, 1.0, 0.49 * l->rate);
-	const double g         = tan(DSP_PI * fc / l->rate) * stage;
-	const double G         = g / (1.0 + g);
-	l->G    = (float)G;
-	l->beta = (float)(1.0 / (1.0 + g));
-	l->G4   = (float)(G * G * G * G);
-	l->k    = (float)k;
+	l->stage               = (float)pow(stage_max, fmax(0.0, 1.0 - k / 4.0));
+	l->k                   = (float)k;
 	/* Drive is exponential (even in dB). The output gives back half of it
 	 * in dB: at full drive a quiet input (0.1) grows by 8 dB, a half-scale
 	 * one stays put and a full-scale one, already saturating, ends 5 dB
 	 * lower, so neither end explodes. */
 	const double drive_gain = pow(DRIVE_MAX, dsp_clamp(drive, 0.0, 1.0));
-	l->in_gain  = (float)drive_gain * (1.0f + GAIN_COMP * l->k);
-	l->out_gain = (float)(1.0 / sqrt(drive_gain));
+	l->in_gain    = (float)drive_gain * (1.0f + GAIN_COMP * l->k);
+	l->out_gain   = (float)(1.0 / sqrt(drive_gain));
+	l->last_res   = res;
+	l->last_drive = drive;
+	l->last_cutoff = -1.0f; /* the stage factor moved: remake g too */
+}
+
+/* Audio thread: remake what depends on the cutoff, which an envelope may
+ * move every sample: one tanf, no pow. */
+static void
+ladder_cutoff_coefs(Ladder* l, float cutoff)
+{
+	const float fc = dsp_clampf(cutoff, 1.0f, 0.49f * (float)l->rate);
+	const float g  = tanf((float)DSP_PI * fc * l->inv_rate) * l->stage;
+	const float G  = g / (1.0f + g);
+	l->G           = G;
+	l->beta        = 1.0f / (1.0f + g);
+	l->G4          = G * G * G * G;
+	l->inv_loop    = 1.0f / (1.0f + l->k * l->G4);
 	l->last_cutoff = cutoff;
-	l->last_res    = res;
-	l->last_drive  = drive;
 }
 
 /* Audio or worker thread: silence, as on a fresh voice. */
@@ -103,7 +115,8 @@ static void
 ladder_init(void* state, double rate)
 {
 	Ladder* l = state;
-	l->rate   = rate;
+	l->rate     = rate;
+	l->inv_rate = (float)(1.0 / rate);
 	ladder_reset(l);
 }
 
@@ -118,16 +131,18 @@ ladder_process(void* state, const ModuleIO* io)
 	const float* drive  = io->param[P_DRIVE];
 
 	for (unsigned i = 0; i < io->n; ++i) {
-		if (cutoff[i] != l->last_cutoff || res[i] != l->last_res
-		    || drive[i] != l->last_drive) {
-			ladder_coefs(l, cutoff[i], res[i], drive[i]);
+		if (res[i] != l->last_res || drive[i] != l->last_drive) {
+			ladder_shape_coefs(l, res[i], drive[i]);
+		}
+		if (cutoff[i] != l->last_cutoff) {
+			ladder_cutoff_coefs(l, cutoff[i]);
 		}
 		const float G = l->G;
 		const float x = sane(in[i]) * l->in_gain;
 		/* Each stage outputs G * input + beta * state, so the last one is
 		 * G^4 * u + S; with u = x - k * y4 that solves to the line below. */
 		const float S  = l->beta * (l->s[3] + G * (l->s[2] + G * (l->s[1] + G * l->s[0])));
-		const float y4 = (l->G4 * x + S) / (1.0f + l->k * l->G4);
+		const float y4 = (l->G4 * x + S) * l->inv_loop;
 		float       u  = soft_clip(x - l->k * y4);
 		for (int j = 0; j < 4; ++j) {
 			const float v = (u - l->s[j]) * G;
