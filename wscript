@@ -33,6 +33,8 @@ PROGRAMS = [
     ('SORD_VALIDATE', 'sord_validate', 'sordi', True),
     ('NM', 'nm', 'binutils', True),
     ('LV2LS', 'lv2ls', 'lilv-utils', False),
+    ('JALV', 'jalv', 'jalv', False),
+    ('JACKD', 'jackd', 'jackd2', False),
 ]
 
 
@@ -317,6 +319,13 @@ def run_tests(ctx):
     ok = syms == ['lv2_descriptor']
     Logs.pprint('GREEN' if ok else 'RED', '   %s' % ' '.join(syms))
     checks.append(('plugin exports only lv2_descriptor', ok))
+
+    if ctx.env.JALV and ctx.env.JACKD and not ctx.env.SANITIZE:
+        check('real host: jalv on a JACK dummy backend',
+              ['sh', os.path.join(ctx.path.abspath(), 'tests', 'jalv', 'check-jalv.sh')])
+    elif not ctx.env.SANITIZE:
+        Logs.pprint('YELLOW', '== jalv check skipped: install the Debian packages jalv and jackd2')
+        checks.append(('real host: jalv (not installed)', False))
 
     check('docs/modules.md matches the module registry',
           [os.path.join(b, 'tests', 'unit-tests'), '--check-modules-doc',
