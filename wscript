@@ -7,6 +7,7 @@
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,8 @@ def options(opt):
                    help='where `install` puts chronus.lv2 [PREFIX/lib/lv2]')
     opt.add_option('--sanitize', dest='sanitize', default='',
                    help='build with -fsanitize=LIST (e.g. address,undefined)')
+    opt.add_option('--bench-args', dest='bench_args', default='',
+                   help='arguments for chronus-bench in `./waf bench`, e.g. "--quick"')
 
 
 def configure(conf):
@@ -117,6 +120,8 @@ def build(bld):
               use=['LILV', 'LV2', 'PTHREAD', 'M'])
     bld.program(source='tools/chronus_render.c', target='chronus-render',
                 use=['chronus_host', 'LILV', 'SNDFILE', 'PTHREAD', 'M'], install_path=None)
+    bld.program(source='tools/chronus_bench.c', target='chronus-bench',
+                use=['chronus_host', 'LILV', 'LV2', 'PTHREAD', 'M', 'DL'], install_path=None)
 
     unit_sources = bld.path.ant_glob('tests/unit/*.c')
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', 'tools', '.'],
@@ -258,6 +263,11 @@ class DemoContext(Build.BuildContext):
     fun = 'demo'
 
 
+class BenchContext(Build.BuildContext):
+    cmd = 'bench'
+    fun = 'bench'
+
+
 def test(ctx):
     build(ctx)
     ctx.add_post_fun(run_tests)
@@ -266,6 +276,11 @@ def test(ctx):
 def demo(ctx):
     build(ctx)
     ctx.add_post_fun(run_demo)
+
+
+def bench(ctx):
+    build(ctx)
+    ctx.add_post_fun(run_bench)
 
 
 def _env(ctx):
@@ -365,3 +380,16 @@ def run_demo(ctx):
     subprocess.check_call([gnuplot, '-e', "dir='%s'; seconds=%g; rate=48000" % (b, seconds),
                            os.path.join(ctx.path.abspath(), 'tools', 'plot-demo.gp')])
     Logs.pprint('GREEN', 'wrote %s and %s' % (wav, os.path.join(b, 'demo.png')))
+
+
+def run_bench(ctx):
+    """chronus-bench: run() cost of Chronus and of the peer instruments
+    installed (Debian: mda-lv2, zynaddsubfx-lv2, synthv1-lv2), prime times,
+    swap cost; targets as PASS/GAP lines. The report also goes to
+    build/bench.md (docs/performance.md)."""
+    b = ctx.bldnode.abspath()
+    cmd = [os.path.join(b, 'chronus-bench'), '--markdown', os.path.join(b, 'bench.md')]
+    cmd += shlex.split(Options.options.bench_args)
+    rc = subprocess.call(cmd, env=_env(ctx), cwd=ctx.path.abspath())
+    if rc:
+        ctx.fatal('chronus-bench failed')

@@ -122,7 +122,9 @@ struct Host {
 	uint32_t n_ports;
 	float*   controls;   /* one per port */
 	bool*    is_control;
-	float*   audio[2];
+	float*   audio[2];   /* the first two audio outputs */
+	float*   silence;    /* what audio inputs read (synthv1 has two) */
+	float*   discard;    /* audio outputs past the second */
 	LV2_Atom_Sequence* in_seq;
 	LV2_Atom_Sequence* out_seq;
 	uint32_t in_port, out_port;
@@ -428,9 +430,16 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 			h->is_control[i] = true;
 			h->controls[i]   = defaults[i] == defaults[i] ? defaults[i] : 0.0f;
 			lilv_instance_connect_port(h->instance, i, &h->controls[i]);
-		} else if (lilv_port_is_a(h->plugin, port, c_audio) && n_audio < 2) {
-			h->audio[n_audio] = calloc(cfg->max_block, sizeof(float));
-			lilv_instance_connect_port(h->instance, i, h->audio[n_audio++]);
+		} else if (lilv_port_is_a(h->plugin, port, c_audio)) {
+			/* Every audio port gets a buffer: inputs read silence, outputs
+			 * past the first two write into a scratch buffer. */
+			float** buf = lilv_port_is_a(h->plugin, port, c_input) ? &h->silence
+			              : n_audio < 2                                ? &h->audio[n_audio++]
+			                                                           : &h->discard;
+			if (!*buf) {
+				*buf = calloc(cfg->max_block, sizeof(float));
+			}
+			lilv_instance_connect_port(h->instance, i, *buf);
 		} else if (lilv_port_is_a(h->plugin, port, c_atom)) {
 			const bool in = lilv_port_is_a(h->plugin, port, c_input);
 			if (in) {
@@ -492,6 +501,8 @@ host_free(Host* h)
 	free(h->is_control);
 	free(h->audio[0]);
 	free(h->audio[1]);
+	free(h->silence);
+	free(h->discard);
 	free(h->in_seq);
 	free(h->out_seq);
 	free(h->event_data);
@@ -724,7 +735,9 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	lilv_instance_run(h->instance, n);
 	h->rt_leave();
 
-	read_notify(h);
+	if (h->out_port != UINT32_MAX) { /* without an atom output, out_seq holds no sequence */
+		read_notify(h);
+	}
 	h->frames_run += n;
 	if (h->worker_iface && h->cfg.worker != HOST_WORKER_CONCURRENT) {
 		deliver_responses(h);
@@ -732,8 +745,8 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	if (left) {
 		memcpy(left, h->audio[0], n * sizeof(float));
 	}
-	if (right) {
-		memcpy(right, h->audio[1], n * sizeof(float));
+	if (right) { /* a mono plugin: its one output on both sides */
+		memcpy(right, h->audio[1] ? h->audio[1] : h->audio[0], n * sizeof(float));
 	}
 }
 

@@ -14,7 +14,12 @@ notify_begin(Chronus* self)
 {
 	const uint32_t capacity = self->notify->atom.size;
 	lv2_atom_forge_set_buffer(&self->forge, (uint8_t*)self->notify, capacity);
-	lv2_atom_forge_sequence_head(&self->forge, &self->notify_frame, 0);
+	if (!lv2_atom_forge_sequence_head(&self->forge, &self->notify_frame, 0)) {
+		/* No room for even an empty sequence (capacity < 16): write
+		 * nothing this block. With a zero-sized buffer every write fails,
+		 * so forge_set() never adds to the frame that was not pushed. */
+		lv2_atom_forge_set_buffer(&self->forge, (uint8_t*)self->notify, 0);
+	}
 }
 
 /* One patch:Set of property to a string-like value. */

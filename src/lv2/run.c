@@ -208,13 +208,37 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 	}
 }
 
+/* patch:property and patch:value of an object (the first of each), taken
+ * only from properties that lie wholly inside it: what a UI sends arrives
+ * as it was written, and lv2_atom_object_get() trusts every size it reads. */
+static void
+get_set_properties(const Chronus* self, const LV2_Atom_Object* obj, const LV2_Atom** property,
+                   const LV2_Atom** value)
+{
+	const uint8_t* body = (const uint8_t*)&obj->body;
+	const size_t   size = obj->atom.size;
+	size_t         off  = sizeof(LV2_Atom_Object_Body);
+	while (off + sizeof(LV2_Atom_Property_Body) <= size) {
+		const LV2_Atom_Property_Body* p = (const LV2_Atom_Property_Body*)(const void*)(body + off);
+		if (p->value.size > size - off - sizeof(LV2_Atom_Property_Body)) {
+			return; /* runs past the end of the object */
+		}
+		if (p->key == self->uris.patch_property && !*property) {
+			*property = &p->value;
+		} else if (p->key == self->uris.patch_value && !*value) {
+			*value = &p->value;
+		}
+		off += sizeof(LV2_Atom_Property_Body) + lv2_atom_pad_size(p->value.size);
+	}
+}
+
 static void
 handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 {
 	const LV2_Atom* property = NULL;
 	const LV2_Atom* value    = NULL;
-	lv2_atom_object_get(obj, self->uris.patch_property, &property, self->uris.patch_value, &value, 0);
-	if (!property || property->type != self->uris.atom_URID || !value) {
+	get_set_properties(self, obj, &property, &value);
+	if (!property || property->type != self->uris.atom_URID || property->size < sizeof(LV2_URID) || !value) {
 		return;
 	}
 	const LV2_URID key = ((const LV2_Atom_URID*)property)->body;
@@ -237,7 +261,8 @@ handle_event(Chronus* self, const LV2_Atom_Event* ev)
 	const ChronusURIDs* u = &self->uris;
 	if (ev->body.type == u->midi_MidiEvent) {
 		handle_midi(self, (const uint8_t*)(ev + 1), ev->body.size);
-	} else if (ev->body.type == u->atom_Object || ev->body.type == u->atom_Blank) {
+	} else if ((ev->body.type == u->atom_Object || ev->body.type == u->atom_Blank) &&
+	           ev->body.size >= sizeof(LV2_Atom_Object_Body)) {
 		const LV2_Atom_Object* obj = (const LV2_Atom_Object*)&ev->body;
 		if (obj->body.otype == u->patch_Set) {
 			handle_patch_set(self, obj);
