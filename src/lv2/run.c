@@ -387,11 +387,15 @@ render(Chronus* self, uint32_t from, uint32_t to)
 		slot_render(self->active->slot, self->buf_a, n);
 		if (self->standby) {
 			slot_render(self->standby->slot, self->buf_b, n);
-			const double scale = 1.5707963267948966 / (double)self->fade_len;
+			const double inv = 1.0 / (double)self->fade_len;
 			for (uint32_t i = 0; i < n; ++i) {
 				unsigned pos = self->fade_pos < self->fade_len ? ++self->fade_pos : self->fade_len;
-				/* Equal power: cos² + sin² = 1 for uncorrelated slots. */
-				const float a = (float)cos(pos * scale), b = (float)sin(pos * scale);
+				/* Equal power (cos² + sin² = 1 for uncorrelated slots), along
+				 * a smoothstep-warped angle: both gains start and end with
+				 * zero slope, so neither slot gets a corner at either end. */
+				const double u     = pos * inv;
+				const double theta = 1.5707963267948966 * u * u * (3.0 - 2.0 * u);
+				const float  a = (float)cos(theta), b = (float)sin(theta);
 				self->buf_a[i] = a * self->buf_a[i] + b * self->buf_b[i];
 			}
 			if (self->fade_pos >= self->fade_len) {
