@@ -43,6 +43,8 @@ def options(opt):
     opt.load('compiler_c')
     opt.add_option('--lv2dir', dest='lv2dir', default=None,
                    help='where `install` puts chronus.lv2 [PREFIX/lib/lv2]')
+    opt.add_option('--fuzz-seconds', dest='fuzz_seconds', type='int', default=600,
+                   help='how long `./waf fuzz` runs each target [600]')
     opt.add_option('--sanitize', dest='sanitize', default='',
                    help='build with -fsanitize=LIST (e.g. address,undefined)')
     opt.add_option('--bench-args', dest='bench_args', default='',
@@ -258,6 +260,11 @@ class TestContext(Build.BuildContext):
     fun = 'test'
 
 
+class FuzzContext(Build.BuildContext):
+    cmd = 'fuzz'
+    fun = 'fuzz'
+
+
 class DemoContext(Build.BuildContext):
     cmd = 'demo'
     fun = 'demo'
@@ -271,6 +278,57 @@ class BenchContext(Build.BuildContext):
 def test(ctx):
     build(ctx)
     ctx.add_post_fun(run_tests)
+
+
+def fuzz(ctx):
+    build(ctx)
+    ctx.add_post_fun(run_fuzz)
+
+
+FUZZ_TARGETS = [('patch', False), ('run', True), ('state', True)]  # (name, links the plugin)
+
+
+def run_fuzz(ctx):
+    """Builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan)
+    and runs each for --fuzz-seconds from its seed corpus. Any crash, leak
+    or sanitizer report fails the command; the input is kept in build/fuzz."""
+    clang = shutil.which('clang-14') or shutil.which('clang')
+    if not clang:
+        ctx.fatal('fuzzing needs clang with libFuzzer: install the Debian packages clang-14 and '
+                  'libclang-rt-14-dev (./setup fuzz does)')
+    top, b = ctx.path.abspath(), ctx.bldnode.abspath()
+    out = os.path.join(b, 'fuzz')
+    os.makedirs(out, exist_ok=True)
+    core = [os.path.join(top, s) for s in CORE_SOURCES] + [n.abspath() for n in ctx.path.ant_glob('src/dsp/*.c')]
+    plugin = [n.abspath() for n in ctx.path.ant_glob('src/lv2/*.c')] + [os.path.join(b, 'src', 'factory_patches.c')]
+    flags = ['-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all',
+             '-fno-omit-frame-pointer', '-std=c11', '-D_POSIX_C_SOURCE=200809L', '-Wall', '-Wextra',
+             '-I' + os.path.join(top, 'src'), '-I' + b, '-I' + os.path.join(top, 'src', 'lv2')]
+    seeds = os.path.join(out, 'seeds')
+    dictionary = os.path.join(out, 'patch.dict')
+    subprocess.check_call([sys.executable, os.path.join(top, 'tests', 'fuzz', 'make_seeds.py'),
+                           '--out', seeds, '--dict', dictionary])
+    seconds = Options.options.fuzz_seconds
+    failed = []
+    for name, with_plugin in FUZZ_TARGETS:
+        exe = os.path.join(out, 'fuzz_' + name)
+        Logs.pprint('CYAN', '== building fuzz_%s' % name)
+        subprocess.check_call([clang] + flags + [os.path.join(top, 'tests', 'fuzz', 'fuzz_%s.c' % name)] +
+                              (plugin if with_plugin else []) + core + ['-lm', '-lpthread', '-o', exe])
+        corpus = os.path.join(out, 'corpus-' + name)
+        os.makedirs(corpus, exist_ok=True)
+        cmd = [exe, '-max_total_time=%d' % seconds, '-timeout=30', '-print_final_stats=1',
+               '-artifact_prefix=' + os.path.join(out, name + '-'), corpus,
+               os.path.join(top, 'tests', 'fuzz', 'corpus', name)]
+        if name == 'patch':
+            cmd.insert(1, '-dict=' + dictionary)
+        Logs.pprint('CYAN', '== fuzz_%s for %d s' % (name, seconds))
+        rc = subprocess.call(cmd, cwd=out)
+        Logs.pprint('GREEN' if rc == 0 else 'RED', '== fuzz_%s: %s' % (name, 'no finding' if rc == 0 else 'FINDING'))
+        if rc:
+            failed.append(name)
+    if failed:
+        ctx.fatal('fuzzing found something in: %s (inputs kept in %s)' % (', '.join(failed), out))
 
 
 def demo(ctx):

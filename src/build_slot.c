@@ -10,6 +10,7 @@
 #include "compile.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -44,12 +45,18 @@ thread_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
 static void
-fail(BuildReport* r, BuildStatus status, const char* fmt, double value)
+fail(BuildReport* r, BuildStatus status, const char* fmt, ...)
 {
 	r->status     = status;
 	r->error.line = r->error.col = 0;
-	snprintf(r->error.message, sizeof(r->error.message), fmt, value);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->error.message, sizeof(r->error.message), fmt, ap);
+	va_end(ap);
 }
 
 /* Render a test note and check what comes out. */
@@ -64,8 +71,16 @@ warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 	double sum  = 0.0;
 	float  peak = 0.0f;
 	bool   finite = true;
+	/* At least the documented blocks, and at least BUILD_WARMUP_MS of
+	 * sound: a 16-frame host block at 384 kHz would otherwise hear 0.3 ms
+	 * and call a slow attack silent. */
+	unsigned blocks = bs->warmup_blocks;
+	const double min_frames = BUILD_WARMUP_MS * 0.001 * bs->rate;
+	if ((double)blocks * frames < min_frames) {
+		blocks = (unsigned)ceil(min_frames / frames);
+	}
 	slot_note_on(slot, BUILD_WARMUP_NOTE, 0.8f);
-	for (unsigned b = 0; b < bs->warmup_blocks; ++b) {
+	for (unsigned b = 0; b < blocks; ++b) {
 		slot_render(slot, buf, frames);
 		for (unsigned i = 0; i < frames; ++i) {
 			const float x = buf[i];
@@ -75,11 +90,11 @@ warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 			sum += (double)x * x;
 		}
 	}
-	const double n = (double)bs->warmup_blocks * frames;
+	const double n = (double)blocks * frames;
 	r->peak        = peak;
 	r->rms         = (float)sqrt(sum / (n > 0 ? n : 1));
 	if (!finite) {
-		fail(r, BUILD_NOT_FINITE, "warm-up produced a non-finite sample (NaN or Inf)%.0s", 0);
+		fail(r, BUILD_NOT_FINITE, "warm-up produced a non-finite sample (NaN or Inf)");
 		return false;
 	}
 	if (peak > BUILD_PEAK_LIMIT) {
@@ -102,7 +117,7 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 	*r              = (BuildReport){0};
 	Patch* patch    = malloc(sizeof(Patch));
 	if (!patch) {
-		fail(r, BUILD_NO_MEMORY, "out of memory%.0s", 0);
+		fail(r, BUILD_NO_MEMORY, "out of memory");
 		return NULL;
 	}
 	if (!patch_parse(text, len, patch, &r->error)) {

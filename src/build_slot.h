@@ -16,6 +16,7 @@
 
 #define BUILD_WARMUP_BLOCKS 8u
 #define BUILD_WARMUP_FRAMES 256u
+#define BUILD_WARMUP_MS     42.7   /* and never less sound than this (2048 frames at 48 kHz) */
 #define BUILD_WARMUP_NOTE   60u
 #define BUILD_PEAK_LIMIT    7.943282f  /* +18 dBFS */
 #define BUILD_RMS_FLOOR     1e-4f      /* -80 dBFS */

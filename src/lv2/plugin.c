@@ -59,7 +59,7 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 		free(self);
 		return NULL;
 	}
-	if (rate < 1000.0 || rate > 1536000.0) {
+	if (!(rate >= 1000.0 && rate <= 1536000.0)) { /* NaN too */
 		lv2_log_error(&self->logger, "Chronus: sample rate %.0f Hz is not supported\n", rate);
 		free(self);
 		return NULL;

@@ -1,0 +1,491 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""Seed corpora for the fuzz targets, and a dictionary for fuzz_patch.
+
+    tests/fuzz/make_seeds.py [--out DIR] [--dict FILE]
+
+writes DIR/patch, DIR/run and DIR/state (default: tests/fuzz/corpus next to
+this script) and, with --dict, a libFuzzer dictionary of the patch language
+(keywords, module types, ports and choices read from docs/modules.md).
+The encodings are the ones fuzz_patch.c, fuzz_run.c / fuzz_host.h and
+fuzz_state.c decode; tests/fuzz/README.md describes them. Deterministic:
+running it twice gives the same files.
+"""
+
+import argparse
+import glob
+import os
+import re
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
+
+
+def write_dir(path, seeds):
+    os.makedirs(path, exist_ok=True)
+    for old in glob.glob(os.path.join(path, '*')):
+        os.remove(old)
+    for name, data in seeds:
+        with open(os.path.join(path, name), 'wb') as f:
+            f.write(data)
+
+
+# ---- fuzz_patch: 8-byte header + text --------------------------------------
+
+def patch_header(poly=16, note2=64, sustain=False, vel=100, macros=(2,) * 8, bend=128, block=63, release=4):
+    m = [0, 0]
+    for k, v in enumerate(macros):
+        m[k // 4] |= (v & 3) << (2 * (k % 4))
+    return bytes([(poly - 1) % 64, (note2 & 0x7f) | (0x80 if sustain else 0), vel & 0x7f, m[0], m[1],
+                  bend & 0xff, block & 0xff, release & 0xff])
+
+
+EDGE = [
+    # the error table of docs/patch-language.md, each limit, and patches the
+    # verifier must judge (silent, loud, resonant) or that reach rare paths
+    ('unknown-type', 'create osc sawtooth\nout osc\n'),
+    ('unknown-statement', 'create osc saw\nconect osc osc\nout osc\n'),
+    ('after-end', 'create vcf ladder\nset vcf.resonance 0.82 0.5\nout vcf\n'),
+    ('missing-type', 'create filter\n'),
+    ('unknown-module', 'create osc saw\ncreate vcf ladder\nconnect osc vfc\nout vcf\n'),
+    ('unknown-port', 'create osc saw\ncreate vcf ladder\nconnect osc vcf.cutof\nout vcf\n'),
+    ('no-input', 'create osc saw\ncreate vib lfo\nconnect osc vib\nout osc\n'),
+    ('master-to-voice', 'create osc saw\ncreate sat drive master\ncreate vcf ladder\nconnect sat vcf\nout vcf\n'),
+    ('note-to-master', 'create sat drive master\nconnect note.gate sat.gain\nout sat\n'),
+    ('out-of-range', 'create vcf ladder\nset vcf.cutoff 30000\nout vcf\n'),
+    ('unknown-choice', 'create vib lfo\nset vib.shape sin\nout vib\n'),
+    ('not-a-number', 'create vcf ladder\nset vcf.resonance abc\nout vcf\n'),
+    ('unterminated', 'patch "Acid 303\ncreate osc saw\nout osc\n'),
+    ('bad-escape', 'patch "A\\tB"\ncreate osc saw\nout osc\n'),
+    ('no-out', 'create osc saw\n'),
+    ('two-outs', 'create osc saw\nout osc\nout osc\n'),
+    ('two-titles', 'patch "a"\npatch "b"\ncreate osc saw\nout osc\n'),
+    ('title-too-long', 'patch "' + 'x' * 64 + '"\ncreate osc saw\nout osc\n'),
+    ('name-too-long', 'create ' + 'o' * 32 + ' saw\nout ' + 'o' * 32 + '\n'),
+    ('reserved-name', 'create note saw\nout note\n'),
+    ('duplicate-name', 'create osc saw\ncreate osc sine\nout osc\n'),
+    ('self-connect', 'create vcf ladder\nconnect vcf vcf\nout vcf\n'),
+    ('duplicate-connect', 'create osc saw\ncreate vcf ladder\nconnect osc vcf\nconnect osc vcf\nout vcf\n'),
+    ('depth-too-big', 'create osc saw\ncreate vcf ladder\nconnect osc vcf.cutoff 1e7\nout vcf\n'),
+    ('number-too-big', 'create vcf ladder\nset vcf.cutoff 1e39\nout vcf\n'),
+    ('number-forms', 'create vcf ladder\nset vcf.cutoff .5\nset vcf.cutoff 5.\nset vcf.cutoff inf\nout vcf\n'),
+    ('knob-9', 'create vcf ladder\nmacro 9 vcf.cutoff 100 200\nout vcf\n'),
+    ('exp-through-zero', 'create osc saw\nmacro 1 osc.pitch -12 12 exp\nout osc\n'),
+    ('unknown-curve', 'create vcf ladder\nmacro 1 vcf.cutoff 100 200 log\nout vcf\n'),
+    ('input-as-param', 'create amp vca\nset amp.in 1\nout amp\n'),
+    ('master-only', 'create sat drive\nout sat\n'),
+    ('cycle', 'create a saw\ncreate f ladder\ncreate l lfo\nconnect a f\nconnect f l.rate\nconnect l f.cutoff 100\nout f\n'),
+    ('nul-byte', 'create osc saw\n\0out osc\n'),
+    ('crlf', 'patch "CR LF"\r\ncreate osc saw\r\nout osc\r\n'),
+    ('stray-cr', 'create osc\rsaw\nout osc\n'),
+    ('long-line', 'create osc saw\n#' + 'x' * 1024 + '\nout osc\n'),
+    ('line-1024', 'create osc saw\n#' + 'x' * 1023 + '\nout osc\n'),
+    ('utf8', 'patch "Caf\u00e9 \u266b"\ncreate \u00e9 saw\nout osc\n'),
+    ('bad-utf8', 'create osc saw\ncreate \udcff saw\n'),
+    ('silent', 'create osc sine\nset osc.level 0\nout osc\n'),
+    ('loud', 'create a saw\ncreate b saw\ncreate c saw\ncreate d square\ncreate m mix\nconnect a m.in1\n'
+             'connect b m.in2\nconnect c m.in3\nconnect d m.in4\nset m.gain1 2\nset m.gain2 2\nset m.gain3 2\n'
+             'set m.gain4 2\nout m\n'),
+    ('resonant', 'create n noise\ncreate f ladder\ncreate s svf\nconnect n f\nconnect f s\n'
+                 'set f.resonance 1\nset f.cutoff 20000\nset f.drive 1\nset s.resonance 1\nset s.cutoff 20000\n'
+                 'set s.mode bandpass\nconnect note.velocity s.cutoff 1000000\nout s\n'),
+    ('unused-modules', 'create a saw\ncreate b sine\ncreate c lfo\nconnect c b.pitch\nout a\n'),
+    ('note-sources', 'create o saw\ncreate f ladder\ncreate a vca\nconnect o f\nconnect f a\n'
+                     'connect note.pitch f.cutoff 50\nconnect note.gate a.gain\nconnect note.velocity o.level 0.5\n'
+                     'connect note.pitch o 0.5\nout a\n'),
+    ('master-chain', 'create o saw\ncreate e adsr\ncreate v vca\nconnect o v\nconnect e v.gain\n'
+                     'create d1 drive master\ncreate d2 drive master\ncreate m mix master\ncreate l lfo master\n'
+                     'connect v d1\nconnect v d2 0.5\nconnect d1 m.in1\nconnect d2 m.in2\nconnect l m.gain2 0.5\n'
+                     'connect e d1.gain 10\nmacro 1 m.gain1 0 2\nmacro 1 d2.gain 0 40 lin\nout m\n'),
+    ('no-statement', '\n\n# only comments\n   \t\n'),
+    ('empty', ''),
+]
+
+
+def too_many(kind):
+    if kind == 'modules':
+        return ''.join('create m%d saw\n' % i for i in range(65)) + 'out m0\n'
+    if kind == 'connections':
+        lines = ['create m%d mix' % i for i in range(40)] + ['create o saw']
+        for i in range(40):
+            for port in ('in1', 'in2', 'in3', 'in4'):
+                lines.append('connect o m%d.%s' % (i, port))
+        return '\n'.join(lines) + '\nout m0\n'
+    if kind == 'settings':
+        return 'create o saw\n' + 'set o.level 0.5\n' * 257 + 'out o\n'
+    if kind == 'macros':
+        return 'create o saw\n' + ''.join('macro %d o.level 0 1\n' % (1 + i % 8) for i in range(33)) + 'out o\n'
+    if kind == 'text':
+        body = 'patch "Big"\ncreate o saw\nout o\n'
+        while len(body) <= 65536:
+            body += '#' + 'x' * 98 + '\n'
+        return body[:65537]
+    raise ValueError(kind)
+
+
+def doc_patches():
+    out = []
+    for path in ('docs/patch-language.md', 'README.md'):
+        text = open(os.path.join(ROOT, path), encoding='utf-8').read()
+        for i, block in enumerate(re.findall(r'```(?:chronus)?\n(.*?)```', text, re.S)):
+            if 'create ' in block and 'out ' in block:
+                out.append(('doc-%s-%d' % (os.path.basename(path).split('.')[0], i), block))
+    return out
+
+
+def patch_seeds():
+    seeds = []
+    files = sorted(glob.glob(os.path.join(ROOT, 'examples', '*.chronus')) +
+                   glob.glob(os.path.join(ROOT, 'presets', '*.chronus')))
+    for i, f in enumerate(files):
+        data = open(f, 'rb').read()
+        name = os.path.basename(os.path.dirname(f)) + '-' + os.path.basename(f)
+        seeds.append((name, patch_header(poly=1 + (i * 7) % 64, note2=36 + i * 5, sustain=i % 2 == 1,
+                                         macros=tuple((i + k) % 4 for k in range(8)), bend=(i * 37) % 256,
+                                         block=i * 11, release=i) + data))
+    for name, text in EDGE + doc_patches():
+        seeds.append(('edge-' + name if not name.startswith('doc-') else name,
+                      patch_header() + text.encode('utf-8', 'surrogateescape')))
+    for kind in ('modules', 'connections', 'settings', 'macros', 'text'):
+        seeds.append(('limit-' + kind, patch_header(poly=64) + too_many(kind).encode()))
+    return seeds
+
+
+def patch_dict(path):
+    words = ['patch', 'create', 'connect', 'set', 'macro', 'out', 'master', 'lin', 'exp', 'note',
+             'note.pitch', 'note.gate', 'note.velocity', '\n', '\r\n', '\t', '#', '"', '\\"', '\\\\',
+             '.', '-', '+', 'e-3', '1e6', '1000000', '0.5', '20000', '-48', '1024']
+    text = open(os.path.join(ROOT, 'docs', 'modules.md'), encoding='utf-8').read()
+    words += re.findall(r'^## (\w+)', text, re.M)
+    words += re.findall(r'^\| `(\w+)` \|', text, re.M)
+    words += re.findall(r'\d+ = `(\w+)`', text)
+
+    def escape(w):
+        out = ''
+        for b in w.encode():
+            c = chr(b)
+            out += '\\' + c if c in '"\\' else (c if 32 <= b < 127 else '\\x%02x' % b)
+        return '"' + out + '"'
+
+    seen, lines = set(), []
+    for w in words:
+        if w not in seen:
+            seen.add(w)
+            lines.append(escape(w))
+    with open(path, 'w') as f:
+        f.write('# libFuzzer dictionary for fuzz_patch, generated by tests/fuzz/make_seeds.py\n')
+        f.write('\n'.join(lines) + '\n')
+
+
+# ---- fuzz_run / fuzz_state: the fuzz_host.h encoding -------------------------
+
+def u8(v):
+    return struct.pack('<B', v & 0xff)
+
+
+def u16(v):
+    return struct.pack('<H', v & 0xffff)
+
+
+def u32(v):
+    return struct.pack('<I', v & 0xffffffff)
+
+
+def host_header(worker=1, log=True, options=None, refuse_schedule=False, refuse_respond=False,
+                activate=True, reactivate=False, rate=0, cap=0, refuse=0, late=False, no_map=False):
+    """worker: 0 none, 1 inline, 2 deferred. rate: index (0 = 48000).
+    options: None or the block selector byte. cap: notify capacity index.
+    late: responses delivered before the next run(). no_map: no urid:map."""
+    flags = worker & 3
+    flags |= 0 if log else 0x04
+    flags |= 0x08 if options is not None else 0
+    flags |= 0x10 if refuse_schedule else 0
+    flags |= 0x20 if refuse_respond else 0
+    flags |= 0 if activate else 0x40
+    flags |= 0x80 if reactivate else 0
+    return bytes([flags, rate | (0x10 if no_map else 0), options or 0, cap | (0x10 if late else 0), refuse])
+
+
+PORTS = ['volume', 'crossfade', 'polyphony'] + ['macro%d' % k for k in range(1, 9)] + ['program']
+SPECIAL = {'nan': 0, '-nan': 1, 'inf': 2, '-inf': 3, 'max': 4, '-max': 5, '1e30': 6, '-1e30': 7, '0': 8,
+           '-0': 9, '1': 10, '0.5': 11, '64': 12, '65': 13, 'denormal': 14, '2^31': 15}
+
+
+def port_value(v):
+    if isinstance(v, str):
+        return u8(SPECIAL[v])
+    return u8(0xff) + struct.pack('<f', v)
+
+
+def block(frames, ports=None, events=(), unit_int=False):
+    ports = ports or {}
+    mask = 0
+    vals = b''
+    for i, name in enumerate(PORTS):
+        if name in ports:
+            mask |= 1 << i
+            vals += port_value(ports[name])
+    if unit_int:
+        mask |= 0x8000
+    return u16(frames - 1) + u16(mask) + vals + u8(len(events)) + b''.join(events)
+
+
+def ev(kind, t, flags, payload=b''):
+    return u8(kind) + u16(t) + u8(flags) + payload
+
+
+def midi(t, *data):
+    return ev(0, t, len(data)) + bytes(data)
+
+
+def set_text(t, text, nuls=1, subject=False, value_first=False, blank=False, oversize=0):
+    flags = (nuls & 3) << 1 | (0x08 if subject else 0) | (0x10 if value_first else 0) | (1 if blank else 0)
+    if oversize:
+        flags |= 0x20 | ((oversize - 1) & 3) << 6
+    data = text.encode() if isinstance(text, str) else text
+    return ev(1, t, flags, u16(len(data)) + data)
+
+
+def set_factory(t, index, nuls=1):
+    return ev(9, t, (nuls & 3) << 1, u8(index))
+
+
+def set_file(t, menu=None, raw=None, nuls=1, as_string=False):
+    flags = (nuls & 3) << 1 | (0x10 if as_string else 0)
+    if menu is not None:
+        return ev(2, t, flags, u8(menu))
+    if raw == 'long':
+        return ev(2, t, flags, u8(0xff) + u16(2000))
+    return ev(2, t, flags, u8(30) + u8(len(raw)) + raw)
+
+
+def set_any(t, key, vtype, raw, ptype=None, no_property=False, no_value=False, short_urid=False):
+    flags = (0x10 if ptype is not None else 0) | (0x20 if no_property else 0) | (0x80 if no_value else 0)
+    flags |= 0x40 if short_urid else 0
+    return ev(3, t, flags, u8(key) + (u8(ptype) if ptype is not None else b'') + u8(vtype) + u8(len(raw)) + raw)
+
+
+def get(t, with_property=False, truncated=False):
+    flags = (0x10 if with_property else 0) | (0x20 if truncated else 0)
+    return ev(4, t, flags, u8(0) if with_property else b'')
+
+
+def lying_set(t, raw, lie, file=False, value_first=False, cut=None, big_lie=False):
+    flags = (0x10 if file else 0) | (0x20 if big_lie else 0) | (0x40 if value_first else 0)
+    flags |= 0x80 if cut is not None else 0
+    payload = u8(len(raw)) + raw + (u32(lie) if big_lie else u16(lie))
+    if cut is not None:
+        payload += u8(cut)
+    return ev(8, t, flags, payload)
+
+
+def raw_event(t, type_index, raw, declared=None):
+    flags = 0x10 if declared is not None else 0
+    return ev(7, t, flags, u8(type_index) + u16(len(raw)) + raw + (u16(declared) if declared is not None else b''))
+
+
+def random_object(t, seed_bytes):
+    return ev(5, t, 0, seed_bytes)
+
+
+ACID = open(os.path.join(ROOT, 'examples', 'acid.chronus')).read()
+SINE = 'patch "Sine"\ncreate s sine\ncreate env adsr\ncreate amp vca\nconnect s amp\nconnect env amp.gain\nout amp\n'
+
+# fh_urid_menu indices (fuzz_host.h)
+M_PATCHTEXT, M_PATCHFILE, M_STATUS, M_PROGRAM, M_UNKNOWN = 0, 1, 14, 15, 19
+# fh_value_type indices
+V_STRING, V_PATH, V_INT, V_FLOAT, V_URID, V_OBJECT = 0, 1, 2, 3, 4, 5
+
+
+def run_seeds():
+    s = []
+    chord = [midi(0, 0x90, 60, 100), midi(10, 0x90, 64, 90), midi(20, 0x90, 67, 80)]
+    s.append(('play-inline', host_header(worker=1) +
+              block(256, events=chord) + block(256, events=[set_text(5, ACID)]) +
+              block(512) + block(512, events=[midi(0, 0x80, 60, 0), midi(1, 0x80, 64, 0)]) + block(1024)))
+    s.append(('play-deferred-file', host_header(worker=2, options=0) +
+              block(128, events=[midi(0, 0x90, 48, 127), set_file(3, menu=0)]) + block(128) +
+              block(128, events=[set_file(0, menu=2), set_file(1, menu=3), set_file(2, menu=4)]) + block(128) +
+              block(128, events=[set_file(0, menu=5), set_file(1, menu=7), set_file(2, menu=9)]) + block(256)))
+    s.append(('no-worker', host_header(worker=0) +
+              block(64, events=[set_text(0, SINE), midi(1, 0x90, 60, 100)]) + block(64)))
+    s.append(('ports-wild', host_header(worker=1) +
+              block(300, ports={'volume': 'nan', 'crossfade': 'inf', 'polyphony': '-inf', 'macro1': 'max',
+                                'macro2': '-1e30', 'program': 'nan'}, events=[midi(0, 0x90, 70, 64)]) +
+              block(1, ports={'polyphony': 1.0, 'program': 3.0, 'crossfade': 0.0}) +
+              block(4096, ports={'volume': 12.0, 'polyphony': '65', 'program': '1e30', 'macro8': 'denormal'}) +
+              block(77, ports={'program': -5.0, 'volume': '-max'})))
+    s.append(('midi-lengths', host_header(worker=1) +
+              block(512, events=[midi(i * 8, *([0x90, 60, 100, 1, 2, 3, 4, 5][:i])) for i in range(5)]) +
+              block(512, events=[midi(i * 8, *([0x90, 62, 100, 1, 2, 3, 4, 5][:i])) for i in range(5, 9)]) +
+              block(512, events=[midi(0, 0xb0, 64, 127), midi(5, 0x80, 60, 0), midi(6, 0xe0, 0, 0),
+                                 midi(7, 0xe0, 127, 127), midi(8, 0xb0, 123, 0), midi(9, 0xb0, 120, 0),
+                                 midi(10, 0xb0, 64, 0), midi(11, 0x90, 60, 0)])))
+    s.append(('wrong-types', host_header(worker=1) +
+              block(128, events=[set_any(0, M_PATCHTEXT, V_PATH, b'create o saw\nout o\n'),
+                                 set_any(1, M_PATCHFILE, V_STRING, b'/tmp/x'),
+                                 set_any(2, M_PATCHTEXT, V_INT, b'\x01\x00\x00\x00'),
+                                 set_any(3, M_PATCHTEXT, V_OBJECT, b'\x00' * 16),
+                                 set_any(4, M_STATUS, V_STRING, b'hello'),
+                                 set_any(5, M_UNKNOWN, V_FLOAT, b'\x00\x00\x80\x3f'),
+                                 set_any(6, M_PATCHTEXT, V_STRING, b'x', ptype=V_INT),
+                                 set_any(7, M_PATCHTEXT, V_STRING, b'x', short_urid=True)]) +
+              block(128, events=[set_any(0, M_PATCHTEXT, V_STRING, b'', no_property=True),
+                                 set_any(1, M_PATCHTEXT, V_STRING, b'', no_value=True),
+                                 get(2), get(3, with_property=True), get(4, truncated=True)])))
+    s.append(('lying-sizes', host_header(worker=1) +
+              block(64, events=[lying_set(0, b'create o saw\nout o\n', 60000),
+                                lying_set(1, b'/tmp/x', 0xfff0, file=True),
+                                lying_set(2, b'abc', 0xfffffff0, big_lie=True, value_first=True),
+                                lying_set(3, b'create o saw\nout o\n', 19, cut=5),
+                                raw_event(4, 6, b'\x00' * 4), raw_event(5, 7, b'\x01\x02', declared=3000),
+                                raw_event(6, 13, b''), raw_event(7, 25, b'\xff' * 9)])))
+    s.append(('factory-all', host_header(worker=2, options=2) +
+              b''.join(block(1 + i * 97, events=[set_factory(0, i), midi(0, 0x90, 40 + i, 100)])
+                       for i in range(12))))
+    s.append(('oversize-text', host_header(worker=1) +
+              block(64, events=[set_text(0, 'create o saw\nout o\n', oversize=3)]) +
+              block(64, events=[set_text(0, '#\n', oversize=4)]) + block(64)))
+    s.append(('nested-objects', host_header(worker=1, cap=7) +
+              block(64, events=[random_object(0, bytes([1, 4, 5, 19, 0, 3, 1, 2, 3, 0, 2, 0, 0, 4, 0, 9]))]) +
+              block(64, events=[random_object(0, bytes([0, 5, 3, 5, 0x80, 0x10, 0x00, 1, 1, 1, 2, 3, 4, 5]))])))
+    s.append(('refusing-worker', host_header(worker=2, refuse_schedule=True, refuse_respond=True, refuse=0x5a) +
+              block(64, events=[set_factory(0, 3), set_factory(1, 4)], ports={'polyphony': 3.0}) +
+              block(64, events=[set_factory(0, 5)]) + block(64) + block(64) + block(64)))
+    s.append(('tiny-notify', host_header(worker=1, cap=14) +
+              block(64, events=[set_text(0, SINE), get(1)]) + block(64)))
+    s.append(('rates-and-options', host_header(worker=1, rate=3, options=0x03 | 0x08) +
+              block(4096, events=[midi(0, 0x90, 100, 100)]) + block(4096)))
+    s.append(('reactivate', host_header(worker=1, reactivate=True, activate=False) +
+              block(64, events=[midi(0, 0x90, 60, 100)]) + block(64) + block(64, events=[midi(0, 0x80, 60, 0)])))
+    s.append(('no-urid-map', host_header(worker=1, no_map=True)))
+    s.append(('late-delivery', host_header(worker=2, late=True) +
+              block(64, events=[set_factory(0, 2), midi(1, 0x90, 60, 100)]) + block(64, events=[set_factory(0, 3)]) +
+              block(64) + block(64)))
+    s.append(('unit-beats', host_header(worker=1) +
+              block(64, events=[midi(0xfff0, 0x90, 60, 100), midi(30000, 0x90, 61, 100)], unit_int=True)))
+    return s
+
+
+def state_header(worker=0, map_path=False, free_path=False, block_before=False, save=False, twice=False,
+                 bit7=False):
+    f = worker & 3
+    f |= 0x04 if map_path else 0
+    f |= 0x08 if free_path else 0
+    f |= 0x10 if block_before else 0
+    f |= 0x20 if save else 0
+    f |= 0x40 if twice else 0
+    f |= 0x80 if bit7 else 0
+    return u8(f)
+
+
+# key selectors and content selectors of add_fuzz_prop (fuzz_state.c)
+K_TEXT, K_FILE, K_VERSION, K_PROGRAM, K_STATUS, K_UNMAPPED = 0, 1, 2, 3, 4, 5
+T_RIGHT = 0  # any type selector < 128 gives the key's own type
+
+
+def prop(key, content, size_mode=1, tsel=T_RIGHT, flags=3):
+    return u8(key) + u8(tsel) + u8(flags) + content[:1] + u8(size_mode) + content[1:]
+
+
+def c_raw(data):
+    return u8(0) + u16(len(data)) + data
+
+
+def c_factory(i):
+    return u8(1) + u8(i)
+
+
+def c_path(menu):
+    return u8(2) + u8(menu)
+
+
+def c_int(index):  # 0:1 1:0 2:2 3:-1 4:INT32_MAX 5:INT32_MIN 6:12 7:13
+    return u8(3) + u8(index)
+
+
+def c_big(i, extra):
+    return u8(5) + u8(i) + u8(extra)
+
+
+def c_huge():
+    return u8(6)
+
+
+def c_nul(i, pos):
+    return u8(7) + u8(i) + u16(pos)
+
+
+def wrong_type(key_type_index):
+    # tsel >= 128 picks types[tsel % 12]: 128 % 12 = 8, so types[i] needs tsel = 128 + (i - 8) % 12
+    return 128 + (key_type_index - 8) % 12
+
+
+def state_seeds():
+    s = []
+    play = block(256, events=[midi(0, 0x90, 60, 100)]) + block(256)
+    full = [prop(K_VERSION, c_int(0), 5), prop(K_PROGRAM, c_int(2), 5), prop(K_TEXT, c_factory(2)),
+            prop(K_FILE, c_path(10))]
+    s.append(('full-save-roundtrip', host_header(worker=1) + state_header(worker=1, map_path=True, free_path=True,
+                                                                          save=True) +
+              u8(len(full)) + b''.join(full) + block(64, ports={'program': 2.0}) + play))
+    s.append(('text-only-inline', host_header(worker=0) + state_header(worker=2) +
+              u8(1) + prop(K_TEXT, c_raw(SINE.encode()), 0) + play))
+    s.append(('no-worker-direct', host_header(worker=1) + state_header(worker=0, save=True) +
+              u8(2) + prop(K_VERSION, c_int(0), 5) + prop(K_TEXT, c_factory(5), 2) + play))
+    s.append(('version-2', host_header(worker=1) + state_header() +
+              u8(2) + prop(K_VERSION, c_int(2), 5) + prop(K_TEXT, c_factory(1)) + play))
+    s.append(('version-wrong-type', host_header(worker=1) + state_header() +
+              u8(2) + prop(K_VERSION, c_raw(b'1'), 0, tsel=wrong_type(0)) + prop(K_TEXT, c_factory(1)) + play))
+    s.append(('text-as-path', host_header(worker=1) + state_header(worker=1) +
+              u8(1) + prop(K_TEXT, c_factory(3), 1, tsel=wrong_type(1)) + play))
+    s.append(('text-over-limit', host_header(worker=1) + state_header(worker=3) +
+              u8(2) + prop(K_TEXT, c_big(0, 4), 0) + prop(K_TEXT, c_big(0, 0), 1) + play))
+    s.append(('text-at-limit', host_header(worker=2) + state_header(worker=3) +
+              u8(1) + prop(K_TEXT, c_big(1, 2), 1) + play))
+    s.append(('text-huge', host_header(worker=1) + state_header(worker=2) +
+              u8(1) + prop(K_TEXT, c_huge(), 0) + play))
+    s.append(('text-with-nul', host_header(worker=1) + state_header(worker=2) +
+              u8(1) + prop(K_TEXT, c_nul(4, 40), 1) + play))
+    s.append(('text-empty', host_header(worker=1) + state_header(worker=2) +
+              u8(1) + prop(K_TEXT, c_raw(b''), 3) + play))
+    s.append(('file-only-mapped', host_header(worker=2) + state_header(worker=3, map_path=True, free_path=True) +
+              u8(1) + prop(K_FILE, c_path(10), 1) + play))
+    s.append(('file-broken-unmapped', host_header(worker=1) + state_header(worker=2) +
+              u8(1) + prop(K_FILE, c_path(2), 0) + play))
+    s.append(('file-map-null', host_header(worker=1) + state_header(worker=2, map_path=True, bit7=True) +
+              u8(1) + prop(K_FILE, c_path(10), 1) + play))
+    s.append(('file-long', host_header(worker=1) + state_header(worker=2, map_path=True) +
+              u8(1) + prop(K_FILE, u8(2) + u8(0xff) + u16(3000), 1) + play))
+    s.append(('file-raw', host_header(worker=1) + state_header(worker=2) +
+              u8(1) + prop(K_FILE, c_raw(b'../../dev/stdin'), 1) + play))
+    s.append(('unknown-keys', host_header(worker=1) + state_header(worker=1, twice=True) +
+              u8(4) + prop(K_STATUS, c_raw(b'x'), 1) + prop(K_UNMAPPED, c_raw(b'y'), 1) +
+              prop(K_PROGRAM, c_int(4), 5) + prop(K_PROGRAM, c_raw(b'\x01'), 0) + play))
+    s.append(('sizes', host_header(worker=1) + state_header(worker=2) +
+              u8(3) + prop(K_VERSION, c_int(0), 4) + prop(K_TEXT, c_factory(0), 4) +
+              prop(K_FILE, c_path(0), 3) + play))
+    s.append(('late-delivery-restore', host_header(worker=1, late=True) + state_header(worker=0, block_before=True) +
+              u8(1) + prop(K_TEXT, c_factory(6), 1) + block(64, events=[set_factory(0, 5)]) + play))
+    s.append(('block-before-refusing', host_header(worker=2, refuse_schedule=True, refuse=0xff) +
+              state_header(worker=2, block_before=True, bit7=True, save=True) +
+              u8(1) + prop(K_TEXT, c_factory(7), 1) + play))
+    return s
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--out', default=os.path.join(HERE, 'corpus'))
+    ap.add_argument('--dict', default=None, help='also write the fuzz_patch dictionary here')
+    args = ap.parse_args()
+    for name, seeds in (('patch', patch_seeds()), ('run', run_seeds()), ('state', state_seeds())):
+        write_dir(os.path.join(args.out, name), seeds)
+        print('%-5s %3d seeds in %s' % (name, len(seeds), os.path.join(args.out, name)))
+    if args.dict:
+        patch_dict(args.dict)
+        print('dictionary in %s' % args.dict)
+
+
+if __name__ == '__main__':
+    main()
