@@ -3,8 +3,10 @@
  * Real-time safety, proven: run under the preloaded guard (tests/rt), the
  * plugin's run(), work_response() and end_run() make no call to malloc,
  * free, locks, waits or stdio while notes, knob moves, polyphony changes,
- * 100 swaps, rejected patches, patch:Get and malformed events go by, with
- * every kind of worker. `./waf test` runs this suite with LD_PRELOAD.
+ * 100 swaps, rejected patches, patch:Get, malformed events, program (factory
+ * preset) changes and state restores go by, with every kind of worker.
+ * restore() itself runs between blocks, unguarded, as on a host's GUI
+ * thread. `./waf test` runs this suite with LD_PRELOAD.
  */
 #define _GNU_SOURCE
 #include "helpers.h"
@@ -104,6 +106,19 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 		host_set_control(h, "volume", -(float)(i % 12));
 		if (i == 50) {
 			host_set_control(h, "polyphony", 24.0f);
+		}
+		if (i % 25 == 12) {
+			host_set_control(h, "program", (float)(1 + i % 12));
+		}
+		if (i == 40 || i == 80) {
+			/* A state restore, with the host's worker (i = 40) or without one
+			 * (i = 80, Ardour's session load); the guard watches the blocks
+			 * that take the restored patch. */
+			LilvState* st = lilv_state_new_from_instance(host_plugin(h), host_instance(h), host_map(h), NULL,
+			                                             NULL, NULL, NULL, NULL, NULL, 0, NULL);
+			const LV2_Feature* none[] = {NULL};
+			lilv_state_restore(st, host_instance(h), NULL, NULL, 0, i == 40 ? host_features(h) : none);
+			lilv_state_free(st);
 		}
 		for (unsigned b = 0; b < 8; ++b) {
 			host_run(h, 256, y, NULL);
