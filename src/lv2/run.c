@@ -19,12 +19,27 @@
 #include <xmmintrin.h>
 #endif
 
-/* Denormals make a decaying voice cost 100x on x86: flush them in run(). */
-static void
+/* Denormals make a decaying voice cost 100x on x86: flush them while run()
+ * runs, and give the host its own floating-point mode back afterwards. */
+static unsigned
 enable_flush_to_zero(void)
 {
 #if defined(__SSE__) || defined(__x86_64__)
-	_mm_setcsr(_mm_getcsr() | 0x8040); /* FTZ | DAZ */
+	const unsigned csr = _mm_getcsr();
+	_mm_setcsr(csr | 0x8040); /* FTZ | DAZ */
+	return csr;
+#else
+	return 0;
+#endif
+}
+
+static void
+restore_fp_mode(unsigned csr)
+{
+#if defined(__SSE__) || defined(__x86_64__)
+	_mm_setcsr(csr);
+#else
+	(void)csr;
 #endif
 }
 
@@ -418,8 +433,8 @@ render(Chronus* self, uint32_t from, uint32_t to)
 void
 chronus_run(LV2_Handle instance, uint32_t n_samples)
 {
-	Chronus* self = (Chronus*)instance;
-	enable_flush_to_zero();
+	Chronus*       self = (Chronus*)instance;
+	const unsigned csr  = enable_flush_to_zero();
 	notify_begin(self);
 	read_controls(self);
 	take_outcomes(self);
@@ -456,4 +471,5 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	if (self->port_out[PORT_ERROR]) {
 		*self->port_out[PORT_ERROR] = self->error_flag ? 1.0f : 0.0f;
 	}
+	restore_fp_mode(csr);
 }
