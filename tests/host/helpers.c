@@ -29,6 +29,17 @@ const char* const patch_sine = "patch \"Test Sine\"\n"
                                "out amp\n";
 
 Host*
+test_host_with(const HostConfig* cfg)
+{
+	char  err[512];
+	Host* h = host_new(cfg, chronus_uri, err, sizeof(err));
+	if (!h) {
+		fprintf(stderr, "\n  %s\n", err);
+	}
+	return h;
+}
+
+Host*
 test_host(HostWorkerMode mode, uint32_t max_block)
 {
 	HostConfig cfg;
@@ -37,12 +48,7 @@ test_host(HostWorkerMode mode, uint32_t max_block)
 	cfg.max_block = max_block;
 	cfg.worker    = mode;
 	cfg.quiet     = true;
-	char  err[512];
-	Host* h = host_new(&cfg, chronus_uri, err, sizeof(err));
-	if (!h) {
-		fprintf(stderr, "\n  %s\n", err);
-	}
-	return h;
+	return test_host_with(&cfg);
 }
 
 bool

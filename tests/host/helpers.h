@@ -17,6 +17,8 @@
 extern const char* chronus_uri;
 
 Host* test_host(HostWorkerMode mode, uint32_t max_block);
+/* Chronus on a host of any configuration; prints why if it fails. */
+Host* test_host_with(const HostConfig* cfg);
 /* patch:Set of the patch text; runs until the swap is over. */
 bool  test_load_patch(Host* host, const char* text);
 /* Renders n frames in blocks of `block` into out (mono, left channel). */

@@ -105,12 +105,7 @@ make_host(double rate, uint32_t max_block, HostWorkerMode mode, bool no_options)
 	cfg.worker     = mode;
 	cfg.no_options = no_options;
 	cfg.quiet      = true;
-	char  err[512];
-	Host* h = host_new(&cfg, chronus_uri, err, sizeof(err));
-	if (!h) {
-		fprintf(stderr, "\n  %s\n", err);
-	}
-	return h;
+	return test_host_with(&cfg);
 }
 
 /* Quietest 64-frame window RMS in [from, to). */
