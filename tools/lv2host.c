@@ -144,7 +144,7 @@ struct Host {
 	bool             thread_started;
 	_Atomic bool     exit;
 	_Atomic unsigned outstanding; /* scheduled, not yet worked */
-	unsigned         scheduled, refused, calls;
+	unsigned         refused, calls;
 
 	/* What the plugin said. */
 	pthread_mutex_t log_lock;
@@ -245,7 +245,6 @@ schedule_work(LV2_Worker_Schedule_Handle handle, uint32_t size, const void* data
 		return LV2_WORKER_ERR_NO_SPACE;
 	}
 	if (h->cfg.worker == HOST_WORKER_INLINE) {
-		++h->scheduled;
 		/* Work done inline (an export) is not real-time: unguarded. */
 		h->rt_leave();
 		const LV2_Worker_Status st =
@@ -257,7 +256,6 @@ schedule_work(LV2_Worker_Schedule_Handle handle, uint32_t size, const void* data
 		++h->refused;
 		return LV2_WORKER_ERR_NO_SPACE;
 	}
-	++h->scheduled;
 	atomic_fetch_add(&h->outstanding, 1);
 	sem_post(&h->sem);
 	return LV2_WORKER_SUCCESS;
@@ -767,7 +765,6 @@ host_settle(Host* h)
 unsigned    host_status_count(const Host* h) { return h->n_statuses; }
 uint64_t    host_status_frame(const Host* h, unsigned i) { return i < h->n_statuses ? h->status_frames[i] : 0; }
 const char* host_status(const Host* h, unsigned i) { return i < h->n_statuses ? h->statuses[i] : NULL; }
-unsigned    host_scheduled(const Host* h) { return h->scheduled; }
 unsigned    host_refused(const Host* h) { return h->refused; }
 
 const char*

@@ -83,7 +83,6 @@ const char* host_last_value(const Host* host, const char* property); /* NULL if 
 unsigned    host_value_count(const Host* host, const char* property);
 
 /* Counters for tests. */
-unsigned host_scheduled(const Host* host);  /* successful schedule_work calls */
 unsigned host_refused(const Host* host);    /* refused ones */
 
 #endif

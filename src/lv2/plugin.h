@@ -52,7 +52,6 @@ typedef struct Outcome Outcome;
 struct Outcome {
 	uint32_t    generation;
 	Slot*       slot;      /* NULL when the build failed */
-	BuildStatus status;
 	char        status_text[STATUS_MAX]; /* "Acid 303: primed in 0.8 ms" or the error */
 	char*       text;      /* the patch text (owned), for patch:Set echoes */
 	size_t      text_len;

@@ -85,7 +85,6 @@ chronus_build_outcome(Chronus* self, const Request* req)
 		return NULL;
 	}
 	o->generation = settings->generation;
-	o->status     = BUILD_PARSE_ERROR;
 	char*  owned  = NULL;
 	size_t n      = 0;
 	if (req->kind == REQ_FILE) {
@@ -127,7 +126,6 @@ chronus_build_outcome(Chronus* self, const Request* req)
 
 	BuildReport report;
 	o->slot     = build_slot(owned, n, settings, &report);
-	o->status   = report.status;
 	o->prime_ms = report.prime_ms;
 	if (o->slot) {
 		snprintf(o->status_text, sizeof(o->status_text), "%s: primed in %.2f ms",
