@@ -125,7 +125,7 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 		free(patch);
 		return NULL;
 	}
-	Slot* slot = compile_patch(patch, bs->rate, bs->polyphony, &r->error);
+	Slot* slot = compile_patch_simd(patch, bs->rate, bs->polyphony, bs->simd, &r->error);
 	free(patch);
 	if (!slot) {
 		r->status = BUILD_COMPILE_ERROR;

@@ -31,6 +31,7 @@ typedef struct {
 	uint32_t generation;
 	unsigned warmup_blocks;
 	unsigned warmup_frames;
+	SimdMode simd;          /* SIMD_AUTO unless a test asks for a path */
 } BuildSettings;
 
 typedef enum {

@@ -19,10 +19,11 @@ typedef struct {
 	unsigned n_order, n_voice;
 	int      step_of[PATCH_MAX_MODULES]; /* patch module → step, or -1 */
 
-	unsigned n_feeds, n_exports, n_params, n_macros, n_bufs;
+	unsigned n_feeds, n_exports, n_params, n_voice_params, n_macros, n_bufs;
 	uint16_t out_buf[PATCH_MAX_MODULES];
-	size_t   voice_state_size, master_state_size;
+	size_t   group_state_size, master_state_size;
 	uint32_t state_offset[PATCH_MAX_MODULES];
+	uint32_t lane_stride[PATCH_MAX_MODULES];
 } Plan;
 
 static void
@@ -293,9 +294,11 @@ assign_buffers(const Patch* p, Plan* plan)
 
 /* Lay the slot out in memory. With base NULL only sizes are computed. */
 static size_t
-layout(Slot* s, uint8_t* base, const Plan* plan, unsigned n_accs, unsigned n_voices)
+layout(Slot* s, uint8_t* base, const Plan* plan, unsigned n_accs, unsigned n_voices, unsigned lanes)
 {
-	size_t off = align_up(sizeof(Slot), 64);
+	const unsigned n_groups = (n_voices + lanes - 1) / lanes;
+	const size_t   stride   = (size_t)CHRONUS_SUBBLOCK * lanes;
+	size_t         off      = align_up(sizeof(Slot), 64);
 #define TAKE(field, count, type)                                        \
 	do {                                                            \
 		off = align_up(off, 64);                                \
@@ -310,16 +313,21 @@ layout(Slot* s, uint8_t* base, const Plan* plan, unsigned n_accs, unsigned n_voi
 	TAKE(params, plan->n_params, ParamState);
 	TAKE(macros, plan->n_macros, MacroBinding);
 	TAKE(voices, n_voices, Voice);
-	TAKE(bufs, (size_t)(plan->n_bufs + n_accs) * CHRONUS_SUBBLOCK, float);
-	TAKE(tmp, (size_t)(MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * CHRONUS_SUBBLOCK, float);
-	TAKE(fade_buf, CHRONUS_SUBBLOCK, float);
+	TAKE(bufs, (plan->n_bufs + n_accs) * stride, float);
+	TAKE(tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * stride, float);
+	TAKE(lane_tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS + 1) * CHRONUS_SUBBLOCK, float);
+	TAKE(fade_buf, stride, float);
+	TAKE(param_lanes, lanes > 1 ? plan->n_voice_params * stride : 0, float);
 	TAKE(master_state, plan->master_state_size, uint8_t);
 	off = align_up(off, 64);
-	for (unsigned v = 0; v < n_voices; ++v) {
-		if (base) {
-			s->voices[v].state = base + off;
+	for (unsigned g = 0; g < n_groups; ++g) {
+		for (unsigned l = 0; l < lanes && g * lanes + l < n_voices; ++l) {
+			if (base) {
+				s->voices[g * lanes + l].state = base + off;
+				s->voices[g * lanes + l].lane  = l;
+			}
 		}
-		off += align_up(plan->voice_state_size, 64);
+		off += align_up(plan->group_state_size, 64);
 	}
 #undef TAKE
 	return off;
@@ -328,6 +336,14 @@ layout(Slot* s, uint8_t* base, const Plan* plan, unsigned n_accs, unsigned n_voi
 Slot*
 compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
 {
+	return compile_patch_simd(p, rate, polyphony, SIMD_AUTO, err);
+}
+
+Slot*
+compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode simd, PatchError* err)
+{
+	simd                 = simd_resolve(simd);
+	const unsigned lanes = simd == SIMD_SCALAR ? 1u : CHRONUS_LANES;
 	if (polyphony < 1 || polyphony > SLOT_MAX_POLYPHONY) {
 		set_error(err, NULL, "polyphony must be 1 .. 64");
 		return NULL;
@@ -354,14 +370,26 @@ compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
 		plan->step_of[plan->order[i]] = (int)i;
 	}
 
-	/* Sizes: parameters, feeds, exports, states. */
+	/* Sizes: parameters, feeds, exports, states. A lane group holds one
+	 * state of each MODULE_LANES module (it spans the lanes) and one state
+	 * per lane of the others. */
 	for (unsigned i = 0; i < plan->n_order; ++i) {
-		const PatchModule* pm = &p->modules[plan->order[i]];
+		const int          m  = plan->order[i];
+		const PatchModule* pm = &p->modules[m];
 		plan->n_params += pm->type->n_params;
-		size_t* size = pm->master ? &plan->master_state_size : &plan->voice_state_size;
+		if (!pm->master) {
+			plan->n_voice_params += pm->type->n_params;
+		}
+		size_t* size = pm->master ? &plan->master_state_size : &plan->group_state_size;
 		*size        = align_up(*size, 16);
-		plan->state_offset[plan->order[i]] = (uint32_t)*size;
-		*size += pm->type->state_size;
+		plan->state_offset[m] = (uint32_t)*size;
+		if (pm->master || (pm->type->flags & MODULE_LANES)) {
+			*size += pm->type->state_size;
+		} else {
+			/* Never 0, even stateless: a stride is what marks per-lane states. */
+			plan->lane_stride[m] = (uint32_t)align_up(pm->type->state_size + 1, 16);
+			*size += (size_t)plan->lane_stride[m] * lanes;
+		}
 	}
 	assign_buffers(p, plan);
 	static_assert(PATCH_MAX_CONNECTIONS + 1 < 0xffff, "buffer indices fit in 16 bits");
@@ -401,7 +429,7 @@ compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
 
 	const unsigned n_bufs_acc = n_accs + out_acc;
 	const unsigned n_voices   = polyphony + SLOT_STEAL_SPARES;
-	const size_t   size       = layout(NULL, NULL, plan, n_bufs_acc, n_voices);
+	const size_t   size       = layout(NULL, NULL, plan, n_bufs_acc, n_voices, lanes);
 	uint8_t*       base       = NULL;
 	if (posix_memalign((void**)&base, 64, size)) {
 		free(plan);
@@ -410,7 +438,7 @@ compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
 	}
 	memset(base, 0, size);
 	Slot* s = (Slot*)(void*)base;
-	if (layout(s, base, plan, n_bufs_acc, n_voices) != size) {
+	if (layout(s, base, plan, n_bufs_acc, n_voices, lanes) != size) {
 		abort(); /* the two layout passes disagree: a compiler bug */
 	}
 	s->arena_size       = size;
@@ -420,7 +448,13 @@ compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
 	s->n_bufs           = plan->n_bufs + n_bufs_acc;
 	s->acc_first        = (uint16_t)plan->n_bufs;
 	s->acc_count        = (uint16_t)n_bufs_acc;
-	s->voice_state_size = plan->voice_state_size;
+	s->group_state_size = plan->group_state_size;
+	s->simd             = simd;
+	s->lanes            = lanes;
+	s->isa              = simd == SIMD_AVX2 ? ISA_AVX2 : ISA_BASELINE;
+	s->n_groups         = (n_voices + lanes - 1) / lanes;
+	s->buf_stride       = (size_t)CHRONUS_SUBBLOCK * lanes;
+	s->n_voice_params   = plan->n_voice_params;
 	snprintf(s->title, sizeof(s->title), "%s", p->title);
 
 	/* Steps, parameters and feeds. */
@@ -434,6 +468,7 @@ compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
 		st->module            = (uint16_t)m;
 		st->master            = pm->master;
 		st->state_offset      = plan->state_offset[m];
+		st->lane_stride       = plan->lane_stride[m];
 		st->out_buf           = plan->out_buf[m];
 		st->param_first       = (uint16_t)n_params;
 		for (unsigned j = 0; j < t->n_params; ++j) {
@@ -502,14 +537,21 @@ compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
 	}
 	s->n_macros = n_macros;
 
-	/* Module states: init every voice's and the master's. */
+	/* Module states: init every group's and the master's. */
 	for (unsigned i = 0; i < s->n_steps; ++i) {
 		const PlanStep* st = &s->steps[i];
 		if (st->master) {
 			st->type->init(s->master_state + st->state_offset, rate);
-		} else {
-			for (unsigned v = 0; v < n_voices; ++v) {
-				st->type->init(s->voices[v].state + st->state_offset, rate);
+			continue;
+		}
+		for (unsigned g = 0; g < s->n_groups; ++g) {
+			uint8_t* group = s->voices[g * lanes].state + st->state_offset;
+			if (!st->lane_stride) {
+				st->type->init(group, rate);
+				continue;
+			}
+			for (unsigned l = 0; l < lanes; ++l) {
+				st->type->init(group + (size_t)l * st->lane_stride, rate);
 			}
 		}
 	}

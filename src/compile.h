@@ -16,6 +16,10 @@
  * a polyphony out of range, or no memory. */
 Slot* compile_patch(const Patch* patch, double rate, unsigned polyphony, PatchError* err);
 
+/* The same with the vector path chosen (compile_patch: SIMD_AUTO). */
+Slot* compile_patch_simd(const Patch* patch, double rate, unsigned polyphony, SimdMode simd,
+                         PatchError* err);
+
 void slot_free(Slot* slot);
 
 #endif

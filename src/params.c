@@ -43,6 +43,7 @@ param_init(ParamState* p, const ParamSpec* spec, double rate, float value)
 	p->start     = p->value;
 	p->remaining = 0;
 	p->filled    = false;
+	p->spread    = false;
 }
 
 void
@@ -74,6 +75,7 @@ param_render(ParamState* p, unsigned n)
 				p->buf[i] = v;
 			}
 			p->filled = true;
+			p->spread = false;
 		}
 		return;
 	}
@@ -93,6 +95,7 @@ param_render(ParamState* p, unsigned n)
 		p->buf[i] = v;
 	}
 	p->filled = false; /* the head still holds ramp values: refill next time */
+	p->spread = false;
 }
 
 float

@@ -24,6 +24,7 @@ typedef struct {
 	unsigned         ramp_len;  /* samples a ramp lasts (smooth_ms at the rate) */
 	bool             log_domain;
 	bool             filled;    /* buf holds `value` for a whole sub-block */
+	bool             spread;    /* the slot's lane copy of buf is current (slot.c) */
 	float            buf[CHRONUS_SUBBLOCK];
 } ParamState;
 

@@ -12,134 +12,171 @@
 #include <math.h>
 #include <string.h>
 
-/* The sum of a port's feeds, or the single feed itself when it needs no
- * arithmetic. */
+static inline float*
+buf_at(const Slot* s, unsigned b)
+{
+	return s->bufs + (size_t)b * s->buf_stride;
+}
+
+/* The sum of a port's feeds (len values each), or the single feed itself
+ * when it needs no arithmetic. */
 static const float*
-gather(const Slot* s, const Feed* f, unsigned count, float* tmp, unsigned n)
+gather(const Slot* s, const Feed* f, unsigned count, float* tmp, unsigned len)
 {
 	if (count == 0) {
-		return s->bufs + (size_t)BUF_ZERO * CHRONUS_SUBBLOCK;
+		return buf_at(s, BUF_ZERO);
 	}
-	const float* first = s->bufs + (size_t)f[0].buf * CHRONUS_SUBBLOCK;
+	const float* first = buf_at(s, f[0].buf);
 	if (count == 1 && f[0].depth == 1.0f) {
 		return first;
 	}
-	for (unsigned i = 0; i < n; ++i) {
+	for (unsigned i = 0; i < len; ++i) {
 		tmp[i] = f[0].depth * first[i];
 	}
 	for (unsigned c = 1; c < count; ++c) {
-		const float* src = s->bufs + (size_t)f[c].buf * CHRONUS_SUBBLOCK;
+		const float* src = buf_at(s, f[c].buf);
 		const float  d   = f[c].depth;
-		for (unsigned i = 0; i < n; ++i) {
+		for (unsigned i = 0; i < len; ++i) {
 			tmp[i] += d * src[i];
 		}
 	}
 	return tmp;
 }
 
-/* A parameter's base values plus its modulations, clamped to its range. */
+/* A parameter's base values plus its modulations, clamped to its range;
+ * for a voice step of a lane group, per frame and lane. */
 static const float*
-modulated(const Slot* s, const PlanStep* st, unsigned j, float* tmp, unsigned n)
+modulated(const Slot* s, const PlanStep* st, unsigned j, float* tmp, unsigned n, unsigned lanes)
 {
-	const ParamState* ps   = &s->params[st->param_first + j];
-	const float*      base = ps->buf;
+	const unsigned    pi   = st->param_first + j;
+	const ParamState* ps   = &s->params[pi];
+	const float*      base = lanes > 1 ? s->param_lanes + (size_t)pi * s->buf_stride : ps->buf;
 	if (!st->mod_count[j]) {
 		return base;
 	}
-	const Feed* f  = s->feeds + st->mod_first[j];
-	const float lo = ps->spec->min, hi = ps->spec->max;
-	for (unsigned i = 0; i < n; ++i) {
+	const unsigned len = n * lanes;
+	const Feed*    f   = s->feeds + st->mod_first[j];
+	const float    lo = ps->spec->min, hi = ps->spec->max;
+	for (unsigned i = 0; i < len; ++i) {
 		tmp[i] = base[i];
 	}
 	for (unsigned c = 0; c < st->mod_count[j]; ++c) {
-		const float* src = s->bufs + (size_t)f[c].buf * CHRONUS_SUBBLOCK;
+		const float* src = buf_at(s, f[c].buf);
 		const float  d   = f[c].depth;
-		for (unsigned i = 0; i < n; ++i) {
+		for (unsigned i = 0; i < len; ++i) {
 			tmp[i] += d * src[i];
 		}
 	}
-	for (unsigned i = 0; i < n; ++i) {
+	for (unsigned i = 0; i < len; ++i) {
 		const float v = tmp[i];
 		tmp[i]        = v < lo ? lo : (v > hi ? hi : v);
 	}
 	if (ps->spec->choices) {
-		for (unsigned i = 0; i < n; ++i) {
+		for (unsigned i = 0; i < len; ++i) {
 			tmp[i] = (float)(int)(tmp[i] + 0.5f);
 		}
 	}
 	return tmp;
 }
 
+/* A module without MODULE_LANES in a lane group: each sounding lane's
+ * inputs are picked out of the frame-major buffers, its own state runs one
+ * lane, and the output goes back in its column (0 in silent lanes). */
 static void
-run_step(Slot* s, const PlanStep* st, uint8_t* state_base, unsigned n)
+run_lane_by_lane(Slot* s, const PlanStep* st, uint8_t* group, const ModuleIO* wide,
+                 const bool* sounding)
+{
+	const ModuleType* t     = st->type;
+	const unsigned    L     = s->lanes, n = wide->n;
+	float*            lt    = s->lane_tmp;
+	float*            out   = wide->out;
+	ModuleIO          io    = {.n = n, .lanes = 1, .isa = s->isa};
+	io.out                  = lt + (size_t)(MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * CHRONUS_SUBBLOCK;
+	for (unsigned l = 0; l < L; ++l) {
+		if (!sounding[l]) {
+			for (unsigned i = 0; i < n; ++i) {
+				out[i * L + l] = 0.0f;
+			}
+			continue;
+		}
+		for (unsigned j = 0; j < t->n_inputs; ++j) {
+			float* d = lt + (size_t)j * CHRONUS_SUBBLOCK;
+			for (unsigned i = 0; i < n; ++i) {
+				d[i] = wide->in[j][i * L + l];
+			}
+			io.in[j] = d;
+		}
+		for (unsigned j = 0; j < t->n_params; ++j) {
+			float* d = lt + (size_t)(MODULE_MAX_INPUTS + j) * CHRONUS_SUBBLOCK;
+			for (unsigned i = 0; i < n; ++i) {
+				d[i] = wide->param[j][i * L + l];
+			}
+			io.param[j] = d;
+		}
+		t->process(group + (size_t)l * st->lane_stride, &io);
+		for (unsigned i = 0; i < n; ++i) {
+			out[i * L + l] = io.out[i];
+		}
+	}
+}
+
+/* One step: a voice step over a lane group (lanes = s->lanes), or a master
+ * step (lanes = 1). */
+static void
+run_step(Slot* s, const PlanStep* st, uint8_t* state_base, unsigned n, unsigned lanes,
+         const bool* sounding)
 {
 	const ModuleType* t = st->type;
 	ModuleIO          io;
 	for (unsigned j = 0; j < t->n_inputs; ++j) {
 		io.in[j] = gather(s, s->feeds + st->in_first[j], st->in_count[j],
-		                  s->tmp + (size_t)j * CHRONUS_SUBBLOCK, n);
+		                  s->tmp + (size_t)j * s->buf_stride, n * lanes);
 	}
 	for (unsigned j = 0; j < t->n_params; ++j) {
-		io.param[j] = modulated(s, st, j, s->tmp + (size_t)(MODULE_MAX_INPUTS + j) * CHRONUS_SUBBLOCK, n);
+		io.param[j] = modulated(s, st, j, s->tmp + (size_t)(MODULE_MAX_INPUTS + j) * s->buf_stride, n, lanes);
 	}
-	io.out = s->bufs + (size_t)st->out_buf * CHRONUS_SUBBLOCK;
-	io.n   = n;
-	t->process(state_base + st->state_offset, &io);
-}
-
-static void
-fill(float* buf, float v, unsigned n)
-{
-	for (unsigned i = 0; i < n; ++i) {
-		buf[i] = v;
+	io.out   = buf_at(s, st->out_buf);
+	io.n     = n;
+	io.lanes = lanes;
+	io.isa   = s->isa;
+	if (lanes > 1 && st->lane_stride) {
+		run_lane_by_lane(s, st, state_base + st->state_offset, &io, sounding);
+	} else {
+		t->process(state_base + st->state_offset, &io);
 	}
 }
 
-/* One voice for n frames: its note buffers, its modules, its exports. */
+/* The voice-step parameters spread over the lanes, once per sub-block for
+ * all groups; a value that holds for the whole sub-block is spread once. */
 static void
-render_voice(Slot* s, Voice* v, unsigned n)
+spread_params(Slot* s, unsigned n)
 {
-	float* const bufs = s->bufs;
-	fill(bufs + (size_t)BUF_PITCH * CHRONUS_SUBBLOCK, (float)v->note + s->bend, n);
-	fill(bufs + (size_t)BUF_GATE * CHRONUS_SUBBLOCK, (v->key_down || v->sustained) ? 1.0f : 0.0f, n);
-	if (v->retrigger) {
-		bufs[(size_t)BUF_GATE * CHRONUS_SUBBLOCK] = 0.0f; /* a rising edge for the envelopes */
-		v->retrigger                              = false;
-	}
-	fill(bufs + (size_t)BUF_VELOCITY * CHRONUS_SUBBLOCK, v->velocity, n);
-
-	const float* fade = NULL;
-	if (v->fade_step != 0.0f || v->fade != 1.0f) {
-		float* fb = s->fade_buf;
-		float  g  = v->fade;
-		for (unsigned i = 0; i < n; ++i) {
-			g     = g + v->fade_step;
-			g     = g < 0.0f ? 0.0f : (g > 1.0f ? 1.0f : g);
-			fb[i] = g;
+	const unsigned L = s->lanes;
+	for (unsigned p = 0; p < s->n_voice_params; ++p) {
+		ParamState* ps = &s->params[p];
+		if (ps->filled && ps->spread) {
+			continue;
 		}
-		v->fade = g;
-		fade    = fb;
-	}
-
-	unsigned e = 0;
-	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
-		run_step(s, &s->steps[i], v->state, n);
-		for (; e < s->n_exports && s->exports[e].after_step == i; ++e) {
-			const Export* x   = &s->exports[e];
-			const float*  src = bufs + (size_t)x->src_buf * CHRONUS_SUBBLOCK;
-			float*        dst = bufs + (size_t)x->dst_buf * CHRONUS_SUBBLOCK;
-			if (fade) {
-				for (unsigned k = 0; k < n; ++k) {
-					dst[k] += x->depth * fade[k] * src[k];
-				}
-			} else {
-				for (unsigned k = 0; k < n; ++k) {
-					dst[k] += x->depth * src[k];
-				}
+		float* d = s->param_lanes + (size_t)p * s->buf_stride;
+		for (unsigned i = 0; i < n; ++i) {
+			for (unsigned l = 0; l < L; ++l) {
+				d[i * L + l] = ps->buf[i];
 			}
 		}
+		/* Only a whole sub-block stays valid for the next one. */
+		ps->spread = ps->filled && n == CHRONUS_SUBBLOCK;
 	}
-	v->fresh = false;
+}
+
+/* Is lane l's module state quiet for good? */
+static bool
+step_active(const PlanStep* st, const Voice* v)
+{
+	const uint8_t* state = v->state + st->state_offset;
+	if (st->lane_stride) {
+		return st->type->active(state + (size_t)v->lane * st->lane_stride);
+	}
+	return st->type->active_lane(state, v->lane);
 }
 
 /* At an aligned sub-block end: has the voice finished for good? */
@@ -154,11 +191,99 @@ voice_finished(const Slot* s, const Voice* v)
 	}
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
 		const PlanStep* st = &s->steps[i];
-		if (st->gate_env && st->type->active && st->type->active(v->state + st->state_offset)) {
+		if (st->gate_env && st->type->active && step_active(st, v)) {
 			return false;
 		}
 	}
 	return true;
+}
+
+/* A voice's note sources and its weight in the sums (its fade) for n
+ * frames, in its lane. */
+static void
+voice_sources(Slot* s, Voice* v, unsigned n)
+{
+	const unsigned L = s->lanes, l = v->lane;
+	float*         pitch = buf_at(s, BUF_PITCH), *gate = buf_at(s, BUF_GATE);
+	float*         vel = buf_at(s, BUF_VELOCITY), *fb = s->fade_buf;
+	const float    p = (float)v->note + s->bend, g = (v->key_down || v->sustained) ? 1.0f : 0.0f;
+	for (unsigned i = 0; i < n; ++i) {
+		pitch[i * L + l] = p;
+		gate[i * L + l]  = g;
+		vel[i * L + l]   = v->velocity;
+	}
+	if (v->retrigger) {
+		gate[l]      = 0.0f; /* a rising edge for the envelopes */
+		v->retrigger = false;
+	}
+	float w = v->fade;
+	for (unsigned i = 0; i < n; ++i) {
+		if (v->fade_step != 0.0f || v->fade != 1.0f) {
+			w = w + v->fade_step;
+			w = w < 0.0f ? 0.0f : (w > 1.0f ? 1.0f : w);
+		}
+		fb[i * L + l] = w;
+	}
+	v->fade  = w;
+	v->fresh = false;
+}
+
+/* One lane group for n frames: note sources, modules, and each sounding
+ * lane added into the voice → master sums in voice order. */
+static void
+render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
+{
+	const unsigned L     = s->lanes;
+	Voice*         vs    = &s->voices[g * L];
+	const unsigned count = s->n_voices - g * L < L ? s->n_voices - g * L : L;
+	bool           sounding[CHRONUS_LANES] = {false};
+	unsigned       live[CHRONUS_LANES], n_live = 0;
+	for (unsigned l = 0; l < count; ++l) {
+		if (vs[l].phase != VOICE_IDLE) {
+			sounding[l]    = true;
+			live[n_live++] = l;
+		}
+	}
+	if (!n_live) {
+		return;
+	}
+	for (unsigned l = 0; l < L; ++l) {
+		if (sounding[l]) {
+			voice_sources(s, &vs[l], n);
+			continue;
+		}
+		for (unsigned i = 0; i < n; ++i) { /* a silent lane: no note, no gate */
+			buf_at(s, BUF_PITCH)[i * L + l] = 60.0f;
+			buf_at(s, BUF_GATE)[i * L + l] = buf_at(s, BUF_VELOCITY)[i * L + l] = 0.0f;
+		}
+	}
+
+	const float* fb = s->fade_buf;
+	unsigned     e  = 0;
+	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
+		run_step(s, &s->steps[i], vs[0].state, n, L, sounding);
+		for (; e < s->n_exports && s->exports[e].after_step == i; ++e) {
+			const Export* x   = &s->exports[e];
+			const float*  src = buf_at(s, x->src_buf);
+			float*        dst = buf_at(s, x->dst_buf);
+			for (unsigned k = 0; k < n; ++k) {
+				float acc = dst[k];
+				for (unsigned j = 0; j < n_live; ++j) {
+					const unsigned at = k * L + live[j];
+					acc += x->depth * fb[at] * src[at];
+				}
+				dst[k] = acc;
+			}
+		}
+	}
+	if (aligned_end) {
+		for (unsigned j = 0; j < n_live; ++j) {
+			Voice* v = &vs[live[j]];
+			if (voice_finished(s, v)) {
+				v->phase = VOICE_IDLE;
+			}
+		}
+	}
 }
 
 static void
@@ -167,23 +292,19 @@ render_sub(Slot* s, float* out, unsigned n, bool aligned_end)
 	for (unsigned i = 0; i < s->n_params; ++i) {
 		param_render(&s->params[i], n);
 	}
-	for (unsigned a = 0; a < s->acc_count; ++a) {
-		memset(s->bufs + (size_t)(s->acc_first + a) * CHRONUS_SUBBLOCK, 0, sizeof(float) * n);
+	if (s->lanes > 1) {
+		spread_params(s, n);
 	}
-	for (unsigned vi = 0; vi < s->n_voices; ++vi) {
-		Voice* v = &s->voices[vi];
-		if (v->phase == VOICE_IDLE) {
-			continue;
-		}
-		render_voice(s, v, n);
-		if (aligned_end && voice_finished(s, v)) {
-			v->phase = VOICE_IDLE;
-		}
+	for (unsigned a = 0; a < s->acc_count; ++a) {
+		memset(buf_at(s, s->acc_first + a), 0, sizeof(float) * n);
+	}
+	for (unsigned g = 0; g < s->n_groups; ++g) {
+		render_group(s, g, n, aligned_end);
 	}
 	for (unsigned i = s->n_voice_steps; i < s->n_steps; ++i) {
-		run_step(s, &s->steps[i], s->master_state, n);
+		run_step(s, &s->steps[i], s->master_state, n, 1, NULL);
 	}
-	memcpy(out, s->bufs + (size_t)s->out_buf * CHRONUS_SUBBLOCK, sizeof(float) * n);
+	memcpy(out, buf_at(s, s->out_buf), sizeof(float) * n);
 }
 
 void

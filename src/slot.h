@@ -11,6 +11,7 @@
 #define CHRONUS_SLOT_H
 
 #include "dsp/module.h"
+#include "dsp/simd.h"
 #include "params.h"
 #include "patch.h"
 
@@ -35,7 +36,9 @@ typedef struct {
  * ranges in the slot's feed array. */
 typedef struct {
 	const ModuleType* type;
-	uint32_t          state_offset; /* within a voice's (or the master's) state block */
+	uint32_t          state_offset; /* within a group's (or the master's) state block */
+	uint32_t          lane_stride;  /* a voice step without MODULE_LANES: one state
+	                                 * per lane, this far apart; else 0 */
 	uint16_t          out_buf;
 	uint16_t          param_first;  /* first ParamState of this module */
 	uint16_t          in_first[MODULE_MAX_INPUTS];
@@ -77,7 +80,8 @@ typedef struct {
 	float      fade;        /* output gain: 1, or fading to 0 when stolen */
 	float      fade_step;   /* per sample; 0 when not fading */
 	uint64_t   started;     /* for oldest-first stealing */
-	uint8_t*   state;       /* module states of this voice */
+	uint8_t*   state;       /* module states of this voice's lane group */
+	unsigned   lane;        /* its lane in the group */
 } Voice;
 
 typedef struct Slot Slot;
@@ -105,11 +109,23 @@ struct Slot {
 	bool          has_gate_env;
 	uint16_t      acc_first, acc_count; /* accumulation buffers */
 
-	/* Buffers: n_bufs × CHRONUS_SUBBLOCK floats, plus temporaries. */
+	/* Vectorisation: voices are rendered in groups of `lanes` (1 or
+	 * CHRONUS_LANES); a voice buffer holds CHRONUS_SUBBLOCK x lanes values,
+	 * frame-major. Master steps always run with one lane. */
+	SimdMode simd;
+	unsigned lanes;
+	unsigned isa;        /* SimdIsa given to the modules */
+	unsigned n_groups;
+
+	/* Buffers: n_bufs × CHRONUS_SUBBLOCK × lanes floats, plus temporaries. */
 	float*   bufs;
 	unsigned n_bufs;
-	float*   tmp; /* (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) sub-blocks */
-	float*   fade_buf;
+	size_t   buf_stride; /* floats from one buffer to the next */
+	float*   tmp;        /* (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) buffers */
+	float*   lane_tmp;   /* one lane of a group: (inputs + params + 1) sub-blocks */
+	float*   fade_buf;   /* per frame and lane: the voice's weight in the sums */
+	float*   param_lanes; /* voice-step parameters spread over the lanes, when lanes > 1 */
+	unsigned n_voice_params;
 
 	/* Voices. */
 	Voice*   voices;
@@ -120,7 +136,7 @@ struct Slot {
 	float    bend;       /* semitones */
 	bool     sustain;    /* pedal down */
 	uint8_t* master_state;
-	size_t   voice_state_size;
+	size_t   group_state_size;
 
 	size_t arena_size;   /* bytes in this one allocation */
 };

@@ -10,12 +10,18 @@
  */
 #include "slot.h"
 
+/* The voice's lane of every module state in its group. */
 static void
 reset_voice_modules(Slot* s, Voice* v)
 {
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
-		const PlanStep* st = &s->steps[i];
-		st->type->reset(v->state + st->state_offset);
+		const PlanStep* st    = &s->steps[i];
+		uint8_t*        state = v->state + st->state_offset;
+		if (st->lane_stride) {
+			st->type->reset(state + (size_t)v->lane * st->lane_stride);
+		} else {
+			st->type->reset_lane(state, v->lane);
+		}
 	}
 }
 

@@ -23,10 +23,19 @@ mix_reset(void* state)
 }
 
 static void
+mix_reset_lane(void* state, unsigned lane)
+{
+	(void)state;
+	(void)lane;
+}
+
+static void
 mix_process(void* state, const ModuleIO* io)
 {
 	(void)state;
-	for (unsigned i = 0; i < io->n; ++i) {
+	/* Stateless and per value: a lane group is just more values. */
+	const unsigned len = io->n * (io->lanes > 1 ? io->lanes : 1);
+	for (unsigned i = 0; i < len; ++i) {
 		float y = 0.0f;
 		for (unsigned k = 0; k < MIX_N; ++k) {
 			y += io->in[k][i] * io->param[k][i];
@@ -55,7 +64,7 @@ static const ParamSpec mix_params[MIX_N] = {
 const ModuleType module_mix = {
 	.name       = "mix",
 	.summary    = "four-input mixer with a gain per input",
-	.flags      = 0,
+	.flags      = MODULE_LANES,
 	.n_inputs   = MIX_N,
 	.inputs     = mix_inputs,
 	.n_params   = MIX_N,
@@ -65,4 +74,5 @@ const ModuleType module_mix = {
 	.reset      = mix_reset,
 	.process    = mix_process,
 	.active     = NULL,
+	.reset_lane = mix_reset_lane,
 };

@@ -17,6 +17,9 @@
  * engine renders any host block as a run of sub-blocks of at most this. */
 #define CHRONUS_SUBBLOCK 64
 
+/* Voices rendered together as one lane group (see dsp/simd.h). */
+#define CHRONUS_LANES 8
+
 #define MODULE_MAX_INPUTS 4
 #define MODULE_MAX_PARAMS 8
 
@@ -49,18 +52,31 @@ typedef struct {
 /* Everything one process() call sees. Every pointer is valid for n frames:
  * unconnected inputs point at zeros or at their implicit source. Parameter
  * buffers hold values already clamped to [min, max]; choice parameters hold
- * whole numbers. out never aliases an input. */
+ * whole numbers. out never aliases an input.
+ *
+ * lanes is 0 or 1 for one voice (buffers hold n values), or CHRONUS_LANES
+ * for a lane group, given only to MODULE_LANES modules: every buffer then
+ * holds n x CHRONUS_LANES values, frame-major (buf[i * CHRONUS_LANES + l]
+ * is frame i of lane l), so a loop over the lanes of one frame vectorises.
+ * isa says which instruction set the engine chose (SimdIsa, dsp/simd.h). */
 typedef struct {
 	const float* in[MODULE_MAX_INPUTS];
 	const float* param[MODULE_MAX_PARAMS];
 	float*       out;
-	unsigned     n; /* 1 .. CHRONUS_SUBBLOCK */
+	unsigned     n;     /* 1 .. CHRONUS_SUBBLOCK */
+	unsigned     lanes; /* 0 or 1, or CHRONUS_LANES */
+	unsigned     isa;   /* SimdIsa */
 } ModuleIO;
 
 typedef enum {
 	MODULE_SOURCE = 1 << 0,      /* an oscillator, LFO or noise: no audio input */
 	MODULE_ENVELOPE = 1 << 1,    /* its activity keeps a released voice alive */
 	MODULE_MASTER_ONLY = 1 << 2, /* may only be created as master */
+	/* process() takes lane groups: its state holds CHRONUS_LANES voices
+	 * side by side (one array per field), reset_lane() and active_lane()
+	 * address one of them, and init()/reset() all of them. Other modules
+	 * are run one lane at a time by the engine, a state per lane. */
+	MODULE_LANES = 1 << 3,
 } ModuleFlags;
 
 typedef struct ModuleType {
@@ -83,6 +99,9 @@ typedef struct ModuleType {
 	/* Audio thread, may be NULL: false once the module has gone quiet for
 	 * good with its gate low (an envelope after its release). */
 	bool (*active)(const void* state);
+	/* MODULE_LANES only: as reset() and active(), for one lane. */
+	void (*reset_lane)(void* state, unsigned lane);
+	bool (*active_lane)(const void* state, unsigned lane);
 } ModuleType;
 
 #endif

@@ -27,6 +27,13 @@ vca_reset(void* state)
 }
 
 static void
+vca_reset_lane(void* state, unsigned lane)
+{
+	(void)state;
+	(void)lane;
+}
+
+static void
 vca_process(void* state, const ModuleIO* io)
 {
 	(void)state;
@@ -35,7 +42,9 @@ vca_process(void* state, const ModuleIO* io)
 	const float* gain = io->param[P_GAIN];
 	const float* sens = io->param[P_VELOCITY];
 
-	for (unsigned i = 0; i < io->n; ++i) {
+	/* Stateless and per value: a lane group is just more values. */
+	const unsigned len = io->n * (io->lanes > 1 ? io->lanes : 1);
+	for (unsigned i = 0; i < len; ++i) {
 		io->out[i] = in[i] * gain[i] * (1.0f - sens[i] + sens[i] * vel[i]);
 	}
 }
@@ -55,7 +64,7 @@ static const ParamSpec vca_params[] = {
 const ModuleType module_vca = {
 	.name       = "vca",
 	.summary    = "amplifier: in times gain, optionally scaled by velocity",
-	.flags      = 0,
+	.flags      = MODULE_LANES,
 	.n_inputs   = sizeof vca_inputs / sizeof vca_inputs[0],
 	.inputs     = vca_inputs,
 	.n_params   = sizeof vca_params / sizeof vca_params[0],
@@ -65,4 +74,5 @@ const ModuleType module_vca = {
 	.reset      = vca_reset,
 	.process    = vca_process,
 	.active     = NULL,
+	.reset_lane = vca_reset_lane,
 };

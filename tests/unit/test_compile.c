@@ -74,8 +74,8 @@ test_order_reuse_and_pruning(void)
 	/* Everything lies inside the one allocation. */
 	const uint8_t* base = (const uint8_t*)s;
 	const Voice*   last = &s->voices[s->n_voices - 1];
-	CU_ASSERT(last->state + s->voice_state_size <= base + s->arena_size);
-	CU_ASSERT((const uint8_t*)(s->bufs + (size_t)s->n_bufs * CHRONUS_SUBBLOCK) <= base + s->arena_size);
+	CU_ASSERT(last->state + s->group_state_size <= base + s->arena_size);
+	CU_ASSERT((const uint8_t*)(s->bufs + (size_t)s->n_bufs * s->buf_stride) <= base + s->arena_size);
 	CU_ASSERT_EQUAL(s->n_voices, 8u + SLOT_STEAL_SPARES);
 	slot_free(s);
 }
