@@ -127,6 +127,7 @@ def build(bld):
 
     unit_sources = bld.path.ant_glob('tests/unit/*.c')
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', 'tools', '.'],
+                defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'M'], install_path=None)
     bld.program(source=bld.path.ant_glob('tests/host/*.c'), target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],

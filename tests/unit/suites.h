@@ -13,6 +13,7 @@ int suite_filters(void);
 int suite_patch_parse(void);
 int suite_compile(void);
 int suite_params(void);
+int suite_simd(void);
 
 void sources_print_figures(FILE* f);
 void filters_print_figures(FILE* f);
