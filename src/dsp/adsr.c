@@ -18,8 +18,10 @@
  */
 #include "dsp/dsp_util.h"
 #include "dsp/module.h"
+#include "dsp/simd.h"
 
 #include <stdint.h>
+#include <string.h>
 
 enum { IN_GATE };
 enum { P_ATTACK, P_DECAY, P_SUSTAIN, P_RELEASE };
@@ -28,26 +30,37 @@ enum { STAGE_IDLE, STAGE_ATTACK, STAGE_DECAY, STAGE_SUSTAIN, STAGE_RELEASE };
 #define ATTACK_END 0.33333333333333333 /* q^N of the attack */
 #define FALL_END   0.001               /* q^N of decay and release */
 
+/* A lane group of envelopes (MODULE_LANES), one array per field. */
 typedef struct {
 	double   rate;
-	int      stage;
-	bool     gate;     /* the previous sample's gate */
-	uint32_t k, len;   /* samples into the stage, and its length */
-	double   e, q;     /* q^k, and q */
-	double   e_end;    /* q^len */
-	float    start;    /* level at the stage start */
-	float    out;      /* the last output */
+	int32_t  stage[CHRONUS_LANES];
+	int32_t  gate[CHRONUS_LANES];  /* the previous sample's gate, 0 or 1 */
+	uint32_t k[CHRONUS_LANES];     /* samples into the stage */
+	uint32_t len[CHRONUS_LANES];   /* the stage's length */
+	double   e[CHRONUS_LANES];     /* q^k */
+	double   q[CHRONUS_LANES];
+	double   e_end[CHRONUS_LANES]; /* q^len */
+	float    start[CHRONUS_LANES]; /* level at the stage start */
+	float    out[CHRONUS_LANES];   /* the last output */
 } Adsr;
+
+static void
+adsr_reset_lane(void* state, unsigned l)
+{
+	Adsr* s     = state;
+	s->stage[l] = STAGE_IDLE;
+	s->gate[l]  = 0;
+	s->k[l] = s->len[l] = 0;
+	s->e[l] = s->q[l] = s->e_end[l] = 1.0;
+	s->start[l] = s->out[l] = 0.0f;
+}
 
 static void
 adsr_reset(void* state)
 {
-	Adsr* s  = state;
-	s->stage = STAGE_IDLE;
-	s->gate  = false;
-	s->k = s->len = 0;
-	s->e = s->q = s->e_end = 1.0;
-	s->start = s->out = 0.0f;
+	for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
+		adsr_reset_lane(state, l);
+	}
 }
 
 static void
@@ -58,81 +71,125 @@ adsr_init(void* state, double rate)
 	adsr_reset(s);
 }
 
-/* Audio thread: enter a stage at the current level; a timed one reads its
- * time (ms) now and makes its curve (one exp). */
+/* Audio thread: lane l enters a stage at its current level; a timed one
+ * reads its time (ms) now and makes its curve (one exp). */
 static void
-adsr_enter(Adsr* s, int stage, float ms, double end)
+adsr_enter(Adsr* s, unsigned l, int stage, float ms, double end)
 {
-	s->stage = stage;
-	s->start = s->out;
-	s->k     = 0;
-	s->e     = 1.0;
+	s->stage[l] = stage;
+	s->start[l] = s->out[l];
+	s->k[l]     = 0;
+	s->e[l]     = 1.0;
 	if (stage == STAGE_ATTACK || stage == STAGE_DECAY || stage == STAGE_RELEASE) {
 		const double t = ms == ms ? dsp_clamp((double)ms, 0.0, 10000.0) : 0.0;
-		s->len         = (uint32_t)llround(t * s->rate / 1000.0);
-		s->e_end       = end;
-		s->q           = s->len > 0 ? exp(log(end) / s->len) : 1.0;
+		s->len[l]      = (uint32_t)llround(t * s->rate / 1000.0);
+		s->e_end[l]    = end;
+		s->q[l]        = s->len[l] > 0 ? exp(log(end) / s->len[l]) : 1.0;
 	}
 }
 
+static inline bool
+timed(int32_t stage)
+{
+	return stage == STAGE_ATTACK || stage == STAGE_DECAY || stage == STAGE_RELEASE;
+}
+
+/* Audio thread, rare: lane l's gate moved or its stage ended at frame i.
+ * A stage that ends lands exactly on its target and the next one starts
+ * at once, so zero-length stages pass within the same sample. */
 static void
-adsr_process(void* state, const ModuleIO* io)
+adsr_events(Adsr* s, unsigned l, bool g, const ModuleIO* io, size_t at)
+{
+	if (g && !s->gate[l]) {
+		adsr_enter(s, l, STAGE_ATTACK, io->param[P_ATTACK][at], ATTACK_END);
+	} else if (!g && s->gate[l]) {
+		adsr_enter(s, l, STAGE_RELEASE, io->param[P_RELEASE][at], FALL_END);
+	}
+	s->gate[l] = g;
+	while (timed(s->stage[l]) && s->k[l] >= s->len[l]) {
+		const int st = s->stage[l];
+		s->out[l]    = st == STAGE_ATTACK ? 1.0f : st == STAGE_DECAY ? io->param[P_SUSTAIN][at] : 0.0f;
+		if (st == STAGE_ATTACK) {
+			adsr_enter(s, l, STAGE_DECAY, io->param[P_DECAY][at], FALL_END);
+		} else {
+			adsr_enter(s, l, st == STAGE_DECAY ? STAGE_SUSTAIN : STAGE_IDLE, 0.0f, 1.0);
+		}
+	}
+}
+
+/* Per frame: a vector test finds lanes whose gate moved or whose stage
+ * ended (rare) and handles them one by one; then every lane's value comes
+ * from one branch-free lane loop. */
+SIMD_INLINE void
+adsr_kernel(void* state, const ModuleIO* io, const unsigned L)
 {
 	Adsr*        s       = state;
 	const float* gate    = io->in[IN_GATE];
-	const float* attack  = io->param[P_ATTACK];
-	const float* decay   = io->param[P_DECAY];
 	const float* sustain = io->param[P_SUSTAIN];
-	const float* release = io->param[P_RELEASE];
+	/* What the lane loop writes lives in locals for the block, so the loop
+	 * stores nothing the compiler must prove apart from its inputs. */
+	uint32_t k[CHRONUS_LANES];
+	double   e[CHRONUS_LANES];
+	float    out[CHRONUS_LANES];
+	memcpy(k, s->k, sizeof k);
+	memcpy(e, s->e, sizeof e);
+	memcpy(out, s->out, sizeof out);
 
 	for (unsigned i = 0; i < io->n; ++i) {
-		const bool g = gate[i] > 0.5f;
-		if (g && !s->gate) {
-			adsr_enter(s, STAGE_ATTACK, attack[i], ATTACK_END);
-		} else if (!g && s->gate) {
-			adsr_enter(s, STAGE_RELEASE, release[i], FALL_END);
+		int event = 0;
+		for (unsigned l = 0; l < L; ++l) {
+			const int32_t g = gate[i * L + l] > 0.5f;
+			event |= (g != s->gate[l]) | (timed(s->stage[l]) & (k[l] >= s->len[l]));
 		}
-		s->gate = g;
-
-		float y = 0.0f;
-		for (;;) { /* until a stage gives this sample's value */
-			if (s->stage == STAGE_IDLE) {
-				y = 0.0f;
-				break;
+		if (event) {
+			memcpy(s->k, k, sizeof k);
+			memcpy(s->e, e, sizeof e);
+			memcpy(s->out, out, sizeof out);
+			for (unsigned l = 0; l < L; ++l) {
+				adsr_events(s, l, gate[i * L + l] > 0.5f, io, (size_t)i * L + l);
 			}
-			if (s->stage == STAGE_SUSTAIN) {
-				y = sustain[i];
-				break;
-			}
-			const float target = s->stage == STAGE_ATTACK  ? 1.0f
-			                     : s->stage == STAGE_DECAY ? sustain[i]
-			                                               : 0.0f;
-			if (s->k >= s->len) { /* done: exactly at target, next stage */
-				s->out = target;
-				if (s->stage == STAGE_ATTACK) {
-					adsr_enter(s, STAGE_DECAY, decay[i], FALL_END);
-				} else {
-					adsr_enter(s, s->stage == STAGE_DECAY ? STAGE_SUSTAIN : STAGE_IDLE, 0.0f, 1.0);
-				}
-				continue;
-			}
-			const double shape = dsp_clamp((s->e - s->e_end) / (1.0 - s->e_end), 0.0, 1.0);
-			y = dsp_flush((float)((double)target + (double)(s->start - target) * shape));
-			++s->k;
-			s->e *= s->q;
-			break;
+			memcpy(k, s->k, sizeof k);
+			memcpy(e, s->e, sizeof e);
+			memcpy(out, s->out, sizeof out);
 		}
-		s->out     = y;
-		io->out[i] = y;
+		for (unsigned l = 0; l < L; ++l) {
+			/* Every load unconditional: a load under a condition becomes a
+			 * masked load, which is slow on some CPUs. */
+			const int32_t st     = s->stage[l];
+			const float   sus    = sustain[i * L + l];
+			const double  q      = s->q[l], e_end = s->e_end[l], start = s->start[l];
+			const double  target = st == STAGE_ATTACK ? 1.0 : st == STAGE_DECAY ? (double)sus : 0.0;
+			double        shape  = (e[l] - e_end) / (1.0 - e_end);
+			shape                = shape < 0.0 ? 0.0 : (shape > 1.0 ? 1.0 : shape);
+			const float   ramp   = dsp_flush((float)(target + (start - target) * shape));
+			const bool    moving = timed(st);
+			const float   still  = st == STAGE_SUSTAIN ? sus : 0.0f;
+			out[l]               = moving ? ramp : still;
+			k[l] += moving;
+			const double next = e[l] * q;
+			e[l]              = moving ? next : e[l];
+		}
+		memcpy(io->out + (size_t)i * L, out, sizeof(float) * L);
 	}
+	memcpy(s->k, k, sizeof k);
+	memcpy(s->e, e, sizeof e);
+	memcpy(s->out, out, sizeof out);
 }
+
+SIMD_LANE_PROCESS(adsr_process, adsr_kernel)
 
 /* Audio thread: quiet for good once the release is over and the gate low. */
 static bool
-adsr_active(const void* state)
+adsr_active_lane(const void* state, unsigned l)
 {
 	const Adsr* s = state;
-	return s->stage != STAGE_IDLE || s->gate;
+	return s->stage[l] != STAGE_IDLE || s->gate[l];
+}
+
+static bool
+adsr_active(const void* state)
+{
+	return adsr_active_lane(state, 0);
 }
 
 static const InputSpec adsr_inputs[] = {
@@ -153,7 +210,7 @@ static const ParamSpec adsr_params[] = {
 const ModuleType module_adsr = {
 	.name       = "adsr",
 	.summary    = "ADSR envelope, analog-like curves landing exactly at the set times",
-	.flags      = MODULE_ENVELOPE,
+	.flags      = MODULE_ENVELOPE | MODULE_LANES,
 	.n_inputs   = sizeof adsr_inputs / sizeof adsr_inputs[0],
 	.inputs     = adsr_inputs,
 	.n_params   = sizeof adsr_params / sizeof adsr_params[0],
@@ -163,4 +220,6 @@ const ModuleType module_adsr = {
 	.reset      = adsr_reset,
 	.process    = adsr_process,
 	.active     = adsr_active,
+	.reset_lane = adsr_reset_lane,
+	.active_lane = adsr_active_lane,
 };

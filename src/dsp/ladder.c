@@ -24,8 +24,11 @@
  */
 #include "dsp/dsp_util.h"
 #include "dsp/module.h"
+#include "dsp/simd.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 enum { P_CUTOFF, P_RESONANCE, P_DRIVE };
 
@@ -34,21 +37,30 @@ enum { P_CUTOFF, P_RESONANCE, P_DRIVE };
 #define DRIVE_MAX 8.0  /* drive 1: 8x (+18 dB) into the saturation */
 #define IN_MAX    1e6f /* inputs beyond this are broken upstream */
 
+/* A lane group of ladders (MODULE_LANES), one array per field. */
 typedef struct {
 	double rate;
-	float  s[4];                             /* the stages' integrator states */
-	float  last_cutoff, last_res, last_drive; /* what the values below were made for */
-	float  G, beta, G4;                      /* stage gains: g/(1+g), 1/(1+g), G^4 */
-	float  k, in_gain, out_gain;
-	float  stage;                            /* stage frequency over cutoff */
-	float  inv_loop;                         /* 1 / (1 + k G^4): the loop solve */
-	float  inv_rate;
+	float  inv_rate, top; /* 1 / rate; highest cutoff, 0.49 rate */
+	float  s0[CHRONUS_LANES], s1[CHRONUS_LANES], s2[CHRONUS_LANES], s3[CHRONUS_LANES]; /* integrators */
+	float  last_res[CHRONUS_LANES], last_drive[CHRONUS_LANES]; /* what the gains below were made for */
+	float  k[CHRONUS_LANES], in_gain[CHRONUS_LANES], out_gain[CHRONUS_LANES];
+	float  stage[CHRONUS_LANES]; /* stage frequency over cutoff */
 } Ladder;
 
+/* tan(x) for x in [0, pi/2), from sine and cosine polynomials on
+ * [0, pi/4] (the upper half as the complement: tan x = cos t / sin t,
+ * t = pi/2 - x, so nothing cancels near pi/2). Relative error below 1e-6
+ * up to 0.49 of the rate; no libm call, so the lane loop vectorises. */
 static inline float
-sane(float x)
+tan_01(float x)
 {
-	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
+	const float h  = (float)(DSP_PI / 2.0);
+	const bool  up = x > (float)(DSP_PI / 4.0);
+	const float a  = up ? h - x : x;
+	const float a2 = a * a;
+	const float sn = a * (1.0f + a2 * (-1.0f / 6 + a2 * (1.0f / 120 + a2 * (-1.0f / 5040 + a2 * (1.0f / 362880)))));
+	const float cs = 1.0f + a2 * (-0.5f + a2 * (1.0f / 24 + a2 * (-1.0f / 720 + a2 * (1.0f / 40320 - a2 * (1.0f / 3628800)))));
+	return up ? cs / sn : sn / cs;
 }
 
 /* Rational tanh (a Pade form): slope exactly 1 at 0, so small signals stay
@@ -62,98 +74,135 @@ soft_clip(float x)
 	return x * (27.0f + x2) / (27.0f + 9.0f * x2);
 }
 
-/* Audio thread: remake what depends on resonance and drive (rarely moved). */
+/* Audio thread: remake what depends on resonance and drive (rarely moved)
+ * for lane l. */
 static void
-ladder_shape_coefs(Ladder* l, float res, float drive)
+ladder_shape_coefs(Ladder* d, unsigned l, float res, float drive)
 {
 	/* 1 / sqrt(2^(1/4) - 1): stage over -3 dB frequency of 4 equal one-poles. */
 	const double stage_max = 2.2989592;
 	const double k         = K_MAX * dsp_clamp(res, 0.0, 1.0);
-	l->stage               = (float)pow(stage_max, fmax(0.0, 1.0 - k / 4.0));
-	l->k                   = (float)k;
+	d->stage[l]            = (float)pow(stage_max, fmax(0.0, 1.0 - k / 4.0));
+	d->k[l]                = (float)k;
 	/* Drive is exponential (even in dB). The output gives back half of it
 	 * in dB: at full drive a quiet input (0.1) grows by 8 dB, a half-scale
 	 * one stays put and a full-scale one, already saturating, ends 5 dB
 	 * lower, so neither end explodes. */
 	const double drive_gain = pow(DRIVE_MAX, dsp_clamp(drive, 0.0, 1.0));
-	l->in_gain    = (float)drive_gain * (1.0f + GAIN_COMP * l->k);
-	l->out_gain   = (float)(1.0 / sqrt(drive_gain));
-	l->last_res   = res;
-	l->last_drive = drive;
-	l->last_cutoff = -1.0f; /* the stage factor moved: remake g too */
+	d->in_gain[l]    = (float)drive_gain * (1.0f + GAIN_COMP * d->k[l]);
+	d->out_gain[l]   = (float)(1.0 / sqrt(drive_gain));
+	d->last_res[l]   = res;
+	d->last_drive[l] = drive;
 }
 
-/* Audio thread: remake what depends on the cutoff, which an envelope may
- * move every sample: one tanf, no pow. */
 static void
-ladder_cutoff_coefs(Ladder* l, float cutoff)
+ladder_reset_lane(void* state, unsigned l)
 {
-	const float fc = dsp_clampf(cutoff, 1.0f, 0.49f * (float)l->rate);
-	const float g  = tanf((float)DSP_PI * fc * l->inv_rate) * l->stage;
-	const float G  = g / (1.0f + g);
-	l->G           = G;
-	l->beta        = 1.0f / (1.0f + g);
-	l->G4          = G * G * G * G;
-	l->inv_loop    = 1.0f / (1.0f + l->k * l->G4);
-	l->last_cutoff = cutoff;
+	Ladder* d = state;
+	d->s0[l] = d->s1[l] = d->s2[l] = d->s3[l] = 0.0f;
+	ladder_shape_coefs(d, l, 0.0f, 0.0f);
+	/* No parameter is negative, so the first sample always remakes them. */
+	d->last_res[l] = d->last_drive[l] = -1.0f;
 }
 
 /* Audio or worker thread: silence, as on a fresh voice. */
 static void
 ladder_reset(void* state)
 {
-	Ladder* l = state;
-	for (int j = 0; j < 4; ++j) {
-		l->s[j] = 0.0f;
+	for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
+		ladder_reset_lane(state, l);
 	}
-	/* No parameter is negative, so the first sample always makes coefficients. */
-	l->last_cutoff = l->last_res = l->last_drive = -1.0f;
 }
 
 /* Worker thread. */
 static void
 ladder_init(void* state, double rate)
 {
-	Ladder* l = state;
-	l->rate     = rate;
-	l->inv_rate = (float)(1.0 / rate);
-	ladder_reset(l);
+	Ladder* d   = state;
+	d->rate     = rate;
+	d->inv_rate = (float)(1.0 / rate);
+	d->top      = 0.49f * (float)rate;
+	ladder_reset(d);
 }
 
-/* Audio thread. */
-static void
-ladder_process(void* state, const ModuleIO* io)
+/* Audio thread. The cutoff, which an envelope may move every sample, is
+ * turned into stage gains every sample in the lane loop (a polynomial tan,
+ * two divisions); resonance and drive only when they move. State lives in
+ * locals for the block, so the lane loop stores nothing but locals. */
+SIMD_INLINE void
+ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 {
-	Ladder*      l      = state;
+	Ladder*      d      = state;
 	const float* in     = io->in[0];
 	const float* cutoff = io->param[P_CUTOFF];
 	const float* res    = io->param[P_RESONANCE];
 	const float* drive  = io->param[P_DRIVE];
+	const float  w      = (float)DSP_PI * d->inv_rate, top = d->top;
+	float        s0[CHRONUS_LANES], s1[CHRONUS_LANES], s2[CHRONUS_LANES], s3[CHRONUS_LANES];
+	float        k[CHRONUS_LANES], ig[CHRONUS_LANES], og[CHRONUS_LANES], sf[CHRONUS_LANES];
+	memcpy(s0, d->s0, sizeof s0);
+	memcpy(s1, d->s1, sizeof s1);
+	memcpy(s2, d->s2, sizeof s2);
+	memcpy(s3, d->s3, sizeof s3);
+	const bool steady = simd_lanes_steady(res, d->last_res, io->n, L) &&
+	                    simd_lanes_steady(drive, d->last_drive, io->n, L);
+	bool moved = true;
 
 	for (unsigned i = 0; i < io->n; ++i) {
-		if (res[i] != l->last_res || drive[i] != l->last_drive) {
-			ladder_shape_coefs(l, res[i], drive[i]);
+		if (!steady) {
+			const float* r  = res + (size_t)i * L;
+			const float* dr = drive + (size_t)i * L;
+			for (unsigned l = 0; l < L; ++l) {
+				if (r[l] != d->last_res[l] || dr[l] != d->last_drive[l]) {
+					ladder_shape_coefs(d, l, r[l], dr[l]);
+					moved = true;
+				}
+			}
 		}
-		if (cutoff[i] != l->last_cutoff) {
-			ladder_cutoff_coefs(l, cutoff[i]);
+		if (moved) {
+			memcpy(k, d->k, sizeof k);
+			memcpy(ig, d->in_gain, sizeof ig);
+			memcpy(og, d->out_gain, sizeof og);
+			memcpy(sf, d->stage, sizeof sf);
+			moved = false;
 		}
-		const float G = l->G;
-		const float x = sane(in[i]) * l->in_gain;
-		/* Each stage outputs G * input + beta * state, so the last one is
-		 * G^4 * u + S; with u = x - k * y4 that solves to the line below. */
-		const float S  = l->beta * (l->s[3] + G * (l->s[2] + G * (l->s[1] + G * l->s[0])));
-		const float y4 = (l->G4 * x + S) * l->inv_loop;
-		float       u  = soft_clip(x - l->k * y4);
-		for (int j = 0; j < 4; ++j) {
-			const float v = (u - l->s[j]) * G;
-			const float y = v + l->s[j];
-			/* Flushed so a decaying voice never lingers in denormals. */
-			l->s[j] = dsp_flush(y + v);
-			u       = y;
+		float y[CHRONUS_LANES];
+		for (unsigned l = 0; l < L; ++l) {
+			const float fc    = dsp_clampf(cutoff[i * L + l], 1.0f, top);
+			const float g     = tan_01(w * fc) * sf[l];
+			const float beta  = 1.0f / (1.0f + g);
+			const float G     = g * beta;
+			const float G4    = (G * G) * (G * G);
+			const float xin   = in[i * L + l];
+			const float x     = (xin == xin ? dsp_clampf(xin, -IN_MAX, IN_MAX) : 0.0f) * ig[l];
+			/* Each stage outputs G * input + beta * state, so the last one
+			 * is G^4 * u + S; with u = x - k * y4 that solves to y4. */
+			const float S  = beta * (s3[l] + G * (s2[l] + G * (s1[l] + G * s0[l])));
+			const float y4 = (G4 * x + S) / (1.0f + k[l] * G4);
+			const float u  = soft_clip(x - k[l] * y4);
+			/* Four trapezoidal one-poles; states flushed so a decaying
+			 * voice never lingers in denormals. */
+			const float v0 = (u - s0[l]) * G, y0 = v0 + s0[l];
+			s0[l]          = dsp_flush(y0 + v0);
+			const float v1 = (y0 - s1[l]) * G, y1 = v1 + s1[l];
+			s1[l]          = dsp_flush(y1 + v1);
+			const float v2 = (y1 - s2[l]) * G, y2 = v2 + s2[l];
+			s2[l]          = dsp_flush(y2 + v2);
+			const float v3 = (y2 - s3[l]) * G, y3 = v3 + s3[l];
+			s3[l]          = dsp_flush(y3 + v3);
+			y[l]           = y3 * og[l];
 		}
-		io->out[i] = u * l->out_gain;
+		for (unsigned l = 0; l < L; ++l) {
+			io->out[i * L + l] = y[l];
+		}
 	}
+	memcpy(d->s0, s0, sizeof s0);
+	memcpy(d->s1, s1, sizeof s1);
+	memcpy(d->s2, s2, sizeof s2);
+	memcpy(d->s3, s3, sizeof s3);
 }
+
+SIMD_LANE_PROCESS(ladder_process, ladder_kernel)
 
 static const InputSpec ladder_inputs[] = {
 	{"in", "audio to filter", IMPLICIT_NONE},
@@ -171,7 +220,7 @@ static const ParamSpec ladder_params[] = {
 const ModuleType module_ladder = {
 	.name       = "ladder",
 	.summary    = "24 dB/oct Moog-style ladder lowpass with saturating input",
-	.flags      = 0,
+	.flags      = MODULE_LANES,
 	.n_inputs   = sizeof ladder_inputs / sizeof ladder_inputs[0],
 	.inputs     = ladder_inputs,
 	.n_params   = sizeof ladder_params / sizeof ladder_params[0],
@@ -181,4 +230,5 @@ const ModuleType module_ladder = {
 	.reset      = ladder_reset,
 	.process    = ladder_process,
 	.active     = NULL,
+	.reset_lane = ladder_reset_lane,
 };

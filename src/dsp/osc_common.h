@@ -19,10 +19,12 @@
 
 #include "dsp/dsp_util.h"
 #include "dsp/module.h"
+#include "dsp/simd.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <string.h>
 
 #define OSC_BLEP_HALF   16 /* samples the correction reaches either side */
 #define OSC_BLEP_TAPS   (2 * OSC_BLEP_HALF)
@@ -54,9 +56,19 @@ osc_pitch_reset(OscPitch* p)
 	p->inc  = 0.0;
 }
 
-/* Audio thread: cycles per sample at frame i. Frequency is
- * 440 * 2^((track (note - 69) + pitch + fine / 100) / 12), kept within
- * [0, 0.45 rate]; a NaN anywhere gives 0. */
+/* Audio thread: cycles per sample for one note/pitch/fine/track.
+ * Frequency is 440 * 2^((track (note - 69) + pitch + fine / 100) / 12),
+ * kept within [0, 0.45 rate]; a NaN anywhere gives 0. */
+static inline double
+osc_inc_for(float note, float pitch, float fine, float track, double rate)
+{
+	const double semis = (double)track * ((double)note - 69.0) + (double)pitch + (double)fine / 100.0;
+	const double inc   = 440.0 * exp2(dsp_clamp(semis, -1200.0, 1200.0) / 12.0) / rate;
+	return inc > 0.0 ? (inc < OSC_MAX_INC ? inc : OSC_MAX_INC) : 0.0;
+}
+
+/* Audio thread: cycles per sample at frame i, remade only when an input
+ * moved. */
 static inline double
 osc_pitch_inc(OscPitch* p, double rate, const ModuleIO* io, unsigned i)
 {
@@ -65,16 +77,68 @@ osc_pitch_inc(OscPitch* p, double rate, const ModuleIO* io, unsigned i)
 	const float fine  = io->param[OSC_P_FINE][i];
 	const float track = io->param[OSC_P_TRACK][i];
 	if (note != p->note || pitch != p->pitch || fine != p->fine || track != p->track) {
-		const double semis = (double)track * ((double)note - 69.0) + (double)pitch
-		                     + (double)fine / 100.0;
-		const double inc = 440.0 * exp2(dsp_clamp(semis, -1200.0, 1200.0) / 12.0) / rate;
-		p->inc   = inc > 0.0 ? (inc < OSC_MAX_INC ? inc : OSC_MAX_INC) : 0.0;
+		p->inc   = osc_inc_for(note, pitch, fine, track, rate);
 		p->note  = note;
 		p->pitch = pitch;
 		p->fine  = fine;
 		p->track = track;
 	}
 	return p->inc;
+}
+
+/* The same for a lane group: per lane, what the increments were made for,
+ * and the increment as a 32-bit phase step (2^32 = one cycle: exact
+ * accumulation, wrapping by itself, 11 uHz resolution at 48 kHz) and as a
+ * float fraction of a cycle. */
+typedef struct {
+	float    note[CHRONUS_LANES], pitch[CHRONUS_LANES], fine[CHRONUS_LANES], track[CHRONUS_LANES];
+	uint32_t step[CHRONUS_LANES];
+	float    inc[CHRONUS_LANES]; /* step / 2^32 */
+} OscPitchLanes;
+
+#define OSC_PHASE_ONE 4294967296.0 /* 2^32: one cycle of a 32-bit phase */
+
+static inline void
+osc_pitch_lanes_reset(OscPitchLanes* p, unsigned l)
+{
+	p->note[l] = p->pitch[l] = p->fine[l] = p->track[l] = NAN;
+	p->step[l] = 0;
+	p->inc[l]  = 0.0f;
+}
+
+/* Audio thread: remake the increments of the lanes whose inputs differ at
+ * frame i from what they were made for (exp2 only on a change). */
+static inline void
+osc_pitch_lanes_update(OscPitchLanes* p, double rate, const ModuleIO* io, unsigned i, unsigned L)
+{
+	for (unsigned l = 0; l < L; ++l) {
+		const size_t at    = (size_t)i * L + l;
+		const float  note  = io->in[OSC_IN_NOTE][at];
+		const float  pitch = io->param[OSC_P_PITCH][at];
+		const float  fine  = io->param[OSC_P_FINE][at];
+		const float  track = io->param[OSC_P_TRACK][at];
+		if (note != p->note[l] || pitch != p->pitch[l] || fine != p->fine[l] || track != p->track[l]) {
+			const double inc = osc_inc_for(note, pitch, fine, track, rate);
+			p->step[l]       = (uint32_t)llrint(inc * OSC_PHASE_ONE);
+			p->inc[l]        = (float)((double)p->step[l] / OSC_PHASE_ONE);
+			p->note[l]       = note;
+			p->pitch[l]      = pitch;
+			p->fine[l]       = fine;
+			p->track[l]      = track;
+		}
+	}
+}
+
+/* Audio thread: whether the increments made so far hold for the whole
+ * block (the usual case: a held note, settled knobs), so the per-frame
+ * check can be skipped. */
+static inline __attribute__((always_inline)) bool
+osc_pitch_lanes_steady(const OscPitchLanes* p, const ModuleIO* io, unsigned L)
+{
+	return simd_lanes_steady(io->in[OSC_IN_NOTE], p->note, io->n, L) &&
+	       simd_lanes_steady(io->param[OSC_P_PITCH], p->pitch, io->n, L) &&
+	       simd_lanes_steady(io->param[OSC_P_FINE], p->fine, io->n, L) &&
+	       simd_lanes_steady(io->param[OSC_P_TRACK], p->track, io->n, L);
 }
 
 /* ---- naive shapes, phase in [0, 1), each 0 at phase 0 and rising ----------- */
@@ -154,9 +218,11 @@ osc_blep_reset(OscBlep* b)
 
 /* Audio thread: a corner `since` samples (0..1) before the next sample to
  * be pushed, of size `height` (a step's jump, or a ramp's change of slope
- * per sample); table is osc_step_table or osc_ramp_table. */
+ * per sample); table is osc_step_table or osc_ramp_table. ring holds one
+ * sample every `stride` floats (a lane of a group's ring, or a plain one),
+ * pos is the slot of the next sample to be pushed. */
 static inline void
-osc_blep_add(OscBlep* b, const float* table, double since, float height)
+osc_blep_add_at(float* ring, unsigned stride, unsigned pos, const float* table, double since, float height)
 {
 	const double d  = since > 0.0 ? (since < 1.0 ? since : 1.0) : 0.0; /* NaN: 0 */
 	const double fp = d * OSC_BLEP_PHASES;
@@ -166,9 +232,15 @@ osc_blep_add(OscBlep* b, const float* table, double since, float height)
 	const float* r0 = table + p * OSC_BLEP_TAPS;
 	const float* r1 = r0 + OSC_BLEP_TAPS;
 	for (unsigned j = 0; j < OSC_BLEP_TAPS; ++j) {
-		const unsigned slot = (b->pos + j + OSC_BLEP_HALF) & (OSC_BLEP_TAPS - 1);
-		b->ring[slot] += height * (r0[j] + fr * (r1[j] - r0[j]));
+		const unsigned slot = (pos + j + OSC_BLEP_HALF) & (OSC_BLEP_TAPS - 1);
+		ring[slot * stride] += height * (r0[j] + fr * (r1[j] - r0[j]));
 	}
+}
+
+static inline void
+osc_blep_add(OscBlep* b, const float* table, double since, float height)
+{
+	osc_blep_add_at(b->ring, 1, b->pos, table, since, height);
 }
 
 /* Audio thread: push the next naive sample, return the corrected one from

@@ -6,24 +6,42 @@
  * The naive ramp is exact between corners; only its jump aliases. Each jump
  * gets a windowed-sinc BLEP residual (osc_common.h) placed at its exact
  * sub-sample time, so the output is the sampled band-limited wave, 16
- * samples late. The phase accumulates in double so tuning does not drift.
+ * samples late. The phase is a 32-bit fixed-point count (2^32 a cycle),
+ * so it accumulates exactly and tuning never drifts; read as a signed
+ * number it is the naive saw itself.
  */
 #include "dsp/osc_common.h"
+#include "dsp/simd.h"
 
+/* A lane group of saws (MODULE_LANES): one array per field, and one ring
+ * of naive samples per lane, interleaved so a frame's lanes are adjacent. */
 typedef struct {
-	double   rate;
-	double   phase;
-	OscPitch pitch;
-	OscBlep  blep;
+	double        rate;
+	uint32_t      phase[CHRONUS_LANES];
+	OscPitchLanes pitch;
+	float         ring[OSC_BLEP_TAPS][CHRONUS_LANES];
+	unsigned      pos; /* ring slot of the next sample pushed, shared by the lanes */
 } Saw;
+
+static void
+saw_reset_lane(void* state, unsigned l)
+{
+	Saw* s      = state;
+	s->phase[l] = 0;
+	osc_pitch_lanes_reset(&s->pitch, l);
+	for (unsigned j = 0; j < OSC_BLEP_TAPS; ++j) {
+		s->ring[j][l] = 0.0f;
+	}
+}
 
 static void
 saw_reset(void* state)
 {
-	Saw* s   = state;
-	s->phase = 0.0;
-	osc_pitch_reset(&s->pitch);
-	osc_blep_reset(&s->blep);
+	Saw* s = state;
+	for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
+		saw_reset_lane(s, l);
+	}
+	s->pos = 0;
 }
 
 static void
@@ -35,24 +53,61 @@ saw_init(void* state, double rate)
 	saw_reset(s);
 }
 
-static void
-saw_process(void* state, const ModuleIO* io)
+/* Per frame: the lanes' naive samples go into the ring and come out
+ * corrected 16 samples later, the phases advance (all of it one vector
+ * loop), then the rare lanes that passed the jump get their BLEP. The lane
+ * loop reads memory and writes only locals, so the compiler vectorises it
+ * without alias checks; the ring row is updated after it. */
+SIMD_INLINE void
+saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 {
-	Saw*         s     = state;
-	const float* level = io->param[OSC_P_LEVEL];
+	Saw*           s      = state;
+	const float*   level  = io->param[OSC_P_LEVEL];
+	const bool     steady = osc_pitch_lanes_steady(&s->pitch, io, L);
+	uint32_t       phase[CHRONUS_LANES];
+	memcpy(phase, s->phase, sizeof phase);
 
 	for (unsigned i = 0; i < io->n; ++i) {
-		io->out[i] = osc_blep_push(&s->blep, osc_naive_saw(s->phase)) * level[i];
-
-		const double inc  = osc_pitch_inc(&s->pitch, s->rate, io, i);
-		double       next = s->phase + inc;
-		const double jump = osc_since(s->phase, next, inc, 0.5);
-		if (jump >= 0.0) {
-			osc_blep_add(&s->blep, osc_step_table, jump, -2.0f);
+		if (!steady) {
+			osc_pitch_lanes_update(&s->pitch, s->rate, io, i, L);
 		}
-		s->phase = next >= 1.0 ? next - 1.0 : next;
+		const uint32_t* step = s->pitch.step;
+		const float*    inc  = s->pitch.inc;
+		float* const    pop  = s->ring[(s->pos + OSC_BLEP_HALF) & (OSC_BLEP_TAPS - 1)];
+		float* const    push = s->ring[s->pos];
+		float           y[CHRONUS_LANES], naive[CHRONUS_LANES], jump[CHRONUS_LANES];
+		int             any = 0;
+		for (unsigned l = 0; l < L; ++l) {
+			const uint32_t p = phase[l], next = p + step[l];
+			/* As a signed count the phase is 2p below 0.5 and 2p - 2 above. */
+			naive[l] = (float)(int32_t)p * 0x1p-31f;
+			y[l]     = pop[l] * level[i * L + l];
+			/* The jump at 0.5, where the signed count turns negative:
+			 * how many samples ago it was passed. */
+			const int   crossed = ((int32_t)p >= 0) & ((int32_t)next < 0);
+			const float since   = (float)(int32_t)(next - 0x80000000u) * 0x1p-32f / inc[l];
+			jump[l]             = crossed ? since : -1.0f;
+			any |= crossed;
+			phase[l] = next;
+		}
+		for (unsigned l = 0; l < L; ++l) {
+			push[l] += naive[l];
+		}
+		memset(pop, 0, sizeof(float) * L);
+		memcpy(io->out + (size_t)i * L, y, sizeof(float) * L);
+		s->pos = (s->pos + 1) & (OSC_BLEP_TAPS - 1);
+		if (any) {
+			for (unsigned l = 0; l < L; ++l) {
+				if (jump[l] >= 0.0f) {
+					osc_blep_add_at(&s->ring[0][l], CHRONUS_LANES, s->pos, osc_step_table, jump[l], -2.0f);
+				}
+			}
+		}
 	}
+	memcpy(s->phase, phase, sizeof phase);
 }
+
+SIMD_LANE_PROCESS(saw_process, saw_kernel)
 
 static const InputSpec saw_inputs[] = OSC_INPUTS;
 
@@ -66,7 +121,7 @@ static const ParamSpec saw_params[] = {
 const ModuleType module_saw = {
 	.name       = "saw",
 	.summary    = "band-limited sawtooth oscillator (windowed-sinc BLEP, 16 samples latency)",
-	.flags      = MODULE_SOURCE,
+	.flags      = MODULE_SOURCE | MODULE_LANES,
 	.n_inputs   = sizeof saw_inputs / sizeof saw_inputs[0],
 	.inputs     = saw_inputs,
 	.n_params   = sizeof saw_params / sizeof saw_params[0],
@@ -76,4 +131,5 @@ const ModuleType module_saw = {
 	.reset      = saw_reset,
 	.process    = saw_process,
 	.active     = NULL,
+	.reset_lane = saw_reset_lane,
 };
