@@ -76,6 +76,10 @@ def configure(conf):
              # this GCC will not turn a conditional division into a vector
              # select, and the voice lanes stay scalar.
              '-fno-trapping-math',
+             # Let loops of a runtime length (n frames x lanes) vectorise
+             # too, with a short remainder loop; -O2 alone only takes loops
+             # whose count is a multiple of the vector width.
+             '-fvect-cost-model=cheap',
              '-D_POSIX_C_SOURCE=200809L']
     conf.env.append_value('CFLAGS', flags)
     if Options.options.sanitize:

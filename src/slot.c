@@ -21,7 +21,7 @@ buf_at(const Slot* s, unsigned b)
 /* The sum of a port's feeds (len values each), or the single feed itself
  * when it needs no arithmetic. */
 static const float*
-gather(const Slot* s, const Feed* f, unsigned count, float* tmp, unsigned len)
+gather(const Slot* s, const Feed* f, unsigned count, float* restrict tmp, unsigned len)
 {
 	if (count == 0) {
 		return buf_at(s, BUF_ZERO);
@@ -34,8 +34,8 @@ gather(const Slot* s, const Feed* f, unsigned count, float* tmp, unsigned len)
 		tmp[i] = f[0].depth * first[i];
 	}
 	for (unsigned c = 1; c < count; ++c) {
-		const float* src = buf_at(s, f[c].buf);
-		const float  d   = f[c].depth;
+		const float* restrict src = buf_at(s, f[c].buf);
+		const float           d   = f[c].depth;
 		for (unsigned i = 0; i < len; ++i) {
 			tmp[i] += d * src[i];
 		}
@@ -44,31 +44,34 @@ gather(const Slot* s, const Feed* f, unsigned count, float* tmp, unsigned len)
 }
 
 /* A parameter's base values plus its modulations, clamped to its range;
- * for a voice step of a lane group, per frame and lane. */
+ * for a voice step of a lane group, per frame and lane. One pass per
+ * modulation, the clamp folded into the last. */
 static const float*
-modulated(const Slot* s, const PlanStep* st, unsigned j, float* tmp, unsigned n, unsigned lanes)
+modulated(const Slot* s, const PlanStep* st, unsigned j, float* restrict tmp, unsigned n, unsigned lanes)
 {
 	const unsigned    pi   = st->param_first + j;
 	const ParamState* ps   = &s->params[pi];
 	const float*      base = lanes > 1 ? s->param_lanes + (size_t)pi * s->buf_stride : ps->buf;
-	if (!st->mod_count[j]) {
+	const unsigned    count = st->mod_count[j];
+	if (!count) {
 		return base;
 	}
 	const unsigned len = n * lanes;
 	const Feed*    f   = s->feeds + st->mod_first[j];
 	const float    lo = ps->spec->min, hi = ps->spec->max;
-	for (unsigned i = 0; i < len; ++i) {
-		tmp[i] = base[i];
-	}
-	for (unsigned c = 0; c < st->mod_count[j]; ++c) {
-		const float* src = buf_at(s, f[c].buf);
-		const float  d   = f[c].depth;
+	const float*   from = base;
+	for (unsigned c = 0; c + 1 < count; ++c) {
+		const float* restrict src = buf_at(s, f[c].buf);
+		const float           d   = f[c].depth;
 		for (unsigned i = 0; i < len; ++i) {
-			tmp[i] += d * src[i];
+			tmp[i] = from[i] + d * src[i];
 		}
+		from = tmp;
 	}
+	const float* restrict src = buf_at(s, f[count - 1].buf);
+	const float           d   = f[count - 1].depth;
 	for (unsigned i = 0; i < len; ++i) {
-		const float v = tmp[i];
+		const float v = from[i] + d * src[i];
 		tmp[i]        = v < lo ? lo : (v > hi ? hi : v);
 	}
 	if (ps->spec->choices) {
@@ -90,7 +93,7 @@ run_lane_by_lane(Slot* s, const PlanStep* st, uint8_t* group, const ModuleIO* wi
 	const unsigned    L     = s->lanes, n = wide->n;
 	float*            lt    = s->lane_tmp;
 	float*            out   = wide->out;
-	ModuleIO          io    = {.n = n, .lanes = 1, .isa = s->isa};
+	ModuleIO          io    = {.n = n, .lanes = 1, .isa = s->isa, .steady = wide->steady};
 	io.out                  = lt + (size_t)(MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * CHRONUS_SUBBLOCK;
 	for (unsigned l = 0; l < L; ++l) {
 		if (!sounding[l]) {
@@ -120,6 +123,14 @@ run_lane_by_lane(Slot* s, const PlanStep* st, uint8_t* group, const ModuleIO* wi
 	}
 }
 
+/* Whether a port's feeds give the same value in every frame of this
+ * sub-block, lane by lane: nothing, or the note or velocity as they are. */
+static bool
+feeds_steady(const Feed* f, unsigned count)
+{
+	return count == 0 || (count == 1 && f[0].depth == 1.0f && (f[0].buf == BUF_PITCH || f[0].buf == BUF_VELOCITY));
+}
+
 /* One step: a voice step over a lane group (lanes = s->lanes), or a master
  * step (lanes = 1). */
 static void
@@ -128,12 +139,15 @@ run_step(Slot* s, const PlanStep* st, uint8_t* state_base, unsigned n, unsigned 
 {
 	const ModuleType* t = st->type;
 	ModuleIO          io;
+	io.steady = 0;
 	for (unsigned j = 0; j < t->n_inputs; ++j) {
-		io.in[j] = gather(s, s->feeds + st->in_first[j], st->in_count[j],
-		                  s->tmp + (size_t)j * s->buf_stride, n * lanes);
+		const Feed* f = s->feeds + st->in_first[j];
+		io.in[j]      = gather(s, f, st->in_count[j], s->tmp + (size_t)j * s->buf_stride, n * lanes);
+		io.steady |= feeds_steady(f, st->in_count[j]) ? MODULE_STEADY_IN(j) : 0u;
 	}
 	for (unsigned j = 0; j < t->n_params; ++j) {
 		io.param[j] = modulated(s, st, j, s->tmp + (size_t)(MODULE_MAX_INPUTS + j) * s->buf_stride, n, lanes);
+		io.steady |= !st->mod_count[j] && s->params[st->param_first + j].filled ? MODULE_STEADY_PARAM(j) : 0u;
 	}
 	io.out   = buf_at(s, st->out_buf);
 	io.n     = n;
@@ -198,34 +212,52 @@ voice_finished(const Slot* s, const Voice* v)
 	return true;
 }
 
-/* A voice's note sources and its weight in the sums (its fade) for n
- * frames, in its lane. */
+/* A lane group's note sources and each voice's weight in the sums (its
+ * fade), for n frames: per-lane values, then one fill of every frame. */
 static void
-voice_sources(Slot* s, Voice* v, unsigned n)
+group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 {
-	const unsigned L = s->lanes, l = v->lane;
-	float*         pitch = buf_at(s, BUF_PITCH), *gate = buf_at(s, BUF_GATE);
-	float*         vel = buf_at(s, BUF_VELOCITY), *fb = s->fade_buf;
-	const float    p = (float)v->note + s->bend, g = (v->key_down || v->sustained) ? 1.0f : 0.0f;
-	for (unsigned i = 0; i < n; ++i) {
-		pitch[i * L + l] = p;
-		gate[i * L + l]  = g;
-		vel[i * L + l]   = v->velocity;
+	const unsigned L = s->lanes;
+	float          p[CHRONUS_LANES], g[CHRONUS_LANES], v[CHRONUS_LANES], w[CHRONUS_LANES];
+	for (unsigned l = 0; l < L; ++l) {
+		const Voice* vo = &vs[l];
+		p[l]            = sounding[l] ? (float)vo->note + s->bend : 60.0f;
+		g[l]            = sounding[l] && (vo->key_down || vo->sustained) ? 1.0f : 0.0f;
+		v[l]            = sounding[l] ? vo->velocity : 0.0f;
+		w[l]            = sounding[l] ? vo->fade : 0.0f;
 	}
-	if (v->retrigger) {
-		gate[l]      = 0.0f; /* a rising edge for the envelopes */
-		v->retrigger = false;
-	}
-	float w = v->fade;
+	float* restrict pitch = buf_at(s, BUF_PITCH);
+	float* restrict gate  = buf_at(s, BUF_GATE);
+	float* restrict vel   = buf_at(s, BUF_VELOCITY);
+	float* restrict fb    = s->fade_buf;
 	for (unsigned i = 0; i < n; ++i) {
-		if (v->fade_step != 0.0f || v->fade != 1.0f) {
-			w = w + v->fade_step;
-			w = w < 0.0f ? 0.0f : (w > 1.0f ? 1.0f : w);
+		for (unsigned l = 0; l < L; ++l) {
+			pitch[i * L + l] = p[l];
+			gate[i * L + l]  = g[l];
+			vel[i * L + l]   = v[l];
+			fb[i * L + l]    = w[l];
 		}
-		fb[i * L + l] = w;
 	}
-	v->fade  = w;
-	v->fresh = false;
+	for (unsigned l = 0; l < L; ++l) {
+		Voice* vo = &vs[l];
+		if (!sounding[l]) {
+			continue;
+		}
+		if (vo->retrigger) {
+			gate[l]       = 0.0f; /* a rising edge for the envelopes */
+			vo->retrigger = false;
+		}
+		if (vo->fade_step != 0.0f || vo->fade != 1.0f) {
+			float f = vo->fade;
+			for (unsigned i = 0; i < n; ++i) {
+				f = f + vo->fade_step;
+				f = f < 0.0f ? 0.0f : (f > 1.0f ? 1.0f : f);
+				fb[i * L + l] = f;
+			}
+			vo->fade = f;
+		}
+		vo->fresh = false;
+	}
 }
 
 /* One lane group for n frames: note sources, modules, and each sounding
@@ -247,16 +279,7 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 	if (!n_live) {
 		return;
 	}
-	for (unsigned l = 0; l < L; ++l) {
-		if (sounding[l]) {
-			voice_sources(s, &vs[l], n);
-			continue;
-		}
-		for (unsigned i = 0; i < n; ++i) { /* a silent lane: no note, no gate */
-			buf_at(s, BUF_PITCH)[i * L + l] = 60.0f;
-			buf_at(s, BUF_GATE)[i * L + l] = buf_at(s, BUF_VELOCITY)[i * L + l] = 0.0f;
-		}
-	}
+	group_sources(s, vs, sounding, n);
 
 	const float* fb = s->fade_buf;
 	unsigned     e  = 0;

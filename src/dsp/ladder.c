@@ -144,12 +144,12 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 	memcpy(s1, d->s1, sizeof s1);
 	memcpy(s2, d->s2, sizeof s2);
 	memcpy(s3, d->s3, sizeof s3);
-	const bool steady = simd_lanes_steady(res, d->last_res, io->n, L) &&
-	                    simd_lanes_steady(drive, d->last_drive, io->n, L);
+	const unsigned both   = MODULE_STEADY_PARAM(P_RESONANCE) | MODULE_STEADY_PARAM(P_DRIVE);
+	const bool     steady = (io->steady & both) == both;
 	bool moved = true;
 
 	for (unsigned i = 0; i < io->n; ++i) {
-		if (!steady) {
+		if (!steady || i == 0) {
 			const float* r  = res + (size_t)i * L;
 			const float* dr = drive + (size_t)i * L;
 			for (unsigned l = 0; l < L; ++l) {

@@ -58,7 +58,11 @@ typedef struct {
  * for a lane group, given only to MODULE_LANES modules: every buffer then
  * holds n x CHRONUS_LANES values, frame-major (buf[i * CHRONUS_LANES + l]
  * is frame i of lane l), so a loop over the lanes of one frame vectorises.
- * isa says which instruction set the engine chose (SimdIsa, dsp/simd.h). */
+ * isa says which instruction set the engine chose (SimdIsa, dsp/simd.h).
+ * steady has bit MODULE_STEADY_IN(j) or MODULE_STEADY_PARAM(j) set when
+ * every frame of that buffer holds the same value, lane by lane (a held
+ * note, a settled knob): a module may then look at frame 0 only. A clear
+ * bit promises nothing. */
 typedef struct {
 	const float* in[MODULE_MAX_INPUTS];
 	const float* param[MODULE_MAX_PARAMS];
@@ -66,7 +70,11 @@ typedef struct {
 	unsigned     n;     /* 1 .. CHRONUS_SUBBLOCK */
 	unsigned     lanes; /* 0 or 1, or CHRONUS_LANES */
 	unsigned     isa;   /* SimdIsa */
+	unsigned     steady;
 } ModuleIO;
+
+#define MODULE_STEADY_IN(j)    (1u << (j))
+#define MODULE_STEADY_PARAM(j) (1u << (MODULE_MAX_INPUTS + (j)))
 
 typedef enum {
 	MODULE_SOURCE = 1 << 0,      /* an oscillator, LFO or noise: no audio input */

@@ -129,16 +129,15 @@ osc_pitch_lanes_update(OscPitchLanes* p, double rate, const ModuleIO* io, unsign
 	}
 }
 
-/* Audio thread: whether the increments made so far hold for the whole
- * block (the usual case: a held note, settled knobs), so the per-frame
- * check can be skipped. */
-static inline __attribute__((always_inline)) bool
-osc_pitch_lanes_steady(const OscPitchLanes* p, const ModuleIO* io, unsigned L)
+/* Whether the engine says note, pitch, fine and track hold for the whole
+ * block (a held note, settled knobs): the increments are then checked at
+ * frame 0 only. */
+static inline bool
+osc_pitch_steady(const ModuleIO* io)
 {
-	return simd_lanes_steady(io->in[OSC_IN_NOTE], p->note, io->n, L) &&
-	       simd_lanes_steady(io->param[OSC_P_PITCH], p->pitch, io->n, L) &&
-	       simd_lanes_steady(io->param[OSC_P_FINE], p->fine, io->n, L) &&
-	       simd_lanes_steady(io->param[OSC_P_TRACK], p->track, io->n, L);
+	const unsigned all = MODULE_STEADY_IN(OSC_IN_NOTE) | MODULE_STEADY_PARAM(OSC_P_PITCH) |
+	                     MODULE_STEADY_PARAM(OSC_P_FINE) | MODULE_STEADY_PARAM(OSC_P_TRACK);
+	return (io->steady & all) == all;
 }
 
 /* ---- naive shapes, phase in [0, 1), each 0 at phase 0 and rising ----------- */

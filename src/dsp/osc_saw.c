@@ -63,12 +63,12 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 {
 	Saw*           s      = state;
 	const float*   level  = io->param[OSC_P_LEVEL];
-	const bool     steady = osc_pitch_lanes_steady(&s->pitch, io, L);
+	const bool     steady = osc_pitch_steady(io);
 	uint32_t       phase[CHRONUS_LANES];
 	memcpy(phase, s->phase, sizeof phase);
 
 	for (unsigned i = 0; i < io->n; ++i) {
-		if (!steady) {
+		if (!steady || i == 0) {
 			osc_pitch_lanes_update(&s->pitch, s->rate, io, i, L);
 		}
 		const uint32_t* step = s->pitch.step;

@@ -48,21 +48,6 @@ bool simd_cpu_has_avx2(void);
 
 #define SIMD_INLINE static inline __attribute__((always_inline))
 
-/* True when every frame of x (n frames of L lanes) holds, lane by lane,
- * the values in last: a parameter or note that has not moved this block,
- * so what was made from it still holds. A NaN never counts as steady. */
-SIMD_INLINE bool
-simd_lanes_steady(const float* x, const float* last, unsigned n, unsigned L)
-{
-	int moved = 0;
-	for (unsigned i = 0; i < n; ++i) {
-		for (unsigned l = 0; l < L; ++l) {
-			moved |= x[i * L + l] != last[l];
-		}
-	}
-	return !moved;
-}
-
 /* Defines `static void name(void*, const ModuleIO*)` from a kernel
  * `SIMD_INLINE void kernel(void* state, const ModuleIO* io, unsigned L)`:
  * the kernel is specialised for L = 1 and L = CHRONUS_LANES and built for
