@@ -40,6 +40,7 @@ typedef struct {
 	double   e[CHRONUS_LANES];     /* q^k */
 	double   q[CHRONUS_LANES];
 	double   e_end[CHRONUS_LANES]; /* q^len */
+	double   span[CHRONUS_LANES];  /* 1 / (1 - q^len): no division per sample */
 	float    start[CHRONUS_LANES]; /* level at the stage start */
 	float    out[CHRONUS_LANES];   /* the last output */
 } Adsr;
@@ -52,6 +53,7 @@ adsr_reset_lane(void* state, unsigned l)
 	s->gate[l]  = 0;
 	s->k[l] = s->len[l] = 0;
 	s->e[l] = s->q[l] = s->e_end[l] = 1.0;
+	s->span[l] = 0.0;
 	s->start[l] = s->out[l] = 0.0f;
 }
 
@@ -85,6 +87,7 @@ adsr_enter(Adsr* s, unsigned l, int stage, float ms, double end)
 		s->len[l]      = (uint32_t)llround(t * s->rate / 1000.0);
 		s->e_end[l]    = end;
 		s->q[l]        = s->len[l] > 0 ? exp(log(end) / s->len[l]) : 1.0;
+		s->span[l]     = 1.0 / (1.0 - end);
 	}
 }
 
@@ -157,9 +160,9 @@ adsr_kernel(void* state, const ModuleIO* io, const unsigned L)
 			 * masked load, which is slow on some CPUs. */
 			const int32_t st     = s->stage[l];
 			const float   sus    = sustain[i * L + l];
-			const double  q      = s->q[l], e_end = s->e_end[l], start = s->start[l];
+			const double  q = s->q[l], e_end = s->e_end[l], span = s->span[l], start = s->start[l];
 			const double  target = st == STAGE_ATTACK ? 1.0 : st == STAGE_DECAY ? (double)sus : 0.0;
-			double        shape  = (e[l] - e_end) / (1.0 - e_end);
+			double        shape  = (e[l] - e_end) * span;
 			shape                = shape < 0.0 ? 0.0 : (shape > 1.0 ? 1.0 : shape);
 			const float   ramp   = dsp_flush((float)(target + (start - target) * shape));
 			const bool    moving = timed(st);
