@@ -160,11 +160,14 @@ adsr_kernel(void* state, const ModuleIO* io, const unsigned L)
 			 * masked load, which is slow on some CPUs. */
 			const int32_t st     = s->stage[l];
 			const float   sus    = sustain[i * L + l];
-			const double  q = s->q[l], e_end = s->e_end[l], span = s->span[l], start = s->start[l];
-			const double  target = st == STAGE_ATTACK ? 1.0 : st == STAGE_DECAY ? (double)sus : 0.0;
-			double        shape  = (e[l] - e_end) * span;
-			shape                = shape < 0.0 ? 0.0 : (shape > 1.0 ? 1.0 : shape);
-			const float   ramp   = dsp_flush((float)(target + (start - target) * shape));
+			const double  q = s->q[l], e_end = s->e_end[l], span = s->span[l];
+			const float   start = s->start[l];
+			/* q^k needs double to stay exact over 10 s stages; the
+			 * shape made from it does not. */
+			const float   target = st == STAGE_ATTACK ? 1.0f : st == STAGE_DECAY ? sus : 0.0f;
+			float         shape  = (float)((e[l] - e_end) * span);
+			shape                = shape < 0.0f ? 0.0f : (shape > 1.0f ? 1.0f : shape);
+			const float   ramp   = dsp_flush(target + (start - target) * shape);
 			const bool    moving = timed(st);
 			const float   still  = st == STAGE_SUSTAIN ? sus : 0.0f;
 			out[l]               = moving ? ramp : still;

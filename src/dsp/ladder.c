@@ -180,21 +180,28 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 			const float S  = beta * (s3[l] + G * (s2[l] + G * (s1[l] + G * s0[l])));
 			const float y4 = (G4 * x + S) / (1.0f + k[l] * G4);
 			const float u  = soft_clip(x - k[l] * y4);
-			/* Four trapezoidal one-poles; states flushed so a decaying
-			 * voice never lingers in denormals. */
+			/* Four trapezoidal one-poles. */
 			const float v0 = (u - s0[l]) * G, y0 = v0 + s0[l];
-			s0[l]          = dsp_flush(y0 + v0);
+			s0[l]          = y0 + v0;
 			const float v1 = (y0 - s1[l]) * G, y1 = v1 + s1[l];
-			s1[l]          = dsp_flush(y1 + v1);
+			s1[l]          = y1 + v1;
 			const float v2 = (y1 - s2[l]) * G, y2 = v2 + s2[l];
-			s2[l]          = dsp_flush(y2 + v2);
+			s2[l]          = y2 + v2;
 			const float v3 = (y2 - s3[l]) * G, y3 = v3 + s3[l];
-			s3[l]          = dsp_flush(y3 + v3);
+			s3[l]          = y3 + v3;
 			y[l]           = y3 * og[l];
 		}
 		for (unsigned l = 0; l < L; ++l) {
 			io->out[i * L + l] = y[l];
 		}
+	}
+	/* States flushed once a block (not every sample), so a decaying voice
+	 * never lingers in denormals for more than one block. */
+	for (unsigned l = 0; l < L; ++l) {
+		s0[l] = dsp_flush(s0[l]);
+		s1[l] = dsp_flush(s1[l]);
+		s2[l] = dsp_flush(s2[l]);
+		s3[l] = dsp_flush(s3[l]);
 	}
 	memcpy(d->s0, s0, sizeof s0);
 	memcpy(d->s1, s1, sizeof s1);
