@@ -212,6 +212,24 @@ voice_finished(const Slot* s, const Voice* v)
 	return true;
 }
 
+/* dst[i * L + l] = per_lane[l] for n frames: one store stream per loop,
+ * so it vectorises. */
+static void
+spread_lanes(float* restrict dst, const float* restrict per_lane, unsigned n, unsigned L)
+{
+	if (L == CHRONUS_LANES) {
+		for (unsigned i = 0; i < n; ++i) {
+			for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
+				dst[i * CHRONUS_LANES + l] = per_lane[l];
+			}
+		}
+	} else {
+		for (unsigned i = 0; i < n * L; ++i) {
+			dst[i] = per_lane[i % L];
+		}
+	}
+}
+
 /* A lane group's note sources and each voice's weight in the sums (its
  * fade), for n frames: per-lane values, then one fill of every frame. */
 static void
@@ -230,14 +248,10 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 	float* restrict gate  = buf_at(s, BUF_GATE);
 	float* restrict vel   = buf_at(s, BUF_VELOCITY);
 	float* restrict fb    = s->fade_buf;
-	for (unsigned i = 0; i < n; ++i) {
-		for (unsigned l = 0; l < L; ++l) {
-			pitch[i * L + l] = p[l];
-			gate[i * L + l]  = g[l];
-			vel[i * L + l]   = v[l];
-			fb[i * L + l]    = w[l];
-		}
-	}
+	spread_lanes(pitch, p, n, L);
+	spread_lanes(gate, g, n, L);
+	spread_lanes(vel, v, n, L);
+	spread_lanes(fb, w, n, L);
 	for (unsigned l = 0; l < L; ++l) {
 		Voice* vo = &vs[l];
 		if (!sounding[l]) {
@@ -257,6 +271,39 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 			vo->fade = f;
 		}
 		vo->fresh = false;
+	}
+}
+
+/* dst[k] += depth * weight * src, summed over the lanes of frame k in
+ * lane order, as the voices would be one by one (so every path gives the
+ * same sum). A silent lane weighs 0 and adds exactly 0, whatever its
+ * modules hold (a select, not a product, so not even a NaN gets through). */
+static void
+add_lanes(float* restrict dst, const float* restrict src, const float* restrict fb, float depth,
+          unsigned n, unsigned L)
+{
+	if (L != CHRONUS_LANES) {
+		for (unsigned k = 0; k < n; ++k) {
+			float acc = dst[k];
+			for (unsigned l = 0; l < L; ++l) {
+				const float w = fb[k * L + l];
+				acc += w != 0.0f ? depth * w * src[k * L + l] : 0.0f;
+			}
+			dst[k] = acc;
+		}
+		return;
+	}
+	for (unsigned k = 0; k < n; ++k) {
+		float t[CHRONUS_LANES];
+		for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
+			const float w = fb[k * CHRONUS_LANES + l];
+			t[l]          = w != 0.0f ? depth * w * src[k * CHRONUS_LANES + l] : 0.0f;
+		}
+		float acc = dst[k];
+		for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
+			acc += t[l];
+		}
+		dst[k] = acc;
 	}
 }
 
@@ -289,14 +336,7 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 			const Export* x   = &s->exports[e];
 			const float*  src = buf_at(s, x->src_buf);
 			float*        dst = buf_at(s, x->dst_buf);
-			for (unsigned k = 0; k < n; ++k) {
-				float acc = dst[k];
-				for (unsigned j = 0; j < n_live; ++j) {
-					const unsigned at = k * L + live[j];
-					acc += x->depth * fb[at] * src[at];
-				}
-				dst[k] = acc;
-			}
+			add_lanes(dst, src, fb, x->depth, n, L);
 		}
 	}
 	if (aligned_end) {
