@@ -343,7 +343,7 @@ Slot*
 compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode simd, PatchError* err)
 {
 	simd                 = simd_resolve(simd);
-	const unsigned lanes = simd == SIMD_SCALAR ? 1u : CHRONUS_LANES;
+	const unsigned lanes = simd == SIMD_SINGLE ? 1u : CHRONUS_LANES;
 	if (polyphony < 1 || polyphony > SLOT_MAX_POLYPHONY) {
 		set_error(err, NULL, "polyphony must be 1 .. 64");
 		return NULL;

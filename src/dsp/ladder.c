@@ -47,30 +47,29 @@ typedef struct {
 	float  stage[CHRONUS_LANES]; /* stage frequency over cutoff */
 } Ladder;
 
-/* tan(x) for x in [0, pi/2), from sine and cosine polynomials on
- * [0, pi/4] (the upper half as the complement: tan x = cos t / sin t,
- * t = pi/2 - x, so nothing cancels near pi/2). Relative error below 1e-6
- * up to 0.49 of the rate; no libm call, so the lane loop vectorises. */
-static inline float
-tan_01(float x)
+/* tan(x) for x in [0, pi/2), lane by lane, from sine and cosine
+ * polynomials on [0, pi/4] (the upper half as the complement: tan x =
+ * cos t / sin t, t = pi/2 - x, so nothing cancels near pi/2). Relative
+ * error below 1e-6 up to 0.49 of the rate; no libm call. */
+SIMD_INLINE simd_f
+tan_01(simd_f x)
 {
-	const float h  = (float)(DSP_PI / 2.0);
-	const bool  up = x > (float)(DSP_PI / 4.0);
-	const float a  = up ? h - x : x;
-	const float a2 = a * a;
-	const float sn = a * (1.0f + a2 * (-1.0f / 6 + a2 * (1.0f / 120 + a2 * (-1.0f / 5040 + a2 * (1.0f / 362880)))));
-	const float cs = 1.0f + a2 * (-0.5f + a2 * (1.0f / 24 + a2 * (-1.0f / 720 + a2 * (1.0f / 40320 - a2 * (1.0f / 3628800)))));
-	return up ? cs / sn : sn / cs;
+	const simd_i up = x > (float)(DSP_PI / 4.0);
+	const simd_f a  = simd_sel(up, (float)(DSP_PI / 2.0) - x, x);
+	const simd_f a2 = a * a;
+	const simd_f sn = a * (1.0f + a2 * (-1.0f / 6 + a2 * (1.0f / 120 + a2 * (-1.0f / 5040 + a2 * (1.0f / 362880)))));
+	const simd_f cs = 1.0f + a2 * (-0.5f + a2 * (1.0f / 24 + a2 * (-1.0f / 720 + a2 * (1.0f / 40320 - a2 * (1.0f / 3628800)))));
+	return simd_sel(up, cs, sn) / simd_sel(up, sn, cs);
 }
 
 /* Rational tanh (a Pade form): slope exactly 1 at 0, so small signals stay
  * linear; reaches +-1 with zero slope at +-3; never more than 0.024 from
  * tanh, and far cheaper. */
-static inline float
-soft_clip(float x)
+SIMD_INLINE simd_f
+soft_clip(simd_f x)
 {
-	x = dsp_clampf(x, -3.0f, 3.0f);
-	const float x2 = x * x;
+	x               = simd_clamp(x, simd_splat(-3.0f), simd_splat(3.0f));
+	const simd_f x2 = x * x;
 	return x * (27.0f + x2) / (27.0f + 9.0f * x2);
 }
 
@@ -126,9 +125,9 @@ ladder_init(void* state, double rate)
 }
 
 /* Audio thread. The cutoff, which an envelope may move every sample, is
- * turned into stage gains every sample in the lane loop (a polynomial tan,
- * two divisions); resonance and drive only when they move. State lives in
- * locals for the block, so the lane loop stores nothing but locals. */
+ * turned into stage gains every sample (a polynomial tan, two divisions);
+ * resonance and drive only when they move. The four integrators of the
+ * lane group are vectors held in registers through the block. */
 SIMD_INLINE void
 ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 {
@@ -137,16 +136,20 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 	const float* cutoff = io->param[P_CUTOFF];
 	const float* res    = io->param[P_RESONANCE];
 	const float* drive  = io->param[P_DRIVE];
-	const float  w      = (float)DSP_PI * d->inv_rate, top = d->top;
-	float        s0[CHRONUS_LANES], s1[CHRONUS_LANES], s2[CHRONUS_LANES], s3[CHRONUS_LANES];
-	float        k[CHRONUS_LANES], ig[CHRONUS_LANES], og[CHRONUS_LANES], sf[CHRONUS_LANES];
-	memcpy(s0, d->s0, sizeof s0);
-	memcpy(s1, d->s1, sizeof s1);
-	memcpy(s2, d->s2, sizeof s2);
-	memcpy(s3, d->s3, sizeof s3);
+	const simd_f w = simd_splat((float)DSP_PI * d->inv_rate), one = simd_splat(1.0f), top = simd_splat(d->top);
+	const simd_f in_max = simd_splat(IN_MAX);
+	simd_f       s0, s1, s2, s3, k, ig, og, sf;
+	memcpy(&s0, d->s0, sizeof s0);
+	memcpy(&s1, d->s1, sizeof s1);
+	memcpy(&s2, d->s2, sizeof s2);
+	memcpy(&s3, d->s3, sizeof s3);
 	const unsigned both   = MODULE_STEADY_PARAM(P_RESONANCE) | MODULE_STEADY_PARAM(P_DRIVE);
 	const bool     steady = (io->steady & both) == both;
-	bool moved = true;
+	bool           moved  = false;
+	memcpy(&k, d->k, sizeof k);
+	memcpy(&ig, d->in_gain, sizeof ig);
+	memcpy(&og, d->out_gain, sizeof og);
+	memcpy(&sf, d->stage, sizeof sf);
 
 	for (unsigned i = 0; i < io->n; ++i) {
 		if (!steady || i == 0) {
@@ -160,53 +163,46 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 			}
 		}
 		if (moved) {
-			memcpy(k, d->k, sizeof k);
-			memcpy(ig, d->in_gain, sizeof ig);
-			memcpy(og, d->out_gain, sizeof og);
-			memcpy(sf, d->stage, sizeof sf);
+			memcpy(&k, d->k, sizeof k);
+			memcpy(&ig, d->in_gain, sizeof ig);
+			memcpy(&og, d->out_gain, sizeof og);
+			memcpy(&sf, d->stage, sizeof sf);
 			moved = false;
 		}
-		float y[CHRONUS_LANES];
-		for (unsigned l = 0; l < L; ++l) {
-			const float fc    = dsp_clampf(cutoff[i * L + l], 1.0f, top);
-			const float g     = tan_01(w * fc) * sf[l];
-			const float beta  = 1.0f / (1.0f + g);
-			const float G     = g * beta;
-			const float G4    = (G * G) * (G * G);
-			const float xin   = in[i * L + l];
-			const float x     = (xin == xin ? dsp_clampf(xin, -IN_MAX, IN_MAX) : 0.0f) * ig[l];
-			/* Each stage outputs G * input + beta * state, so the last one
-			 * is G^4 * u + S; with u = x - k * y4 that solves to y4. */
-			const float S  = beta * (s3[l] + G * (s2[l] + G * (s1[l] + G * s0[l])));
-			const float y4 = (G4 * x + S) / (1.0f + k[l] * G4);
-			const float u  = soft_clip(x - k[l] * y4);
-			/* Four trapezoidal one-poles. */
-			const float v0 = (u - s0[l]) * G, y0 = v0 + s0[l];
-			s0[l]          = y0 + v0;
-			const float v1 = (y0 - s1[l]) * G, y1 = v1 + s1[l];
-			s1[l]          = y1 + v1;
-			const float v2 = (y1 - s2[l]) * G, y2 = v2 + s2[l];
-			s2[l]          = y2 + v2;
-			const float v3 = (y2 - s3[l]) * G, y3 = v3 + s3[l];
-			s3[l]          = y3 + v3;
-			y[l]           = y3 * og[l];
-		}
-		for (unsigned l = 0; l < L; ++l) {
-			io->out[i * L + l] = y[l];
-		}
+		const simd_f fc   = simd_clamp(simd_load(cutoff + (size_t)i * L, L), one, top);
+		const simd_f g    = tan_01(w * fc) * sf;
+		const simd_f beta = one / (one + g);
+		const simd_f G    = g * beta;
+		const simd_f G4   = (G * G) * (G * G);
+		const simd_f xin  = simd_load(in + (size_t)i * L, L);
+		const simd_f x    = simd_sel(xin == xin, simd_clamp(xin, -in_max, in_max), simd_splat(0.0f)) * ig;
+		/* Each stage outputs G * input + beta * state, so the last one is
+		 * G^4 * u + S; with u = x - k * y4 that solves to y4. */
+		const simd_f S  = beta * (s3 + G * (s2 + G * (s1 + G * s0)));
+		const simd_f y4 = (G4 * x + S) / (one + k * G4);
+		const simd_f u  = soft_clip(x - k * y4);
+		/* Four trapezoidal one-poles. */
+		const simd_f v0 = (u - s0) * G, y0 = v0 + s0;
+		s0              = y0 + v0;
+		const simd_f v1 = (y0 - s1) * G, y1 = v1 + s1;
+		s1              = y1 + v1;
+		const simd_f v2 = (y1 - s2) * G, y2 = v2 + s2;
+		s2              = y2 + v2;
+		const simd_f v3 = (y2 - s3) * G, y3 = v3 + s3;
+		s3              = y3 + v3;
+		simd_store(io->out + (size_t)i * L, y3 * og, L);
 	}
 	/* States flushed once a block (not every sample), so a decaying voice
 	 * never lingers in denormals for more than one block. */
-	for (unsigned l = 0; l < L; ++l) {
-		s0[l] = dsp_flush(s0[l]);
-		s1[l] = dsp_flush(s1[l]);
-		s2[l] = dsp_flush(s2[l]);
-		s3[l] = dsp_flush(s3[l]);
-	}
-	memcpy(d->s0, s0, sizeof s0);
-	memcpy(d->s1, s1, sizeof s1);
-	memcpy(d->s2, s2, sizeof s2);
-	memcpy(d->s3, s3, sizeof s3);
+	const simd_f tiny = simd_splat(1e-20f), zero = simd_splat(0.0f);
+	s0 = simd_sel((s0 < tiny) & (s0 > -tiny), zero, s0);
+	s1 = simd_sel((s1 < tiny) & (s1 > -tiny), zero, s1);
+	s2 = simd_sel((s2 < tiny) & (s2 > -tiny), zero, s2);
+	s3 = simd_sel((s3 < tiny) & (s3 > -tiny), zero, s3);
+	memcpy(d->s0, &s0, sizeof s0);
+	memcpy(d->s1, &s1, sizeof s1);
+	memcpy(d->s2, &s2, sizeof s2);
+	memcpy(d->s3, &s3, sizeof s3);
 }
 
 SIMD_LANE_PROCESS(ladder_process, ladder_kernel)

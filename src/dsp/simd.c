@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char* const names[] = {"auto", "scalar", "baseline", "avx2"};
+static const char* const names[] = {"auto", "single", "baseline", "avx2"};
 
 bool
 simd_cpu_has_avx2(void)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC
  *
- * The vector paths give the samples of the scalar one. Every factory patch
+ * The lane-group paths give the samples of the one-voice-at-a-time path. Every factory patch
  * and the benchmark's reference patch is built three times (one voice at a
  * time; lane groups with baseline instructions; lane groups with AVX2 where
  * the CPU has it) and plays the same score: chords wider than a lane group,
@@ -84,11 +84,11 @@ play(Slot* s, float* out)
 	}
 }
 
-/* Max |difference| from the scalar path; -1 when a build fails. */
+/* Max |difference| from the single-voice path; -1 when a build fails. */
 static double
 compare_paths(const char* name, const char* text, size_t len, unsigned polyphony)
 {
-	SimdMode modes[] = {SIMD_SCALAR, SIMD_BASELINE, SIMD_AVX2};
+	SimdMode modes[] = {SIMD_SINGLE, SIMD_BASELINE, SIMD_AVX2};
 	unsigned n_modes = simd_cpu_has_avx2() ? 3 : 2;
 	float*   out[3]  = {NULL};
 	double   worst   = 0.0, peak = 0.0;
@@ -106,7 +106,7 @@ compare_paths(const char* name, const char* text, size_t len, unsigned polyphony
 			break;
 		}
 		CU_ASSERT_EQUAL(s->simd, modes[m]);
-		CU_ASSERT_EQUAL(s->lanes, modes[m] == SIMD_SCALAR ? 1u : (unsigned)CHRONUS_LANES);
+		CU_ASSERT_EQUAL(s->lanes, modes[m] == SIMD_SINGLE ? 1u : (unsigned)CHRONUS_LANES);
 		out[m] = calloc(FRAMES, sizeof(float));
 		play(s, out[m]);
 		slot_free(s);
@@ -137,7 +137,7 @@ test_paths_agree(void)
 		"presets/08-open-hat.chronus",    "presets/09-warm-pad.chronus",   "presets/10-pluck.chronus",
 		"presets/11-stab.chronus",        "presets/12-noise-sweep.chronus",
 	};
-	printf("\n  max |vector - scalar| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
+	printf("\n  max |lane groups - single voices| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
 	double worst = 0.0;
 	for (unsigned f = 0; f < sizeof files / sizeof files[0]; ++f) {
 		char path[1024];
@@ -164,5 +164,5 @@ int
 suite_simd(void)
 {
 	CU_pSuite s = CU_add_suite("simd", NULL, NULL);
-	return !s || !CU_add_test(s, "scalar, baseline and avx2 paths give the same samples", test_paths_agree);
+	return !s || !CU_add_test(s, "single-voice, baseline and avx2 paths give the same samples", test_paths_agree);
 }
