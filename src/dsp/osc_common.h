@@ -88,12 +88,12 @@ osc_pitch_inc(OscPitch* p, double rate, const ModuleIO* io, unsigned i)
 
 /* The same for a lane group: per lane, what the increments were made for,
  * and the increment as a 32-bit phase step (2^32 = one cycle: exact
- * accumulation, wrapping by itself, 11 uHz resolution at 48 kHz) and as a
- * float fraction of a cycle. */
+ * accumulation, wrapping by itself, 11 uHz resolution at 48 kHz) and its
+ * inverse, to turn a phase past a corner into samples without a division. */
 typedef struct {
 	float    note[CHRONUS_LANES], pitch[CHRONUS_LANES], fine[CHRONUS_LANES], track[CHRONUS_LANES];
 	uint32_t step[CHRONUS_LANES];
-	float    inc[CHRONUS_LANES]; /* step / 2^32 */
+	float    per_inc[CHRONUS_LANES]; /* 2^32 / step (0 for a step of 0): samples per cycle */
 } OscPitchLanes;
 
 #define OSC_PHASE_ONE 4294967296.0 /* 2^32: one cycle of a 32-bit phase */
@@ -102,8 +102,8 @@ static inline void
 osc_pitch_lanes_reset(OscPitchLanes* p, unsigned l)
 {
 	p->note[l] = p->pitch[l] = p->fine[l] = p->track[l] = NAN;
-	p->step[l] = 0;
-	p->inc[l]  = 0.0f;
+	p->step[l]    = 0;
+	p->per_inc[l] = 0.0f;
 }
 
 /* Audio thread: remake the increments of the lanes whose inputs differ at
@@ -120,7 +120,7 @@ osc_pitch_lanes_update(OscPitchLanes* p, double rate, const ModuleIO* io, unsign
 		if (note != p->note[l] || pitch != p->pitch[l] || fine != p->fine[l] || track != p->track[l]) {
 			const double inc = osc_inc_for(note, pitch, fine, track, rate);
 			p->step[l]       = (uint32_t)llrint(inc * OSC_PHASE_ONE);
-			p->inc[l]        = (float)((double)p->step[l] / OSC_PHASE_ONE);
+			p->per_inc[l]    = p->step[l] ? (float)(OSC_PHASE_ONE / (double)p->step[l]) : 0.0f;
 			p->note[l]       = note;
 			p->pitch[l]      = pitch;
 			p->fine[l]       = fine;

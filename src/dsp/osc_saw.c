@@ -72,7 +72,7 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 			osc_pitch_lanes_update(&s->pitch, s->rate, io, i, L);
 		}
 		const uint32_t* step = s->pitch.step;
-		const float*    inc  = s->pitch.inc;
+		const float*    per  = s->pitch.per_inc;
 		float* const    pop  = s->ring[(s->pos + OSC_BLEP_HALF) & (OSC_BLEP_TAPS - 1)];
 		float* const    push = s->ring[s->pos];
 		float           y[CHRONUS_LANES], naive[CHRONUS_LANES], jump[CHRONUS_LANES];
@@ -85,7 +85,7 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 			/* The jump at 0.5, where the signed count turns negative:
 			 * how many samples ago it was passed. */
 			const int   crossed = ((int32_t)p >= 0) & ((int32_t)next < 0);
-			const float since   = (float)(int32_t)(next - 0x80000000u) * 0x1p-32f / inc[l];
+			const float since   = (float)(int32_t)(next - 0x80000000u) * 0x1p-32f * per[l];
 			jump[l]             = crossed ? since : -1.0f;
 			any |= crossed;
 			phase[l] = next;
