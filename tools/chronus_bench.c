@@ -898,6 +898,78 @@ measure_release(Subject* s, const Options* o, ReleaseCost* c)
 	return true;
 }
 
+/* ---- Chronus' vector paths ------------------------------------------------ */
+
+/* The same held notes on each path the engine has (CHRONUS_SIMD, which the
+ * plugin's worker reads when it builds a slot; docs/engine.md): lane groups
+ * of 8 with AVX2, with the architecture's baseline instructions, and one
+ * voice at a time. */
+static const char* const path_names[] = {"avx2", "baseline", "single"};
+#define N_PATHS (sizeof path_names / sizeof path_names[0])
+
+typedef struct {
+	Point p8, p64;
+	bool  done;
+} PathCost;
+
+static bool
+cpu_has_avx2(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2");
+#else
+	return false;
+#endif
+}
+
+/* No instance is alive between measurements, so no worker thread reads the
+ * environment while it changes. */
+static void
+measure_paths(Subject* chronus, const Options* o, PathCost* pc)
+{
+	Options     q     = *o;
+	const char* old   = getenv("CHRONUS_SIMD");
+	char*       saved = old ? strdup(old) : NULL;
+	q.seconds         = fmin(o->seconds, 3.0);
+	for (unsigned k = 0; k < N_PATHS; ++k) {
+		progress("Chronus: the %s path, 8 and 64 voices held", path_names[k]);
+		setenv("CHRONUS_SIMD", path_names[k], 1);
+		pc[k].done = measure(chronus, &q, 8, false, &pc[k].p8) && measure(chronus, &q, 64, false, &pc[k].p64);
+	}
+	if (saved) {
+		setenv("CHRONUS_SIMD", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("CHRONUS_SIMD");
+	}
+}
+
+static void
+print_paths(const Options* o, const PathCost* pc)
+{
+	out("\n### Chronus vector paths\n\n");
+	out("The same patch and held notes (%.3g s each) on each path the engine has (`CHRONUS_SIMD`, "
+	    "docs/engine.md); the default is avx2 where the CPU has it, else baseline%s.\n\n",
+	    fmin(o->seconds, 3.0), cpu_has_avx2() ? "" : " (this CPU has no AVX2: the avx2 row runs baseline)");
+	out("| path | ns/voice-sample @8 | ns/voice-sample @64 | marginal ns per added voice (8→64) | "
+	    "%% of a core @64 | baseline ÷ this @64 |\n|---|---|---|---|---|---|\n");
+	const PathCost* base = &pc[1];
+	for (unsigned k = 0; k < N_PATHS; ++k) {
+		if (!pc[k].done) {
+			out("| %s | not measured | | | | |\n", path_names[k]);
+			continue;
+		}
+		const double m = (pc[k].p64.cost_ns - pc[k].p8.cost_ns) / 56.0;
+		out("| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", path_names[k], pc[k].p8.cost_ns / 8.0,
+		    pc[k].p64.cost_ns / 64.0, m, 100.0 * pc[k].p64.cost_ns * RATE / 1e9,
+		    base->done ? base->p64.cost_ns / pc[k].p64.cost_ns : NAN);
+	}
+	out("\nsingle is the reference the lane groups are checked against (a unit test): it runs each "
+	    "voice alone, through the group code where a kernel has no one-lane form (the ladder), so it is "
+	    "the slowest, not a fallback.\n");
+}
+
 static long
 peak_rss_kib(void)
 {
@@ -1187,6 +1259,8 @@ main(int argc, char** argv)
 	Primes     primes          = {0};
 	ReleaseCost release        = {0};
 	bool       primes_done     = false;
+	PathCost   paths[N_PATHS];
+	memset(paths, 0, sizeof paths);
 
 	if (measure_chronus && !chronus->installed) {
 		progress("Chronus <%s> is not on LV2_PATH (%s): build it first (./waf build)", CHRONUS_URI,
@@ -1215,6 +1289,7 @@ main(int argc, char** argv)
 		primes_done = measure_primes(chronus, &o, &primes);
 		progress("Chronus: voices whose release is over against an instance that never played");
 		measure_release(chronus, &o, &release);
+		measure_paths(chronus, &o, paths);
 	}
 	for (unsigned k = 1; k < n_subjects; ++k) {
 		Subject* s = &subjects[k];
@@ -1386,6 +1461,10 @@ main(int argc, char** argv)
 				    primes.ms_max[0][k], primes.ms[1][k], primes.ms_max[1][k]);
 			}
 		}
+	}
+
+	if (measure_chronus) {
+		print_paths(&o, paths);
 	}
 
 	/* ---- Targets ---- */
