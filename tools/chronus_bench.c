@@ -172,6 +172,7 @@ typedef struct {
 	const char* markdown;
 	const unsigned* counts;
 	unsigned    n_counts;
+	bool        no_paths;
 } Options;
 
 /* ---- Subjects: the plugins measured ----------------------------------- */
@@ -1106,6 +1107,8 @@ usage(void)
 	        "  --seconds S      audio per measurement (default 10; 1 for a quick look)\n"
 	        "  --quick          voices 1, 8, 64; re-struck at 8 only; 2 s unless --seconds\n"
 	        "  --markdown FILE  write the report to FILE too\n"
+	        "  --no-paths       skip Chronus' per-path table (avx2, baseline, single): for profiling\n"
+	        "                   the default path alone\n"
 	        "LV2_PATH must hold the Chronus bundle's folder (build/lv2) and /usr/lib/lv2;\n"
 	        "when it is not set, <folder of this program>/lv2:/usr/lib/lv2 is used.\n");
 }
@@ -1159,6 +1162,8 @@ main(int argc, char** argv)
 			o.quick = true;
 		} else if (!strcmp(argv[i], "--markdown") && more) {
 			o.markdown = argv[++i];
+		} else if (!strcmp(argv[i], "--no-paths")) {
+			o.no_paths = true;
 		} else {
 			usage();
 			return 2;
@@ -1289,7 +1294,9 @@ main(int argc, char** argv)
 		primes_done = measure_primes(chronus, &o, &primes);
 		progress("Chronus: voices whose release is over against an instance that never played");
 		measure_release(chronus, &o, &release);
-		measure_paths(chronus, &o, paths);
+		if (!o.no_paths) {
+			measure_paths(chronus, &o, paths);
+		}
 	}
 	for (unsigned k = 1; k < n_subjects; ++k) {
 		Subject* s = &subjects[k];
@@ -1463,7 +1470,7 @@ main(int argc, char** argv)
 		}
 	}
 
-	if (measure_chronus) {
+	if (measure_chronus && !o.no_paths) {
 		print_paths(&o, paths);
 	}
 
