@@ -113,41 +113,29 @@ simd_store(float* p, simd_f v, unsigned L)
  * `SIMD_INLINE void kernel(void* state, const ModuleIO* io, unsigned L)`:
  * the kernel is specialised for L = 1 and L = CHRONUS_LANES and built for
  * each instruction set; the call picks by io->isa and io->lanes. */
+/* The kernel specialised for the two lane counts. */
+#define SIMD_LANE_SPECIALISE(kernel, st, io) \
+	((io)->lanes == CHRONUS_LANES ? kernel(st, io, CHRONUS_LANES) : kernel(st, io, 1))
+
 #if SIMD_HAVE_AVX2
-#define SIMD_LANE_PROCESS(name, kernel)                                            \
-	static void name##_baseline(void* st, const ModuleIO* io)                  \
-	{                                                                          \
-		if (io->lanes == CHRONUS_LANES) {                                  \
-			kernel(st, io, CHRONUS_LANES);                             \
-		} else {                                                           \
-			kernel(st, io, 1);                                         \
-		}                                                                  \
-	}                                                                          \
-	SIMD_TARGET_AVX2 static void name##_avx2(void* st, const ModuleIO* io)     \
-	{                                                                          \
-		if (io->lanes == CHRONUS_LANES) {                                  \
-			kernel(st, io, CHRONUS_LANES);                             \
-		} else {                                                           \
-			kernel(st, io, 1);                                         \
-		}                                                                  \
-	}                                                                          \
-	static void name(void* st, const ModuleIO* io)                             \
-	{                                                                          \
-		if (io->isa == ISA_AVX2) {                                         \
-			name##_avx2(st, io);                                       \
-		} else {                                                           \
-			name##_baseline(st, io);                                   \
-		}                                                                  \
+#define SIMD_LANE_PROCESS(name, kernel)                                                      \
+	static void name##_baseline(void* st, const ModuleIO* io)                            \
+	{                                                                                    \
+		SIMD_LANE_SPECIALISE(kernel, st, io);                                        \
+	}                                                                                    \
+	SIMD_TARGET_AVX2 static void name##_avx2(void* st, const ModuleIO* io)               \
+	{                                                                                    \
+		SIMD_LANE_SPECIALISE(kernel, st, io);                                        \
+	}                                                                                    \
+	static void name(void* st, const ModuleIO* io)                                       \
+	{                                                                                    \
+		(io->isa == ISA_AVX2 ? name##_avx2 : name##_baseline)(st, io);               \
 	}
 #else
-#define SIMD_LANE_PROCESS(name, kernel)                                            \
-	static void name(void* st, const ModuleIO* io)                             \
-	{                                                                          \
-		if (io->lanes == CHRONUS_LANES) {                                  \
-			kernel(st, io, CHRONUS_LANES);                             \
-		} else {                                                           \
-			kernel(st, io, 1);                                         \
-		}                                                                  \
+#define SIMD_LANE_PROCESS(name, kernel)                                                      \
+	static void name(void* st, const ModuleIO* io)                                       \
+	{                                                                                    \
+		SIMD_LANE_SPECIALISE(kernel, st, io);                                        \
 	}
 #endif
 
