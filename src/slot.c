@@ -237,12 +237,16 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 {
 	const unsigned L = s->lanes;
 	float          p[CHRONUS_LANES], g[CHRONUS_LANES], v[CHRONUS_LANES], w[CHRONUS_LANES];
-	for (unsigned l = 0; l < L; ++l) {
-		const Voice* vo = &vs[l];
-		p[l]            = sounding[l] ? (float)vo->note + s->bend : 60.0f;
-		g[l]            = sounding[l] && (vo->key_down || vo->sustained) ? 1.0f : 0.0f;
-		v[l]            = sounding[l] ? vo->velocity : 0.0f;
-		w[l]            = sounding[l] ? vo->fade : 0.0f;
+	for (unsigned l = 0; l < L; ++l) { /* a silent lane (maybe past the last voice): no note */
+		p[l] = 60.0f;
+		g[l] = v[l] = w[l] = 0.0f;
+		if (sounding[l]) {
+			const Voice* vo = &vs[l];
+			p[l]            = (float)vo->note + s->bend;
+			g[l]            = vo->key_down || vo->sustained ? 1.0f : 0.0f;
+			v[l]            = vo->velocity;
+			w[l]            = vo->fade;
+		}
 	}
 	float* restrict pitch = buf_at(s, BUF_PITCH);
 	float* restrict gate  = buf_at(s, BUF_GATE);
@@ -253,10 +257,10 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 	spread_lanes(vel, v, n, L);
 	spread_lanes(fb, w, n, L);
 	for (unsigned l = 0; l < L; ++l) {
-		Voice* vo = &vs[l];
 		if (!sounding[l]) {
 			continue;
 		}
+		Voice* vo = &vs[l];
 		if (vo->retrigger) {
 			gate[l]       = 0.0f; /* a rising edge for the envelopes */
 			vo->retrigger = false;
