@@ -213,20 +213,24 @@ voice_finished(const Slot* s, const Voice* v)
 }
 
 /* dst[i * L + l] = per_lane[l] for n frames: one store stream per loop,
- * so it vectorises. */
+ * so it vectorises; L is a constant in each specialisation. */
+SIMD_INLINE void
+spread_lanes_n(float* restrict dst, const float* restrict per_lane, unsigned n, const unsigned L)
+{
+	for (unsigned i = 0; i < n; ++i) {
+		for (unsigned l = 0; l < L; ++l) {
+			dst[i * L + l] = per_lane[l];
+		}
+	}
+}
+
 static void
 spread_lanes(float* restrict dst, const float* restrict per_lane, unsigned n, unsigned L)
 {
 	if (L == CHRONUS_LANES) {
-		for (unsigned i = 0; i < n; ++i) {
-			for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
-				dst[i * CHRONUS_LANES + l] = per_lane[l];
-			}
-		}
+		spread_lanes_n(dst, per_lane, n, CHRONUS_LANES);
 	} else {
-		for (unsigned i = 0; i < n * L; ++i) {
-			dst[i] = per_lane[i % L];
-		}
+		spread_lanes_n(dst, per_lane, n, 1);
 	}
 }
 
@@ -281,33 +285,34 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 /* dst[k] += depth * weight * src, summed over the lanes of frame k in
  * lane order, as the voices would be one by one (so every path gives the
  * same sum). A silent lane weighs 0 and adds exactly 0, whatever its
- * modules hold (a select, not a product, so not even a NaN gets through). */
+ * modules hold (a select, not a product, so not even a NaN gets through).
+ * The products of a frame are one vector; only the sum is serial. */
+SIMD_INLINE void
+add_lanes_n(float* restrict dst, const float* restrict src, const float* restrict fb, float depth,
+            unsigned n, const unsigned L)
+{
+	for (unsigned k = 0; k < n; ++k) {
+		float t[CHRONUS_LANES];
+		for (unsigned l = 0; l < L; ++l) {
+			const float w = fb[k * L + l];
+			t[l]          = w != 0.0f ? depth * w * src[k * L + l] : 0.0f;
+		}
+		float acc = dst[k];
+		for (unsigned l = 0; l < L; ++l) {
+			acc += t[l];
+		}
+		dst[k] = acc;
+	}
+}
+
 static void
 add_lanes(float* restrict dst, const float* restrict src, const float* restrict fb, float depth,
           unsigned n, unsigned L)
 {
-	if (L != CHRONUS_LANES) {
-		for (unsigned k = 0; k < n; ++k) {
-			float acc = dst[k];
-			for (unsigned l = 0; l < L; ++l) {
-				const float w = fb[k * L + l];
-				acc += w != 0.0f ? depth * w * src[k * L + l] : 0.0f;
-			}
-			dst[k] = acc;
-		}
-		return;
-	}
-	for (unsigned k = 0; k < n; ++k) {
-		float t[CHRONUS_LANES];
-		for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
-			const float w = fb[k * CHRONUS_LANES + l];
-			t[l]          = w != 0.0f ? depth * w * src[k * CHRONUS_LANES + l] : 0.0f;
-		}
-		float acc = dst[k];
-		for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
-			acc += t[l];
-		}
-		dst[k] = acc;
+	if (L == CHRONUS_LANES) {
+		add_lanes_n(dst, src, fb, depth, n, CHRONUS_LANES);
+	} else {
+		add_lanes_n(dst, src, fb, depth, n, 1);
 	}
 }
 

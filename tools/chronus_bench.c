@@ -24,6 +24,7 @@
  */
 #define _GNU_SOURCE
 #include "lv2host.h"
+#include "dsp/simd.h" /* the engine's own CPU check, so the report names the path that ran */
 
 #include "chronus_config.h"
 
@@ -914,17 +915,6 @@ typedef struct {
 	bool  done;
 } PathCost;
 
-static bool
-cpu_has_avx2(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx2");
-#else
-	return false;
-#endif
-}
-
 /* No instance is alive between measurements, so no worker thread reads the
  * environment while it changes. */
 static void
@@ -953,7 +943,7 @@ print_paths(const Options* o, const PathCost* pc)
 	out("\n### Chronus vector paths\n\n");
 	out("The same patch and held notes (%.3g s each) on each path the engine has (`CHRONUS_SIMD`, "
 	    "docs/engine.md); the default is avx2 where the CPU has it, else baseline%s.\n\n",
-	    fmin(o->seconds, 3.0), cpu_has_avx2() ? "" : " (this CPU has no AVX2: the avx2 row runs baseline)");
+	    fmin(o->seconds, 3.0), simd_cpu_has_avx2() ? "" : " (this CPU has no AVX2: the avx2 row runs baseline)");
 	out("| path | ns/voice-sample @8 | ns/voice-sample @64 | marginal ns per added voice (8→64) | "
 	    "%% of a core @64 | baseline ÷ this @64 |\n|---|---|---|---|---|---|\n");
 	const PathCost* base = &pc[1];
