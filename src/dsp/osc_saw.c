@@ -32,7 +32,7 @@ typedef struct {
 static void
 saw_reset_lane(void* state, unsigned l)
 {
-	Saw* s      = state;
+	Saw* s        = state;
 	s->phase[l]   = 0;
 	s->tilt[l]    = 0.0f;
 	s->started[l] = 0;

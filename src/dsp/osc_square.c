@@ -4,13 +4,13 @@
  *
  * The naive level is a state that flips at the two corners, and each flip
  * gets a minimum-phase BLEP residual (osc_common.h) at its sub-sample time,
- * from the next sample on: no latency, the edge shows where the naive
- * wave has it (and being flat, the wave needs no tilt). Keeping the level as state (not deriving
- * it from phase < width) keeps width modulation clean: the falling edge
- * happens when the phase reaches the width, at most once a cycle, and a
- * width that jumps below the phase flips the level at once rather than
- * leaving a step without its BLEP. The note starts with a band-limited step
- * from 0 to +1.
+ * from the next sample on: no latency, the edge shows where the naive wave
+ * has it (and being flat, the wave needs no tilt). Keeping the level as
+ * state (not deriving it from phase < width) keeps width modulation clean:
+ * the falling edge happens when the phase reaches the width, at most once a
+ * cycle, and a width that jumps below the phase flips the level at once
+ * rather than leaving a step without its BLEP. The note starts with a
+ * band-limited step from 0 to +1.
  */
 #include "dsp/osc_common.h"
 

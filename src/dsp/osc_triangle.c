@@ -40,14 +40,6 @@ triangle_init(void* state, double rate)
 	triangle_reset(s);
 }
 
-/* Audio thread: change of slope, per sample, at the corners of a triangle
- * whose phase moves by inc a sample. */
-static inline float
-triangle_bend(double inc)
-{
-	return (float)(8.0 * inc);
-}
-
 static void
 triangle_process(void* state, const ModuleIO* io)
 {
@@ -71,10 +63,10 @@ triangle_process(void* state, const ModuleIO* io)
 		const double top  = osc_since(p, next, inc, 0.25);
 		const double foot = osc_since(p, next, inc, 0.75);
 		if (top >= 0.0) {
-			osc_blep_add(&s->blep, osc_ramp_table, top, -triangle_bend(inc));
+			osc_blep_add(&s->blep, osc_ramp_table, top, (float)(-8.0 * inc));
 		}
 		if (foot >= 0.0) {
-			osc_blep_add(&s->blep, osc_ramp_table, foot, triangle_bend(inc));
+			osc_blep_add(&s->blep, osc_ramp_table, foot, (float)(8.0 * inc));
 		}
 		s->phase = next >= 1.0 ? next - 1.0 : next;
 	}
