@@ -321,14 +321,16 @@ read_controls(Chronus* self)
 	}
 }
 
-/* The output ports, from the table, and every value for save()/restore(). */
+/* The output ports, kept inside their range in the table (a prime time
+ * over the maximum shows as the maximum), and every value for save() and
+ * restore(). */
 static void
 write_controls(Chronus* self)
 {
 	self->ctrl[CTRL_ACTIVE_SLOT] = (float)self->active_index;
 	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
 		if ((controls[i].flags & CTRL_OUT) && self->ctrl_port[i]) {
-			*self->ctrl_port[i] = self->ctrl[i];
+			*self->ctrl_port[i] = control_clamp((ControlId)i, self->ctrl[i], controls[i].min, factory_patch_count);
 		}
 	}
 	chronus_publish_controls(self);
