@@ -8,6 +8,7 @@
 #include "build_slot.h"
 
 #include "compile.h"
+#include "controls.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -20,11 +21,11 @@ build_settings_default(BuildSettings* bs, double rate)
 {
 	*bs               = (BuildSettings){0};
 	bs->rate          = rate;
-	bs->polyphony     = 16;
+	bs->polyphony     = (unsigned)controls[CTRL_POLYPHONY].def;
 	bs->warmup_blocks = BUILD_WARMUP_BLOCKS;
 	bs->warmup_frames = BUILD_WARMUP_FRAMES;
 	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-		bs->macros[k] = 0.5f;
+		bs->macros[k] = controls[CTRL_MACRO1 + k].def;
 	}
 }
 

@@ -85,6 +85,7 @@ chronus_build_outcome(Chronus* self, const Request* req)
 		return NULL;
 	}
 	o->generation = settings->generation;
+	o->program    = (int)CTRL_CUSTOM_PATCH;
 	char*  owned  = NULL;
 	size_t n      = 0;
 	if (req->kind == REQ_FILE) {
@@ -128,6 +129,7 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	o->slot     = build_slot(owned, n, settings, &report);
 	o->prime_ms = report.prime_ms;
 	if (o->slot) {
+		o->program = chronus_factory_program(owned, n);
 		snprintf(o->status_text, sizeof(o->status_text), "%s: primed in %.2f ms",
 		         o->slot->title[0] ? o->slot->title : "untitled patch", o->prime_ms);
 		/* save() stores what plays: the newest patch that built. */
@@ -142,8 +144,12 @@ chronus_build_outcome(Chronus* self, const Request* req)
 			pthread_mutex_unlock(&self->snapshot_lock);
 		}
 	} else if (o->path[0]) {
+		o->error_line   = report.error.line;
+		o->error_column = report.error.col;
 		snprintf(o->status_text, sizeof(o->status_text), "%.60s: %.250s", o->path, report.error.message);
 	} else {
+		o->error_line   = report.error.line;
+		o->error_column = report.error.col;
 		snprintf(o->status_text, sizeof(o->status_text), "%s", report.error.message);
 	}
 	log_outcome(self, o);
