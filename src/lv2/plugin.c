@@ -109,6 +109,7 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	self->announce = true;
 	self->prime_ms = (float)o->prime_ms;
 	param_init(&self->volume, &volume_spec, rate, 1.0f);
+	limiter_init(&self->limiter, rate);
 	if (!self->schedule) {
 		lv2_log_note(&self->logger,
 		             "Chronus: no worker feature; the patch can only change on restore\n");
@@ -144,6 +145,7 @@ activate(LV2_Handle instance)
 	memset(self->notes_down, 0, sizeof(self->notes_down));
 	self->sustain = false;
 	self->bend    = 0.0f;
+	limiter_reset(&self->limiter);
 }
 
 static void

@@ -9,6 +9,7 @@
 #define CHRONUS_PLUGIN_H
 
 #include "build_slot.h"
+#include "dsp/limiter.h"
 #include "params.h"
 #include "slot.h"
 #include "uris.h"
@@ -37,6 +38,7 @@ typedef enum {
 	PORT_PRIME_MS,
 	PORT_ERROR,
 	PORT_PROGRAM,     /* factory patch number: a change swaps patches */
+	PORT_LIMITER,     /* toggle: the output safety limiter (src/dsp/limiter.h) */
 	PORT_COUNT
 } PortIndex;
 
@@ -124,6 +126,7 @@ typedef struct {
 	bool        announce;   /* send patch:Set echoes next block */
 	bool        unsupported; /* report "needs a worker" next block */
 	ParamState  volume;
+	Limiter     limiter;    /* last thing before the output ports */
 	float       buf_a[CHRONUS_SUBBLOCK], buf_b[CHRONUS_SUBBLOCK];
 
 	/* Shared between threads. */

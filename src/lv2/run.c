@@ -308,6 +308,7 @@ read_controls(Chronus* self)
 	}
 	const float db = port_value(self, PORT_VOLUME, 0.0f);
 	param_set(&self->volume, powf(10.0f, (db < -80.0f ? -80.0f : (db > 12.0f ? 12.0f : db)) / 20.0f), false);
+	limiter_set_enabled(&self->limiter, port_value(self, PORT_LIMITER, 1.0f) >= 0.5f);
 
 	float poly = roundf(port_value(self, PORT_POLYPHONY, self->last_polyphony));
 	poly       = poly < 1.0f ? 1.0f : (poly > (float)SLOT_MAX_POLYPHONY ? (float)SLOT_MAX_POLYPHONY : poly);
@@ -426,6 +427,7 @@ render(Chronus* self, uint32_t from, uint32_t to)
 			self->out[0][from + i] = y;
 			self->out[1][from + i] = y;
 		}
+		limiter_process(&self->limiter, self->out[0] + from, self->out[1] + from, n);
 		from += n;
 	}
 }
