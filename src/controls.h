@@ -79,7 +79,9 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	  GROUP_STATUS, "Column of the last rejected patch's error; 0 when there is none.")                         \
 	X(PLAYING, "playing", "Playing", -1.0f, 0.0f, 0.0f, UNIT_PROGRAM,                                           \
 	  CTRL_OUT | CTRL_INTEGER | CTRL_ENUMERATION | CTRL_PROGRAMS | CTRL_CUSTOM, GROUP_STATUS,                   \
-	  "The factory program that plays, or Custom patch after a patch text, file or state that is not one.")
+	  "The factory program that plays, or Custom patch after a patch text, file or state that is not one.")   \
+	X(LIMITER, "limiter", "Limiter", 0.0f, 1.0f, 1.0f, UNIT_FLAG, CTRL_IN | CTRL_TOGGLED, GROUP_PATCH,             \
+	  "Output safety limiter: no latency, leaves anything under -3 dBFS untouched, keeps peaks under -1 dBFS.")
 
 #define CTRL_ENUM_ENTRY(id, ...) CTRL_##id,
 typedef enum { CHRONUS_CONTROLS(CTRL_ENUM_ENTRY) CTRL_COUNT } ControlId;

@@ -161,6 +161,7 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	snprintf(self->status, sizeof(self->status), "%s", o->status_text);
 	volume_spec_init(&self->volume_spec);
 	param_init(&self->volume, &self->volume_spec, rate, self->volume_spec.def);
+	limiter_init(&self->limiter, rate);
 	if (!self->schedule) {
 		lv2_log_note(&self->logger,
 		             "Chronus: no worker feature; the patch can only change on restore\n");
@@ -193,6 +194,7 @@ activate(LV2_Handle instance)
 	memset(self->notes_down, 0, sizeof(self->notes_down));
 	self->sustain = false;
 	self->bend    = 0.0f;
+	limiter_reset(&self->limiter);
 }
 
 static void

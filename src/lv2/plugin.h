@@ -10,6 +10,7 @@
 
 #include "build_slot.h"
 #include "controls.h"
+#include "dsp/limiter.h"
 #include "params.h"
 #include "slot.h"
 #include "uris.h"
@@ -118,6 +119,7 @@ typedef struct {
 	bool        unsupported; /* report "needs a worker" next block */
 	ParamSpec   volume_spec; /* the volume port's range in gain */
 	ParamState  volume;
+	Limiter     limiter;    /* last thing before the output ports */
 	float       buf_a[CHRONUS_SUBBLOCK], buf_b[CHRONUS_SUBBLOCK];
 
 	/* Shared between threads. */

@@ -316,6 +316,7 @@ read_controls(Chronus* self)
 		}
 	}
 	param_set(&self->volume, powf(10.0f, self->ctrl[CTRL_VOLUME] / 20.0f), false);
+	limiter_set_enabled(&self->limiter, self->ctrl[CTRL_LIMITER] >= 0.5f);
 	if (rebuild) {
 		request_build(self, REQ_REBUILD, NULL, 0, 0);
 	}
@@ -433,6 +434,7 @@ render(Chronus* self, uint32_t from, uint32_t to)
 			self->out[0][from + i] = y;
 			self->out[1][from + i] = y;
 		}
+		limiter_process(&self->limiter, self->out[0] + from, self->out[1] + from, n);
 		from += n;
 	}
 }

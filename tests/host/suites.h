@@ -12,6 +12,8 @@ int suite_docs(void);
 int suite_figures(void);
 int suite_stress(void);
 int suite_controls(void);
+int suite_headroom(void);
+int suite_warnings(void);
 int suite_rt(void); /* only under the preloaded real-time guard */
 
 #endif
