@@ -31,6 +31,14 @@ test_bundle_describes_an_instrument(void)
 	CU_ASSERT_STRING_EQUAL(lilv_node_as_string(name), "Chronus");
 	lilv_node_free(name);
 	CU_ASSERT(lilv_plugin_get_num_ports(p) >= 4);
+	/* Two audio outputs: the host tests compare right with left, which
+	 * would prove nothing on a mono plugin (the host copies its one
+	 * output to both sides). */
+	LilvNode* audio  = lilv_new_uri(w, LV2_CORE__AudioPort);
+	LilvNode* output = lilv_new_uri(w, LV2_CORE__OutputPort);
+	CU_ASSERT_EQUAL(lilv_plugin_get_num_ports_of_class(p, audio, output, NULL), 2u);
+	lilv_node_free(audio);
+	lilv_node_free(output);
 	host_free(h);
 }
 
@@ -41,7 +49,7 @@ test_silence_before_first_note(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	enum { N = 24000 };
 	float* y = calloc(N, sizeof(float));
-	test_render(h, y, N, 256);
+	test_render_stereo(h, y, N, 256);
 	for (size_t i = 0; i < N; ++i) {
 		CU_ASSERT_EQUAL_FATAL(y[i], 0.0f);
 	}
@@ -58,7 +66,7 @@ test_a4_is_440_hz(void)
 	host_note_on(h, 0, 69, 100);
 	enum { N = 48000 };
 	float* y = calloc(N, sizeof(float));
-	test_render(h, y, N, 256);
+	test_render_stereo(h, y, N, 256);
 	const double f     = test_frequency(y + 4800, N - 4800, TEST_RATE);
 	const double cents = 1200.0 * log2(f / 440.0);
 	printf("\n  A4: %.5f Hz (%+.4f cent)\n", f, cents);
@@ -75,9 +83,9 @@ test_release_ends_in_silence(void)
 	enum { N = 48000 };
 	float* y = calloc(N, sizeof(float));
 	host_note_on(h, 0, 60, 100);
-	test_render(h, y, 9600, 256);       /* 200 ms held */
+	test_render_stereo(h, y, 9600, 256);       /* 200 ms held */
 	host_note_off(h, 0, 60);
-	test_render(h, y + 9600, N - 9600, 256);
+	test_render_stereo(h, y + 9600, N - 9600, 256);
 	CU_ASSERT(test_peak(y, 9600) > 0.05f);
 	/* The default patch releases in 250 ms; 0.5 s later it is silent. */
 	for (size_t i = 9600 + 24000; i < N; ++i) {
@@ -162,13 +170,13 @@ test_128_notes_steal_without_click(void)
 	for (uint8_t n = 0; n < 128; ++n) {
 		host_note_on(h, 0, n, 100);
 	}
-	test_render(h, y, 9600, 96); /* the chord of the newest 16 */
+	test_render_stereo(h, y, 9600, 96); /* the chord of the newest 16 */
 	for (unsigned k = 0; k < 112; ++k) {
 		host_note_on(h, 0, (uint8_t)(k % 112), 100);
-		test_render(h, y + 9600 + k * 96, 96, 96);
+		test_render_stereo(h, y + 9600 + k * 96, 96, 96);
 	}
 	const size_t end = 9600 + 112 * 96;
-	test_render(h, y + end, N - end, 96);
+	test_render_stereo(h, y + end, N - end, 96);
 	CU_ASSERT(test_all_finite(y, N));
 	const double m = click_metric_around(y, N, 9600, end - 9600 + 480, 4800);
 	printf("\n  128 notes on 16 voices: click metric %.3f (bound %.2f)\n", m, CLICK_BOUND_STEAL);
@@ -190,16 +198,16 @@ test_malformed_midi_is_ignored(void)
 	}
 	host_midi(h, 0, bad[0], 0); /* empty */
 	float y[4096];
-	test_render(h, y, 4096, 256);
+	test_render_stereo(h, y, 4096, 256);
 	CU_ASSERT_EQUAL(test_peak(y, 4096), 0.0f);
 	const uint8_t vel0[3] = {0x90, 60, 0};
 	host_note_on(h, 0, 60, 100);
 	host_midi(h, 100, vel0, 3); /* velocity 0 is note off */
-	test_render(h, y, 4096, 256);
+	test_render_stereo(h, y, 4096, 256);
 	float tail[4096];
-	test_render(h, tail, 4096, 256);
-	test_render(h, tail, 4096, 256);
-	test_render(h, tail, 4096, 256);
+	test_render_stereo(h, tail, 4096, 256);
+	test_render_stereo(h, tail, 4096, 256);
+	test_render_stereo(h, tail, 4096, 256);
 	CU_ASSERT(test_peak(y, 4096) > 0.0f);
 	CU_ASSERT_EQUAL(test_peak(tail, 4096), 0.0f);
 	host_free(h);

@@ -209,7 +209,7 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 			lilv_state_free(st);
 		}
 		for (unsigned b = 0; b < 8; ++b) {
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 		}
 		if (mode != HOST_WORKER_CONCURRENT) {
 			host_settle(h);
