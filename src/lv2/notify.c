@@ -55,5 +55,13 @@ notify_patch_values(Chronus* self, const Outcome* o)
 void
 notify_status(Chronus* self, const char* text)
 {
+	if (text != self->last_status) { /* kept for patch:Get (a bounded copy: real-time safe) */
+		size_t n = 0;
+		while (n < STATUS_MAX - 1 && text[n]) {
+			self->last_status[n] = text[n];
+			++n;
+		}
+		self->last_status[n] = '\0';
+	}
 	forge_set(self, self->uris.chronus_status, self->uris.atom_String, text, (uint32_t)strlen(text));
 }

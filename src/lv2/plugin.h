@@ -122,6 +122,8 @@ typedef struct {
 	bool        error_flag;
 	float       prime_ms;
 	bool        announce;   /* send patch:Set echoes next block */
+	bool        answer_get; /* a patch:Get came: repeat the last status too */
+	char        last_status[STATUS_MAX]; /* the last status sent */
 	bool        unsupported; /* report "needs a worker" next block */
 	ParamState  volume;
 	float       buf_a[CHRONUS_SUBBLOCK], buf_b[CHRONUS_SUBBLOCK];

@@ -282,7 +282,8 @@ handle_event(Chronus* self, const LV2_Atom_Event* ev)
 		if (obj->body.otype == u->patch_Set) {
 			handle_patch_set(self, obj);
 		} else if (obj->body.otype == u->patch_Get) {
-			self->announce = true;
+			self->announce   = true;
+			self->answer_get = true;
 		}
 	}
 }
@@ -459,6 +460,10 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	if (self->announce) {
 		self->announce = false;
 		notify_patch_values(self, self->standby ? self->standby : self->active);
+		if (self->answer_get && self->last_status[0]) { /* patch:Get answers every readable value */
+			notify_status(self, self->last_status);
+		}
+		self->answer_get = false;
 	}
 	dispatch_pending(self);
 	flush_retired(self);
