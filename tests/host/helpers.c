@@ -167,3 +167,15 @@ test_render_stereo(Host* h, float* out, size_t n, uint32_t block)
 		test_run_stereo(h, m, out + pos);
 	}
 }
+
+bool
+test_score_render_stereo(Host* h, const Score* s, BlockPlan plan, float* left)
+{
+	float*     right = calloc(s->frames ? s->frames : 1, sizeof(float));
+	const bool ok    = score_render(h, s, plan, left, right);
+	if (memcmp(left, right, s->frames * sizeof(float))) {
+		CU_FAIL("the right channel differs from the left");
+	}
+	free(right);
+	return ok;
+}

@@ -42,5 +42,7 @@ void test_run_stereo(Host* host, uint32_t n, float* left);
 void test_render_stereo(Host* host, float* out, size_t n, uint32_t block);
 /* How many blocks test_run_stereo has compared since the program began. */
 unsigned long test_stereo_blocks(void);
+/* score_render into left with the right channel compared the same way. */
+bool          test_score_render_stereo(Host* host, const Score* score, BlockPlan plan, float* left);
 
 #endif

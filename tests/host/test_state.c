@@ -80,7 +80,7 @@ render(Host* h, float* y, size_t* n)
 	Score s;
 	char  err[128];
 	CU_ASSERT_TRUE_FATAL(score_parse(score, ".", TEST_RATE, &s, err, sizeof(err)));
-	score_render(h, &s, (BlockPlan){256, false, 0}, y, NULL);
+	test_score_render_stereo(h, &s, (BlockPlan){256, false, 0}, y);
 	*n = s.frames;
 	score_free(&s);
 }

@@ -1457,7 +1457,7 @@ render_plan(const char* patch, unsigned program, uint32_t block, float* out, siz
 		const char* st = load_program(h, program, 256, scratch, TEST_RATE);
 		CU_ASSERT(st && strstr(st, "primed"));
 	}
-	score_render(h, &s, (BlockPlan){block, false, 0}, out, NULL);
+	test_score_render_stereo(h, &s, (BlockPlan){block, false, 0}, out);
 	*frames = s.frames;
 	host_free(h);
 	score_free(&s);
