@@ -148,6 +148,13 @@ def build(bld):
                 use=['chronus_host', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M', 'DL'], install_path=None)
     # Preloaded into the host tests' real-time suite.
     bld.shlib(source='tests/rt/rt_guard.c', target='tests/rt_guard', use=['DL'], install_path=None)
+    # The guard's self-test plugin, a bundle of its own that only the
+    # real-time step's LV2_PATH names (never installed).
+    bld.shlib(source='tests/rt/rt_probe.c', target='rt_probe/rt_probe.lv2/rt_probe', includes=['tests/rt'],
+              use=['LV2', 'PTHREAD'], install_path=None)
+    for ttl_in, ttl_out in (('rt_probe_manifest.ttl', 'manifest.ttl'), ('rt_probe.ttl', 'rt_probe.ttl')):
+        bld(rule='cp ${SRC} ${TGT}', source='tests/rt/' + ttl_in, target='rt_probe/rt_probe.lv2/' + ttl_out)
+    build_fuzz_replay(bld)
 
     bld.add_post_fun(assemble_bundle)
 
@@ -309,6 +316,17 @@ def fuzz(ctx):
 FUZZ_TARGETS = [('patch', False), ('run', True), ('state', True)]  # (name, links the plugin)
 
 
+def build_fuzz_replay(bld):
+    """Every fuzz target linked with tests/fuzz/replay_main.c instead of
+    libFuzzer (build/tests/fuzz-replay-NAME): `./waf test` feeds it each
+    input of its corpus once, under whatever build (plain, ASan) this is."""
+    plugin = bld.path.ant_glob('src/lv2/*.c') + [bld.path.find_or_declare('src/factory_patches.c')]
+    for name, with_plugin in FUZZ_TARGETS:
+        bld.program(source=['tests/fuzz/fuzz_%s.c' % name, 'tests/fuzz/replay_main.c'] + (plugin if with_plugin else []),
+                    target='tests/fuzz-replay-' + name, includes=['src', 'src/lv2', 'tests/fuzz', '.'],
+                    use=['chronus_core', 'LV2', 'M', 'PTHREAD'], install_path=None)
+
+
 def run_fuzz(ctx):
     """Builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan)
     and runs each for --fuzz-seconds from its seed corpus. Any crash, leak
@@ -394,7 +412,18 @@ def run_tests(ctx):
         Logs.pprint('YELLOW', '== real-time guard skipped: a sanitizer runtime must come first in the process')
     else:
         check('real-time safety (guard preloaded)', [os.path.join(b, 'tests', 'host-tests'), 'rt'],
-              extra_env={'LD_PRELOAD': os.path.join(b, 'tests', 'librt_guard.so')})
+              extra_env={'LD_PRELOAD': os.path.join(b, 'tests', 'librt_guard.so'),
+                         'LV2_PATH': os.pathsep.join([os.path.join(b, 'rt_probe'), _env(ctx)['LV2_PATH']])})
+
+    # Each fuzz target once over its committed corpus (seeds and every input
+    # that ever found a bug) and over make_seeds.py's current output.
+    seeds = os.path.join(b, 'fuzz-replay-seeds')
+    subprocess.check_call([sys.executable, os.path.join(ctx.path.abspath(), 'tests', 'fuzz', 'make_seeds.py'),
+                           '--out', seeds])
+    for name, _ in FUZZ_TARGETS:
+        check('fuzz_%s replays its corpus' % name,
+              [os.path.join(b, 'tests', 'fuzz-replay-' + name),
+               os.path.join(ctx.path.abspath(), 'tests', 'fuzz', 'corpus', name), os.path.join(seeds, name)])
 
     ttl = [os.path.join(bundle, f) for f in sorted(os.listdir(bundle)) if f.endswith('.ttl')]
     # lv2_validate exits 0 on a file it cannot parse: any "error" fails it.

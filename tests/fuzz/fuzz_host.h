@@ -48,6 +48,12 @@
 #define FH_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
 #endif
 #endif
+/* gcc before 14 has no __has_feature: it says ASan with a macro. */
+#if !defined(FH_POISON) && defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define FH_POISON(p, n)   ASAN_POISON_MEMORY_REGION(p, n)
+#define FH_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#endif
 #ifndef FH_POISON
 #define FH_POISON(p, n)   ((void)(p), (void)(n))
 #define FH_UNPOISON(p, n) ((void)(p), (void)(n))

@@ -125,3 +125,57 @@ test_all_finite(const float* x, size_t n)
 	}
 	return true;
 }
+
+static unsigned long stereo_blocks;
+
+unsigned long
+test_stereo_blocks(void)
+{
+	return stereo_blocks;
+}
+
+void
+test_run_stereo(Host* h, uint32_t n, float* left)
+{
+	/* The host tests drive a plugin from one thread at a time. */
+	static float right[65536];
+	if (n > sizeof(right) / sizeof(right[0])) {
+		CU_FAIL("test_run_stereo: block too long");
+		return;
+	}
+	host_run(h, n, left, right);
+	++stereo_blocks;
+	if (memcmp(left, right, n * sizeof(float))) {
+		size_t i = 0;
+		while (i < n && !memcmp(&left[i], &right[i], sizeof(float))) {
+			++i;
+		}
+		static unsigned told;
+		if (told++ < 3) {
+			printf("\n  the right channel differs from the left at frame %zu of a block: %g against %g\n", i,
+			       (double)right[i], (double)left[i]);
+		}
+		CU_FAIL("the right channel differs from the left");
+	}
+}
+
+void
+test_render_stereo(Host* h, float* out, size_t n, uint32_t block)
+{
+	for (size_t pos = 0; pos < n; pos += block) {
+		const uint32_t m = (uint32_t)(n - pos < block ? n - pos : block);
+		test_run_stereo(h, m, out + pos);
+	}
+}
+
+bool
+test_score_render_stereo(Host* h, const Score* s, BlockPlan plan, float* left)
+{
+	float*     right = calloc(s->frames ? s->frames : 1, sizeof(float));
+	const bool ok    = score_render(h, s, plan, left, right);
+	if (memcmp(left, right, s->frames * sizeof(float))) {
+		CU_FAIL("the right channel differs from the left");
+	}
+	free(right);
+	return ok;
+}

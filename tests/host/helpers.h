@@ -33,4 +33,16 @@ bool   test_all_finite(const float* x, size_t n);
 
 extern const char* const patch_sine;
 
+
+/* Both channels: host_run / test_render with the right channel rendered
+ * too and compared with the left one, sample for sample (bit-exact: the
+ * palette is mono, so a right channel that differs, e.g. zeroed, is a bug);
+ * a difference fails the calling test. left receives the left channel. */
+void test_run_stereo(Host* host, uint32_t n, float* left);
+void test_render_stereo(Host* host, float* out, size_t n, uint32_t block);
+/* How many blocks test_run_stereo has compared since the program began. */
+unsigned long test_stereo_blocks(void);
+/* score_render into left with the right channel compared the same way. */
+bool          test_score_render_stereo(Host* host, const Score* score, BlockPlan plan, float* left);
+
 #endif

@@ -68,21 +68,27 @@ render_patch_file(const char* patch_path, const char* what)
 	const bool primed = text && strstr(text, "primed") && !strstr(text, "rejected");
 	SF_INFO info = {0};
 	SNDFILE* snd = sf_open(wav, SFM_READ, &info);
-	float    peak = 0.0f;
-	bool     finite = true;
+	float    peak = 0.0f, peak_right = 0.0f;
+	bool     finite = true, same = true;
 	if (snd) {
-		float buf[1024];
+		/* Both channels: the right one must be the left one exactly (the
+		 * palette is mono), so a silent or different right side fails. */
+		float buf[2048];
 		sf_count_t n;
-		while ((n = sf_read_float(snd, buf, 1024)) > 0) {
+		while (info.channels == 2 && (n = sf_readf_float(snd, buf, 1024)) > 0) {
 			for (sf_count_t i = 0; i < n; ++i) {
-				finite &= isfinite(buf[i]) != 0;
-				peak = fmaxf(peak, fabsf(buf[i]));
+				finite &= isfinite(buf[2 * i]) && isfinite(buf[2 * i + 1]);
+				same &= buf[2 * i] == buf[2 * i + 1];
+				peak       = fmaxf(peak, fabsf(buf[2 * i]));
+				peak_right = fmaxf(peak_right, fabsf(buf[2 * i + 1]));
 			}
 		}
 		sf_close(snd);
 	}
-	const bool ok = rc == 0 && primed && snd && finite && peak > 0.001f;
-	printf("  %-40s %s (peak %.1f dBFS)\n", what, ok ? "plays" : "FAILED", 20.0 * log10(peak + 1e-30));
+	const bool ok = rc == 0 && primed && snd && info.channels == 2 && finite && same && peak > 0.001f &&
+	                peak_right > 0.001f;
+	printf("  %-40s %s (peak %.1f dBFS left, %.1f right%s)\n", what, ok ? "plays" : "FAILED",
+	       20.0 * log10(peak + 1e-30), 20.0 * log10(peak_right + 1e-30), same ? "" : ", channels differ");
 	if (!ok && text) {
 		fprintf(stderr, "%s\n", text);
 	}

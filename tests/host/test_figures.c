@@ -48,7 +48,7 @@ latency(HostWorkerMode mode, const char* label)
 		struct timespec next;
 		clock_gettime(CLOCK_MONOTONIC, &next);
 		while (host_status_count(h) == before && blocks < 2000) {
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 			++blocks;
 			next.tv_nsec += 5333333;
 			if (next.tv_nsec >= 1000000000) {
@@ -58,7 +58,7 @@ latency(HostWorkerMode mode, const char* label)
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 		}
 		for (unsigned b = 0; b < 8; ++b) { /* let the fade end */
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 		}
 		host_settle(h);
 		worst = blocks > worst ? blocks : worst;
@@ -98,16 +98,16 @@ test_fade_cost(void)
 		                            : "create o saw\ncreate p saw\ncreate f ladder\ncreate e adsr\ncreate a vca\n"
 		                              "connect o f\nconnect p f\nconnect f a\nconnect e a.gain\nset p.fine 7\nout a\n";
 		host_patch_set(h, 0, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
-		host_run(h, 256, y, NULL); /* the build, inline */
+		test_run_stereo(h, 256, y); /* the build, inline */
 		for (unsigned b = 0; b < 37; ++b) { /* 200 ms of fade */
 			const double t0 = thread_ns();
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 			in_fade += thread_ns() - t0;
 			++n_in;
 		}
 		for (unsigned b = 0; b < 37; ++b) {
 			const double t0 = thread_ns();
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 			outside += thread_ns() - t0;
 			++n_out;
 		}
@@ -130,7 +130,7 @@ test_prime_times(void)
 		const unsigned before = host_status_count(h);
 		host_set_control(h, "program", (float)k);
 		for (unsigned b = 0; b < 12; ++b) {
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 		}
 		CU_ASSERT(host_status_count(h) > before);
 		if (host_status_count(h) > before) {

@@ -7,6 +7,7 @@
  */
 #include "click.h"
 #include "helpers.h"
+#include "chronus_config.h"
 #include "suites.h"
 
 #include <CUnit/CUnit.h>
@@ -31,6 +32,14 @@ test_bundle_describes_an_instrument(void)
 	CU_ASSERT_STRING_EQUAL(lilv_node_as_string(name), "Chronus");
 	lilv_node_free(name);
 	CU_ASSERT(lilv_plugin_get_num_ports(p) >= 4);
+	/* Two audio outputs: the host tests compare right with left, which
+	 * would prove nothing on a mono plugin (the host copies its one
+	 * output to both sides). */
+	LilvNode* audio  = lilv_new_uri(w, LV2_CORE__AudioPort);
+	LilvNode* output = lilv_new_uri(w, LV2_CORE__OutputPort);
+	CU_ASSERT_EQUAL(lilv_plugin_get_num_ports_of_class(p, audio, output, NULL), 2u);
+	lilv_node_free(audio);
+	lilv_node_free(output);
 	host_free(h);
 }
 
@@ -41,7 +50,7 @@ test_silence_before_first_note(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	enum { N = 24000 };
 	float* y = calloc(N, sizeof(float));
-	test_render(h, y, N, 256);
+	test_render_stereo(h, y, N, 256);
 	for (size_t i = 0; i < N; ++i) {
 		CU_ASSERT_EQUAL_FATAL(y[i], 0.0f);
 	}
@@ -58,7 +67,7 @@ test_a4_is_440_hz(void)
 	host_note_on(h, 0, 69, 100);
 	enum { N = 48000 };
 	float* y = calloc(N, sizeof(float));
-	test_render(h, y, N, 256);
+	test_render_stereo(h, y, N, 256);
 	const double f     = test_frequency(y + 4800, N - 4800, TEST_RATE);
 	const double cents = 1200.0 * log2(f / 440.0);
 	printf("\n  A4: %.5f Hz (%+.4f cent)\n", f, cents);
@@ -75,9 +84,9 @@ test_release_ends_in_silence(void)
 	enum { N = 48000 };
 	float* y = calloc(N, sizeof(float));
 	host_note_on(h, 0, 60, 100);
-	test_render(h, y, 9600, 256);       /* 200 ms held */
+	test_render_stereo(h, y, 9600, 256);       /* 200 ms held */
 	host_note_off(h, 0, 60);
-	test_render(h, y + 9600, N - 9600, 256);
+	test_render_stereo(h, y + 9600, N - 9600, 256);
 	CU_ASSERT(test_peak(y, 9600) > 0.05f);
 	/* The default patch releases in 250 ms; 0.5 s later it is silent. */
 	for (size_t i = 9600 + 24000; i < N; ++i) {
@@ -109,7 +118,7 @@ render_score(const char* text, BlockPlan plan, float* out, size_t* frames)
 	CU_ASSERT_TRUE_FATAL(score_parse(text, ".", TEST_RATE, &s, err, sizeof(err)));
 	Host* h = test_host(HOST_WORKER_THREAD, plan.block);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	score_render(h, &s, plan, out, NULL);
+	test_score_render_stereo(h, &s, plan, out);
 	*frames = s.frames;
 	host_free(h);
 	score_free(&s);
@@ -162,13 +171,13 @@ test_128_notes_steal_without_click(void)
 	for (uint8_t n = 0; n < 128; ++n) {
 		host_note_on(h, 0, n, 100);
 	}
-	test_render(h, y, 9600, 96); /* the chord of the newest 16 */
+	test_render_stereo(h, y, 9600, 96); /* the chord of the newest 16 */
 	for (unsigned k = 0; k < 112; ++k) {
 		host_note_on(h, 0, (uint8_t)(k % 112), 100);
-		test_render(h, y + 9600 + k * 96, 96, 96);
+		test_render_stereo(h, y + 9600 + k * 96, 96, 96);
 	}
 	const size_t end = 9600 + 112 * 96;
-	test_render(h, y + end, N - end, 96);
+	test_render_stereo(h, y + end, N - end, 96);
 	CU_ASSERT(test_all_finite(y, N));
 	const double m = click_metric_around(y, N, 9600, end - 9600 + 480, 4800);
 	printf("\n  128 notes on 16 voices: click metric %.3f (bound %.2f)\n", m, CLICK_BOUND_STEAL);
@@ -190,18 +199,258 @@ test_malformed_midi_is_ignored(void)
 	}
 	host_midi(h, 0, bad[0], 0); /* empty */
 	float y[4096];
-	test_render(h, y, 4096, 256);
+	test_render_stereo(h, y, 4096, 256);
 	CU_ASSERT_EQUAL(test_peak(y, 4096), 0.0f);
 	const uint8_t vel0[3] = {0x90, 60, 0};
 	host_note_on(h, 0, 60, 100);
 	host_midi(h, 100, vel0, 3); /* velocity 0 is note off */
-	test_render(h, y, 4096, 256);
+	test_render_stereo(h, y, 4096, 256);
 	float tail[4096];
-	test_render(h, tail, 4096, 256);
-	test_render(h, tail, 4096, 256);
-	test_render(h, tail, 4096, 256);
+	test_render_stereo(h, tail, 4096, 256);
+	test_render_stereo(h, tail, 4096, 256);
+	test_render_stereo(h, tail, 4096, 256);
 	CU_ASSERT(test_peak(y, 4096) > 0.0f);
 	CU_ASSERT_EQUAL(test_peak(tail, 4096), 0.0f);
+	host_free(h);
+}
+
+/* ---- Exact expectations ------------------------------------------------ */
+
+#define PI 3.14159265358979323846
+#define SQRT2 1.41421356237309504880
+
+/* The amplitude of the component at f Hz (Hann-windowed Goertzel). */
+static double
+amplitude_at(const float* x, size_t n, double f, double rate)
+{
+	const double w = 2.0 * PI * f / rate, c = 2.0 * cos(w);
+	double       s1 = 0.0, s2 = 0.0, wsum = 0.0;
+	for (size_t i = 0; i < n; ++i) {
+		const double win = 0.5 - 0.5 * cos(2.0 * PI * (double)i / (double)(n - 1));
+		const double s0  = win * x[i] + c * s1 - s2;
+		s2               = s1;
+		s1               = s0;
+		wsum += win;
+	}
+	const double re = s1 - s2 * cos(w), im = s2 * sin(w);
+	return 2.0 * sqrt(re * re + im * im) / wsum;
+}
+
+static const char* const quiet_sine = "patch \"Quiet Sine\"\ncreate osc sine\ncreate env adsr\ncreate amp vca\n"
+                                      "connect osc amp\nconnect env amp.gain\nset osc.level 0.1\n"
+                                      "set env.attack 2\nset env.decay 10\nset env.sustain 1\nset env.release 5\n"
+                                      "out amp\n";
+
+/* One note of the test sine at a volume setting, rendered from a fresh host. */
+static void
+render_at_volume(float db, float* y, size_t n)
+{
+	Host* h = test_host(HOST_WORKER_INLINE, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_TRUE_FATAL(test_load_patch(h, patch_sine));
+	CU_ASSERT_TRUE(host_set_control(h, "volume", db));
+	host_note_on(h, 0, 57, 100);
+	test_render_stereo(h, y, n, 256);
+	host_free(h);
+}
+
+/* The volume port in dB gives exactly 10^(dB/20) of the 0 dB output once
+ * its smoothing has settled: sample for sample, within 1e-4 relative. */
+static void
+test_volume_db_is_the_exact_gain(void)
+{
+	enum { N = 48000, FROM = 24000 };
+	float* ref = calloc(N, sizeof(float));
+	float* y   = calloc(N, sizeof(float));
+	render_at_volume(0.0f, ref, N);
+	CU_ASSERT_FATAL(test_rms(ref + FROM, N - FROM) > 0.1);
+	const float dbs[] = {-6.0f, -20.0f, -1.0f, 6.0f};
+	printf("\n");
+	for (unsigned k = 0; k < sizeof(dbs) / sizeof(dbs[0]); ++k) {
+		render_at_volume(dbs[k], y, N);
+		const double want = pow(10.0, dbs[k] / 20.0);
+		const double got  = test_rms(y + FROM, N - FROM) / test_rms(ref + FROM, N - FROM);
+		double       worst = 0.0; /* sample by sample, relative to the peak */
+		const double peak  = test_peak(ref + FROM, N - FROM);
+		for (size_t i = FROM; i < N; ++i) {
+			worst = fmax(worst, fabs((double)y[i] - want * (double)ref[i]) / (want * peak));
+		}
+		printf("  volume %+5.1f dB: gain %.6f (10^(dB/20) = %.6f, %.2e relative), worst sample %.2e\n",
+		       (double)dbs[k], got, want, fabs(got / want - 1.0), worst);
+		CU_ASSERT(fabs(got / want - 1.0) < 1e-4);
+		CU_ASSERT(worst < 1e-4);
+	}
+	free(ref);
+	free(y);
+}
+
+/* The crossfade lasts exactly crossfade ms x rate / 1000 frames: measured
+ * with blocks of one frame, from the swap's first crossfaded frame (the
+ * frame its status was sent at) to the frame the active_slot output flips,
+ * for several settings of the crossfade port. */
+static void
+test_crossfade_lasts_exactly_the_set_time(void)
+{
+	const float ms[] = {5.0f, 30.0f, 100.0f, 250.0f};
+	printf("\n");
+	for (unsigned k = 0; k < sizeof(ms) / sizeof(ms[0]); ++k) {
+		Host* h = test_host(HOST_WORKER_INLINE, 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		CU_ASSERT_TRUE(host_set_control(h, "crossfade", ms[k]));
+		float y;
+		for (unsigned i = 0; i < 64; ++i) { /* the initial patch settles */
+			test_run_stereo(h, 1, &y);
+		}
+		const float    slot0  = host_get_control(h, "active_slot");
+		const unsigned before = host_status_count(h);
+		char           text[256];
+		snprintf(text, sizeof(text), "patch \"Fade %u\"\ncreate osc sine\nset osc.pitch %u\nout osc\n", k, k + 1);
+		host_patch_set(h, 0, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
+		uint64_t frame = 0, flip = 0;
+		for (uint64_t i = 0; i < 10 * 48000; ++i) {
+			test_run_stereo(h, 1, &y);
+			host_settle(h);
+			++frame;
+			if (host_get_control(h, "active_slot") != slot0) {
+				flip = frame; /* frames run when the output first shows the new slot */
+				break;
+			}
+		}
+		CU_ASSERT_FATAL(flip > 0);
+		CU_ASSERT_FATAL(host_status_count(h) > before);
+		const char* st = host_status(h, host_status_count(h) - 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(st, "primed"));
+		/* The status frame is counted from the host's first run(); so is
+		 * `frame` plus the 64 settling frames. */
+		const uint64_t start   = host_status_frame(h, host_status_count(h) - 1);
+		const uint64_t end     = flip + 64;
+		const uint64_t length  = end - start;
+		const uint64_t want    = (uint64_t)llround((double)ms[k] * TEST_RATE / 1000.0);
+		printf("  crossfade %5.0f ms: %llu frames from the first crossfaded frame to the flip (want %llu)\n",
+		       (double)ms[k], (unsigned long long)length, (unsigned long long)want);
+		CU_ASSERT_EQUAL(length, want);
+		host_free(h);
+	}
+}
+
+/* Polyphony P with N > P held notes of distinct pitches: exactly P of them
+ * sound (the newest P), counted by the spectral peak at each pitch. */
+static void
+test_polyphony_is_the_number_that_sound(void)
+{
+	static const uint8_t notes[] = {48, 53, 57, 60, 64, 69, 72, 77};
+	const unsigned       n_notes = sizeof(notes) / sizeof(notes[0]);
+	const unsigned       polys[] = {1, 3, 5, 8};
+	enum { N = 24000 };
+	float* y = calloc(N, sizeof(float));
+	printf("\n");
+	for (unsigned k = 0; k < sizeof(polys) / sizeof(polys[0]); ++k) {
+		Host* h = test_host(HOST_WORKER_INLINE, 256);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		CU_ASSERT_TRUE(host_set_control(h, "polyphony", (float)polys[k]));
+		CU_ASSERT_TRUE_FATAL(test_load_patch(h, quiet_sine));
+		test_render_stereo(h, y, 4096, 256); /* any rebuild for the polyphony is over */
+		for (unsigned i = 0; i < n_notes; ++i) {
+			host_note_on(h, 0, notes[i], 100);
+			test_render_stereo(h, y, 256, 256);
+		}
+		test_render_stereo(h, y, 4800, 256); /* stolen voices have faded */
+		test_render_stereo(h, y, N, 256);
+		double   amp[8], loudest = 0.0;
+		unsigned sounding = 0;
+		for (unsigned i = 0; i < n_notes; ++i) {
+			amp[i]  = amplitude_at(y, N, 440.0 * pow(2.0, (notes[i] - 69) / 12.0), TEST_RATE);
+			loudest = fmax(loudest, amp[i]);
+		}
+		bool newest = true;
+		printf("  polyphony %u, %u notes:", polys[k], n_notes);
+		for (unsigned i = 0; i < n_notes; ++i) {
+			const bool on = amp[i] > 0.5 * loudest;
+			sounding += on;
+			newest &= on == (i >= n_notes - polys[k]);
+			printf(" %.3f", amp[i]);
+		}
+		printf(" -> %u sound\n", sounding);
+		CU_ASSERT_EQUAL(sounding, polys[k]);
+		CU_ASSERT_TRUE(newest);
+		/* The silent ones are silent, not merely quieter. */
+		for (unsigned i = 0; i < n_notes - polys[k]; ++i) {
+			CU_ASSERT(amp[i] < 1e-3 * loudest);
+		}
+		host_free(h);
+	}
+	free(y);
+}
+
+/* Each pitched factory program, swapped in through the program port, plays
+ * note 57 with its lowest partial where its preset puts it: the strongest
+ * component within a semitone of the expected frequency lies within 15
+ * cents of it (detuned and vibrato patches included) and is a real part of
+ * the sound. Drums and the noise sweep have no pitch to check. */
+static void
+test_factory_programs_play_in_tune(void)
+{
+	static const struct {
+		const char* name;
+		int         transpose; /* the preset's lowest oscillator, in semitones */
+	} pitched[] = {{"Init Saw", 0},  {"Sine Lead", 0}, {"Acid 303", 0}, {"Reese Bass", -12},
+	               {"Sub Bass", -12}, {"Warm Pad", -12}, {"Pluck", 0},    {"Stab", 0}};
+	const unsigned n_pitched = sizeof(pitched) / sizeof(pitched[0]);
+	Host*          h         = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	/* 10 ms to 310 ms after the note-on: Pluck and Stab fade soon. */
+	enum { N = 14880, FROM = 480 };
+	float*   y       = calloc(N, sizeof(float));
+	unsigned checked = 0;
+	printf("\n");
+	for (unsigned prog = 1; prog < 13; ++prog) {
+		const unsigned before = host_status_count(h);
+		host_set_control(h, "program", (float)prog);
+		for (unsigned i = 0; i < 2000 && host_status_count(h) == before; ++i) {
+			test_run_stereo(h, 256, y);
+			host_settle(h);
+		}
+		CU_ASSERT_FATAL(host_status_count(h) > before);
+		test_render_stereo(h, y, 4800, 256); /* the crossfade is over */
+		const char* text = host_last_value(h, CHRONUS_URI "#patchText");
+		int         transpose = 99;
+		const char* name      = "?";
+		for (unsigned p = 0; p < n_pitched; ++p) {
+			char title[64];
+			snprintf(title, sizeof(title), "patch \"%s\"", pitched[p].name);
+			if (text && strstr(text, title)) {
+				transpose = pitched[p].transpose;
+				name      = pitched[p].name;
+			}
+		}
+		if (transpose == 99) {
+			continue;
+		}
+		host_note_on(h, 0, 57, 100);
+		test_render_stereo(h, y, N, 256);
+		host_note_off(h, 0, 57);
+		const uint8_t off[3] = {0xb0, 120, 0};
+		host_midi(h, 0, off, 3);
+		float tail[4800];
+		test_render_stereo(h, tail, 4800, 256);
+		const double want = 220.0 * pow(2.0, transpose / 12.0);
+		double       best = 0.0, best_c = 0.0;
+		for (int c = -100; c <= 100; c += 2) {
+			const double a = amplitude_at(y + FROM, N - FROM, want * pow(2.0, c / 1200.0), TEST_RATE);
+			if (a > best) {
+				best   = a;
+				best_c = c;
+			}
+		}
+		const double rms = test_rms(y + FROM, N - FROM);
+		printf("  program %2u %-11s lowest partial at %+4.0f cents from %.2f Hz, %.3f of the RMS\n", prog, name,
+		       best_c, want, best / (rms * SQRT2));
+		CU_ASSERT(fabs(best_c) <= 15.0);
+		CU_ASSERT(best > 0.03 * rms * SQRT2); /* Stab, a chord through a resonant filter: 0.07 */
+		++checked;
+	}
+	CU_ASSERT_EQUAL(checked, n_pitched - 1); /* every pitched program but Init Saw (program 0, the start) */
+	free(y);
 	host_free(h);
 }
 
@@ -215,5 +464,9 @@ suite_playback(void)
 	       !CU_add_test(s, "the release ends in silence", test_release_ends_in_silence) ||
 	       !CU_add_test(s, "block sizes 1..4096 and random give the same samples", test_block_sizes_give_the_same_samples) ||
 	       !CU_add_test(s, "128 notes steal voices without a click", test_128_notes_steal_without_click) ||
-	       !CU_add_test(s, "malformed MIDI is ignored; velocity 0 is note off", test_malformed_midi_is_ignored);
+	       !CU_add_test(s, "malformed MIDI is ignored; velocity 0 is note off", test_malformed_midi_is_ignored) ||
+	       !CU_add_test(s, "volume in dB is exactly the gain 10^(dB/20)", test_volume_db_is_the_exact_gain) ||
+	       !CU_add_test(s, "the crossfade lasts exactly crossfade x rate / 1000 frames", test_crossfade_lasts_exactly_the_set_time) ||
+	       !CU_add_test(s, "polyphony P: exactly P of N notes sound, the newest", test_polyphony_is_the_number_that_sound) ||
+	       !CU_add_test(s, "every pitched factory program plays in tune after a swap", test_factory_programs_play_in_tune);
 }

@@ -7,6 +7,11 @@
  * preset) changes and state restores go by, with every kind of worker.
  * restore() itself runs between blocks, unguarded, as on a host's GUI
  * thread. `./waf test` runs this suite with LD_PRELOAD.
+ * The guard is proven first: a probe plugin (tests/rt/rt_probe.c, its own
+ * bundle, on the LV2_PATH of the real-time step only) makes each forbidden
+ * call from inside its run(), loaded through lilv like Chronus, and each
+ * must be counted, under its own name; a thread the probe starts in run()
+ * is counted for its whole life.
  */
 #define _GNU_SOURCE
 #include "helpers.h"
@@ -14,6 +19,7 @@
 
 #include "chronus_config.h"
 #include "rt_guard.h"
+#include "rt_probe.h"
 
 #include <CUnit/CUnit.h>
 
@@ -21,14 +27,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef unsigned long (*CountFn)(void);
 typedef const char* (*FirstFn)(void);
 typedef void (*VoidFn)(void);
+typedef unsigned long (*CountOfFn)(const char*);
 
 static CountFn guard_count;
 static FirstFn guard_first;
 static VoidFn  guard_reset, guard_enter, guard_leave;
+static CountOfFn guard_count_of;
+static CountFn   guard_inherited;
 
 static bool
 find_guard(void)
@@ -38,7 +48,10 @@ find_guard(void)
 	guard_reset = (VoidFn)dlsym(RTLD_DEFAULT, "rt_guard_reset");
 	guard_enter = (VoidFn)dlsym(RTLD_DEFAULT, "rt_guard_enter");
 	guard_leave = (VoidFn)dlsym(RTLD_DEFAULT, "rt_guard_leave");
-	return guard_count && guard_first && guard_reset && guard_enter && guard_leave;
+	guard_count_of  = (CountOfFn)dlsym(RTLD_DEFAULT, "rt_guard_count_of");
+	guard_inherited = (CountFn)dlsym(RTLD_DEFAULT, "rt_guard_inherited");
+	return guard_count && guard_first && guard_reset && guard_enter && guard_leave && guard_count_of &&
+	       guard_inherited;
 }
 
 /* The guard must be there and must catch a malloc, or a zero proves nothing. */
@@ -54,6 +67,81 @@ test_guard_is_active(void)
 	CU_ASSERT_EQUAL(guard_count(), 2ul);
 	CU_ASSERT_STRING_EQUAL(guard_first(), "malloc");
 	guard_reset();
+}
+
+static const char* const probe_calls[] = {
+#define PROBE_NAME(name) #name,
+	RT_PROBE_CALLS(PROBE_NAME)
+#undef PROBE_NAME
+};
+
+/* Polls (without running the probe) until its run()'s thread has made its
+ * call: generous, for a loaded machine. */
+static bool
+wait_for_child(void)
+{
+	for (unsigned i = 0; i < 20000; ++i) {
+		if (guard_inherited() > 0 && guard_count_of(RT_PROBE_CHILD_CALL) > 0) {
+			return true;
+		}
+		const struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
+	return false;
+}
+
+/* Each forbidden call, made by the probe plugin's run() through lilv, is
+ * counted under its name; nothing is counted when it calls nothing. */
+static void
+test_guard_catches_every_call_in_run(void)
+{
+	CU_ASSERT_TRUE_FATAL(find_guard());
+	HostConfig cfg;
+	host_config_default(&cfg);
+	cfg.max_block = 64;
+	cfg.worker    = HOST_WORKER_NONE;
+	cfg.quiet     = true;
+	char  err[512];
+	Host* h = host_new(&cfg, RT_PROBE_URI, err, sizeof(err));
+	if (!h) {
+		printf("\n  %s (the real-time step adds build/rt_probe to LV2_PATH)\n", err);
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	float y[64];
+	guard_reset();
+	CU_ASSERT_TRUE(host_set_control(h, "call", 0.0f));
+	host_run(h, 64, y, NULL);
+	CU_ASSERT_EQUAL(guard_count(), 0ul);
+
+	const unsigned n = sizeof(probe_calls) / sizeof(probe_calls[0]);
+	unsigned       caught = 0;
+	for (unsigned i = 0; i < n; ++i) {
+		guard_reset();
+		host_set_control(h, "call", (float)(i + 1));
+		host_run(h, 64, y, NULL);
+		bool ok = guard_count_of(probe_calls[i]) >= 1;
+		if (!strcmp(probe_calls[i], "pthread_create")) {
+			/* The child's call is attributed to run() though it runs on
+			 * another thread, after run() has returned. */
+			ok = ok && wait_for_child();
+		}
+		if (ok) {
+			++caught;
+		} else {
+			printf("\n  the guard missed %s() made in run() (%lu calls counted, first %s)\n", probe_calls[i],
+			       guard_count(), guard_first());
+		}
+		CU_ASSERT_TRUE(ok);
+	}
+	printf("\n  %u of %u forbidden calls made in a plugin's run() caught by the guard\n", caught, n);
+	CU_ASSERT_EQUAL(caught, n);
+	/* Outside run() the same calls count nothing. */
+	guard_reset();
+	host_set_control(h, "call", 0.0f);
+	void* volatile p = malloc(16);
+	free(p);
+	CU_ASSERT_EQUAL(guard_count(), 0ul);
+	host_free(h);
 }
 
 static char*
@@ -121,7 +209,7 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 			lilv_state_free(st);
 		}
 		for (unsigned b = 0; b < 8; ++b) {
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 		}
 		if (mode != HOST_WORKER_CONCURRENT) {
 			host_settle(h);
@@ -145,6 +233,8 @@ suite_rt(void)
 {
 	CU_pSuite s = CU_add_suite("realtime", NULL, NULL);
 	return !s || !CU_add_test(s, "the guard is preloaded and catches malloc", test_guard_is_active) ||
+	       !CU_add_test(s, "every hooked call made in a plugin's run() is caught",
+	                    test_guard_catches_every_call_in_run) ||
 	       !CU_add_test(s, "threaded worker: nothing forbidden", test_rt_threaded) ||
 	       !CU_add_test(s, "inline worker: nothing forbidden", test_rt_inline) ||
 	       !CU_add_test(s, "concurrent work_response: nothing forbidden", test_rt_concurrent) ||

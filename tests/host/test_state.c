@@ -14,6 +14,7 @@
 #include "chronus_config.h"
 
 #include <lv2/atom/atom.h>
+#include <lv2/patch/patch.h>
 #include <lv2/presets/presets.h>
 #include <lv2/state/state.h>
 #include <lv2/worker/worker.h>
@@ -64,7 +65,7 @@ let_swap_finish(Host* h)
 {
 	float y[256];
 	for (unsigned i = 0; i < 40; ++i) {
-		host_run(h, 256, y, NULL);
+		test_run_stereo(h, 256, y);
 		host_settle(h);
 	}
 }
@@ -79,7 +80,7 @@ render(Host* h, float* y, size_t* n)
 	Score s;
 	char  err[128];
 	CU_ASSERT_TRUE_FATAL(score_parse(score, ".", TEST_RATE, &s, err, sizeof(err)));
-	score_render(h, &s, (BlockPlan){256, false, 0}, y, NULL);
+	test_score_render_stereo(h, &s, (BlockPlan){256, false, 0}, y);
 	*n = s.frames;
 	score_free(&s);
 }
@@ -188,7 +189,7 @@ audio_main(void* arg)
 {
 	AudioThread* t = (AudioThread*)arg;
 	while (!atomic_load(&t->stop) && t->frames + 64 <= 48000 * 4) {
-		host_run(t->host, 64, t->y + t->frames, NULL);
+		test_run_stereo(t->host, 64, t->y + t->frames);
 		t->frames += 64;
 		usleep(200);
 	}
@@ -270,26 +271,36 @@ test_corrupt_state_changes_nothing(void)
 	float* out = calloc(N, sizeof(float));
 	Host*  h0  = test_host(HOST_WORKER_INLINE, 256);
 	host_note_on(h0, 0, 60, 100);
-	test_render(h0, ref, N, 256);
+	test_render_stereo(h0, ref, N, 256);
 	host_free(h0);
 
 	char* big = malloc(70000);
 	memset(big, '#', 70000);
 	big[69999] = '\0';
-	static const int32_t v1 = 1, v99 = 99;
+	static const int32_t v1 = 1, v99 = 99, v0 = 0, vm1 = -1;
 	static const char    nul_text[] = "create osc saw\0out osc\n";
+	const size_t         text_size  = strlen(custom_patch) + 1;
 	struct {
 		const char* what;
-		const char* log;
+		const char* log; /* NULL: the state is good and must change the sound */
 		Prop        props[2];
 		unsigned    n;
 	} cases[] = {
-		{"unknown version", "version 99 is unknown", {{0, 0, &v99, sizeof(v99)}}, 1},
+		/* The unknown versions come with a patch text that would change
+		 * the sound (the last case proves it does, with version 1). */
+		{"unknown version 99 with patch text", "version 99 is unknown",
+		 {{0, 0, &v99, sizeof(v99)}, {2, 1, custom_patch, text_size}}, 2},
+		{"version 0 with patch text", "version 0 is unknown", {{0, 0, &v0, sizeof(v0)}, {2, 1, custom_patch, text_size}}, 2},
+		{"version -1 with patch text", "version -1 is unknown",
+		 {{0, 0, &vm1, sizeof(vm1)}, {2, 1, custom_patch, text_size}}, 2},
+		{"unknown version alone", "version 99 is unknown", {{0, 0, &v99, sizeof(v99)}}, 1},
 		{"version of the wrong type", "not an integer", {{0, 1, "1", 2}}, 1},
 		{"text of the wrong type", "wrong type", {{0, 0, &v1, sizeof(v1)}, {2, 0, &v1, sizeof(v1)}}, 2},
 		{"oversized text", "over the", {{0, 0, &v1, sizeof(v1)}, {2, 1, NULL, 70000}}, 2},
 		{"text with a NUL inside", "NUL byte", {{0, 0, &v1, sizeof(v1)}, {2, 1, nul_text, sizeof(nul_text)}}, 2},
 		{"text that does not parse", "line 1, col", {{0, 0, &v1, sizeof(v1)}, {2, 1, "create x nosuch\nout x", 21}}, 2},
+		{"version 1 with the same patch text (the control case)", NULL,
+		 {{0, 0, &v1, sizeof(v1)}, {2, 1, custom_patch, text_size}}, 2},
 	};
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); ++c) {
 		Host* h = test_host(HOST_WORKER_INLINE, 256);
@@ -310,8 +321,16 @@ test_corrupt_state_changes_nothing(void)
 			(const LV2_State_Interface*)lilv_instance_get_extension_data(host_instance(h), LV2_STATE__interface);
 		iface->restore(lilv_instance_get_handle(host_instance(h)), retrieve, &table, 0, host_features(h));
 		host_note_on(h, 0, 60, 100);
-		test_render(h, out, N, 256);
-		const bool same   = !memcmp(ref, out, N * sizeof(float));
+		test_render_stereo(h, out, N, 256);
+		const bool same = !memcmp(ref, out, N * sizeof(float));
+		if (!cases[c].log) {
+			if (same) {
+				fprintf(stderr, "\n  %s: audio unchanged, so the cases above prove nothing\n", cases[c].what);
+			}
+			CU_ASSERT(!same);
+			host_free(h);
+			continue;
+		}
 		const bool logged = host_log_contains(h, cases[c].log) ||
 		                    (host_status_count(h) && strstr(host_status(h, host_status_count(h) - 1), cases[c].log));
 		if (!same || !logged) {
@@ -388,9 +407,9 @@ test_every_factory_preset_plays(void)
 		enum { N = 2 * 48000 };
 		float* y = calloc(N, sizeof(float));
 		host_note_on(p, 0, low ? 48 : 60, 100);
-		test_render(p, y, 48000, 256);
+		test_render_stereo(p, y, 48000, 256);
 		host_note_off(p, 0, low ? 48 : 60);
-		test_render(p, y + 48000, 48000, 256);
+		test_render_stereo(p, y + 48000, 48000, 256);
 		const double peak_db = 20.0 * log10(test_peak(y, N) + 1e-30);
 		printf("  preset %-14s peak %6.1f dBFS, RMS %6.1f dBFS\n", label ? label : "?", peak_db,
 		       20.0 * log10(test_rms(y, N) + 1e-30));
@@ -405,6 +424,319 @@ test_every_factory_preset_plays(void)
 	CU_ASSERT(count >= 13); /* Init and twelve sounds */
 }
 
+/* ---- State paths: a patch file only, versions, program, patch:Get -------- */
+
+#define PATCH_FILE CHRONUS_URI "#patchFile"
+
+/* The host's state:mapPath: abstract paths are names in one folder (a
+ * session folder that moves with the session). */
+typedef struct {
+	char     dir[128];
+	unsigned absolute_calls;
+} SessionDir;
+
+static char*
+session_absolute(LV2_State_Map_Path_Handle handle, const char* abstract)
+{
+	SessionDir* d = (SessionDir*)handle;
+	++d->absolute_calls;
+	char* out = malloc(strlen(d->dir) + strlen(abstract) + 2);
+	sprintf(out, "%s/%s", d->dir, abstract);
+	return out;
+}
+
+static char*
+session_abstract(LV2_State_Map_Path_Handle handle, const char* absolute)
+{
+	SessionDir*  d = (SessionDir*)handle;
+	const size_t n = strlen(d->dir);
+	return strdup(!strncmp(absolute, d->dir, n) && absolute[n] == '/' ? absolute + n + 1 : absolute);
+}
+
+/* restore() through the plugin's state interface with the host's features
+ * plus extra (may be NULL). */
+static LV2_State_Status
+restore_props(Host* h, const Prop* props, unsigned n, const LV2_Feature* extra)
+{
+	const LV2_Feature* feats[16];
+	unsigned           k = 0;
+	for (const LV2_Feature* const* f = host_features(h); *f && k < 14; ++f) {
+		feats[k++] = *f;
+	}
+	if (extra) {
+		feats[k++] = extra;
+	}
+	feats[k] = NULL;
+	PropTable table = {props, n};
+	const LV2_State_Interface* iface =
+		(const LV2_State_Interface*)lilv_instance_get_extension_data(host_instance(h), LV2_STATE__interface);
+	return iface->restore(lilv_instance_get_handle(host_instance(h)), retrieve, &table, 0, feats);
+}
+
+/* A held note's pitch and level, measured from the audio (both channels);
+ * the note is released and its tail run out afterwards. */
+static double
+held_pitch(Host* h, uint8_t note, double* rms)
+{
+	enum { N = 24000 };
+	float* y = calloc(N, sizeof(float));
+	host_note_on(h, 0, note, 100);
+	test_render_stereo(h, y, N, 256);
+	host_note_off(h, 0, note);
+	const double f = test_frequency(y + N / 2, N / 2, TEST_RATE);
+	*rms           = test_rms(y + N / 2, N / 2);
+	test_render_stereo(h, y, N / 2, 256);
+	free(y);
+	return f;
+}
+
+static double
+cents(double f, double want)
+{
+	return f > 0.0 ? 1200.0 * log2(f / want) : 1e9;
+}
+
+static void
+write_text(const char* path, const char* text)
+{
+	FILE* f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A state that holds only a patch file, stored as an abstract path: the
+ * plugin maps it through the host's state:mapPath and plays the file; when
+ * the file has moved away, the restore fails with a clear status and the
+ * playing patch stays. */
+static void
+test_state_with_only_a_patch_file(void)
+{
+	SessionDir session = {{0}, 0};
+	snprintf(session.dir, sizeof(session.dir), "/tmp/chronus-session-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(session.dir));
+	char file[256], moved[256];
+	snprintf(file, sizeof(file), "%s/tune.chronus", session.dir);
+	snprintf(moved, sizeof(moved), "%s/moved-away.chronus", session.dir);
+	/* An octave up: note 57 sounds at 440 Hz, where Round Trip plays 220. */
+	write_text(file, "patch \"File Patch\"\ncreate osc sine\ncreate env adsr\ncreate amp vca\n"
+	                 "connect osc amp\nconnect env amp.gain\nset osc.pitch 12\nset osc.level 0.5\n"
+	                 "set env.attack 5\nset env.sustain 1\nset env.release 20\nout amp\n");
+
+	Host* h = test_host(HOST_WORKER_INLINE, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_TRUE_FATAL(test_load_patch(h, custom_patch));
+	double       rms0 = 0.0;
+	const double f0   = held_pitch(h, 57, &rms0);
+	CU_ASSERT(fabs(cents(f0, 440.0)) > 50.0); /* not the file's patch yet */
+
+	LV2_URID_Map*            map      = host_map(h);
+	static const int32_t     v1       = 1;
+	const char*              abstract = "tune.chronus";
+	LV2_State_Map_Path       mp       = {&session, session_abstract, session_absolute};
+	const LV2_Feature        f_map    = {LV2_STATE__mapPath, &mp};
+	const Prop props[2] = {{map->map(map->handle, CHRONUS_URI "#stateVersion"), map->map(map->handle, LV2_ATOM__Int),
+	                        &v1, sizeof(v1)},
+	                       {map->map(map->handle, PATCH_FILE), map->map(map->handle, LV2_ATOM__Path), abstract,
+	                        strlen(abstract) + 1}};
+	CU_ASSERT_EQUAL(restore_props(h, props, 2, &f_map), LV2_STATE_SUCCESS);
+	let_swap_finish(h);
+	CU_ASSERT(session.absolute_calls >= 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "File Patch"));
+	CU_ASSERT_STRING_EQUAL(host_last_value(h, PATCH_FILE), file);
+	double       rms1 = 0.0;
+	const double f1   = held_pitch(h, 57, &rms1);
+	printf("\n  state with only %s (mapped from \"%s\"): note 57 at %.3f Hz (was %.3f)\n", file, abstract, f1, f0);
+	CU_ASSERT(fabs(cents(f1, 440.0)) < 0.1);
+	CU_ASSERT(rms1 > 0.1);
+
+	/* The session's file moved: the same state now names nothing. */
+	CU_ASSERT_EQUAL_FATAL(rename(file, moved), 0);
+	const unsigned before = host_status_count(h);
+	restore_props(h, props, 2, &f_map);
+	let_swap_finish(h);
+	const char* st = host_status_count(h) > before ? host_status(h, host_status_count(h) - 1) : "";
+	printf("  after the file moved: \"%s\"\n", st);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st, "cannot open patch file"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st, "tune.chronus"));
+	CU_ASSERT_EQUAL(host_get_control(h, "error"), 1.0f);
+	double       rms2 = 0.0;
+	const double f2   = held_pitch(h, 57, &rms2);
+	printf("  the playing patch stays: note 57 at %.3f Hz, RMS %.4f (was %.4f)\n", f2, rms2, rms1);
+	CU_ASSERT(fabs(cents(f2, 440.0)) < 0.1);
+	CU_ASSERT(fabs(rms2 - rms1) < 0.01 * rms1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "File Patch"));
+
+	/* Without state:mapPath the abstract name is used as it is: it names
+	 * no file here either, and nothing changes. */
+	const unsigned before2 = host_status_count(h);
+	restore_props(h, props, 2, NULL);
+	let_swap_finish(h);
+	st = host_status_count(h) > before2 ? host_status(h, host_status_count(h) - 1) : "";
+	CU_ASSERT_PTR_NOT_NULL(strstr(st, "cannot open patch file"));
+	double       rms3 = 0.0;
+	const double f3   = held_pitch(h, 57, &rms3);
+	CU_ASSERT(fabs(cents(f3, 440.0)) < 0.1);
+	host_free(h);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", session.dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/* The program port after a restore: set by the host to the value the state
+ * was saved with (as lilv does), it keeps the restored patch; a later change
+ * loads that factory patch. */
+static const char* const restored_sine = "patch \"Restored Sine\"\ncreate osc sine\ncreate env adsr\n"
+                                         "create amp vca\nconnect osc amp\nconnect env amp.gain\n"
+                                         "set osc.pitch 7\nset osc.level 0.5\nset env.sustain 1\nout amp\n";
+
+static void
+test_restored_program_versus_the_port(void)
+{
+	Host* h = test_host(HOST_WORKER_INLINE, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	let_swap_finish(h);
+	LV2_URID_Map*        map     = host_map(h);
+	static const int32_t v1 = 1, prog3 = 3;
+	const LV2_URID       t_int   = map->map(map->handle, LV2_ATOM__Int);
+	const Prop props[3] = {{map->map(map->handle, CHRONUS_URI "#stateVersion"), t_int, &v1, sizeof(v1)},
+	                       {map->map(map->handle, CHRONUS_URI "#program"), t_int, &prog3, sizeof(prog3)},
+	                       {map->map(map->handle, PATCH_TEXT), map->map(map->handle, LV2_ATOM__String), restored_sine,
+	                        strlen(restored_sine) + 1}};
+	CU_ASSERT_EQUAL(restore_props(h, props, 3, NULL), LV2_STATE_SUCCESS);
+	let_swap_finish(h);
+	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Restored Sine"));
+	/* The host restores the port values after restore(). */
+	host_set_control(h, "program", 3.0f);
+	let_swap_finish(h);
+	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Restored Sine"));
+	double       rms = 0.0;
+	const double f   = held_pitch(h, 57, &rms);
+	printf("\n  after the host set the program port to the saved 3: note 57 at %.3f Hz\n", f);
+	CU_ASSERT(fabs(cents(f, 329.6276)) < 0.1); /* the restored sine, a fifth up; not Reese Bass */
+	/* The user picks a program afterwards: it loads. */
+	host_set_control(h, "program", 4.0f);
+	let_swap_finish(h);
+	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Sub Bass"));
+	/* And back to the restored state's number: the factory patch 3 now. */
+	host_set_control(h, "program", 3.0f);
+	let_swap_finish(h);
+	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Reese Bass"));
+	host_free(h);
+}
+
+/* patch:Get is answered with every value the bundle declares readable
+ * (patch:readable), each with its current value. */
+static void
+test_patch_get_answers_every_readable(void)
+{
+	char dir[] = "/tmp/chronus-get-XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	char file[128];
+	snprintf(file, sizeof(file), "%s/get.chronus", dir);
+	write_text(file, patch_sine);
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	host_patch_set(h, 0, PATCH_FILE, true, file, (uint32_t)strlen(file));
+	let_swap_finish(h);
+	CU_ASSERT_STRING_EQUAL(host_last_value(h, PATCH_FILE), file);
+
+	LilvWorld* w        = host_world(h);
+	LilvNode*  readable = lilv_new_uri(w, LV2_PATCH__readable);
+	LilvNodes* values   = lilv_world_find_nodes(w, lilv_plugin_get_uri(host_plugin(h)), readable, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(values);
+	CU_ASSERT(lilv_nodes_size(values) >= 3);
+	unsigned counts[16] = {0}, k = 0;
+	LILV_FOREACH (nodes, i, values) {
+		if (k < 16) {
+			counts[k++] = host_value_count(h, lilv_node_as_uri(lilv_nodes_get(values, i)));
+		}
+	}
+	const char* status_before = host_status(h, host_status_count(h) - 1);
+	char*       status_copy   = strdup(status_before ? status_before : "");
+	host_patch_get(h, 0);
+	float y[256];
+	test_run_stereo(h, 256, y);
+	k = 0;
+	printf("\n");
+	LILV_FOREACH (nodes, i, values) {
+		const char* uri = lilv_node_as_uri(lilv_nodes_get(values, i));
+		if (k < 16) {
+			const unsigned now = host_value_count(h, uri);
+			printf("  patch:Get answered %s: %s\n", uri, now > counts[k] ? "yes" : "NO");
+			CU_ASSERT(now > counts[k]);
+		}
+		++k;
+	}
+	CU_ASSERT_STRING_EQUAL(host_last_value(h, PATCH_FILE), file);
+	CU_ASSERT_STRING_EQUAL(host_last_value(h, PATCH_TEXT), patch_sine);
+	CU_ASSERT_STRING_EQUAL(host_last_value(h, CHRONUS_URI "#status"), status_copy);
+	free(status_copy);
+	lilv_nodes_free(values);
+	lilv_node_free(readable);
+	host_free(h);
+	unlink(file);
+	rmdir(dir);
+}
+
+/* The prime_ms output: positive, plausible, and the figure the status gives. */
+static void
+test_prime_ms_is_the_status_figure(void)
+{
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	const char* patches[] = {patch_sine, custom_patch};
+	for (unsigned p = 0; p < 2; ++p) {
+		CU_ASSERT_TRUE_FATAL(test_load_patch(h, patches[p]));
+		const char*  st     = host_status(h, host_status_count(h) - 1);
+		const char*  at     = st ? strstr(st, "primed in ") : NULL;
+		const double figure = at ? atof(at + strlen("primed in ")) : -1.0;
+		const float  port   = host_get_control(h, "prime_ms");
+		printf("\n  prime_ms output %.4f ms, status \"%s\"", (double)port, st ? st : "");
+		CU_ASSERT_PTR_NOT_NULL(at);
+		CU_ASSERT(port > 0.0f && port < 1000.0f);
+		/* The status rounds to 0.01 ms. */
+		CU_ASSERT(fabs((double)port - figure) <= 0.005 + 1e-6);
+	}
+	printf("\n");
+	host_free(h);
+}
+
+#if defined(__x86_64__) || defined(__SSE__)
+#include <xmmintrin.h>
+
+/* run() may set its own floating-point mode (flush to zero) but must give
+ * the host its own back: the control word the host had, whatever it was. */
+static void
+test_run_restores_the_hosts_fp_mode(void)
+{
+	Host* h = test_host(HOST_WORKER_INLINE, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_TRUE_FATAL(test_load_patch(h, custom_patch));
+	host_note_on(h, 0, 45, 100);
+	const unsigned mine    = _mm_getcsr();
+	const unsigned modes[] = {0x1f80u,          /* the default: no FTZ, no DAZ */
+	                          0x9fc0u,          /* FTZ and DAZ */
+	                          0x1f80u | 0x6000u, /* round toward zero */
+	                          0x1f80u | 0x2000u /* round down */};
+	float y[256];
+	for (unsigned m = 0; m < sizeof(modes) / sizeof(modes[0]); ++m) {
+		for (unsigned b = 0; b < 4; ++b) {
+			_mm_setcsr(modes[m]);
+			host_run(h, 256, y, NULL);
+			const unsigned after = _mm_getcsr();
+			_mm_setcsr(mine);
+			/* The sticky exception flags (bits 0-5) may be raised by run(). */
+			if ((after & ~0x3fu) != modes[m]) {
+				printf("\n  MXCSR 0x%04x before run(), 0x%04x after\n", modes[m], after);
+			}
+			CU_ASSERT_EQUAL(after & ~0x3fu, modes[m]);
+		}
+	}
+	host_free(h);
+}
+#endif
+
 int
 suite_state(void)
 {
@@ -414,5 +746,14 @@ suite_state(void)
 	       !CU_add_test(s, "preset load: restore() with work() on the GUI thread while run() runs", test_restore_on_gui_thread_while_running) ||
 	       !CU_add_test(s, "corrupt, unknown-version, oversized state changes nothing", test_corrupt_state_changes_nothing) ||
 	       !CU_add_test(s, "string values without their NUL, freed at once", test_string_without_nul) ||
-	       !CU_add_test(s, "every factory preset loads and plays", test_every_factory_preset_plays);
+	       !CU_add_test(s, "every factory preset loads and plays", test_every_factory_preset_plays) ||
+	       !CU_add_test(s, "a state with only a patch file (state:mapPath); the file moved: clear error, patch stays",
+	                    test_state_with_only_a_patch_file) ||
+	       !CU_add_test(s, "restored program versus the host setting the program port", test_restored_program_versus_the_port) ||
+	       !CU_add_test(s, "patch:Get is answered with every readable value", test_patch_get_answers_every_readable) ||
+	       !CU_add_test(s, "prime_ms is positive, plausible and the status's figure", test_prime_ms_is_the_status_figure)
+#if defined(__x86_64__) || defined(__SSE__)
+	       || !CU_add_test(s, "run() restores the host's floating-point mode (MXCSR)", test_run_restores_the_hosts_fp_mode)
+#endif
+		;
 }

@@ -175,13 +175,13 @@ measure_fade_law(FadeLaw* law, float ms)
 			host_set_control(h, "crossfade", ms);
 			host_note_on(h, 0, 60, 100);
 			for (unsigned b = 0; b < 4; ++b) {
-				host_run(h, 256, scratch, NULL);
+				test_run_stereo(h, 256, scratch);
 			}
 			before = scratch[255];
 			constant_patch(k ? 0.1f : 1.0f, text, sizeof(text));
 			host_patch_set(h, 0, PATCH_TEXT, false, text, (uint32_t)strlen(text));
-			host_run(h, 256, scratch, NULL); /* the swap starts with the next block */
-			test_render(h, y[k], n, 256);
+			test_run_stereo(h, 256, scratch); /* the swap starts with the next block */
+			test_render_stereo(h, y[k], n, 256);
 			host_free(h);
 		}
 		after[k] = y[k][n - 1];
@@ -358,7 +358,7 @@ run_block(Stress* s, uint32_t n)
 		s->n           = keep;
 		b.start        = s->n;
 	}
-	host_run(s->h, n, s->y + s->n, NULL);
+	test_run_stereo(s->h, n, s->y + s->n);
 	if (!test_all_finite(s->y + s->n, n)) {
 		++s->nonfinite;
 	}
@@ -548,17 +548,17 @@ oracle(Stress* s, const RandomPatch* b, size_t frames)
 		snprintf(sym, sizeof(sym), "macro%u", k + 1);
 		host_set_control(h, sym, s->macro[k]);
 	}
-	host_run(h, 256, scratch, NULL); /* a polyphony change rebuilds here */
+	test_run_stereo(h, 256, scratch); /* a polyphony change rebuilds here */
 	host_patch_set(h, 0, PATCH_TEXT, false, b->text, (uint32_t)b->len);
 	bool loaded = false;
 	for (unsigned k = 0; k < 16 && !loaded; ++k) {
-		host_run(h, 256, scratch, NULL);
+		test_run_stereo(h, 256, scratch);
 		const char* st = host_last_value(h, STATUS);
 		loaded         = st && !strncmp(st, b->title, strlen(b->title)) && strstr(st, ": primed in ");
 	}
 	bool silent = true;
 	for (unsigned k = 0; k < 8; ++k) { /* the old patch's fade and its voices' 3 ms, then nothing */
-		host_run(h, 256, scratch, NULL);
+		test_run_stereo(h, 256, scratch);
 		silent = silent && (k < 4 || test_peak(scratch, 256) == 0.0f);
 	}
 	if (!loaded || !silent) {
@@ -578,7 +578,7 @@ oracle(Stress* s, const RandomPatch* b, size_t frames)
 		host_midi(h, 0, msg, 3);
 	}
 	for (size_t pos = 0; pos < frames; pos += 256) {
-		host_run(h, (uint32_t)(frames - pos < 256 ? frames - pos : 256), s->bref + pos, NULL);
+		test_run_stereo(h, (uint32_t)(frames - pos < 256 ? frames - pos : 256), s->bref + pos);
 	}
 	const uint8_t notes_off[3] = {0xb0, 123, 0};
 	host_midi(h, 0, notes_off, 3);
@@ -1198,7 +1198,7 @@ render_with_rejection(float* y, const char* reject, unsigned at, const char* exp
 		if (reject && k == at) {
 			host_patch_set(h, 37, PATCH_TEXT, false, reject, (uint32_t)strlen(reject));
 		}
-		host_run(h, 256, y + 256 * k, NULL);
+		test_run_stereo(h, 256, y + 256 * k);
 		if (reject && k == at + 1) { /* the answer comes at the start of the next block */
 			const char* st = host_last_value(h, STATUS);
 			CU_ASSERT_EQUAL(host_get_control(h, "error"), 1.0f);
@@ -1272,17 +1272,17 @@ fade_corner(Host* h, float xfade_ms, float* y, unsigned* swaps)
 		size_t n = 0;
 		for (const size_t pre = STEADY_W + GUARD + 256 + 37 * k; n < pre;) {
 			const uint32_t m = (uint32_t)(pre - n < 256 ? pre - n : 256);
-			host_run(h, m, y + n, NULL);
+			test_run_stereo(h, m, y + n);
 			n += m;
 		}
 		const char*    next   = low[(*swaps + 1) % 2];
 		const unsigned before = host_value_count(h, STATUS);
 		host_patch_set(h, 0, PATCH_TEXT, false, next, (uint32_t)strlen(next));
-		host_run(h, 64, y + n, NULL);
+		test_run_stereo(h, 64, y + n);
 		n += 64;
 		const size_t at = n; /* the swap starts with the next block */
 		while (n < at + fade_len + GUARD + STEADY_W) {
-			host_run(h, 64, y + n, NULL);
+			test_run_stereo(h, 64, y + n);
 			n += 64;
 		}
 		const char* st = host_last_value(h, STATUS);
@@ -1331,13 +1331,13 @@ load_program(Host* h, unsigned program, uint32_t block, float* scratch, double r
 	const unsigned before = host_value_count(h, STATUS);
 	host_set_control(h, "program", (float)program);
 	for (unsigned k = 0; k < 64 && host_value_count(h, STATUS) == before; ++k) {
-		host_run(h, block, scratch, NULL);
+		test_run_stereo(h, block, scratch);
 		host_settle(h);
 	}
 	const char* st = host_value_count(h, STATUS) > before ? host_last_value(h, STATUS) : NULL;
 	/* The fade (30 ms) and a little more. */
 	for (unsigned done = 0; done < (unsigned)(0.05 * rate); done += block) {
-		host_run(h, block, scratch, NULL);
+		test_run_stereo(h, block, scratch);
 	}
 	return st;
 }
@@ -1371,16 +1371,16 @@ test_sample_rates(void)
 			}
 			CU_ASSERT(st && strstr(st, "primed"));
 			host_note_on(h, 0, 60, 100);
-			test_render(h, y, held, BLOCK);
+			test_render_stereo(h, y, held, BLOCK);
 			host_note_off(h, 0, 60);
-			test_render(h, y + held, tail, BLOCK);
+			test_render_stereo(h, y + held, tail, BLOCK);
 			const double rms = test_rms(y, held);
 			printf(" %5.0f", rms > 0 ? 20.0 * log10(rms) : -999.0);
 			CU_ASSERT(test_all_finite(y, held + tail));
 			CU_ASSERT(rms > 1e-3); /* -60 dBFS */
 			const uint8_t off[3] = {0xb0, 120, 0}; /* all sound off between programs */
 			host_midi(h, 0, off, 3);
-			test_render(h, y, (size_t)(0.02 * rate), BLOCK);
+			test_render_stereo(h, y, (size_t)(0.02 * rate), BLOCK);
 		}
 		/* The test sine at three pitches. */
 		CU_ASSERT_TRUE(test_load_patch(h, patch_sine));
@@ -1391,9 +1391,9 @@ test_sample_rates(void)
 			const uint8_t note = (uint8_t)(45 + 24 * k);
 			const double  want = 440.0 * pow(2.0, (note - 69) / 12.0);
 			host_note_on(h, 0, note, 100);
-			test_render(h, z, n, BLOCK);
+			test_render_stereo(h, z, n, BLOCK);
 			host_note_off(h, 0, note);
-			test_render(h, y, (size_t)(0.1 * rate), BLOCK);
+			test_render_stereo(h, y, (size_t)(0.1 * rate), BLOCK);
 			const double f     = test_frequency(z + n / 5, n - n / 5, rate);
 			const double cents = f > 0 ? 1200.0 * log2(f / want) : 1e9;
 			printf(" %+.4f", cents);
@@ -1469,11 +1469,11 @@ render_plan(const char* patch, unsigned program, uint32_t block, float* out, siz
 	if (patch) {
 		CU_ASSERT_TRUE(test_load_patch(h, patch));
 	} else if (program) {
-		host_run(h, 256, scratch, NULL);
+		test_run_stereo(h, 256, scratch);
 		const char* st = load_program(h, program, 256, scratch, TEST_RATE);
 		CU_ASSERT(st && strstr(st, "primed"));
 	}
-	score_render(h, &s, (BlockPlan){block, false, 0}, out, NULL);
+	test_score_render_stereo(h, &s, (BlockPlan){block, false, 0}, out);
 	*frames = s.frames;
 	host_free(h);
 	score_free(&s);
@@ -1564,7 +1564,7 @@ play_and_request(Host* h, float* y, size_t n, bool requests)
 			default: host_patch_set(h, 0, PATCH_TEXT, false, "create x nope\nout x\n", 20); break;
 			}
 		}
-		host_run(h, (uint32_t)(n - pos < 256 ? n - pos : 256), y + pos, NULL);
+		test_run_stereo(h, (uint32_t)(n - pos < 256 ? n - pos : 256), y + pos);
 		host_settle(h);
 	}
 }
@@ -1612,12 +1612,12 @@ test_without_worker_or_options(void)
 		float* big = calloc(8192 * 6, sizeof(float));
 		host_note_on(h, 0, 69, 100);
 		for (unsigned k = 0; k < 6; ++k) {
-			host_run(h, k % 2 ? 8192 : 7, big + 8192 * k, NULL);
+			test_run_stereo(h, k % 2 ? 8192 : 7, big + 8192 * k);
 		}
 		CU_ASSERT(test_all_finite(big, 8192 * 6));
 		if (modes[m] != HOST_WORKER_NONE) {
 			float* z = calloc(N, sizeof(float));
-			test_render(h, z, N, 8192);
+			test_render_stereo(h, z, N, 8192);
 			const double f = test_frequency(z, N, TEST_RATE);
 			CU_ASSERT(fabs(1200.0 * log2(f / 440.0)) < 0.1);
 			printf("  no options, %s worker: the sine patch loads and plays %.4f Hz\n",
