@@ -23,7 +23,6 @@ typedef struct {
 	uint16_t out_buf[PATCH_MAX_MODULES];
 	size_t   group_state_size, master_state_size;
 	uint32_t state_offset[PATCH_MAX_MODULES];
-	uint32_t lane_stride[PATCH_MAX_MODULES];
 } Plan;
 
 static void
@@ -315,7 +314,6 @@ layout(Slot* s, uint8_t* base, const Plan* plan, unsigned n_accs, unsigned n_voi
 	TAKE(voices, n_voices, Voice);
 	TAKE(bufs, (plan->n_bufs + n_accs) * stride, float);
 	TAKE(tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * stride, float);
-	TAKE(lane_tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS + 1) * CHRONUS_SUBBLOCK, float);
 	TAKE(fade_buf, stride, float);
 	TAKE(param_lanes, lanes > 1 ? plan->n_voice_params * stride : 0, float);
 	TAKE(master_state, plan->master_state_size, uint8_t);
@@ -371,8 +369,7 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 	}
 
 	/* Sizes: parameters, feeds, exports, states. A lane group holds one
-	 * state of each MODULE_LANES module (it spans the lanes) and one state
-	 * per lane of the others. */
+	 * state of each voice module (it spans the lanes). */
 	for (unsigned i = 0; i < plan->n_order; ++i) {
 		const int          m  = plan->order[i];
 		const PatchModule* pm = &p->modules[m];
@@ -383,13 +380,7 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 		size_t* size = pm->master ? &plan->master_state_size : &plan->group_state_size;
 		*size        = align_up(*size, 16);
 		plan->state_offset[m] = (uint32_t)*size;
-		if (pm->master || (pm->type->flags & MODULE_LANES)) {
-			*size += pm->type->state_size;
-		} else {
-			/* Never 0, even stateless: a stride is what marks per-lane states. */
-			plan->lane_stride[m] = (uint32_t)align_up(pm->type->state_size + 1, 16);
-			*size += (size_t)plan->lane_stride[m] * lanes;
-		}
+		*size += pm->type->state_size;
 	}
 	assign_buffers(p, plan);
 	static_assert(PATCH_MAX_CONNECTIONS + 1 < 0xffff, "buffer indices fit in 16 bits");
@@ -451,7 +442,6 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 	s->group_state_size = plan->group_state_size;
 	s->simd             = simd;
 	s->lanes            = lanes;
-	s->isa              = simd == SIMD_AVX2 ? ISA_AVX2 : ISA_BASELINE;
 	s->n_groups         = (n_voices + lanes - 1) / lanes;
 	s->buf_stride       = (size_t)CHRONUS_SUBBLOCK * lanes;
 	s->n_voice_params   = plan->n_voice_params;
@@ -468,7 +458,7 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 		st->module            = (uint16_t)m;
 		st->master            = pm->master;
 		st->state_offset      = plan->state_offset[m];
-		st->lane_stride       = plan->lane_stride[m];
+		st->process           = simd == SIMD_AVX2 && t->process_avx2 ? t->process_avx2 : t->process;
 		st->out_buf           = plan->out_buf[m];
 		st->param_first       = (uint16_t)n_params;
 		for (unsigned j = 0; j < t->n_params; ++j) {
@@ -545,14 +535,7 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 			continue;
 		}
 		for (unsigned g = 0; g < s->n_groups; ++g) {
-			uint8_t* group = s->voices[g * lanes].state + st->state_offset;
-			if (!st->lane_stride) {
-				st->type->init(group, rate);
-				continue;
-			}
-			for (unsigned l = 0; l < lanes; ++l) {
-				st->type->init(group + (size_t)l * st->lane_stride, rate);
-			}
+			st->type->init(s->voices[g * lanes].state + st->state_offset, rate);
 		}
 	}
 	for (unsigned v = 0; v < n_voices; ++v) {

@@ -1,22 +1,78 @@
 /* SPDX-License-Identifier: ISC
  *
- * The one table of module types (see module_registry.h). Lookups are
- * linear: a dozen names, read by the parser on the worker thread.
+ * The one table of module types (see module_registry.h). One-voice modules
+ * are registered through the one-voice adapter (dsp/one_voice.h), so every
+ * type handed out keeps the lane-group contract. Lookups are linear: a
+ * dozen names, read by the parser on the worker thread.
  */
 #include "module_registry.h"
 
+#include "dsp/one_voice.h"
+
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const ModuleType module_sine, module_saw, module_square, module_triangle, module_noise,
 	module_lfo, module_adsr, module_vca, module_mix, module_svf, module_ladder, module_drive;
 
-static const ModuleType* const registry[] = {
-	&module_sine, &module_saw, &module_square, &module_triangle, &module_noise, &module_lfo,
-	&module_adsr, &module_vca, &module_mix,    &module_svf,      &module_ladder, &module_drive,
+ONE_VOICE_HOOKS(module_sine);
+ONE_VOICE_HOOKS(module_square);
+ONE_VOICE_HOOKS(module_triangle);
+ONE_VOICE_HOOKS(module_noise);
+ONE_VOICE_HOOKS(module_lfo);
+ONE_VOICE_HOOKS(module_svf);
+ONE_VOICE_HOOKS(module_drive);
+
+/* A module as written, and the adapter's hooks when it is one-voice. */
+typedef struct {
+	const ModuleType*    type;
+	const OneVoiceHooks* one_voice;
+} Entry;
+
+#define LANES(m)     {&m, NULL}
+#define ONE_VOICE(m) {&m, &m##_hooks}
+
+static const Entry entries[] = {
+	ONE_VOICE(module_sine), LANES(module_saw),     ONE_VOICE(module_square),
+	ONE_VOICE(module_triangle), ONE_VOICE(module_noise), ONE_VOICE(module_lfo),
+	LANES(module_adsr),     LANES(module_vca),     LANES(module_mix),
+	ONE_VOICE(module_svf),  LANES(module_ladder),  ONE_VOICE(module_drive),
 };
 
-#define REGISTRY_COUNT (sizeof registry / sizeof registry[0])
+#define REGISTRY_COUNT (sizeof entries / sizeof entries[0])
 #define NAME_MAX_LEN   32 /* longest type name suggest() compares against */
+
+/* The types handed out: the lane-group modules themselves, the adapted
+ * copies of the one-voice ones. Built once, by whichever thread asks
+ * first (worker threads of several plugin instances may race). */
+static const ModuleType* built[REGISTRY_COUNT];
+static ModuleType        adapted[REGISTRY_COUNT];
+static pthread_once_t    registry_once = PTHREAD_ONCE_INIT;
+
+static void
+registry_build(void)
+{
+	for (unsigned i = 0; i < REGISTRY_COUNT; ++i) {
+		const Entry* e = &entries[i];
+		if (!(e->type->flags & MODULE_LANES) != !!e->one_voice) {
+			abort(); /* a one-voice module registered without the adapter, or the reverse */
+		}
+		if (e->one_voice) {
+			one_voice_adapt(&adapted[i], e->type, e->one_voice);
+			built[i] = &adapted[i];
+		} else {
+			built[i] = e->type;
+		}
+	}
+}
+
+static const ModuleType* const*
+types(void)
+{
+	pthread_once(&registry_once, registry_build);
+	return built;
+}
 
 unsigned
 module_registry_count(void)
@@ -27,7 +83,7 @@ module_registry_count(void)
 const ModuleType*
 module_registry_at(unsigned index)
 {
-	return index < REGISTRY_COUNT ? registry[index] : NULL;
+	return index < REGISTRY_COUNT ? types()[index] : NULL;
 }
 
 /* name[0..len) equals the NUL-terminated s. */
@@ -40,6 +96,7 @@ same(const char* s, const char* name, size_t len)
 const ModuleType*
 module_registry_find(const char* name, size_t len)
 {
+	const ModuleType* const* registry = types();
 	for (unsigned i = 0; i < REGISTRY_COUNT; ++i) {
 		if (same(registry[i]->name, name, len)) {
 			return registry[i];
@@ -90,6 +147,7 @@ const char*
 module_registry_suggest(const char* name, size_t len)
 {
 	const size_t limit = len / 3 > 2 ? len / 3 : 2;
+	const ModuleType* const* registry = types();
 	const char*  best  = NULL;
 	size_t       best_d = limit + 1;
 	for (unsigned i = 0; i < REGISTRY_COUNT; ++i) {

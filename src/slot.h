@@ -37,8 +37,9 @@ typedef struct {
 typedef struct {
 	const ModuleType* type;
 	uint32_t          state_offset; /* within a group's (or the master's) state block */
-	uint32_t          lane_stride;  /* a voice step without MODULE_LANES: one state
-	                                 * per lane, this far apart; else 0 */
+	/* type->process or type->process_avx2: the instruction set the slot
+	 * renders with, chosen when it is compiled. */
+	void (*process)(void* state, const ModuleIO* io);
 	uint16_t          out_buf;
 	uint16_t          param_first;  /* first ParamState of this module */
 	uint16_t          in_first[MODULE_MAX_INPUTS];
@@ -114,7 +115,6 @@ struct Slot {
 	 * frame-major. Master steps always run with one lane. */
 	SimdMode simd;
 	unsigned lanes;
-	unsigned isa;        /* SimdIsa given to the modules */
 	unsigned n_groups;
 
 	/* Buffers: n_bufs × CHRONUS_SUBBLOCK × lanes floats, plus temporaries. */
@@ -122,7 +122,6 @@ struct Slot {
 	unsigned n_bufs;
 	size_t   buf_stride; /* floats from one buffer to the next */
 	float*   tmp;        /* (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) buffers */
-	float*   lane_tmp;   /* one lane of a group: (inputs + params + 1) sub-blocks */
 	float*   fade_buf;   /* per frame and lane: the voice's weight in the sums */
 	float*   param_lanes; /* voice-step parameters spread over the lanes, when lanes > 1 */
 	unsigned n_voice_params;

@@ -15,13 +15,8 @@ static void
 reset_voice_modules(Slot* s, Voice* v)
 {
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
-		const PlanStep* st    = &s->steps[i];
-		uint8_t*        state = v->state + st->state_offset;
-		if (st->lane_stride) {
-			st->type->reset(state + (size_t)v->lane * st->lane_stride);
-		} else {
-			st->type->reset_lane(state, v->lane);
-		}
+		const PlanStep* st = &s->steps[i];
+		st->type->reset_lane(v->state + st->state_offset, v->lane);
 	}
 }
 
