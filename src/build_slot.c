@@ -51,11 +51,10 @@ __attribute__((format(printf, 3, 4)))
 static void
 fail(BuildReport* r, BuildStatus status, const char* fmt, ...)
 {
-	r->status     = status;
-	r->error.line = r->error.col = 0;
+	r->status = status;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->error.message, sizeof(r->error.message), fmt, ap);
+	patch_error_vset(&r->error, 0, 0, fmt, ap);
 	va_end(ap);
 }
 

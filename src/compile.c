@@ -25,16 +25,11 @@ typedef struct {
 	uint32_t state_offset[PATCH_MAX_MODULES];
 } Plan;
 
+/* An error at a patch position (NULL: the patch as a whole). */
 static void
 set_error(PatchError* err, const PatchPos* pos, const char* msg)
 {
-	err->line = pos ? pos->line : 0;
-	err->col  = pos ? pos->col : 0;
-	if (pos) {
-		snprintf(err->message, sizeof(err->message), "line %u, col %u: %s", pos->line, pos->col, msg);
-	} else {
-		snprintf(err->message, sizeof(err->message), "%s", msg);
-	}
+	patch_error_set(err, pos ? pos->line : 0, pos ? pos->col : 0, "%s", msg);
 }
 
 static size_t

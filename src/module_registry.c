@@ -8,6 +8,7 @@
 #include "module_registry.h"
 
 #include "dsp/one_voice.h"
+#include "suggest.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -41,7 +42,6 @@ static const Entry entries[] = {
 };
 
 #define REGISTRY_COUNT (sizeof entries / sizeof entries[0])
-#define NAME_MAX_LEN   32 /* longest type name suggest() compares against */
 
 /* The types handed out: the lane-group modules themselves, the adapted
  * copies of the one-voice ones. Built once, by whichever thread asks
@@ -105,75 +105,33 @@ module_registry_find(const char* name, size_t len)
 	return NULL;
 }
 
-static size_t
-min3(size_t a, size_t b, size_t c)
-{
-	const size_t m = a < b ? a : b;
-	return m < c ? m : c;
-}
+/* Words a newcomer types for a module type, and the type to propose. */
+static const struct {
+	const char* alias;
+	const char* type;
+} aliases[] = {
+	{"env", "adsr"},         {"envelope", "adsr"}, {"eg", "adsr"},
+	{"filter", "svf"},       {"lowpass", "svf"},   {"highpass", "svf"},
+	{"lpf", "svf"},          {"hpf", "svf"},       {"vcf", "ladder"},
+	{"moog", "ladder"},      {"pulse", "square"},  {"pwm", "square"},
+	{"sawtooth", "saw"},     {"amp", "vca"},       {"gain", "vca"},
+	{"mixer", "mix"},        {"distortion", "drive"}, {"saturation", "drive"},
+	{"overdrive", "drive"},  {"white", "noise"},
+};
 
-/* Edit distance counting an adjacent swap as one edit ("swa" is 1 from
- * "saw"), the most common typo. Rows run over the known name (bounded),
- * the typed name may be any length. */
-static size_t
-edit_distance(const char* a, size_t la, const char* b, size_t lb)
-{
-	size_t rows[3][NAME_MAX_LEN + 1];
-	size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
-	for (size_t j = 0; j <= lb; ++j) {
-		prev[j] = j;
-	}
-	for (size_t i = 1; i <= la; ++i) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; ++j) {
-			const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-			    && pp[j - 2] + 1 < cur[j]) {
-				cur[j] = pp[j - 2] + 1;
-			}
-		}
-		size_t* t = pp;
-		pp        = prev;
-		prev      = cur;
-		cur       = t;
-	}
-	return prev[lb];
-}
-
-/* The closest name, if it is within 2 edits or a third of the typed
- * length, whichever allows more; ties go to the earlier type. */
 const char*
 module_registry_suggest(const char* name, size_t len)
 {
-	const size_t limit = len / 3 > 2 ? len / 3 : 2;
 	const ModuleType* const* registry = types();
-	const char*  best  = NULL;
-	size_t       best_d = limit + 1;
+	Suggest                  sg;
+	suggest_init(&sg, name, len);
 	for (unsigned i = 0; i < REGISTRY_COUNT; ++i) {
-		const char*  cand = registry[i]->name;
-		const size_t lc   = strlen(cand);
-		const size_t gap  = lc > len ? lc - len : len - lc;
-		if (lc > NAME_MAX_LEN || gap >= best_d) {
-			continue; /* cannot beat the best so far */
-		}
-		const size_t d = edit_distance(name, len, cand, lc);
-		if (d < best_d) {
-			best_d = d;
-			best   = cand;
-		}
+		suggest_try(&sg, registry[i]->name);
 	}
-	if (!best) {
-		/* A longer spelling of a known name: 'sawtooth', 'sine_wave'. */
-		for (unsigned i = 0; i < REGISTRY_COUNT; ++i) {
-			const char*  cand = registry[i]->name;
-			const size_t lc   = strlen(cand);
-			if (lc >= 3 && lc < len && !memcmp(name, cand, lc) && (!best || lc > strlen(best))) {
-				best = cand;
-			}
-		}
+	for (unsigned i = 0; i < sizeof aliases / sizeof aliases[0]; ++i) {
+		suggest_alias(&sg, aliases[i].alias, aliases[i].type);
 	}
-	return best;
+	return suggest_best(&sg);
 }
 
 int
