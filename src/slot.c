@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC
  *
- * Rendering a slot. AUDIO THREAD: nothing here allocates, locks or prints.
+ * Rendering a slot. AUDIO THREAD: nothing here allocates, locks or prints
+ * (but slot_free, for the worker, at the end).
  *
  * Sub-blocks are aligned to multiples of CHRONUS_SUBBLOCK on the slot's own
  * sample clock, and a voice's end of life is only decided at those aligned
@@ -10,6 +11,7 @@
 #include "slot.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static inline float*
@@ -356,4 +358,10 @@ slot_set_macro(Slot* s, unsigned knob, float position, bool snap)
 		}
 		param_set(&s->params[b->param], v, snap);
 	}
+}
+
+void
+slot_free(Slot* s)
+{
+	free(s); /* the arena is the slot: one allocation */
 }

@@ -140,6 +140,9 @@ struct Slot {
 	size_t arena_size;   /* bytes in this one allocation */
 };
 
+/* Worker thread: free a slot made by compile_patch (compile.h). */
+void slot_free(Slot* slot);
+
 /* Audio thread. out[0..n) receives the mono mix; any n. */
 void slot_render(Slot* slot, float* out, unsigned n);
 
