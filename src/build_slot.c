@@ -8,6 +8,7 @@
 #include "build_slot.h"
 
 #include "compile.h"
+#include "voices.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -28,13 +29,14 @@ build_settings_default(BuildSettings* bs, double rate)
 	}
 }
 
-void
-slot_apply_settings(Slot* slot, const BuildSettings* bs)
+/* Apply the parameter table to a slot (knob positions), snapping. */
+static void
+apply_settings(Slot* slot, const BuildSettings* bs)
 {
 	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
 		slot_set_macro(slot, k, bs->macros[k], true);
 	}
-	slot->param_seq = bs->param_seq;
+	slot_set_param_seq(slot, bs->param_seq);
 }
 
 static double
@@ -78,7 +80,7 @@ warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 	if ((double)blocks * frames < min_frames) {
 		blocks = (unsigned)ceil(min_frames / frames);
 	}
-	slot_note_on(slot, BUILD_WARMUP_NOTE, 0.8f);
+	voices_note_on(slot, BUILD_WARMUP_NOTE, 0.8f);
 	for (unsigned b = 0; b < blocks; ++b) {
 		slot_render(slot, buf, frames);
 		for (unsigned i = 0; i < frames; ++i) {
@@ -130,15 +132,14 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 		r->status = BUILD_COMPILE_ERROR;
 		return NULL;
 	}
-	slot->generation = bs->generation;
-	slot_apply_settings(slot, bs);
+	apply_settings(slot, bs);
 	if (!warm_up(slot, bs, r)) {
 		slot_free(slot);
 		return NULL;
 	}
-	slot_reset_voices(slot);
-	slot_apply_settings(slot, bs);
-	slot->frames = 0;
+	voices_reset(slot);
+	apply_settings(slot, bs);
+	slot_rewind(slot);
 	r->prime_ms  = thread_ms() - t0;
 	return slot;
 }

@@ -11,6 +11,8 @@
  */
 #include "compile.h"
 
+#include "slot_impl.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>

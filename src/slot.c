@@ -8,7 +8,7 @@
  * points, so the same score gives the same samples whatever block sizes the
  * host uses.
  */
-#include "slot.h"
+#include "slot_impl.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -358,6 +358,32 @@ slot_set_macro(Slot* s, unsigned knob, float position, bool snap)
 		}
 		param_set(&s->params[b->param], v, snap);
 	}
+}
+
+/* ---- Worker-side helpers and accessors -------------------------------- */
+
+const char*
+slot_title(const Slot* s)
+{
+	return s->title;
+}
+
+uint64_t
+slot_param_seq(const Slot* s)
+{
+	return s->param_seq;
+}
+
+void
+slot_set_param_seq(Slot* s, uint64_t seq)
+{
+	s->param_seq = seq;
+}
+
+void
+slot_rewind(Slot* s)
+{
+	s->frames = 0;
 }
 
 void

@@ -8,7 +8,9 @@
  * spare voice. A voice that has not rendered a sample yet (several notes in
  * the same frame) is reused at once, since cutting it is inaudible.
  */
-#include "slot.h"
+#include "voices.h"
+
+#include "slot_impl.h"
 
 /* The voice's lane of every module state in its group. */
 static void
@@ -80,7 +82,7 @@ pick_victim(Slot* s)
 }
 
 void
-slot_note_on(Slot* s, uint8_t note, float velocity)
+voices_note_on(Slot* s, uint8_t note, float velocity)
 {
 	note &= 0x7f;
 	/* The same key again: retrigger its voice rather than stack a second. */
@@ -136,7 +138,7 @@ slot_note_on(Slot* s, uint8_t note, float velocity)
 }
 
 void
-slot_note_off(Slot* s, uint8_t note)
+voices_note_off(Slot* s, uint8_t note)
 {
 	note &= 0x7f;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
@@ -153,7 +155,7 @@ slot_note_off(Slot* s, uint8_t note)
 }
 
 void
-slot_sustain(Slot* s, bool down)
+voices_sustain(Slot* s, bool down)
 {
 	s->sustain = down;
 	if (down) {
@@ -169,13 +171,13 @@ slot_sustain(Slot* s, bool down)
 }
 
 void
-slot_bend(Slot* s, float semitones)
+voices_bend(Slot* s, float semitones)
 {
 	s->bend = semitones;
 }
 
 void
-slot_all_notes_off(Slot* s)
+voices_all_notes_off(Slot* s)
 {
 	s->sustain = false;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
@@ -189,9 +191,9 @@ slot_all_notes_off(Slot* s)
 }
 
 void
-slot_all_sound_off(Slot* s)
+voices_all_sound_off(Slot* s)
 {
-	slot_all_notes_off(s);
+	voices_all_notes_off(s);
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
 		if (v->phase != VOICE_IDLE && !v->stolen) {
@@ -202,7 +204,7 @@ slot_all_sound_off(Slot* s)
 }
 
 void
-slot_reset_voices(Slot* s)
+voices_reset(Slot* s)
 {
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
@@ -223,7 +225,7 @@ slot_reset_voices(Slot* s)
 }
 
 unsigned
-slot_active_voices(const Slot* s)
+voices_active(const Slot* s)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < s->n_voices; ++i) {

@@ -129,7 +129,7 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	o->prime_ms = report.prime_ms;
 	if (o->slot) {
 		snprintf(o->status_text, sizeof(o->status_text), "%s: primed in %.2f ms",
-		         o->slot->title[0] ? o->slot->title : "untitled patch", o->prime_ms);
+		         slot_title(o->slot)[0] ? slot_title(o->slot) : "untitled patch", o->prime_ms);
 		/* save() stores what plays: the newest patch that built. */
 		char* snap = malloc(n + 1);
 		if (snap) {
