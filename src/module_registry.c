@@ -105,6 +105,13 @@ module_registry_find(const char* name, size_t len)
 	return NULL;
 }
 
+bool
+module_registry_is_adapted(const ModuleType* type)
+{
+	types();
+	return type >= adapted && type < adapted + REGISTRY_COUNT;
+}
+
 /* Words a newcomer types for a module type, and the type to propose. */
 static const struct {
 	const char* alias;

@@ -19,6 +19,10 @@ const ModuleType* module_registry_find(const char* name, size_t len);
  * close; the rule is suggest.h's. */
 const char*       module_registry_suggest(const char* name, size_t len);
 
+/* Whether a registered type is a one-voice module run through the
+ * adapter (dsp/one_voice.h), for the docs; the engine never asks. */
+bool module_registry_is_adapted(const ModuleType* type);
+
 /* Index of a named input or parameter of a type, or -1. */
 int module_input_index(const ModuleType* type, const char* name, size_t len);
 int module_param_index(const ModuleType* type, const char* name, size_t len);
