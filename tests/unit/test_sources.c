@@ -120,7 +120,7 @@ render_range(const Feed* f, void* state, float* out, size_t from, size_t to,
 	for (size_t i = from; i < to;) {
 		unsigned n = sizes ? sizes[k++ % n_sizes] : CHRONUS_SUBBLOCK;
 		n          = (size_t)n < to - i ? n : (unsigned)(to - i);
-		ModuleIO io = {.out = out + i, .n = n};
+		ModuleIO io = {.out = out + i, .n = n, .lanes = 1, .sounding = 1u};
 		for (unsigned j = 0; j < f->type->n_inputs; ++j) {
 			io.in[j] = f->in[j] + i;
 		}
