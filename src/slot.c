@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC
  *
  * Rendering a slot. AUDIO THREAD: nothing here allocates, locks or prints
- * (but slot_free, for the worker, at the end).
+ * (but the worker-side accessors and slot_free, at the end).
  *
  * Sub-blocks are aligned to multiples of CHRONUS_SUBBLOCK on the slot's own
  * sample clock, and a voice's end of life is only decided at those aligned

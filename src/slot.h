@@ -14,9 +14,7 @@
 #ifndef CHRONUS_SLOT_H
 #define CHRONUS_SLOT_H
 
-#include "dsp/module.h"
-#include "dsp/simd.h"
-#include "patch.h"
+#include "dsp/simd.h" /* SimdMode, for who compiles slots */
 
 #include <stdbool.h>
 #include <stddef.h>

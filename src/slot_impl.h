@@ -8,7 +8,9 @@
 #ifndef CHRONUS_SLOT_IMPL_H
 #define CHRONUS_SLOT_IMPL_H
 
+#include "dsp/module.h"
 #include "params.h"
+#include "patch.h"
 #include "slot.h"
 
 #include <stdbool.h>
