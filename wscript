@@ -98,7 +98,8 @@ def configure(conf):
     Logs.pprint('GREEN', 'Chronus will install its bundle into %s/chronus.lv2' % conf.env.LV2DIR)
 
 
-CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/module_registry.c',
+CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/suggest.c', 'src/patch_error.c',
+                'src/module_registry.c',
                 'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
                 'src/build_slot.c', 'src/controls.c', 'src/silence_reason.c']
 

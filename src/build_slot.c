@@ -12,6 +12,7 @@
 #include "compile.h"
 #include "controls.h"
 #include "silence_reason.h"
+#include "voices.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -32,13 +33,14 @@ build_settings_default(BuildSettings* bs, double rate)
 	}
 }
 
-void
-slot_apply_settings(Slot* slot, const BuildSettings* bs)
+/* Apply the parameter table to a slot (knob positions), snapping. */
+static void
+apply_settings(Slot* slot, const BuildSettings* bs)
 {
 	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
 		slot_set_macro(slot, k, bs->macros[k], true);
 	}
-	slot->param_seq = bs->param_seq;
+	slot_set_param_seq(slot, bs->param_seq);
 }
 
 static double
@@ -55,11 +57,10 @@ __attribute__((format(printf, 3, 4)))
 static void
 fail(BuildReport* r, BuildStatus status, const char* fmt, ...)
 {
-	r->status     = status;
-	r->error.line = r->error.col = 0;
+	r->status = status;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->error.message, sizeof(r->error.message), fmt, ap);
+	patch_error_vset(&r->error, 0, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -83,7 +84,7 @@ warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 	if ((double)blocks * frames < min_frames) {
 		blocks = (unsigned)ceil(min_frames / frames);
 	}
-	slot_note_on(slot, BUILD_WARMUP_NOTE, 0.8f);
+	voices_note_on(slot, BUILD_WARMUP_NOTE, 0.8f);
 	for (unsigned b = 0; b < blocks; ++b) {
 		slot_render(slot, buf, frames);
 		for (unsigned i = 0; i < frames; ++i) {
@@ -143,8 +144,7 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 		r->status = BUILD_COMPILE_ERROR;
 		return NULL;
 	}
-	slot->generation = bs->generation;
-	slot_apply_settings(slot, bs);
+	apply_settings(slot, bs);
 	if (!warm_up(slot, bs, r)) {
 		free(patch);
 		slot_free(slot);
@@ -152,9 +152,9 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 	}
 	warn_if_silent(patch, bs, r);
 	free(patch);
-	slot_reset_voices(slot);
-	slot_apply_settings(slot, bs);
-	slot->frames = 0;
+	voices_reset(slot);
+	apply_settings(slot, bs);
+	slot_rewind(slot);
 	r->prime_ms  = thread_ms() - t0;
 	return slot;
 }

@@ -62,7 +62,4 @@ void build_settings_default(BuildSettings* bs, double rate);
  * column for patch errors. */
 Slot* build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* report);
 
-/* Apply the parameter table to a slot (knob positions), snapping. */
-void slot_apply_settings(Slot* slot, const BuildSettings* bs);
-
 #endif

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: ISC
  *
- * Patch → Slot. Two passes over one layout function: the first computes the
- * arena's size, the second carves it, so the slot is exactly one allocation
- * and the compiler checks that it used every byte it asked for.
+ * Patch → Slot, as named passes over a Plan (compile_patch_simd lists
+ * them in order): the plan_* passes decide, from the patch alone, what
+ * runs, where each signal lives and how big everything is; carve_arena
+ * makes the slot as ONE allocation (two passes over one layout function:
+ * the first computes the size, the second carves it, so the compiler
+ * checks that it used every byte it asked for); the fill_* passes write
+ * the plan into it and init_states brings every module to silence.
+ * Worker thread only.
  */
 #include "compile.h"
+
+#include "slot_impl.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -13,29 +20,48 @@
 
 #define MAX_BUFS (BUF_FIRST_FREE + 2 * PATCH_MAX_MODULES + PATCH_MAX_CONNECTIONS + 1)
 
+/* A voice signal feeding a master module is summed over voices into an
+ * accumulation buffer, one per master port that voices feed. */
 typedef struct {
-	/* Which patch modules are kept, in execution order. */
+	int          module;
+	PatchDstKind kind;
+	unsigned     index;
+	uint16_t     buf;
+} Acc;
+
+/* Everything the passes decide before the slot exists. */
+typedef struct {
+	/* What the slot is asked for. */
+	double   rate;
+	SimdMode simd;
+	unsigned lanes, n_voices;
+
+	/* plan_order: which patch modules are kept, in execution order. */
 	int      order[PATCH_MAX_MODULES];
 	unsigned n_order, n_voice;
 	int      step_of[PATCH_MAX_MODULES]; /* patch module → step, or -1 */
 
-	unsigned n_feeds, n_exports, n_params, n_voice_params, n_macros, n_bufs;
-	uint16_t out_buf[PATCH_MAX_MODULES];
+	/* plan_states */
+	unsigned n_params, n_voice_params;
 	size_t   group_state_size, master_state_size;
 	uint32_t state_offset[PATCH_MAX_MODULES];
-	uint32_t lane_stride[PATCH_MAX_MODULES];
+
+	/* plan_buffers */
+	uint16_t out_buf[PATCH_MAX_MODULES];
+	unsigned n_bufs;   /* voice and master outputs; the sums follow */
+	Acc      accs[PATCH_MAX_CONNECTIONS];
+	unsigned n_accs;
+	bool     out_acc;  /* the output is a voice signal, summed into a buffer of its own */
+
+	/* plan_counts */
+	unsigned n_feeds, n_exports, n_macros;
 } Plan;
 
+/* An error at a patch position (NULL: the patch as a whole). */
 static void
 set_error(PatchError* err, const PatchPos* pos, const char* msg)
 {
-	err->line = pos ? pos->line : 0;
-	err->col  = pos ? pos->col : 0;
-	if (pos) {
-		snprintf(err->message, sizeof(err->message), "line %u, col %u: %s", pos->line, pos->col, msg);
-	} else {
-		snprintf(err->message, sizeof(err->message), "%s", msg);
-	}
+	patch_error_set(err, pos ? pos->line : 0, pos ? pos->col : 0, "%s", msg);
 }
 
 static size_t
@@ -183,15 +209,6 @@ implicit_buf(ImplicitSource s)
 	}
 }
 
-/* A voice signal feeding a master module is summed over voices into an
- * accumulation buffer, one per master port that voices feed. */
-typedef struct {
-	int          module;
-	PatchDstKind kind;
-	unsigned     index;
-	uint16_t     buf;
-} Acc;
-
 static bool
 is_cross(const Patch* p, const PatchConnection* k)
 {
@@ -213,8 +230,7 @@ acc_find(const Acc* accs, unsigned n, int m, PatchDstKind kind, unsigned j)
  * (for a voice input left unconnected) its implicit note source. With feeds
  * NULL it only counts them. */
 static unsigned
-port_feeds(const Patch* p, const Plan* plan, const Acc* accs, unsigned n_accs, int m,
-           PatchDstKind kind, unsigned j, Feed* feeds)
+port_feeds(const Patch* p, const Plan* plan, int m, PatchDstKind kind, unsigned j, Feed* feeds)
 {
 	unsigned n = 0;
 	for (unsigned c = 0; c < p->n_connections; ++c) {
@@ -226,7 +242,7 @@ port_feeds(const Patch* p, const Plan* plan, const Acc* accs, unsigned n_accs, i
 			++n;
 		}
 	}
-	const uint16_t acc = acc_find(accs, n_accs, m, kind, j);
+	const uint16_t acc = acc_find(plan->accs, plan->n_accs, m, kind, j);
 	if (acc) {
 		if (feeds) {
 			feeds[n] = (Feed){acc, 1.0f};
@@ -294,10 +310,12 @@ assign_buffers(const Patch* p, Plan* plan)
 
 /* Lay the slot out in memory. With base NULL only sizes are computed. */
 static size_t
-layout(Slot* s, uint8_t* base, const Plan* plan, unsigned n_accs, unsigned n_voices, unsigned lanes)
+layout(Slot* s, uint8_t* base, const Plan* plan)
 {
+	const unsigned lanes    = plan->lanes, n_voices = plan->n_voices;
 	const unsigned n_groups = (n_voices + lanes - 1) / lanes;
 	const size_t   stride   = (size_t)CHRONUS_SUBBLOCK * lanes;
+	const unsigned n_sums   = plan->n_accs + plan->out_acc;
 	size_t         off      = align_up(sizeof(Slot), 64);
 #define TAKE(field, count, type)                                        \
 	do {                                                            \
@@ -313,9 +331,8 @@ layout(Slot* s, uint8_t* base, const Plan* plan, unsigned n_accs, unsigned n_voi
 	TAKE(params, plan->n_params, ParamState);
 	TAKE(macros, plan->n_macros, MacroBinding);
 	TAKE(voices, n_voices, Voice);
-	TAKE(bufs, (plan->n_bufs + n_accs) * stride, float);
+	TAKE(bufs, (plan->n_bufs + n_sums) * stride, float);
 	TAKE(tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * stride, float);
-	TAKE(lane_tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS + 1) * CHRONUS_SUBBLOCK, float);
 	TAKE(fade_buf, stride, float);
 	TAKE(param_lanes, lanes > 1 ? plan->n_voice_params * stride : 0, float);
 	TAKE(master_state, plan->master_state_size, uint8_t);
@@ -333,35 +350,15 @@ layout(Slot* s, uint8_t* base, const Plan* plan, unsigned n_accs, unsigned n_voi
 	return off;
 }
 
-Slot*
-compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
+/* Only what the output depends on runs, voice modules before master ones,
+ * every source before its readers; a cycle is an error that names it. */
+static bool
+plan_order(const Patch* p, Plan* plan, PatchError* err)
 {
-	return compile_patch_simd(p, rate, polyphony, SIMD_AUTO, err);
-}
-
-Slot*
-compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode simd, PatchError* err)
-{
-	simd                 = simd_resolve(simd);
-	const unsigned lanes = simd == SIMD_SINGLE ? 1u : CHRONUS_LANES;
-	if (polyphony < 1 || polyphony > SLOT_MAX_POLYPHONY) {
-		set_error(err, NULL, "polyphony must be 1 .. 64");
-		return NULL;
-	}
-	if (p->out_module < 0 || (unsigned)p->out_module >= p->n_modules) {
-		set_error(err, NULL, "patch has no 'out' statement");
-		return NULL;
-	}
-	Plan* plan = calloc(1, sizeof(Plan));
-	if (!plan) {
-		set_error(err, NULL, "out of memory");
-		return NULL;
-	}
 	bool needed[PATCH_MAX_MODULES];
 	mark_needed(p, needed);
 	if (!sort_modules(p, needed, plan, err)) {
-		free(plan);
-		return NULL;
+		return false;
 	}
 	for (unsigned m = 0; m < PATCH_MAX_MODULES; ++m) {
 		plan->step_of[m] = -1;
@@ -369,10 +366,16 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 	for (unsigned i = 0; i < plan->n_order; ++i) {
 		plan->step_of[plan->order[i]] = (int)i;
 	}
+	return true;
+}
 
-	/* Sizes: parameters, feeds, exports, states. A lane group holds one
-	 * state of each MODULE_LANES module (it spans the lanes) and one state
-	 * per lane of the others. */
+/* Where each module's state lives: every voice module has one state that
+ * spans a lane group (the contract of dsp/module.h), at a 16-aligned offset
+ * in the group's block; master modules in a block of their own. Counts the
+ * parameters too, voice ones apart (they are spread over the lanes). */
+static void
+plan_states(const Patch* p, Plan* plan)
+{
 	for (unsigned i = 0; i < plan->n_order; ++i) {
 		const int          m  = plan->order[i];
 		const PatchModule* pm = &p->modules[m];
@@ -380,104 +383,126 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 		if (!pm->master) {
 			plan->n_voice_params += pm->type->n_params;
 		}
-		size_t* size = pm->master ? &plan->master_state_size : &plan->group_state_size;
-		*size        = align_up(*size, 16);
+		size_t* size          = pm->master ? &plan->master_state_size : &plan->group_state_size;
+		*size                 = align_up(*size, 16);
 		plan->state_offset[m] = (uint32_t)*size;
-		if (pm->master || (pm->type->flags & MODULE_LANES)) {
-			*size += pm->type->state_size;
-		} else {
-			/* Never 0, even stateless: a stride is what marks per-lane states. */
-			plan->lane_stride[m] = (uint32_t)align_up(pm->type->state_size + 1, 16);
-			*size += (size_t)plan->lane_stride[m] * lanes;
-		}
+		*size += pm->type->state_size;
 	}
+}
+
+/* Which buffer each module writes (reused once its last reader ran), and
+ * one accumulation buffer per master port that voices feed (after all
+ * others; the first is the output's when the output is a voice signal). */
+static void
+plan_buffers(const Patch* p, Plan* plan)
+{
 	assign_buffers(p, plan);
 	static_assert(PATCH_MAX_CONNECTIONS + 1 < 0xffff, "buffer indices fit in 16 bits");
-	Acc      accs[PATCH_MAX_CONNECTIONS];
-	unsigned n_accs  = 0;
-	const bool out_acc = !p->modules[p->out_module].master;
+	plan->out_acc = !p->modules[p->out_module].master;
 	for (unsigned c = 0; c < p->n_connections; ++c) {
 		const PatchConnection* k = &p->connections[c];
-		if (plan->step_of[k->dst_module] < 0) {
+		if (plan->step_of[k->dst_module] < 0 || !is_cross(p, k) ||
+		    acc_find(plan->accs, plan->n_accs, k->dst_module, k->dst_kind, k->dst_index)) {
 			continue;
 		}
-		if (is_cross(p, k)) {
-			++plan->n_exports;
-			if (!acc_find(accs, n_accs, k->dst_module, k->dst_kind, k->dst_index)) {
-				accs[n_accs] = (Acc){k->dst_module, k->dst_kind, k->dst_index,
-				                     (uint16_t)(plan->n_bufs + out_acc + n_accs)};
-				++n_accs;
-			}
-		}
+		plan->accs[plan->n_accs] = (Acc){k->dst_module, k->dst_kind, k->dst_index,
+		                                 (uint16_t)(plan->n_bufs + plan->out_acc + plan->n_accs)};
+		++plan->n_accs;
 	}
+}
+
+/* How many feeds, voice → master sums and macro bindings the slot holds,
+ * so the arena is sized before anything is written. */
+static void
+plan_counts(const Patch* p, Plan* plan)
+{
+	for (unsigned c = 0; c < p->n_connections; ++c) {
+		const PatchConnection* k = &p->connections[c];
+		plan->n_exports += plan->step_of[k->dst_module] >= 0 && is_cross(p, k);
+	}
+	plan->n_exports += plan->out_acc;
 	for (unsigned i = 0; i < plan->n_order; ++i) {
 		const int         m = plan->order[i];
 		const ModuleType* t = p->modules[m].type;
 		for (unsigned j = 0; j < t->n_inputs; ++j) {
-			plan->n_feeds += port_feeds(p, plan, accs, n_accs, m, DST_INPUT, j, NULL);
+			plan->n_feeds += port_feeds(p, plan, m, DST_INPUT, j, NULL);
 		}
 		for (unsigned j = 0; j < t->n_params; ++j) {
-			plan->n_feeds += port_feeds(p, plan, accs, n_accs, m, DST_PARAM, j, NULL);
+			plan->n_feeds += port_feeds(p, plan, m, DST_PARAM, j, NULL);
 		}
-	}
-	if (out_acc) {
-		++plan->n_exports;
 	}
 	for (unsigned i = 0; i < p->n_macros; ++i) {
 		plan->n_macros += plan->step_of[p->macros[i].module] >= 0;
 	}
+}
 
-	const unsigned n_bufs_acc = n_accs + out_acc;
-	const unsigned n_voices   = polyphony + SLOT_STEAL_SPARES;
-	const size_t   size       = layout(NULL, NULL, plan, n_bufs_acc, n_voices, lanes);
-	uint8_t*       base       = NULL;
+/* The slot as one zeroed, 64-aligned allocation of exactly the planned
+ * size, its pointers carved and its scalar fields set. */
+static Slot*
+carve_arena(const Patch* p, const Plan* plan, unsigned polyphony, PatchError* err)
+{
+	const size_t size = layout(NULL, NULL, plan);
+	uint8_t*     base = NULL;
 	if (posix_memalign((void**)&base, 64, size)) {
-		free(plan);
 		set_error(err, NULL, "out of memory");
 		return NULL;
 	}
 	memset(base, 0, size);
 	Slot* s = (Slot*)(void*)base;
-	if (layout(s, base, plan, n_bufs_acc, n_voices, lanes) != size) {
+	if (layout(s, base, plan) != size) {
 		abort(); /* the two layout passes disagree: a compiler bug */
 	}
-	s->arena_size       = size;
-	s->rate             = rate;
-	s->polyphony        = polyphony;
-	s->n_voices         = n_voices;
-	s->n_bufs           = plan->n_bufs + n_bufs_acc;
-	s->acc_first        = (uint16_t)plan->n_bufs;
-	s->acc_count        = (uint16_t)n_bufs_acc;
-	s->group_state_size = plan->group_state_size;
-	s->simd             = simd;
-	s->lanes            = lanes;
-	s->isa              = simd == SIMD_AVX2 ? ISA_AVX2 : ISA_BASELINE;
-	s->n_groups         = (n_voices + lanes - 1) / lanes;
-	s->buf_stride       = (size_t)CHRONUS_SUBBLOCK * lanes;
-	s->n_voice_params   = plan->n_voice_params;
+	const unsigned n_sums = plan->n_accs + plan->out_acc;
+	s->arena_size         = size;
+	s->rate               = plan->rate;
+	s->polyphony          = polyphony;
+	s->n_voices           = plan->n_voices;
+	s->n_bufs             = plan->n_bufs + n_sums;
+	s->acc_first          = (uint16_t)plan->n_bufs;
+	s->acc_count          = (uint16_t)n_sums;
+	s->group_state_size   = plan->group_state_size;
+	s->simd               = plan->simd;
+	s->lanes              = plan->lanes;
+	s->n_groups           = (plan->n_voices + plan->lanes - 1) / plan->lanes;
+	s->buf_stride         = (size_t)CHRONUS_SUBBLOCK * plan->lanes;
+	s->n_voice_params     = plan->n_voice_params;
+	s->n_steps            = plan->n_order;
+	s->n_voice_steps      = plan->n_voice;
+	s->n_params           = plan->n_params;
+	s->n_exports          = plan->n_exports;
+	s->n_macros           = plan->n_macros;
 	snprintf(s->title, sizeof(s->title), "%s", p->title);
+	return s;
+}
 
-	/* Steps, parameters and feeds. */
-	unsigned n_params = 0, n_feeds = 0, n_exports = 0;
+/* One step per kept module: its type, the process() of the slot's
+ * instruction set (the engine's choice, never the module's), its state and
+ * output, its parameters at their defaults and the feeds of each port. An
+ * envelope fed by nothing but the gate marks the step whose activity keeps
+ * a released voice alive. */
+static void
+fill_steps(Slot* s, const Patch* p, const Plan* plan)
+{
+	unsigned n_params = 0, n_feeds = 0;
 	for (unsigned i = 0; i < plan->n_order; ++i) {
 		const int          m  = plan->order[i];
 		const PatchModule* pm = &p->modules[m];
 		const ModuleType*  t  = pm->type;
 		PlanStep*          st = &s->steps[i];
 		st->type              = t;
+		st->process           = plan->simd == SIMD_AVX2 && t->process_avx2 ? t->process_avx2 : t->process;
 		st->module            = (uint16_t)m;
 		st->master            = pm->master;
 		st->state_offset      = plan->state_offset[m];
-		st->lane_stride       = plan->lane_stride[m];
 		st->out_buf           = plan->out_buf[m];
 		st->param_first       = (uint16_t)n_params;
 		for (unsigned j = 0; j < t->n_params; ++j) {
-			param_init(&s->params[n_params + j], &t->params[j], rate, t->params[j].def);
+			param_init(&s->params[n_params + j], &t->params[j], plan->rate, t->params[j].def);
 		}
 		n_params += t->n_params;
 		for (unsigned j = 0; j < t->n_inputs; ++j) {
 			st->in_first[j] = (uint16_t)n_feeds;
-			st->in_count[j] = (uint8_t)port_feeds(p, plan, accs, n_accs, m, DST_INPUT, j, s->feeds + n_feeds);
+			st->in_count[j] = (uint8_t)port_feeds(p, plan, m, DST_INPUT, j, s->feeds + n_feeds);
 			n_feeds += st->in_count[j];
 			if (t->inputs[j].implicit == IMPLICIT_GATE && (t->flags & MODULE_ENVELOPE) && !pm->master &&
 			    s->feeds[st->in_first[j]].buf == BUF_GATE && st->in_count[j] == 1) {
@@ -487,37 +512,44 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 		}
 		for (unsigned j = 0; j < t->n_params; ++j) {
 			st->mod_first[j] = (uint16_t)n_feeds;
-			st->mod_count[j] = (uint8_t)port_feeds(p, plan, accs, n_accs, m, DST_PARAM, j, s->feeds + n_feeds);
+			st->mod_count[j] = (uint8_t)port_feeds(p, plan, m, DST_PARAM, j, s->feeds + n_feeds);
 			n_feeds += st->mod_count[j];
 		}
 	}
-	s->n_steps       = plan->n_order;
-	s->n_voice_steps = plan->n_voice;
-	s->n_params      = n_params;
+}
 
-	/* Voice → master sums: each voice adds its signal after the step that
-	 * makes it, scaled by depth and by the voice's fade. */
+/* Voice → master sums: each voice adds its signal after the step that
+ * makes it, scaled by depth and by the voice's fade; a voice output is
+ * summed into the first accumulation buffer, which the slot then plays. */
+static void
+fill_exports(Slot* s, const Patch* p, const Plan* plan)
+{
+	unsigned n = 0;
 	for (unsigned c = 0; c < p->n_connections; ++c) {
 		const PatchConnection* k = &p->connections[c];
 		if (plan->step_of[k->dst_module] < 0 || !is_cross(p, k)) {
 			continue;
 		}
-		s->exports[n_exports++] = (Export){(uint16_t)plan->step_of[k->src_module],
-		                                   plan->out_buf[k->src_module],
-		                                   acc_find(accs, n_accs, k->dst_module, k->dst_kind, k->dst_index),
-		                                   k->depth};
+		s->exports[n++] = (Export){(uint16_t)plan->step_of[k->src_module], plan->out_buf[k->src_module],
+		                           acc_find(plan->accs, plan->n_accs, k->dst_module, k->dst_kind,
+		                                    k->dst_index),
+		                           k->depth};
 	}
-	if (out_acc) {
-		s->exports[n_exports++] = (Export){(uint16_t)plan->step_of[p->out_module],
-		                                   plan->out_buf[p->out_module], s->acc_first, 1.0f};
+	if (plan->out_acc) {
+		s->exports[n++] = (Export){(uint16_t)plan->step_of[p->out_module], plan->out_buf[p->out_module],
+		                           s->acc_first, 1.0f};
 		s->out_buf = (uint16_t)plan->n_bufs; /* the first accumulation buffer */
 	} else {
 		s->out_buf       = plan->out_buf[p->out_module];
 		s->out_is_master = true;
 	}
-	s->n_exports = n_exports;
+}
 
-	/* Settings, then macro bindings. */
+/* The patch's `set` values (snapped, so the slot starts there), then its
+ * macro bindings; both skip modules that do not run. */
+static void
+fill_params(Slot* s, const Patch* p, const Plan* plan)
+{
 	for (unsigned i = 0; i < p->n_settings; ++i) {
 		const PatchSetting* set = &p->settings[i];
 		const int           st  = plan->step_of[set->module];
@@ -525,45 +557,78 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 			param_set(&s->params[s->steps[st].param_first + set->param], set->value, true);
 		}
 	}
-	unsigned n_macros = 0;
+	unsigned n = 0;
 	for (unsigned i = 0; i < p->n_macros; ++i) {
 		const PatchMacro* mc = &p->macros[i];
 		const int         st = plan->step_of[mc->module];
 		if (st >= 0) {
-			s->macros[n_macros++] = (MacroBinding){(uint8_t)(mc->knob - 1),
-			                                       (uint16_t)(s->steps[st].param_first + mc->param),
-			                                       mc->lo, mc->hi, mc->curve};
+			s->macros[n++] = (MacroBinding){(uint8_t)(mc->knob - 1),
+			                                (uint16_t)(s->steps[st].param_first + mc->param), mc->lo,
+			                                mc->hi, mc->curve};
 		}
 	}
-	s->n_macros = n_macros;
+}
 
-	/* Module states: init every group's and the master's. */
+/* Every module state at silence for the slot's rate: one init per lane
+ * group of each voice step (it spans the lanes), one per master step; and
+ * every voice at full weight. */
+static void
+init_states(Slot* s)
+{
 	for (unsigned i = 0; i < s->n_steps; ++i) {
 		const PlanStep* st = &s->steps[i];
 		if (st->master) {
-			st->type->init(s->master_state + st->state_offset, rate);
+			st->type->init(s->master_state + st->state_offset, s->rate);
 			continue;
 		}
 		for (unsigned g = 0; g < s->n_groups; ++g) {
-			uint8_t* group = s->voices[g * lanes].state + st->state_offset;
-			if (!st->lane_stride) {
-				st->type->init(group, rate);
-				continue;
-			}
-			for (unsigned l = 0; l < lanes; ++l) {
-				st->type->init(group + (size_t)l * st->lane_stride, rate);
-			}
+			st->type->init(s->voices[g * s->lanes].state + st->state_offset, s->rate);
 		}
 	}
-	for (unsigned v = 0; v < n_voices; ++v) {
+	for (unsigned v = 0; v < s->n_voices; ++v) {
 		s->voices[v].fade = 1.0f;
+	}
+}
+
+Slot*
+compile_patch(const Patch* p, double rate, unsigned polyphony, PatchError* err)
+{
+	return compile_patch_simd(p, rate, polyphony, SIMD_AUTO, err);
+}
+
+Slot*
+compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode simd, PatchError* err)
+{
+	if (polyphony < 1 || polyphony > SLOT_MAX_POLYPHONY) {
+		set_error(err, NULL, "polyphony must be 1 .. 64");
+		return NULL;
+	}
+	if (p->out_module < 0 || (unsigned)p->out_module >= p->n_modules) {
+		set_error(err, NULL, "patch has no 'out' statement");
+		return NULL;
+	}
+	Plan* plan = calloc(1, sizeof(Plan)); /* a few KiB: not on the worker's stack */
+	if (!plan) {
+		set_error(err, NULL, "out of memory");
+		return NULL;
+	}
+	plan->rate     = rate;
+	plan->simd     = simd_resolve(simd);
+	plan->lanes    = plan->simd == SIMD_SINGLE ? 1u : CHRONUS_LANES;
+	plan->n_voices = polyphony + SLOT_STEAL_SPARES;
+	Slot* s        = NULL;
+	if (plan_order(p, plan, err)) {
+		plan_states(p, plan);
+		plan_buffers(p, plan);
+		plan_counts(p, plan);
+		s = carve_arena(p, plan, polyphony, err);
+	}
+	if (s) {
+		fill_steps(s, p, plan);
+		fill_exports(s, p, plan);
+		fill_params(s, p, plan);
+		init_states(s);
 	}
 	free(plan);
 	return s;
-}
-
-void
-slot_free(Slot* slot)
-{
-	free(slot);
 }

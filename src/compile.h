@@ -11,7 +11,7 @@
 #include "patch.h"
 #include "slot.h"
 
-/* Returns a new slot (free with slot_free) or NULL with *err filled: a
+/* Returns a new slot (free with slot_free, slot.h) or NULL with *err filled: a
  * cycle ("line 9, col 1: connection makes a cycle: vcf -> lfo -> vcf"),
  * a polyphony out of range, or no memory. */
 Slot* compile_patch(const Patch* patch, double rate, unsigned polyphony, PatchError* err);
@@ -19,7 +19,5 @@ Slot* compile_patch(const Patch* patch, double rate, unsigned polyphony, PatchEr
 /* The same with the vector path chosen (compile_patch: SIMD_AUTO). */
 Slot* compile_patch_simd(const Patch* patch, double rate, unsigned polyphony, SimdMode simd,
                          PatchError* err);
-
-void slot_free(Slot* slot);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "dsp/module.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -87,6 +88,15 @@ typedef struct {
 	unsigned line, col; /* where; 0 when it concerns the whole text */
 	char     message[256]; /* "line 4, col 8: unknown module type 'sawtooth' (did you mean 'saw'?)" */
 } PatchError;
+
+/* The one formatter of every error message (parser, compiler, build):
+ * "line L, col C: <message>", or the bare message when line is 0 (the
+ * text as a whole). Worker thread. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void patch_error_set(PatchError* err, unsigned line, unsigned col, const char* fmt, ...);
+void patch_error_vset(PatchError* err, unsigned line, unsigned col, const char* fmt, va_list ap);
 
 /* Parse and validate text (not necessarily NUL-terminated). On success fills
  * *out and returns true; otherwise fills *err and returns false, and *out is

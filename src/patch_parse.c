@@ -13,6 +13,7 @@
 
 #include "module_registry.h"
 #include "patch_lex.h"
+#include "suggest.h"
 
 #include <float.h>
 #include <math.h>
@@ -28,7 +29,6 @@
 #endif
 
 #define SHOW_MAX    40  /* characters of a quoted token in a message */
-#define SUGGEST_MAX 64  /* words longer than this get no suggestion */
 #define LIST_MAX    120 /* characters of an "expected one of ..." list */
 
 typedef struct {
@@ -49,22 +49,9 @@ PRINTF_LIKE(4, 5)
 static bool
 fail_at(Parser* ps, unsigned line, unsigned col, const char* fmt, ...)
 {
-	PatchError* e = ps->err;
-	size_t      n = 0;
-	e->line       = line;
-	e->col        = col;
-	e->message[0] = '\0';
-	if (line > 0) {
-		const int k =
-		        snprintf(e->message, sizeof e->message, "line %u, col %u: ", line, col);
-		n = k > 0 ? (size_t)k : 0;
-		if (n >= sizeof e->message) {
-			return false;
-		}
-	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->message + n, sizeof e->message - n, fmt, ap);
+	patch_error_vset(ps->err, line, col, fmt, ap);
 	va_end(ap);
 	return false;
 }
@@ -159,6 +146,8 @@ unexpected(Parser* ps, const char* what)
 
 /* ---- suggestions ------------------------------------------------------- */
 
+/* Every suggestion follows suggest.h's one rule. */
+
 /* strlen with a bound (strnlen is POSIX, not C11). */
 static size_t
 bounded_len(const char* s, size_t max)
@@ -168,103 +157,6 @@ bounded_len(const char* s, size_t max)
 		++n;
 	}
 	return n;
-}
-
-static char
-fold(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Edit distance counting a swap of two neighbours as one edit (so "lni"
- * is one typo away from "lin"), ignoring ASCII case; lengths <= SUGGEST_MAX. */
-static unsigned
-edit_distance(const char* a, size_t la, const char* b, size_t lb)
-{
-	unsigned rows[3][SUGGEST_MAX + 1]; /* rows i-2, i-1 and i, rotating */
-	for (size_t j = 0; j <= lb; ++j) {
-		rows[0][j] = rows[1][j] = (unsigned)j;
-	}
-	for (size_t i = 1; i <= la; ++i) {
-		unsigned*       cur  = rows[i % 3];
-		const unsigned* prev = rows[(i + 2) % 3];
-		const unsigned* prv2 = rows[(i + 1) % 3];
-		cur[0]               = (unsigned)i;
-		for (size_t j = 1; j <= lb; ++j) {
-			const unsigned cost = fold(a[i - 1]) != fold(b[j - 1]);
-			unsigned       best = prev[j - 1] + cost;
-			if (prev[j] + 1 < best) {
-				best = prev[j] + 1;
-			}
-			if (cur[j - 1] + 1 < best) {
-				best = cur[j - 1] + 1;
-			}
-			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
-			    fold(a[i - 2]) == fold(b[j - 1]) && prv2[j - 2] + 1 < best) {
-				best = prv2[j - 2] + 1;
-			}
-			cur[j] = best;
-		}
-	}
-	return rows[la % 3][lb];
-}
-
-/* Length of the common prefix, ignoring case: breaks ties between equally
- * distant words in favour of the one that starts like what was typed. */
-static size_t
-common_prefix(const char* a, size_t la, const char* b, size_t lb)
-{
-	size_t i = 0;
-	while (i < la && i < lb && fold(a[i]) == fold(b[i])) {
-		++i;
-	}
-	return i;
-}
-
-typedef struct {
-	const char* word;
-	size_t      len;
-	const char* best;
-	unsigned    dist;
-	size_t      prefix; /* common prefix of word and best */
-} Suggest;
-
-static void
-suggest_init(Suggest* s, const char* word, size_t len)
-{
-	s->word   = word;
-	s->len    = len;
-	s->best   = NULL;
-	s->dist   = ~0u;
-	s->prefix = 0;
-}
-
-/* Consider one known word; keep the closest that is close enough: one edit
- * for short words, two for longer ones, or a typed prefix of 3+ letters. */
-static void
-suggest_try(Suggest* s, const char* cand)
-{
-	if (!cand || s->len == 0 || s->len > SUGGEST_MAX) {
-		return;
-	}
-	const size_t lc = bounded_len(cand, SUGGEST_MAX + 1);
-	if (lc == 0 || lc > SUGGEST_MAX) {
-		return;
-	}
-	unsigned     d      = edit_distance(s->word, s->len, cand, lc);
-	const size_t prefix = common_prefix(s->word, s->len, cand, lc);
-	if (s->len >= 3 && prefix == s->len && d > 1) {
-		d = 1; /* "vel" for "velocity" */
-	}
-	const unsigned limit = s->len <= 3 ? 1 : 2;
-	if (d > limit || d >= lc || (d > 0 && d >= s->len)) {
-		return;
-	}
-	if (d < s->dist || (d == s->dist && prefix > s->prefix)) {
-		s->best   = cand;
-		s->dist   = d;
-		s->prefix = prefix;
-	}
 }
 
 typedef struct {

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: ISC
  *
- * Rendering a slot. AUDIO THREAD: nothing here allocates, locks or prints.
+ * Rendering a slot. AUDIO THREAD: nothing here allocates, locks or prints
+ * (but the worker-side accessors and slot_free, at the end).
  *
  * Sub-blocks are aligned to multiples of CHRONUS_SUBBLOCK on the slot's own
  * sample clock, and a voice's end of life is only decided at those aligned
  * points, so the same score gives the same samples whatever block sizes the
  * host uses.
  */
-#include "slot.h"
+#include "slot_impl.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static inline float*
@@ -82,47 +84,6 @@ modulated(const Slot* s, const PlanStep* st, unsigned j, float* restrict tmp, un
 	return tmp;
 }
 
-/* A module without MODULE_LANES in a lane group: each sounding lane's
- * inputs are picked out of the frame-major buffers, its own state runs one
- * lane, and the output goes back in its column (0 in silent lanes). */
-static void
-run_lane_by_lane(Slot* s, const PlanStep* st, uint8_t* group, const ModuleIO* wide,
-                 const bool* sounding)
-{
-	const ModuleType* t     = st->type;
-	const unsigned    L     = s->lanes, n = wide->n;
-	float*            lt    = s->lane_tmp;
-	float*            out   = wide->out;
-	ModuleIO          io    = {.n = n, .lanes = 1, .isa = s->isa, .steady = wide->steady};
-	io.out                  = lt + (size_t)(MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * CHRONUS_SUBBLOCK;
-	for (unsigned l = 0; l < L; ++l) {
-		if (!sounding[l]) {
-			for (unsigned i = 0; i < n; ++i) {
-				out[i * L + l] = 0.0f;
-			}
-			continue;
-		}
-		for (unsigned j = 0; j < t->n_inputs; ++j) {
-			float* d = lt + (size_t)j * CHRONUS_SUBBLOCK;
-			for (unsigned i = 0; i < n; ++i) {
-				d[i] = wide->in[j][i * L + l];
-			}
-			io.in[j] = d;
-		}
-		for (unsigned j = 0; j < t->n_params; ++j) {
-			float* d = lt + (size_t)(MODULE_MAX_INPUTS + j) * CHRONUS_SUBBLOCK;
-			for (unsigned i = 0; i < n; ++i) {
-				d[i] = wide->param[j][i * L + l];
-			}
-			io.param[j] = d;
-		}
-		t->process(group + (size_t)l * st->lane_stride, &io);
-		for (unsigned i = 0; i < n; ++i) {
-			out[i * L + l] = io.out[i];
-		}
-	}
-}
-
 /* Whether a port's feeds give the same value in every frame of this
  * sub-block, lane by lane: nothing, or the note or velocity as they are. */
 static bool
@@ -132,10 +93,10 @@ feeds_steady(const Feed* f, unsigned count)
 }
 
 /* One step: a voice step over a lane group (lanes = s->lanes), or a master
- * step (lanes = 1). */
+ * step (lanes = 1). sounding: bit l set when lane l sounds. */
 static void
 run_step(Slot* s, const PlanStep* st, uint8_t* state_base, unsigned n, unsigned lanes,
-         const bool* sounding)
+         unsigned sounding)
 {
 	const ModuleType* t = st->type;
 	ModuleIO          io;
@@ -151,13 +112,9 @@ run_step(Slot* s, const PlanStep* st, uint8_t* state_base, unsigned n, unsigned 
 	}
 	io.out   = buf_at(s, st->out_buf);
 	io.n     = n;
-	io.lanes = lanes;
-	io.isa   = s->isa;
-	if (lanes > 1 && st->lane_stride) {
-		run_lane_by_lane(s, st, state_base + st->state_offset, &io, sounding);
-	} else {
-		t->process(state_base + st->state_offset, &io);
-	}
+	io.lanes    = lanes;
+	io.sounding = sounding;
+	st->process(state_base + st->state_offset, &io);
 }
 
 /* The voice-step parameters spread over the lanes, once per sub-block for
@@ -182,17 +139,6 @@ spread_params(Slot* s, unsigned n)
 	}
 }
 
-/* Is lane l's module state quiet for good? */
-static bool
-step_active(const PlanStep* st, const Voice* v)
-{
-	const uint8_t* state = v->state + st->state_offset;
-	if (st->lane_stride) {
-		return st->type->active(state + (size_t)v->lane * st->lane_stride);
-	}
-	return st->type->active_lane(state, v->lane);
-}
-
 /* At an aligned sub-block end: has the voice finished for good? */
 static bool
 voice_finished(const Slot* s, const Voice* v)
@@ -205,7 +151,8 @@ voice_finished(const Slot* s, const Voice* v)
 	}
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
 		const PlanStep* st = &s->steps[i];
-		if (st->gate_env && st->type->active && step_active(st, v)) {
+		if (st->gate_env && st->type->active_lane &&
+		    st->type->active_lane(v->state + st->state_offset, v->lane)) {
 			return false;
 		}
 	}
@@ -325,11 +272,12 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 	Voice*         vs    = &s->voices[g * L];
 	const unsigned count = s->n_voices - g * L < L ? s->n_voices - g * L : L;
 	bool           sounding[CHRONUS_LANES] = {false};
-	unsigned       live[CHRONUS_LANES], n_live = 0;
+	unsigned       live[CHRONUS_LANES], n_live = 0, mask = 0;
 	for (unsigned l = 0; l < count; ++l) {
 		if (vs[l].phase != VOICE_IDLE) {
 			sounding[l]    = true;
 			live[n_live++] = l;
+			mask |= 1u << l;
 		}
 	}
 	if (!n_live) {
@@ -340,7 +288,7 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 	const float* fb = s->fade_buf;
 	unsigned     e  = 0;
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
-		run_step(s, &s->steps[i], vs[0].state, n, L, sounding);
+		run_step(s, &s->steps[i], vs[0].state, n, L, mask);
 		for (; e < s->n_exports && s->exports[e].after_step == i; ++e) {
 			const Export* x   = &s->exports[e];
 			const float*  src = buf_at(s, x->src_buf);
@@ -374,7 +322,7 @@ render_sub(Slot* s, float* out, unsigned n, bool aligned_end)
 		render_group(s, g, n, aligned_end);
 	}
 	for (unsigned i = s->n_voice_steps; i < s->n_steps; ++i) {
-		run_step(s, &s->steps[i], s->master_state, n, 1, NULL);
+		run_step(s, &s->steps[i], s->master_state, n, 1, 1u);
 	}
 	memcpy(out, buf_at(s, s->out_buf), sizeof(float) * n);
 }
@@ -410,4 +358,36 @@ slot_set_macro(Slot* s, unsigned knob, float position, bool snap)
 		}
 		param_set(&s->params[b->param], v, snap);
 	}
+}
+
+/* ---- Worker-side helpers and accessors -------------------------------- */
+
+const char*
+slot_title(const Slot* s)
+{
+	return s->title;
+}
+
+uint64_t
+slot_param_seq(const Slot* s)
+{
+	return s->param_seq;
+}
+
+void
+slot_set_param_seq(Slot* s, uint64_t seq)
+{
+	s->param_seq = seq;
+}
+
+void
+slot_rewind(Slot* s)
+{
+	s->frames = 0;
+}
+
+void
+slot_free(Slot* s)
+{
+	free(s); /* the arena is the slot: one allocation */
 }

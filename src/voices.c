@@ -8,20 +8,17 @@
  * spare voice. A voice that has not rendered a sample yet (several notes in
  * the same frame) is reused at once, since cutting it is inaudible.
  */
-#include "slot.h"
+#include "voices.h"
+
+#include "slot_impl.h"
 
 /* The voice's lane of every module state in its group. */
 static void
 reset_voice_modules(Slot* s, Voice* v)
 {
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
-		const PlanStep* st    = &s->steps[i];
-		uint8_t*        state = v->state + st->state_offset;
-		if (st->lane_stride) {
-			st->type->reset(state + (size_t)v->lane * st->lane_stride);
-		} else {
-			st->type->reset_lane(state, v->lane);
-		}
+		const PlanStep* st = &s->steps[i];
+		st->type->reset_lane(v->state + st->state_offset, v->lane);
 	}
 }
 
@@ -85,7 +82,7 @@ pick_victim(Slot* s)
 }
 
 void
-slot_note_on(Slot* s, uint8_t note, float velocity)
+voices_note_on(Slot* s, uint8_t note, float velocity)
 {
 	note &= 0x7f;
 	/* The same key again: retrigger its voice rather than stack a second. */
@@ -141,7 +138,7 @@ slot_note_on(Slot* s, uint8_t note, float velocity)
 }
 
 void
-slot_note_off(Slot* s, uint8_t note)
+voices_note_off(Slot* s, uint8_t note)
 {
 	note &= 0x7f;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
@@ -158,7 +155,7 @@ slot_note_off(Slot* s, uint8_t note)
 }
 
 void
-slot_sustain(Slot* s, bool down)
+voices_sustain(Slot* s, bool down)
 {
 	s->sustain = down;
 	if (down) {
@@ -174,13 +171,13 @@ slot_sustain(Slot* s, bool down)
 }
 
 void
-slot_bend(Slot* s, float semitones)
+voices_bend(Slot* s, float semitones)
 {
 	s->bend = semitones;
 }
 
 void
-slot_all_notes_off(Slot* s)
+voices_all_notes_off(Slot* s)
 {
 	s->sustain = false;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
@@ -194,9 +191,9 @@ slot_all_notes_off(Slot* s)
 }
 
 void
-slot_all_sound_off(Slot* s)
+voices_all_sound_off(Slot* s)
 {
-	slot_all_notes_off(s);
+	voices_all_notes_off(s);
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
 		if (v->phase != VOICE_IDLE && !v->stolen) {
@@ -207,7 +204,7 @@ slot_all_sound_off(Slot* s)
 }
 
 void
-slot_reset_voices(Slot* s)
+voices_reset(Slot* s)
 {
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
@@ -228,7 +225,7 @@ slot_reset_voices(Slot* s)
 }
 
 unsigned
-slot_active_voices(const Slot* s)
+voices_active(const Slot* s)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < s->n_voices; ++i) {

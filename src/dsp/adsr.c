@@ -225,6 +225,7 @@ const ModuleType module_adsr = {
 	.init       = adsr_init,
 	.reset      = adsr_reset,
 	.process    = adsr_process,
+	.process_avx2 = SIMD_AVX2_OF(adsr_process),
 	.active     = adsr_active,
 	.reset_lane = adsr_reset_lane,
 	.active_lane = adsr_active_lane,

@@ -232,6 +232,7 @@ const ModuleType module_ladder = {
 	.init       = ladder_init,
 	.reset      = ladder_reset,
 	.process    = ladder_process,
+	.process_avx2 = SIMD_AVX2_OF(ladder_process),
 	.active     = NULL,
 	.reset_lane = ladder_reset_lane,
 };

@@ -54,22 +54,25 @@ typedef struct {
  * buffers hold values already clamped to [min, max]; choice parameters hold
  * whole numbers. out never aliases an input.
  *
- * lanes is 0 or 1 for one voice (buffers hold n values), or CHRONUS_LANES
- * for a lane group, given only to MODULE_LANES modules: every buffer then
- * holds n x CHRONUS_LANES values, frame-major (buf[i * CHRONUS_LANES + l]
- * is frame i of lane l), so a loop over the lanes of one frame vectorises.
- * isa says which instruction set the engine chose (SimdIsa, dsp/simd.h).
+ * lanes is 1 (a master module, or the one-voice reference path: buffers
+ * hold n values, and the module uses lane 0 of its state) or CHRONUS_LANES
+ * (a lane group: every buffer holds n x CHRONUS_LANES values, frame-major,
+ * buf[i * CHRONUS_LANES + l] is frame i of lane l, so a loop over the lanes
+ * of one frame vectorises). sounding has bit l set when lane l holds a
+ * voice that sounds (bit 0 when lanes is 1): the engine weighs every other
+ * lane 0, so a module may skip it, writing 0 to its output there.
  * steady has bit MODULE_STEADY_IN(j) or MODULE_STEADY_PARAM(j) set when
  * every frame of that buffer holds the same value, lane by lane (a held
  * note, a settled knob): a module may then look at frame 0 only. A clear
- * bit promises nothing. */
+ * bit promises nothing. The instruction set is not here: the engine picks
+ * process or process_avx2 once, when it compiles the slot. */
 typedef struct {
 	const float* in[MODULE_MAX_INPUTS];
 	const float* param[MODULE_MAX_PARAMS];
 	float*       out;
-	unsigned     n;     /* 1 .. CHRONUS_SUBBLOCK */
-	unsigned     lanes; /* 0 or 1, or CHRONUS_LANES */
-	unsigned     isa;   /* SimdIsa */
+	unsigned     n;        /* 1 .. CHRONUS_SUBBLOCK */
+	unsigned     lanes;    /* 1 or CHRONUS_LANES */
+	unsigned     sounding; /* bit l: lane l sounds */
 	unsigned     steady;
 } ModuleIO;
 
@@ -80,13 +83,19 @@ typedef enum {
 	MODULE_SOURCE = 1 << 0,      /* an oscillator, LFO or noise: no audio input */
 	MODULE_ENVELOPE = 1 << 1,    /* its activity keeps a released voice alive */
 	MODULE_MASTER_ONLY = 1 << 2, /* may only be created as master */
-	/* process() takes lane groups: its state holds CHRONUS_LANES voices
-	 * side by side (one array per field), reset_lane() and active_lane()
-	 * address one of them, and init()/reset() all of them. Other modules
-	 * are run one lane at a time by the engine, a state per lane. */
+	/* Written for lane groups (the contract below). A module without it is
+	 * written for one voice (its state is one voice, process() sees
+	 * lanes = 1 only, reset_lane and active_lane are NULL): the registry
+	 * wraps it in the one-voice adapter (module_registry.c), so every type
+	 * the engine gets holds this flag. */
 	MODULE_LANES = 1 << 3,
 } ModuleFlags;
 
+/* A module type. The contract the engine relies on (lane groups): state
+ * holds CHRONUS_LANES voices side by side, init() and reset() address all
+ * of them, reset_lane() and active_lane() one, and process() renders
+ * lanes = 1 (lane 0) or CHRONUS_LANES lanes (see ModuleIO). New optional
+ * hooks are added at the end; a NULL hook means "not provided". */
 typedef struct ModuleType {
 	const char*      name;    /* the word used after `create` */
 	const char*      summary; /* one line for docs/modules.md */
@@ -105,11 +114,15 @@ typedef struct ModuleType {
 	 * a run of frames is split into calls (no per-call interpolation). */
 	void (*process)(void* state, const ModuleIO* io);
 	/* Audio thread, may be NULL: false once the module has gone quiet for
-	 * good with its gate low (an envelope after its release). */
+	 * good with its gate low (an envelope after its release); lane 0. */
 	bool (*active)(const void* state);
-	/* MODULE_LANES only: as reset() and active(), for one lane. */
+	/* As reset() and active(), for one lane (active_lane NULL when active
+	 * is). */
 	void (*reset_lane)(void* state, unsigned lane);
 	bool (*active_lane)(const void* state, unsigned lane);
+	/* May be NULL: process() built for AVX2 (SIMD_LANE_PROCESS makes both;
+	 * the engine picks one per slot, dsp/simd.h). Same samples as process. */
+	void (*process_avx2)(void* state, const ModuleIO* io);
 } ModuleType;
 
 #endif

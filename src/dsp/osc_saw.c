@@ -153,6 +153,7 @@ const ModuleType module_saw = {
 	.init       = saw_init,
 	.reset      = saw_reset,
 	.process    = saw_process,
+	.process_avx2 = SIMD_AVX2_OF(saw_process),
 	.active     = NULL,
 	.reset_lane = saw_reset_lane,
 };

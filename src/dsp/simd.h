@@ -20,9 +20,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The instruction set a kernel runs with (ModuleIO.isa). */
-typedef enum { ISA_BASELINE = 0, ISA_AVX2 } SimdIsa;
-
 /* What a slot renders with. */
 typedef enum {
 	SIMD_AUTO = 0,  /* CHRONUS_SIMD from the environment, else the best the CPU has */
@@ -110,33 +107,32 @@ simd_store(float* p, simd_f v, unsigned L)
 }
 
 /* Defines `static void name(void*, const ModuleIO*)` from a kernel
- * `SIMD_INLINE void kernel(void* state, const ModuleIO* io, unsigned L)`:
- * the kernel is specialised for L = 1 and L = CHRONUS_LANES and built for
- * each instruction set; the call picks by io->isa and io->lanes. */
-/* The kernel specialised for the two lane counts. */
+ * `SIMD_INLINE void kernel(void* state, const ModuleIO* io, unsigned L)`,
+ * specialised for L = 1 and L = CHRONUS_LANES, and, where AVX2 exists,
+ * `name_avx2`, the same built for AVX2. The module type names both:
+ * `.process = name, .process_avx2 = SIMD_AVX2_OF(name)`; the engine picks
+ * one when it compiles a slot, so no call asks which. */
 #define SIMD_LANE_SPECIALISE(kernel, st, io) \
 	((io)->lanes == CHRONUS_LANES ? kernel(st, io, CHRONUS_LANES) : kernel(st, io, 1))
 
 #if SIMD_HAVE_AVX2
 #define SIMD_LANE_PROCESS(name, kernel)                                                      \
-	static void name##_baseline(void* st, const ModuleIO* io)                            \
+	static void name(void* st, const ModuleIO* io)                                       \
 	{                                                                                    \
 		SIMD_LANE_SPECIALISE(kernel, st, io);                                        \
 	}                                                                                    \
 	SIMD_TARGET_AVX2 static void name##_avx2(void* st, const ModuleIO* io)               \
 	{                                                                                    \
 		SIMD_LANE_SPECIALISE(kernel, st, io);                                        \
-	}                                                                                    \
-	static void name(void* st, const ModuleIO* io)                                       \
-	{                                                                                    \
-		(io->isa == ISA_AVX2 ? name##_avx2 : name##_baseline)(st, io);               \
 	}
+#define SIMD_AVX2_OF(name) name##_avx2
 #else
 #define SIMD_LANE_PROCESS(name, kernel)                                                      \
 	static void name(void* st, const ModuleIO* io)                                       \
 	{                                                                                    \
 		SIMD_LANE_SPECIALISE(kernel, st, io);                                        \
 	}
+#define SIMD_AVX2_OF(name) NULL
 #endif
 
 #endif

@@ -7,6 +7,7 @@
 #include "plugin.h"
 
 #include "factory_patches.h"
+#include "voices.h"
 
 #include <lv2/core/lv2_util.h>
 #include <lv2/options/options.h>
@@ -190,7 +191,7 @@ static void
 activate(LV2_Handle instance)
 {
 	Chronus* self = (Chronus*)instance;
-	slot_reset_voices(self->active->slot);
+	voices_reset(self->active->slot);
 	memset(self->notes_down, 0, sizeof(self->notes_down));
 	self->sustain = false;
 	self->bend    = 0.0f;

@@ -9,6 +9,7 @@
 #include "plugin.h"
 
 #include "factory_patches.h"
+#include "voices.h"
 
 #include <lv2/atom/util.h>
 
@@ -175,12 +176,12 @@ each_slot(Chronus* self, void (*fn)(Slot*, uint8_t, float), uint8_t a, float b)
 	}
 }
 
-static void note_on(Slot* s, uint8_t n, float v) { slot_note_on(s, n, v); }
-static void note_off(Slot* s, uint8_t n, float v) { (void)v; slot_note_off(s, n); }
-static void sustain(Slot* s, uint8_t n, float v) { (void)v; slot_sustain(s, n != 0); }
-static void bend(Slot* s, uint8_t n, float v) { (void)n; slot_bend(s, v); }
-static void notes_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; slot_all_notes_off(s); }
-static void sound_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; slot_all_sound_off(s); }
+static void note_on(Slot* s, uint8_t n, float v) { voices_note_on(s, n, v); }
+static void note_off(Slot* s, uint8_t n, float v) { (void)v; voices_note_off(s, n); }
+static void sustain(Slot* s, uint8_t n, float v) { (void)v; voices_sustain(s, n != 0); }
+static void bend(Slot* s, uint8_t n, float v) { (void)n; voices_bend(s, v); }
+static void notes_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; voices_all_notes_off(s); }
+static void sound_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; voices_all_sound_off(s); }
 
 static void
 handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
@@ -345,19 +346,19 @@ static void
 begin_swap(Chronus* self, Outcome* next)
 {
 	Slot* s = next->slot;
-	if (s->param_seq != self->param_seq) {
+	if (slot_param_seq(s) != self->param_seq) {
 		for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
 			slot_set_macro(s, k, self->ctrl[CTRL_MACRO1 + k], true);
 		}
-		s->param_seq = self->param_seq;
+		slot_set_param_seq(s, self->param_seq);
 	}
-	slot_bend(s, self->bend);
+	voices_bend(s, self->bend);
 	for (unsigned n = 0; n < 128; ++n) {
 		if (self->notes_down[n]) {
-			slot_note_on(s, (uint8_t)n, self->note_velocity[n]);
+			voices_note_on(s, (uint8_t)n, self->note_velocity[n]);
 		}
 	}
-	slot_sustain(s, self->sustain);
+	voices_sustain(s, self->sustain);
 	const float clamped = self->ctrl[CTRL_CROSSFADE]; /* clamped by read_controls */
 	self->standby  = next;
 	self->fade_pos = 0;

@@ -132,7 +132,7 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	o->prime_ms = report.prime_ms;
 	if (o->slot) {
 		o->program = chronus_factory_program(owned, n);
-		const char* title = o->slot->title[0] ? o->slot->title : "untitled patch";
+		const char* title = slot_title(o->slot)[0] ? slot_title(o->slot) : "untitled patch";
 		const int   used  = snprintf(o->status_text, sizeof(o->status_text), "%s: primed in %.2f ms", title,
 		                             o->prime_ms);
 		if (report.warning[0] && used > 0 && (size_t)used < sizeof(o->status_text)) {

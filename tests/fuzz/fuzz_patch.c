@@ -31,6 +31,8 @@
  */
 #include "build_slot.h"
 #include "compile.h"
+#include "slot_impl.h"
+#include "voices.h"
 #include "patch.h"
 
 #include <math.h>
@@ -242,23 +244,23 @@ static void
 play(Slot* s, const Score* sc, float* out, unsigned block)
 {
 	const unsigned warm = BUILD_WARMUP_BLOCKS * BUILD_WARMUP_FRAMES; /* 2048 */
-	slot_note_on(s, BUILD_WARMUP_NOTE, 0.8f);
+	voices_note_on(s, BUILD_WARMUP_NOTE, 0.8f);
 	render_span(s, out, 0, warm, block);
 
 	unsigned t = warm;
 	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
 		slot_set_macro(s, k, sc->macros[k], false);
 	}
-	slot_bend(s, sc->bend);
-	slot_sustain(s, sc->sustain);
-	slot_note_on(s, sc->note2, sc->velocity2);
+	voices_bend(s, sc->bend);
+	voices_sustain(s, sc->sustain);
+	voices_note_on(s, sc->note2, sc->velocity2);
 	render_span(s, out, t, t + sc->release_at, block);
 	t += sc->release_at;
-	slot_note_off(s, BUILD_WARMUP_NOTE);
+	voices_note_off(s, BUILD_WARMUP_NOTE);
 	render_span(s, out, t, t + 512, block);
 	t += 512;
-	slot_note_off(s, sc->note2);
-	slot_sustain(s, false);
+	voices_note_off(s, sc->note2);
+	voices_sustain(s, false);
 	render_span(s, out, t, MAX_FRAMES, block);
 }
 
@@ -300,9 +302,9 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 			      "polyphony %u voices %u", slot->polyphony, slot->n_voices);
 			CHECK(slot->out_buf < slot->n_bufs, "out_buf %u of %u", slot->out_buf, slot->n_bufs);
 			float buf[300];
-			slot_note_on(slot, 60, 1.0f);
+			voices_note_on(slot, 60, 1.0f);
 			slot_render(slot, buf, 100);
-			slot_note_off(slot, 60);
+			voices_note_off(slot, 60);
 			slot_render(slot, buf + 100, 200);
 			slot_free(slot);
 		}

@@ -82,4 +82,20 @@ modules_doc_write(FILE* out)
 	             "| measurement | figure |\n|---|---|\n");
 	sources_print_figures(out);
 	filters_print_figures(out);
+	fprintf(out, "\n# Writing a module\n\n"
+	             "A module is a file in src/dsp/ with a state struct, init, reset and process\n"
+	             "functions and a `ModuleType` (src/dsp/module.h), listed once in\n"
+	             "src/module_registry.c. The engine knows one contract, lane groups: a state holds\n"
+	             "the 8 voices of a group side by side and process() renders them together from\n"
+	             "frame-major buffers (`MODULE_LANES`). A module may instead be written for one\n"
+	             "voice; the registry then runs it through the one-voice adapter\n"
+	             "(src/dsp/one_voice.c), which keeps 8 one-voice states and renders each sounding\n"
+	             "lane on its own (a silent lane costs nothing and gives 0). Both give the same\n"
+	             "samples; lane groups are faster.\n\n"
+	             "| module | written for |\n|---|---|\n");
+	for (unsigned i = 0; i < module_registry_count(); ++i) {
+		const ModuleType* t = module_registry_at(i);
+		fprintf(out, "| `%s` | %s |\n", t->name,
+		        module_registry_is_adapted(t) ? "one voice (adapted)" : "lane groups");
+	}
 }

@@ -10,7 +10,8 @@
 #include "click.h"
 #include "compile.h"
 #include "module_registry.h"
-#include "slot.h"
+#include "slot_impl.h"
+#include "voices.h"
 
 #include "suites.h"
 
@@ -134,9 +135,9 @@ test_master_sums_voices(void)
 	                            4, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_TRUE(s->out_is_master);
-	slot_note_on(s, 69, 1.0f);
+	voices_note_on(s, 69, 1.0f);
 	const float one = render_peak(s, 4800);
-	slot_note_on(s, 69 + 12, 1.0f);
+	voices_note_on(s, 69 + 12, 1.0f);
 	const float two = render_peak(s, 4800);
 	CU_ASSERT(one > 0.3f);
 	CU_ASSERT(two > one * 1.3f); /* both voices reach the master module */
@@ -161,7 +162,7 @@ test_stealing_and_release(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	float buf[480];
 	for (uint8_t n = 0; n < 10; ++n) {
-		slot_note_on(s, (uint8_t)(48 + n), 0.8f);
+		voices_note_on(s, (uint8_t)(48 + n), 0.8f);
 		slot_render(s, buf, 480);
 		CU_ASSERT(live_voices(s) <= 4u);
 	}
@@ -174,10 +175,10 @@ test_stealing_and_release(void)
 		}
 	}
 	for (uint8_t n = 0; n < 10; ++n) {
-		slot_note_off(s, (uint8_t)(48 + n));
+		voices_note_off(s, (uint8_t)(48 + n));
 	}
 	render_peak(s, 4800); /* 100 ms: release is 50 ms */
-	CU_ASSERT_EQUAL(slot_active_voices(s), 0u);
+	CU_ASSERT_EQUAL(voices_active(s), 0u);
 	CU_ASSERT_EQUAL(render_peak(s, 256), 0.0f);
 	slot_free(s);
 }
@@ -207,9 +208,9 @@ render_split(Slot* s, float* out, unsigned total, unsigned (*next)(unsigned*), u
 		}
 		while (e < sizeof(score) / sizeof(score[0]) && score[e].frame == pos) {
 			if (score[e].kind == 0) {
-				slot_note_on(s, score[e].note, 0.7f);
+				voices_note_on(s, score[e].note, 0.7f);
 			} else if (score[e].kind == 1) {
-				slot_note_off(s, score[e].note);
+				voices_note_off(s, score[e].note);
 			} else {
 				slot_set_macro(s, 0, 0.9f, false);
 			}
@@ -317,7 +318,7 @@ test_parameter_jumps_do_not_click(void)
 			CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 			ParamState* p = &s->params[s->steps[step_index(s, type->name)].param_first + j];
 			param_set(p, ps->min, true);
-			slot_note_on(s, 57, 1.0f);
+			voices_note_on(s, 57, 1.0f);
 			enum { PRE = 9600, POST = 9600 };
 			float* y = calloc(PRE + POST, sizeof(float));
 			slot_render(s, y, PRE);
@@ -360,14 +361,14 @@ test_decaying_voice_cost(void)
 	                            1, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	float buf[256];
-	slot_note_on(s, 45, 1.0f);
+	voices_note_on(s, 45, 1.0f);
 	render_peak(s, 48000);
 	double t0 = cpu_seconds();
 	for (unsigned b = 0; b < 1000; ++b) {
 		slot_render(s, buf, 256);
 	}
 	const double held = cpu_seconds() - t0;
-	slot_note_off(s, 45);
+	voices_note_off(s, 45);
 	render_peak(s, 48000 * 9);
 	t0 = cpu_seconds();
 	for (unsigned b = 0; b < 1000; ++b) {
@@ -388,7 +389,7 @@ test_build_verifies(void)
 	Slot*       s = build_slot(chain, strlen(chain), &bs, &r);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(r.status, BUILD_OK);
-	CU_ASSERT_EQUAL(slot_active_voices(s), 0u); /* primed, then cleared */
+	CU_ASSERT_EQUAL(voices_active(s), 0u); /* primed, then cleared */
 	CU_ASSERT_STRING_EQUAL(r.warning, "");        /* it sounds: no warning */
 	slot_free(s);
 

@@ -133,7 +133,7 @@ render(Inst* m, const float* in, const Params* ps, float* out, size_t from, size
 		if (len > from + n - i) {
 			len = (unsigned)(from + n - i);
 		}
-		ModuleIO io = {.out = out + i, .n = len, .lanes = 1};
+		ModuleIO io = {.out = out + i, .n = len, .lanes = 1, .sounding = 1u};
 		io.in[0]    = in + i;
 		for (unsigned j = 0; j < m->type->n_params; ++j) {
 			io.param[j] = ps->p[j] + i;

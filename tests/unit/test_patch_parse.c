@@ -1257,6 +1257,47 @@ test_fuzz_tokens(void)
 	CU_ASSERT_STRING_EQUAL(g_err.message, "patch has no 'out' statement");
 }
 
+/* One "did you mean" rule (suggest.h) for module types, inputs and
+ * parameters: synonyms a newcomer types get the module meant, a typo of
+ * one edit gets the word, and a word close to nothing gets no
+ * suggestion (pan, seq and fm are not saw or lfo). */
+static void
+test_did_you_mean(void)
+{
+	static const struct {
+		const char* typed;
+		const char* meant; /* NULL: no suggestion */
+	} types[] = {
+		{"env", "adsr"},     {"envelope", "adsr"}, {"pulse", "square"}, {"filter", "svf"},
+		{"Filter", "svf"},   {"vcf", "ladder"},    {"amp", "vca"},      {"sawtooth", "saw"},
+		{"sinewave", "sine"}, {"swa", "saw"},      {"trinagle", "triangle"}, {"sqare", "square"},
+		{"lfo2", "lfo"},     {"ladr", NULL},       {"pan", NULL},       {"seq", NULL},
+		{"fm", NULL},        {"reverb", NULL},     {"xyzzy", NULL},     {"delay", NULL},
+	};
+	for (unsigned i = 0; i < sizeof types / sizeof types[0]; ++i) {
+		const char* got = module_registry_suggest(types[i].typed, strlen(types[i].typed));
+		CU_ASSERT(types[i].meant ? got && !strcmp(got, types[i].meant) : got == NULL);
+		if (types[i].meant ? !got || strcmp(got, types[i].meant) : got != NULL) {
+			printf("\n  '%s' suggests '%s', expected '%s'\n", types[i].typed, got ? got : "(none)",
+			       types[i].meant ? types[i].meant : "(none)");
+		}
+	}
+	/* The messages, for a type, an input and a parameter. */
+	ERR("create e env\n", 1, 10, "unknown module type 'env' (did you mean 'adsr'?)");
+	ERR("create o pulse\n", 1, 10, "unknown module type 'pulse' (did you mean 'square'?)");
+	ERR("create f filter\n", 1, 10, "unknown module type 'filter' (did you mean 'svf'?)");
+	ERR("create p pan\n", 1, 10, "unknown module type 'pan', expected a type from docs/modules.md");
+	ERR("create s seq\n", 1, 10, "unknown module type 'seq', expected a type from docs/modules.md");
+	ERR("create f fm\n", 1, 10, "unknown module type 'fm', expected a type from docs/modules.md");
+	ERR("create o saw\ncreate a vca\nconnect o a.gian\n", 3, 13,
+	    "unknown port 'gian' of module 'a' (vca) (did you mean 'gain'?)");
+	ERR("create o saw\ncreate a vca\nconnect o a.pan\n", 3, 13,
+	    "unknown port 'pan' of module 'a' (vca), expected one of in, vel, gain, velocity");
+	ERR("create o saw\nset o.levl 0.5\n", 2, 7,
+	    "unknown parameter 'levl' of module 'o' (saw) (did you mean 'level'?)");
+	CU_ASSERT(!parse_n("create o saw\nset o.fm 0.5\n", 25) && !strstr(g_err.message, "did you mean"));
+}
+
 int
 suite_patch_parse(void)
 {
@@ -1279,6 +1320,7 @@ suite_patch_parse(void)
 	        {"errors: set", test_set_errors},
 	        {"errors: macro", test_macro_errors},
 	        {"errors: out", test_out_errors},
+	        {"errors: one did-you-mean rule for types, inputs, parameters", test_did_you_mean},
 	        {"limits: at the limit passes, one over fails", test_limits},
 	        {"docs: every example parses, limits quoted", test_doc_examples},
 	        {"fuzz: random and mutated bytes", test_fuzz_bytes},

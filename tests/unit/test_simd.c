@@ -10,6 +10,8 @@
  */
 #include "build_slot.h"
 #include "compile.h"
+#include "slot_impl.h"
+#include "voices.h"
 #include "suites.h"
 
 #include <CUnit/CUnit.h>
@@ -57,22 +59,22 @@ play(Slot* s, float* out)
 			switch (ev % 10) {
 			case 0: /* a wide chord, several notes in one frame */
 				for (unsigned k = 0; k < 11; ++k) {
-					slot_note_on(s, (uint8_t)(40 + 5 * k + ev % 3), 0.4f + 0.05f * (float)k);
+					voices_note_on(s, (uint8_t)(40 + 5 * k + ev % 3), 0.4f + 0.05f * (float)k);
 				}
 				break;
 			case 1: slot_set_macro(s, ev % 8, 0.1f * (float)(ev % 9), false); break;
-			case 2: slot_note_on(s, 45, 1.0f); break; /* retrigger a held key */
-			case 3: slot_sustain(s, true); break;
+			case 2: voices_note_on(s, 45, 1.0f); break; /* retrigger a held key */
+			case 3: voices_sustain(s, true); break;
 			case 4:
 				for (unsigned k = 0; k < 11; k += 2) {
-					slot_note_off(s, (uint8_t)(40 + 5 * k + ev % 3));
+					voices_note_off(s, (uint8_t)(40 + 5 * k + ev % 3));
 				}
 				break;
-			case 5: slot_bend(s, ev % 4 ? 1.5f : -2.0f); break;
-			case 6: slot_sustain(s, false); break;
+			case 5: voices_bend(s, ev % 4 ? 1.5f : -2.0f); break;
+			case 6: voices_sustain(s, false); break;
 			case 7: slot_set_macro(s, (ev + 3) % 8, 0.95f, false); break;
-			case 8: slot_all_notes_off(s); break;
-			default: slot_note_on(s, (uint8_t)(60 + ev % 12), 0.7f); break;
+			case 8: voices_all_notes_off(s); break;
+			default: voices_note_on(s, (uint8_t)(60 + ev % 12), 0.7f); break;
 			}
 			++ev;
 		}

@@ -121,7 +121,7 @@ render_range(const Feed* f, void* state, float* out, size_t from, size_t to,
 	for (size_t i = from; i < to;) {
 		unsigned n = sizes ? sizes[k++ % n_sizes] : CHRONUS_SUBBLOCK;
 		n          = (size_t)n < to - i ? n : (unsigned)(to - i);
-		ModuleIO io = {.out = out + i, .n = n};
+		ModuleIO io = {.out = out + i, .n = n, .lanes = 1, .sounding = 1u};
 		for (unsigned j = 0; j < f->type->n_inputs; ++j) {
 			io.in[j] = f->in[j] + i;
 		}
@@ -885,20 +885,36 @@ static void
 test_registry(void)
 {
 	CU_ASSERT(module_registry_count() == 12);
+	/* A lane-group module is registered as it is; a one-voice one
+	 * through the adapter: the same name, ports and documentation. */
 	for (unsigned t = 0; t < N_MY_TYPES; ++t) {
-		const char* name = my_types[t]->name;
-		CU_ASSERT(module_registry_find(name, strlen(name)) == my_types[t]);
+		const ModuleType* mine = my_types[t];
+		const ModuleType* got  = module_registry_find(mine->name, strlen(mine->name));
+		CU_ASSERT_FATAL(got != NULL);
+		if (mine->flags & MODULE_LANES) {
+			CU_ASSERT(got == mine);
+		} else {
+			CU_ASSERT(got != mine);
+			CU_ASSERT(got->inputs == mine->inputs && got->params == mine->params);
+			CU_ASSERT(got->summary == mine->summary);
+			CU_ASSERT(got->flags == (mine->flags | MODULE_LANES));
+			CU_ASSERT(got->state_size >= CHRONUS_LANES * mine->state_size);
+		}
 	}
+	/* Every type the engine gets keeps the lane-group contract. */
 	for (unsigned i = 0; i < module_registry_count(); ++i) {
 		const ModuleType* m = module_registry_at(i);
 		CU_ASSERT_FATAL(m != NULL);
 		CU_ASSERT(module_registry_find(m->name, strlen(m->name)) == m);
+		CU_ASSERT(m->flags & MODULE_LANES);
+		CU_ASSERT(m->init && m->reset && m->process && m->reset_lane);
+		CU_ASSERT(!m->active == !m->active_lane);
 	}
 	CU_ASSERT(module_registry_at(module_registry_count()) == NULL);
 	CU_ASSERT(module_registry_find("svf", 3) != NULL);
 	CU_ASSERT(module_registry_find("ladder", 6) != NULL);
 	CU_ASSERT(module_registry_find("drive", 5) != NULL);
-	CU_ASSERT(module_registry_find("sinewave", 4) == &module_sine); /* by length */
+	CU_ASSERT(module_registry_find("sinewave", 4) == module_registry_find("sine", 4)); /* by length */
 	CU_ASSERT(module_registry_find("Sine", 4) == NULL);             /* case counts */
 	CU_ASSERT(module_registry_find("sin", 3) == NULL);
 
@@ -972,6 +988,89 @@ sources_print_figures(FILE* f)
 	fprintf(f, "| samples differing between 64-frame and random splits | %ld |\n", bad);
 }
 
+/* The one-voice adapter: a lane group of an adapted module gives, in each
+ * sounding lane, exactly the samples the one-voice module gives for that
+ * lane's inputs, and 0 in the lanes that do not sound. */
+static void
+test_one_voice_adapter(void)
+{
+	enum { L = CHRONUS_LANES, SUB = CHRONUS_SUBBLOCK, BLOCKS = 3 };
+	const unsigned sounding = 0xa6u; /* lanes 1, 2, 5, 7 */
+	unsigned       checked  = 0;
+	for (unsigned t = 0; t < N_MY_TYPES; ++t) {
+		const ModuleType* one = my_types[t];
+		if (one->flags & MODULE_LANES) {
+			continue;
+		}
+		const ModuleType* wide = module_registry_find(one->name, strlen(one->name));
+		CU_ASSERT_FATAL(wide && wide != one);
+		void* ws = aligned_alloc(64, (wide->state_size + 63) & ~(size_t)63);
+		void* os[L];
+		wide->init(ws, 48000.0);
+		static float in[MODULE_MAX_INPUTS][SUB * L], par[MODULE_MAX_PARAMS][SUB * L], out[SUB * L];
+		static float lin[MODULE_MAX_INPUTS][SUB], lpar[MODULE_MAX_PARAMS][SUB], lout[SUB];
+		for (unsigned l = 0; l < L; ++l) {
+			os[l] = malloc(one->state_size + 16);
+			one->init(os[l], 48000.0);
+		}
+		bool same = true, zero = true;
+		for (unsigned b = 0; b < BLOCKS; ++b) {
+			ModuleIO io = {.out = out, .n = SUB, .lanes = L, .sounding = sounding};
+			for (unsigned i = 0; i < SUB; ++i) {
+				for (unsigned l = 0; l < L; ++l) {
+					for (unsigned j = 0; j < one->n_inputs; ++j) {
+						in[j][i * L + l] = j == 0 ? 45.0f + 7.0f * (float)l : 0.25f * (float)(l + j);
+					}
+					for (unsigned j = 0; j < one->n_params; ++j) {
+						par[j][i * L + l] = one->params[j].def;
+					}
+				}
+			}
+			for (unsigned j = 0; j < one->n_inputs; ++j) {
+				io.in[j] = in[j];
+			}
+			for (unsigned j = 0; j < one->n_params; ++j) {
+				io.param[j] = par[j];
+			}
+			memset(out, 0x7f, sizeof out); /* not 0: the adapter must write every lane */
+			wide->process(ws, &io);
+			for (unsigned l = 0; l < L; ++l) {
+				if (!(sounding & (1u << l))) {
+					for (unsigned i = 0; i < SUB; ++i) {
+						zero = zero && out[i * L + l] == 0.0f;
+					}
+					continue;
+				}
+				ModuleIO lio = {.out = lout, .n = SUB, .lanes = 1, .sounding = 1u};
+				for (unsigned j = 0; j < one->n_inputs; ++j) {
+					for (unsigned i = 0; i < SUB; ++i) {
+						lin[j][i] = in[j][i * L + l];
+					}
+					lio.in[j] = lin[j];
+				}
+				for (unsigned j = 0; j < one->n_params; ++j) {
+					for (unsigned i = 0; i < SUB; ++i) {
+						lpar[j][i] = par[j][i * L + l];
+					}
+					lio.param[j] = lpar[j];
+				}
+				one->process(os[l], &lio);
+				for (unsigned i = 0; i < SUB; ++i) {
+					same = same && out[i * L + l] == lout[i];
+				}
+			}
+		}
+		CHECK(same, "%s: adapted lanes differ from the one-voice module", one->name);
+		CHECK(zero, "%s: a silent lane is not 0", one->name);
+		++checked;
+		for (unsigned l = 0; l < L; ++l) {
+			free(os[l]);
+		}
+		free(ws);
+	}
+	CU_ASSERT(checked >= 4); /* sine, square, triangle, noise, lfo */
+}
+
 int
 suite_sources(void)
 {
@@ -999,6 +1098,7 @@ suite_sources(void)
 		{"vca and mix", test_vca_mix},
 		{"specs", test_specs},
 		{"registry", test_registry},
+		{"one-voice adapter", test_one_voice_adapter},
 	};
 	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; ++i) {
 		if (!CU_add_test(s, tests[i].name, tests[i].fn)) {

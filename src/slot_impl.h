@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The inside of a Slot (slot.h): the execution plan, the voices and the
+ * arena's layout. Only the engine reads it: the compiler (compile.c),
+ * rendering (slot.c), the voices (voices.c), and the white-box unit tests.
+ * The LV2 glue and the build use slot.h's functions.
+ */
+#ifndef CHRONUS_SLOT_IMPL_H
+#define CHRONUS_SLOT_IMPL_H
+
+#include "dsp/module.h"
+#include "params.h"
+#include "patch.h"
+#include "slot.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Buffers 0..3 are the fixed sources every voice provides. */
+enum { BUF_ZERO = 0, BUF_PITCH, BUF_GATE, BUF_VELOCITY, BUF_FIRST_FREE };
+
+typedef struct {
+	uint16_t buf;   /* buffer index */
+	float    depth;
+} Feed;
+
+/* One module in execution order. Inputs and parameter modulations are
+ * ranges in the slot's feed array. */
+typedef struct {
+	const ModuleType* type;
+	uint32_t          state_offset; /* within a group's (or the master's) state block */
+	/* type->process or type->process_avx2: the instruction set the slot
+	 * renders with, chosen when it is compiled. */
+	void (*process)(void* state, const ModuleIO* io);
+	uint16_t          out_buf;
+	uint16_t          param_first;  /* first ParamState of this module */
+	uint16_t          in_first[MODULE_MAX_INPUTS];
+	uint8_t           in_count[MODULE_MAX_INPUTS];
+	uint16_t          mod_first[MODULE_MAX_PARAMS];
+	uint8_t           mod_count[MODULE_MAX_PARAMS];
+	uint16_t          module;       /* index of the module in the Patch */
+	bool              master;
+	bool              gate_env; /* an envelope on the note's gate: keeps the voice alive */
+} PlanStep;
+
+/* A per-voice signal summed over voices into a master-side buffer. */
+typedef struct {
+	uint16_t after_step; /* exported right after this step ran */
+	uint16_t src_buf;
+	uint16_t dst_buf;    /* an accumulation buffer, cleared each sub-block */
+	float    depth;
+} Export;
+
+/* A macro knob binding: knob position 0..1 → parameter target. */
+typedef struct {
+	uint8_t    knob; /* 0-based */
+	uint16_t   param;
+	float      lo, hi;
+	ParamCurve curve;
+} MacroBinding;
+
+typedef enum { VOICE_IDLE = 0, VOICE_ON, VOICE_RELEASED } VoicePhase;
+
+typedef struct {
+	VoicePhase phase;
+	uint8_t    note;
+	bool       key_down;    /* the key is held */
+	bool       sustained;   /* released key held by the sustain pedal */
+	bool       retrigger;   /* gate dips for one sample at the next render */
+	bool       fresh;       /* started, nothing rendered yet */
+	bool       stolen;      /* fading out to make room */
+	float      velocity;    /* 0..1 */
+	float      fade;        /* output gain: 1, or fading to 0 when stolen */
+	float      fade_step;   /* per sample; 0 when not fading */
+	uint64_t   started;     /* for oldest-first stealing */
+	uint8_t*   state;       /* module states of this voice's lane group */
+	unsigned   lane;        /* its lane in the group */
+} Voice;
+
+struct Slot {
+	/* Identity and status, read by the plugin through slot.h. */
+	uint64_t param_seq;      /* parameter table sequence its knobs are as of */
+	char     title[PATCH_MAX_TITLE + 1];
+	double   rate;
+
+	/* Plan. */
+	PlanStep*     steps;
+	unsigned      n_steps;
+	unsigned      n_voice_steps; /* voice steps come first */
+	Feed*         feeds;
+	Export*       exports;
+	unsigned      n_exports;
+	ParamState*   params;
+	unsigned      n_params;
+	MacroBinding* macros;
+	unsigned      n_macros;
+	uint16_t      out_buf;
+	bool          out_is_master;
+	bool          has_gate_env;
+	uint16_t      acc_first, acc_count; /* accumulation buffers */
+
+	/* Vectorisation: voices are rendered in groups of `lanes` (1 or
+	 * CHRONUS_LANES); a voice buffer holds CHRONUS_SUBBLOCK x lanes values,
+	 * frame-major. Master steps always run with one lane. */
+	SimdMode simd;
+	unsigned lanes;
+	unsigned n_groups;
+
+	/* Buffers: n_bufs × CHRONUS_SUBBLOCK × lanes floats, plus temporaries. */
+	float*   bufs;
+	unsigned n_bufs;
+	size_t   buf_stride; /* floats from one buffer to the next */
+	float*   tmp;        /* (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) buffers */
+	float*   fade_buf;   /* per frame and lane: the voice's weight in the sums */
+	float*   param_lanes; /* voice-step parameters spread over the lanes, when lanes > 1 */
+	unsigned n_voice_params;
+
+	/* Voices. */
+	Voice*   voices;
+	unsigned n_voices;   /* polyphony + spares */
+	unsigned polyphony;
+	uint64_t clock;      /* notes started, for ages */
+	uint64_t frames;     /* frames rendered: sub-blocks align to it */
+	float    bend;       /* semitones */
+	bool     sustain;    /* pedal down */
+	uint8_t* master_state;
+	size_t   group_state_size;
+
+	size_t arena_size;   /* bytes in this one allocation */
+};
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The notes a slot plays: voice allocation, stealing, sustain and bend
+ * (voices.c). AUDIO THREAD (and the worker while it primes a slot nobody
+ * else sees): no allocation, locks or stdio.
+ */
+#ifndef CHRONUS_VOICES_H
+#define CHRONUS_VOICES_H
+
+#include "slot.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Note and controller events. */
+void voices_note_on(Slot* slot, uint8_t note, float velocity);
+void voices_note_off(Slot* slot, uint8_t note);
+void voices_sustain(Slot* slot, bool down);
+void voices_bend(Slot* slot, float semitones);
+void voices_all_notes_off(Slot* slot); /* release everything */
+void voices_all_sound_off(Slot* slot); /* silence now (short fade) */
+
+/* Audio or worker thread: every voice back to idle and silent, the master
+ * modules too. */
+void voices_reset(Slot* slot);
+
+/* Number of voices sounding. */
+unsigned voices_active(const Slot* slot);
+
+#endif
