@@ -145,6 +145,13 @@ struct Host {
 	_Atomic bool     exit;
 	_Atomic unsigned outstanding; /* scheduled, not yet worked */
 	unsigned         refused, calls;
+	_Atomic unsigned respond_calls;
+
+	/* The worker gate (hold_worker): the worker thread alone waits on it. */
+	pthread_mutex_t gate_lock;
+	pthread_cond_t  gate_cond;
+	bool            gate_closed;
+	unsigned        gate_waiting;
 
 	/* What the plugin said. */
 	pthread_mutex_t log_lock;
@@ -232,6 +239,10 @@ static LV2_Worker_Status
 respond(LV2_Worker_Respond_Handle handle, uint32_t size, const void* data)
 {
 	Host* h = (Host*)handle;
+	const unsigned n = atomic_fetch_add(&h->respond_calls, 1) + 1;
+	if (h->cfg.refuse_respond_every && n % h->cfg.refuse_respond_every == 0) {
+		return LV2_WORKER_ERR_NO_SPACE; /* as a full response ring would */
+	}
 	return ring_push(&h->responses, size, data) ? LV2_WORKER_SUCCESS : LV2_WORKER_ERR_NO_SPACE;
 }
 
@@ -261,6 +272,19 @@ schedule_work(LV2_Worker_Schedule_Handle handle, uint32_t size, const void* data
 	return LV2_WORKER_SUCCESS;
 }
 
+/* Worker thread: waits while the test holds the gate closed. */
+static void
+pass_gate(Host* h)
+{
+	pthread_mutex_lock(&h->gate_lock);
+	++h->gate_waiting;
+	while (h->gate_closed) {
+		pthread_cond_wait(&h->gate_cond, &h->gate_lock);
+	}
+	--h->gate_waiting;
+	pthread_mutex_unlock(&h->gate_lock);
+}
+
 static void*
 worker_main(void* arg)
 {
@@ -270,6 +294,7 @@ worker_main(void* arg)
 		const bool exiting = atomic_load(&h->exit);
 		RingMsg    m;
 		while (ring_pop(&h->requests, &m)) { /* drained even when exiting: nothing leaks */
+			pass_gate(h);
 			h->worker_iface->work(lilv_instance_get_handle(h->instance), respond, h, m.size, m.data);
 			if (h->cfg.worker == HOST_WORKER_CONCURRENT) {
 				/* As Ardour's state worker: the response comes on this
@@ -334,6 +359,9 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 	}
 	pthread_mutex_init(&h->map_lock, NULL);
 	pthread_mutex_init(&h->log_lock, NULL);
+	pthread_mutex_init(&h->gate_lock, NULL);
+	pthread_cond_init(&h->gate_cond, NULL);
+	h->gate_closed = cfg->hold_worker;
 	h->map   = (LV2_URID_Map){h, map_uri};
 	h->unmap = (LV2_URID_Unmap){h, unmap_uri};
 	h->log   = (LV2_Log_Log){h, log_printf, log_vprintf};
@@ -466,6 +494,7 @@ host_free(Host* h)
 		return;
 	}
 	if (h->thread_started) {
+		host_worker_release(h); /* a held worker finishes what it holds */
 		atomic_store(&h->exit, true);
 		sem_post(&h->sem);
 		pthread_join(h->thread, NULL);
@@ -490,6 +519,8 @@ host_free(Host* h)
 		free(h->log_lines[i]);
 	}
 	pthread_mutex_destroy(&h->log_lock);
+	pthread_mutex_destroy(&h->gate_lock);
+	pthread_cond_destroy(&h->gate_cond);
 	for (unsigned i = 0; i < h->n_values; ++i) {
 		free(h->values[i].property);
 		free(h->values[i].value);
@@ -748,18 +779,58 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	}
 }
 
-void
+double
+host_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Polls the outstanding count: the wait is bounded by wall-clock time, not
+ * by a number of polls, which a loaded machine stretches or shrinks. */
+bool
 host_settle(Host* h)
 {
 	if (!h->worker_iface) {
-		return;
+		return true;
 	}
-	for (unsigned i = 0; i < 20000 && atomic_load(&h->outstanding); ++i) {
-		usleep(500);
+	const double deadline = host_now() + HOST_SETTLE_SECONDS;
+	bool         done     = atomic_load(&h->outstanding) == 0;
+	while (!done && host_now() < deadline) {
+		usleep(200);
+		done = atomic_load(&h->outstanding) == 0;
 	}
 	if (h->cfg.worker != HOST_WORKER_CONCURRENT) {
 		deliver_responses(h);
 	}
+	return done;
+}
+
+void
+host_worker_release(Host* h)
+{
+	pthread_mutex_lock(&h->gate_lock);
+	h->gate_closed = false;
+	pthread_cond_broadcast(&h->gate_cond);
+	pthread_mutex_unlock(&h->gate_lock);
+}
+
+void
+host_worker_hold(Host* h)
+{
+	pthread_mutex_lock(&h->gate_lock);
+	h->gate_closed = true;
+	pthread_mutex_unlock(&h->gate_lock);
+}
+
+unsigned
+host_worker_waiting(Host* h)
+{
+	pthread_mutex_lock(&h->gate_lock);
+	const unsigned n = h->gate_closed ? h->gate_waiting : 0;
+	pthread_mutex_unlock(&h->gate_lock);
+	return n;
 }
 
 unsigned    host_status_count(const Host* h) { return h->n_statuses; }

@@ -30,7 +30,12 @@ typedef struct {
 	HostWorkerMode worker;
 	bool           no_options;   /* do not pass options:options */
 	unsigned       refuse_every; /* schedule_work answers "no space" every Nth call */
+	unsigned       refuse_respond_every; /* respond() answers "no space" every Nth call */
 	bool           quiet;        /* do not print the plugin's log */
+	/* The worker thread waits at a gate before each work() call, closed from
+	 * the start: a test decides when a slow worker proceeds
+	 * (host_worker_release), instead of guessing how slow it is. */
+	bool           hold_worker;
 } HostConfig;
 
 typedef struct Host Host;
@@ -70,8 +75,21 @@ uint32_t host_max_block(const Host* host);
 void host_run(Host* host, uint32_t n, float* left, float* right);
 
 /* Wait (without running) until the worker has done everything scheduled,
- * then deliver its responses, as a host does between two cycles. */
-void host_settle(Host* host);
+ * then deliver its responses, as a host does between two cycles. The wait
+ * ends at a wall-clock bound of HOST_SETTLE_SECONDS: false if the worker
+ * had not finished by then (or is held at its gate). */
+#define HOST_SETTLE_SECONDS 60.0
+bool host_settle(Host* host);
+
+/* The worker gate (HostConfig.hold_worker): open it, close it again, and
+ * how many work() calls are waiting at it now. */
+void     host_worker_release(Host* host);
+void     host_worker_hold(Host* host);
+unsigned host_worker_waiting(Host* host);
+
+/* Seconds of wall-clock time since an arbitrary start (CLOCK_MONOTONIC):
+ * the one clock tests measure their generous bounds with. */
+double host_now(void);
 
 /* Statuses and patch:Set values the plugin sent on its notify port. */
 unsigned    host_status_count(const Host* host);

@@ -4,6 +4,7 @@
  * bundle (LV2_PATH), driven with real worker threads.
  *   host-tests       every suite but the real-time one
  *   host-tests rt    the real-time suite (run with LD_PRELOAD of the guard)
+ *   host-tests NAME  one suite of the others by its name (swap, state, ...)
  */
 #include "suites.h"
 
@@ -33,7 +34,17 @@ main(int argc, char** argv)
 		}
 	}
 	CU_basic_set_mode(CU_BRM_NORMAL);
-	CU_basic_run_tests();
+	if (argc > 1 && !rt) {
+		CU_pSuite one = CU_get_suite(argv[1]);
+		if (!one) {
+			fprintf(stderr, "host-tests: no suite named '%s'\n", argv[1]);
+			CU_cleanup_registry();
+			return 2;
+		}
+		CU_basic_run_suite(one);
+	} else {
+		CU_basic_run_tests();
+	}
 	const unsigned failed = CU_get_number_of_tests_failed();
 	const unsigned run    = CU_get_number_of_tests_run();
 	printf("\n%u passed, %u failed\n", run - failed, failed);
