@@ -191,8 +191,10 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 	}
 	WorkMessage reply = {o->slot ? WORK_PRIMED : WORK_REJECTED, o};
 	if (respond(handle, sizeof(reply), &reply) != LV2_WORKER_SUCCESS) {
-		chronus_outcome_free(o);
-		return LV2_WORKER_ERR_NO_SPACE;
+		/* The host's response ring is full: publish here, as restore()
+		 * does (the mailbox is safe from any thread), rather than lose
+		 * the newest build. */
+		chronus_publish(self, o);
 	}
 	return LV2_WORKER_SUCCESS;
 }

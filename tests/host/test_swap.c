@@ -338,6 +338,27 @@ test_no_space_is_retried(void)
 	host_free(h);
 }
 
+/* The host's response ring is full (respond() answers "no space", as
+ * jalv's does when its ring is full): the newest build is still answered,
+ * not dropped, so the request is not lost. */
+static void
+test_respond_no_space_keeps_the_build(void)
+{
+	HostConfig cfg;
+	host_config_default(&cfg);
+	cfg.rate                 = TEST_RATE;
+	cfg.max_block            = 256;
+	cfg.quiet                = true;
+	cfg.refuse_respond_every = 1; /* every response refused */
+	Host* h                  = test_host_with(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	char* text = sine_patch(5, "answered");
+	host_patch_set(h, 0, PATCH_TEXT, false, text, (uint32_t)strlen(text));
+	CU_ASSERT_TRUE(test_run_until(h, 256, test_cond_playing, "answered", NULL, 0, NULL));
+	free(text);
+	host_free(h);
+}
+
 /* No worker feature: the default patch plays; a patch request is answered
  * with a clear status instead of a crash. */
 static void
@@ -369,5 +390,6 @@ suite_swap(void)
 	       !CU_add_test(s, "a burst of 1000 requests: the last one wins", test_burst_latest_wins) ||
 	       !CU_add_test(s, "a parameter change during a slow build is kept", test_no_lost_parameter_change) ||
 	       !CU_add_test(s, "schedule_work 'no space' is retried", test_no_space_is_retried) ||
+	       !CU_add_test(s, "respond 'no space' does not lose the build", test_respond_no_space_keeps_the_build) ||
 	       !CU_add_test(s, "without a worker: plays, reports unsupported", test_without_worker);
 }
