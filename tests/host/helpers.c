@@ -98,18 +98,37 @@ test_fade_frames(Host* h)
 	return (uint32_t)((ms > 0.0f ? ms : 30.0f) * 0.001 * TEST_RATE) + 256;
 }
 
+typedef struct {
+	unsigned    before; /* statuses before the request */
+	const char* text;
+} LoadWait;
+
+/* The request is answered: it swapped in (the plugin echoes its text with
+ * the swap's status), or the newest status is an error. A status for some
+ * other build (a polyphony rebuild in the same block) is not an answer. */
+static bool
+load_answered(Host* h, const void* arg)
+{
+	const LoadWait* w = (const LoadWait*)arg;
+	if (host_status_count(h) <= w->before) {
+		return false;
+	}
+	const char* now = host_last_value(h, CHRONUS_URI "#patchText");
+	return (now && !strcmp(now, w->text)) || !strstr(host_status(h, host_status_count(h) - 1), "primed");
+}
+
 bool
 test_load_patch(Host* h, const char* text)
 {
-	const unsigned before = host_status_count(h);
+	const LoadWait w = {host_status_count(h), text};
 	host_patch_set(h, 0, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
 	const uint32_t block = host_max_block(h) < 256 ? host_max_block(h) : 256;
-	if (!test_run_until(h, block, test_cond_status_after, &before, NULL, 0, NULL)) {
+	if (!test_run_until(h, block, load_answered, &w, NULL, 0, NULL)) {
 		return false;
 	}
-	const char* last = host_status(h, host_status_count(h) - 1);
-	if (!strstr(last, "primed")) {
-		return false;
+	const char* now = host_last_value(h, CHRONUS_URI "#patchText");
+	if (!now || strcmp(now, text)) {
+		return false; /* rejected */
 	}
 	/* The swap began with that status; the fade runs in run() alone. */
 	float buf[256];

@@ -19,9 +19,9 @@ extern const char* chronus_uri;
 Host* test_host(HostWorkerMode mode, uint32_t max_block);
 /* Chronus on a host of any configuration; prints why if it fails. */
 Host* test_host_with(const HostConfig* cfg);
-/* patch:Set of the patch text; runs until the plugin answers it (a
- * status) and, if it primed, until its crossfade is over. False if it was
- * rejected or no answer came within TEST_WAIT_SECONDS. */
+/* patch:Set of the patch text; runs until the plugin answers it (the swap
+ * to this text begins, or an error) and then until its crossfade is over.
+ * False if it was rejected or no answer came within TEST_WAIT_SECONDS. */
 bool  test_load_patch(Host* host, const char* text);
 
 /* Tests that wait for a threaded worker wait for a condition, bounded by
