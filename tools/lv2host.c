@@ -159,6 +159,8 @@ struct Host {
 	unsigned  n_log;
 	char*     statuses[MAX_STATUS];
 	uint64_t  status_frames[MAX_STATUS]; /* when each arrived, in frames since the start */
+	bool      status_errors[MAX_STATUS]; /* the error port was set after that block */
+	int       error_port;                /* index of the "error" output, or -1 */
 	unsigned  n_statuses;
 	uint64_t  frames_run;
 	SeenValue values[8];
@@ -479,6 +481,13 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 		}
 	}
 	free(defaults);
+	LilvNode*       error_sym  = lilv_new_string(h->world, "error");
+	const LilvPort* error_port = lilv_plugin_get_port_by_symbol(h->plugin, error_sym);
+	lilv_node_free(error_sym);
+	h->error_port = error_port && !lilv_port_is_a(h->plugin, error_port, c_input) &&
+	                        h->is_control[lilv_port_get_index(h->plugin, error_port)]
+	                    ? (int)lilv_port_get_index(h->plugin, error_port)
+	                    : -1;
 	lilv_node_free(c_control);
 	lilv_node_free(c_audio);
 	lilv_node_free(c_atom);
@@ -647,6 +656,37 @@ host_set_control(Host* h, const char* symbol, float value)
 	return true;
 }
 
+bool
+host_is_input_control(Host* h, const char* symbol)
+{
+	LilvNode*       sym  = lilv_new_string(h->world, symbol);
+	const LilvPort* port = lilv_plugin_get_port_by_symbol(h->plugin, sym);
+	lilv_node_free(sym);
+	if (!port || !h->is_control[lilv_port_get_index(h->plugin, port)]) {
+		return false;
+	}
+	LilvNode*  c_input = lilv_new_uri(h->world, LV2_CORE__InputPort);
+	const bool input   = lilv_port_is_a(h->plugin, port, c_input);
+	lilv_node_free(c_input);
+	return input;
+}
+
+void
+host_input_controls(Host* h, char* buf, size_t size)
+{
+	size_t used = 0;
+	if (size) {
+		buf[0] = '\0';
+	}
+	for (uint32_t i = 0; i < h->n_ports && size; ++i) {
+		const LilvPort* port = lilv_plugin_get_port_by_index(h->plugin, i);
+		const char*     sym  = lilv_node_as_string(lilv_port_get_symbol(h->plugin, port));
+		if (h->is_control[i] && host_is_input_control(h, sym) && used < size) {
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", sym);
+		}
+	}
+}
+
 float
 host_get_control(Host* h, const char* symbol)
 {
@@ -764,8 +804,12 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	lilv_instance_run(h->instance, n);
 	h->rt_leave();
 
+	const unsigned statuses_before = h->n_statuses;
 	if (h->out_port != UINT32_MAX) { /* without an atom output, out_seq holds no sequence */
 		read_notify(h);
+	}
+	for (unsigned i = statuses_before; i < h->n_statuses; ++i) {
+		h->status_errors[i] = h->error_port >= 0 && h->controls[h->error_port] != 0.0f;
 	}
 	h->frames_run += n;
 	if (h->worker_iface && h->cfg.worker != HOST_WORKER_CONCURRENT) {
@@ -837,6 +881,7 @@ unsigned    host_status_count(const Host* h) { return h->n_statuses; }
 uint64_t    host_status_frame(const Host* h, unsigned i) { return i < h->n_statuses ? h->status_frames[i] : 0; }
 const char* host_status(const Host* h, unsigned i) { return i < h->n_statuses ? h->statuses[i] : NULL; }
 unsigned    host_refused(const Host* h) { return h->refused; }
+bool        host_status_is_error(const Host* h, unsigned i) { return i < h->n_statuses && h->status_errors[i]; }
 
 const char*
 host_last_value(const Host* h, const char* property)

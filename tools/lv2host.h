@@ -68,6 +68,10 @@ void host_raw_event(Host* host, uint32_t frame, LV2_URID type, const void* body,
 /* Control ports by symbol; false if there is no such port. */
 bool  host_set_control(Host* host, const char* symbol, float value);
 float host_get_control(Host* host, const char* symbol);
+/* Whether symbol names an input control port (one a host may set); the
+ * symbols of all of them, separated by ", ", into buf. */
+bool  host_is_input_control(Host* host, const char* symbol);
+void  host_input_controls(Host* host, char* buf, size_t size);
 
 uint32_t host_max_block(const Host* host);
 
@@ -97,6 +101,9 @@ const char* host_status(const Host* host, unsigned i);
 /* The frame (counted from the first run) at which status i was sent: for a
  * swap, the first frame of its crossfade. */
 uint64_t    host_status_frame(const Host* host, unsigned i);
+/* Whether the plugin's "error" output port (if it has one) was set after
+ * the block that brought status i: the status reports a rejected patch. */
+bool        host_status_is_error(const Host* host, unsigned i);
 const char* host_last_value(const Host* host, const char* property); /* NULL if none seen */
 unsigned    host_value_count(const Host* host, const char* property);
 
