@@ -367,6 +367,17 @@ begin_swap(Chronus* self, Outcome* next)
 	self->fade_len = self->fade_len ? self->fade_len : 1;
 }
 
+/* Whether a primed outcome is older than the newest one run() already
+ * took (waiting, else fading in, else playing). restore() without a worker
+ * builds on its own thread and publishes when it is done, so its result
+ * can arrive after a newer request's was taken: latest wins all the same. */
+static bool
+older_than_taken(const Chronus* self, const Outcome* o)
+{
+	const Outcome* newest = self->waiting ? self->waiting : (self->standby ? self->standby : self->active);
+	return (int32_t)(o->generation - newest->generation) < 0;
+}
+
 static void
 take_outcomes(Chronus* self)
 {
@@ -376,6 +387,8 @@ take_outcomes(Chronus* self)
 			self->error_flag = true;
 			notify_status(self, o->status_text);
 			retire(self, o);
+		} else if (older_than_taken(self, o)) {
+			retire(self, o); /* stale: never swapped in */
 		} else {
 			retire(self, self->waiting); /* latest wins */
 			self->waiting = o;

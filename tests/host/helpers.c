@@ -120,18 +120,27 @@ load_answered(Host* h, const void* arg)
 bool
 test_load_patch(Host* h, const char* text)
 {
+	/* Answers to earlier requests first (one asked for in the caller's
+	 * last block, one that run() still held back): once the worker has
+	 * finished, the next block takes what it answered and hands on what
+	 * was held, and the block after that takes the rest. */
+	const uint32_t block = host_max_block(h) < 256 ? host_max_block(h) : 256;
+	float          buf[256];
+	for (unsigned k = 0; k < 2; ++k) {
+		host_settle(h);
+		host_run(h, block, buf, NULL);
+	}
 	const LoadWait w = {host_status_count(h), text};
 	host_patch_set(h, 0, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
-	const uint32_t block = host_max_block(h) < 256 ? host_max_block(h) : 256;
 	if (!test_run_until(h, block, load_answered, &w, NULL, 0, NULL)) {
 		return false;
 	}
 	const char* now = host_last_value(h, CHRONUS_URI "#patchText");
 	if (!now || strcmp(now, text)) {
+		fprintf(stderr, "\n  patch not loaded: %s\n", host_status(h, host_status_count(h) - 1));
 		return false; /* rejected */
 	}
 	/* The swap began with that status; the fade runs in run() alone. */
-	float buf[256];
 	for (uint32_t done = 0, fade = test_fade_frames(h); done < fade; done += block) {
 		host_run(h, block, buf, NULL);
 	}

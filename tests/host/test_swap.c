@@ -14,7 +14,15 @@
 
 #include "chronus_config.h"
 
+#include <lv2/atom/atom.h>
+#include <lv2/state/state.h>
+
 #include <CUnit/CUnit.h>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -359,6 +367,97 @@ test_respond_no_space_keeps_the_build(void)
 	host_free(h);
 }
 
+/* A restore() on another thread with no worker feature (Ardour loading a
+ * session) builds on that thread. Here it reads its patch file from a
+ * FIFO, so it holds its generation, older than a patch:Set that comes
+ * meanwhile, until the test writes the patch: the newer patch swaps in
+ * first, and the restore finishing late must not replace it (latest wins
+ * across both paths). Deterministic: no timing decides the order. */
+typedef struct {
+	Host*       host;
+	const char* fifo;
+	LV2_URID    key_file, type_path;
+} LateRestore;
+
+static const void*
+late_retrieve(LV2_State_Handle handle, uint32_t key, size_t* size, uint32_t* type, uint32_t* flags)
+{
+	const LateRestore* r = (const LateRestore*)handle;
+	if (key != r->key_file) {
+		return NULL;
+	}
+	*size  = strlen(r->fifo) + 1;
+	*type  = r->type_path;
+	*flags = LV2_STATE_IS_POD;
+	return r->fifo;
+}
+
+static void*
+late_restore_main(void* arg)
+{
+	LateRestore*               r     = (LateRestore*)arg;
+	const LV2_Feature*         none[] = {NULL};
+	const LV2_State_Interface* iface  = (const LV2_State_Interface*)lilv_instance_get_extension_data(
+		host_instance(r->host), LV2_STATE__interface);
+	iface->restore(lilv_instance_get_handle(host_instance(r->host)), late_retrieve, r, 0, none);
+	return NULL;
+}
+
+static void
+test_late_restore_does_not_replace_a_newer_patch(void)
+{
+	char dir[] = "/tmp/chronus-late-XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	char fifo[256];
+	snprintf(fifo, sizeof(fifo), "%s/patch.fifo", dir);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	LV2_URID_Map* map = host_map(h);
+	LateRestore   r   = {h, fifo, map->map(map->handle, CHRONUS_URI "#patchFile"),
+	                     map->map(map->handle, LV2_ATOM__Path)};
+	pthread_t thread;
+	pthread_create(&thread, NULL, late_restore_main, &r);
+	/* The restore takes its generation, then waits in fopen() for a
+	 * writer; wait until it is there (the FIFO has a reader then). A newer
+	 * request then comes, is built and swaps in. */
+	float y[256];
+	char* newer = sine_patch(7, "newer");
+	int   wfd   = -1;
+	const double until = host_now() + TEST_WAIT_SECONDS;
+	while (wfd < 0 && host_now() < until) {
+		wfd = open(fifo, O_WRONLY | O_NONBLOCK); /* fails (ENXIO) until a reader opened it */
+		if (wfd < 0) {
+			nanosleep(&(struct timespec){0, 200000}, NULL);
+		}
+	}
+	CU_ASSERT_FATAL(wfd >= 0);
+	CU_ASSERT_TRUE(test_load_patch(h, newer));
+	CU_ASSERT_TRUE(test_cond_playing(h, "newer"));
+	/* Now the old restore finishes: its patch is built and published. */
+	char* stale = sine_patch(-7, "stale");
+	const int flags = fcntl(wfd, F_GETFL);
+	CU_ASSERT_EQUAL(fcntl(wfd, F_SETFL, flags & ~O_NONBLOCK), 0);
+	CU_ASSERT_EQUAL(write(wfd, stale, strlen(stale)), (ssize_t)strlen(stale));
+	close(wfd);
+	pthread_join(thread, NULL);
+	CU_ASSERT_TRUE(host_log_contains(h, "stale: primed")); /* it did build */
+	/* Its outcome is in the mailbox now: the next block takes it; a
+	 * fade's frames later, the newer patch must still be the one playing. */
+	for (uint32_t done = 0, fade = 256 + test_fade_frames(h); done < fade; done += 256) {
+		host_run(h, 256, y, NULL);
+	}
+	CU_ASSERT_TRUE(test_cond_playing(h, "newer"));
+	for (unsigned k = 0; k < host_status_count(h); ++k) {
+		CU_ASSERT_PTR_NULL(strstr(host_status(h, k), "stale"));
+	}
+	free(newer);
+	free(stale);
+	host_free(h);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 /* No worker feature: the default patch plays; a patch request is answered
  * with a clear status instead of a crash. */
 static void
@@ -391,5 +490,7 @@ suite_swap(void)
 	       !CU_add_test(s, "a parameter change during a slow build is kept", test_no_lost_parameter_change) ||
 	       !CU_add_test(s, "schedule_work 'no space' is retried", test_no_space_is_retried) ||
 	       !CU_add_test(s, "respond 'no space' does not lose the build", test_respond_no_space_keeps_the_build) ||
+	       !CU_add_test(s, "a restore that finishes late does not replace a newer patch",
+	                    test_late_restore_does_not_replace_a_newer_patch) ||
 	       !CU_add_test(s, "without a worker: plays, reports unsupported", test_without_worker);
 }
