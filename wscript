@@ -409,6 +409,8 @@ def run_tests(ctx):
 
     check('unit tests (CUnit)', [os.path.join(b, 'tests', 'unit-tests')])
     check('host tests (lilv, CUnit)', [os.path.join(b, 'tests', 'host-tests')])
+    check('chronus-render exit statuses and messages',
+          ['sh', os.path.join(ctx.path.abspath(), 'tests', 'render', 'check-render.sh')])
     if ctx.env.SANITIZE:
         Logs.pprint('YELLOW', '== real-time guard skipped: a sanitizer runtime must come first in the process')
     else:

@@ -4,6 +4,10 @@
  * writes the result to a WAV file with libsndfile. The demo and the
  * end-to-end tests go through this same path. Like a DAW exporting, it runs
  * the worker inline by default, so a render is the same every time.
+ * Exit status: 0 when every patch in the score was accepted and the audio
+ * is finite; 1 when a patch was rejected, the score names a control the
+ * plugin lacks, or anything else failed; 2 for a bad command line
+ * (docs/score-format.md).
  */
 #include "click.h"
 #include "lv2host.h"
@@ -23,17 +27,37 @@ usage(void)
 	fprintf(stderr,
 	        "usage: chronus-render [options] SCORE OUT.wav\n"
 	        "  --uri URI       plugin to play (default %s)\n"
-	        "  --rate HZ       sample rate (default 48000)\n"
-	        "  --block N       block size (default 256)\n"
-	        "  --random-blocks block sizes drawn from 1..N\n"
+	        "  --rate HZ       sample rate, 8000 to 384000 (default 48000)\n"
+	        "  --block N       block size in frames, 1 to 8192 (default 256)\n"
+	        "  --random-blocks cut the score into blocks of random sizes, each from 1\n"
+	        "                  to the --block size (a fixed sequence: the same cut\n"
+	        "                  on every run), instead of blocks of that size\n"
 	        "  --threaded-worker run work() in a worker thread, as hosts do live (the\n"
 	        "                  render then depends on thread timing); by default work()\n"
 	        "                  runs inside schedule_work, as hosts do when exporting\n"
 	        "  --stats         print duration, peak and RMS, and the click metric at every swap\n"
 	        "  --swaps FILE    write each swap (time in s, click metric, status) to FILE\n"
 	        "  --envelope FILE write the waveform's min/max per 10 ms to FILE (for plots)\n"
+	        "Exit status: 0 if every patch was accepted and the audio is finite, 1 if a\n"
+	        "patch was rejected or anything else failed, 2 for a bad command line.\n"
 	        "Score format: docs/score-format.md\n",
 	        CHRONUS_URI);
+}
+
+/* Every status the plugin sent with its error flag set is a rejected patch:
+ * each is printed with the score line that asked for it. Returns how many. */
+static unsigned
+report_rejections(Host* host, const Score* score)
+{
+	unsigned n = 0;
+	for (unsigned k = 0; k < host_status_count(host); ++k) {
+		if (host_status_is_error(host, k)) {
+			const unsigned line = score_patch_line_before(score, host_status_frame(host, k));
+			fprintf(stderr, "chronus-render: score line %u: patch rejected: %s\n", line, host_status(host, k));
+			++n;
+		}
+	}
+	return n;
 }
 
 /* Every swap the plugin announced ("<name>: primed in ..."), with the click
@@ -115,6 +139,9 @@ main(int argc, char** argv)
 			swaps_path = argv[++i];
 		} else if (!strcmp(argv[i], "--envelope") && i + 1 < argc) {
 			envelope_path = argv[++i];
+		} else if (!strcmp(argv[i], "--help")) {
+			usage();
+			return 0;
 		} else {
 			usage();
 			return 2;
@@ -138,13 +165,26 @@ main(int argc, char** argv)
 		score_free(&score);
 		return 1;
 	}
+	if (!score_check_controls(&score, host, err, sizeof(err))) {
+		fprintf(stderr, "chronus-render: %s\n", err);
+		host_free(host);
+		score_free(&score);
+		return 1;
+	}
 	float* left  = calloc(score.frames, sizeof(float));
 	float* right = calloc(score.frames, sizeof(float));
 	score_render(host, &score, plan, left, right);
+	/* Answers still on their way (a patch asked for in the last block)
+	 * arrive in one more block, which the WAV file does not keep. */
 	host_settle(host);
+	float scratch[256];
+	host_run(host, plan.block < 256 ? plan.block : 256, scratch, NULL);
 	for (unsigned k = 0; k < host_status_count(host); ++k) {
-		fprintf(stderr, "chronus-render: plugin status: %s\n", host_status(host, k));
+		if (!host_status_is_error(host, k)) {
+			fprintf(stderr, "chronus-render: plugin status: %s\n", host_status(host, k));
+		}
 	}
+	const unsigned rejected = report_rejections(host, &score);
 
 	SF_INFO info = {0};
 	info.samplerate = (int)cfg.rate;
@@ -177,8 +217,13 @@ main(int argc, char** argv)
 			       20.0 * log10(rms + 1e-30), finite ? "" : ", NOT FINITE");
 		}
 		if (!finite) {
+			fprintf(stderr, "chronus-render: the output is not finite\n");
 			rc = 1;
 		}
+	}
+	if (rejected) {
+		fprintf(stderr, "chronus-render: %u patch%s rejected\n", rejected, rejected == 1 ? "" : "es");
+		rc = 1;
 	}
 	if (stats || swaps_path) {
 		report_swaps(host, &score, left, cfg.rate, stats, swaps_path);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC
  *
- * The click metric of shared/DESIGN.md: the largest second difference
- * |x[n] - 2x[n-1] + x[n-2]| in a window around an event, divided by the
- * largest in the steady state. Header-only: the unit and host tests share it.
+ * The click metric, defined in docs/testing.md ("The click metric"): the
+ * largest second difference |x[n] - 2x[n-1] + x[n-2]| in a window around
+ * an event, divided by the largest in the steady states on either side.
+ * Header-only: the unit tests, the host tests and chronus-render share it.
+ * A change here changes the definition: change docs/testing.md with it.
  */
 #ifndef CHRONUS_TEST_CLICK_H
 #define CHRONUS_TEST_CLICK_H

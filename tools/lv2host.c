@@ -145,6 +145,13 @@ struct Host {
 	_Atomic bool     exit;
 	_Atomic unsigned outstanding; /* scheduled, not yet worked */
 	unsigned         refused, calls;
+	_Atomic unsigned respond_calls;
+
+	/* The worker gate (hold_worker): the worker thread alone waits on it. */
+	pthread_mutex_t gate_lock;
+	pthread_cond_t  gate_cond;
+	bool            gate_closed;
+	unsigned        gate_waiting;
 
 	/* What the plugin said. */
 	pthread_mutex_t log_lock;
@@ -152,6 +159,8 @@ struct Host {
 	unsigned  n_log;
 	char*     statuses[MAX_STATUS];
 	uint64_t  status_frames[MAX_STATUS]; /* when each arrived, in frames since the start */
+	bool      status_errors[MAX_STATUS]; /* the error port was set after that block */
+	int       error_port;                /* index of the "error" output, or -1 */
 	unsigned  n_statuses;
 	uint64_t  frames_run;
 	SeenValue values[8];
@@ -232,6 +241,10 @@ static LV2_Worker_Status
 respond(LV2_Worker_Respond_Handle handle, uint32_t size, const void* data)
 {
 	Host* h = (Host*)handle;
+	const unsigned n = atomic_fetch_add(&h->respond_calls, 1) + 1;
+	if (h->cfg.refuse_respond_every && n % h->cfg.refuse_respond_every == 0) {
+		return LV2_WORKER_ERR_NO_SPACE; /* as a full response ring would */
+	}
 	return ring_push(&h->responses, size, data) ? LV2_WORKER_SUCCESS : LV2_WORKER_ERR_NO_SPACE;
 }
 
@@ -261,6 +274,19 @@ schedule_work(LV2_Worker_Schedule_Handle handle, uint32_t size, const void* data
 	return LV2_WORKER_SUCCESS;
 }
 
+/* Worker thread: waits while the test holds the gate closed. */
+static void
+pass_gate(Host* h)
+{
+	pthread_mutex_lock(&h->gate_lock);
+	++h->gate_waiting;
+	while (h->gate_closed) {
+		pthread_cond_wait(&h->gate_cond, &h->gate_lock);
+	}
+	--h->gate_waiting;
+	pthread_mutex_unlock(&h->gate_lock);
+}
+
 static void*
 worker_main(void* arg)
 {
@@ -270,6 +296,7 @@ worker_main(void* arg)
 		const bool exiting = atomic_load(&h->exit);
 		RingMsg    m;
 		while (ring_pop(&h->requests, &m)) { /* drained even when exiting: nothing leaks */
+			pass_gate(h);
 			h->worker_iface->work(lilv_instance_get_handle(h->instance), respond, h, m.size, m.data);
 			if (h->cfg.worker == HOST_WORKER_CONCURRENT) {
 				/* As Ardour's state worker: the response comes on this
@@ -334,6 +361,9 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 	}
 	pthread_mutex_init(&h->map_lock, NULL);
 	pthread_mutex_init(&h->log_lock, NULL);
+	pthread_mutex_init(&h->gate_lock, NULL);
+	pthread_cond_init(&h->gate_cond, NULL);
+	h->gate_closed = cfg->hold_worker;
 	h->map   = (LV2_URID_Map){h, map_uri};
 	h->unmap = (LV2_URID_Unmap){h, unmap_uri};
 	h->log   = (LV2_Log_Log){h, log_printf, log_vprintf};
@@ -451,6 +481,13 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 		}
 	}
 	free(defaults);
+	LilvNode*       error_sym  = lilv_new_string(h->world, "error");
+	const LilvPort* error_port = lilv_plugin_get_port_by_symbol(h->plugin, error_sym);
+	lilv_node_free(error_sym);
+	h->error_port = error_port && !lilv_port_is_a(h->plugin, error_port, c_input) &&
+	                        h->is_control[lilv_port_get_index(h->plugin, error_port)]
+	                    ? (int)lilv_port_get_index(h->plugin, error_port)
+	                    : -1;
 	lilv_node_free(c_control);
 	lilv_node_free(c_audio);
 	lilv_node_free(c_atom);
@@ -466,6 +503,7 @@ host_free(Host* h)
 		return;
 	}
 	if (h->thread_started) {
+		host_worker_release(h); /* a held worker finishes what it holds */
 		atomic_store(&h->exit, true);
 		sem_post(&h->sem);
 		pthread_join(h->thread, NULL);
@@ -490,6 +528,8 @@ host_free(Host* h)
 		free(h->log_lines[i]);
 	}
 	pthread_mutex_destroy(&h->log_lock);
+	pthread_mutex_destroy(&h->gate_lock);
+	pthread_cond_destroy(&h->gate_cond);
 	for (unsigned i = 0; i < h->n_values; ++i) {
 		free(h->values[i].property);
 		free(h->values[i].value);
@@ -616,6 +656,37 @@ host_set_control(Host* h, const char* symbol, float value)
 	return true;
 }
 
+bool
+host_is_input_control(Host* h, const char* symbol)
+{
+	LilvNode*       sym  = lilv_new_string(h->world, symbol);
+	const LilvPort* port = lilv_plugin_get_port_by_symbol(h->plugin, sym);
+	lilv_node_free(sym);
+	if (!port || !h->is_control[lilv_port_get_index(h->plugin, port)]) {
+		return false;
+	}
+	LilvNode*  c_input = lilv_new_uri(h->world, LV2_CORE__InputPort);
+	const bool input   = lilv_port_is_a(h->plugin, port, c_input);
+	lilv_node_free(c_input);
+	return input;
+}
+
+void
+host_input_controls(Host* h, char* buf, size_t size)
+{
+	size_t used = 0;
+	if (size) {
+		buf[0] = '\0';
+	}
+	for (uint32_t i = 0; i < h->n_ports && size; ++i) {
+		const LilvPort* port = lilv_plugin_get_port_by_index(h->plugin, i);
+		const char*     sym  = lilv_node_as_string(lilv_port_get_symbol(h->plugin, port));
+		if (h->is_control[i] && host_is_input_control(h, sym) && used < size) {
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", sym);
+		}
+	}
+}
+
 float
 host_get_control(Host* h, const char* symbol)
 {
@@ -733,8 +804,12 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	lilv_instance_run(h->instance, n);
 	h->rt_leave();
 
+	const unsigned statuses_before = h->n_statuses;
 	if (h->out_port != UINT32_MAX) { /* without an atom output, out_seq holds no sequence */
 		read_notify(h);
+	}
+	for (unsigned i = statuses_before; i < h->n_statuses; ++i) {
+		h->status_errors[i] = h->error_port >= 0 && h->controls[h->error_port] != 0.0f;
 	}
 	h->frames_run += n;
 	if (h->worker_iface && h->cfg.worker != HOST_WORKER_CONCURRENT) {
@@ -748,24 +823,65 @@ host_run(Host* h, uint32_t n, float* left, float* right)
 	}
 }
 
-void
+double
+host_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Polls the outstanding count: the wait is bounded by wall-clock time, not
+ * by a number of polls, which a loaded machine stretches or shrinks. */
+bool
 host_settle(Host* h)
 {
 	if (!h->worker_iface) {
-		return;
+		return true;
 	}
-	for (unsigned i = 0; i < 20000 && atomic_load(&h->outstanding); ++i) {
-		usleep(500);
+	const double deadline = host_now() + HOST_SETTLE_SECONDS;
+	bool         done     = atomic_load(&h->outstanding) == 0;
+	while (!done && host_now() < deadline) {
+		usleep(200);
+		done = atomic_load(&h->outstanding) == 0;
 	}
 	if (h->cfg.worker != HOST_WORKER_CONCURRENT) {
 		deliver_responses(h);
 	}
+	return done;
+}
+
+void
+host_worker_release(Host* h)
+{
+	pthread_mutex_lock(&h->gate_lock);
+	h->gate_closed = false;
+	pthread_cond_broadcast(&h->gate_cond);
+	pthread_mutex_unlock(&h->gate_lock);
+}
+
+void
+host_worker_hold(Host* h)
+{
+	pthread_mutex_lock(&h->gate_lock);
+	h->gate_closed = true;
+	pthread_mutex_unlock(&h->gate_lock);
+}
+
+unsigned
+host_worker_waiting(Host* h)
+{
+	pthread_mutex_lock(&h->gate_lock);
+	const unsigned n = h->gate_closed ? h->gate_waiting : 0;
+	pthread_mutex_unlock(&h->gate_lock);
+	return n;
 }
 
 unsigned    host_status_count(const Host* h) { return h->n_statuses; }
 uint64_t    host_status_frame(const Host* h, unsigned i) { return i < h->n_statuses ? h->status_frames[i] : 0; }
 const char* host_status(const Host* h, unsigned i) { return i < h->n_statuses ? h->statuses[i] : NULL; }
 unsigned    host_refused(const Host* h) { return h->refused; }
+bool        host_status_is_error(const Host* h, unsigned i) { return i < h->n_statuses && h->status_errors[i]; }
 
 const char*
 host_last_value(const Host* h, const char* property)

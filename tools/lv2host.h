@@ -30,7 +30,12 @@ typedef struct {
 	HostWorkerMode worker;
 	bool           no_options;   /* do not pass options:options */
 	unsigned       refuse_every; /* schedule_work answers "no space" every Nth call */
+	unsigned       refuse_respond_every; /* respond() answers "no space" every Nth call */
 	bool           quiet;        /* do not print the plugin's log */
+	/* The worker thread waits at a gate before each work() call, closed from
+	 * the start: a test decides when a slow worker proceeds
+	 * (host_worker_release), instead of guessing how slow it is. */
+	bool           hold_worker;
 } HostConfig;
 
 typedef struct Host Host;
@@ -63,6 +68,10 @@ void host_raw_event(Host* host, uint32_t frame, LV2_URID type, const void* body,
 /* Control ports by symbol; false if there is no such port. */
 bool  host_set_control(Host* host, const char* symbol, float value);
 float host_get_control(Host* host, const char* symbol);
+/* Whether symbol names an input control port (one a host may set); the
+ * symbols of all of them, separated by ", ", into buf. */
+bool  host_is_input_control(Host* host, const char* symbol);
+void  host_input_controls(Host* host, char* buf, size_t size);
 
 uint32_t host_max_block(const Host* host);
 
@@ -70,8 +79,21 @@ uint32_t host_max_block(const Host* host);
 void host_run(Host* host, uint32_t n, float* left, float* right);
 
 /* Wait (without running) until the worker has done everything scheduled,
- * then deliver its responses, as a host does between two cycles. */
-void host_settle(Host* host);
+ * then deliver its responses, as a host does between two cycles. The wait
+ * ends at a wall-clock bound of HOST_SETTLE_SECONDS: false if the worker
+ * had not finished by then (or is held at its gate). */
+#define HOST_SETTLE_SECONDS 60.0
+bool host_settle(Host* host);
+
+/* The worker gate (HostConfig.hold_worker): open it, close it again, and
+ * how many work() calls are waiting at it now. */
+void     host_worker_release(Host* host);
+void     host_worker_hold(Host* host);
+unsigned host_worker_waiting(Host* host);
+
+/* Seconds of wall-clock time since an arbitrary start (CLOCK_MONOTONIC):
+ * the one clock tests measure their generous bounds with. */
+double host_now(void);
 
 /* Statuses and patch:Set values the plugin sent on its notify port. */
 unsigned    host_status_count(const Host* host);
@@ -79,6 +101,9 @@ const char* host_status(const Host* host, unsigned i);
 /* The frame (counted from the first run) at which status i was sent: for a
  * swap, the first frame of its crossfade. */
 uint64_t    host_status_frame(const Host* host, unsigned i);
+/* Whether the plugin's "error" output port (if it has one) was set after
+ * the block that brought status i: the status reports a rejected patch. */
+bool        host_status_is_error(const Host* host, unsigned i);
 const char* host_last_value(const Host* host, const char* property); /* NULL if none seen */
 unsigned    host_value_count(const Host* host, const char* property);
 

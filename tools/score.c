@@ -220,6 +220,32 @@ score_free(Score* s)
 	*s = (Score){0};
 }
 
+bool
+score_check_controls(const Score* s, Host* host, char* err, size_t err_size)
+{
+	for (size_t i = 0; i < s->n_events; ++i) {
+		const ScoreEvent* ev = &s->events[i];
+		if (ev->type == SCORE_CONTROL && !host_is_input_control(host, ev->symbol)) {
+			char ports[512];
+			host_input_controls(host, ports, sizeof(ports));
+			snprintf(err, err_size, "score line %u: the plugin has no control '%s' (its controls: %s)", ev->line,
+			         ev->symbol, ports);
+			return false;
+		}
+	}
+	return true;
+}
+
+unsigned
+score_patch_line_before(const Score* s, uint64_t frame)
+{
+	unsigned line = 0;
+	for (size_t i = 0; i < s->n_events && s->events[i].frame <= frame; ++i) {
+		line = s->events[i].type == SCORE_PATCH_FILE ? s->events[i].line : line;
+	}
+	return line;
+}
+
 static uint32_t
 next_random(uint32_t* state)
 {
@@ -262,8 +288,7 @@ score_render(Host* host, const Score* s, BlockPlan plan, float* left, float* rig
 			if (ev->type == SCORE_MIDI) {
 				host_midi(host, at, ev->midi, ev->midi_size);
 			} else {
-				host_patch_set(host, at, CHRONUS_URI "#patchFile", ev->type == SCORE_PATCH_FILE,
-				               ev->text, (uint32_t)strlen(ev->text));
+				host_patch_set(host, at, CHRONUS_URI "#patchFile", true, ev->text, (uint32_t)strlen(ev->text));
 			}
 		}
 		host_run(host, n, left ? left + pos : NULL, right ? right + pos : NULL);

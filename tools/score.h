@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { SCORE_MIDI = 0, SCORE_CONTROL, SCORE_PATCH_FILE, SCORE_PATCH_TEXT } ScoreEventType;
+typedef enum { SCORE_MIDI = 0, SCORE_CONTROL, SCORE_PATCH_FILE } ScoreEventType;
 
 typedef struct {
 	uint64_t       frame;
@@ -22,7 +22,7 @@ typedef struct {
 	uint8_t        midi_size;
 	char           symbol[32]; /* control port */
 	float          value;
-	char*          text;       /* patch file path or patch text */
+	char*          text;       /* patch file path */
 	unsigned       line;       /* in the score, for messages */
 } ScoreEvent;
 
@@ -37,6 +37,15 @@ typedef struct {
 bool score_parse(const char* text, const char* base_dir, double rate, Score* out, char* err, size_t err_size);
 bool score_load(const char* path, double rate, Score* out, char* err, size_t err_size);
 void score_free(Score* score);
+
+/* Every control the score sets must be an input control port of the
+ * plugin on host: false, and the line and the ports there are in err, if
+ * one is not. */
+bool score_check_controls(const Score* score, Host* host, char* err, size_t err_size);
+
+/* The score line of the last patch event at or before frame (0 if none):
+ * which request a status answers. */
+unsigned score_patch_line_before(const Score* score, uint64_t frame);
 
 /* How to cut the score into blocks: a fixed size, or random sizes in
  * [1, block] from a seed when random is set. */

@@ -127,8 +127,6 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	read_options(self, options);
 	self->rate = rate;
 	pthread_mutex_init(&self->snapshot_lock, NULL);
-	const char* delay = getenv("CHRONUS_TEST_WORKER_DELAY_MS");
-	self->test_worker_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
 
 	Request* req = calloc(1, sizeof(Request));
 	if (!req) {

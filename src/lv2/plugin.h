@@ -98,7 +98,6 @@ typedef struct {
 	LV2_Atom_Forge_Frame notify_frame; /* the sequence being written this block */
 	double               rate;
 	unsigned             nominal_block;
-	unsigned             test_worker_delay_ms;
 
 	/* Audio thread. */
 	Outcome*    active;

@@ -377,6 +377,17 @@ report_outcome(Chronus* self, const Outcome* o)
 	notify_status(self, self->status);
 }
 
+/* Whether a primed outcome is older than the newest one run() already
+ * took (waiting, else fading in, else playing). restore() without a worker
+ * builds on its own thread and publishes when it is done, so its result
+ * can arrive after a newer request's was taken: latest wins all the same. */
+static bool
+older_than_taken(const Chronus* self, const Outcome* o)
+{
+	const Outcome* newest = self->waiting ? self->waiting : (self->standby ? self->standby : self->active);
+	return (int32_t)(o->generation - newest->generation) < 0;
+}
+
 static void
 take_outcomes(Chronus* self)
 {
@@ -385,6 +396,8 @@ take_outcomes(Chronus* self)
 		if (!o->slot) {
 			report_outcome(self, o);
 			retire(self, o);
+		} else if (older_than_taken(self, o)) {
+			retire(self, o); /* stale: never swapped in */
 		} else {
 			retire(self, self->waiting); /* latest wins */
 			self->waiting = o;

@@ -6,7 +6,6 @@
  * work_response() may run in the audio thread or any other thread at the
  * same time as run(), so it only publishes into atomic boxes.
  */
-#define _GNU_SOURCE /* usleep for the test delay hook */
 #include "plugin.h"
 
 #include "compile.h"
@@ -16,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 void
 chronus_outcome_free(Outcome* o)
@@ -188,9 +186,6 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 		return LV2_WORKER_ERR_UNKNOWN;
 	}
 	Request* req = (Request*)msg.ptr;
-	if (self->test_worker_delay_ms) {
-		usleep(self->test_worker_delay_ms * 1000u);
-	}
 	const uint32_t gen = req->settings.generation;
 	Outcome*       o   = NULL;
 	if (!superseded(self, gen)) {
@@ -210,8 +205,10 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 	}
 	WorkMessage reply = {o->slot ? WORK_PRIMED : WORK_REJECTED, o};
 	if (respond(handle, sizeof(reply), &reply) != LV2_WORKER_SUCCESS) {
-		chronus_outcome_free(o);
-		return LV2_WORKER_ERR_NO_SPACE;
+		/* The host's response ring is full: publish here, as restore()
+		 * does (the mailbox is safe from any thread), rather than lose
+		 * the newest build. */
+		chronus_publish(self, o);
 	}
 	return LV2_WORKER_SUCCESS;
 }

@@ -52,20 +52,99 @@ test_host(HostWorkerMode mode, uint32_t max_block)
 }
 
 bool
+test_run_until(Host* h, uint32_t block, TestCondition done, const void* arg, float* out, size_t max_frames,
+               size_t* frames)
+{
+	float          scratch[256];
+	const double   deadline = host_now() + TEST_WAIT_SECONDS;
+	size_t         pos      = 0;
+	if (!out && block > 256) {
+		block = 256;
+	}
+	while (!done(h, arg)) {
+		if (host_now() > deadline || (out && pos + block > max_frames)) {
+			fprintf(stderr, "\n  condition not met after %zu frames and %.0f s\n", pos, TEST_WAIT_SECONDS);
+			return false;
+		}
+		host_run(h, block, out ? out + pos : scratch, NULL);
+		pos += block;
+		if (frames) {
+			*frames += block;
+		}
+		host_settle(h);
+	}
+	return true;
+}
+
+bool
+test_cond_status_after(Host* h, const void* before)
+{
+	return host_status_count(h) > *(const unsigned*)before;
+}
+
+bool
+test_cond_playing(Host* h, const void* title)
+{
+	char quoted[256];
+	snprintf(quoted, sizeof(quoted), "\"%s\"", (const char*)title);
+	const char* now = host_last_value(h, CHRONUS_URI "#patchText");
+	return now && strstr(now, quoted);
+}
+
+uint32_t
+test_fade_frames(Host* h)
+{
+	const float ms = host_get_control(h, "crossfade");
+	return (uint32_t)((ms > 0.0f ? ms : 30.0f) * 0.001 * TEST_RATE) + 256;
+}
+
+typedef struct {
+	unsigned    before; /* statuses before the request */
+	const char* text;
+} LoadWait;
+
+/* The request is answered: it swapped in (the plugin echoes its text with
+ * the swap's status), or the newest status is an error. A status for some
+ * other build (a polyphony rebuild in the same block) is not an answer. */
+static bool
+load_answered(Host* h, const void* arg)
+{
+	const LoadWait* w = (const LoadWait*)arg;
+	if (host_status_count(h) <= w->before) {
+		return false;
+	}
+	const char* now = host_last_value(h, CHRONUS_URI "#patchText");
+	return (now && !strcmp(now, w->text)) || !strstr(host_status(h, host_status_count(h) - 1), "primed");
+}
+
+bool
 test_load_patch(Host* h, const char* text)
 {
-	const unsigned before = host_status_count(h);
-	host_patch_set(h, 0, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
+	/* Answers to earlier requests first (one asked for in the caller's
+	 * last block, one that run() still held back): once the worker has
+	 * finished, the next block takes what it answered and hands on what
+	 * was held, and the block after that takes the rest. */
 	const uint32_t block = host_max_block(h) < 256 ? host_max_block(h) : 256;
 	float          buf[256];
-	host_run(h, block, buf, NULL);
-	host_settle(h);
-	/* The swap starts in the next block and lasts the crossfade (30 ms). */
-	for (unsigned done = 0; done < 4096; done += block) {
+	for (unsigned k = 0; k < 2; ++k) {
+		host_settle(h);
 		host_run(h, block, buf, NULL);
 	}
-	const char* last = host_status_count(h) > before ? host_status(h, host_status_count(h) - 1) : NULL;
-	return last && strstr(last, "primed");
+	const LoadWait w = {host_status_count(h), text};
+	host_patch_set(h, 0, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
+	if (!test_run_until(h, block, load_answered, &w, NULL, 0, NULL)) {
+		return false;
+	}
+	const char* now = host_last_value(h, CHRONUS_URI "#patchText");
+	if (!now || strcmp(now, text)) {
+		fprintf(stderr, "\n  patch not loaded: %s\n", host_status(h, host_status_count(h) - 1));
+		return false; /* rejected */
+	}
+	/* The swap began with that status; the fade runs in run() alone. */
+	for (uint32_t done = 0, fade = test_fade_frames(h); done < fade; done += block) {
+		host_run(h, block, buf, NULL);
+	}
+	return true;
 }
 
 void

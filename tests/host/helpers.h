@@ -19,8 +19,28 @@ extern const char* chronus_uri;
 Host* test_host(HostWorkerMode mode, uint32_t max_block);
 /* Chronus on a host of any configuration; prints why if it fails. */
 Host* test_host_with(const HostConfig* cfg);
-/* patch:Set of the patch text; runs until the swap is over. */
+/* patch:Set of the patch text; runs until the plugin answers it (the swap
+ * to this text begins, or an error) and then until its crossfade is over.
+ * False if it was rejected or no answer came within TEST_WAIT_SECONDS. */
 bool  test_load_patch(Host* host, const char* text);
+
+/* Tests that wait for a threaded worker wait for a condition, bounded by
+ * wall-clock time generous enough for a loaded machine (docs/testing.md). */
+#define TEST_WAIT_SECONDS 60.0
+typedef bool (*TestCondition)(Host* host, const void* arg);
+/* Runs blocks of `block` frames (into out when not NULL, which must hold
+ * max_frames; the frames run are added to *frames when not NULL), letting
+ * the worker finish after each block as a host does between cycles, until
+ * done(host, arg) holds. False if it does not within TEST_WAIT_SECONDS or
+ * max_frames (when out is given). */
+bool  test_run_until(Host* host, uint32_t block, TestCondition done, const void* arg, float* out,
+                     size_t max_frames, size_t* frames);
+/* Conditions: a status newer than the count *arg (unsigned); the patch
+ * whose title is arg (a string) announced as playing (its swap begun). */
+bool  test_cond_status_after(Host* host, const void* before);
+bool  test_cond_playing(Host* host, const void* title);
+/* Frames a crossfade lasts at the host's crossfade setting, with margin. */
+uint32_t test_fade_frames(Host* host);
 /* Renders n frames in blocks of `block` into out (mono, left channel). */
 void  test_render(Host* host, float* out, size_t n, uint32_t block);
 

@@ -32,7 +32,7 @@ run_until(Host* h, bool (*cond)(Host*, const void*), const void* arg)
 		if (cond(h, arg)) {
 			return true;
 		}
-		host_run(h, 256, buf, NULL);
+		test_run_stereo(h, 256, buf);
 		host_settle(h);
 	}
 	return cond(h, arg);
@@ -169,7 +169,7 @@ test_status_announced(void)
 	Host* h = test_host(HOST_WORKER_THREAD, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	float buf[256];
-	host_run(h, 256, buf, NULL);
+	test_run_stereo(h, 256, buf);
 	CU_ASSERT_EQUAL(host_status_count(h), 1);
 	CU_ASSERT(has_status(h, "Init Saw: primed"));
 	CU_ASSERT_PTR_NOT_NULL(host_last_value(h, CHRONUS_URI "#patchText"));
@@ -177,7 +177,7 @@ test_status_announced(void)
 	const unsigned texts    = host_value_count(h, CHRONUS_URI "#patchText");
 	const unsigned files    = host_value_count(h, CHRONUS_URI "#patchFile");
 	host_patch_get(h, 0);
-	host_run(h, 256, buf, NULL);
+	test_run_stereo(h, 256, buf);
 	CU_ASSERT_EQUAL(host_status_count(h), statuses + 1);
 	CU_ASSERT(strstr(host_status(h, host_status_count(h) - 1), "Init Saw: primed") != NULL);
 	CU_ASSERT_EQUAL(host_value_count(h, CHRONUS_URI "#patchText"), texts + 1);
@@ -241,14 +241,14 @@ test_inputs_clamped(void)
 	Host* h = test_host(HOST_WORKER_THREAD, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	float buf[256];
-	host_run(h, 256, buf, NULL);
+	test_run_stereo(h, 256, buf);
 	const unsigned before = host_status_count(h); /* the first block's */
 	host_set_control(h, "polyphony", 1000.0f);
 	host_set_control(h, "volume", NAN);
 	host_set_control(h, "crossfade", -5.0f);
 	CU_ASSERT(run_until(h, status_count_above, &before));
 	CU_ASSERT(strstr(host_status(h, host_status_count(h) - 1), "primed in") != NULL);
-	test_render(h, buf, 256, 256);
+	test_render_stereo(h, buf, 256, 256);
 	CU_ASSERT(test_all_finite(buf, 256));
 	CU_ASSERT_EQUAL(host_get_control(h, "error"), 0.0f);
 	host_free(h);

@@ -43,11 +43,14 @@ latency(HostWorkerMode mode, const char* label)
 		                             "set o.pitch %u\nout a\n", r % 12);
 		host_patch_set(h, 0, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
 		/* Blocks paced in real time (5.33 ms each), as a live host runs
-		 * them, so the threaded worker has the time it would have. */
-		unsigned        blocks = 0;
+		 * them, so the threaded worker has the time it would have; the
+		 * figure is what it is on this machine, and the wait is for the
+		 * answer, bounded by wall time (a loaded machine answers late). */
+		unsigned        blocks   = 0;
+		const double    deadline = host_now() + TEST_WAIT_SECONDS;
 		struct timespec next;
 		clock_gettime(CLOCK_MONOTONIC, &next);
-		while (host_status_count(h) == before && blocks < 2000) {
+		while (host_status_count(h) == before && host_now() < deadline) {
 			test_run_stereo(h, 256, y);
 			++blocks;
 			next.tv_nsec += 5333333;
@@ -60,7 +63,8 @@ latency(HostWorkerMode mode, const char* label)
 		for (unsigned b = 0; b < 8; ++b) { /* let the fade end */
 			test_run_stereo(h, 256, y);
 		}
-		host_settle(h);
+		CU_ASSERT(host_status_count(h) > before); /* answered */
+		CU_ASSERT_TRUE(host_settle(h));
 		worst = blocks > worst ? blocks : worst;
 		total += blocks;
 		++n;
@@ -69,7 +73,6 @@ latency(HostWorkerMode mode, const char* label)
 	 * `blocks` after it. */
 	printf("\n  %s: request to first crossfaded sample: mean %.2f blocks, worst %u (256 frames at 48 kHz)\n",
 	       label, (double)total / n - 1.0, worst - 1);
-	CU_ASSERT(worst < 2000);
 	host_free(h);
 }
 

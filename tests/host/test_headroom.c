@@ -67,7 +67,7 @@ host_with_program(unsigned k)
 		const unsigned before = host_status_count(h);
 		host_set_control(h, "program", (float)k);
 		for (unsigned b = 0; b < 2000 && host_status_count(h) == before; ++b) {
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 		}
 		if (host_status_count(h) == before || !strstr(host_status(h, host_status_count(h) - 1), "primed")) {
 			fprintf(stderr, "\n  program %u did not load\n", k);
@@ -76,7 +76,7 @@ host_with_program(unsigned k)
 		}
 	}
 	for (unsigned b = 0; b < 40; ++b) { /* the crossfade, and some */
-		host_run(h, 256, y, NULL);
+		test_run_stereo(h, 256, y);
 	}
 	return h;
 }
@@ -184,7 +184,7 @@ test_quiet_is_untouched(void)
 		CU_ASSERT_TRUE(test_load_patch(h, quiet));
 		CU_ASSERT_TRUE(host_set_control(h, "limiter", pass ? 1.0f : 0.0f));
 		host_note_on(h, 0, 69, 127);
-		test_render(h, y[pass], N, 256);
+		test_render_stereo(h, y[pass], N, 256);
 		host_free(h);
 	}
 	double diff = 0.0;

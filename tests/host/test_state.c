@@ -59,15 +59,24 @@ set_port(const char* symbol, void* user_data, const void* value, uint32_t size, 
 	}
 }
 
-/* Silent blocks until a restored patch has swapped in. */
+/* Silent blocks: what run() alone does (a fade, smoothing) settles in 40. */
 static void
-let_swap_finish(Host* h)
+run_blocks(Host* h)
 {
 	float y[256];
 	for (unsigned i = 0; i < 40; ++i) {
 		test_run_stereo(h, 256, y);
-		host_settle(h);
 	}
+}
+
+/* Silent blocks until the plugin has answered a restore (a status after
+ * the `before` statuses: the swap began, or an error), bounded by wall
+ * time; then the fade and the smoothing run out. */
+static void
+let_swap_finish(Host* h, unsigned before)
+{
+	CU_ASSERT_TRUE(test_run_until(h, 256, test_cond_status_after, &before, NULL, 0, NULL));
+	run_blocks(h);
 }
 
 static const char* score = "length 2\n"
@@ -94,7 +103,7 @@ test_round_trip_through_a_file(void)
 	host_set_control(a, "macro1", 0.3f);
 	host_set_control(a, "macro2", 0.7f);
 	host_set_control(a, "volume", -3.0f);
-	let_swap_finish(a);
+	run_blocks(a);
 
 	char dir[] = "/tmp/chronus-state-XXXXXX";
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
@@ -110,9 +119,10 @@ test_round_trip_through_a_file(void)
 	snprintf(path, sizeof(path), "%s/state.ttl", dir);
 	LilvState* loaded = lilv_state_new_from_file(host_world(b), host_map(b), NULL, path);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(loaded);
+	const unsigned before = host_status_count(b);
 	lilv_state_restore(loaded, host_instance(b), set_port, b, 0, host_features(b));
 	lilv_state_free(loaded);
-	let_swap_finish(b);
+	let_swap_finish(b, before);
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(b, PATCH_TEXT), "Round Trip"));
 	CU_ASSERT_EQUAL(host_get_control(b, "macro1"), 0.3f);
 
@@ -150,8 +160,9 @@ test_restore_without_worker(void)
 	                                             NULL, get_port, a, 0, NULL);
 	Host* b = test_host(HOST_WORKER_THREAD, 256);
 	const LV2_Feature* none[] = {NULL};
+	const unsigned before = host_status_count(b);
 	lilv_state_restore(st, host_instance(b), set_port, b, 0, none);
-	let_swap_finish(b);
+	let_swap_finish(b, before);
 	CU_ASSERT_PTR_NOT_NULL(host_last_value(b, PATCH_TEXT));
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(b, PATCH_TEXT), "Round Trip"));
 	lilv_state_free(st);
@@ -165,9 +176,10 @@ test_restore_without_worker(void)
 typedef struct {
 	Host*                       host;
 	const LV2_Worker_Interface* iface;
-	_Atomic bool                stop;
-	float*                      y;
-	size_t                      frames;
+	_Atomic bool                restored; /* the GUI thread is done restoring */
+	_Atomic size_t              frames;   /* run by the audio thread so far */
+	bool                        finite, swapped;
+	float                       tail[2400]; /* the last frames it ran */
 } AudioThread;
 
 static LV2_Worker_Status
@@ -184,16 +196,55 @@ gui_schedule(LV2_Worker_Schedule_Handle handle, uint32_t size, const void* data)
 	return t->iface->work(lilv_instance_get_handle(host_instance(t->host)), respond_now, t, size, data);
 }
 
+/* The audio thread: runs blocks until the GUI thread is done restoring
+ * and the restored patch plays (then the fade and a tail), or until
+ * TEST_WAIT_SECONDS after the restores if it never comes. Only this thread
+ * touches the host's notify record. */
 static void*
 audio_main(void* arg)
 {
-	AudioThread* t = (AudioThread*)arg;
-	while (!atomic_load(&t->stop) && t->frames + 64 <= 48000 * 4) {
-		test_run_stereo(t->host, 64, t->y + t->frames);
-		t->frames += 64;
+	AudioThread*    t = (AudioThread*)arg;
+	float           y[64];
+	double          deadline = 0.0;
+	const struct timespec pause = {0, 200000};
+	t->finite = true;
+	for (;;) {
+		if (atomic_load(&t->restored)) {
+			deadline = deadline > 0.0 ? deadline : host_now() + TEST_WAIT_SECONDS;
+			if (test_cond_playing(t->host, "Round Trip") || host_now() > deadline) {
+				break;
+			}
+		}
+		test_run_stereo(t->host, 64, y);
+		t->finite = t->finite && test_all_finite(y, 64);
+		atomic_fetch_add(&t->frames, 64);
+		nanosleep(&pause, NULL); /* leave the GUI thread room, as a real cycle does */
+	}
+	t->swapped = test_cond_playing(t->host, "Round Trip");
+	for (uint32_t done = 0, fade = test_fade_frames(t->host); done < fade; done += 64) {
+		test_run_stereo(t->host, 64, y);
+		t->finite = t->finite && test_all_finite(y, 64);
+	}
+	for (size_t pos = 0; pos < 2400; pos += 64) {
+		const uint32_t n = (uint32_t)(2400 - pos < 64 ? 2400 - pos : 64);
+		test_run_stereo(t->host, n, t->tail + pos);
+	}
+	t->finite = t->finite && test_all_finite(t->tail, 2400);
+	return NULL;
+}
+
+/* Waits until the audio thread has run `frames` (bounded by wall time). */
+static bool
+audio_has_run(AudioThread* t, size_t frames)
+{
+	const double deadline = host_now() + TEST_WAIT_SECONDS;
+	while (atomic_load(&t->frames) < frames) {
+		if (host_now() > deadline) {
+			return false;
+		}
 		usleep(200);
 	}
-	return NULL;
+	return true;
 }
 
 static void
@@ -210,28 +261,25 @@ test_restore_on_gui_thread_while_running(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t.host);
 	t.iface = (const LV2_Worker_Interface*)lilv_instance_get_extension_data(host_instance(t.host),
 	                                                                         LV2_WORKER__interface);
-	t.y = calloc(48000 * 4, sizeof(float));
 	host_note_on(t.host, 0, 57, 100);
 	pthread_t thread;
 	pthread_create(&thread, NULL, audio_main, &t);
-	usleep(50000);
+	CU_ASSERT(audio_has_run(&t, 4800)); /* playing before the first restore */
 	LV2_Worker_Schedule sched   = {&t, gui_schedule};
 	LV2_Feature         f_sched = {LV2_WORKER__schedule, &sched};
 	const LV2_Feature*  feats[] = {&f_sched, NULL};
 	for (unsigned i = 0; i < 20; ++i) { /* a user clicking through presets */
+		const size_t ran = atomic_load(&t.frames);
 		lilv_state_restore(st, host_instance(t.host), NULL, NULL, 0, feats);
-		usleep(5000);
+		CU_ASSERT(audio_has_run(&t, ran + 64)); /* run() went on between two clicks */
 	}
-	usleep(100000);
-	atomic_store(&t.stop, true);
+	atomic_store(&t.restored, true);
 	pthread_join(thread, NULL);
-	CU_ASSERT(t.frames > 4800);
-	CU_ASSERT(test_all_finite(t.y, t.frames));
-	CU_ASSERT(test_rms(t.y + t.frames - 2400, 2400) > 0.01);
-	CU_ASSERT_PTR_NOT_NULL(host_last_value(t.host, PATCH_TEXT));
+	CU_ASSERT(t.finite);
+	CU_ASSERT(t.swapped);
+	CU_ASSERT(test_rms(t.tail, 2400) > 0.01);
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(t.host, PATCH_TEXT), "Round Trip"));
 	lilv_state_free(st);
-	free(t.y);
 	host_free(t.host);
 	host_free(src);
 }
@@ -359,10 +407,11 @@ test_string_without_nul(void)
 	PropTable     t    = {&p, 1};
 	const LV2_State_Interface* iface =
 		(const LV2_State_Interface*)lilv_instance_get_extension_data(host_instance(h), LV2_STATE__interface);
+	const unsigned before = host_status_count(h);
 	iface->restore(lilv_instance_get_handle(host_instance(h)), retrieve, &t, 0, host_features(h));
 	memset(text, 'x', strlen(text)); /* the host frees or reuses it */
 	free(text);
-	let_swap_finish(h);
+	let_swap_finish(h, before);
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Round Trip"));
 	host_free(h);
 }
@@ -399,9 +448,10 @@ test_every_factory_preset_plays(void)
 		lilv_node_free(uri);
 		free(uris[i]);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(state);
+		const unsigned before = host_status_count(p);
 		lilv_state_restore(state, host_instance(p), set_port, p, 0, host_features(p));
 		const char* label = lilv_state_get_label(state);
-		let_swap_finish(p);
+		let_swap_finish(p, before);
 		const char* text = host_last_value(p, PATCH_TEXT);
 		const bool  low  = text && (strstr(text, "bank: Bass") || strstr(text, "bank: Drums"));
 		enum { N = 2 * 48000 };
@@ -539,8 +589,9 @@ test_state_with_only_a_patch_file(void)
 	                        &v1, sizeof(v1)},
 	                       {map->map(map->handle, PATCH_FILE), map->map(map->handle, LV2_ATOM__Path), abstract,
 	                        strlen(abstract) + 1}};
+	const unsigned before0 = host_status_count(h);
 	CU_ASSERT_EQUAL(restore_props(h, props, 2, &f_map), LV2_STATE_SUCCESS);
-	let_swap_finish(h);
+	let_swap_finish(h, before0);
 	CU_ASSERT(session.absolute_calls >= 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "File Patch"));
 	CU_ASSERT_STRING_EQUAL(host_last_value(h, PATCH_FILE), file);
@@ -554,7 +605,7 @@ test_state_with_only_a_patch_file(void)
 	CU_ASSERT_EQUAL_FATAL(rename(file, moved), 0);
 	const unsigned before = host_status_count(h);
 	restore_props(h, props, 2, &f_map);
-	let_swap_finish(h);
+	let_swap_finish(h, before);
 	const char* st = host_status_count(h) > before ? host_status(h, host_status_count(h) - 1) : "";
 	printf("  after the file moved: \"%s\"\n", st);
 	CU_ASSERT_PTR_NOT_NULL(strstr(st, "cannot open patch file"));
@@ -571,7 +622,7 @@ test_state_with_only_a_patch_file(void)
 	 * no file here either, and nothing changes. */
 	const unsigned before2 = host_status_count(h);
 	restore_props(h, props, 2, NULL);
-	let_swap_finish(h);
+	let_swap_finish(h, before2);
 	st = host_status_count(h) > before2 ? host_status(h, host_status_count(h) - 1) : "";
 	CU_ASSERT_PTR_NOT_NULL(strstr(st, "cannot open patch file"));
 	double       rms3 = 0.0;
@@ -595,7 +646,7 @@ test_restored_program_versus_the_port(void)
 {
 	Host* h = test_host(HOST_WORKER_INLINE, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	let_swap_finish(h);
+	run_blocks(h);
 	LV2_URID_Map*        map     = host_map(h);
 	static const int32_t v1 = 1, prog3 = 3;
 	const LV2_URID       t_int   = map->map(map->handle, LV2_ATOM__Int);
@@ -603,24 +654,29 @@ test_restored_program_versus_the_port(void)
 	                       {map->map(map->handle, CHRONUS_URI "#program"), t_int, &prog3, sizeof(prog3)},
 	                       {map->map(map->handle, PATCH_TEXT), map->map(map->handle, LV2_ATOM__String), restored_sine,
 	                        strlen(restored_sine) + 1}};
+	const unsigned before = host_status_count(h);
 	CU_ASSERT_EQUAL(restore_props(h, props, 3, NULL), LV2_STATE_SUCCESS);
-	let_swap_finish(h);
+	let_swap_finish(h, before);
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Restored Sine"));
 	/* The host restores the port values after restore(). */
+	const unsigned adopted = host_status_count(h);
 	host_set_control(h, "program", 3.0f);
-	let_swap_finish(h);
+	run_blocks(h); /* adopted: nothing is built, so no answer to wait for */
+	CU_ASSERT_EQUAL(host_status_count(h), adopted);
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Restored Sine"));
 	double       rms = 0.0;
 	const double f   = held_pitch(h, 57, &rms);
 	printf("\n  after the host set the program port to the saved 3: note 57 at %.3f Hz\n", f);
 	CU_ASSERT(fabs(cents(f, 329.6276)) < 0.1); /* the restored sine, a fifth up; not Reese Bass */
 	/* The user picks a program afterwards: it loads. */
+	const unsigned before4 = host_status_count(h);
 	host_set_control(h, "program", 4.0f);
-	let_swap_finish(h);
+	let_swap_finish(h, before4);
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Sub Bass"));
 	/* And back to the restored state's number: the factory patch 3 now. */
+	const unsigned before3 = host_status_count(h);
 	host_set_control(h, "program", 3.0f);
-	let_swap_finish(h);
+	let_swap_finish(h, before3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(h, PATCH_TEXT), "Reese Bass"));
 	host_free(h);
 }
@@ -637,8 +693,9 @@ test_patch_get_answers_every_readable(void)
 	write_text(file, patch_sine);
 	Host* h = test_host(HOST_WORKER_THREAD, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	const unsigned before = host_status_count(h);
 	host_patch_set(h, 0, PATCH_FILE, true, file, (uint32_t)strlen(file));
-	let_swap_finish(h);
+	let_swap_finish(h, before);
 	CU_ASSERT_STRING_EQUAL(host_last_value(h, PATCH_FILE), file);
 
 	LilvWorld* w        = host_world(h);
@@ -723,7 +780,7 @@ test_run_restores_the_hosts_fp_mode(void)
 	for (unsigned m = 0; m < sizeof(modes) / sizeof(modes[0]); ++m) {
 		for (unsigned b = 0; b < 4; ++b) {
 			_mm_setcsr(modes[m]);
-			host_run(h, 256, y, NULL);
+			test_run_stereo(h, 256, y);
 			const unsigned after = _mm_getcsr();
 			_mm_setcsr(mine);
 			/* The sticky exception flags (bits 0-5) may be raised by run(). */

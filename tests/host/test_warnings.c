@@ -50,7 +50,7 @@ test_silent_swaps_in_with_a_warning(void)
 	host_set_control(h, "macro1", 1.0f);
 	host_note_on(h, 0, 60, 100);
 	float y[4096];
-	test_render(h, y, 4096, 256);
+	test_render_stereo(h, y, 4096, 256);
 	CU_ASSERT(test_peak(y + 2048, 2048) > 0.05f);
 	host_free(h);
 }
