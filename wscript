@@ -100,7 +100,7 @@ def configure(conf):
 
 CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/module_registry.c',
                 'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
-                'src/build_slot.c']
+                'src/build_slot.c', 'src/handover.c']
 
 
 def build(bld):

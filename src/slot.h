@@ -152,6 +152,14 @@ void slot_bend(Slot* slot, float semitones);
 void slot_all_notes_off(Slot* slot);   /* release everything */
 void slot_all_sound_off(Slot* slot);   /* silence now (short fade) */
 
+/* Audio thread, at a swap (voices.c): a held note (by key, or by the pedal
+ * alone when by_pedal) starts already past its attack, in every envelope's
+ * sustain stage; whether a voice holds a note; surplus voices over the
+ * polyphony fade out. */
+void slot_note_on_held(Slot* slot, uint8_t note, float velocity, bool by_pedal);
+bool slot_note_held(const Slot* slot, uint8_t note);
+void slot_trim_voices(Slot* slot);
+
 /* Audio thread: macro knob k (0-based) at position 0..1. */
 void slot_set_macro(Slot* slot, unsigned knob, float position, bool snap);
 

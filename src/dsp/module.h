@@ -110,6 +110,13 @@ typedef struct ModuleType {
 	/* MODULE_LANES only: as reset() and active(), for one lane. */
 	void (*reset_lane)(void* state, unsigned lane);
 	bool (*active_lane)(const void* state, unsigned lane);
+	/* Audio thread, may be NULL (envelopes have it): put a lane (0 for a
+	 * module run one lane at a time) where it would be had its gate been
+	 * high for long, in its sustain stage with its gate high, so a note
+	 * handed over from another patch at a swap enters past its attack and
+	 * is never struck again. The engine calls it right after reset, on a
+	 * voice started by the handover (slot_note_on_held). */
+	void (*enter_held)(void* state, unsigned lane);
 } ModuleType;
 
 #endif

@@ -4,6 +4,7 @@
  * bundle (LV2_PATH), driven with real worker threads.
  *   host-tests       every suite but the real-time one
  *   host-tests rt    the real-time suite (run with LD_PRELOAD of the guard)
+ *   host-tests NAME  only the suite NAME (e.g. handover)
  */
 #include "suites.h"
 
@@ -22,7 +23,7 @@ main(int argc, char** argv)
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		return 1;
 	}
-	int (*all[])(void)    = {suite_playback, suite_swap, suite_state, suite_docs, suite_figures, suite_stress};
+	int (*all[])(void)    = {suite_playback, suite_swap, suite_state, suite_docs, suite_figures, suite_stress, suite_handover};
 	int (*only_rt[])(void) = {suite_rt};
 	int (**suites)(void)  = rt ? only_rt : all;
 	const size_t n        = rt ? 1 : sizeof(all) / sizeof(all[0]);
@@ -33,7 +34,17 @@ main(int argc, char** argv)
 		}
 	}
 	CU_basic_set_mode(CU_BRM_NORMAL);
-	CU_basic_run_tests();
+	if (argc > 1 && !rt) {
+		CU_pSuite only = CU_get_suite(argv[1]);
+		if (!only) {
+			fprintf(stderr, "no suite named %s\n", argv[1]);
+			CU_cleanup_registry();
+			return 1;
+		}
+		CU_basic_run_suite(only);
+	} else {
+		CU_basic_run_tests();
+	}
 	const unsigned failed = CU_get_number_of_tests_failed();
 	const unsigned run    = CU_get_number_of_tests_run();
 	printf("\n%u passed, %u failed\n", run - failed, failed);

@@ -11,6 +11,7 @@ int suite_state(void);
 int suite_docs(void);
 int suite_figures(void);
 int suite_stress(void);
+int suite_handover(void);
 int suite_rt(void); /* only under the preloaded real-time guard */
 
 #endif
