@@ -100,7 +100,8 @@ def configure(conf):
 
 CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/module_registry.c',
                 'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
-                'src/build_slot.c', 'src/handover.c']
+                'src/build_slot.c', 'src/controls.c', 'src/silence_reason.c',
+                'src/handover.c']
 
 
 def build(bld):
@@ -121,7 +122,12 @@ def build(bld):
     # C, the bundle's presets and the program port's scale points: one table.
     factory = bld.path.ant_glob('presets/*.chronus')
     bld(rule=gen_factory_c, source=factory, target='src/factory_patches.c')
-    bld(rule=gen_bundle_ttl, source=factory + ['ttl/manifest.ttl.in', 'ttl/chronus.ttl.in'],
+    # The control ports, groups, units and parameters come from the control
+    # table (src/controls.c) through a small program built from it.
+    bld.program(source=['ttl/gen_controls.c', bld.path.find_or_declare('src/factory_patches.c')],
+                target='chronus-controls', includes=['src', '.'], use=['chronus_core', 'M'], install_path=None)
+    bld(rule=gen_bundle_ttl, source=factory + ['ttl/manifest.ttl.in', 'ttl/chronus.ttl.in',
+                                               bld.path.find_or_declare('chronus-controls')],
         target=['bundle/manifest.ttl', 'bundle/chronus.ttl', 'bundle/presets.ttl'])
 
     # The lilv host used by chronus-render, chronus-bench and the host tests.
@@ -138,7 +144,7 @@ def build(bld):
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'M'], install_path=None)
-    bld.program(source=bld.path.ant_glob('tests/host/*.c'), target='tests/host-tests',
+    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
                 use=['chronus_host', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M', 'DL'], install_path=None)
     # Preloaded into the host tests' real-time suite.
@@ -235,10 +241,16 @@ def gen_bundle_ttl(task):
                      '\trdfs:seeAlso <presets.ttl> .\n' % (uri, p['slug'], uri))
     task.outputs[0].write(manifest)
 
-    points = ' ,\n'.join('\t\t[ rdfs:label %s ; rdf:value %d ]' % (ttl_string(p['name']), i)
-                         for i, p in enumerate(patches))
-    plugin = plugin_in.replace('@PROGRAM_MAX@', str(len(patches) - 1)).replace('@PROGRAM_SCALE_POINTS@', points)
+    gen = [n for n in task.inputs if n.name == 'chronus-controls'][0].abspath()
+
+    def controls(what):
+        return subprocess.check_output([gen, what], text=True)
+    plugin = plugin_in
+    for key, what in (('@CONTROL_DEFS@', 'defs'), ('@PATCH_PROPERTIES@', 'properties'),
+                      ('@CONTROL_PORTS@', 'ports')):
+        plugin = plugin.replace(key, controls(what).rstrip('\n'))
     task.outputs[1].write(plugin)
+    preset_ports = [l.split() for l in controls('preset-ports').splitlines()]
 
     banks = []
     for p in patches:
@@ -254,7 +266,7 @@ def gen_bundle_ttl(task):
                    % (uri, re.sub('[^a-z0-9]+', '-', b.lower()), ttl_string(b)))
     for i, p in enumerate(patches):
         ports = ['\t\t[ lv2:symbol "program" ; pset:value %d.0 ]' % i]
-        ports += ['\t\t[ lv2:symbol "macro%d" ; pset:value 0.5 ]' % k for k in range(1, 9)]
+        ports += ['\t\t[ lv2:symbol "%s" ; pset:value %r ]' % (sym, float(value)) for sym, value in preset_ports]
         ttl.append('<%s#preset-%s>\n\ta pset:Preset ;\n\tlv2:appliesTo <%s> ;\n\trdfs:label %s ;\n'
                    '\tpset:bank <%s#bank-%s> ;\n\tlv2:port\n%s ;\n\tstate:state [\n'
                    '\t\t<%s#stateVersion> "1"^^xsd:int ;\n\t\t<%s#program> "%d"^^xsd:int ;\n'
@@ -414,6 +426,11 @@ def run_tests(ctx):
           [os.path.join(b, 'tests', 'unit-tests'), '--check-modules-doc',
            os.path.join(ctx.path.abspath(), 'docs', 'modules.md')])
 
+    Logs.pprint('CYAN', '== README control list matches the control table')
+    ok = readme_controls_match(ctx)
+    Logs.pprint('GREEN' if ok else 'RED', '== README controls: %s' % ('passed' if ok else 'FAILED'))
+    checks.append(('README control list matches the control table', ok))
+
     passed = sum(1 for _, ok in checks if ok)
     failed = len(checks) - passed
     Logs.pprint('NORMAL', '')
@@ -422,6 +439,23 @@ def run_tests(ctx):
     Logs.pprint('NORMAL', '%d passed, %d failed' % (passed, failed))
     if failed:
         ctx.fatal('%d test step(s) failed' % failed)
+
+
+README_CONTROLS = re.compile(r'<!-- controls: generated[^\n]*-->\n(.*?)\n<!-- controls: end -->', re.S)
+
+
+def readme_controls_match(ctx):
+    """The README's table of controls is what the control table generates
+    (build/chronus-controls markdown); prints the difference when not."""
+    want = subprocess.check_output([os.path.join(ctx.bldnode.abspath(), 'chronus-controls'), 'markdown'],
+                                   text=True).rstrip('\n')
+    m = README_CONTROLS.search(open(os.path.join(ctx.path.abspath(), 'README.md')).read())
+    have = m.group(1) if m else ''
+    if have != want:
+        import difflib
+        print('\n'.join(difflib.unified_diff(have.splitlines(), want.splitlines(), 'README.md', 'control table',
+                                             lineterm='')) or 'README.md has no generated controls block')
+    return have == want
 
 
 def run_demo(ctx):

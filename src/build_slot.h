@@ -19,7 +19,7 @@
 #define BUILD_WARMUP_MS     42.7   /* and never less sound than this (2048 frames at 48 kHz) */
 #define BUILD_WARMUP_NOTE   60u
 #define BUILD_PEAK_LIMIT    7.943282f  /* +18 dBFS */
-#define BUILD_RMS_FLOOR     1e-4f      /* -80 dBFS */
+#define BUILD_RMS_FLOOR     1e-4f      /* -80 dBFS: below it, a warning (never a refusal) */
 
 /* What a slot is built with besides its text: the plugin's parameter table
  * as of the request, so the primed slot already sounds as it will. */
@@ -39,22 +39,27 @@ typedef enum {
 	BUILD_PARSE_ERROR,   /* the text is not a valid patch */
 	BUILD_COMPILE_ERROR, /* valid text, impossible graph (a cycle) */
 	BUILD_NOT_FINITE,    /* warm-up produced NaN or Inf */
-	BUILD_TOO_LOUD,      /* warm-up peak above +18 dBFS */
-	BUILD_SILENT,        /* warm-up RMS below -80 dBFS */
+	BUILD_TOO_LOUD,      /* warm-up peak above +18 dBFS: a runaway */
 	BUILD_NO_MEMORY,
 } BuildStatus;
 
+/* Verification refuses only what would harm the listener or the host: a
+ * non-finite sample or a runaway level. A silent warm-up is BUILD_OK with
+ * a warning that gives the likely reason (silence_reason.h): a swell with
+ * its level on a macro at 0 is a valid patch. */
 typedef struct {
 	BuildStatus status;
 	PatchError  error;      /* message for every status but BUILD_OK */
+	char        warning[256]; /* BUILD_OK: "" or "warm-up is silent: <likely reason>" */
 	double      prime_ms;   /* worker CPU time of the whole build */
 	float       peak, rms;  /* of the warm-up */
 } BuildReport;
 
 void build_settings_default(BuildSettings* bs, double rate);
 
-/* Returns a primed slot with silent, idle voices, or NULL and *report says
- * why, with line and column for patch errors. */
+/* Returns a primed slot with silent, idle voices (and report->warning set
+ * if the warm-up was silent), or NULL and *report says why, with line and
+ * column for patch errors. */
 Slot* build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* report);
 
 /* Apply the parameter table to a slot (knob positions), snapping. */

@@ -4,30 +4,38 @@
  * at phase 0.5.
  *
  * The naive ramp is exact between corners; only its jump aliases. Each jump
- * gets a windowed-sinc BLEP residual (osc_common.h) placed at its exact
- * sub-sample time, so the output is the sampled band-limited wave, 16
- * samples late. The phase is a 32-bit fixed-point count (2^32 a cycle),
- * so it accumulates exactly and tuning never drifts; read as a signed
- * number it is the naive saw itself.
+ * gets a minimum-phase BLEP residual (osc_common.h) placed at its exact
+ * sub-sample time, from that sample on, so the output is the sampled
+ * band-limited wave with no latency: the jump shows where the naive wave
+ * has it. The ramp is lowered by the band limit's lag times its slope (no
+ * DC offset), and a note starts with a BLAMP for the corner from silence.
+ * The phase is a 32-bit fixed-point count (2^32 a cycle), so it
+ * accumulates exactly and tuning never drifts; read as a signed number it
+ * is the naive saw itself.
  */
 #include "dsp/osc_common.h"
 #include "dsp/simd.h"
 
 /* A lane group of saws (MODULE_LANES): one array per field, and one ring
- * of naive samples per lane, interleaved so a frame's lanes are adjacent. */
+ * of corrections to come per lane, interleaved so a frame's lanes are
+ * adjacent. */
 typedef struct {
 	double        rate;
 	uint32_t      phase[CHRONUS_LANES];
 	OscPitchLanes pitch;
+	float         tilt[CHRONUS_LANES]; /* lag * slope: what the ramp is lowered by */
+	uint8_t       started[CHRONUS_LANES];
 	float         ring[OSC_BLEP_TAPS][CHRONUS_LANES];
-	unsigned      pos; /* ring slot of the next sample pushed, shared by the lanes */
+	unsigned      pos; /* ring slot of the next sample, shared by the lanes */
 } Saw;
 
 static void
 saw_reset_lane(void* state, unsigned l)
 {
-	Saw* s      = state;
-	s->phase[l] = 0;
+	Saw* s        = state;
+	s->phase[l]   = 0;
+	s->tilt[l]    = 0.0f;
+	s->started[l] = 0;
 	osc_pitch_lanes_reset(&s->pitch, l);
 	for (unsigned j = 0; j < OSC_BLEP_TAPS; ++j) {
 		s->ring[j][l] = 0.0f;
@@ -53,35 +61,53 @@ saw_init(void* state, double rate)
 	saw_reset(s);
 }
 
-/* Per frame: the lanes' naive samples go into the ring and come out
- * corrected 16 samples later, the phases advance (all of it one vector
- * loop), then the rare lanes that passed the jump get their BLEP. The lane
- * loop reads memory and writes only locals, so the compiler vectorises it
- * without alias checks; the ring row is updated after it. */
+/* Audio thread: the lanes' tilts from their increments, and for a lane
+ * that has just been reset, the BLAMP of its corner from silence at the
+ * next sample (the ramp starts at 0 with slope 2 inc). */
+static inline void
+saw_tilt(Saw* s, unsigned L)
+{
+	const double per_step = 2.0 * (double)osc_blep_lag / OSC_PHASE_ONE;
+	for (unsigned l = 0; l < L; ++l) {
+		s->tilt[l] = (float)((double)s->pitch.step[l] * per_step);
+		if (!s->started[l]) {
+			const float slope = (float)((double)s->pitch.step[l] * (2.0 / OSC_PHASE_ONE));
+			osc_blep_add_at(&s->ring[0][l], CHRONUS_LANES, s->pos, osc_ramp_table, 0.0, slope);
+			s->started[l] = 1;
+		}
+	}
+}
+
+/* Per frame: the lanes' naive samples plus the corrections due for them
+ * are output, the phases advance (all of it one vector loop), then the
+ * rare lanes that passed the jump get their BLEP, from the next sample on.
+ * The lane loop reads memory and writes only locals, so the compiler
+ * vectorises it without alias checks; the ring row is cleared after it. */
 SIMD_INLINE void
 saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 {
-	Saw*           s      = state;
-	const float*   level  = io->param[OSC_P_LEVEL];
-	const bool     steady = osc_pitch_steady(io);
-	uint32_t       phase[CHRONUS_LANES];
+	Saw*         s      = state;
+	const float* level  = io->param[OSC_P_LEVEL];
+	const bool   steady = osc_pitch_steady(io);
+	uint32_t     phase[CHRONUS_LANES];
 	memcpy(phase, s->phase, sizeof phase);
 
 	for (unsigned i = 0; i < io->n; ++i) {
 		if (!steady || i == 0) {
 			osc_pitch_lanes_update(&s->pitch, s->rate, io, i, L);
+			saw_tilt(s, L);
 		}
 		const uint32_t* step = s->pitch.step;
 		const float*    per  = s->pitch.per_inc;
-		float* const    pop  = s->ring[(s->pos + OSC_BLEP_HALF) & (OSC_BLEP_TAPS - 1)];
-		float* const    push = s->ring[s->pos];
-		float           y[CHRONUS_LANES], naive[CHRONUS_LANES], jump[CHRONUS_LANES];
+		const float*    tilt = s->tilt;
+		float* const    due  = s->ring[s->pos];
+		float           y[CHRONUS_LANES], jump[CHRONUS_LANES];
 		int             any = 0;
 		for (unsigned l = 0; l < L; ++l) {
 			const uint32_t p = phase[l], next = p + step[l];
 			/* As a signed count the phase is 2p below 0.5 and 2p - 2 above. */
-			naive[l] = (float)(int32_t)p * 0x1p-31f;
-			y[l]     = pop[l] * level[i * L + l];
+			const float naive = (float)(int32_t)p * 0x1p-31f - tilt[l];
+			y[l]              = (naive + due[l]) * level[i * L + l];
 			/* The jump at 0.5, where the signed count turns negative:
 			 * how many samples ago it was passed. */
 			const int   crossed = ((int32_t)p >= 0) & ((int32_t)next < 0);
@@ -90,10 +116,7 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 			any |= crossed;
 			phase[l] = next;
 		}
-		for (unsigned l = 0; l < L; ++l) {
-			push[l] += naive[l];
-		}
-		memset(pop, 0, sizeof(float) * L);
+		memset(due, 0, sizeof(float) * L);
 		memcpy(io->out + (size_t)i * L, y, sizeof(float) * L);
 		s->pos = (s->pos + 1) & (OSC_BLEP_TAPS - 1);
 		if (any) {
@@ -120,7 +143,7 @@ static const ParamSpec saw_params[] = {
 
 const ModuleType module_saw = {
 	.name       = "saw",
-	.summary    = "band-limited sawtooth oscillator (windowed-sinc BLEP, 16 samples latency)",
+	.summary    = "band-limited sawtooth oscillator (minimum-phase BLEP, no latency)",
 	.flags      = MODULE_SOURCE | MODULE_LANES,
 	.n_inputs   = sizeof saw_inputs / sizeof saw_inputs[0],
 	.inputs     = saw_inputs,

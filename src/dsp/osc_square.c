@@ -3,13 +3,14 @@
  * square: band-limited pulse, +1 from phase 0 to `width`, then -1.
  *
  * The naive level is a state that flips at the two corners, and each flip
- * gets a windowed-sinc BLEP residual (osc_common.h) at its sub-sample time:
- * the output is 16 samples late. Keeping the level as state (not deriving
- * it from phase < width) keeps width modulation clean: the falling edge
- * happens when the phase reaches the width, at most once a cycle, and a
- * width that jumps below the phase flips the level at once rather than
- * leaving a step without its BLEP. The note starts with a band-limited step
- * from 0 to +1.
+ * gets a minimum-phase BLEP residual (osc_common.h) at its sub-sample time,
+ * from the next sample on: no latency, the edge shows where the naive wave
+ * has it (and being flat, the wave needs no tilt). Keeping the level as
+ * state (not deriving it from phase < width) keeps width modulation clean:
+ * the falling edge happens when the phase reaches the width, at most once a
+ * cycle, and a width that jumps below the phase flips the level at once
+ * rather than leaving a step without its BLEP. The note starts with a
+ * band-limited step from 0 to +1.
  */
 #include "dsp/osc_common.h"
 
@@ -99,7 +100,7 @@ static const ParamSpec square_params[] = {
 
 const ModuleType module_square = {
 	.name       = "square",
-	.summary    = "band-limited pulse oscillator with pulse width (windowed-sinc BLEP, 16 samples latency)",
+	.summary    = "band-limited pulse oscillator with pulse width (minimum-phase BLEP, no latency)",
 	.flags      = MODULE_SOURCE,
 	.n_inputs   = sizeof square_inputs / sizeof square_inputs[0],
 	.inputs     = square_inputs,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC
  *
  * What the plugin tells the host on its notify port: patch:Set echoes of
- * the patch text and file, and a status string. AUDIO THREAD: forging
+ * the patch text and file, and a status string: every patch:readable
+ * parameter of the control table. AUDIO THREAD: forging
  * writes into the host's buffer and nothing else; a message that does not
  * fit is dropped whole (the forge reports overflow), never half-written.
  */
@@ -44,12 +45,19 @@ forge_set(Chronus* self, LV2_URID property, LV2_URID type, const char* value, ui
 	lv2_atom_forge_pop(forge, &frame);
 }
 
+/* The readable parameters (controls.h, PARAM_READABLE): the patch text and
+ * file of o (ANNOUNCE_VALUES) and the last status (ANNOUNCE_STATUS). */
 void
-notify_patch_values(Chronus* self, const Outcome* o)
+notify_patch_values(Chronus* self, const Outcome* o, unsigned what)
 {
-	forge_set(self, self->uris.chronus_patchText, self->uris.atom_String, o->text ? o->text : "",
-	          (uint32_t)o->text_len);
-	forge_set(self, self->uris.chronus_patchFile, self->uris.atom_Path, o->path, (uint32_t)strlen(o->path));
+	if (what & ANNOUNCE_VALUES) {
+		forge_set(self, self->uris.chronus_patchText, self->uris.atom_String, o->text ? o->text : "",
+		          (uint32_t)o->text_len);
+		forge_set(self, self->uris.chronus_patchFile, self->uris.atom_Path, o->path, (uint32_t)strlen(o->path));
+	}
+	if (what & ANNOUNCE_STATUS) {
+		notify_status(self, self->status);
+	}
 }
 
 void

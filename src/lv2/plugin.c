@@ -11,13 +11,70 @@
 #include <lv2/core/lv2_util.h>
 #include <lv2/options/options.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const ParamSpec volume_spec = {
-	"volume", "dB", "output level", 1e-4f, 3.981072f, 1.0f, CURVE_EXP, 20.0f, NULL,
-};
+_Static_assert(CTRL_MACRO8 - CTRL_MACRO1 + 1 == PATCH_MACRO_KNOBS, "one macro port per macro knob");
+
+/* The volume port's smoothing: its range in gain, from the table's dB range. */
+static void
+volume_spec_init(ParamSpec* spec)
+{
+	const ControlSpec* c = &controls[CTRL_VOLUME];
+	*spec = (ParamSpec){"volume", "dB", "output level", powf(10.0f, c->min / 20.0f),
+	                          powf(10.0f, c->max / 20.0f), powf(10.0f, c->def / 20.0f), CURVE_EXP, 20.0f, NULL};
+}
+
+void
+chronus_settings_from(BuildSettings* bs, const float* ctrl)
+{
+	bs->polyphony = (unsigned)ctrl[CTRL_POLYPHONY];
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		bs->macros[k] = ctrl[CTRL_MACRO1 + k];
+	}
+}
+
+int
+chronus_factory_program(const char* text, size_t len)
+{
+	for (unsigned k = 0; k < factory_patch_count; ++k) {
+		if (factory_patches[k].len == len && !memcmp(factory_patches[k].text, text, len)) {
+			return (int)k;
+		}
+	}
+	return (int)CTRL_CUSTOM_PATCH;
+}
+
+float
+chronus_shared_control(Chronus* self, ControlId id)
+{
+	const uint32_t bits = atomic_load_explicit(&self->shared[id], memory_order_relaxed);
+	float          v;
+	memcpy(&v, &bits, sizeof(v));
+	return v;
+}
+
+void
+chronus_shared_settings(Chronus* self, BuildSettings* bs)
+{
+	float ctrl[CTRL_COUNT];
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		ctrl[i] = chronus_shared_control(self, (ControlId)i);
+	}
+	chronus_settings_from(bs, ctrl);
+}
+
+void
+chronus_publish_controls(Chronus* self)
+{
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		uint32_t bits;
+		memcpy(&bits, &self->ctrl[i], sizeof(bits));
+		atomic_store_explicit(&self->shared[i], bits, memory_order_relaxed);
+	}
+}
 
 static void
 read_options(Chronus* self, const LV2_Options_Option* options)
@@ -82,19 +139,11 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	req->settings.warmup_frames = self->nominal_block;
 	req->kind                   = REQ_PROGRAM;
 	req->program                = 0;
-	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-		self->last_macro[k] = req->settings.macros[k];
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		self->ctrl[i] = controls[i].def; /* program 0, the default, is built below */
 	}
-	self->last_polyphony = (float)req->settings.polyphony;
-	self->last_program   = 0.0f; /* the port's default: program 0 is built below */
+	chronus_publish_controls(self);
 	atomic_store(&self->restored_program, -1);
-	atomic_store(&self->saved_program, 0);
-	atomic_store(&self->shared_polyphony, req->settings.polyphony);
-	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-		uint32_t bits;
-		memcpy(&bits, &req->settings.macros[k], sizeof(bits));
-		atomic_store(&self->shared_macro_bits[k], bits);
-	}
 	Outcome* o           = chronus_build_outcome(self, req);
 	free(req);
 	if (!o || !o->slot) {
@@ -106,9 +155,13 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 		return NULL;
 	}
 	self->active   = o;
-	self->announce = true;
-	self->prime_ms = (float)o->prime_ms;
-	param_init(&self->volume, &volume_spec, rate, 1.0f);
+	self->announce = ANNOUNCE_ALL; /* the first block tells the host what plays */
+	self->ctrl[CTRL_PRIME_MS] = (float)o->prime_ms;
+	self->ctrl[CTRL_PLAYING]  = (float)o->program;
+	snprintf(self->status, sizeof(self->status), "%s", o->status_text);
+	volume_spec_init(&self->volume_spec);
+	param_init(&self->volume, &self->volume_spec, rate, self->volume_spec.def);
+	limiter_init(&self->limiter, rate);
 	if (!self->schedule) {
 		lv2_log_note(&self->logger,
 		             "Chronus: no worker feature; the patch can only change on restore\n");
@@ -125,12 +178,9 @@ connect_port(LV2_Handle instance, uint32_t port, void* data)
 	case PORT_NOTIFY: self->notify = (LV2_Atom_Sequence*)data; break;
 	case PORT_OUT_L: self->out[0] = (float*)data; break;
 	case PORT_OUT_R: self->out[1] = (float*)data; break;
-	case PORT_ACTIVE_SLOT:
-	case PORT_PRIME_MS:
-	case PORT_ERROR: self->port_out[port] = (float*)data; break;
 	default:
-		if (port < PORT_COUNT) {
-			self->ports[port] = (const float*)data;
+		if (port >= CTRL_FIRST_PORT && port < PORT_COUNT) {
+			self->ctrl_port[port - CTRL_FIRST_PORT] = (float*)data;
 		}
 		break;
 	}
@@ -144,6 +194,7 @@ activate(LV2_Handle instance)
 	memset(self->notes_down, 0, sizeof(self->notes_down));
 	self->sustain = false;
 	self->bend    = 0.0f;
+	limiter_reset(&self->limiter);
 }
 
 static void

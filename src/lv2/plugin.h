@@ -9,6 +9,8 @@
 #define CHRONUS_PLUGIN_H
 
 #include "build_slot.h"
+#include "controls.h"
+#include "dsp/limiter.h"
 #include "params.h"
 #include "slot.h"
 #include "uris.h"
@@ -24,28 +26,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Ports 0-3; the control ports follow, in the order of the control table
+ * (src/controls.h): port control_port(id) for ControlId id. */
 typedef enum {
 	PORT_CONTROL = 0, /* atom in: MIDI, patch:Set, patch:Get */
 	PORT_NOTIFY,      /* atom out: patch:Set echoes and status */
 	PORT_OUT_L,
 	PORT_OUT_R,
-	PORT_VOLUME,      /* dB */
-	PORT_CROSSFADE,   /* ms */
-	PORT_POLYPHONY,
-	PORT_MACRO_1,     /* .. PORT_MACRO_8 */
-	PORT_ACTIVE_SLOT = PORT_MACRO_1 + PATCH_MACRO_KNOBS,
-	PORT_PRIME_MS,
-	PORT_ERROR,
-	PORT_PROGRAM,     /* factory patch number: a change swaps patches */
-	PORT_COUNT
+	PORT_COUNT = CTRL_FIRST_PORT + CTRL_COUNT
 } PortIndex;
 
-#define CROSSFADE_MIN_MS     5.0f
-#define CROSSFADE_DEFAULT_MS 30.0f
-#define CROSSFADE_MAX_MS     2000.0f
 #define REQUEST_POOL         3u   /* at most POOL-1 queued, one being filled */
 #define PATH_MAX_LEN         4096u
 #define STATUS_MAX           320u
+#define ANNOUNCE_VALUES      1u   /* the patch text and file */
+#define ANNOUNCE_STATUS      2u   /* the status (already sent with each outcome) */
+#define ANNOUNCE_ALL         (ANNOUNCE_VALUES | ANNOUNCE_STATUS)
 
 /* The result of one build, handed from the worker to run() and back. */
 typedef struct Outcome Outcome;
@@ -53,6 +49,8 @@ struct Outcome {
 	uint32_t    generation;
 	Slot*       slot;      /* NULL when the build failed */
 	char        status_text[STATUS_MAX]; /* "Acid 303: primed in 0.8 ms" or the error */
+	unsigned    error_line, error_column; /* of a rejected patch; 0: none, or the whole text */
+	int         program;   /* the factory program this patch is, or -1 (CTRL_CUSTOM_PATCH) */
 	char*       text;      /* the patch text (owned), for patch:Set echoes */
 	size_t      text_len;
 	char        path[PATH_MAX_LEN]; /* the patch file, or "" */
@@ -89,8 +87,7 @@ typedef struct {
 	const LV2_Atom_Sequence* control;
 	LV2_Atom_Sequence*       notify;
 	float*                   out[2];
-	const float*             ports[PORT_COUNT];
-	float*                   port_out[PORT_COUNT];
+	float*                   ctrl_port[CTRL_COUNT]; /* host buffers of the control ports */
 
 	/* Features and constants (set at instantiate). */
 	LV2_URID_Map*        map;
@@ -115,15 +112,14 @@ typedef struct {
 	float       note_velocity[128];
 	bool        sustain;
 	float       bend;
-	float       last_macro[PATCH_MACRO_KNOBS];
-	float       last_polyphony;
-	float       last_program;  /* the program port value in effect */
+	float       ctrl[CTRL_COUNT]; /* every control's value in effect (inputs clamped; outputs to write) */
 	uint64_t    param_seq;
-	bool        error_flag;
-	float       prime_ms;
-	bool        announce;   /* send patch:Set echoes next block */
+	char        status[STATUS_MAX]; /* the last status sent, announced again on patch:Get */
+	unsigned    announce;   /* ANNOUNCE_* bits: what to send with patch:Set next block */
 	bool        unsupported; /* report "needs a worker" next block */
+	ParamSpec   volume_spec; /* the volume port's range in gain */
 	ParamState  volume;
+	Limiter     limiter;    /* last thing before the output ports */
 	float       buf_a[CHRONUS_SUBBLOCK], buf_b[CHRONUS_SUBBLOCK];
 	/* Handover at a swap (run.c, audio thread): the notes the pedal alone
 	 * holds (key released while it was down), and the crossfade law of the
@@ -141,10 +137,9 @@ typedef struct {
 	 * host then sets the port to it, run() adopts it instead of loading the
 	 * factory patch over the restored one. -1: none pending. */
 	_Atomic int32_t   restored_program;
-	_Atomic int32_t   saved_program;     /* run() → save(): the port value in effect */
-	/* run() → restore(): the knobs in effect, for a build made outside run(). */
-	_Atomic uint32_t  shared_polyphony;
-	_Atomic uint32_t  shared_macro_bits[PATCH_MACRO_KNOBS]; /* float bits */
+	/* run() → save() and restore(): every control's value in effect, as
+	 * float bits, for the state and for a build made outside run(). */
+	_Atomic uint32_t  shared[CTRL_COUNT];
 	Request           requests[REQUEST_POOL];
 
 	/* Non-real-time threads only (worker, save, restore). */
@@ -178,7 +173,18 @@ void     chronus_outcome_free(Outcome* outcome);
 
 /* notify.c — audio thread */
 void notify_begin(Chronus* self);
-void notify_patch_values(Chronus* self, const Outcome* o);
+void notify_patch_values(Chronus* self, const Outcome* o, unsigned what);
 void notify_status(Chronus* self, const char* text);
+
+/* plugin.c — non-real-time: the factory program whose text this is, or -1. */
+int   chronus_factory_program(const char* text, size_t len);
+/* Any thread: a control value run() last published. */
+float chronus_shared_control(Chronus* self, ControlId id);
+/* Non-real-time: build settings from the controls run() last published. */
+void  chronus_shared_settings(Chronus* self, BuildSettings* bs);
+/* Polyphony and macros of a build from control values (indexed by ControlId). */
+void  chronus_settings_from(BuildSettings* bs, const float* ctrl);
+/* Audio thread (and instantiate): publish self->ctrl into shared. */
+void  chronus_publish_controls(Chronus* self);
 
 #endif

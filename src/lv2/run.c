@@ -44,13 +44,6 @@ restore_fp_mode(unsigned csr)
 #endif
 }
 
-static float
-port_value(const Chronus* self, PortIndex p, float fallback)
-{
-	const float* v = self->ports[p];
-	return (v && isfinite(*v)) ? *v : fallback;
-}
-
 /* ---- Handing work to the worker ------------------------------------- */
 
 static bool
@@ -129,10 +122,9 @@ current_settings(const Chronus* self)
 {
 	BuildSettings bs;
 	build_settings_default(&bs, self->rate);
-	bs.polyphony     = (unsigned)self->last_polyphony;
+	chronus_settings_from(&bs, self->ctrl);
 	bs.param_seq     = self->param_seq;
 	bs.warmup_frames = self->nominal_block;
-	memcpy(bs.macros, self->last_macro, sizeof(bs.macros));
 	return bs;
 }
 
@@ -290,7 +282,7 @@ handle_event(Chronus* self, const LV2_Atom_Event* ev)
 		if (obj->body.otype == u->patch_Set) {
 			handle_patch_set(self, obj);
 		} else if (obj->body.otype == u->patch_Get) {
-			self->announce = true;
+			self->announce = ANNOUNCE_ALL; /* every readable value */
 		}
 	}
 }
@@ -298,52 +290,59 @@ handle_event(Chronus* self, const LV2_Atom_Event* ev)
 /* ---- Controls --------------------------------------------------------- */
 
 /* Control ports are read once per block: hosts split blocks where they
- * automate, so the change lands at the frame the host chose. */
+ * automate, so the change lands at the frame the host chose. Every input is
+ * clamped by the control table; what a change does follows. */
 static void
 read_controls(Chronus* self)
 {
-	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-		float v = port_value(self, (PortIndex)(PORT_MACRO_1 + k), self->last_macro[k]);
-		v       = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
-		if (v != self->last_macro[k]) {
-			self->last_macro[k] = v;
+	bool rebuild = false;
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		if (!(controls[i].flags & CTRL_IN) || !self->ctrl_port[i]) {
+			continue;
+		}
+		const float v = control_clamp((ControlId)i, *self->ctrl_port[i], self->ctrl[i], factory_patch_count);
+		if (v == self->ctrl[i]) {
+			continue;
+		}
+		self->ctrl[i] = v;
+		rebuild |= (controls[i].flags & CTRL_REBUILDS) != 0;
+		if (i >= CTRL_MACRO1 && i <= CTRL_MACRO8) {
 			++self->param_seq;
-			slot_set_macro(self->active->slot, k, v, false);
+			slot_set_macro(self->active->slot, i - CTRL_MACRO1, v, false);
 			if (self->standby) {
-				slot_set_macro(self->standby->slot, k, v, false);
+				slot_set_macro(self->standby->slot, i - CTRL_MACRO1, v, false);
+			}
+		} else if (i == CTRL_PROGRAM) {
+			/* A change loads that factory patch through the worker, like
+			 * any patch request; but a change to the value a restored
+			 * state was saved with is adopted as it is (the state brought
+			 * its own patch, which may not be the factory one). */
+			const int32_t expect = atomic_exchange_explicit(&self->restored_program, -1, memory_order_acq_rel);
+			if (expect != (int32_t)v) {
+				request_build(self, REQ_PROGRAM, NULL, 0, (unsigned)v);
 			}
 		}
 	}
-	const float db = port_value(self, PORT_VOLUME, 0.0f);
-	param_set(&self->volume, powf(10.0f, (db < -80.0f ? -80.0f : (db > 12.0f ? 12.0f : db)) / 20.0f), false);
-
-	float poly = roundf(port_value(self, PORT_POLYPHONY, self->last_polyphony));
-	poly       = poly < 1.0f ? 1.0f : (poly > (float)SLOT_MAX_POLYPHONY ? (float)SLOT_MAX_POLYPHONY : poly);
-	if (poly != self->last_polyphony) {
-		self->last_polyphony = poly;
+	param_set(&self->volume, powf(10.0f, self->ctrl[CTRL_VOLUME] / 20.0f), false);
+	limiter_set_enabled(&self->limiter, self->ctrl[CTRL_LIMITER] >= 0.5f);
+	if (rebuild) {
 		request_build(self, REQ_REBUILD, NULL, 0, 0);
 	}
+}
 
-	/* The program port: a change loads that factory patch through the
-	 * worker, like any patch request; but a change to the value a restored
-	 * state was saved with is adopted as it is (the state brought its own
-	 * patch, which may not be the factory one). */
-	float program = roundf(port_value(self, PORT_PROGRAM, 0.0f));
-	program = program < 0.0f ? 0.0f : (program > (float)(factory_patch_count - 1) ? (float)(factory_patch_count - 1) : program);
-	if (program != self->last_program) {
-		self->last_program   = program;
-		const int32_t expect = atomic_exchange_explicit(&self->restored_program, -1, memory_order_acq_rel);
-		if (expect != (int32_t)program) {
-			request_build(self, REQ_PROGRAM, NULL, 0, (unsigned)program);
+/* The output ports, kept inside their range in the table (a prime time
+ * over the maximum shows as the maximum), and every value for save() and
+ * restore(). */
+static void
+write_controls(Chronus* self)
+{
+	self->ctrl[CTRL_ACTIVE_SLOT] = (float)self->active_index;
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		if ((controls[i].flags & CTRL_OUT) && self->ctrl_port[i]) {
+			*self->ctrl_port[i] = control_clamp((ControlId)i, self->ctrl[i], controls[i].min, factory_patch_count);
 		}
 	}
-	atomic_store_explicit(&self->saved_program, (int32_t)self->last_program, memory_order_relaxed);
-	atomic_store_explicit(&self->shared_polyphony, (uint32_t)self->last_polyphony, memory_order_relaxed);
-	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-		uint32_t bits;
-		memcpy(&bits, &self->last_macro[k], sizeof(bits));
-		atomic_store_explicit(&self->shared_macro_bits[k], bits, memory_order_relaxed);
-	}
+	chronus_publish_controls(self);
 }
 
 /* ---- Swapping ------------------------------------------------------- */
@@ -370,7 +369,7 @@ begin_swap(Chronus* self, Outcome* next)
 	if (!copied) {
 		if (s->param_seq != self->param_seq) {
 			for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-				slot_set_macro(s, k, self->last_macro[k], true);
+				slot_set_macro(s, k, self->ctrl[CTRL_MACRO1 + k], true);
 			}
 		}
 		slot_bend(s, self->bend);
@@ -385,8 +384,7 @@ begin_swap(Chronus* self, Outcome* next)
 	if (copied) {
 		slot_trim_voices(s);
 	}
-	const float ms = port_value(self, PORT_CROSSFADE, CROSSFADE_DEFAULT_MS);
-	const float clamped = ms < CROSSFADE_MIN_MS ? CROSSFADE_MIN_MS : (ms > CROSSFADE_MAX_MS ? CROSSFADE_MAX_MS : ms);
+	const float clamped = self->ctrl[CTRL_CROSSFADE]; /* clamped by read_controls */
 	self->standby     = next;
 	self->fade_pos    = 0;
 	self->fade_linear = copied;
@@ -412,14 +410,24 @@ fade_gains(const Chronus* self, double u, float* a, float* b)
 	}
 }
 
+/* The status and the error outputs of an outcome, announced now. */
+static void
+report_outcome(Chronus* self, const Outcome* o)
+{
+	self->ctrl[CTRL_ERROR]        = o->slot ? 0.0f : 1.0f;
+	self->ctrl[CTRL_ERROR_LINE]   = o->slot ? 0.0f : (float)o->error_line;
+	self->ctrl[CTRL_ERROR_COLUMN] = o->slot ? 0.0f : (float)o->error_column;
+	memcpy(self->status, o->status_text, sizeof(self->status));
+	notify_status(self, self->status);
+}
+
 static void
 take_outcomes(Chronus* self)
 {
 	Outcome* o = atomic_exchange_explicit(&self->mailbox, NULL, memory_order_acq_rel);
 	if (o) {
 		if (!o->slot) {
-			self->error_flag = true;
-			notify_status(self, o->status_text);
+			report_outcome(self, o);
 			retire(self, o);
 		} else {
 			retire(self, self->waiting); /* latest wins */
@@ -429,11 +437,11 @@ take_outcomes(Chronus* self)
 	if (self->waiting && !self->standby) {
 		Outcome* next = self->waiting;
 		self->waiting = NULL;
-		self->error_flag = false;
-		self->prime_ms   = (float)next->prime_ms;
+		self->ctrl[CTRL_PRIME_MS] = (float)next->prime_ms;
+		self->ctrl[CTRL_PLAYING]  = (float)next->program;
 		begin_swap(self, next);
-		notify_status(self, next->status_text);
-		self->announce = true;
+		report_outcome(self, next);
+		self->announce |= ANNOUNCE_VALUES;
 	}
 }
 
@@ -467,6 +475,7 @@ render(Chronus* self, uint32_t from, uint32_t to)
 			self->out[0][from + i] = y;
 			self->out[1][from + i] = y;
 		}
+		limiter_process(&self->limiter, self->out[0] + from, self->out[1] + from, n);
 		from += n;
 	}
 }
@@ -493,24 +502,19 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	render(self, pos, n_samples);
 
 	if (self->unsupported) {
+		static const char why[] = "patch changes need the host's worker feature (worker:schedule), "
+		                          "which this host does not provide";
+		_Static_assert(sizeof(why) <= STATUS_MAX, "fits the status");
 		self->unsupported = false;
-		notify_status(self, "patch changes need the host's worker feature (worker:schedule), "
-		                    "which this host does not provide");
+		memcpy(self->status, why, sizeof(why));
+		notify_status(self, self->status);
 	}
 	if (self->announce) {
-		self->announce = false;
-		notify_patch_values(self, self->standby ? self->standby : self->active);
+		notify_patch_values(self, self->standby ? self->standby : self->active, self->announce);
+		self->announce = 0;
 	}
 	dispatch_pending(self);
 	flush_retired(self);
-	if (self->port_out[PORT_ACTIVE_SLOT]) {
-		*self->port_out[PORT_ACTIVE_SLOT] = (float)self->active_index;
-	}
-	if (self->port_out[PORT_PRIME_MS]) {
-		*self->port_out[PORT_PRIME_MS] = self->prime_ms;
-	}
-	if (self->port_out[PORT_ERROR]) {
-		*self->port_out[PORT_ERROR] = self->error_flag ? 1.0f : 0.0f;
-	}
+	write_controls(self);
 	restore_fp_mode(csr);
 }

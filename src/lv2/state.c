@@ -43,7 +43,7 @@ chronus_save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Hand
 	const int32_t version = STATE_VERSION;
 	const uint32_t pod = LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE;
 	LV2_State_Status st = store(handle, u->chronus_stateVersion, &version, sizeof(version), u->atom_Int, pod);
-	const int32_t program = atomic_load_explicit(&self->saved_program, memory_order_relaxed);
+	const int32_t program = (int32_t)chronus_shared_control(self, CTRL_PROGRAM);
 	if (st == LV2_STATE_SUCCESS) {
 		st = store(handle, u->chronus_program, &program, sizeof(program), u->atom_Int, pod);
 	}
@@ -186,11 +186,7 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 	req->heap = true;
 	build_settings_default(&req->settings, self->rate);
 	req->settings.warmup_frames = self->nominal_block;
-	req->settings.polyphony     = atomic_load_explicit(&self->shared_polyphony, memory_order_relaxed);
-	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-		const uint32_t bits = atomic_load_explicit(&self->shared_macro_bits[k], memory_order_relaxed);
-		memcpy(&req->settings.macros[k], &bits, sizeof(bits));
-	}
+	chronus_shared_settings(self, &req->settings);
 	/* The text is what played when the state was saved; the file is only
 	 * read when no text was stored. */
 	if (text) {

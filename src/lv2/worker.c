@@ -57,7 +57,9 @@ read_patch_file(const char* path, size_t* len, Outcome* out)
 static void
 log_outcome(Chronus* self, const Outcome* o)
 {
-	if (o->slot) {
+	if (o->slot && strstr(o->status_text, "; warning: ")) {
+		lv2_log_warning(&self->logger, "Chronus: %s\n", o->status_text);
+	} else if (o->slot) {
 		lv2_log_note(&self->logger, "Chronus: %s\n", o->status_text);
 	} else {
 		lv2_log_error(&self->logger, "Chronus: patch rejected: %s\n", o->status_text);
@@ -85,6 +87,7 @@ chronus_build_outcome(Chronus* self, const Request* req)
 		return NULL;
 	}
 	o->generation = settings->generation;
+	o->program    = (int)CTRL_CUSTOM_PATCH;
 	char*  owned  = NULL;
 	size_t n      = 0;
 	if (req->kind == REQ_FILE) {
@@ -128,8 +131,15 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	o->slot     = build_slot(owned, n, settings, &report);
 	o->prime_ms = report.prime_ms;
 	if (o->slot) {
-		snprintf(o->status_text, sizeof(o->status_text), "%s: primed in %.2f ms",
-		         o->slot->title[0] ? o->slot->title : "untitled patch", o->prime_ms);
+		o->program = chronus_factory_program(owned, n);
+		const char* title = o->slot->title[0] ? o->slot->title : "untitled patch";
+		const int   used  = snprintf(o->status_text, sizeof(o->status_text), "%s: primed in %.2f ms", title,
+		                             o->prime_ms);
+		if (report.warning[0] && used > 0 && (size_t)used < sizeof(o->status_text)) {
+			/* a silent warm-up swaps in; the status says why it is silent */
+			snprintf(o->status_text + used, sizeof(o->status_text) - (size_t)used, "; warning: %s",
+			         report.warning);
+		}
 		/* save() stores what plays: the newest patch that built. */
 		char* snap = malloc(n + 1);
 		if (snap) {
@@ -142,8 +152,12 @@ chronus_build_outcome(Chronus* self, const Request* req)
 			pthread_mutex_unlock(&self->snapshot_lock);
 		}
 	} else if (o->path[0]) {
+		o->error_line   = report.error.line;
+		o->error_column = report.error.col;
 		snprintf(o->status_text, sizeof(o->status_text), "%.60s: %.250s", o->path, report.error.message);
 	} else {
+		o->error_line   = report.error.line;
+		o->error_column = report.error.col;
 		snprintf(o->status_text, sizeof(o->status_text), "%s", report.error.message);
 	}
 	log_outcome(self, o);

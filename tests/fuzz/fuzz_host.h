@@ -12,6 +12,7 @@
 #ifndef CHRONUS_FUZZ_HOST_H
 #define CHRONUS_FUZZ_HOST_H
 
+#include "controls.h"
 #include "factory_patches.h"
 #include "patch.h"
 #include "uris.h"
@@ -62,21 +63,14 @@
 		}                                                             \
 	} while (0)
 
-/* Port indices, as in ttl/chronus.ttl.in (and src/lv2/plugin.h). */
+/* Port indices: the atom and audio ports, then the control table's ports
+ * (src/controls.h) in its order. */
 enum {
 	FH_P_CONTROL = 0,
 	FH_P_NOTIFY,
 	FH_P_OUT_L,
 	FH_P_OUT_R,
-	FH_P_VOLUME,
-	FH_P_CROSSFADE,
-	FH_P_POLYPHONY,
-	FH_P_MACRO1,
-	FH_P_ACTIVE_SLOT = FH_P_MACRO1 + 8,
-	FH_P_PRIME_MS,
-	FH_P_ERROR,
-	FH_P_PROGRAM,
-	FH_P_COUNT
+	FH_P_COUNT = CTRL_FIRST_PORT + CTRL_COUNT
 };
 
 #define FH_MAX_BLOCK     4096u
@@ -595,13 +589,9 @@ fh_instantiate(FhHost* h, Reader* r, uint8_t* flags_out)
 	FH_CHECK(h->out_l && h->out_r && h->control && h->notify, "out of memory");
 
 	/* Control ports at their defaults. */
-	h->ports[FH_P_VOLUME]    = 0.0f;
-	h->ports[FH_P_CROSSFADE] = 30.0f;
-	h->ports[FH_P_POLYPHONY] = 16.0f;
-	for (unsigned k = 0; k < 8; ++k) {
-		h->ports[FH_P_MACRO1 + k] = 0.5f;
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		h->ports[control_port((ControlId)i)] = controls[i].def;
 	}
-	h->ports[FH_P_PROGRAM] = 0.0f;
 	for (uint32_t p = 0; p < FH_P_COUNT; ++p) {
 		switch (p) {
 		case FH_P_CONTROL: h->desc->connect_port(h->handle, p, h->control); break;
@@ -989,16 +979,23 @@ fh_block(FhHost* h, Reader* r, unsigned block_index)
 	h->frames_left -= n < h->frames_left ? n : h->frames_left;
 
 	const uint16_t mask = rd_u16(r);
-	static const float lo[12] = {-100, 0, -2, -0.2f, -0.2f, -0.2f, -0.2f, -0.2f, -0.2f, -0.2f, -0.2f, -2};
-	static const float hi[12] = {20, 2500, 70, 1.2f, 1.2f, 1.2f, 1.2f, 1.2f, 1.2f, 1.2f, 1.2f, 16};
-	for (unsigned i = 0; i < 12; ++i) {
-		if (mask & (1u << i)) {
-			const unsigned port = i < 11 ? FH_P_VOLUME + i : FH_P_PROGRAM;
-			h->ports[port]      = fh_fuzz_float(r, lo[i], hi[i]);
+	/* Bit k of the mask fuzzes the k-th input control (bit 15 is the
+	 * sequence's type, below), over its range and a quarter beyond. */
+	for (unsigned i = 0, k = 0; i < CTRL_COUNT && k < 15; ++i) {
+		if (!(controls[i].flags & CTRL_IN)) {
+			continue;
+		}
+		const float lo = controls[i].min, hi = control_max((ControlId)i, factory_patch_count);
+		if (mask & (1u << k++)) {
+			h->ports[control_port((ControlId)i)] = fh_fuzz_float(r, lo - 0.25f * (hi - lo), hi + 0.25f * (hi - lo));
 		}
 	}
 	/* Output ports get garbage the plugin must overwrite. */
-	h->ports[FH_P_ACTIVE_SLOT] = h->ports[FH_P_PRIME_MS] = h->ports[FH_P_ERROR] = NAN;
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		if (controls[i].flags & CTRL_OUT) {
+			h->ports[control_port((ControlId)i)] = NAN;
+		}
+	}
 
 	FH_UNPOISON(h->control, FH_CONTROL_ALLOC);
 	FhSeq seq;
@@ -1035,11 +1032,16 @@ fh_block(FhHost* h, Reader* r, unsigned block_index)
 	for (uint32_t i = n; i < FH_MAX_BLOCK; ++i) {
 		FH_CHECK(isnan(h->out_l[i]) && isnan(h->out_r[i]), "run() wrote past its block at frame %u", i);
 	}
-	FH_CHECK(h->ports[FH_P_ACTIVE_SLOT] == 0.0f || h->ports[FH_P_ACTIVE_SLOT] == 1.0f, "active slot %g",
-	         (double)h->ports[FH_P_ACTIVE_SLOT]);
-	FH_CHECK(h->ports[FH_P_ERROR] == 0.0f || h->ports[FH_P_ERROR] == 1.0f, "error %g", (double)h->ports[FH_P_ERROR]);
-	FH_CHECK(isfinite(h->ports[FH_P_PRIME_MS]) && h->ports[FH_P_PRIME_MS] >= 0.0f, "prime_ms %g",
-	         (double)h->ports[FH_P_PRIME_MS]);
+	/* Every output within its range in the control table, whole where the
+	 * table says integer or toggled. */
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		const float v = h->ports[control_port((ControlId)i)];
+		if (controls[i].flags & CTRL_OUT) {
+			FH_CHECK(isfinite(v) && v >= controls[i].min && v <= control_max((ControlId)i, factory_patch_count) &&
+			                 (!(controls[i].flags & (CTRL_INTEGER | CTRL_TOGGLED)) || v == roundf(v)),
+			         "output %s = %g", controls[i].symbol, (double)v);
+		}
+	}
 	fh_check_notify(h);
 	FH_UNPOISON(h->control, FH_CONTROL_ALLOC);
 	FH_UNPOISON(h->notify, FH_NOTIFY_ALLOC);

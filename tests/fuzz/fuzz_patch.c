@@ -20,7 +20,8 @@
  *   - a successful parse gives a Patch that breaks its own invariants
  *     (out_module out of range, indices, ranges, names, counts) — in
  *     particular one whose out_module is invalid and yet compiles;
- *   - build_slot disagrees with patch_parse / compile_patch;
+ *   - build_slot disagrees with patch_parse / compile_patch, or a silent
+ *     warm-up comes without its warning (or a sounding one with one);
  *   - a slot that build_slot accepted renders a non-finite sample, replaying
  *     the verifier's own test note or any other note, velocity, bend,
  *     sustain and macro positions (all in range) for a few blocks;
@@ -327,8 +328,15 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 		return 0;
 	}
 	CHECK(parsed && compiled, "build_slot accepted text that patch_parse/compile_patch refused");
-	CHECK(rep.status == BUILD_OK && isfinite(rep.peak) && rep.peak <= BUILD_PEAK_LIMIT && rep.rms >= BUILD_RMS_FLOOR,
+	CHECK(rep.status == BUILD_OK && isfinite(rep.peak) && rep.peak <= BUILD_PEAK_LIMIT,
 	      "report status %d peak %g rms %g", (int)rep.status, (double)rep.peak, (double)rep.rms);
+	/* A silent warm-up is accepted with a warning that says why; a
+	 * sounding one has none. */
+	const bool silent = !(rep.rms >= BUILD_RMS_FLOOR);
+	CHECK(silent == (rep.warning[0] != '\0') &&
+	              (!silent || (!strncmp(rep.warning, "warm-up is silent: ", 19) && strlen(rep.warning) > 19 &&
+	                           memchr(rep.warning, '\0', sizeof rep.warning))),
+	      "rms %g with warning '%.200s'", (double)rep.rms, rep.warning);
 
 	Score sc;
 	sc.note2     = h[1] & 0x7f;

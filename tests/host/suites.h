@@ -11,6 +11,9 @@ int suite_state(void);
 int suite_docs(void);
 int suite_figures(void);
 int suite_stress(void);
+int suite_controls(void);
+int suite_headroom(void);
+int suite_warnings(void);
 int suite_handover(void);
 int suite_rt(void); /* only under the preloaded real-time guard */
 

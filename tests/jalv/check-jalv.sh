@@ -40,6 +40,8 @@ n=$(grep -c "preset-" "$out/jalv.log")
 grep -q "Acid 303: primed" "$out/jalv.log" || fail "loading the Acid 303 preset did not build it"
 grep -q "Reese Bass: primed" "$out/jalv.log" || fail "program 3 did not swap in Reese Bass"
 grep -q "error = 0" "$out/jalv.log" || fail "the error output is not 0"
+grep -q "error_line = 0" "$out/jalv.log" || fail "the error_line output is not 0"
+grep -q "playing = 3" "$out/jalv.log" || fail "the playing output does not report program 3"
 if grep -qi "rejected\|segmentation\|abort" "$out/jalv.log"; then
 	fail "an error was reported"
 fi

@@ -14,6 +14,8 @@ int suite_patch_parse(void);
 int suite_compile(void);
 int suite_params(void);
 int suite_simd(void);
+int suite_verify(void);
+int suite_limiter(void);
 
 void sources_print_figures(FILE* f);
 void filters_print_figures(FILE* f);

@@ -29,6 +29,7 @@ int  suite_sources(void);
 #define SETTLE   4096
 #define PI       3.14159265358979323846
 #define MS(r, t) ((long)llround((double)(t) * (r) / 1000.0))
+#define OSC_TAPS_BOUND 32 /* samples a BLEP reaches: the start's correction is over by then */
 
 /* CU_ASSERT with the measured values in the failure message. */
 #define CHECK(cond, ...)                                                           \
@@ -184,9 +185,8 @@ naive_wave(const ModuleType* t, double rate, double hz, float* x, size_t n)
 
 /* Worst alias of the module's wave and of the naive one, dB re fundamental. */
 static void
-measure_alias(const ModuleType* t, double hz, double* ours, double* naive)
+measure_alias(const ModuleType* t, double rate, double hz, double* ours, double* naive)
 {
-	const double rate = 44100.0;
 	float*       x    = render_tone(t, rate, hz, SETTLE + FFT_N);
 	*ours             = spectrum_worst_alias_db(x + SETTLE, FFT_N, rate, hz);
 	naive_wave(t, rate, hz, x, FFT_N);
@@ -243,17 +243,91 @@ measure_a4_cents(const ModuleType* t)
 	return 1200.0 * log2(hz / 440.0);
 }
 
-/* Where a square's first edge (at sample 0) shows: the BLEP's latency. */
-static long
-measure_latency(void)
+/* Lag, in samples, of the wave's fundamental behind a sine's at the same
+ * pitch, both started at phase 0 (saw, square and triangle all rise
+ * through 0 there like the sine, so their fundamentals are in phase): the
+ * band limit's group delay, plus any latency. 187.5 Hz at 48 kHz is 256
+ * samples a cycle, so the sums run over whole cycles. */
+static double
+measure_fundamental_lag(const ModuleType* t)
 {
-	float* x = render_tone(&module_square, 48000.0, 440.0, 256);
-	long   i = 0;
-	while (i < 256 && x[i] < 0.5f) {
-		++i;
+	const double rate = 48000.0, hz = 187.5, w = 2.0 * PI * hz / rate;
+	const size_t n    = SETTLE + 64 * 256;
+	float*       x    = render_tone(t, rate, hz, n);
+	float*       ref  = render_tone(&module_sine, rate, hz, n);
+	double       xr = 0.0, xi = 0.0, rr = 0.0, ri = 0.0;
+	for (size_t i = SETTLE; i < n; ++i) {
+		xr += x[i] * cos(w * (double)i);
+		xi -= x[i] * sin(w * (double)i);
+		rr += ref[i] * cos(w * (double)i);
+		ri -= ref[i] * sin(w * (double)i);
 	}
 	free(x);
-	return i;
+	free(ref);
+	double d = atan2(ri, rr) - atan2(xi, xr); /* phase of the sine minus the wave's */
+	d        = d - 2.0 * PI * floor((d + PI) / (2.0 * PI));
+	return d / w;
+}
+
+/* Where a saw's jump shows against where the naive saw has it (110 Hz at
+ * 48 kHz: the naive jump lies between samples 218 and 219, at 218.18):
+ * `first` is the first sample after the jump time whose second difference
+ * leaves the straight ramp (nothing may move before the jump), `mid` where
+ * the band-limited jump crosses its midpoint, both in samples after the
+ * naive jump. */
+static void
+measure_saw_jump(double* first, double* mid, double* before)
+{
+	const double rate = 48000.0, hz = 110.0, at = 0.5 * rate / hz;
+	const size_t n    = 512;
+	float*       x    = render_tone(&module_saw, rate, hz, n);
+	*first = *mid = 1e9;
+	*before       = 0.0; /* largest second difference on the ramp before the jump */
+	for (size_t i = 2 * OSC_TAPS_BOUND; i < n; ++i) {
+		const double d2 = fabs((double)x[i] - 2.0 * x[i - 1] + x[i - 2]);
+		if ((double)i < at) {
+			*before = fmax(*before, d2);
+		} else if (d2 > 1e-3 && *first > 1e8) {
+			*first = (double)i - at;
+		}
+		if ((double)i > at && x[i - 1] >= 0.0f && x[i] < 0.0f && *mid > 1e8) {
+			*mid = (double)(i - 1) + x[i - 1] / (double)(x[i - 1] - x[i]) - at;
+		}
+	}
+	free(x);
+}
+
+/* Largest |sample| of the wave at 40 pitches from 50 Hz to 8 kHz (48 kHz,
+ * 0.25 s each): what the band limit's ringing adds to the peak of 1. */
+static double
+measure_peak(const ModuleType* t)
+{
+	const size_t n    = 12000;
+	double       peak = 0.0;
+	for (double hz = 50.0; hz < 8000.0; hz *= 1.135) {
+		float* x = render_tone(t, 48000.0, hz, n);
+		for (size_t i = 0; i < n; ++i) {
+			peak = fmax(peak, fabs(x[i]));
+		}
+		free(x);
+	}
+	return peak;
+}
+
+/* Mean of a 6 kHz wave at 48 kHz (8 samples a cycle) over 8192 cycles: a
+ * minBLEP residual has a nonzero area, so a wave that left its ramps
+ * untouched would carry an offset of 2 lag inc (about 0.58 here). */
+static double
+measure_dc(const ModuleType* t)
+{
+	const size_t n = SETTLE + 8 * 8192;
+	float*       x = render_tone(t, 48000.0, 6000.0, n);
+	double       sum = 0.0;
+	for (size_t i = SETTLE; i < n; ++i) {
+		sum += x[i];
+	}
+	free(x);
+	return sum / (double)(n - SETTLE);
 }
 
 /* ---- adsr ---------------------------------------------------------------- */
@@ -499,18 +573,57 @@ test_sine_thd_n(void)
 	CHECK(d <= -100.0, "sine THD+N at 1 kHz %.1f dB > -100 dB", d);
 }
 
+/* Worst alias bounds: the figures measured with the minimum-phase BLEP
+ * (docs/modules.md) less about 5 dB, so a real regression fails. */
+static const struct {
+	const ModuleType* type;
+	double            rate, hz, bound;
+} alias_cases[] = {
+	{&module_saw, 44100.0, 1000.0, -100.0},     {&module_saw, 44100.0, 2000.0, -94.0},
+	{&module_saw, 44100.0, 5000.0, -88.0},      {&module_saw, 48000.0, 5000.0, -88.0},
+	{&module_square, 44100.0, 1000.0, -100.0},  {&module_square, 44100.0, 2000.0, -94.0},
+	{&module_square, 44100.0, 5000.0, -88.0},   {&module_triangle, 44100.0, 1000.0, -100.0},
+	{&module_triangle, 44100.0, 2000.0, -94.0}, {&module_triangle, 44100.0, 5000.0, -88.0},
+};
+#define N_ALIAS_CASES (sizeof alias_cases / sizeof alias_cases[0])
+
 static void
 test_alias(void)
 {
+	for (unsigned c = 0; c < N_ALIAS_CASES; ++c) {
+		double ours, naive;
+		measure_alias(alias_cases[c].type, alias_cases[c].rate, alias_cases[c].hz, &ours, &naive);
+		CHECK(ours <= alias_cases[c].bound && ours <= naive - 30.0,
+		      "%s at %.0f Hz (%.1f kHz): worst alias %.1f dB, bound %.1f dB, naive %.1f dB",
+		      alias_cases[c].type->name, alias_cases[c].hz, alias_cases[c].rate / 1000.0, ours,
+		      alias_cases[c].bound, naive);
+	}
+}
+
+/* No latency: nothing moves before the naive jump, the jump starts at once
+ * and is half done within 3 samples (a linear-phase BLEP would start
+ * ringing 16 samples early, or, delayed as it was, end 16 samples late);
+ * every band-limited wave's fundamental is within the band limit's group
+ * delay (2.45 samples) of a sine started with it; and no DC offset. */
+static void
+test_osc_latency(void)
+{
+	double first, mid, before;
+	measure_saw_jump(&first, &mid, &before);
+	CHECK(before < 1e-5, "saw ramp bends %.2g before its jump", before);
+	CHECK(first >= 0.0 && first <= 2.0, "saw jump first moves %.2f samples after the naive jump", first);
+	CHECK(mid >= 0.0 && mid <= 3.0, "saw jump half done %.2f samples after the naive jump", mid);
 	const ModuleType* types[] = {&module_saw, &module_square, &module_triangle};
-	const double      freqs[] = {1000.0, 2000.0, 5000.0};
 	for (unsigned t = 0; t < 3; ++t) {
-		for (unsigned k = 0; k < 3; ++k) {
-			double ours, naive;
-			measure_alias(types[t], freqs[k], &ours, &naive);
-			CHECK(ours <= naive - 30.0, "%s at %.0f Hz: worst alias %.1f dB, naive %.1f dB",
-			      types[t]->name, freqs[k], ours, naive);
-		}
+		const double lag = measure_fundamental_lag(types[t]);
+		CHECK(lag >= 0.0 && lag <= 3.0, "%s fundamental lags a sine by %.2f samples",
+		      types[t]->name, lag);
+		const double dc = measure_dc(types[t]);
+		CHECK(fabs(dc) < 1e-3, "%s at 6 kHz has a DC offset of %.4f", types[t]->name, dc);
+		/* The minimum-phase ringing: 21 % of a jump, and two of a square's
+		 * jumps can meet. */
+		const double peak = measure_peak(types[t]);
+		CHECK(peak <= 1.7, "%s peaks at %.3f", types[t]->name, peak);
 	}
 }
 
@@ -815,15 +928,12 @@ void
 sources_print_figures(FILE* f)
 {
 	fprintf(f, "| sine THD+N at 1 kHz (44.1 kHz) | %.1f dB |\n", measure_sine_thd_n());
-	const ModuleType* types[] = {&module_saw, &module_square, &module_triangle};
-	const double      freqs[] = {1000.0, 2000.0, 5000.0};
-	for (unsigned t = 0; t < 3; ++t) {
-		for (unsigned k = 0; k < 3; ++k) {
-			double ours, naive;
-			measure_alias(types[t], freqs[k], &ours, &naive);
-			fprintf(f, "| %s worst alias at %.0f kHz (44.1 kHz) | %.1f dB (naive %.1f dB) |\n",
-			        types[t]->name, freqs[k] / 1000.0, ours, naive);
-		}
+	for (unsigned c = 0; c < N_ALIAS_CASES; ++c) {
+		double ours, naive;
+		measure_alias(alias_cases[c].type, alias_cases[c].rate, alias_cases[c].hz, &ours, &naive);
+		fprintf(f, "| %s worst alias at %.0f kHz (%.1f kHz) | %.1f dB (naive %.1f dB; test bound %.0f dB) |\n",
+		        alias_cases[c].type->name, alias_cases[c].hz / 1000.0, alias_cases[c].rate / 1000.0,
+		        ours, naive, alias_cases[c].bound);
 	}
 	fprintf(f, "| saw harmonic level vs ideal at 10 / 15 / 18 / 20 kHz (44.1 kHz) | "
 	           "%.2f / %.2f / %.2f / %.2f dB |\n",
@@ -835,7 +945,18 @@ sources_print_figures(FILE* f)
 		worst = fmax(worst, fabs(measure_a4_cents(oscs[t])));
 	}
 	fprintf(f, "| A4 tuning error at 48 kHz (worst oscillator) | %.4f cent |\n", worst);
-	fprintf(f, "| saw, square, triangle latency | %ld samples |\n", measure_latency());
+	double first, mid, before;
+	measure_saw_jump(&first, &mid, &before);
+	fprintf(f, "| saw jump after the naive one (110 Hz, 48 kHz): first moves / half done | "
+	           "%.2f / %.2f samples |\n", first, mid);
+	fprintf(f, "| fundamental's lag behind a sine started with it (187.5 Hz, 48 kHz): saw / square / triangle | "
+	           "%.2f / %.2f / %.2f samples |\n",
+	        measure_fundamental_lag(&module_saw), measure_fundamental_lag(&module_square),
+	        measure_fundamental_lag(&module_triangle));
+	fprintf(f, "| peak, 50 Hz..8 kHz (48 kHz): saw / square / triangle | %.3f / %.3f / %.3f |\n",
+	        measure_peak(&module_saw), measure_peak(&module_square), measure_peak(&module_triangle));
+	fprintf(f, "| DC offset at 6 kHz (48 kHz): saw / square / triangle | %.5f / %.5f / %.5f |\n",
+	        measure_dc(&module_saw), measure_dc(&module_square), measure_dc(&module_triangle));
 	fprintf(f, "| adsr stage end error (0..1000 ms, 48 kHz) | %ld samples |\n",
 	        measure_adsr_stage_error());
 	double ratio;
@@ -864,6 +985,7 @@ suite_sources(void)
 	} tests[] = {
 		{"sine THD+N", test_sine_thd_n},
 		{"saw/square/triangle aliasing vs naive", test_alias},
+		{"saw/square/triangle latency, alignment, DC", test_osc_latency},
 		{"saw treble", test_saw_treble},
 		{"A4 tuning", test_a4_tuning},
 		{"oscillator pitch, fine, track, level, width", test_osc_params},

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The control table's data (see controls.h) and the clamp every thread
+ * uses on a host value. Pure functions: safe in run().
+ */
+#include "controls.h"
+
+#include <math.h>
+#include <string.h>
+
+#define CTRL_SPEC_ENTRY(id, sym, nm, lo, hi, dv, un, fl, gr, doc) {sym, nm, lo, hi, dv, un, fl, gr, doc},
+const ControlSpec controls[CTRL_COUNT] = {CHRONUS_CONTROLS(CTRL_SPEC_ENTRY)};
+#undef CTRL_SPEC_ENTRY
+
+const ControlGroupSpec control_groups[GROUP_COUNT] = {
+	[GROUP_PATCH]  = {"patch", "patchGroup", "Patch", false},
+	[GROUP_MACROS] = {"macros", "macros", "Macros", false},
+	[GROUP_STATUS] = {"status", "statusGroup", "Status", true},
+};
+
+const ControlUnitSpec control_units[UNIT_COUNT] = {
+	[UNIT_DB]      = {"db", "units:db", "dB", NULL},
+	[UNIT_MS]      = {"ms", "units:ms", "ms", NULL},
+	[UNIT_COEF]    = {"coef", "units:coef", "0..1", NULL},
+	[UNIT_VOICE]   = {"voice", NULL, "voices", "%d voices"},
+	[UNIT_SLOT]    = {"slot", NULL, "slot", "slot %d"},
+	[UNIT_PROGRAM] = {"programNumber", NULL, "program", "program %d"},
+	[UNIT_LINE]    = {"line", NULL, "line", "line %d"},
+	[UNIT_COLUMN]  = {"column", NULL, "column", "col %d"},
+	[UNIT_FLAG]    = {"flag", NULL, "on/off", "%d"},
+};
+
+const ParameterSpec parameters[PARAM_COUNT] = {
+	[PARAM_PATCH_TEXT] = {"patchText", "Patch text", "atom:String", PARAM_READABLE | PARAM_ACCEPTED | PARAM_SAVED,
+	                      "The patch, in the Chronus patch language (docs/patch-language.md). A patch:Set of it on "
+	                      "the control port builds the patch in the worker and crossfades to it. Not advertised as "
+	                      "writable: generic host UIs cannot edit a text language (Ardour 7 draws a dead slider)."},
+	[PARAM_PATCH_FILE] = {"patchFile", "Patch file", "atom:Path",
+	                      PARAM_WRITABLE | PARAM_READABLE | PARAM_ACCEPTED | PARAM_SAVED,
+	                      "A file holding a patch in the Chronus patch language."},
+	[PARAM_STATUS]     = {"status", "Status", "atom:String", PARAM_READABLE,
+	                      "The outcome of the last patch build: name and prime time, or the error with its line "
+	                      "and column."},
+	[PARAM_STATE_VERSION] = {"stateVersion", "State version", "xsd:int", PARAM_SAVED | PARAM_STATE,
+	                         "The version of the saved state's layout; a newer one is refused, not misread."},
+	[PARAM_PROGRAM] = {"program", "Program in effect", "xsd:int", PARAM_SAVED | PARAM_STATE,
+	                   "The program port value the saved patch went with, so restoring the port does not load "
+	                   "the factory patch over the saved one."},
+};
+
+float
+control_max(ControlId id, unsigned n_programs)
+{
+	if (controls[id].flags & CTRL_PROGRAMS) {
+		return n_programs ? (float)(n_programs - 1) : 0.0f;
+	}
+	return controls[id].max;
+}
+
+float
+control_clamp(ControlId id, float value, float previous, unsigned n_programs)
+{
+	const ControlSpec* c = &controls[id];
+	if (!isfinite(value)) {
+		return previous;
+	}
+	if (c->flags & (CTRL_INTEGER | CTRL_TOGGLED)) {
+		value = roundf(value);
+	}
+	const float hi = control_max(id, n_programs);
+	return value < c->min ? c->min : (value > hi ? hi : value);
+}
+
+int
+control_find(const char* symbol)
+{
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		if (!strcmp(controls[i].symbol, symbol)) {
+			return (int)i;
+		}
+	}
+	return -1;
+}

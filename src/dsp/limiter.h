@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The output safety limiter: a stereo-linked peak limiter with no
+ * lookahead (so no latency), a soft knee from -3 dBFS that approaches a
+ * ceiling of -1.1 dBFS (peaks stay under -1 dBFS), an instant attack, a hold and a
+ * smooth release. Below the knee it multiplies by exactly 1: a signal that
+ * never reaches -3 dBFS comes out bit-identical. It is not a module of the
+ * patch language; the plugin runs it last, after the volume, in run()
+ * (AUDIO THREAD: no allocation, no lock, bounded work per sample).
+ */
+#ifndef CHRONUS_LIMITER_H
+#define CHRONUS_LIMITER_H
+
+#include <stdbool.h>
+
+#define LIMITER_KNEE_DBFS    (-3.0)  /* below this, gain is exactly 1 */
+#define LIMITER_CEILING_DBFS (-1.1)  /* the curve tends to it: -1 dBFS is never reached, rounding included */
+#define LIMITER_HOLD_MS      20.0    /* a period of 50 Hz: bass peaks do not ripple the gain */
+#define LIMITER_RELEASE_MS   80.0    /* time constant of the return to unity */
+#define LIMITER_SWITCH_MS    10.0    /* on/off is a ramp, not a step */
+
+typedef struct {
+	float    knee, range;   /* linear: knee level, ceiling - knee */
+	float    env;           /* stereo-linked peak envelope, >= every recent |x| */
+	unsigned hold, held;    /* hold length and samples held so far, in frames */
+	float    release;       /* per-frame decay factor of env after the hold */
+	float    mix, mix_step; /* 1 = on, 0 = bypassed; ramps towards `on` */
+	bool     on;
+} Limiter;
+
+/* Any thread before use: set up for a sample rate, on, envelope at rest. */
+void limiter_init(Limiter* lim, double rate);
+
+/* Forget the envelope (e.g. at activate()). */
+void limiter_reset(Limiter* lim);
+
+/* Audio thread: switch on or off; the change ramps over LIMITER_SWITCH_MS. */
+void limiter_set_enabled(Limiter* lim, bool on);
+
+/* Audio thread: limit n frames of a stereo pair in place (the same gain on
+ * both channels, so the image does not move). */
+void limiter_process(Limiter* lim, float* left, float* right, unsigned n);
+
+/* The static curve: output peak for an input peak (both linear), for the
+ * docs and tests. */
+float limiter_curve(const Limiter* lim, float peak);
+
+#endif
