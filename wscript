@@ -101,7 +101,8 @@ def configure(conf):
 CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/suggest.c', 'src/patch_error.c',
                 'src/module_registry.c',
                 'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
-                'src/build_slot.c', 'src/controls.c', 'src/silence_reason.c']
+                'src/build_slot.c', 'src/controls.c', 'src/silence_reason.c',
+                'src/handover.c']
 
 
 def build(bld):

@@ -45,7 +45,7 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	X(VOLUME, "volume", "Volume", -80.0f, 12.0f, 0.0f, UNIT_DB, CTRL_IN, GROUP_PATCH,                            \
 	  "Output level, smoothed.")                                                                                 \
 	X(CROSSFADE, "crossfade", "Patch crossfade", 5.0f, 2000.0f, 30.0f, UNIT_MS, CTRL_IN | CTRL_LOGARITHMIC,     \
-	  GROUP_PATCH, "Length of the equal-power crossfade to a newly built patch.")                               \
+	  GROUP_PATCH, "Length of the crossfade to a newly built patch.")                               \
 	X(POLYPHONY, "polyphony", "Polyphony", 1.0f, 64.0f, 16.0f, UNIT_VOICE, CTRL_IN | CTRL_INTEGER | CTRL_REBUILDS, \
 	  GROUP_PATCH, "Voices per patch; a change rebuilds the patch in the worker.")                              \
 	X(MACRO1, "macro1", "Macro 1", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \

@@ -233,3 +233,80 @@ voices_active(const Slot* s)
 	}
 	return n;
 }
+
+/* ---- Handover at a swap (audio thread) -------------------------------- */
+
+/* The newest live voice playing `note`, or NULL. */
+static Voice*
+newest_voice_of(Slot* s, uint8_t note)
+{
+	Voice* found = NULL;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (is_live(v) && v->note == note && (!found || v->started > found->started)) {
+			found = v;
+		}
+	}
+	return found;
+}
+
+/* A note the player holds (by key, or by the pedal when `by_pedal`) starts
+ * on this slot already past its attack: every envelope of the new voice
+ * enters its sustain stage with its gate high (ModuleType.enter_held), so
+ * the note sounds at the patch's sustain level from its first sample and
+ * is not struck again; a percussive patch (sustain 0) keeps it silent. A
+ * patch without envelopes plays it at full level anyway. */
+void
+voices_note_on_held(Slot* s, uint8_t note, float velocity, bool by_pedal)
+{
+	note &= 0x7f;
+	voices_note_on(s, note, velocity);
+	Voice* v = newest_voice_of(s, note);
+	if (!v) {
+		return;
+	}
+	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
+		const PlanStep* st = &s->steps[i];
+		if (!st->type->enter_held) {
+			continue;
+		}
+		st->type->enter_held(v->state + st->state_offset, v->lane); /* lane-group contract */
+	}
+	v->retrigger = false; /* the gate is high already: no rising edge */
+	if (by_pedal) {
+		v->key_down  = false;
+		v->sustained = true;
+	}
+}
+
+/* Whether a live voice holds `note` (by key or pedal). */
+bool
+voices_note_held(const Slot* s, uint8_t note)
+{
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		const Voice* v = &s->voices[i];
+		if (is_live(v) && v->note == (note & 0x7f) && (v->key_down || v->sustained)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* More live voices than the polyphony (voices copied from a slot with more
+ * of them): the surplus, oldest released first, fades out as stolen. */
+void
+voices_trim(Slot* s)
+{
+	unsigned live = 0;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		live += is_live(&s->voices[i]);
+	}
+	for (; live > s->polyphony; --live) {
+		Voice* victim = pick_victim(s);
+		if (!victim) {
+			return;
+		}
+		victim->stolen    = true;
+		victim->fade_step = per_sample_fade(s, SLOT_STEAL_FADE_MS, victim->fade);
+	}
+}

@@ -184,6 +184,19 @@ adsr_kernel(void* state, const ModuleIO* io, const unsigned L)
 
 SIMD_LANE_PROCESS(adsr_process, adsr_kernel)
 
+/* Audio thread: lane l as if its gate had been high for long: in the
+ * sustain stage (which outputs the sustain parameter from the next sample
+ * on) with the gate high, so no attack starts. A percussive envelope
+ * (sustain 0) stays silent: a held note is never struck again. */
+static void
+adsr_enter_held(void* state, unsigned l)
+{
+	Adsr* s = state;
+	adsr_reset_lane(s, l);
+	s->stage[l] = STAGE_SUSTAIN;
+	s->gate[l]  = 1;
+}
+
 /* Audio thread: quiet for good once the release is over and the gate low. */
 static bool
 adsr_active_lane(const void* state, unsigned l)
@@ -229,4 +242,5 @@ const ModuleType module_adsr = {
 	.active     = adsr_active,
 	.reset_lane = adsr_reset_lane,
 	.active_lane = adsr_active_lane,
+	.enter_held  = adsr_enter_held,
 };

@@ -123,6 +123,13 @@ typedef struct ModuleType {
 	/* May be NULL: process() built for AVX2 (SIMD_LANE_PROCESS makes both;
 	 * the engine picks one per slot, dsp/simd.h). Same samples as process. */
 	void (*process_avx2)(void* state, const ModuleIO* io);
+	/* Audio thread, may be NULL (envelopes have it): put a lane (0 for a
+	 * module run one lane at a time) where it would be had its gate been
+	 * high for long, in its sustain stage with its gate high, so a note
+	 * handed over from another patch at a swap enters past its attack and
+	 * is never struck again. The engine calls it right after reset, on a
+	 * voice started by the handover (slot_note_on_held). */
+	void (*enter_held)(void* state, unsigned lane);
 } ModuleType;
 
 #endif

@@ -120,6 +120,12 @@ typedef struct {
 	ParamState  volume;
 	Limiter     limiter;    /* last thing before the output ports */
 	float       buf_a[CHRONUS_SUBBLOCK], buf_b[CHRONUS_SUBBLOCK];
+	/* Handover at a swap (run.c, audio thread): the notes the pedal alone
+	 * holds (key released while it was down), and the crossfade law of the
+	 * swap under way: linear when the new slot took over the old one's
+	 * voices (the same patch: the two play the same samples). */
+	bool        notes_pedal[128];
+	bool        fade_linear;
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */

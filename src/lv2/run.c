@@ -10,6 +10,7 @@
 
 #include "factory_patches.h"
 #include "voices.h"
+#include "handover.h"
 
 #include <lv2/atom/util.h>
 
@@ -193,19 +194,26 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 	if (status == 0x90 && size >= 3 && msg[2] > 0) {
 		const uint8_t note = msg[1] & 0x7f;
 		self->notes_down[note]    = true;
+		self->notes_pedal[note]   = false;
 		self->note_velocity[note] = (float)(msg[2] & 0x7f) / 127.0f;
 		each_slot(self, note_on, note, self->note_velocity[note]);
 	} else if ((status == 0x80 || status == 0x90) && size >= 3) {
 		const uint8_t note = msg[1] & 0x7f;
-		self->notes_down[note] = false;
+		/* Released under the pedal: the pedal holds it now. */
+		self->notes_pedal[note] = self->sustain && (self->notes_down[note] || self->notes_pedal[note]);
+		self->notes_down[note]  = false;
 		each_slot(self, note_off, note, 0.0f);
 	} else if (status == 0xb0 && size >= 3) {
 		const uint8_t cc = msg[1] & 0x7f, value = msg[2] & 0x7f;
 		if (cc == 64) {
 			self->sustain = value >= 64;
+			if (!self->sustain) {
+				memset(self->notes_pedal, 0, sizeof(self->notes_pedal));
+			}
 			each_slot(self, sustain, self->sustain, 0.0f);
 		} else if (cc == 123 || cc == 120) {
 			memset(self->notes_down, 0, sizeof(self->notes_down));
+			memset(self->notes_pedal, 0, sizeof(self->notes_pedal));
 			self->sustain = false;
 			each_slot(self, cc == 120 ? sound_off : notes_off, 0, 0.0f);
 		}
@@ -340,30 +348,67 @@ write_controls(Chronus* self)
 
 /* ---- Swapping ------------------------------------------------------- */
 
-/* The primed slot starts the chord that is held, with the pedal and bend
- * as they are, and the knobs as they are now. */
+/* Whether two outcomes hold the same patch text. */
+static bool
+same_text(const Outcome* a, const Outcome* b)
+{
+	return a->text && b->text && a->text_len == b->text_len && memcmp(a->text, b->text, a->text_len) == 0;
+}
+
+/* The primed slot takes over what is playing, with the knobs, pedal and
+ * bend as they are now. The same patch again (a polyphony change, the same
+ * text): it takes the playing slot's voices as they are (handover.c), so
+ * both render the same samples and a linear crossfade between them is
+ * inaudible. Another patch: every note held by a key or by the pedal
+ * starts on it already past its attack, in its envelopes' sustain stage
+ * (voices_note_on_held), and the chord morphs across the fade. */
 static void
 begin_swap(Chronus* self, Outcome* next)
 {
-	Slot* s = next->slot;
-	if (slot_param_seq(s) != self->param_seq) {
-		for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
-			slot_set_macro(s, k, self->ctrl[CTRL_MACRO1 + k], true);
+	Slot*      s      = next->slot;
+	const bool copied = same_text(self->active, next) && handover_copy_voices(s, self->active->slot);
+	if (!copied) {
+		if (slot_param_seq(s) != self->param_seq) {
+			for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+				slot_set_macro(s, k, self->ctrl[CTRL_MACRO1 + k], true);
+			}
 		}
-		slot_set_param_seq(s, self->param_seq);
+		voices_bend(s, self->bend);
+		voices_sustain(s, self->sustain);
 	}
-	voices_bend(s, self->bend);
+	slot_set_param_seq(s, self->param_seq);
 	for (unsigned n = 0; n < 128; ++n) {
-		if (self->notes_down[n]) {
-			voices_note_on(s, (uint8_t)n, self->note_velocity[n]);
+		if ((self->notes_down[n] || self->notes_pedal[n]) && !(copied && voices_note_held(s, (uint8_t)n))) {
+			voices_note_on_held(s, (uint8_t)n, self->note_velocity[n], !self->notes_down[n]);
 		}
 	}
-	voices_sustain(s, self->sustain);
+	if (copied) {
+		voices_trim(s);
+	}
 	const float clamped = self->ctrl[CTRL_CROSSFADE]; /* clamped by read_controls */
-	self->standby  = next;
-	self->fade_pos = 0;
-	self->fade_len = (unsigned)lrint(clamped * 0.001 * self->rate);
-	self->fade_len = self->fade_len ? self->fade_len : 1;
+	self->standby     = next;
+	self->fade_pos    = 0;
+	self->fade_linear = copied;
+	self->fade_len    = (unsigned)lrint(clamped * 0.001 * self->rate);
+	self->fade_len    = self->fade_len ? self->fade_len : 1;
+}
+
+/* The crossfade gains at fade position u (0..1), along a smoothstep-warped
+ * curve: both gains start and end with zero slope, so neither slot gets a
+ * corner at either end. Equal power (cos^2 + sin^2 = 1) keeps the level of
+ * two different patches; two slots playing the same samples (voices taken
+ * over) need equal amplitude (a + b = 1), or they would sum 3 dB louder. */
+static inline void
+fade_gains(const Chronus* self, double u, float* a, float* b)
+{
+	const double w = u * u * (3.0 - 2.0 * u);
+	if (self->fade_linear) {
+		*a = (float)(1.0 - w);
+		*b = (float)w;
+	} else {
+		*a = (float)cos(1.5707963267948966 * w);
+		*b = (float)sin(1.5707963267948966 * w);
+	}
 }
 
 /* The status and the error outputs of an outcome, announced now. */
@@ -427,12 +472,8 @@ render(Chronus* self, uint32_t from, uint32_t to)
 			const double inv = 1.0 / (double)self->fade_len;
 			for (uint32_t i = 0; i < n; ++i) {
 				unsigned pos = self->fade_pos < self->fade_len ? ++self->fade_pos : self->fade_len;
-				/* Equal power (cos² + sin² = 1 for uncorrelated slots), along
-				 * a smoothstep-warped angle: both gains start and end with
-				 * zero slope, so neither slot gets a corner at either end. */
-				const double u     = pos * inv;
-				const double theta = 1.5707963267948966 * u * u * (3.0 - 2.0 * u);
-				const float  a = (float)cos(theta), b = (float)sin(theta);
+				float    a, b;
+				fade_gains(self, pos * inv, &a, &b);
 				self->buf_a[i] = a * self->buf_a[i] + b * self->buf_b[i];
 			}
 			if (self->fade_pos >= self->fade_len) {

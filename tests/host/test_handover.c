@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * Swaps keep the music going: what happens to held notes when the patch
+ * changes under them, measured from the audio of the real bundle (lilv, a
+ * worker thread), both channels.
+ * - A note the sustain pedal alone holds keeps sounding after a swap until
+ *   the pedal lifts, then releases.
+ * - A held chord morphs from one factory patch to the next with no dip: for
+ *   every ordered pair of factory patches and two crossfade times, the
+ *   level across the fade never falls more than 3 dB below the quieter of
+ *   the two patches' steady levels (the quietest window, 5 ms and 20 ms,
+ *   the patch gives alone: patches dip by themselves), and a patch
+ *   whose envelopes sustain at 0 (drums) never strikes the held chord.
+ * - A rebuild of the same patch (polyphony change, the same text again) is
+ *   inaudible: level within 0.5 dB, no click.
+ * Every wait is for a condition (the swap is over: the active_slot output
+ * flipped), with a generous bound, never for a number of blocks.
+ */
+#include "click.h"
+#include "helpers.h"
+#include "suites.h"
+
+#include "chronus_config.h"
+
+#include <CUnit/CUnit.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK        256u
+#define N_FACTORY    13u
+#define WINDOW       240u                 /* 5 ms: the level's window */
+#define WAIT_BLOCKS  20000u               /* about 100 s of audio: a bound, not a pace */
+#define MAX_DIP_DB   3.0
+#define SAME_TOL_DB  0.5
+
+/* Both channels of everything rendered, appended block by block. */
+typedef struct {
+	float* l;
+	float* r;
+	size_t n, cap;
+} Rec;
+
+static void
+rec_init(Rec* r, size_t cap)
+{
+	r->l   = calloc(cap, sizeof(float));
+	r->r   = calloc(cap, sizeof(float));
+	r->n   = 0;
+	r->cap = cap;
+}
+
+static void
+rec_free(Rec* r)
+{
+	free(r->l);
+	free(r->r);
+}
+
+static void
+run_block(Host* h, Rec* r)
+{
+	if (r->n + BLOCK > r->cap) {
+		r->cap = 2 * r->cap + BLOCK;
+		r->l   = realloc(r->l, r->cap * sizeof(float));
+		r->r   = realloc(r->r, r->cap * sizeof(float));
+	}
+	host_run(h, BLOCK, r->l + r->n, r->r + r->n);
+	r->n += BLOCK;
+}
+
+static void
+run_for(Host* h, Rec* r, double seconds)
+{
+	const size_t end = r->n + (size_t)(seconds * TEST_RATE);
+	while (r->n < end) {
+		run_block(h, r);
+	}
+}
+
+/* RMS of both channels over [from, from + n). */
+static double
+level(const Rec* r, size_t from, size_t n)
+{
+	double s = 0.0;
+	for (size_t i = from; i < from + n && i < r->n; ++i) {
+		s += (double)r->l[i] * r->l[i] + (double)r->r[i] * r->r[i];
+	}
+	return n ? sqrt(s / (2.0 * (double)n)) : 0.0;
+}
+
+/* The quietest window of `len` frames (hop 1 ms) in [from, to). */
+static double
+min_window_of(const Rec* r, size_t from, size_t to, size_t len)
+{
+	double m = INFINITY;
+	for (size_t i = from; i + len <= to; i += 48) {
+		const double v = level(r, i, len);
+		m              = v < m ? v : m;
+	}
+	return m;
+}
+
+/* The quietest 5 ms window. */
+static double
+min_window(const Rec* r, size_t from, size_t to)
+{
+	return min_window_of(r, from, to, WINDOW);
+}
+
+static double
+db(double x)
+{
+	return 20.0 * log10(x > 1e-12 ? x : 1e-12);
+}
+
+/* Runs until the swap under way is over (active_slot differs from `was`),
+ * letting the worker finish between blocks as a host does. */
+static bool
+wait_swap(Host* h, Rec* r, float was)
+{
+	for (unsigned i = 0; i < WAIT_BLOCKS; ++i) {
+		run_block(h, r);
+		if (host_get_control(h, "active_slot") != was) {
+			return true;
+		}
+		host_settle(h);
+	}
+	return false;
+}
+
+/* The frame the last swap's crossfade started (its status). */
+static size_t
+fade_start(const Host* h)
+{
+	const unsigned n = host_status_count(h);
+	return n ? (size_t)host_status_frame(h, n - 1) : 0;
+}
+
+/* Swaps to factory program p (the program port) and waits until done. */
+static bool
+swap_program(Host* h, Rec* r, unsigned p)
+{
+	const float was = host_get_control(h, "active_slot");
+	host_set_control(h, "program", (float)p);
+	return wait_swap(h, r, was);
+}
+
+static bool
+swap_text(Host* h, Rec* r, const char* text)
+{
+	const float was = host_get_control(h, "active_slot");
+	host_patch_set(h, 0, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
+	return wait_swap(h, r, was);
+}
+
+static void
+cc(Host* h, uint8_t controller, uint8_t value)
+{
+	const uint8_t msg[3] = {0xb0, controller, value};
+	host_midi(h, 0, msg, 3);
+}
+
+static Host*
+new_host(void)
+{
+	Host* h = test_host(HOST_WORKER_THREAD, BLOCK);
+	if (h) {
+		host_set_control(h, "program", 0.0f);
+	}
+	return h;
+}
+
+/* ---- 1. The pedal holds through a swap ---------------------------------- */
+
+static const char* const pedal_patch_b = "patch \"Pedal B\"\n"
+                                         "create osc sine\ncreate env adsr\ncreate amp vca\n"
+                                         "connect osc amp\nconnect env amp.gain\n"
+                                         "set osc.pitch 7\nset osc.level 0.5\n"
+                                         "set env.attack 5\nset env.decay 10\nset env.sustain 1\n"
+                                         "set env.release 50\nout amp\n";
+
+/* Pedal down, key pressed at 0 and released at 0.5 s, swap at 1.0 s: the
+ * note sounds on after the swap (at the new patch's sustain level) until
+ * the pedal lifts at 1.5 s, then releases within the release time. */
+static void
+test_pedal_note_survives_swap(void)
+{
+	Host* h = new_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	Rec r;
+	rec_init(&r, 48000 * 4);
+	CU_ASSERT_TRUE_FATAL(swap_text(h, &r, patch_sine));
+	cc(h, 64, 127);
+	host_note_on(h, 0, 69, 100);
+	const size_t t0 = r.n;
+	run_for(h, &r, 0.5);
+	host_note_off(h, 0, 69);
+	run_for(h, &r, 0.5);
+	CU_ASSERT_TRUE_FATAL(swap_text(h, &r, pedal_patch_b));
+	const size_t swap_at = fade_start(h);
+	const size_t lift    = t0 + (size_t)(1.5 * TEST_RATE);
+	while (r.n < lift) {
+		run_block(h, &r);
+	}
+	cc(h, 64, 0);
+	run_for(h, &r, 0.5);
+
+	const double before = level(&r, t0 + 24000, 12000);          /* held by the pedal */
+	const double after  = min_window(&r, swap_at + 2400, lift);   /* 50 ms past the swap */
+	const double tail   = level(&r, lift + 9600, 2400);           /* 200 ms after the lift */
+	const double freq_a = test_frequency(r.l + t0 + 24000, 12000, TEST_RATE);
+	const double freq_b = test_frequency(r.r + lift - 12000, 12000, TEST_RATE);
+	printf("\n  pedal-held note: %.1f dB before the swap at %.3f s, quietest 5 ms after it "
+	       "%.1f dB, %.0f Hz -> %.0f Hz, %.1f dB 200 ms after the pedal lifts\n",
+	       db(before), (double)(swap_at - t0) / TEST_RATE, db(after), freq_a, freq_b, db(tail));
+	CU_ASSERT(before > 0.05);
+	CU_ASSERT(swap_at >= t0 + 48000 && swap_at < lift - 12000); /* the swap fell in the pedal span */
+	CU_ASSERT(fabs(freq_b - 440.0 * pow(2.0, 7.0 / 12.0)) < 2.0); /* the new patch plays it */
+	CU_ASSERT(after > before * 0.7);  /* sounds on, at the same sustain level */
+	CU_ASSERT(tail < before * 0.01);  /* released once the pedal lifts */
+	rec_free(&r);
+	host_free(h);
+}
+
+/* ---- 2. Every pair of factory patches morphs a held chord -------------- */
+
+static const uint8_t chord[] = {72, 79, 84};
+
+static void
+chord_on(Host* h)
+{
+	for (unsigned i = 0; i < sizeof chord; ++i) {
+		host_note_on(h, 0, chord[i], 100);
+	}
+}
+
+/* Each factory patch's steady level: the chord held alone for 4 s (the
+ * slowest patch, Noise Sweep, settles in 3.5 s), over the last second:
+ * its RMS, and its quietest 5 ms window. Patches dip by themselves, in 5 ms
+ * windows, up to 5 dB below their RMS (the chord's beats an octave down in
+ * Sub Bass, Reese's detuned saws, Warm Pad's breathing filter, noise), so
+ * the quietest window is the level a fade is held to: a dip of the fade is
+ * what the swap adds to what the patch does alone. */
+static void
+steady_levels(double* steady, double* quiet, double* quiet20)
+{
+	for (unsigned p = 0; p < N_FACTORY; ++p) {
+		Host* h = new_host();
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		Rec r;
+		rec_init(&r, 48000 * 5);
+		if (p) {
+			CU_ASSERT_TRUE_FATAL(swap_program(h, &r, p));
+		} else {
+			run_for(h, &r, 0.1);
+		}
+		chord_on(h);
+		const size_t t0 = r.n;
+		run_for(h, &r, 4.0);
+		steady[p] = level(&r, t0 + 3 * 48000, 48000);
+		quiet[p]  = min_window(&r, t0 + 3 * 48000, t0 + 4 * 48000);
+		quiet20[p] = min_window_of(&r, t0 + 3 * 48000, t0 + 4 * 48000, 960);
+		rec_free(&r);
+		host_free(h);
+	}
+}
+
+/* A closed walk through every ordered pair of factory patches once
+ * (an Eulerian circuit of the complete directed graph, Hierholzer). */
+static unsigned
+pair_walk(unsigned* walk)
+{
+	bool     used[N_FACTORY][N_FACTORY] = {{false}};
+	unsigned stack[N_FACTORY * N_FACTORY + 1], top = 0, n = 0;
+	stack[top++] = 0;
+	while (top) {
+		const unsigned v = stack[top - 1];
+		unsigned       w = 0;
+		while (w < N_FACTORY && (w == v || used[v][w])) {
+			++w;
+		}
+		if (w < N_FACTORY) {
+			used[v][w]   = true;
+			stack[top++] = w;
+		} else {
+			walk[n++] = v;
+			--top;
+		}
+	}
+	/* Popped in reverse: turn it around. */
+	for (unsigned i = 0; i < n / 2; ++i) {
+		const unsigned t = walk[i];
+		walk[i]          = walk[n - 1 - i];
+		walk[n - 1 - i]  = t;
+	}
+	return n;
+}
+
+/* One instance holds the chord and walks every pair, each swap taken when
+ * the one before is over and has settled for 150 ms. Returns the worst dip
+ * (dB below the quieter patch's quietest window alone; *worst_rms: below
+ * the quieter RMS) and fails on any pair past the bound or any patch that
+ * holds the chord silent (drums) but strikes it. */
+static double
+walk_pairs(const double* steady, const double* quiet, const double* quiet20, float crossfade_ms,
+           unsigned* worst_from, unsigned* worst_to, double* worst_rms)
+{
+	unsigned walk[N_FACTORY * N_FACTORY + 1];
+	const unsigned n = pair_walk(walk);
+	CU_ASSERT_EQUAL_FATAL(n, N_FACTORY * (N_FACTORY - 1) + 1);
+	Host* h = new_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	host_set_control(h, "crossfade", crossfade_ms);
+	Rec r;
+	rec_init(&r, 48000 * 60);
+	run_for(h, &r, 0.1);
+	chord_on(h);
+	run_for(h, &r, 1.0); /* patch 0 (Init Saw) settles in 0.3 s */
+	const size_t fade = (size_t)(crossfade_ms * 0.001 * TEST_RATE);
+	double       worst = -INFINITY, worst_rms20 = -INFINITY, worst_q20 = -INFINITY;
+	unsigned     bad = 0, struck = 0, w20a = 0, w20b = 0;
+	for (unsigned i = 1; i < n; ++i) {
+		const unsigned a = walk[i - 1], b = walk[i];
+		CU_ASSERT_TRUE_FATAL(swap_program(h, &r, b));
+		const size_t at = fade_start(h);
+		run_for(h, &r, 0.15);
+		const double floor = fmin(quiet[a], quiet[b]);
+		const double low   = min_window(&r, at, at + fade + 960);
+		const double dip   = db(floor) - db(low);
+		if (fmin(steady[a], steady[b]) > 1e-4) {
+			*worst_rms = fmax(*worst_rms, db(fmin(steady[a], steady[b])) - db(low));
+			const double low20 = min_window_of(&r, at, at + fade + 960, 960);
+			const double d20   = db(fmin(steady[a], steady[b])) - db(low20);
+			worst_q20          = fmax(worst_q20, db(fmin(quiet20[a], quiet20[b])) - db(low20));
+			if (d20 > worst_rms20) {
+				worst_rms20 = d20;
+				w20a = a;
+				w20b = b;
+			}
+		}
+		if (floor > 1e-4 && dip > worst) {
+			worst       = dip;
+			*worst_from = a;
+			*worst_to   = b;
+		}
+		if (floor > 1e-4 && dip > MAX_DIP_DB) {
+			++bad;
+			printf("\n  %u -> %u: %.1f dB below the quieter patch alone", a, b, dip);
+		}
+		/* A patch silent under a held chord stays silent after the fade:
+		 * the chord is not struck again. */
+		const double after = level(&r, at + fade + 2400, 2400);
+		if (steady[b] < 1e-4 && after > 1e-3) {
+			++struck;
+			printf("\n  %u -> %u: the held chord sounds at %.1f dB in a patch that holds it silent", a,
+			       b, db(after));
+		}
+	}
+	/* The same in 20 ms windows, against the quietest 20 ms the patch
+	 * gives alone; and, for the record, against its RMS. */
+	printf("\n  crossfade %.0f ms, 20 ms windows: worst %.2f dB below the quieter patch's quietest 20 ms "
+	       "alone, bound %.1f dB; worst %.2f dB below the quieter RMS (%u -> %u)",
+	       (double)crossfade_ms, worst_q20, MAX_DIP_DB, worst_rms20, w20a, w20b);
+	CU_ASSERT(worst_q20 <= MAX_DIP_DB);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(struck, 0);
+	rec_free(&r);
+	host_free(h);
+	return worst;
+}
+
+static void
+test_factory_pairs_morph(void)
+{
+	double steady[N_FACTORY], quiet[N_FACTORY], quiet20[N_FACTORY];
+	steady_levels(steady, quiet, quiet20);
+	printf("\n  a held C5-G5-C6 chord alone, RMS / quietest 5 ms (dBFS):");
+	for (unsigned p = 0; p < N_FACTORY; ++p) {
+		printf(" %u: %.1f/%.1f", p, db(steady[p]), db(quiet[p]));
+	}
+	const float fades[] = {30.0f, 500.0f};
+	for (unsigned f = 0; f < 2; ++f) {
+		unsigned     a = 0, b = 0;
+		double       rms   = -INFINITY;
+		const double worst = walk_pairs(steady, quiet, quiet20, fades[f], &a, &b, &rms);
+		printf("\n  crossfade %.0f ms, 156 ordered pairs: worst dip %.2f dB below the quieter patch's "
+		       "quietest 5 ms alone (%u -> %u), bound %.1f dB; worst %.2f dB below the quieter RMS\n",
+		       (double)fades[f], worst, a, b, MAX_DIP_DB, rms);
+	}
+}
+
+/* ---- 3. A rebuild of the same patch is inaudible ----------------------- */
+
+/* A slow pad: a re-struck note would take 400 ms to come back, and its
+ * LFO and oscillators restarted would interfere with the old ones. */
+static const char* const pad_patch = "patch \"Slow Pad\"\n"
+                                     "create env adsr\ncreate wob lfo\ncreate a saw\ncreate b sine\n"
+                                     "create mx mix\ncreate vcf ladder\ncreate amp vca\n"
+                                     "connect a mx.in1\nconnect b mx.in2\nset b.pitch 12\n"
+                                     "connect mx vcf\nset vcf.cutoff 1500\nconnect wob vcf.cutoff 400\n"
+                                     "connect vcf amp\nconnect env amp.gain\n"
+                                     "set env.attack 400\nset env.decay 300\nset env.sustain 0.8\n"
+                                     "set env.release 300\nout amp\n";
+
+/* The chord held on the pad for 1 s, then (when `change`) a swap to the
+ * same patch, and 0.5 s more. Returns the recording from the chord on. */
+static bool
+render_same_patch(Rec* out, int change, size_t* swap_at)
+{
+	Host* h = new_host();
+	if (!h) {
+		return false;
+	}
+	host_set_control(h, "polyphony", 16.0f);
+	Rec r;
+	rec_init(&r, 48000 * 4);
+	bool ok = swap_text(h, &r, pad_patch);
+	host_note_on(h, 0, 60, 100);
+	host_note_on(h, 0, 67, 90);
+	host_note_on(h, 0, 76, 80);
+	const size_t t0 = r.n;
+	run_for(h, &r, 1.0);
+	if (change == 1) {
+		const float was = host_get_control(h, "active_slot");
+		host_set_control(h, "polyphony", 12.0f);
+		ok = ok && wait_swap(h, &r, was);
+	} else if (change == 2) {
+		ok = ok && swap_text(h, &r, pad_patch);
+	}
+	*swap_at = change ? fade_start(h) - t0 : 0;
+	while (r.n < t0 + (size_t)(2.0 * TEST_RATE)) {
+		run_block(h, &r);
+	}
+	rec_init(out, r.n - t0);
+	memcpy(out->l, r.l + t0, (r.n - t0) * sizeof(float));
+	memcpy(out->r, r.r + t0, (r.n - t0) * sizeof(float));
+	out->n = r.n - t0;
+	rec_free(&r);
+	host_free(h);
+	return ok;
+}
+
+/* The rebuilt render against one without the swap, 5 ms window by window
+ * from 50 ms before the swap to 200 ms after it: within SAME_TOL_DB, and
+ * the click metric under the swap bound. */
+static void
+check_same_patch(const char* label, int change)
+{
+	Rec    ref, got;
+	size_t none, at;
+	CU_ASSERT_TRUE_FATAL(render_same_patch(&ref, 0, &none));
+	CU_ASSERT_TRUE_FATAL(render_same_patch(&got, change, &at));
+	CU_ASSERT_FATAL(at > 2400 && at + 9600 + WINDOW < got.n);
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = at - 2400; i + WINDOW <= at + 9600; i += 48) {
+		const double d = db(level(&got, i, WINDOW)) - db(level(&ref, i, WINDOW));
+		lo             = d < lo ? d : lo;
+		hi             = d > hi ? d : hi;
+	}
+	const double click = fmax(click_metric_around(got.l, got.n, at, 1440 + 960, 12000),
+	                          click_metric_around(got.r, got.n, at, 1440 + 960, 12000));
+	printf("\n  %s under a held pad chord: level %+.2f .. %+.2f dB against no swap, 5 ms windows; "
+	       "click metric %.3f (bound %.2f)\n",
+	       label, lo, hi, click, CLICK_BOUND_SWAP);
+	CU_ASSERT(lo > -SAME_TOL_DB && hi < SAME_TOL_DB);
+	CU_ASSERT(click < CLICK_BOUND_SWAP);
+	rec_free(&ref);
+	rec_free(&got);
+}
+
+static void
+test_polyphony_change_inaudible(void)
+{
+	check_same_patch("polyphony 16 -> 12", 1);
+}
+
+static void
+test_same_text_inaudible(void)
+{
+	check_same_patch("the same text again", 2);
+}
+
+int
+suite_handover(void)
+{
+	CU_pSuite s = CU_add_suite("handover", NULL, NULL);
+	return !s || !CU_add_test(s, "a note held by the pedal sounds through a swap", test_pedal_note_survives_swap) ||
+	       !CU_add_test(s, "a held chord morphs across every pair of factory patches", test_factory_pairs_morph) ||
+	       !CU_add_test(s, "a polyphony change is inaudible", test_polyphony_change_inaudible) ||
+	       !CU_add_test(s, "the same text again is inaudible", test_same_text_inaudible);
+}
