@@ -167,7 +167,7 @@ def waf_test_failure(rc, out):
     failed = []
     for line in out.splitlines():
         m = re.match(r'(?:\x1b\[[0-9;]*m)?(.+?)\s+FAILED(?:\x1b\[0m)?$', line.strip())
-        if m and not m.group(1).startswith('docs/') and 'not installed' not in m.group(1):
+        if m and not m.group(1).startswith(('docs/', '==')) and 'docs/' not in m.group(1) and 'not installed' not in m.group(1):
             failed.append(m.group(1).strip())
     if failed:
         return ', '.join(failed)
@@ -198,14 +198,14 @@ def make_steps(args):
     others do not run (steps added to wscript later), at the cost of
     running the rest again for a mutation nothing else caught."""
     t = args.timeout
-    steps = [
-        Step('unit tests', ['@B@/tests/unit-tests'], t),
-        Step('real-time guard', ['@B@/tests/host-tests', 'rt'], t,
-             {'LD_PRELOAD': '@B@/tests/librt_guard.so'}),
-        Step('host tests', ['@B@/tests/host-tests'], t),
-    ]
+    # Measured on the shared machine: rt ~2 s, jalv ~6 s, unit ~30 s, host
+    # ~2 min.
+    steps = [Step('real-time guard', ['@B@/tests/host-tests', 'rt'], t,
+                  {'LD_PRELOAD': '@B@/tests/librt_guard.so'})]
     if shutil.which('jalv') and shutil.which('jackd'):
         steps.append(Step('jalv', ['sh', '@S@/tests/jalv/check-jalv.sh'], t))
+    steps += [Step('unit tests', ['@B@/tests/unit-tests'], t),
+              Step('host tests', ['@B@/tests/host-tests'], t)]
     if not args.quick:
         steps.append(Step('waf test', [sys.executable, '@S@/waf', 'test'], 3 * t, check=waf_test_failure))
     return steps
@@ -254,6 +254,10 @@ def build(scratch, log):
 
 # ---- the check ---------------------------------------------------------------------
 
+def flaky(why, args):
+    return any(f in why for f in args.flaky)
+
+
 def fmt_time(s):
     return '%d min %02d s' % (s // 60, s % 60)
 
@@ -273,12 +277,17 @@ def main():
     ap.add_argument('--no-docs', action='store_true', help='do not run the docs comparison per mutation')
     ap.add_argument('--timeout', type=int, default=900, help='seconds per test step before it counts as hung '
                                                               '(and the mutation as caught) [%(default)s]')
+    ap.add_argument('--flaky', action='append', default=None,
+                    help='a test (name or part of it) known to fail now and then on a correct tree: a failure '
+                         'of it counts only when it fails twice in a row [a burst of 1000 requests]')
     ap.add_argument('--scratch', default=None, help='reuse this scratch copy (made by an earlier run with --keep)')
     ap.add_argument('--keep', action='store_true', help='keep the scratch copy afterwards')
     ap.add_argument('--tmpdir', default=None, help='where the scratch copy goes [$TMPDIR]')
     ap.add_argument('--markdown', default=None, help='also write the results table to this file')
     ap.add_argument('--log', default=None, help='every command and its output [<scratch>/mutate.log]')
     args = ap.parse_args()
+    if args.flaky is None:
+        args.flaky = ['a burst of 1000 requests']  # issue 12: fails 22 times in 60 under load
 
     try:
         mutations = read_list(args.list_file)
@@ -322,6 +331,10 @@ def main():
     t0 = time.time()
     for s in steps:
         why = s.run(scratch, log)
+        for _ in range(2):
+            if why and flaky(why, args):
+                print('mutate: baseline: %s failed in a known flaky test (%s); again' % (s.name, why), flush=True)
+                why = s.run(scratch, log)
         if why:
             sys.exit('mutate: the unmutated tree fails the step "%s" (%s): fix that first (log: %s)'
                      % (s.name, why, log.name))
@@ -335,7 +348,7 @@ def main():
         t0 = time.time()
         log.write('\n==== mutation %s (%s)\n' % (m.id, m.bug))
         where = locate(scratch, m)
-        r = {'m': m, 'status': NO_APPLY, 'by': [], 'docs': '', 'why': ''}
+        r = {'m': m, 'status': NO_APPLY, 'by': [], 'docs': '', 'why': '', 'flaky': []}
         if not isinstance(where, tuple):
             r['why'] = where
         else:
@@ -353,6 +366,13 @@ def main():
                         if s.name == 'waf test' and r['by']:
                             continue  # it would run the steps above again
                         why = s.run(scratch, log)
+                        if why and flaky(why, args):
+                            # Only a second failure counts: the test fails
+                            # now and then on an unmutated tree too.
+                            again = s.run(scratch, log)
+                            if not again:
+                                r['flaky'].append('%s: %s failed once, passed again' % (s.name, why))
+                            why = again and why
                         if why:
                             r['status'] = CAUGHT
                             r['by'].append('%s: %s' % (s.name, why))
@@ -366,6 +386,8 @@ def main():
         r['seconds'] = time.time() - t0
         results.append(r)
         detail = '; '.join(r['by']) or r['why']
+        if r['flaky']:
+            detail += ' (%s)' % '; '.join(r['flaky'])
         print('[%d/%d] %-28s %-13s %s%s (%.0f s)' % (n, len(mutations), m.id, r['status'], detail,
               ' [docs comparison %s]' % r['docs'] if r['docs'] else '', r['seconds']), flush=True)
 
@@ -397,6 +419,8 @@ def markdown(results, total, args):
             by = '**NOT CAUGHT**' + (' (only the docs comparison fails)' if r['docs'] == 'fails' else '')
         else:
             by = '**%s**: %s' % (r['status'].upper(), r['why'])
+        if r['flaky']:
+            by += ' (%s)' % '; '.join(r['flaky'])
         lines.append('| %s | %s | %s | %s |' % (m.id, m.file, m.bug.replace('|', '\\|'),
                                                 by.replace('|', '\\|')))
     lines.append('')
