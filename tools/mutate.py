@@ -390,6 +390,9 @@ def main():
             detail += ' (%s)' % '; '.join(r['flaky'])
         print('[%d/%d] %-28s %-13s %s%s (%.0f s)' % (n, len(mutations), m.id, r['status'], detail,
               ' [docs comparison %s]' % r['docs'] if r['docs'] else '', r['seconds']), flush=True)
+        if args.markdown:  # after each mutation: a run cut short still leaves its table
+            with open(args.markdown, 'w', encoding='utf-8') as f:
+                f.write(markdown(results, time.time() - t_start, args))
 
     total = time.time() - t_start
     table = markdown(results, total, args)
