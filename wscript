@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 
-from waflib import Build, Logs, Options, Utils
+from waflib import Build, Context, Logs, Options, Utils
 
 APPNAME = 'chronus'
 VERSION = '0.1.0'
@@ -49,6 +49,8 @@ def options(opt):
                    help='build with -fsanitize=LIST (e.g. address,undefined)')
     opt.add_option('--bench-args', dest='bench_args', default='',
                    help='arguments for chronus-bench in `./waf bench`, e.g. "--quick"')
+    opt.add_option('--mutate-args', dest='mutate_args', default='',
+                   help='arguments for tools/mutate.py in `./waf mutate`, e.g. "--tag ci" or "--only ID,ID"')
 
 
 def configure(conf):
@@ -303,6 +305,23 @@ class DemoContext(Build.BuildContext):
 class BenchContext(Build.BuildContext):
     cmd = 'bench'
     fun = 'bench'
+
+
+class MutateContext(Context.Context):
+    """Needs no configured build here: the scratch copy configures its own."""
+    cmd = 'mutate'
+    fun = 'mutate'
+
+
+def mutate(ctx):
+    """The mutation check (tools/mutate.py, docs/testing.md): each bug of
+    tests/mutate/mutations.txt applied to a scratch copy of the tree, built,
+    tested; fails unless the tests catch every one. Slow (minutes per
+    mutation): not part of `./waf test`."""
+    cmd = [sys.executable, os.path.join(ctx.path.abspath(), 'tools', 'mutate.py')]
+    cmd += shlex.split(Options.options.mutate_args)
+    if subprocess.call(cmd, cwd=ctx.path.abspath()):
+        ctx.fatal('the mutation check did not pass (see the table above)')
 
 
 def test(ctx):
