@@ -1381,7 +1381,14 @@ load_program(Host* h, unsigned program, uint32_t block, float* scratch, double r
 		test_run_stereo(h, block, scratch);
 		host_settle(h);
 	}
-	const char* st = host_value_count(h, STATUS) > before ? host_last_value(h, STATUS) : NULL;
+	/* A copy: the host frees a remembered value when the next one comes,
+	 * and the plugin may announce its status again while the fade runs. */
+	static char answer[512];
+	const char* st = NULL;
+	if (host_value_count(h, STATUS) > before) {
+		snprintf(answer, sizeof(answer), "%s", host_last_value(h, STATUS));
+		st = answer;
+	}
 	/* The fade (30 ms) and a little more. */
 	for (unsigned done = 0; done < (unsigned)(0.05 * rate); done += block) {
 		test_run_stereo(h, block, scratch);
