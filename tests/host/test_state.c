@@ -99,6 +99,12 @@ test_round_trip_through_a_file(void)
 {
 	Host* a = test_host(HOST_WORKER_THREAD, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	/* A factory program first, then the user's own text: the state holds
+	 * both, and the host sets the program port (2) after restore(), which
+	 * must keep the restored text (save() stored the program it matches). */
+	const unsigned before_program = host_status_count(a);
+	host_set_control(a, "program", 2.0f);
+	let_swap_finish(a, before_program);
 	CU_ASSERT_TRUE_FATAL(test_load_patch(a, custom_patch));
 	host_set_control(a, "macro1", 0.3f);
 	host_set_control(a, "macro2", 0.7f);
