@@ -267,19 +267,23 @@ test_volume_db_is_the_exact_gain(void)
 	float* y   = calloc(N, sizeof(float));
 	render_at_volume(0.0f, ref, N);
 	CU_ASSERT_FATAL(test_rms(ref + FROM, N - FROM) > 0.1);
-	const float dbs[] = {-6.0f, -20.0f, -1.0f, 6.0f};
+	/* The last two are past the table's range: they give its ends (+12
+	 * and -80 dB). */
+	const float dbs[] = {-6.0f, -20.0f, -1.0f, 6.0f, 30.0f, -200.0f};
+	const float lim[] = {-6.0f, -20.0f, -1.0f, 6.0f, 12.0f, -80.0f};
 	printf("\n");
 	for (unsigned k = 0; k < sizeof(dbs) / sizeof(dbs[0]); ++k) {
 		render_at_volume(dbs[k], y, N);
-		const double want = pow(10.0, dbs[k] / 20.0);
+		const double want = pow(10.0, lim[k] / 20.0);
 		const double got  = test_rms(y + FROM, N - FROM) / test_rms(ref + FROM, N - FROM);
 		double       worst = 0.0; /* sample by sample, relative to the peak */
 		const double peak  = test_peak(ref + FROM, N - FROM);
 		for (size_t i = FROM; i < N; ++i) {
 			worst = fmax(worst, fabs((double)y[i] - want * (double)ref[i]) / (want * peak));
 		}
-		printf("  volume %+5.1f dB: gain %.6f (10^(dB/20) = %.6f, %.2e relative), worst sample %.2e\n",
-		       (double)dbs[k], got, want, fabs(got / want - 1.0), worst);
+		printf("  volume %+6.1f dB (clamped: %+5.1f): gain %.6f (10^(dB/20) = %.6f, %.2e relative), "
+		       "worst sample %.2e\n",
+		       (double)dbs[k], (double)lim[k], got, want, fabs(got / want - 1.0), worst);
 		CU_ASSERT(fabs(got / want - 1.0) < 1e-4);
 		CU_ASSERT(worst < 1e-4);
 	}
@@ -294,7 +298,9 @@ test_volume_db_is_the_exact_gain(void)
 static void
 test_crossfade_lasts_exactly_the_set_time(void)
 {
-	const float ms[] = {5.0f, 30.0f, 100.0f, 250.0f};
+	/* The last is under the table's minimum (5 ms): it gives the minimum. */
+	const float ms[]      = {5.0f, 30.0f, 100.0f, 250.0f, 1.0f};
+	const float want_ms[] = {5.0f, 30.0f, 100.0f, 250.0f, 5.0f};
 	printf("\n");
 	for (unsigned k = 0; k < sizeof(ms) / sizeof(ms[0]); ++k) {
 		Host* h = test_host(HOST_WORKER_INLINE, 1);
@@ -328,7 +334,7 @@ test_crossfade_lasts_exactly_the_set_time(void)
 		const uint64_t start   = host_status_frame(h, host_status_count(h) - 1);
 		const uint64_t end     = flip + 64;
 		const uint64_t length  = end - start;
-		const uint64_t want    = (uint64_t)llround((double)ms[k] * TEST_RATE / 1000.0);
+		const uint64_t want    = (uint64_t)llround((double)want_ms[k] * TEST_RATE / 1000.0);
 		printf("  crossfade %5.0f ms: %llu frames from the first crossfaded frame to the flip (want %llu)\n",
 		       (double)ms[k], (unsigned long long)length, (unsigned long long)want);
 		CU_ASSERT_EQUAL(length, want);
