@@ -489,6 +489,174 @@ test_buffers_never_clobber_a_live_signal(void)
 	CU_ASSERT_EQUAL(bad, 0u);
 }
 
+/* ---- Connection depths, macro curves, a module's own output ------------ */
+
+static Slot*
+compile_text_simd(const char* text, unsigned polyphony, SimdMode simd, PatchError* err)
+{
+	Patch* p = malloc(sizeof(Patch));
+	Slot*  s = NULL;
+	if (patch_parse(text, strlen(text), p, err)) {
+		s = compile_patch_simd(p, RATE, polyphony, simd, err);
+	}
+	free(p);
+	return s;
+}
+
+/* One note (60, velocity 0.75) through a patch whose output holds one
+ * value: the worst distance of frames 64..511 from `want`. */
+static double
+steady_error(const char* text, float want)
+{
+	PatchError err;
+	Slot*      s = compile_text(text, 1, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	voices_note_on(s, 60, 0.75f);
+	float y[512];
+	slot_render(s, y, 512);
+	double worst = 0.0;
+	for (unsigned i = 64; i < 512; ++i) {
+		worst = fmax(worst, fabs((double)y[i] - want));
+	}
+	if (worst > 1e-5) {
+		char one_line[512];
+		snprintf(one_line, sizeof one_line, "%s", text);
+		for (char* c = one_line; *c; ++c) {
+			*c = *c == '\n' ? ';' : *c;
+		}
+		printf("\n  %s gives %g, expected %g\n", one_line, (double)y[511], (double)want);
+	}
+	slot_free(s);
+	return worst;
+}
+
+/* A connection's depth scales what it carries, into an input and into a
+ * parameter, and several connections to one port add up, each at its own
+ * depth (docs/patch-language.md, connect). The note sources hold exact
+ * values (pitch 60, velocity 0.75), so the sums are exact. */
+static void
+test_depths_scale_and_add(void)
+{
+	/* One feed at depth 1 and at depth 0.5: half the signal. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m\nout m\n", 0.75f) <= 1e-6);
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m 0.5\nout m\n", 0.375f) <= 1e-6);
+	CU_ASSERT(steady_error("create m mix\nconnect note.pitch m -0.25\nout m\n", -15.0f) <= 1e-6);
+	/* A parameter modulated at depth 0.5: base 0 + 0.5 x 0.75. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m\nset m.gain1 0\n"
+	                       "connect note.velocity m.gain1 0.5\nout m\n",
+	                       0.75f * 0.375f) <= 1e-6);
+	/* Two feeds of one input at depths 1 and 0.5: in1 + 0.5 in2, in
+	 * either order of the connect lines. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.pitch m\nconnect note.velocity m 0.5\nout m\n",
+	                       60.375f) <= 1e-5);
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m 0.5\nconnect note.pitch m\nout m\n",
+	                       60.375f) <= 1e-5);
+	/* Three feeds, none at depth 1. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.pitch m 0.5\nconnect note.velocity m 2\n"
+	                       "connect note.gate m -4\nout m\n",
+	                       30.0f + 1.5f - 4.0f) <= 1e-5);
+	/* Two modulations of one parameter: base 0.25 + 1 x 0.75 - 0.5 x 1. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m\nset m.gain1 0.25\n"
+	                       "connect note.velocity m.gain1\nconnect note.gate m.gain1 -0.5\nout m\n",
+	                       0.75f * 0.5f) <= 1e-6);
+}
+
+/* A macro moves a parameter along its curve: on an exponential one, the
+ * knob's middle is the geometric mean of the range (80..8000 Hz: 800 Hz),
+ * on a linear one the arithmetic mean; heard too, through a mixer gain
+ * swept 0.5..2 exp (middle 1) or lin (middle 1.25). */
+static void
+test_macro_curves(void)
+{
+	PatchError err;
+	Slot*      s = compile_text("create osc saw\ncreate f svf\ncreate g ladder\nconnect osc f\nconnect f g\n"
+	                            "macro 1 f.cutoff 80 8000\nmacro 2 g.cutoff 80 8000 lin\n"
+	                            "macro 3 f.resonance 0.2 0.6\nout g\n",
+	                            1, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	const int   f = step_index(s, "svf"), g = step_index(s, "ladder");
+	ParamState* fc = &s->params[s->steps[f].param_first + module_param_index(s->steps[f].type, "cutoff", 6)];
+	ParamState* fr = &s->params[s->steps[f].param_first + module_param_index(s->steps[f].type, "resonance", 9)];
+	ParamState* gc = &s->params[s->steps[g].param_first + module_param_index(s->steps[g].type, "cutoff", 6)];
+	CU_ASSERT_EQUAL(s->steps[f].type->params[module_param_index(s->steps[f].type, "cutoff", 6)].curve, CURVE_EXP);
+	const float at[] = {0.0f, 0.25f, 0.5f, 1.0f};
+	for (unsigned i = 0; i < 4; ++i) {
+		for (unsigned k = 0; k < 3; ++k) {
+			slot_set_macro(s, k, at[i], true);
+		}
+		const double want_exp = 80.0 * pow(100.0, at[i]), want_lin = 80.0 + 7920.0 * at[i];
+		printf("\n  macro at %.2f: exp cutoff %.2f Hz (want %.2f), lin cutoff %.2f Hz (want %.2f)", (double)at[i], (double)param_target(fc), want_exp, (double)param_target(gc), want_lin);
+		CU_ASSERT(fabs(param_target(fc) - want_exp) <= want_exp * 1e-4);
+		CU_ASSERT(fabs(param_target(gc) - want_lin) <= want_lin * 1e-4);
+		CU_ASSERT(fabs(param_target(fr) - (0.2 + 0.4 * at[i])) <= 1e-5);
+	}
+	slot_free(s);
+
+	static const char* heard[] = {"create m mix\nconnect note.velocity m\nmacro 1 m.gain1 0.5 2 exp\nout m\n",
+	                              "create m mix\nconnect note.velocity m\nmacro 1 m.gain1 0.5 2 lin\nout m\n"};
+	const float        want[]  = {0.75f * 1.0f, 0.75f * 1.25f};
+	for (unsigned k = 0; k < 2; ++k) {
+		s = compile_text(heard[k], 1, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		slot_set_macro(s, 0, 0.5f, true);
+		voices_note_on(s, 60, 0.75f);
+		float y[512];
+		slot_render(s, y, 512);
+		CU_ASSERT(fabs((double)y[511] - want[k]) <= 1e-5);
+		slot_free(s);
+	}
+}
+
+/* A module's output buffer is never one of its inputs (dsp/module.h): the
+ * sine and the square write frame i before they read their note at frame
+ * i, so an oscillator whose note comes through a mixer sounds exactly as
+ * one fed the note itself, on every vector path (the one-lane path hands
+ * the buffers to the module as they are). */
+static void
+test_output_never_aliases_an_input(void)
+{
+	static const char* types[] = {"sine", "square", "saw", "triangle"};
+	static const SimdMode modes[] = {SIMD_SINGLE, SIMD_BASELINE, SIMD_AUTO};
+	enum { N = 4800 };
+	float* direct = calloc(N, sizeof(float));
+	float* mixed  = calloc(N, sizeof(float));
+	for (unsigned t = 0; t < 4; ++t) {
+		for (unsigned m = 0; m < 3; ++m) {
+			char a[256], b[256];
+			snprintf(a, sizeof a, "create osc %s\nout osc\n", types[t]);
+			snprintf(b, sizeof b, "create m mix\ncreate osc %s\nconnect note.pitch m\nconnect m osc\nout osc\n",
+			         types[t]);
+			PatchError err;
+			Slot*      sa = compile_text_simd(a, 2, modes[m], &err);
+			Slot*      sb = compile_text_simd(b, 2, modes[m], &err);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(sb);
+			voices_note_on(sa, 69, 1.0f);
+			voices_note_on(sb, 69, 1.0f);
+			slot_render(sa, direct, N);
+			slot_render(sb, mixed, N);
+			double worst = 0.0;
+			for (unsigned i = 0; i < N; ++i) {
+				worst = fmax(worst, fabs((double)direct[i] - mixed[i]));
+			}
+			if (worst > 0.0) {
+				printf("\n  %s (%s) with its note through a mixer differs by %g\n", types[t],
+				       simd_name(modes[m]), worst);
+			}
+			CU_ASSERT(worst == 0.0);
+			float peak = 0.0f;
+			for (unsigned i = 0; i < N; ++i) {
+				peak = fmaxf(peak, fabsf(direct[i]));
+			}
+			CU_ASSERT(peak > 0.5f); /* it did sound */
+			slot_free(sa);
+			slot_free(sb);
+		}
+	}
+	free(direct);
+	free(mixed);
+}
+
 int
 suite_compile(void)
 {
@@ -501,5 +669,8 @@ suite_compile(void)
 	       !CU_add_test(s, "full-scale parameter jumps stay under the click bound", test_parameter_jumps_do_not_click) ||
 	       !CU_add_test(s, "a decaying voice costs no more than a held one", test_decaying_voice_cost) ||
 	       !CU_add_test(s, "build warms up and verifies; errors are distinct", test_build_verifies) ||
-	       !CU_add_test(s, "buffer reuse never overwrites a signal still to be read", test_buffers_never_clobber_a_live_signal);
+	       !CU_add_test(s, "buffer reuse never overwrites a signal still to be read", test_buffers_never_clobber_a_live_signal) ||
+	       !CU_add_test(s, "connection depths scale and add: in1 + 0.5 in2", test_depths_scale_and_add) ||
+	       !CU_add_test(s, "a macro follows its curve: exp middle is the geometric mean", test_macro_curves) ||
+	       !CU_add_test(s, "a module's output never aliases its input (note through a mixer)", test_output_never_aliases_an_input);
 }
