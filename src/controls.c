@@ -22,12 +22,12 @@ const ControlUnitSpec control_units[UNIT_COUNT] = {
 	[UNIT_DB]      = {"db", "units:db", "dB", NULL},
 	[UNIT_MS]      = {"ms", "units:ms", "ms", NULL},
 	[UNIT_COEF]    = {"coef", "units:coef", "0..1", NULL},
-	[UNIT_VOICE]   = {"voice", NULL, "voices", "%d voices"},
-	[UNIT_SLOT]    = {"slot", NULL, "slot", "slot %d"},
-	[UNIT_PROGRAM] = {"programNumber", NULL, "program", "program %d"},
-	[UNIT_LINE]    = {"line", NULL, "line", "line %d"},
-	[UNIT_COLUMN]  = {"column", NULL, "column", "col %d"},
-	[UNIT_FLAG]    = {"flag", NULL, "on/off", "%d"},
+	[UNIT_VOICE]   = {"voice", NULL, "voices", "%.0f voices"},
+	[UNIT_SLOT]    = {"slot", NULL, "slot", "slot %.0f"},
+	[UNIT_PROGRAM] = {"programNumber", NULL, "program", "program %.0f"},
+	[UNIT_LINE]    = {"line", NULL, "line", "line %.0f"},
+	[UNIT_COLUMN]  = {"column", NULL, "column", "col %.0f"},
+	[UNIT_FLAG]    = {"flag", NULL, "on/off", "%.0f"},
 };
 
 const ParameterSpec parameters[PARAM_COUNT] = {

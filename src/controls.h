@@ -111,7 +111,7 @@ typedef struct {
 	const char* symbol;   /* the unit's URI fragment for Chronus's own units */
 	const char* lv2;      /* "units:db", or NULL for Chronus's own */
 	const char* label;    /* for docs and units:symbol */
-	const char* render;   /* units:render */
+	const char* render;   /* units:render: a printf format of a float (hosts pass a double; Ardour 7 prints "%d" as garbage) */
 } ControlUnitSpec;
 
 extern const ControlSpec      controls[CTRL_COUNT];

@@ -118,6 +118,66 @@ test_table_matches_bundle(void)
 	host_free(h);
 }
 
+/* True if fmt is what hosts take units:render for: a printf format whose
+ * conversions all format a double (%f, %.0f, %g, %e; %% for a sign). Ardour 7
+ * calls snprintf(buf, fmt, (double)value): "%d" there prints garbage. */
+static bool
+render_takes_a_float(const char* fmt)
+{
+	unsigned n = 0;
+	for (const char* c = strchr(fmt, '%'); c; c = strchr(c, '%')) {
+		++c;
+		if (*c == '%') {
+			++c;
+			continue;
+		}
+		c += strspn(c, "-+ #0");
+		c += strspn(c, "0123456789");
+		if (*c == '.') {
+			c += 1 + strspn(c + 1, "0123456789");
+		}
+		if (!*c || !strchr("fFgGeE", *c)) {
+			return false;
+		}
+		++n;
+	}
+	return n == 1;
+}
+
+/* Every control port has a unit, and the unit renders the float a host
+ * passes: Polyphony, Error line and Error column read as numbers, not
+ * garbage, in Ardour's generic window. */
+static void
+test_units_render_a_float(void)
+{
+	CU_ASSERT(render_takes_a_float("%.0f voices") && render_takes_a_float("%f%%"));
+	CU_ASSERT(!render_takes_a_float("line %d") && !render_takes_a_float("%d") && !render_takes_a_float("none"));
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	LilvWorld*        w      = host_world(h);
+	const LilvPlugin* p      = host_plugin(h);
+	LilvNode*         unit_p = lilv_new_uri(w, "http://lv2plug.in/ns/extensions/units#unit");
+	LilvNode*         render = lilv_new_uri(w, "http://lv2plug.in/ns/extensions/units#render");
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		const LilvPort* port  = lilv_plugin_get_port_by_index(p, control_port((ControlId)i));
+		LilvNodes*      units = lilv_port_get_value(p, port, unit_p);
+		CU_ASSERT_EQUAL(units ? lilv_nodes_size(units) : 0, 1);
+		if (units && lilv_nodes_size(units) == 1) {
+			LilvNode* fmt = lilv_world_get(w, lilv_nodes_get_first(units), render, NULL);
+			CU_ASSERT(fmt && render_takes_a_float(lilv_node_as_string(fmt)));
+			if (!fmt || !render_takes_a_float(lilv_node_as_string(fmt))) {
+				fprintf(stderr, "\n  port '%s': units:render %s\n", controls[i].symbol,
+				        fmt ? lilv_node_as_string(fmt) : "(none)");
+			}
+			lilv_node_free(fmt);
+		}
+		lilv_nodes_free(units);
+	}
+	lilv_node_free(unit_p);
+	lilv_node_free(render);
+	host_free(h);
+}
+
 /* patchText is accepted but not advertised writable (generic UIs cannot
  * edit a text language); the file is writable; both and the status are
  * readable. */
@@ -262,6 +322,7 @@ suite_controls(void)
 		return 1;
 	}
 	return !CU_add_test(s, "every control of the table is a port of the bundle, as described", test_table_matches_bundle) ||
+	       !CU_add_test(s, "every unit renders the float a host passes", test_units_render_a_float) ||
 	       !CU_add_test(s, "parameters are advertised as the table says", test_parameters_as_advertised) ||
 	       !CU_add_test(s, "the status is announced in the first block and on patch:Get", test_status_announced) ||
 	       !CU_add_test(s, "Playing: custom after a text, the number after a program", test_playing_tells_the_truth) ||
