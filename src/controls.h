@@ -28,7 +28,7 @@ enum {
 	CTRL_LOGARITHMIC = 1u << 5, /* pprop:logarithmic */
 	CTRL_REBUILDS    = 1u << 6, /* a change rebuilds the patch in the worker */
 	CTRL_PROGRAMS    = 1u << 7, /* range and scale points: the factory programs */
-	CTRL_CUSTOM      = 1u << 8, /* with CTRL_PROGRAMS: -1 is "Custom patch" */
+	CTRL_CUSTOM      = 1u << 8, /* with CTRL_PROGRAMS: -1 is CTRL_CUSTOM_LABEL */
 	CTRL_PRESET      = 1u << 9, /* every factory preset sets it to its default */
 };
 
@@ -44,7 +44,7 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 #define CHRONUS_CONTROLS(X)                                                                                     \
 	X(VOLUME, "volume", "Volume", -80.0f, 12.0f, 0.0f, UNIT_DB, CTRL_IN, GROUP_PATCH,                            \
 	  "Output level, smoothed.")                                                                                 \
-	X(CROSSFADE, "crossfade", "Patch crossfade", 5.0f, 2000.0f, 30.0f, UNIT_MS, CTRL_IN | CTRL_LOGARITHMIC,     \
+	X(CROSSFADE, "crossfade", "Crossfade", 5.0f, 2000.0f, 30.0f, UNIT_MS, CTRL_IN | CTRL_LOGARITHMIC,     \
 	  GROUP_PATCH, "Length of the crossfade to a newly built patch.")                               \
 	X(POLYPHONY, "polyphony", "Polyphony", 1.0f, 64.0f, 16.0f, UNIT_VOICE, CTRL_IN | CTRL_INTEGER | CTRL_REBUILDS, \
 	  GROUP_PATCH, "Voices per patch; a change rebuilds the patch in the worker.")                              \
@@ -66,7 +66,7 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	  "Macro knob 8: sweeps whatever the patch binds to it with `macro 8`.")                                    \
 	X(ACTIVE_SLOT, "active_slot", "Active slot", 0.0f, 1.0f, 0.0f, UNIT_SLOT, CTRL_OUT | CTRL_INTEGER,           \
 	  GROUP_STATUS, "Which of the two slots plays; flips at each completed swap.")                              \
-	X(PRIME_MS, "prime_ms", "Last prime time", 0.0f, 1000.0f, 0.0f, UNIT_MS, CTRL_OUT, GROUP_STATUS,             \
+	X(PRIME_MS, "prime_ms", "Prime time", 0.0f, 1000.0f, 0.0f, UNIT_MS, CTRL_OUT, GROUP_STATUS,             \
 	  "Worker CPU time of the last successful build, warm-up included.")                                        \
 	X(ERROR, "error", "Patch error", 0.0f, 1.0f, 0.0f, UNIT_FLAG, CTRL_OUT | CTRL_TOGGLED, GROUP_STATUS,         \
 	  "1 when the last patch request was rejected; Error line and Error column say where, the status why.")     \
@@ -79,7 +79,7 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	  GROUP_STATUS, "Column of the last rejected patch's error; 0 when there is none.")                         \
 	X(PLAYING, "playing", "Playing", -1.0f, 0.0f, 0.0f, UNIT_PROGRAM,                                           \
 	  CTRL_OUT | CTRL_INTEGER | CTRL_ENUMERATION | CTRL_PROGRAMS | CTRL_CUSTOM, GROUP_STATUS,                   \
-	  "The factory program that plays, or Custom patch after a patch text, file or state that is not one.")   \
+	  "The factory program that plays, or Custom after a patch text, file or state that is not one.")   \
 	X(LIMITER, "limiter", "Limiter", 0.0f, 1.0f, 1.0f, UNIT_FLAG, CTRL_IN | CTRL_TOGGLED, GROUP_PATCH,             \
 	  "Output safety limiter: no latency, leaves anything under -3 dBFS untouched, keeps peaks under -1 dBFS.")
 
@@ -89,6 +89,7 @@ typedef enum { CHRONUS_CONTROLS(CTRL_ENUM_ENTRY) CTRL_COUNT } ControlId;
 
 #define CTRL_FIRST_PORT 4u /* ports 0-3: atom control, atom notify, audio left, audio right */
 #define CTRL_CUSTOM_PATCH (-1.0f) /* the PLAYING value of a patch that is no factory program */
+#define CTRL_CUSTOM_LABEL "Custom" /* its scale point label: short, so jalv.qt5's dial label shows it whole */
 
 typedef struct {
 	const char*  symbol;
