@@ -36,7 +36,7 @@ enum {
 typedef enum { GROUP_PATCH = 0, GROUP_MACROS, GROUP_STATUS, GROUP_COUNT } ControlGroup;
 
 /* Units: the LV2 units spec's where it has one, Chronus's own otherwise. */
-typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROGRAM, UNIT_LINE, UNIT_COLUMN,
+typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROGRAM, UNIT_LINE, UNIT_COLUMN,
                UNIT_FLAG, UNIT_COUNT } ControlUnit;
 
 /* X(ID, symbol, name, min, max, default, unit, flags, group, comment).
@@ -48,21 +48,21 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	  GROUP_PATCH, "Length of the crossfade to a newly built patch.")                               \
 	X(POLYPHONY, "polyphony", "Polyphony", 1.0f, 64.0f, 16.0f, UNIT_VOICE, CTRL_IN | CTRL_INTEGER | CTRL_REBUILDS, \
 	  GROUP_PATCH, "Voices per patch; a change rebuilds the patch in the worker.")                              \
-	X(MACRO1, "macro1", "Macro 1", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO1, "macro1", "Macro 1", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 1: sweeps whatever the patch binds to it with `macro 1`.")                                    \
-	X(MACRO2, "macro2", "Macro 2", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO2, "macro2", "Macro 2", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 2: sweeps whatever the patch binds to it with `macro 2`.")                                    \
-	X(MACRO3, "macro3", "Macro 3", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO3, "macro3", "Macro 3", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 3: sweeps whatever the patch binds to it with `macro 3`.")                                    \
-	X(MACRO4, "macro4", "Macro 4", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO4, "macro4", "Macro 4", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 4: sweeps whatever the patch binds to it with `macro 4`.")                                    \
-	X(MACRO5, "macro5", "Macro 5", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO5, "macro5", "Macro 5", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 5: sweeps whatever the patch binds to it with `macro 5`.")                                    \
-	X(MACRO6, "macro6", "Macro 6", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO6, "macro6", "Macro 6", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 6: sweeps whatever the patch binds to it with `macro 6`.")                                    \
-	X(MACRO7, "macro7", "Macro 7", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO7, "macro7", "Macro 7", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 7: sweeps whatever the patch binds to it with `macro 7`.")                                    \
-	X(MACRO8, "macro8", "Macro 8", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO8, "macro8", "Macro 8", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 8: sweeps whatever the patch binds to it with `macro 8`.")                                    \
 	X(ACTIVE_SLOT, "active_slot", "Active slot", 0.0f, 1.0f, 0.0f, UNIT_SLOT, CTRL_OUT | CTRL_INTEGER,           \
 	  GROUP_STATUS, "Which of the two slots plays; flips at each completed swap.")                              \
@@ -111,7 +111,8 @@ typedef struct {
 typedef struct {
 	const char* symbol;   /* the unit's URI fragment for Chronus's own units */
 	const char* lv2;      /* "units:db", or NULL for Chronus's own */
-	const char* label;    /* for docs and units:symbol */
+	const char* label;    /* for docs and rdfs:label */
+	const char* abbrev;   /* units:symbol: what Carla prints after a value ("" for nothing) */
 	const char* render;   /* units:render: a printf format of a float (hosts pass a double; Ardour 7 prints "%d" as garbage) */
 } ControlUnitSpec;
 

@@ -72,7 +72,7 @@ print_defs(void)
 		if (!s->lv2) {
 			printf("<%s#%s>\n\ta units:Unit ;\n\trdfs:label \"%s\" ;\n\tunits:symbol \"%s\" ;\n"
 			       "\tunits:render \"%s\" .\n\n",
-			       CHRONUS_URI, s->symbol, s->label, s->label, s->render);
+			       CHRONUS_URI, s->symbol, s->label, s->abbrev, s->render);
 		}
 	}
 	for (unsigned p = 0; p < PARAM_COUNT; ++p) {
