@@ -28,7 +28,8 @@ typedef enum {
 	IMPLICIT_NONE = 0, /* silence (a buffer of zeros) */
 	IMPLICIT_PITCH,    /* the voice's note in semitones (69 = A4), bend included */
 	IMPLICIT_GATE,     /* 1 while the key (or sustain pedal) holds, else 0 */
-	IMPLICIT_VELOCITY  /* note-on velocity, 0..1 */
+	IMPLICIT_VELOCITY, /* note-on velocity, 0..1 */
+	IMPLICIT_RANDOM    /* a random value -1..1 per note, drawn when the note starts */
 } ImplicitSource;
 
 typedef enum { CURVE_LIN = 0, CURVE_EXP } ParamCurve;
