@@ -6,6 +6,12 @@
  * one output buffer. The engine smooths, modulates and range-clamps every
  * parameter before the module sees it, so a module reads one value per
  * sample and never zippers.
+ *
+ * A module renders one channel. Stereo is the engine's: in a patch with a
+ * `pan` statement it places each voice when it sums the voices (slot.c),
+ * and runs every master module once per channel, each channel with its
+ * own state and buffers, so the contract has no stereo form and a module
+ * never knows which channel it renders.
  */
 #ifndef CHRONUS_DSP_MODULE_H
 #define CHRONUS_DSP_MODULE_H

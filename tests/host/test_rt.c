@@ -3,7 +3,7 @@
  * Real-time safety, proven: run under the preloaded guard (tests/rt), the
  * plugin's run(), work_response() and end_run() make no call to malloc,
  * free, locks, waits or stdio while notes, knob moves, polyphony changes,
- * 100 swaps, rejected patches, patch:Get, malformed events, program (factory
+ * 100 swaps (mono and stereo patches in turn), rejected patches, patch:Get, malformed events, program (factory
  * preset) changes and state restores go by, with every kind of worker.
  * restore() itself runs between blocks, unguarded, as on a host's GUI
  * thread. `./waf test` runs this suite with LD_PRELOAD.
@@ -144,15 +144,20 @@ test_guard_catches_every_call_in_run(void)
 	host_free(h);
 }
 
+/* The odd ones are stereo: voices placed by key and at random, through a
+ * master drive that runs once per channel. */
 static char*
 patch_at(int transpose)
 {
-	char* t = malloc(512);
-	snprintf(t, 512,
+	char* t = malloc(768);
+	snprintf(t, 768,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
 	         "connect osc vcf\nconnect vcf amp\nconnect env amp.gain\nset osc.pitch %d\n"
-	         "macro 1 vcf.cutoff 100 8000 exp\nout amp\n",
-	         transpose, transpose);
+	         "macro 1 vcf.cutoff 100 8000 exp\n%s",
+	         transpose, transpose,
+	         transpose % 2 ? "create p pan\nset p.key 0.5\nset p.random 0.4\ncreate fx drive master\n"
+	                         "connect amp fx\npan p\nout fx\n"
+	                       : "out amp\n");
 	return t;
 }
 

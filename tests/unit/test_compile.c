@@ -477,12 +477,61 @@ clobbered_connections(const Patch* p, const Slot* s)
 	return bad;
 }
 
+/* In a stereo slot the voice → master sums of audio wait for the pan
+ * step: a summed signal must live from its step to its sum, the pan
+ * position to the end of the voice steps, and the sums must run in step
+ * order (the renderer walks both together). */
+static unsigned
+clobbered_sums(const Patch* p, const Slot* s)
+{
+	if (!s->stereo) {
+		return 0;
+	}
+	int step_of[PATCH_MAX_MODULES];
+	for (unsigned m = 0; m < PATCH_MAX_MODULES; ++m) {
+		step_of[m] = -1;
+	}
+	for (unsigned i = 0; i < s->n_steps; ++i) {
+		step_of[s->steps[i].module] = (int)i;
+	}
+	unsigned  bad = 0;
+	const int pan = (int)s->pan_step;
+	bad += step_of[p->pan_module] != pan;
+	for (unsigned q = (unsigned)pan + 1; q < s->n_voice_steps; ++q) {
+		bad += s->steps[q].out_buf == s->steps[pan].out_buf;
+	}
+	for (unsigned c = 0; c <= p->n_connections; ++c) {
+		int src;
+		if (c == p->n_connections) { /* the voice output itself */
+			src = p->modules[p->out_module].master ? -1 : p->out_module;
+		} else {
+			const PatchConnection* k = &p->connections[c];
+			src = k->src_module >= 0 && !p->modules[k->src_module].master && p->modules[k->dst_module].master &&
+			                      step_of[k->dst_module] >= 0 && k->dst_kind == DST_INPUT
+			              ? k->src_module
+			              : -1;
+		}
+		if (src < 0) {
+			continue;
+		}
+		const int from = step_of[src], to = from > pan ? from : pan;
+		for (int q = from + 1; q <= to; ++q) {
+			bad += s->steps[q].out_buf == s->steps[from].out_buf;
+		}
+	}
+	for (unsigned e = 0; e < s->n_exports; ++e) {
+		bad += e && s->exports[e].after_step < s->exports[e - 1].after_step;
+		bad += s->exports[e].panned && s->exports[e].after_step < pan;
+	}
+	return bad;
+}
+
 static void
 test_buffers_never_clobber_a_live_signal(void)
 {
 	/* lfo and noise have no input, so they only ever feed others. */
 	static const char* types[] = {"saw", "sine", "adsr", "vca", "mix", "svf", "ladder", "lfo", "noise"};
-	unsigned seed = 12345, checked = 0, bad = 0, connections = 0;
+	unsigned seed = 12345, checked = 0, bad = 0, connections = 0, stereo = 0;
 	Patch*   p    = malloc(sizeof(Patch));
 	for (unsigned trial = 0; trial < 400; ++trial) {
 		/* A random DAG created in a random order: rank[] is the signal
@@ -516,19 +565,39 @@ test_buffers_never_clobber_a_live_signal(void)
 				}
 			}
 		}
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "out m%u\n", sink);
+		/* Half of them stereo, placed by a random voice module; a
+		 * quarter through a master drive fed audio by the sink and
+		 * modulation by another voice module. */
+		seed = seed * 1103515245u + 12345u;
+		const unsigned placer = (seed >> 16) % n, other = (seed >> 20) % n;
+		if (trial % 4 >= 2) {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "pan m%u\n", placer);
+		}
+		if (trial % 2) {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "create fx drive master\nconnect m%u fx\nout fx\n",
+			                        sink);
+			if (other != sink) {
+				len += (size_t)snprintf(text + len, sizeof(text) - len, "connect m%u fx.gain 3\n", other);
+			}
+		} else {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "out m%u\n", sink);
+		}
 		PatchError err;
 		CU_ASSERT_TRUE_FATAL(patch_parse(text, len, p, &err));
 		Slot* s = compile_patch(p, RATE, 2, &err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 		bad += clobbered_connections(p, s);
+		bad += clobbered_sums(p, s);
+		stereo += s->stereo;
 		connections += p->n_connections;
 		++checked;
 		slot_free(s);
 	}
 	free(p);
-	printf("\n  %u random graphs, %u connections: %u read a clobbered buffer\n", checked, connections, bad);
+	printf("\n  %u random graphs (%u stereo), %u connections: %u read a clobbered buffer\n", checked, stereo,
+	       connections, bad);
 	CU_ASSERT_EQUAL(bad, 0u);
+	CU_ASSERT(stereo >= 100u);
 }
 
 int
