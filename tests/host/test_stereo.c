@@ -10,7 +10,8 @@
  * notes by their key (a stereo correlation figure is printed for a chord);
  * the master chain runs per channel (a master drive after a hard-left voice
  * leaves the right silent); a swap crossfades both channels, a held note
- * handed over from a mono patch to a hard-left one.
+ * handed over from a mono patch to a hard-left one; the output limiter
+ * puts one gain on both channels, so a limited chord keeps its place.
  */
 #include "helpers.h"
 #include "suites.h"
@@ -325,6 +326,56 @@ test_swap_both_channels(void)
 	host_free(h);
 }
 
+/* The output limiter links the channels: a loud chord placed at -0.5
+ * keeps right = (gr / gl) left sample for sample while the limiter bends
+ * it under -1 dBFS (and without the limiter the chord does go over). */
+static void
+test_limiter_keeps_the_image(void)
+{
+	const char* text = "create osc saw\n"
+	                   "create env adsr\n"
+	                   "create amp vca\n"
+	                   "create p pan\n"
+	                   "connect osc amp\n"
+	                   "connect env amp.gain\n"
+	                   "set p.pos -0.5\n"
+	                   "pan p\n"
+	                   "out amp\n";
+	static const uint8_t chord[8] = {48, 52, 55, 60, 64, 67, 72, 76};
+	const double         gl = sin(1.5 * QUARTER_PI), gr = sin(0.5 * QUARTER_PI);
+	enum { N = 64 * B };
+	float* l = calloc(N, sizeof(float));
+	float* r = calloc(N, sizeof(float));
+	float  peak[2], worst = 0.0f;
+	for (unsigned on = 0; on < 2; ++on) {
+		Host* h = test_host(HOST_WORKER_INLINE, B);
+		CU_ASSERT_FATAL(h != NULL);
+		CU_ASSERT_FATAL(test_load_patch(h, text));
+		host_set_control(h, "limiter", (float)on);
+		for (unsigned b = 0; b < 8; ++b) { /* the switch ramp */
+			host_run(h, B, l, r);
+		}
+		for (unsigned c = 0; c < 8; ++c) {
+			host_note_on(h, 0, chord[c], 127);
+		}
+		for (size_t f = 0; f < N; f += B) {
+			host_run(h, B, l + f, r + f);
+		}
+		peak[on] = fmaxf(test_peak(l, N), test_peak(r, N));
+		for (size_t i = 0; on && i < N; ++i) {
+			worst = fmaxf(worst, fabsf((float)(gl * r[i] - gr * l[i])));
+		}
+		host_free(h);
+	}
+	printf("\n  chord at -0.5: peak %+.1f dBFS limiter off, %+.1f dBFS on; worst |gl R - gr L| on: %.1e\n",
+	       20.0 * log10(peak[0]), 20.0 * log10(peak[1]), (double)worst);
+	CU_ASSERT(peak[0] > 1.0f);                        /* the limiter had work */
+	CU_ASSERT(peak[1] < powf(10.0f, -1.0f / 20.0f)); /* and did it */
+	CU_ASSERT(worst < 1e-5f);                         /* with one gain on both sides */
+	free(l);
+	free(r);
+}
+
 int
 suite_stereo(void)
 {
@@ -333,5 +384,6 @@ suite_stereo(void)
 	       !CU_add_test(s, "random per note: different places, equal power", test_random_per_note) ||
 	       !CU_add_test(s, "spread by key: positions and a chord's correlation", test_key_spread) ||
 	       !CU_add_test(s, "master modules run once per channel", test_master_per_channel) ||
-	       !CU_add_test(s, "a swap crossfades both channels", test_swap_both_channels);
+	       !CU_add_test(s, "a swap crossfades both channels", test_swap_both_channels) ||
+	       !CU_add_test(s, "the output limiter keeps the image", test_limiter_keeps_the_image);
 }
