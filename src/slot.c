@@ -309,28 +309,74 @@ pan_law(float p, float* left, float* right)
 
 /* A lane group's pan gains, each voice's weight folded in: per frame and
  * lane, left gains then right ones. A lane whose position holds for the
- * sub-block (a set pos, a key or random spread) costs one pan_law. */
+ * sub-block (a set pos, a key or random spread) costs one pan_law; the
+ * others one per frame. L is a constant in each specialisation, so the
+ * loops over the lanes of a frame vectorise. */
+SIMD_INLINE void
+pan_gains_n(float* restrict gl, float* restrict gr, const float* restrict pos, const float* restrict fb,
+            unsigned n, const unsigned L)
+{
+	int   moves[CHRONUS_LANES] = {0};
+	float a[CHRONUS_LANES], b[CHRONUS_LANES];
+	for (unsigned i = 1; i < n; ++i) {
+		for (unsigned l = 0; l < L; ++l) {
+			moves[l] |= pos[i * L + l] != pos[l];
+		}
+	}
+	for (unsigned l = 0; l < L; ++l) {
+		pan_law(pos[l], &a[l], &b[l]);
+	}
+	for (unsigned i = 0; i < n; ++i) {
+		for (unsigned l = 0; l < L; ++l) {
+			const float w = fb[i * L + l];
+			gl[i * L + l] = w != 0.0f ? w * a[l] : 0.0f; /* a silent lane: 0, even at a NaN position */
+			gr[i * L + l] = w != 0.0f ? w * b[l] : 0.0f;
+		}
+	}
+	for (unsigned l = 0; l < L; ++l) {
+		for (unsigned i = 1; moves[l] && i < n; ++i) {
+			float x, y;
+			pan_law(pos[i * L + l], &x, &y);
+			const float w = fb[i * L + l];
+			gl[i * L + l] = w != 0.0f ? w * x : 0.0f;
+			gr[i * L + l] = w != 0.0f ? w * y : 0.0f;
+		}
+	}
+}
+
 static void
 pan_gains(Slot* s, const float* restrict pos, const float* restrict fb, unsigned n)
 {
-	const unsigned L   = s->lanes;
 	float* restrict gl = s->pan_gain;
 	float* restrict gr = s->pan_gain + s->buf_stride;
-	for (unsigned l = 0; l < L; ++l) {
-		bool steady = true;
-		for (unsigned i = 1; i < n && steady; ++i) {
-			steady = pos[i * L + l] == pos[l];
+	if (s->lanes == CHRONUS_LANES) {
+		pan_gains_n(gl, gr, pos, fb, n, CHRONUS_LANES);
+	} else {
+		pan_gains_n(gl, gr, pos, fb, n, 1);
+	}
+}
+
+/* add_lanes into a left and a right sum at once, by per-lane gains (the
+ * pan gains, weight folded in): each sum gets exactly what add_lanes
+ * would give it, reading the source once. */
+SIMD_INLINE void
+add_lanes2_n(float* restrict dl, float* restrict dr, const float* restrict src, const float* restrict gl,
+             const float* restrict gr, float depth, unsigned n, const unsigned L)
+{
+	for (unsigned k = 0; k < n; ++k) {
+		float tl[CHRONUS_LANES], tr[CHRONUS_LANES];
+		for (unsigned l = 0; l < L; ++l) {
+			const float x = src[k * L + l], a = gl[k * L + l], b = gr[k * L + l];
+			tl[l]         = a != 0.0f ? depth * a * x : 0.0f;
+			tr[l]         = b != 0.0f ? depth * b * x : 0.0f;
 		}
-		float a, b;
-		pan_law(pos[l], &a, &b);
-		for (unsigned i = 0; i < n; ++i) {
-			if (!steady) {
-				pan_law(pos[i * L + l], &a, &b);
-			}
-			const float w = fb[i * L + l];
-			gl[i * L + l] = w != 0.0f ? w * a : 0.0f; /* a silent lane: 0, even at a NaN position */
-			gr[i * L + l] = w != 0.0f ? w * b : 0.0f;
+		float accl = dl[k], accr = dr[k];
+		for (unsigned l = 0; l < L; ++l) {
+			accl += tl[l];
+			accr += tr[l];
 		}
+		dl[k] = accl;
+		dr[k] = accr;
 	}
 }
 
@@ -346,8 +392,14 @@ export_sum(Slot* s, const Export* x, unsigned n)
 	if (!s->stereo) {
 		add_lanes(dst, src, s->fade_buf, x->depth, n, L);
 	} else if (x->panned) {
-		add_lanes(dst, src, s->pan_gain, x->depth, n, L);
-		add_lanes(buf_at(s, x->dst_buf + s->chan_shift), src, s->pan_gain + s->buf_stride, x->depth, n, L);
+		float* const right = buf_at(s, x->dst_buf + s->chan_shift);
+		const float* gl    = s->pan_gain;
+		const float* gr    = s->pan_gain + s->buf_stride;
+		if (L == CHRONUS_LANES) {
+			add_lanes2_n(dst, right, src, gl, gr, x->depth, n, CHRONUS_LANES);
+		} else {
+			add_lanes2_n(dst, right, src, gl, gr, x->depth, n, 1);
+		}
 	} else {
 		add_lanes(dst, src, s->fade_buf, x->depth, n, L);
 		add_lanes(buf_at(s, x->dst_buf + s->chan_shift), src, s->fade_buf, x->depth, n, L);

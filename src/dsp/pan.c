@@ -12,6 +12,7 @@
  * more values (like vca.c); AUDIO THREAD.
  */
 #include "dsp/module.h"
+#include "dsp/simd.h"
 
 enum { IN_NOTE, IN_RAND, IN_INDEX };
 enum { P_POS, P_KEY, P_CENTER, P_RANDOM, P_SPREAD };
@@ -36,26 +37,53 @@ pan_reset_lane(void* state, unsigned lane)
 	(void)lane;
 }
 
-static void
-pan_process(void* state, const ModuleIO* io)
+SIMD_INLINE float
+position(float pos, float key, float note, float center, float random, float rnd, float spread, float index)
+{
+	const float p = pos + key * ((note - center) * (1.0f / 12.0f)) + random * rnd + spread * index;
+	return p < -1.0f ? -1.0f : (p > 1.0f ? 1.0f : p);
+}
+
+/* Usually every input and parameter holds for the sub-block (a held note,
+ * its random value, settled knobs): then each lane's position is worked
+ * out once, from frame 0, and spread over the frames (the same value the
+ * frame-by-frame loop gives). */
+SIMD_INLINE void
+pan_kernel(void* state, const ModuleIO* io, const unsigned L)
 {
 	(void)state;
-	const float* note   = io->in[IN_NOTE];
-	const float* rnd    = io->in[IN_RAND];
-	const float* index  = io->in[IN_INDEX];
-	const float* pos    = io->param[P_POS];
-	const float* key    = io->param[P_KEY];
-	const float* center = io->param[P_CENTER];
-	const float* random = io->param[P_RANDOM];
-	const float* spread = io->param[P_SPREAD];
-
-	const unsigned len = io->n * (io->lanes > 1 ? io->lanes : 1);
+	const float* restrict note   = io->in[IN_NOTE];
+	const float* restrict rnd    = io->in[IN_RAND];
+	const float* restrict index  = io->in[IN_INDEX];
+	const float* restrict pos    = io->param[P_POS];
+	const float* restrict key    = io->param[P_KEY];
+	const float* restrict center = io->param[P_CENTER];
+	const float* restrict random = io->param[P_RANDOM];
+	const float* restrict spread = io->param[P_SPREAD];
+	float* restrict out          = io->out;
+	const unsigned all = MODULE_STEADY_IN(IN_NOTE) | MODULE_STEADY_IN(IN_RAND) | MODULE_STEADY_IN(IN_INDEX) |
+	                     MODULE_STEADY_PARAM(P_POS) | MODULE_STEADY_PARAM(P_KEY) |
+	                     MODULE_STEADY_PARAM(P_CENTER) | MODULE_STEADY_PARAM(P_RANDOM) |
+	                     MODULE_STEADY_PARAM(P_SPREAD);
+	if ((io->steady & all) == all) {
+		float v[CHRONUS_LANES];
+		for (unsigned l = 0; l < L; ++l) {
+			v[l] = position(pos[l], key[l], note[l], center[l], random[l], rnd[l], spread[l], index[l]);
+		}
+		for (unsigned i = 0; i < io->n; ++i) {
+			for (unsigned l = 0; l < L; ++l) {
+				out[i * L + l] = v[l];
+			}
+		}
+		return;
+	}
+	const unsigned len = io->n * L;
 	for (unsigned i = 0; i < len; ++i) {
-		const float p = pos[i] + key[i] * ((note[i] - center[i]) * (1.0f / 12.0f)) + random[i] * rnd[i] +
-		                spread[i] * index[i];
-		io->out[i] = p < -1.0f ? -1.0f : (p > 1.0f ? 1.0f : p);
+		out[i] = position(pos[i], key[i], note[i], center[i], random[i], rnd[i], spread[i], index[i]);
 	}
 }
+
+SIMD_LANE_PROCESS(pan_process, pan_kernel)
 
 static const InputSpec pan_inputs[] = {
 	[IN_NOTE]  = {"note", "the note in semitones, for the spread by key; the voice's note unless connected",
@@ -93,4 +121,5 @@ const ModuleType module_pan = {
 	.process    = pan_process,
 	.active     = NULL,
 	.reset_lane = pan_reset_lane,
+	.process_avx2 = SIMD_AVX2_OF(pan_process),
 };
