@@ -28,7 +28,8 @@ typedef enum {
 	NOTE_SRC_NONE = 0,
 	NOTE_SRC_PITCH,
 	NOTE_SRC_GATE,
-	NOTE_SRC_VELOCITY
+	NOTE_SRC_VELOCITY,
+	NOTE_SRC_RANDOM /* -1..1, drawn for each note as it starts */
 } NoteSource;
 
 typedef struct {
@@ -82,6 +83,7 @@ typedef struct {
 	PatchMacro      macros[PATCH_MAX_MACROS];
 	unsigned        n_macros;
 	int             out_module; /* the module heard at the output */
+	int             pan_module; /* the voice signal that places each voice, -1: none (mono) */
 } Patch;
 
 typedef struct {

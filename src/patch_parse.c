@@ -39,6 +39,7 @@ typedef struct {
 	PatchError* err;
 	unsigned    patch_line; /* line of the `patch` statement, 0 if none yet */
 	unsigned    out_line;   /* line of the `out` statement, 0 if none yet */
+	unsigned    pan_line;   /* line of the `pan` statement, 0 if none yet */
 } Parser;
 
 /* ---- messages ---------------------------------------------------------- */
@@ -661,7 +662,7 @@ st_create(Parser* ps)
 	return true;
 }
 
-static const char* const note_names[] = {NULL, "pitch", "gate", "velocity"};
+static const char* const note_names[] = {NULL, "pitch", "gate", "velocity", "random"};
 
 /* "osc" or "note.gate": the source of a connection, for messages. */
 static const char*
@@ -720,12 +721,12 @@ connect_source(Parser* ps, PatchConnection* c)
 	}
 	const PatchToken t = ps->tok;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "pitch, gate or velocity after 'note.'");
+		return unexpected(ps, "pitch, gate, velocity or random after 'note.'");
 	}
 	Suggest sg;
 	Hint    h;
 	suggest_init(&sg, t.text, t.len);
-	for (int k = NOTE_SRC_PITCH; k <= NOTE_SRC_VELOCITY; ++k) {
+	for (int k = NOTE_SRC_PITCH; k <= NOTE_SRC_RANDOM; ++k) {
 		if (word_is(t.text, t.len, note_names[k])) {
 			c->src_module = -1;
 			c->src_note   = (NoteSource)k;
@@ -734,7 +735,7 @@ connect_source(Parser* ps, PatchConnection* c)
 		suggest_try(&sg, note_names[k]);
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown note source '%s', expected pitch, gate or velocity%s",
+	               "unknown note source '%s', expected pitch, gate, velocity or random%s",
 	               show_tok(&sh, &t), hint_text(&h, sg.best));
 }
 
@@ -1010,6 +1011,36 @@ st_out(Parser* ps)
 	return true;
 }
 
+/* `pan <module>`: a per-voice module whose output (-1..1) places each
+ * voice in the stereo image; without it the patch is mono. */
+static bool
+st_pan(Parser* ps)
+{
+	if (ps->pan_line) {
+		return fail_at(
+		        ps, ps->stmt.line, ps->stmt.col,
+		        "second 'pan' statement, expected at most one (the first is on line %u)",
+		        ps->pan_line);
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken t = ps->tok;
+	int              m = -1;
+	if (!module_ref(ps, &m)) {
+		return false;
+	}
+	if (ps->p->modules[m].master) {
+		return fail_at(ps, t.line, t.col,
+		               "master module '%s' cannot pan the voices, expected a per-voice module "
+		               "(e.g. 'create p pan', then 'pan p')",
+		               mod_name(ps, m));
+	}
+	ps->p->pan_module = m;
+	ps->pan_line      = ps->stmt.line;
+	return true;
+}
+
 typedef struct {
 	const char* word;
 	bool (*parse)(Parser* ps);
@@ -1018,6 +1049,7 @@ typedef struct {
 static const Statement statements[] = {
         {"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
         {"set", st_set},     {"macro", st_macro},   {"out", st_out},
+        {"pan", st_pan},
 };
 
 #define N_STATEMENTS (sizeof statements / sizeof statements[0])
@@ -1030,7 +1062,7 @@ statement(Parser* ps)
 	Shown            sh;
 	ps->stmt = t;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "a statement: patch, create, connect, set, macro or out");
+		return unexpected(ps, "a statement: patch, create, connect, set, macro, out or pan");
 	}
 	Suggest sg;
 	suggest_init(&sg, t.text, t.len);
@@ -1055,7 +1087,7 @@ statement(Parser* ps)
 		               hint_text(&h, sg.best));
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown statement '%s', expected patch, create, connect, set, macro or out",
+	               "unknown statement '%s', expected patch, create, connect, set, macro, out or pan",
 	               show_tok(&sh, &t));
 }
 
@@ -1112,6 +1144,7 @@ patch_parse(const char* text, size_t len, Patch* out, PatchError* err)
 	}
 	memset(out, 0, sizeof *out);
 	out->out_module = -1;
+	out->pan_module = -1;
 	patch_lex_init(&ps.lex, text, len);
 	for (;;) {
 		if (!advance(&ps)) {

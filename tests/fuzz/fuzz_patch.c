@@ -163,7 +163,7 @@ check_patch(const Patch* p)
 		CHECK(k->dst_module >= 0 && (unsigned)k->dst_module < p->n_modules, "connection %u dst %d", c,
 		      k->dst_module);
 		if (k->src_module < 0) {
-			CHECK(k->src_module == -1 && k->src_note >= NOTE_SRC_PITCH && k->src_note <= NOTE_SRC_VELOCITY,
+			CHECK(k->src_module == -1 && k->src_note >= NOTE_SRC_PITCH && k->src_note <= NOTE_SRC_RANDOM,
 			      "connection %u note source %d/%d", c, k->src_module, (int)k->src_note);
 			CHECK(!p->modules[k->dst_module].master, "connection %u: note source into master", c);
 		} else {
@@ -232,7 +232,7 @@ render_span(Slot* s, float* out, unsigned from, unsigned to, unsigned block)
 {
 	while (from < to) {
 		const unsigned n = to - from < block ? to - from : block;
-		slot_render(s, out + from, n);
+		slot_render(s, out + from, out + from, n); /* the right channel overwrites the left: checked is the right, the left in a mono patch */
 		from += n;
 	}
 }
@@ -301,11 +301,11 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 			CHECK(slot->polyphony == poly && slot->n_voices == poly + SLOT_STEAL_SPARES,
 			      "polyphony %u voices %u", slot->polyphony, slot->n_voices);
 			CHECK(slot->out_buf < slot->n_bufs, "out_buf %u of %u", slot->out_buf, slot->n_bufs);
-			float buf[300];
+			float buf[300], right[300];
 			voices_note_on(slot, 60, 1.0f);
-			slot_render(slot, buf, 100);
+			slot_render(slot, buf, right, 100);
 			voices_note_off(slot, 60);
-			slot_render(slot, buf + 100, 200);
+			slot_render(slot, buf + 100, right + 100, 200);
 			slot_free(slot);
 		}
 	}

@@ -105,12 +105,12 @@ test_cycle_is_named(void)
 static float
 render_peak(Slot* s, unsigned frames)
 {
-	float buf[256], peak = 0.0f;
+	float buf[256], right[256], peak = 0.0f;
 	while (frames) {
 		const unsigned n = frames < 256 ? frames : 256;
-		slot_render(s, buf, n);
+		slot_render(s, buf, right, n);
 		for (unsigned i = 0; i < n; ++i) {
-			peak = fmaxf(peak, fabsf(buf[i]));
+			peak = fmaxf(peak, fmaxf(fabsf(buf[i]), fabsf(right[i])));
 		}
 		frames -= n;
 	}
@@ -160,10 +160,10 @@ test_stealing_and_release(void)
 	PatchError err;
 	Slot*      s = compile_text(chain, 4, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	float buf[480];
+	float buf[480], right[480];
 	for (uint8_t n = 0; n < 10; ++n) {
 		voices_note_on(s, (uint8_t)(48 + n), 0.8f);
-		slot_render(s, buf, 480);
+		slot_render(s, buf, right, 480);
 		CU_ASSERT(live_voices(s) <= 4u);
 	}
 	CU_ASSERT_EQUAL(live_voices(s), 4u);
@@ -185,7 +185,7 @@ test_stealing_and_release(void)
 
 /* A score at fixed absolute frames, rendered with a given split. */
 static void
-render_split(Slot* s, float* out, unsigned total, unsigned (*next)(unsigned*), unsigned seed)
+render_split(Slot* s, float* out, float* right, unsigned total, unsigned (*next)(unsigned*), unsigned seed)
 {
 	static const struct {
 		unsigned frame;
@@ -203,7 +203,7 @@ render_split(Slot* s, float* out, unsigned total, unsigned (*next)(unsigned*), u
 			n = score[e].frame - pos;
 		}
 		if (n) {
-			slot_render(s, out + pos, n);
+			slot_render(s, out + pos, right + pos, n);
 			pos += n;
 		}
 		while (e < sizeof(score) / sizeof(score[0]) && score[e].frame == pos) {
@@ -229,6 +229,39 @@ split_random(unsigned* seed)
 	return 1 + (*seed >> 16) % 700;
 }
 
+/* One patch rendered with every split gives the same samples on both
+ * channels; returns the reference's peak (left, right). */
+static void
+check_split_invariance(const char* text, float peak[2])
+{
+	unsigned (*splits[])(unsigned*) = {split_64, split_1, split_4096, split_random};
+	const unsigned total = 40000;
+	float*         ref   = calloc(2 * total, sizeof(float));
+	float*         out   = calloc(2 * total, sizeof(float));
+	for (unsigned k = 0; k < 4; ++k) {
+		PatchError err;
+		Slot*      s = compile_text(text, 8, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		float* y = k ? out : ref;
+		render_split(s, y, y + total, total, splits[k], 99);
+		slot_free(s);
+		if (k) {
+			double worst = 0.0;
+			for (unsigned i = 0; i < 2 * total; ++i) {
+				worst = fmax(worst, fabs((double)out[i] - ref[i]));
+			}
+			CU_ASSERT(worst <= 1e-6);
+		}
+	}
+	peak[0] = peak[1] = 0.0f;
+	for (unsigned i = 0; i < total; ++i) {
+		peak[0] = fmaxf(peak[0], fabsf(ref[i]));
+		peak[1] = fmaxf(peak[1], fabsf(ref[total + i]));
+	}
+	free(ref);
+	free(out);
+}
+
 static void
 test_split_invariance(void)
 {
@@ -249,31 +282,34 @@ test_split_invariance(void)
 	                          "set env.release 200\n"
 	                          "macro 1 vcf.resonance 0 0.9\n"
 	                          "out amp\n";
-	unsigned (*splits[])(unsigned*) = {split_64, split_1, split_4096, split_random};
-	const unsigned total = 40000;
-	float*         ref   = calloc(total, sizeof(float));
-	float*         out   = calloc(total, sizeof(float));
-	for (unsigned k = 0; k < 4; ++k) {
-		PatchError err;
-		Slot*      s = compile_text(text, 8, &err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-		render_split(s, k ? out : ref, total, splits[k], 99);
-		slot_free(s);
-		if (k) {
-			double worst = 0.0;
-			for (unsigned i = 0; i < total; ++i) {
-				worst = fmax(worst, fabs((double)out[i] - ref[i]));
-			}
-			CU_ASSERT(worst <= 1e-6);
-		}
-	}
-	float peak = 0.0f;
-	for (unsigned i = 0; i < total; ++i) {
-		peak = fmaxf(peak, fabsf(ref[i]));
-	}
-	CU_ASSERT(peak > 0.05f); /* it did play */
-	free(ref);
-	free(out);
+	float peak[2];
+	check_split_invariance(text, peak);
+	CU_ASSERT(peak[0] > 0.05f); /* it did play */
+	CU_ASSERT_EQUAL(peak[0], peak[1]); /* mono: the same on both channels */
+
+	/* Stereo: voices placed by key, at random and by an LFO, through a
+	 * master drive that runs once per channel with its own state. */
+	static const char* stereo = "create osc saw\n"
+	                            "create vcf ladder\n"
+	                            "create env adsr\n"
+	                            "create amp vca\n"
+	                            "create wob lfo\n"
+	                            "create p pan\n"
+	                            "create fx drive master\n"
+	                            "connect osc vcf\n"
+	                            "connect vcf amp\n"
+	                            "connect env amp.gain\n"
+	                            "connect wob p.pos 0.5\n"
+	                            "connect amp fx\n"
+	                            "set p.key 0.5\n"
+	                            "set p.random 0.3\n"
+	                            "set env.release 200\n"
+	                            "macro 1 vcf.resonance 0 0.9\n"
+	                            "pan p\n"
+	                            "out fx\n";
+	check_split_invariance(stereo, peak);
+	CU_ASSERT(peak[0] > 0.05f && peak[1] > 0.05f);
+	CU_ASSERT(peak[0] != peak[1]); /* placed: the channels differ */
 }
 
 /* Every smoothed parameter of every module, jumped from min to max while a
@@ -302,7 +338,11 @@ test_parameter_jumps_do_not_click(void)
 			const bool has_in = type->n_inputs && !strcmp(type->inputs[0].name, "in");
 			const bool audio_source =
 				(type->flags & MODULE_SOURCE) && (module_input_index(type, "note", 4) >= 0 || !strcmp(type->name, "noise"));
-			if (has_in) {
+			if (!strcmp(type->name, "pan")) { /* heard placing a saw, on the left */
+				snprintf(text, sizeof(text),
+				         "create src saw\ncreate x pan\ncreate amp vca\nconnect src amp\n"
+				         "set amp.gain 0.5\npan x\nout amp\n");
+			} else if (has_in) {
 				snprintf(text, sizeof(text), "create src saw\ncreate x %s\nconnect src x\nset src.level 0.5\n%sout x\n",
 				         type->name, !strcmp(type->name, "vca") ? "set x.gain 0.5\n" : "");
 			} else if (audio_source) {
@@ -321,9 +361,11 @@ test_parameter_jumps_do_not_click(void)
 			voices_note_on(s, 57, 1.0f);
 			enum { PRE = 9600, POST = 9600 };
 			float* y = calloc(PRE + POST, sizeof(float));
-			slot_render(s, y, PRE);
+			float* r = calloc(PRE + POST, sizeof(float));
+			slot_render(s, y, r, PRE);
 			param_set(p, ps->max, false);
-			slot_render(s, y + PRE, POST);
+			slot_render(s, y + PRE, r + PRE, POST);
+			free(r); /* mono patch: the right channel is the left's copy */
 			const unsigned ramp = (unsigned)(ps->smooth_ms * 0.001 * RATE);
 			const double   m    = click_metric_around(y, PRE + POST, PRE, ramp + 480, 4096);
 			if (m > worst) {
@@ -360,19 +402,19 @@ test_decaying_voice_cost(void)
 	                            "set env.release 10000\nset vcf.resonance 0.5\nout amp\n",
 	                            1, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	float buf[256];
+	float buf[256], right[256];
 	voices_note_on(s, 45, 1.0f);
 	render_peak(s, 48000);
 	double t0 = cpu_seconds();
 	for (unsigned b = 0; b < 1000; ++b) {
-		slot_render(s, buf, 256);
+		slot_render(s, buf, right, 256);
 	}
 	const double held = cpu_seconds() - t0;
 	voices_note_off(s, 45);
 	render_peak(s, 48000 * 9);
 	t0 = cpu_seconds();
 	for (unsigned b = 0; b < 1000; ++b) {
-		slot_render(s, buf, 256);
+		slot_render(s, buf, right, 256);
 	}
 	const double decaying = cpu_seconds() - t0;
 	printf("\n  per block: held %.2f us, after 9 s of release %.2f us\n", held * 1e3, decaying * 1e3);
@@ -435,12 +477,61 @@ clobbered_connections(const Patch* p, const Slot* s)
 	return bad;
 }
 
+/* In a stereo slot the voice → master sums of audio wait for the pan
+ * step: a summed signal must live from its step to its sum, the pan
+ * position to the end of the voice steps, and the sums must run in step
+ * order (the renderer walks both together). */
+static unsigned
+clobbered_sums(const Patch* p, const Slot* s)
+{
+	if (!s->stereo) {
+		return 0;
+	}
+	int step_of[PATCH_MAX_MODULES];
+	for (unsigned m = 0; m < PATCH_MAX_MODULES; ++m) {
+		step_of[m] = -1;
+	}
+	for (unsigned i = 0; i < s->n_steps; ++i) {
+		step_of[s->steps[i].module] = (int)i;
+	}
+	unsigned  bad = 0;
+	const int pan = (int)s->pan_step;
+	bad += step_of[p->pan_module] != pan;
+	for (unsigned q = (unsigned)pan + 1; q < s->n_voice_steps; ++q) {
+		bad += s->steps[q].out_buf == s->steps[pan].out_buf;
+	}
+	for (unsigned c = 0; c <= p->n_connections; ++c) {
+		int src;
+		if (c == p->n_connections) { /* the voice output itself */
+			src = p->modules[p->out_module].master ? -1 : p->out_module;
+		} else {
+			const PatchConnection* k = &p->connections[c];
+			src = k->src_module >= 0 && !p->modules[k->src_module].master && p->modules[k->dst_module].master &&
+			                      step_of[k->dst_module] >= 0 && k->dst_kind == DST_INPUT
+			              ? k->src_module
+			              : -1;
+		}
+		if (src < 0) {
+			continue;
+		}
+		const int from = step_of[src], to = from > pan ? from : pan;
+		for (int q = from + 1; q <= to; ++q) {
+			bad += s->steps[q].out_buf == s->steps[from].out_buf;
+		}
+	}
+	for (unsigned e = 0; e < s->n_exports; ++e) {
+		bad += e && s->exports[e].after_step < s->exports[e - 1].after_step;
+		bad += s->exports[e].panned && s->exports[e].after_step < pan;
+	}
+	return bad;
+}
+
 static void
 test_buffers_never_clobber_a_live_signal(void)
 {
 	/* lfo and noise have no input, so they only ever feed others. */
 	static const char* types[] = {"saw", "sine", "adsr", "vca", "mix", "svf", "ladder", "lfo", "noise"};
-	unsigned seed = 12345, checked = 0, bad = 0, connections = 0;
+	unsigned seed = 12345, checked = 0, bad = 0, connections = 0, stereo = 0;
 	Patch*   p    = malloc(sizeof(Patch));
 	for (unsigned trial = 0; trial < 400; ++trial) {
 		/* A random DAG created in a random order: rank[] is the signal
@@ -474,19 +565,39 @@ test_buffers_never_clobber_a_live_signal(void)
 				}
 			}
 		}
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "out m%u\n", sink);
+		/* Half of them stereo, placed by a random voice module; a
+		 * quarter through a master drive fed audio by the sink and
+		 * modulation by another voice module. */
+		seed = seed * 1103515245u + 12345u;
+		const unsigned placer = (seed >> 16) % n, other = (seed >> 20) % n;
+		if (trial % 4 >= 2) {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "pan m%u\n", placer);
+		}
+		if (trial % 2) {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "create fx drive master\nconnect m%u fx\nout fx\n",
+			                        sink);
+			if (other != sink) {
+				len += (size_t)snprintf(text + len, sizeof(text) - len, "connect m%u fx.gain 3\n", other);
+			}
+		} else {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "out m%u\n", sink);
+		}
 		PatchError err;
 		CU_ASSERT_TRUE_FATAL(patch_parse(text, len, p, &err));
 		Slot* s = compile_patch(p, RATE, 2, &err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 		bad += clobbered_connections(p, s);
+		bad += clobbered_sums(p, s);
+		stereo += s->stereo;
 		connections += p->n_connections;
 		++checked;
 		slot_free(s);
 	}
 	free(p);
-	printf("\n  %u random graphs, %u connections: %u read a clobbered buffer\n", checked, connections, bad);
+	printf("\n  %u random graphs (%u stereo), %u connections: %u read a clobbered buffer\n", checked, stereo,
+	       connections, bad);
 	CU_ASSERT_EQUAL(bad, 0u);
+	CU_ASSERT(stereo >= 100u);
 }
 
 /* ---- Connection depths, macro curves, a module's own output ------------ */

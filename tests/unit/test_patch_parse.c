@@ -333,6 +333,14 @@ test_valid_forms(void)
 	CU_ASSERT_EQUAL(p->macros[1].lo, -1.0f);
 	CU_ASSERT_EQUAL(p->macros[1].hi, 1.0f);
 	CU_ASSERT_EQUAL(p->out_module, 3);
+	CU_ASSERT_EQUAL(p->pan_module, -1); /* no `pan`: mono */
+
+	/* Stereo: `pan` names the per-voice module that places each voice
+	 * (before or after `out`); note.random is a source. */
+	OK("create o saw\ncreate p pan\nconnect note.random o.fine 50\nout o\npan p\n");
+	CU_ASSERT_EQUAL(g_patch.pan_module, 1);
+	CU_ASSERT_EQUAL(g_patch.out_module, 0);
+	CU_ASSERT_EQUAL(g_patch.connections[0].src_note, NOTE_SRC_RANDOM);
 
 	/* Minimal patches; `out` may come first once its module exists; an
 	 * inverted macro range; an empty title; the bounds of a range. */
@@ -451,7 +459,7 @@ test_lexical_errors(void)
 	                : ", expected a type from docs/modules.md"));
 	ERR("create a saw\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n", 2, 1,
 	    "unexpected '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@...', expected a statement: "
-	    "patch, create, connect, set, macro or out");
+	    "patch, create, connect, set, macro, out or pan");
 }
 
 static void
@@ -461,15 +469,25 @@ test_statement_errors(void)
 	    "unknown statement 'conect' (did you mean 'connect'?)");
 	ERR("Create osc saw\n", 1, 1, "unknown statement 'Create' (did you mean 'create'?)");
 	ERR("  frobnicate\n", 1, 3,
-	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro or out");
+	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out or pan");
 	ERR("5 a saw\n", 1, 1,
-	    "unexpected '5', expected a statement: patch, create, connect, set, macro or out");
+	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out or pan");
 	ERR(".\n", 1, 1,
-	    "unexpected '.', expected a statement: patch, create, connect, set, macro or out");
+	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out or pan");
 	ERR("\"x\"\n", 1, 1,
-	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro or out");
+	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out or pan");
 	ERR("create osc saw\nout osc 0.5\n", 2, 9,
 	    "unexpected '0.5' after end of statement, expected end of line");
+	/* `pan`: one, naming a per-voice module. */
+	ERR("create o saw\ncreate p pan\npan p\npan p\nout o\n", 4, 1,
+	    "second 'pan' statement, expected at most one (the first is on line 3)");
+	ERR("create o saw\ncreate d drive master\npan d\nout o\n", 3, 5,
+	    "master module 'd' cannot pan the voices, expected a per-voice module (e.g. 'create p pan', "
+	    "then 'pan p')");
+	ERR("create o saw\npan o 1\nout o\n", 2, 7,
+	    "unexpected '1' after end of statement, expected end of line");
+	ERR("create o saw\nconnect note.rand o.level\nout o\n", 2, 14,
+	    "unknown note source 'rand', expected pitch, gate, velocity or random (did you mean 'random'?)");
 	ERR("create osc saw\ncreate vcf ladder\nset vcf.resonance 0.5 0.5\n", 3, 23,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	ERR("patch \"a\" \"b\"\n", 1, 11,
@@ -591,16 +609,16 @@ test_connect_errors(void)
 	ERR(WITH("connect note vcf\n"), 5, 14,
 	    "unexpected 'vcf', expected '.' after 'note', as in note.pitch");
 	ERR(WITH("connect note. vcf\n"), 5, 15,
-	    "unknown note source 'vcf', expected pitch, gate or velocity");
+	    "unknown note source 'vcf', expected pitch, gate, velocity or random");
 	ERR(WITH("connect note.\n"), 5, 14,
-	    "unexpected end of line, expected pitch, gate or velocity after 'note.'");
+	    "unexpected end of line, expected pitch, gate, velocity or random after 'note.'");
 	ERR(WITH("connect note.pich vcf\n"), 5, 14,
-	    "unknown note source 'pich', expected pitch, gate or velocity (did you mean 'pitch'?)");
+	    "unknown note source 'pich', expected pitch, gate, velocity or random (did you mean 'pitch'?)");
 	ERR(WITH("connect note.vel vcf\n"), 5, 14,
-	    "unknown note source 'vel', expected pitch, gate or velocity (did you mean "
+	    "unknown note source 'vel', expected pitch, gate, velocity or random (did you mean "
 	    "'velocity'?)");
 	ERR(WITH("connect note.key vcf\n"), 5, 14,
-	    "unknown note source 'key', expected pitch, gate or velocity");
+	    "unknown note source 'key', expected pitch, gate, velocity or random");
 	ERR(WITH("connect osc note.pitch\n"), 5, 13,
 	    "unexpected 'note', expected a target module (note sources can only send)");
 
@@ -1271,7 +1289,7 @@ test_did_you_mean(void)
 		{"env", "adsr"},     {"envelope", "adsr"}, {"pulse", "square"}, {"filter", "svf"},
 		{"Filter", "svf"},   {"vcf", "ladder"},    {"amp", "vca"},      {"sawtooth", "saw"},
 		{"sinewave", "sine"}, {"swa", "saw"},      {"trinagle", "triangle"}, {"sqare", "square"},
-		{"lfo2", "lfo"},     {"ladr", NULL},       {"pan", NULL},       {"seq", NULL},
+		{"lfo2", "lfo"},     {"ladr", NULL},       {"panner", "pan"},       {"seq", NULL},
 		{"fm", NULL},        {"reverb", NULL},     {"xyzzy", NULL},     {"delay", NULL},
 	};
 	for (unsigned i = 0; i < sizeof types / sizeof types[0]; ++i) {
@@ -1286,7 +1304,7 @@ test_did_you_mean(void)
 	ERR("create e env\n", 1, 10, "unknown module type 'env' (did you mean 'adsr'?)");
 	ERR("create o pulse\n", 1, 10, "unknown module type 'pulse' (did you mean 'square'?)");
 	ERR("create f filter\n", 1, 10, "unknown module type 'filter' (did you mean 'svf'?)");
-	ERR("create p pan\n", 1, 10, "unknown module type 'pan', expected a type from docs/modules.md");
+	ERR("create p panner\n", 1, 10, "unknown module type 'panner' (did you mean 'pan'?)");
 	ERR("create s seq\n", 1, 10, "unknown module type 'seq', expected a type from docs/modules.md");
 	ERR("create f fm\n", 1, 10, "unknown module type 'fm', expected a type from docs/modules.md");
 	ERR("create o saw\ncreate a vca\nconnect o a.gian\n", 3, 13,
