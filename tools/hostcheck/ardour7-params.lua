@@ -5,6 +5,8 @@
 -- generic plugin window draws from), then steps the Program port and plays a
 -- note; the plugin's build outcomes appear in the output as Ardour logs them.
 -- The session is left on disk for `ardour` to open (docs/hosts.md).
+-- Ardour 7.3's Lua cannot read output ports or set LV2 parameters: Playing,
+-- the error outputs and Patch file are checked in the window.
 --
 --   LV2_PATH=$PWD/build/lv2 ardour7-lua tools/hostcheck/ardour7-params.lua [DIR]
 local dir = (arg and arg[1]) or "/tmp/chronus-ardour"
