@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Largest number of frames a module is asked to process in one call. The
  * engine renders any host block as a run of sub-blocks of at most this. */
@@ -130,6 +131,12 @@ typedef struct ModuleType {
 	 * is never struck again. The engine calls it right after reset, on a
 	 * voice started by the handover (slot_note_on_held). */
 	void (*enter_held)(void* state, unsigned lane);
+	/* Audio thread, may be NULL: the seed of the note a lane starts, given
+	 * right after its reset_lane at every note on (voices.c makes it from
+	 * the voice's index and the slot's count of notes: never 0, the same
+	 * at any block size and on every path), so random start phases and
+	 * noise differ from voice to voice and from note to note. */
+	void (*seed_lane)(void* state, unsigned lane, uint32_t seed);
 } ModuleType;
 
 #endif

@@ -190,12 +190,46 @@ osc_xorshift32(uint32_t* s)
 	return *s = x;
 }
 
+/* Uniform in [0, 1). */
+static inline double
+osc_rand_unit(uint32_t* s)
+{
+	return (double)osc_xorshift32(s) * (1.0 / OSC_PHASE_ONE);
+}
+
 /* Uniform in [-1, 1). */
 static inline float
 osc_rand_bipolar(uint32_t* s)
 {
 	return (float)((double)osc_xorshift32(s) * (1.0 / 2147483648.0) - 1.0);
 }
+
+/* ---- start phase ----------------------------------------------------------- */
+
+/* Where an oscillator's phase is at a note on (its `start` parameter):
+ * reset puts it at 0, random at a value drawn from the voice's seed (the
+ * engine gives every note a seed made of its voice and its count of notes,
+ * ModuleType.seed_lane, so a render is the same at any block size), free
+ * leaves it where the voice's previous note stopped (an idle voice is not
+ * rendered, so its phase does not advance while nothing plays). */
+enum { OSC_START_RESET, OSC_START_RANDOM, OSC_START_FREE };
+
+extern const char* const osc_start_choices[];
+
+/* Audio thread: the phase in cycles [0, 1) a note starts at. */
+static inline double
+osc_start_phase(int mode, double phase, uint32_t seed)
+{
+	if (mode == OSC_START_RANDOM) {
+		uint32_t s = seed ? seed : OSC_SEED;
+		return osc_rand_unit(&s);
+	}
+	return mode == OSC_START_FREE ? phase : 0.0;
+}
+
+#define OSC_PARAM_START                                                                     \
+	{"start", "", "phase at note on: reset (0), random (from the voice's seed) or free (on " \
+	 "from the voice's last note)", 0.0f, 2.0f, 0.0f, CURVE_LIN, 0.0f, osc_start_choices}
 
 /* ---- BLEP / BLAMP ---------------------------------------------------------- */
 

@@ -8,10 +8,13 @@
  * sub-sample time, from that sample on, so the output is the sampled
  * band-limited wave with no latency: the jump shows where the naive wave
  * has it. The ramp is lowered by the band limit's lag times its slope (no
- * DC offset), and a note starts with a BLAMP for the corner from silence.
+ * DC offset), and a note starts with a BLAMP for the corner from silence
+ * and a BLEP for the step to its value at the start phase (reset, random
+ * or free, osc_common.h: set at the first frame after a reset_lane).
  * The phase is a 32-bit fixed-point count (2^32 a cycle), so it
  * accumulates exactly and tuning never drifts; read as a signed number it
- * is the naive saw itself.
+ * is the naive saw itself. Only sounding lanes advance, so a free start
+ * finds the phase where the one-voice path leaves it.
  */
 #include "dsp/osc_common.h"
 #include "dsp/simd.h"
@@ -19,21 +22,24 @@
 /* A lane group of saws (MODULE_LANES): one array per field, and one ring
  * of corrections to come per lane, interleaved so a frame's lanes are
  * adjacent. */
+enum { SAW_P_START = OSC_P_LEVEL + 1 };
+
 typedef struct {
 	double        rate;
 	uint32_t      phase[CHRONUS_LANES];
 	OscPitchLanes pitch;
 	float         tilt[CHRONUS_LANES]; /* lag * slope: what the ramp is lowered by */
 	uint8_t       started[CHRONUS_LANES];
+	uint32_t      seed[CHRONUS_LANES]; /* the voices' (seed_lane) */
 	float         ring[OSC_BLEP_TAPS][CHRONUS_LANES];
 	unsigned      pos; /* ring slot of the next sample, shared by the lanes */
 } Saw;
 
+/* A fresh note: the phase stays for the start mode to decide. */
 static void
 saw_reset_lane(void* state, unsigned l)
 {
 	Saw* s        = state;
-	s->phase[l]   = 0;
 	s->tilt[l]    = 0.0f;
 	s->started[l] = 0;
 	osc_pitch_lanes_reset(&s->pitch, l);
@@ -57,8 +63,32 @@ saw_init(void* state, double rate)
 {
 	Saw* s  = state;
 	s->rate = rate;
+	for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
+		s->phase[l] = 0;
+		s->seed[l]  = OSC_SEED;
+	}
 	osc_tables_init();
 	saw_reset(s);
+}
+
+static void
+saw_seed(void* state, unsigned lane, uint32_t seed)
+{
+	((Saw*)state)->seed[lane] = seed;
+}
+
+/* Audio thread: the start phase of the lanes just reset, from the start
+ * mode at frame 0 (the BLEPs follow in saw_tilt). */
+static inline void
+saw_start(Saw* s, const ModuleIO* io, unsigned L)
+{
+	for (unsigned l = 0; l < L; ++l) {
+		if (!s->started[l]) {
+			const double p0 = osc_start_phase((int)io->param[SAW_P_START][l], s->phase[l] / OSC_PHASE_ONE,
+			                                  s->seed[l]);
+			s->phase[l] = (uint32_t)(int64_t)llrint(p0 * OSC_PHASE_ONE);
+		}
+	}
 }
 
 /* Audio thread: the lanes' tilts from their increments, and for a lane
@@ -73,6 +103,8 @@ saw_tilt(Saw* s, unsigned L)
 		if (!s->started[l]) {
 			const float slope = (float)((double)s->pitch.step[l] * (2.0 / OSC_PHASE_ONE));
 			osc_blep_add_at(&s->ring[0][l], CHRONUS_LANES, s->pos, osc_ramp_table, 0.0, slope);
+			osc_blep_add_at(&s->ring[0][l], CHRONUS_LANES, s->pos, osc_step_table, 0.0,
+			                (float)(int32_t)s->phase[l] * 0x1p-31f);
 			s->started[l] = 1;
 		}
 	}
@@ -89,8 +121,12 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 	Saw*         s      = state;
 	const float* level  = io->param[OSC_P_LEVEL];
 	const bool   steady = osc_pitch_steady(io);
-	uint32_t     phase[CHRONUS_LANES];
+	uint32_t     phase[CHRONUS_LANES], on[CHRONUS_LANES];
+	saw_start(s, io, L);
 	memcpy(phase, s->phase, sizeof phase);
+	for (unsigned l = 0; l < L; ++l) {
+		on[l] = (io->sounding >> l & 1u) ? 0xffffffffu : 0u; /* lanes that advance */
+	}
 
 	for (unsigned i = 0; i < io->n; ++i) {
 		if (!steady || i == 0) {
@@ -104,7 +140,7 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 		float           y[CHRONUS_LANES], jump[CHRONUS_LANES];
 		int             any = 0;
 		for (unsigned l = 0; l < L; ++l) {
-			const uint32_t p = phase[l], next = p + step[l];
+			const uint32_t p = phase[l], next = p + (step[l] & on[l]);
 			/* As a signed count the phase is 2p below 0.5 and 2p - 2 above. */
 			const float naive = (float)(int32_t)p * 0x1p-31f - tilt[l];
 			y[l]              = (naive + due[l]) * level[i * L + l];
@@ -139,6 +175,7 @@ static const ParamSpec saw_params[] = {
 	[OSC_P_FINE]  = OSC_PARAM_FINE,
 	[OSC_P_TRACK] = OSC_PARAM_TRACK,
 	[OSC_P_LEVEL] = OSC_PARAM_LEVEL,
+	[SAW_P_START] = OSC_PARAM_START,
 };
 
 const ModuleType module_saw = {
@@ -156,4 +193,5 @@ const ModuleType module_saw = {
 	.process_avx2 = SIMD_AVX2_OF(saw_process),
 	.active     = NULL,
 	.reset_lane = saw_reset_lane,
+	.seed_lane  = saw_seed,
 };

@@ -10,9 +10,12 @@
  * the falling edge happens when the phase reaches the width, at most once a
  * cycle, and a width that jumps below the phase flips the level at once
  * rather than leaving a step without its BLEP. The note starts with a
- * band-limited step from 0 to +1.
+ * band-limited step from 0 to its level at the start phase (reset, random
+ * or free, osc_common.h), set at the first frame after a reset.
  */
 #include "dsp/osc_common.h"
+
+enum { SQUARE_P_START = OSC_P_WIDTH + 1 };
 
 typedef struct {
 	double   rate;
@@ -20,17 +23,19 @@ typedef struct {
 	float    level; /* naive value now: +1, -1 */
 	OscPitch pitch;
 	OscBlep  blep;
+	uint32_t seed;  /* the voice's (seed_lane) */
+	bool     fresh; /* the start mode is still to apply */
 } Square;
 
+/* A fresh note: the phase stays for the start mode to decide. */
 static void
 square_reset(void* state)
 {
 	Square* s = state;
-	s->phase  = 0.0;
-	s->level  = 1.0f;
+	s->level  = 0.0f;
+	s->fresh  = true;
 	osc_pitch_reset(&s->pitch);
 	osc_blep_reset(&s->blep);
-	osc_blep_add(&s->blep, osc_step_table, 0.0, 1.0f); /* from silence */
 }
 
 static void
@@ -38,8 +43,17 @@ square_init(void* state, double rate)
 {
 	Square* s = state;
 	s->rate   = rate;
+	s->phase  = 0.0;
+	s->seed   = OSC_SEED;
 	osc_tables_init();
 	square_reset(s);
+}
+
+static void
+square_seed(void* state, unsigned lane, uint32_t seed)
+{
+	(void)lane;
+	((Square*)state)->seed = seed;
 }
 
 /* Audio thread: flip the naive level to v, `since` samples before the next
@@ -68,6 +82,11 @@ square_process(void* state, const ModuleIO* io)
 	const float* level = io->param[OSC_P_LEVEL];
 	const float* width = io->param[OSC_P_WIDTH];
 
+	if (s->fresh) { /* from silence: a step to the level at the start phase */
+		s->phase = osc_start_phase((int)io->param[SQUARE_P_START][0], s->phase, s->seed);
+		s->fresh = false;
+		square_flip(s, s->phase < dsp_clamp((double)width[0], 0.05, 0.95) ? 1.0f : -1.0f, 0.0);
+	}
 	for (unsigned i = 0; i < io->n; ++i) {
 		io->out[i] = osc_blep_push(&s->blep, s->level) * level[i];
 
@@ -96,6 +115,7 @@ static const ParamSpec square_params[] = {
 	[OSC_P_LEVEL] = OSC_PARAM_LEVEL,
 	[OSC_P_WIDTH] = {"width", "", "pulse width: the high part of the cycle (0.5: square)",
 	                 0.05f, 0.95f, 0.5f, CURVE_LIN, 5.0f, NULL},
+	[SQUARE_P_START] = OSC_PARAM_START,
 };
 
 const ModuleType module_square = {
@@ -111,4 +131,5 @@ const ModuleType module_square = {
 	.reset      = square_reset,
 	.process    = square_process,
 	.active     = NULL,
+	.seed_lane  = square_seed,
 };
