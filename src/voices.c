@@ -14,12 +14,14 @@
 
 /* The voice's lane of every module state in its group, and the note's
  * seed (ModuleType.seed_lane): the voice's index and the slot's count of
- * notes, mixed (murmur3's finaliser), so voices and notes differ and a
- * render is the same at any block size and on every path. */
+ * notes, mixed (murmur3's finaliser, from an odd constant so the first
+ * voice's first note does not start xorshift from a tiny seed), so voices
+ * and notes differ and a render is the same at any block size and on
+ * every path. */
 static void
 reset_voice_modules(Slot* s, Voice* v)
 {
-	uint32_t seed = (uint32_t)(v - s->voices) * 0x9e3779b1u ^ (uint32_t)s->clock * 0x85ebca6bu;
+	uint32_t seed = (uint32_t)(v - s->voices) * 0x9e3779b1u + (uint32_t)s->clock * 0x85ebca6bu + 0x2545f491u;
 	seed ^= seed >> 16;
 	seed *= 0x7feb352du;
 	seed ^= seed >> 15;

@@ -307,6 +307,27 @@ osc_blep_push(OscBlep* b, float naive)
 		 IMPLICIT_PITCH},                                                             \
 	}
 
+/* Hard sync (saw and square): their second input, and the samples of it
+ * they keep: a rising zero crossing between the middle two of the last
+ * OSC_SYNC_TAPS restarts the phase (osc_sync.c). */
+enum { OSC_IN_SYNC = OSC_IN_NOTE + 1 };
+#define OSC_SYNC_TAPS 128
+
+/* Worker thread (init): the reconstruction table, built once. */
+void osc_sync_init(void);
+/* Audio thread: where in [0, 1) between w[TAPS/2 - 1] (<= 0) and
+ * w[TAPS/2] (> 0) the band-limited input crosses 0; w holds TAPS samples,
+ * oldest first, one every `stride` floats. */
+double osc_sync_fraction(const float* w, unsigned stride);
+
+#define OSC_INPUTS_SYNC                                                                         \
+	{                                                                                             \
+		{"note", "pitch in semitones (69 = A4); the voice's note unless connected",             \
+		 IMPLICIT_PITCH},                                                                         \
+		{"sync", "hard sync: a rising zero crossing (from <= 0 to > 0) restarts the phase, 64 " \
+		         "samples later, band-limited", IMPLICIT_NONE},                                     \
+	}
+
 #define OSC_PARAM_PITCH                                                          \
 	{"pitch", "semitones", "transpose", -48.0f, 48.0f, 0.0f, CURVE_LIN, 5.0f, NULL}
 #define OSC_PARAM_FINE                                                           \

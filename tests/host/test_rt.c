@@ -148,11 +148,17 @@ static char*
 patch_at(int transpose)
 {
 	char* t = malloc(512);
+	/* Every other patch also has an FM pair, noise and random and free
+	 * start phases (per-note seeds). */
 	snprintf(t, 512,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
 	         "connect osc vcf\nconnect vcf amp\nconnect env amp.gain\nset osc.pitch %d\n"
-	         "macro 1 vcf.cutoff 100 8000 exp\nout amp\n",
-	         transpose, transpose);
+	         "macro 1 vcf.cutoff 100 8000 exp\nout amp\n%s",
+	         transpose, transpose,
+	         transpose % 2 ? "create m op\ncreate c op\ncreate n noise\nconnect m c 2\nconnect c vcf\n"
+	                         "connect n vcf\nset m.feedback 1\nset c.start free\nset osc.start random\n"
+	                         "set n.level 0.1\n"
+	                       : "");
 	return t;
 }
 
