@@ -17,9 +17,10 @@
  *
  * Feedback follows the DX7: the phase gets feedback x the mean of the last
  * two outputs, which damps the period-2 oscillation a one-sample loop has
- * at high feedback (so it turns saw-like, not noisy). The sine itself is
- * sin() of a double phase (exact); a negative instantaneous frequency
- * (fm below -f) runs the phase backwards.
+ * at high feedback (so it turns saw-like, not noisy). The sine is a
+ * polynomial of a double phase reduced to a quarter cycle (Taylor to the
+ * 13th power: error below 1e-9, and four times cheaper than sin()); a
+ * negative instantaneous frequency (fm below -f) runs the phase backwards.
  *
  * The start phase (reset, random or free, osc_common.h) is applied at the
  * first frame after a reset_lane. One voice per state (the registry adapts
@@ -149,8 +150,24 @@ op_upsample(const float* x, float* at, float* mid)
 static inline void
 op_push_input(float* x, float v)
 {
-	memmove(x, x + 1, (OP_HIST - 1) * sizeof(float));
+	for (unsigned k = 0; k + 1 < OP_HIST; ++k) {
+		x[k] = x[k + 1];
+	}
 	x[OP_HIST - 1] = v == v ? dsp_clamp(v, -1e6f, 1e6f) : 0.0f;
+}
+
+/* sin(2 pi x) for any x (cycles): x reduced to [-1/4, 1/4], then the
+ * odd Taylor polynomial to x^13 (error below 1e-9 there). */
+static inline double
+op_sin_cycles(double x)
+{
+	const double  r = x + 0.5;
+	const int64_t k = (int64_t)r; /* |x| stays far below 2^62: pm is clamped */
+	x -= (double)(k - (r < (double)k)); /* [-1/2, 1/2) */
+	x = x > 0.25 ? 0.5 - x : (x < -0.25 ? -0.5 - x : x);
+	const double t = DSP_TAU * x, t2 = t * t;
+	return t * (1.0 + t2 * (-1.0 / 6.0 + t2 * (1.0 / 120.0 + t2 * (-1.0 / 5040.0 + t2 * (1.0 / 362880.0 +
+	       t2 * (-1.0 / 39916800.0 + t2 * (1.0 / 6227020800.0)))))));
 }
 
 /* Audio thread: one twice-rate sample. */
@@ -158,13 +175,13 @@ static inline void
 op_tick(Op* s, double inc, float pm, float beta)
 {
 	const double fb = (double)beta * 0.5 * ((double)s->y1 + (double)s->y2);
-	const float  y  = (float)sin(DSP_TAU * s->phase + (double)pm + fb);
+	const float  y  = (float)op_sin_cycles(s->phase + ((double)pm + fb) * (1.0 / DSP_TAU));
 	s->y2           = s->y1;
 	s->y1           = y;
 	s->hist[s->pos] = s->hist[s->pos + OP_TAPS] = y;
 	s->pos          = (s->pos + 1) & (OP_TAPS - 1);
-	const double p  = s->phase + inc;
-	s->phase        = p - floor(p);
+	const double p  = s->phase + inc; /* |inc| < 1/2 */
+	s->phase        = p >= 1.0 ? p - 1.0 : (p < 0.0 ? p + 1.0 : p);
 }
 
 static void
@@ -190,13 +207,17 @@ op_process(void* state, const ModuleIO* io)
 		op_tick(s, dsp_clamp(hz + (double)fm0, -lim, lim) * half, pm0, feedback[i]);
 		op_tick(s, dsp_clamp(hz + (double)fm1, -lim, lim) * half, pm1, feedback[i]);
 
-		/* hist[pos .. pos + TAPS) is oldest to newest. */
-		const float* h   = s->hist + s->pos;
-		float        acc = 0.0f;
-		for (unsigned k = 0; k < OP_TAPS; ++k) {
-			acc += op_fir[k] * h[k];
+		/* hist[pos .. pos + TAPS) is oldest to newest; the decimator is
+		 * symmetric. */
+		const float* h = s->hist + s->pos;
+		float        acc[8] = {0.0f}; /* eight chains: a vector, not one long dependency */
+		for (unsigned k = 0; k < OP_TAPS / 2; k += 8) {
+			for (unsigned j = 0; j < 8; ++j) {
+				acc[j] += op_fir[k + j] * (h[k + j] + h[OP_TAPS - 1 - k - j]);
+			}
 		}
-		io->out[i] = acc * level[i];
+		const float sum = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+		io->out[i] = sum * level[i];
 	}
 }
 
