@@ -32,7 +32,7 @@ reset_voice_modules(Slot* s, Voice* v)
 		const PlanStep* st = &s->steps[i];
 		st->type->reset_lane(v->state + st->state_offset, v->lane);
 		if (st->type->seed_lane) {
-			st->type->seed_lane(v->state + st->state_offset, v->lane, seed);
+			st->type->seed_lane(v->state + st->state_offset, v->lane, seed, s->frames);
 		}
 	}
 }

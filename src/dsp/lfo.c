@@ -32,10 +32,11 @@ lfo_reset(void* state)
 }
 
 static void
-lfo_seed(void* state, unsigned lane, uint32_t seed)
+lfo_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 {
 	Lfo* s = state;
 	(void)lane;
+	(void)frame;
 	s->seed = seed;
 	s->held = osc_rand_bipolar(&s->seed);
 }

@@ -35,9 +35,10 @@ noise_reset(void* state)
 }
 
 static void
-noise_seed(void* state, unsigned lane, uint32_t seed)
+noise_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 {
 	(void)lane;
+	(void)frame;
 	((Noise*)state)->seed = seed;
 }
 

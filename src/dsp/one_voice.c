@@ -44,9 +44,9 @@ one_voice_reset_lane(const ModuleType* voice, void* state, unsigned lane)
 }
 
 void
-one_voice_seed_lane(const ModuleType* voice, void* state, unsigned lane, uint32_t seed)
+one_voice_seed_lane(const ModuleType* voice, void* state, unsigned lane, uint32_t seed, uint64_t frame)
 {
-	voice->seed_lane(lane_state(voice, state, lane), 0, seed);
+	voice->seed_lane(lane_state(voice, state, lane), 0, seed, frame);
 }
 
 bool

@@ -207,29 +207,35 @@ osc_rand_bipolar(uint32_t* s)
 /* ---- start phase ----------------------------------------------------------- */
 
 /* Where an oscillator's phase is at a note on (its `start` parameter):
- * reset puts it at 0, random at a value drawn from the voice's seed (the
- * engine gives every note a seed made of its voice and its count of notes,
- * ModuleType.seed_lane, so a render is the same at any block size), free
- * leaves it where the voice's previous note stopped (an idle voice is not
- * rendered, so its phase does not advance while nothing plays). */
+ * reset puts it at 0, random at a value drawn from the note's seed (made
+ * of its voice and the count of notes), free where the oscillator would be
+ * had it run at the note's pitch since the slot's first frame (the note's
+ * frame times its increment: every note somewhere else, as a free-running
+ * oscillator, yet the same at any block size; ModuleType.seed_lane gives
+ * both). */
 enum { OSC_START_RESET, OSC_START_RANDOM, OSC_START_FREE };
 
 extern const char* const osc_start_choices[];
 
-/* Audio thread: the phase in cycles [0, 1) a note starts at. */
+/* Audio thread: the phase in cycles [0, 1) a note starts at; inc is its
+ * cycles per sample. */
 static inline double
-osc_start_phase(int mode, double phase, uint32_t seed)
+osc_start_phase(int mode, uint32_t seed, uint64_t frame, double inc)
 {
 	if (mode == OSC_START_RANDOM) {
 		uint32_t s = seed ? seed : OSC_SEED;
 		return osc_rand_unit(&s);
 	}
-	return mode == OSC_START_FREE ? phase : 0.0;
+	if (mode == OSC_START_FREE) {
+		const double p = (double)frame * inc;
+		return p - floor(p);
+	}
+	return 0.0;
 }
 
 #define OSC_PARAM_START                                                                     \
-	{"start", "", "phase at note on: reset (0), random (from the voice's seed) or free (on " \
-	 "from the voice's last note)", 0.0f, 2.0f, 0.0f, CURVE_LIN, 0.0f, osc_start_choices}
+	{"start", "", "phase at note on: reset (0), random (from the note's seed) or free (as if " \
+	 "running since the patch started)", 0.0f, 2.0f, 0.0f, CURVE_LIN, 0.0f, osc_start_choices}
 
 /* ---- BLEP / BLAMP ---------------------------------------------------------- */
 

@@ -79,7 +79,8 @@ typedef struct {
 	float    pm[OP_HIST], fm[OP_HIST]; /* the last base-rate inputs, oldest first */
 	float    mode, ratio, fixed, fine, note; /* what hz was made for */
 	double   hz;
-	uint32_t seed;  /* the voice's seed (seed_lane), for a random start */
+	uint32_t seed;  /* the note's seed (seed_lane), for a random start */
+	uint64_t frame; /* the note's frame (seed_lane), for a free start */
 	uint8_t  fresh; /* reset since the last process: apply the start mode */
 } Op;
 
@@ -107,14 +108,17 @@ op_init(void* state, double rate)
 	s->rate  = rate;
 	s->phase = 0.0;
 	s->seed  = OSC_SEED;
+	s->frame = 0;
 	op_reset(s);
 }
 
 static void
-op_seed(void* state, unsigned lane, uint32_t seed)
+op_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 {
+	Op* s = state;
 	(void)lane; /* one voice */
-	((Op*)state)->seed = seed;
+	s->seed  = seed;
+	s->frame = frame;
 }
 
 /* Audio thread: the operator's frequency in Hz (exp2 only on a change). */
@@ -192,7 +196,7 @@ op_process(void* state, const ModuleIO* io)
 	const float* feedback = io->param[OP_P_FEEDBACK];
 
 	if (s->fresh) {
-		s->phase = osc_start_phase((int)io->param[OP_P_START][0], s->phase, s->seed);
+		s->phase = osc_start_phase((int)io->param[OP_P_START][0], s->seed, s->frame, op_hz(s, io, 0) / s->rate);
 		s->fresh = 0;
 	}
 	const double half = 0.5 / s->rate; /* cycles per twice-rate sample per Hz */

@@ -23,8 +23,8 @@
  * the value reached to 0 gets a BLEP at its sub-sample time, and the
  * phase goes on from 0 for the rest of the interval. The jumps of a
  * periodic wave add up to minus its rise, so the tilt still cancels the
- * residuals' DC. Only sounding lanes advance, so a free start
- * finds the phase where the one-voice path leaves it.
+ * residuals' DC. Only sounding lanes advance (and look for sync), as the
+ * one-voice path renders only sounding voices.
  */
 #include "dsp/osc_common.h"
 #include "dsp/simd.h"
@@ -40,7 +40,8 @@ typedef struct {
 	OscPitchLanes pitch;
 	float         tilt[CHRONUS_LANES]; /* lag * slope: what the ramp is lowered by */
 	uint8_t       started[CHRONUS_LANES];
-	uint32_t      seed[CHRONUS_LANES]; /* the voices' (seed_lane) */
+	uint32_t      seed[CHRONUS_LANES]; /* the notes' (seed_lane) */
+	uint64_t      frame[CHRONUS_LANES]; /* the notes' start frames (seed_lane) */
 	float         sync_hist[2 * OSC_SYNC_TAPS][CHRONUS_LANES]; /* the sync input, written twice */
 	unsigned      sync_pos; /* slot of the next sync sample, shared by the lanes */
 	float         ring[OSC_BLEP_TAPS][CHRONUS_LANES];
@@ -81,6 +82,7 @@ saw_init(void* state, double rate)
 	for (unsigned l = 0; l < CHRONUS_LANES; ++l) {
 		s->phase[l] = 0;
 		s->seed[l]  = OSC_SEED;
+		s->frame[l] = 0;
 	}
 	osc_tables_init();
 	osc_sync_init();
@@ -89,21 +91,29 @@ saw_init(void* state, double rate)
 }
 
 static void
-saw_seed(void* state, unsigned lane, uint32_t seed)
+saw_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 {
-	((Saw*)state)->seed[lane] = seed;
+	Saw* s         = state;
+	s->seed[lane]  = seed;
+	s->frame[lane] = frame;
 }
 
 /* Audio thread: the start phase of the lanes just reset, from the start
- * mode at frame 0 (the BLEPs follow in saw_tilt). */
+ * mode at frame 0 and the increments made for it (the BLEPs follow in
+ * saw_tilt). Free is exact here: the frame times the 32-bit step, modulo
+ * a cycle. */
 static inline void
 saw_start(Saw* s, const ModuleIO* io, unsigned L)
 {
 	for (unsigned l = 0; l < L; ++l) {
 		if (!s->started[l]) {
-			const double p0 = osc_start_phase((int)io->param[SAW_P_START][l], s->phase[l] / OSC_PHASE_ONE,
-			                                  s->seed[l]);
-			s->phase[l] = (uint32_t)(int64_t)llrint(p0 * OSC_PHASE_ONE);
+			const int mode = (int)io->param[SAW_P_START][l];
+			if (mode == OSC_START_FREE) {
+				s->phase[l] = (uint32_t)(s->frame[l] * (uint64_t)s->pitch.step[l]);
+			} else {
+				const double p0 = osc_start_phase(mode, s->seed[l], 0, 0.0);
+				s->phase[l]     = (uint32_t)(int64_t)llrint(p0 * OSC_PHASE_ONE);
+			}
 		}
 	}
 }
@@ -140,6 +150,7 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 	const bool   steady = osc_pitch_steady(io);
 	const float* sync   = io->in[OSC_IN_SYNC];
 	uint32_t     phase[CHRONUS_LANES], on[CHRONUS_LANES];
+	osc_pitch_lanes_update(&s->pitch, s->rate, io, 0, L); /* the loop's first update finds it done */
 	saw_start(s, io, L);
 	memcpy(phase, s->phase, sizeof phase);
 	for (unsigned l = 0; l < L; ++l) {

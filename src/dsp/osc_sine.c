@@ -18,6 +18,7 @@ typedef struct {
 	OscPitch pitch;
 	OscBlep  blep;  /* the start's step */
 	uint32_t seed;  /* the voice's (seed_lane) */
+	uint64_t frame; /* the note's (seed_lane) */
 	bool     fresh; /* the start mode is still to apply */
 } Sine;
 
@@ -38,15 +39,18 @@ sine_init(void* state, double rate)
 	s->rate  = rate;
 	s->phase = 0.0;
 	s->seed  = OSC_SEED;
+	s->frame = 0;
 	osc_tables_init();
 	sine_reset(s);
 }
 
 static void
-sine_seed(void* state, unsigned lane, uint32_t seed)
+sine_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 {
+	Sine* s = state;
 	(void)lane;
-	((Sine*)state)->seed = seed;
+	s->seed  = seed;
+	s->frame = frame;
 }
 
 static void
@@ -56,7 +60,8 @@ sine_process(void* state, const ModuleIO* io)
 	const float* level = io->param[OSC_P_LEVEL];
 
 	if (s->fresh) {
-		s->phase = osc_start_phase((int)io->param[SINE_P_START][0], s->phase, s->seed);
+		s->phase = osc_start_phase((int)io->param[SINE_P_START][0], s->seed, s->frame,
+		                           osc_pitch_inc(&s->pitch, s->rate, io, 0));
 		s->fresh = false;
 		osc_blep_add(&s->blep, osc_step_table, 0.0, (float)sin(DSP_TAU * s->phase));
 	}

@@ -31,6 +31,7 @@ typedef struct {
 	OscPitch pitch;
 	OscBlep  blep;
 	uint32_t seed;  /* the voice's (seed_lane) */
+	uint64_t frame; /* the note's (seed_lane) */
 	float    sync_hist[2 * OSC_SYNC_TAPS]; /* the sync input, written twice */
 	unsigned sync_pos; /* slot of the next sync sample */
 	bool     fresh; /* the start mode is still to apply */
@@ -56,16 +57,19 @@ square_init(void* state, double rate)
 	s->rate   = rate;
 	s->phase  = 0.0;
 	s->seed   = OSC_SEED;
+	s->frame  = 0;
 	osc_tables_init();
 	osc_sync_init();
 	square_reset(s);
 }
 
 static void
-square_seed(void* state, unsigned lane, uint32_t seed)
+square_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 {
+	Square* s = state;
 	(void)lane;
-	((Square*)state)->seed = seed;
+	s->seed  = seed;
+	s->frame = frame;
 }
 
 /* Audio thread: flip the naive level to v, `since` samples before the next
@@ -115,7 +119,8 @@ square_process(void* state, const ModuleIO* io)
 	const float* sync  = io->in[OSC_IN_SYNC];
 
 	if (s->fresh) { /* from silence: a step to the level at the start phase */
-		s->phase = osc_start_phase((int)io->param[SQUARE_P_START][0], s->phase, s->seed);
+		s->phase = osc_start_phase((int)io->param[SQUARE_P_START][0], s->seed, s->frame,
+		                           osc_pitch_inc(&s->pitch, s->rate, io, 0));
 		s->fresh = false;
 		square_flip(s, s->phase < dsp_clamp((double)width[0], 0.05, 0.95) ? 1.0f : -1.0f, 0.0);
 	}

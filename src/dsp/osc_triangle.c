@@ -21,6 +21,7 @@ typedef struct {
 	OscPitch pitch;
 	OscBlep  blep;
 	uint32_t seed;    /* the voice's (seed_lane) */
+	uint64_t frame; /* the note's (seed_lane) */
 	bool     started; /* the start phase is set, the corner from silence has its BLAMP */
 } Triangle;
 
@@ -41,15 +42,18 @@ triangle_init(void* state, double rate)
 	s->rate     = rate;
 	s->phase    = 0.0;
 	s->seed     = OSC_SEED;
+	s->frame    = 0;
 	osc_tables_init();
 	triangle_reset(s);
 }
 
 static void
-triangle_seed(void* state, unsigned lane, uint32_t seed)
+triangle_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 {
+	Triangle* s = state;
 	(void)lane;
-	((Triangle*)state)->seed = seed;
+	s->seed  = seed;
+	s->frame = frame;
 }
 
 static void
@@ -62,7 +66,7 @@ triangle_process(void* state, const ModuleIO* io)
 	for (unsigned i = 0; i < io->n; ++i) {
 		const double inc = osc_pitch_inc(&s->pitch, s->rate, io, i);
 		if (!s->started) { /* from silence: a step to the start's value, a corner to its slope */
-			s->phase          = osc_start_phase((int)io->param[TRI_P_START][0], s->phase, s->seed);
+			s->phase          = osc_start_phase((int)io->param[TRI_P_START][0], s->seed, s->frame, inc);
 			const double p0   = s->phase;
 			const double rise = (p0 < 0.25 || p0 >= 0.75) ? 4.0 * inc : -4.0 * inc;
 			osc_blep_add(&s->blep, osc_ramp_table, 0.0, (float)rise);

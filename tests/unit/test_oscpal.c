@@ -331,7 +331,7 @@ static void
 test_start_modes(void)
 {
 	const ModuleType* types[] = {&module_sine, &module_saw, &module_square, &module_triangle, &module_op};
-	enum { M = 2048, HALF = 17 };
+	enum { M = 2048, HALF = 17, FREE_AT = 100017 };
 	for (unsigned t = 0; t < sizeof types / sizeof types[0]; ++t) {
 		const ModuleType* T = types[t];
 		float             x[4][M];
@@ -344,7 +344,7 @@ test_start_modes(void)
 			}
 			T->reset(m.state);
 			CU_ASSERT_FATAL(T->seed_lane != NULL);
-			T->seed_lane(m.state, 0, c == 1 || c == 3 ? 2u : 1u);
+			T->seed_lane(m.state, 0, c == 1 || c == 3 ? 2u : 1u, 12345u);
 			mod_run(&m, NULL, note_of(1000.0), x[c], M);
 			free(m.state);
 		}
@@ -352,23 +352,27 @@ test_start_modes(void)
 		CHECK(memcmp(x[2], x[3], sizeof x[0]) != 0, "%s: random start ignores the seed", T->name);
 		CHECK(memcmp(x[0], x[2], sizeof x[0]) != 0, "%s: random start is phase 0", T->name);
 
-		/* Free: a reset HALF samples in, and the wave goes on where it
-		 * stopped (once the start's corrections are over, 64 samples):
-		 * the same as a render with no reset, HALF samples on. */
+		/* Free: a note at frame F starts where a reset one would be F
+		 * samples on (once the start's corrections are over, 64
+		 * samples): as if it had been running since frame 0. */
 		Mod   m = mod_new(T, 48000.0), c = mod_new(T, 48000.0);
-		float y[M], z[M], cont[M + HALF];
+		float  y[M], z[M];
+		float* cont = malloc((M + FREE_AT) * sizeof(float));
+		mod_run(&c, NULL, note_of(1000.0), cont, M + FREE_AT);
 		mod_set(&m, "start", 2.0f);
-		mod_set(&c, "start", 2.0f);
-		mod_run(&c, NULL, note_of(1000.0), cont, M + HALF);
-		mod_run(&m, NULL, note_of(1000.0), y, HALF);
 		T->reset(m.state);
+		T->seed_lane(m.state, 0, 7u, FREE_AT);
 		mod_run(&m, NULL, note_of(1000.0), y, M);
 		double worst = 0.0;
 		for (unsigned i = 200; i < M; ++i) {
-			worst = fmax(worst, fabs((double)y[i] - (double)cont[HALF + i]));
+			worst = fmax(worst, fabs((double)y[i] - (double)cont[FREE_AT + i]));
 		}
-		CHECK(worst < 1e-4, "%s: free start does not go on after a reset (%.2e)", T->name, worst);
+		CHECK(worst < 1e-4, "%s: a free start at frame %u is not where a running one is (%.2e)", T->name,
+		      (unsigned)FREE_AT, worst);
 		free(c.state);
+		free(cont);
+		T->reset(m.state);
+		T->seed_lane(m.state, 0, 7u, 0);
 		mod_set(&m, "start", 0.0f);
 		mod_run(&m, NULL, note_of(1000.0), z, HALF);
 		T->reset(m.state);
@@ -411,6 +415,98 @@ test_noise_voices_differ(void)
 	}
 	CHECK(level > 100.0 && diff > 0.5 * level, "two noise voices: |two - 2 one| %.1f of |one| %.1f",
 	      diff, level);
+}
+
+/* The examples with the new oscillator features (fm-bell: operators;
+ * free-phase: random and free start phases, per-voice noise and LFO
+ * sample & hold, hard sync) on a slot, 2 s of notes, a bend and the pedal
+ * at block sizes 1, 7, 64, 256, 4096 and random ones: the same samples.
+ * (A slot counts its frames from its first, so a free start is exact.) */
+static void
+play_blocks(Slot* s, float* out, unsigned frames, unsigned block, uint32_t seed)
+{
+	static const struct {
+		unsigned at;
+		int      note; /* < 0: release; 200: pedal down, 201: up, 202: bend */
+	} ev[] = {{4800, 48}, {5424, 55}, {19200, 60}, {29280, 202}, {38400, 200}, {43200, 64},
+	          {48000, -48}, {52800, 48}, {62400, 201}, {72000, 67}, {81600, -55}, {86400, -67}};
+	unsigned at = 0, e = 0;
+	while (at < frames) {
+		while (e < sizeof ev / sizeof ev[0] && ev[e].at <= at) {
+			const int n = ev[e].note;
+			if (n == 200 || n == 201) {
+				voices_sustain(s, n == 200);
+			} else if (n == 202) {
+				voices_bend(s, 0.5f);
+			} else if (n < 0) {
+				voices_note_off(s, (uint8_t)-n);
+			} else {
+				voices_note_on(s, (uint8_t)n, 0.8f);
+			}
+			++e;
+		}
+		unsigned n = block;
+		if (!block) {
+			seed = seed * 1664525u + 1013904223u;
+			n    = 1 + (seed >> 8) % 700;
+		}
+		const unsigned next = e < sizeof ev / sizeof ev[0] ? ev[e].at : frames;
+		n                   = n < next - at ? n : next - at;
+		slot_render(s, out + at, n);
+		at += n;
+	}
+}
+
+static double
+example_block_sizes(const char* name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/examples/%s", CHRONUS_SRCDIR, name);
+	FILE* f = fopen(path, "rb");
+	if (!f) {
+		return -1.0;
+	}
+	char*        text = calloc(1, 1 << 16);
+	const size_t len  = fread(text, 1, (1 << 16) - 1, f);
+	fclose(f);
+	enum { FRAMES = 96000 };
+	static const unsigned blocks[] = {64, 1, 7, 256, 4096, 0};
+	float*       ref   = calloc(FRAMES, sizeof(float));
+	float*       out   = calloc(FRAMES, sizeof(float));
+	double       worst = 0.0, peak = 0.0;
+	for (unsigned b = 0; b < sizeof blocks / sizeof blocks[0]; ++b) {
+		BuildSettings bs;
+		build_settings_default(&bs, 48000.0);
+		BuildReport r;
+		Slot*       s = build_slot(text, len, &bs, &r);
+		if (!s) {
+			worst = -1.0;
+			break;
+		}
+		play_blocks(s, b ? out : ref, FRAMES, blocks[b], 99u);
+		slot_free(s);
+		for (unsigned i = 0; b && i < FRAMES; ++i) {
+			worst = fmax(worst, fabs((double)out[i] - (double)ref[i]));
+		}
+		for (unsigned i = 0; !b && i < FRAMES; ++i) {
+			peak = fmax(peak, fabs((double)ref[i]));
+		}
+	}
+	free(text);
+	free(ref);
+	free(out);
+	return peak > 0.01 ? worst : -1.0;
+}
+
+static void
+test_examples_block_sizes(void)
+{
+	static const char* names[] = {"fm-bell.chronus", "free-phase.chronus"};
+	for (unsigned e = 0; e < 2; ++e) {
+		const double d = example_block_sizes(names[e]);
+		CHECK(d >= 0.0 && d <= 1e-6, "%s: block sizes 1..4096 and random differ by %.2e (or it did not play)",
+		      names[e], d);
+	}
 }
 
 /* ---- figures for docs/modules.md -------------------------------------------- */
@@ -464,5 +560,7 @@ suite_oscpal(void)
 	       !CU_add_test(s, "op: feedback is periodic and bounded", test_op_feedback) ||
 	       !CU_add_test(s, "start modes reset, random, free", test_start_modes) ||
 	       !CU_add_test(s, "hard sync of saw and square: alias at 1/2/5 kHz", test_sync_alias) ||
-	       !CU_add_test(s, "two noise voices differ", test_noise_voices_differ);
+	       !CU_add_test(s, "two noise voices differ", test_noise_voices_differ) ||
+	       !CU_add_test(s, "fm-bell and free-phase on a slot: any block size, the same samples",
+	                    test_examples_block_sizes);
 }
