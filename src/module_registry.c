@@ -16,7 +16,7 @@
 
 extern const ModuleType module_sine, module_saw, module_square, module_triangle, module_noise,
 	module_lfo, module_adsr, module_vca, module_mix, module_svf, module_ladder, module_drive,
-	module_pan;
+	module_pan, module_op;
 
 ONE_VOICE_HOOKS(module_sine);
 ONE_VOICE_HOOKS(module_square);
@@ -25,6 +25,7 @@ ONE_VOICE_HOOKS(module_noise);
 ONE_VOICE_HOOKS(module_lfo);
 ONE_VOICE_HOOKS(module_svf);
 ONE_VOICE_HOOKS(module_drive);
+ONE_VOICE_HOOKS(module_op);
 
 /* A module as written, and the adapter's hooks when it is one-voice. */
 typedef struct {
@@ -40,7 +41,7 @@ static const Entry entries[] = {
 	ONE_VOICE(module_triangle), ONE_VOICE(module_noise), ONE_VOICE(module_lfo),
 	LANES(module_adsr),     LANES(module_vca),     LANES(module_mix),
 	ONE_VOICE(module_svf),  LANES(module_ladder),  ONE_VOICE(module_drive),
-	LANES(module_pan),
+	LANES(module_pan),      ONE_VOICE(module_op),
 };
 
 #define REGISTRY_COUNT (sizeof entries / sizeof entries[0])

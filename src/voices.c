@@ -12,13 +12,28 @@
 
 #include "slot_impl.h"
 
-/* The voice's lane of every module state in its group. */
+/* The voice's lane of every module state in its group, and the note's
+ * seed (ModuleType.seed_lane): the voice's index and the slot's count of
+ * notes, mixed (murmur3's finaliser, from an odd constant so the first
+ * voice's first note does not start xorshift from a tiny seed), so voices
+ * and notes differ and a render is the same at any block size and on
+ * every path. */
 static void
 reset_voice_modules(Slot* s, Voice* v)
 {
+	uint32_t seed = (uint32_t)(v - s->voices) * 0x9e3779b1u + (uint32_t)s->clock * 0x85ebca6bu + 0x2545f491u;
+	seed ^= seed >> 16;
+	seed *= 0x7feb352du;
+	seed ^= seed >> 15;
+	seed *= 0x846ca68bu;
+	seed ^= seed >> 16;
+	seed = seed ? seed : 1u;
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
 		const PlanStep* st = &s->steps[i];
 		st->type->reset_lane(v->state + st->state_offset, v->lane);
+		if (st->type->seed_lane) {
+			st->type->seed_lane(v->state + st->state_offset, v->lane, seed, s->frames);
+		}
 	}
 }
 

@@ -173,6 +173,7 @@ typedef struct {
 	const unsigned* counts;
 	unsigned    n_counts;
 	bool        no_paths;
+	bool        modules;    /* --modules: the per-module table only */
 } Options;
 
 /* ---- Subjects: the plugins measured ----------------------------------- */
@@ -962,6 +963,66 @@ print_paths(const Options* o, const PathCost* pc)
 	    "the slowest, not a fallback.\n");
 }
 
+/* ---- Per-module cost (--modules) --------------------------------------- */
+
+/* One small patch per module (or use of one): held notes, no envelope, so
+ * a figure is that module's cost plus the engine's per-voice work (the
+ * voice sum; `sine` is the cheapest row to compare with). */
+static const struct {
+	const char* what;
+	const char* text;
+} module_patches[] = {
+	{"sine", "create o sine\nout o\n"},
+	{"saw", "create o saw\nout o\n"},
+	{"square", "create o square\nout o\n"},
+	{"triangle", "create o triangle\nout o\n"},
+	{"noise", "create o noise\nout o\n"},
+	{"saw, start random", "create o saw\nset o.start random\nout o\n"},
+	{"saw hard-synced by a sine", "create m sine\ncreate o saw\nset m.pitch -5\nset o.pitch 7\nconnect m o.sync\nout o\n"},
+	{"op", "create o op\nout o\n"},
+	{"op, feedback 1", "create o op\nset o.feedback 1\nout o\n"},
+	{"op pair (mod into car.pm)", "create m op\ncreate c op\nconnect m c 2\nout c\n"},
+	{"6-op stack", "create a op\ncreate b op\ncreate c op\ncreate d op\ncreate e op\ncreate f op\n"
+	               "connect a b\nconnect b c\nconnect c d\nconnect d e\nconnect e f\nout f\n"},
+};
+#define N_MODULE_PATCHES (sizeof module_patches / sizeof module_patches[0])
+
+/* Measures and prints each module patch at 8 and 64 held voices. */
+static void
+measure_modules(Subject* chronus, const Options* o)
+{
+	out("\n### Chronus modules\n\n");
+	out("Each row a patch of that module alone (tools/chronus_bench.c, `module_patches`), notes held "
+	    "(%.3g s each), default path; the figures include the engine's per-voice work.\n\n",
+	    fmin(o->seconds, 3.0));
+	out("| module | ns/voice-sample @8 | ns/voice-sample @64 | marginal ns per added voice (8→64) |\n"
+	    "|---|---|---|---|\n");
+	for (unsigned k = 0; k < N_MODULE_PATCHES; ++k) {
+		char path[] = "/tmp/chronus-bench-module-XXXXXX";
+		const int fd = mkstemp(path);
+		if (fd < 0) {
+			out("| %s | no temporary file | | |\n", module_patches[k].what);
+			continue;
+		}
+		const size_t len = strlen(module_patches[k].text);
+		const bool   ok  = write(fd, module_patches[k].text, len) == (ssize_t)len;
+		close(fd);
+		Options q = *o;
+		q.patch   = path;
+		q.preset  = NULL;
+		q.seconds = fmin(o->seconds, 3.0);
+		Point p8 = {0}, p64 = {0};
+		progress("Chronus: module %s, 8 and 64 voices held", module_patches[k].what);
+		if (!ok || !measure(chronus, &q, 8, false, &p8) || !measure(chronus, &q, 64, false, &p64)) {
+			out("| %s | not measured: %s | | |\n", module_patches[k].what, chronus->error);
+		} else {
+			out("| %s | %.2f | %.2f | %.2f |\n", module_patches[k].what, p8.cost_ns / 8.0, p64.cost_ns / 64.0,
+			    (p64.cost_ns - p8.cost_ns) / 56.0);
+		}
+		unlink(path);
+	}
+}
+
 /* Peak resident memory of this process image: VmHWM from /proc, not
  * getrusage's ru_maxrss, which Linux carries over exec from the parent
  * (waf's Python would be counted). 0 where /proc has no such line. */
@@ -1113,6 +1174,7 @@ usage(void)
 	        "  --markdown FILE  write the report to FILE too\n"
 	        "  --no-paths       skip Chronus' per-path table (avx2, baseline, single): for profiling\n"
 	        "                   the default path alone\n"
+	        "  --modules        only Chronus' per-module table: each module's patch, 8 and 64 voices\n"
 	        "LV2_PATH must hold the Chronus bundle's folder (build/lv2) and /usr/lib/lv2;\n"
 	        "when it is not set, <folder of this program>/lv2:/usr/lib/lv2 is used.\n");
 }
@@ -1168,6 +1230,8 @@ main(int argc, char** argv)
 			o.markdown = argv[++i];
 		} else if (!strcmp(argv[i], "--no-paths")) {
 			o.no_paths = true;
+		} else if (!strcmp(argv[i], "--modules")) {
+			o.modules = true;
 		} else {
 			usage();
 			return 2;
@@ -1275,6 +1339,24 @@ main(int argc, char** argv)
 		progress("Chronus <%s> is not on LV2_PATH (%s): build it first (./waf build)", CHRONUS_URI,
 		         getenv("LV2_PATH"));
 		return 1;
+	}
+	if (o.modules) { /* the per-module table alone */
+		if (!chronus->installed) {
+			progress("Chronus <%s> is not on LV2_PATH (%s): build it first (./waf build)", CHRONUS_URI,
+			         getenv("LV2_PATH"));
+			return 1;
+		}
+		out("## chronus-bench: module costs\n");
+		measure_modules(chronus, &o);
+		if (o.markdown) {
+			FILE* f = fopen(o.markdown, "w");
+			if (!f || fwrite(report, 1, report_len, f) != report_len || fclose(f)) {
+				fprintf(stderr, "chronus-bench: cannot write %s\n", o.markdown);
+				return 1;
+			}
+		}
+		free(patch);
+		return 0;
 	}
 	if (measure_chronus) {
 		/* Peak RSS after instantiating (and loading the patch), before any

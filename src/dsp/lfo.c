@@ -6,7 +6,8 @@
  * aliases are far too weak to matter for modulation, and a sharp saw or
  * square edge is what a modulation source is expected to give. Sample &
  * hold takes a new value from the noise PRNG (xorshift32) at each cycle
- * start. Every shape starts at phase 0 after reset; sine, triangle and saw
+ * start, seeded per note with the note's seed (ModuleType.seed_lane) so
+ * two voices hold different values. Every shape starts at phase 0 after reset; sine, triangle and saw
  * start at 0 and rise.
  */
 #include "dsp/osc_common.h"
@@ -28,6 +29,16 @@ lfo_reset(void* state)
 	s->phase = 0.0;
 	s->seed  = OSC_SEED;
 	s->held  = osc_rand_bipolar(&s->seed);
+}
+
+static void
+lfo_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
+{
+	Lfo* s = state;
+	(void)lane;
+	(void)frame;
+	s->seed = seed;
+	s->held = osc_rand_bipolar(&s->seed);
 }
 
 static void
@@ -90,4 +101,5 @@ const ModuleType module_lfo = {
 	.reset      = lfo_reset,
 	.process    = lfo_process,
 	.active     = NULL,
+	.seed_lane  = lfo_seed,
 };

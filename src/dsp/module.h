@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Largest number of frames a module is asked to process in one call. The
  * engine renders any host block as a run of sub-blocks of at most this. */
@@ -137,6 +138,15 @@ typedef struct ModuleType {
 	 * is never struck again. The engine calls it right after reset, on a
 	 * voice started by the handover (slot_note_on_held). */
 	void (*enter_held)(void* state, unsigned lane);
+	/* Audio thread, may be NULL: the seed and the time of the note a lane
+	 * starts, given right after its reset_lane at every note on. The seed
+	 * (voices.c makes it from the voice's index and the slot's count of
+	 * notes: never 0) makes random start phases and noise differ from
+	 * voice to voice and note to note; `frame` is the slot's count of
+	 * frames rendered when the note starts (a free-running start phase is
+	 * where the oscillator would be had it run since frame 0). Both are
+	 * the same at any block size and on every path. */
+	void (*seed_lane)(void* state, unsigned lane, uint32_t seed, uint64_t frame);
 } ModuleType;
 
 #endif

@@ -2,8 +2,10 @@
  *
  * noise: white or pink noise.
  *
- * White is Marsaglia's xorshift32, uniform in [-1, 1), re-seeded by every
- * reset so a voice's noise is the same on every render. Pink is that white
+ * White is Marsaglia's xorshift32, uniform in [-1, 1), re-seeded at every
+ * note with the note's seed (ModuleType.seed_lane: made of the voice and
+ * the count of notes), so two voices never play the same sequence while
+ * a render stays the same at any block size. Pink is that white
  * through Paul Kellet's "refined" filter: seven one-pole sections whose sum
  * is within 0.05 dB of -3 dB/oct from 9 Hz to Nyquist at 44.1 kHz (its
  * poles are fixed, so the slope's corners move with the rate). The pink
@@ -30,6 +32,14 @@ noise_reset(void* state)
 	for (unsigned k = 0; k < 7; ++k) {
 		s->b[k] = 0.0f;
 	}
+}
+
+static void
+noise_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
+{
+	(void)lane;
+	(void)frame;
+	((Noise*)state)->seed = seed;
 }
 
 static void
@@ -84,4 +94,5 @@ const ModuleType module_noise = {
 	.reset      = noise_reset,
 	.process    = noise_process,
 	.active     = NULL,
+	.seed_lane  = noise_seed,
 };

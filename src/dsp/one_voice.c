@@ -43,6 +43,12 @@ one_voice_reset_lane(const ModuleType* voice, void* state, unsigned lane)
 	voice->reset(lane_state(voice, state, lane));
 }
 
+void
+one_voice_seed_lane(const ModuleType* voice, void* state, unsigned lane, uint32_t seed, uint64_t frame)
+{
+	voice->seed_lane(lane_state(voice, state, lane), 0, seed, frame);
+}
+
 bool
 one_voice_active_lane(const ModuleType* voice, const void* state, unsigned lane)
 {
@@ -109,4 +115,5 @@ one_voice_adapt(ModuleType* lanes, const ModuleType* voice, const OneVoiceHooks*
 	lanes->active       = voice->active ? hooks->active : NULL;
 	lanes->reset_lane   = hooks->reset_lane;
 	lanes->active_lane  = voice->active ? hooks->active_lane : NULL;
+	lanes->seed_lane    = voice->seed_lane ? hooks->seed_lane : NULL;
 }

@@ -22,6 +22,7 @@ void   one_voice_reset(const ModuleType* voice, void* state);
 void   one_voice_reset_lane(const ModuleType* voice, void* state, unsigned lane);
 bool   one_voice_active_lane(const ModuleType* voice, const void* state, unsigned lane);
 void   one_voice_process(const ModuleType* voice, void* state, const ModuleIO* io);
+void   one_voice_seed_lane(const ModuleType* voice, void* state, unsigned lane, uint32_t seed, uint64_t frame);
 
 /* A ModuleType's functions take no type argument, so each adapted module
  * gets a set of small functions that name it (ONE_VOICE_HOOKS). */
@@ -32,6 +33,7 @@ typedef struct {
 	bool (*active)(const void* state);
 	void (*reset_lane)(void* state, unsigned lane);
 	bool (*active_lane)(const void* state, unsigned lane);
+	void (*seed_lane)(void* state, unsigned lane, uint32_t seed, uint64_t frame);
 } OneVoiceHooks;
 
 /* Worker thread: *lanes becomes the lane-group type of `voice` (the same
@@ -54,8 +56,13 @@ void one_voice_adapt(ModuleType* lanes, const ModuleType* voice, const OneVoiceH
 	{                                                                                        \
 		return one_voice_active_lane(&voice, s, l);                                      \
 	}                                                                                        \
+	static void voice##_seed_lane_(void* s, unsigned l, uint32_t seed, uint64_t frame)       \
+	{                                                                                        \
+		one_voice_seed_lane(&voice, s, l, seed, frame);                                  \
+	}                                                                                        \
 	static const OneVoiceHooks voice##_hooks = {voice##_init_,    voice##_reset_,          \
 	                                            voice##_process_, voice##_active_,         \
-	                                            voice##_reset_lane_, voice##_active_lane_}
+	                                            voice##_reset_lane_, voice##_active_lane_, \
+	                                            voice##_seed_lane_}
 
 #endif

@@ -190,12 +190,52 @@ osc_xorshift32(uint32_t* s)
 	return *s = x;
 }
 
+/* Uniform in [0, 1). */
+static inline double
+osc_rand_unit(uint32_t* s)
+{
+	return (double)osc_xorshift32(s) * (1.0 / OSC_PHASE_ONE);
+}
+
 /* Uniform in [-1, 1). */
 static inline float
 osc_rand_bipolar(uint32_t* s)
 {
 	return (float)((double)osc_xorshift32(s) * (1.0 / 2147483648.0) - 1.0);
 }
+
+/* ---- start phase ----------------------------------------------------------- */
+
+/* Where an oscillator's phase is at a note on (its `start` parameter):
+ * reset puts it at 0, random at a value drawn from the note's seed (made
+ * of its voice and the count of notes), free where the oscillator would be
+ * had it run at the note's pitch since the slot's first frame (the note's
+ * frame times its increment: every note somewhere else, as a free-running
+ * oscillator, yet the same at any block size; ModuleType.seed_lane gives
+ * both). */
+enum { OSC_START_RESET, OSC_START_RANDOM, OSC_START_FREE };
+
+extern const char* const osc_start_choices[];
+
+/* Audio thread: the phase in cycles [0, 1) a note starts at; inc is its
+ * cycles per sample. */
+static inline double
+osc_start_phase(int mode, uint32_t seed, uint64_t frame, double inc)
+{
+	if (mode == OSC_START_RANDOM) {
+		uint32_t s = seed ? seed : OSC_SEED;
+		return osc_rand_unit(&s);
+	}
+	if (mode == OSC_START_FREE) {
+		const double p = (double)frame * inc;
+		return p - floor(p);
+	}
+	return 0.0;
+}
+
+#define OSC_PARAM_START                                                                     \
+	{"start", "", "phase at note on: reset (0), random (from the note's seed) or free (as if " \
+	 "running since the patch started)", 0.0f, 2.0f, 0.0f, CURVE_LIN, 0.0f, osc_start_choices}
 
 /* ---- BLEP / BLAMP ---------------------------------------------------------- */
 
@@ -271,6 +311,27 @@ osc_blep_push(OscBlep* b, float naive)
 	{                                                                                 \
 		{"note", "pitch in semitones (69 = A4); the voice's note unless connected", \
 		 IMPLICIT_PITCH},                                                             \
+	}
+
+/* Hard sync (saw and square): their second input, and the samples of it
+ * they keep: a rising zero crossing between the middle two of the last
+ * OSC_SYNC_TAPS restarts the phase (osc_sync.c). */
+enum { OSC_IN_SYNC = OSC_IN_NOTE + 1 };
+#define OSC_SYNC_TAPS 128
+
+/* Worker thread (init): the reconstruction table, built once. */
+void osc_sync_init(void);
+/* Audio thread: where in [0, 1) between w[TAPS/2 - 1] (<= 0) and
+ * w[TAPS/2] (> 0) the band-limited input crosses 0; w holds TAPS samples,
+ * oldest first, one every `stride` floats. */
+double osc_sync_fraction(const float* w, unsigned stride);
+
+#define OSC_INPUTS_SYNC                                                                         \
+	{                                                                                             \
+		{"note", "pitch in semitones (69 = A4); the voice's note unless connected",             \
+		 IMPLICIT_PITCH},                                                                         \
+		{"sync", "hard sync: a rising zero crossing (from <= 0 to > 0) restarts the phase, 64 " \
+		         "samples later, band-limited", IMPLICIT_NONE},                                     \
 	}
 
 #define OSC_PARAM_PITCH                                                          \

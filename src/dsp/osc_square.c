@@ -10,9 +10,19 @@
  * the falling edge happens when the phase reaches the width, at most once a
  * cycle, and a width that jumps below the phase flips the level at once
  * rather than leaving a step without its BLEP. The note starts with a
- * band-limited step from 0 to +1.
+ * band-limited step from 0 to its level at the start phase (reset, random
+ * or free, osc_common.h), set at the first frame after a reset.
+ *
+ * Hard sync: a rising zero crossing of the sync input between two samples
+ * (at a fraction a, osc_sync.c: 64 samples back) restarts the phase at
+ * the same fraction of the interval being rendered (64 samples late, as
+ * the saw): the
+ * edges before it happen, the level steps to +1 with a BLEP at that time,
+ * and the rest of the interval runs on from phase 0.
  */
 #include "dsp/osc_common.h"
+
+enum { SQUARE_P_START = OSC_P_WIDTH + 1 };
 
 typedef struct {
 	double   rate;
@@ -20,17 +30,24 @@ typedef struct {
 	float    level; /* naive value now: +1, -1 */
 	OscPitch pitch;
 	OscBlep  blep;
+	uint32_t seed;  /* the voice's (seed_lane) */
+	uint64_t frame; /* the note's (seed_lane) */
+	float    sync_hist[2 * OSC_SYNC_TAPS]; /* the sync input, written twice */
+	unsigned sync_pos; /* slot of the next sync sample */
+	bool     fresh; /* the start mode is still to apply */
 } Square;
 
+/* A fresh note: the phase stays for the start mode to decide. */
 static void
 square_reset(void* state)
 {
 	Square* s = state;
-	s->phase  = 0.0;
-	s->level  = 1.0f;
+	s->level  = 0.0f;
+	memset(s->sync_hist, 0, sizeof s->sync_hist);
+	s->sync_pos = 0;
+	s->fresh  = true;
 	osc_pitch_reset(&s->pitch);
 	osc_blep_reset(&s->blep);
-	osc_blep_add(&s->blep, osc_step_table, 0.0, 1.0f); /* from silence */
 }
 
 static void
@@ -38,8 +55,21 @@ square_init(void* state, double rate)
 {
 	Square* s = state;
 	s->rate   = rate;
+	s->phase  = 0.0;
+	s->seed   = OSC_SEED;
+	s->frame  = 0;
 	osc_tables_init();
+	osc_sync_init();
 	square_reset(s);
+}
+
+static void
+square_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
+{
+	Square* s = state;
+	(void)lane;
+	s->seed  = seed;
+	s->frame = frame;
 }
 
 /* Audio thread: flip the naive level to v, `since` samples before the next
@@ -61,33 +91,60 @@ square_since(double next, double w, double inc)
 	return inc > 0.0 ? (next - w) / inc : 0.0; /* osc_blep_add clamps */
 }
 
+/* Audio thread: the phase moves from p by d (at most inc) and its edges
+ * flip the level; the move ends `end` samples before the next sample.
+ * Returns the new phase. */
+static inline double
+square_advance(Square* s, double p, double d, double inc, double w, double end)
+{
+	double next = p + d;
+	if (next >= 1.0) {
+		/* In time order: fall at w (if not yet), rise at 1, fall at 1 + w. */
+		square_flip(s, -1.0f, square_since(next, w, inc) + end);
+		square_flip(s, 1.0f, (inc > 0.0 ? (next - 1.0) / inc : 0.0) + end);
+		next -= 1.0;
+	}
+	if (next >= w) {
+		square_flip(s, -1.0f, square_since(next, w, inc) + end);
+	}
+	return next;
+}
+
 static void
 square_process(void* state, const ModuleIO* io)
 {
 	Square*      s     = state;
 	const float* level = io->param[OSC_P_LEVEL];
 	const float* width = io->param[OSC_P_WIDTH];
+	const float* sync  = io->in[OSC_IN_SYNC];
 
+	if (s->fresh) { /* from silence: a step to the level at the start phase */
+		s->phase = osc_start_phase((int)io->param[SQUARE_P_START][0], s->seed, s->frame,
+		                           osc_pitch_inc(&s->pitch, s->rate, io, 0));
+		s->fresh = false;
+		square_flip(s, s->phase < dsp_clamp((double)width[0], 0.05, 0.95) ? 1.0f : -1.0f, 0.0);
+	}
 	for (unsigned i = 0; i < io->n; ++i) {
 		io->out[i] = osc_blep_push(&s->blep, s->level) * level[i];
 
-		const double inc  = osc_pitch_inc(&s->pitch, s->rate, io, i);
-		const double w    = dsp_clamp((double)width[i], 0.05, 0.95);
-		double       next = s->phase + inc;
-		if (next >= 1.0) {
-			/* In time order: fall at w (if not yet), rise at 1, fall at 1 + w. */
-			square_flip(s, -1.0f, square_since(next, w, inc));
-			square_flip(s, 1.0f, (next - 1.0) / inc);
-			next -= 1.0;
+		const double inc = osc_pitch_inc(&s->pitch, s->rate, io, i);
+		const double w   = dsp_clamp((double)width[i], 0.05, 0.95);
+		const unsigned hp = s->sync_pos;
+		s->sync_hist[hp] = s->sync_hist[hp + OSC_SYNC_TAPS] = sync[i];
+		s->sync_pos      = (hp + 1) & (OSC_SYNC_TAPS - 1);
+		const float* win = s->sync_hist + hp + 1; /* the last TAPS, oldest first */
+		if (win[OSC_SYNC_TAPS / 2 - 1] <= 0.0f && win[OSC_SYNC_TAPS / 2] > 0.0f) { /* restart at a of this interval */
+			const double a = osc_sync_fraction(win, 1);
+			square_advance(s, s->phase, a * inc, inc, w, 1.0 - a);
+			square_flip(s, 1.0f, 1.0 - a);
+			s->phase = square_advance(s, 0.0, (1.0 - a) * inc, inc, w, 0.0);
+		} else {
+			s->phase = square_advance(s, s->phase, inc, inc, w, 0.0);
 		}
-		if (next >= w) {
-			square_flip(s, -1.0f, square_since(next, w, inc));
-		}
-		s->phase = next;
 	}
 }
 
-static const InputSpec square_inputs[] = OSC_INPUTS;
+static const InputSpec square_inputs[] = OSC_INPUTS_SYNC;
 
 static const ParamSpec square_params[] = {
 	[OSC_P_PITCH] = OSC_PARAM_PITCH,
@@ -96,11 +153,12 @@ static const ParamSpec square_params[] = {
 	[OSC_P_LEVEL] = OSC_PARAM_LEVEL,
 	[OSC_P_WIDTH] = {"width", "", "pulse width: the high part of the cycle (0.5: square)",
 	                 0.05f, 0.95f, 0.5f, CURVE_LIN, 5.0f, NULL},
+	[SQUARE_P_START] = OSC_PARAM_START,
 };
 
 const ModuleType module_square = {
 	.name       = "square",
-	.summary    = "band-limited pulse oscillator with pulse width (minimum-phase BLEP, no latency)",
+	.summary    = "band-limited pulse oscillator with pulse width and hard sync (minimum-phase BLEP, no latency)",
 	.flags      = MODULE_SOURCE,
 	.n_inputs   = sizeof square_inputs / sizeof square_inputs[0],
 	.inputs     = square_inputs,
@@ -111,4 +169,5 @@ const ModuleType module_square = {
 	.reset      = square_reset,
 	.process    = square_process,
 	.active     = NULL,
+	.seed_lane  = square_seed,
 };

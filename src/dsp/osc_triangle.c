@@ -13,19 +13,23 @@
  */
 #include "dsp/osc_common.h"
 
+enum { TRI_P_START = OSC_P_LEVEL + 1 };
+
 typedef struct {
 	double   rate;
 	double   phase;
 	OscPitch pitch;
 	OscBlep  blep;
-	bool     started; /* the corner from silence has its BLAMP */
+	uint32_t seed;    /* the voice's (seed_lane) */
+	uint64_t frame; /* the note's (seed_lane) */
+	bool     started; /* the start phase is set, the corner from silence has its BLAMP */
 } Triangle;
 
+/* A fresh note: the phase stays for the start mode to decide. */
 static void
 triangle_reset(void* state)
 {
 	Triangle* s = state;
-	s->phase    = 0.0;
 	s->started  = false;
 	osc_pitch_reset(&s->pitch);
 	osc_blep_reset(&s->blep);
@@ -36,8 +40,20 @@ triangle_init(void* state, double rate)
 {
 	Triangle* s = state;
 	s->rate     = rate;
+	s->phase    = 0.0;
+	s->seed     = OSC_SEED;
+	s->frame    = 0;
 	osc_tables_init();
 	triangle_reset(s);
+}
+
+static void
+triangle_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
+{
+	Triangle* s = state;
+	(void)lane;
+	s->seed  = seed;
+	s->frame = frame;
 }
 
 static void
@@ -49,8 +65,12 @@ triangle_process(void* state, const ModuleIO* io)
 
 	for (unsigned i = 0; i < io->n; ++i) {
 		const double inc = osc_pitch_inc(&s->pitch, s->rate, io, i);
-		if (!s->started) { /* from silence: the slope goes from 0 to 4 inc */
-			osc_blep_add(&s->blep, osc_ramp_table, 0.0, (float)(4.0 * inc));
+		if (!s->started) { /* from silence: a step to the start's value, a corner to its slope */
+			s->phase          = osc_start_phase((int)io->param[TRI_P_START][0], s->seed, s->frame, inc);
+			const double p0   = s->phase;
+			const double rise = (p0 < 0.25 || p0 >= 0.75) ? 4.0 * inc : -4.0 * inc;
+			osc_blep_add(&s->blep, osc_ramp_table, 0.0, (float)rise);
+			osc_blep_add(&s->blep, osc_step_table, 0.0, osc_naive_triangle(p0));
 			s->started = true;
 		}
 		/* Rising before 0.25 and from 0.75 (at a corner, the slope after it). */
@@ -79,6 +99,7 @@ static const ParamSpec triangle_params[] = {
 	[OSC_P_FINE]  = OSC_PARAM_FINE,
 	[OSC_P_TRACK] = OSC_PARAM_TRACK,
 	[OSC_P_LEVEL] = OSC_PARAM_LEVEL,
+	[TRI_P_START] = OSC_PARAM_START,
 };
 
 const ModuleType module_triangle = {
@@ -94,4 +115,5 @@ const ModuleType module_triangle = {
 	.reset      = triangle_reset,
 	.process    = triangle_process,
 	.active     = NULL,
+	.seed_lane  = triangle_seed,
 };

@@ -106,6 +106,18 @@ EDGE = [
                      'create d1 drive master\ncreate d2 drive master\ncreate m mix master\ncreate l lfo master\n'
                      'connect v d1\nconnect v d2 0.5\nconnect d1 m.in1\nconnect d2 m.in2\nconnect l m.gain2 0.5\n'
                      'connect e d1.gain 10\nmacro 1 m.gain1 0 2\nmacro 1 d2.gain 0 40 lin\nout m\n'),
+    ('fm-six-ops', 'create a op\ncreate b op\ncreate c op\ncreate d op\ncreate e op\ncreate f op\n'
+                   'connect a b 3\nconnect b c 2\nconnect c f 1\nconnect d e.fm 880\nconnect e f.pm 2\n'
+                   'set a.feedback 1.5\nset a.ratio 7\nset d.mode fixed\nset d.fixed 2\nset b.start random\n'
+                   'set c.start free\nset f.fine -100\nmacro 1 b.ratio 0.0625 32 exp\nout f\n'),
+    ('fm-extreme', 'create a op\ncreate b op\nconnect a b.fm 1000000\nconnect a b.pm 1000000\n'
+                   'connect note.velocity a.feedback 1000000\nset b.mode fixed\nset b.fixed 20000\n'
+                   'set b.feedback 1.5\nset a.ratio 32\nout b\n'),
+    ('fm-master', 'create o op master\ncreate l lfo master\nconnect l o.fm 500\nout o\n'),
+    ('start-modes', 'create a saw\ncreate b square\ncreate c triangle\ncreate d sine\ncreate n noise\n'
+                    'create m mix\nconnect a m.in1\nconnect b m.in2\nconnect c m.in3\nconnect d m.in4\n'
+                    'connect n m.gain1 0.5\nset a.start random\nset b.start free\nset c.start 1\n'
+                    'set d.start free\nconnect d a.sync\nconnect n b.sync\nout m\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),
 ]

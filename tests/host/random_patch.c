@@ -59,7 +59,7 @@ rp_chance(RpRng* r, double p)
 
 /* ---- The module table (docs/modules.md) -------------------------------- */
 
-typedef enum { K_OSC, K_NOISE, K_LFO, K_ADSR, K_VCA, K_MIX, K_SVF, K_LADDER, K_DRIVE } Kind;
+typedef enum { K_OSC, K_NOISE, K_LFO, K_ADSR, K_VCA, K_MIX, K_SVF, K_LADDER, K_DRIVE, K_OP } Kind;
 
 typedef struct {
 	const char*        name;
@@ -74,24 +74,32 @@ typedef struct {
 	unsigned    n_inputs;
 	const char* inputs[4];
 	unsigned    n_params;
-	RpParam     params[5];
+	RpParam     params[8];
+	/* Parameters the main random stream knows (the first ones; the rest,
+	 * and every parameter of a type the stream never picks, are drawn
+	 * from the side stream, so the patches of a seed stay what they were
+	 * before those parameters existed). 0: all of them. */
+	unsigned    n_main;
 } RpType;
 
 static const char* const noise_colors[] = {"white", "pink", NULL};
 static const char* const lfo_shapes[]   = {"sine", "triangle", "saw", "square", "sh", NULL};
 static const char* const svf_modes[]    = {"lowpass", "highpass", "bandpass", "notch", NULL};
+static const char* const start_modes[]  = {"reset", "random", "free", NULL};
+static const char* const op_modes[]     = {"ratio", "fixed", NULL};
 
 #define OSC_PARAMS                                                                             \
 	{"pitch", -48, 48, 0, false, NULL}, {"fine", -100, 100, 0, false, NULL},               \
 	        {"track", 0, 1, 1, false, NULL}, {"level", 0, 1, 1, false, NULL}
+#define OSC_START {"start", 0, 2, 0, false, start_modes}
 
-enum { T_SINE, T_SAW, T_SQUARE, T_TRIANGLE, T_NOISE, T_LFO, T_ADSR, T_VCA, T_MIX, T_SVF, T_LADDER, T_DRIVE };
+enum { T_SINE, T_SAW, T_SQUARE, T_TRIANGLE, T_NOISE, T_LFO, T_ADSR, T_VCA, T_MIX, T_SVF, T_LADDER, T_DRIVE, T_OP };
 
 static const RpType types[] = {
-        [T_SINE]     = {"sine", K_OSC, 1, {"note"}, 4, {OSC_PARAMS}},
-        [T_SAW]      = {"saw", K_OSC, 1, {"note"}, 4, {OSC_PARAMS}},
-        [T_SQUARE]   = {"square", K_OSC, 1, {"note"}, 5, {OSC_PARAMS, {"width", 0.05f, 0.95f, 0.5f, false, NULL}}},
-        [T_TRIANGLE] = {"triangle", K_OSC, 1, {"note"}, 4, {OSC_PARAMS}},
+        [T_SINE]     = {"sine", K_OSC, 1, {"note"}, 5, {OSC_PARAMS, OSC_START}, 4},
+        [T_SAW]      = {"saw", K_OSC, 2, {"note", "sync"}, 5, {OSC_PARAMS, OSC_START}, 4},
+        [T_SQUARE]   = {"square", K_OSC, 2, {"note", "sync"}, 6, {OSC_PARAMS, {"width", 0.05f, 0.95f, 0.5f, false, NULL}, OSC_START}, 5},
+        [T_TRIANGLE] = {"triangle", K_OSC, 1, {"note"}, 5, {OSC_PARAMS, OSC_START}, 4},
         [T_NOISE]    = {"noise", K_NOISE, 0, {NULL}, 2,
                         {{"color", 0, 1, 0, false, noise_colors}, {"level", 0, 1, 1, false, NULL}}},
         [T_LFO]      = {"lfo", K_LFO, 0, {NULL}, 3,
@@ -123,7 +131,22 @@ static const RpType types[] = {
                          {"asym", -1, 1, 0, false, NULL},
                          {"level", -40, 0, -6, false, NULL},
                          {"mix", 0, 1, 1, false, NULL}}},
+        [T_OP]       = {"op", K_OP, 3, {"pm", "fm", "note"}, 7,
+                        {{"mode", 0, 1, 0, false, op_modes},
+                         {"ratio", 0.0625f, 32, 1, true, NULL},
+                         {"fixed", 1, 20000, 440, true, NULL},
+                         {"fine", -100, 100, 0, false, NULL},
+                         {"feedback", 0, 1.5f, 0, false, NULL},
+                         {"level", 0, 1, 1, false, NULL},
+                         OSC_START}, 0},
 };
+
+/* Parameters the main stream draws from (see RpType.n_main). */
+static unsigned
+n_main(int type)
+{
+	return types[type].n_main ? types[type].n_main : types[type].n_params;
+}
 
 static unsigned
 n_choices(const RpParam* p)
@@ -157,13 +180,16 @@ typedef struct {
 } GConn;
 
 typedef struct {
-	RpRng*   rng;
+	RpRng*   rng;     /* the stream in use: main, or &side */
+	RpRng*   main;    /* the caller's */
+	RpRng    side;    /* for what came after the main stream's patches were fixed */
 	bool     steady;
+	unsigned n_main_mods, n_main_lines; /* made from the main stream; the rest from side */
 	GMod     mods[G_MAX_MODULES];
 	unsigned n_mods;
 	GConn    conns[G_MAX_CONNS];
 	unsigned n_conns;
-	bool     modulated[G_MAX_MODULES][5]; /* a parameter has a modulation */
+	bool     modulated[G_MAX_MODULES][8]; /* a parameter has a modulation */
 	bool     fed[G_MAX_MODULES][4];       /* an input has a connection */
 	bool     amp_env[G_MAX_MODULES];      /* vca.gain opened by an envelope */
 	char     lines[G_MAX_LINES][G_LINE];  /* statements but the creates */
@@ -268,7 +294,30 @@ sample_value(Gen* g, int m, unsigned j)
 		if (!strcmp(n, "width")) {
 			return rp_range(r, 0.1, 0.9);
 		}
+		if (!strcmp(n, "start")) { /* steady: the same wave at every note */
+			return st ? 0.0 : (double)rp_below(r, 3);
+		}
 		return rp_range(r, 0.1, 1.0); /* level */
+	case K_OP: /* steady: whole ratios of the note, so a chord of octaves stays periodic */
+		if (!strcmp(n, "mode")) {
+			return st ? 0.0 : (double)rp_below(r, 2);
+		}
+		if (!strcmp(n, "ratio")) {
+			return st ? (double)(1 + rp_below(r, 4)) : rp_log_range(r, 0.25, 8.0);
+		}
+		if (!strcmp(n, "fixed")) {
+			return rp_log_range(r, 50.0, 4000.0);
+		}
+		if (!strcmp(n, "fine")) {
+			return st ? 0.0 : rp_range(r, -30.0, 30.0);
+		}
+		if (!strcmp(n, "feedback")) {
+			return rp_range(r, 0.0, 1.5);
+		}
+		if (!strcmp(n, "start")) {
+			return st ? 0.0 : (double)rp_below(r, 3);
+		}
+		return rp_range(r, 0.1, 0.4); /* level: a voice added to the patch, not over it */
 	case K_NOISE:
 		return !strcmp(n, "color") ? (double)rp_below(r, 2) : rp_range(r, 0.05, 0.6);
 	case K_LFO:
@@ -426,7 +475,7 @@ pick_target(Gen* g, int from, int* m_out, unsigned* j_out)
 			continue;
 		}
 		const RpType*  t = &types[g->mods[m].type];
-		const unsigned j = rp_below(g->rng, t->n_params);
+		const unsigned j = rp_below(g->rng, n_main(g->mods[m].type));
 		const RpParam* p = &t->params[j];
 		if (g->steady) {
 			if (p->choices || t->kind == K_ADSR || t->kind == K_LFO) {
@@ -472,6 +521,69 @@ pick_proc_type(RpRng* r)
 {
 	static const int procs[] = {T_VCA, T_MIX, T_SVF, T_SVF, T_LADDER, T_LADDER, T_DRIVE, T_MIX};
 	return procs[rp_below(r, sizeof(procs) / sizeof(procs[0]))];
+}
+
+/* From the side stream, after the main stream's patch is made: start
+ * phases on its oscillators, and sometimes an FM voice (a modulator into a
+ * carrier, operators at whole ratios in steady patches) mixed with the
+ * patch's output. The main stream's out line stays last of its lines and
+ * names the new mix when there is one. */
+static void
+side_additions(Gen* g)
+{
+	g->rng          = &g->side;
+	RpRng*     r    = g->rng;
+	const bool st   = g->steady;
+	const unsigned out_line = g->n_lines - 1;
+	for (unsigned m = 0; m < g->n_main_mods; ++m) {
+		const int t = g->mods[m].type;
+		for (unsigned j = n_main(t); j < types[t].n_params; ++j) {
+			if (!st && rp_chance(r, 0.4)) {
+				emit_set(g, (int)m, j, sample_value(g, (int)m, j));
+			}
+		}
+	}
+	/* Hard sync: a saw or square synced by an earlier source. */
+	for (unsigned m = 1; m < g->n_main_mods; ++m) {
+		const int t = g->mods[m].type;
+		if ((t == T_SAW || t == T_SQUARE) && !g->mods[m].master && rp_chance(r, st ? 0.1 : 0.25)) {
+			const int src = (int)rp_below(r, m);
+			const Kind k  = types[g->mods[src].type].kind;
+			if (!g->mods[src].master && (k == K_OSC || k == K_OP || (!st && (k == K_NOISE || k == K_LFO)))) {
+				connect(g, src, 0, (int)m, false, 1, false, 1.0);
+			}
+		}
+	}
+	const bool master_out = g->mods[g->out].master;
+	if (!master_out && rp_chance(r, 0.25)) {
+		const int mod = add_module(g, T_OP, false), car = add_module(g, T_OP, false);
+		const int mx  = add_module(g, T_MIX, false);
+		if (mod >= 0 && car >= 0 && mx >= 0) {
+			const bool fm = !st && rp_chance(r, 0.3);
+			connect(g, mod, 0, car, false, fm ? 1 : 0, true, fm ? rp_range(r, 10.0, 1000.0) : rp_range(r, 0.1, 3.0));
+			connect(g, g->out, 0, mx, false, 0, false, 1.0);
+			connect(g, car, 0, mx, false, 1, false, 1.0);
+			const int ops[2] = {mod, car};
+			for (unsigned k = 0; k < 2; ++k) {
+				for (unsigned j = 0; j < types[T_OP].n_params; ++j) {
+					const bool level = !strcmp(types[T_OP].params[j].name, "level");
+					if (level && k == 1) {
+						/* The carrier sounds while the key is down (a 5 ms
+						 * ramp at each end, the parameter's smoothing). */
+						emit_set(g, car, j, 0.0);
+						connect(g, -1, 2, car, true, j, true, sample_value(g, car, j));
+					} else if (level || rp_chance(r, 0.5)) {
+						emit_set(g, ops[k], j, sample_value(g, ops[k], j));
+					}
+				}
+			}
+			g->out = mx;
+			char out[G_LINE];
+			snprintf(out, sizeof out, "out %s", g->mods[mx].name);
+			memcpy(g->lines[out_line], out, sizeof out);
+		}
+	}
+	g->rng = g->main;
 }
 
 static void
@@ -619,8 +731,7 @@ generate(Gen* g)
 		}
 		if (rp_chance(r, 0.3)) {
 			const int m = (int)rp_below(r, g->n_mods);
-			const RpType* t = &types[g->mods[m].type];
-			const unsigned j = rp_below(r, t->n_params);
+			const unsigned j = rp_below(r, n_main(g->mods[m].type));
 			connect(g, -1, 1 + (int)rp_below(r, 3), m, true, j, true, mod_depth(g, m, j) * 0.05);
 		}
 		if (n_lfo && n_env > 1 && rp_chance(r, 0.1)) {
@@ -682,7 +793,7 @@ generate(Gen* g)
 	/* Settings: what a steady or audible patch needs, then random ones. */
 	for (unsigned m = 0; m < g->n_mods; ++m) {
 		const RpType* t = &types[g->mods[m].type];
-		for (unsigned j = 0; j < t->n_params; ++j) {
+		for (unsigned j = 0; j < n_main(g->mods[m].type); ++j) {
 			const RpParam* p    = &t->params[j];
 			if (t->kind == K_VCA && !strcmp(p->name, "gain") && g->amp_env[m]) {
 				if (rp_chance(r, 0.3)) {
@@ -715,7 +826,7 @@ generate(Gen* g)
 		for (unsigned k = 0; k < n && g->n_macros < 32; ++k) {
 			const int      m = (int)rp_below(r, g->n_mods);
 			const RpType*  t = &types[g->mods[m].type];
-			const unsigned j = rp_below(r, t->n_params);
+			const unsigned j = rp_below(r, n_main(g->mods[m].type));
 			const RpParam* p = &t->params[j];
 			if (st && (p->choices || (t->kind == K_ADSR && !strcmp(p->name, "sustain")))) {
 				continue;
@@ -741,7 +852,10 @@ generate(Gen* g)
 			++g->n_macros;
 		}
 	}
+	g->n_main_mods  = g->n_mods;
+	g->n_main_lines = g->n_lines;
 	add_line(g, "out %s", g->mods[g->out].name);
+	side_additions(g);
 }
 
 /* ---- Writing it out --------------------------------------------------- */
@@ -805,27 +919,46 @@ random_patch(RpRng* rng, bool steady, const char* title, RandomPatch* out)
 	for (;;) {
 		memset(g, 0, sizeof(*g));
 		g->rng    = rng;
+		g->main   = rng;
 		g->steady = steady;
+		/* The side stream from the main one's state, which it leaves as
+		 * it is. */
+		rp_seed(&g->side, rng->s ^ 0x5851f42d4c957f2dull);
 		generate(g);
 
-		/* Creates first (shuffled), then the rest (shuffled). */
+		/* Creates first (shuffled), then the rest (shuffled): the main
+		 * stream's part as before, then the side stream's additions put
+		 * in at random places. */
 		unsigned order[G_MAX_MODULES];
-		for (unsigned i = 0; i < g->n_mods; ++i) {
+		for (unsigned i = 0; i < g->n_main_mods; ++i) {
 			order[i] = i;
 		}
-		for (unsigned i = g->n_mods; i > 1; --i) {
+		for (unsigned i = g->n_main_mods; i > 1; --i) {
 			const unsigned k = rp_below(rng, i), t = order[i - 1];
 			order[i - 1] = order[k];
 			order[k]     = t;
 		}
-		unsigned lorder[G_MAX_LINES];
-		for (unsigned i = 0; i < g->n_lines; ++i) {
+		for (unsigned i = g->n_main_mods; i < g->n_mods; ++i) { /* creates may come in any order */
+			const unsigned k = rp_below(&g->side, i + 1);
+			order[i]         = order[k];
+			order[k]         = i;
+		}
+		/* The main part's lines are those before n_main_lines and its out
+		 * line, n_main_lines itself. */
+		const unsigned n_main_lines = g->n_main_lines + 1;
+		unsigned       lorder[G_MAX_LINES];
+		for (unsigned i = 0; i < n_main_lines; ++i) {
 			lorder[i] = i;
 		}
-		for (unsigned i = g->n_lines; i > 1; --i) {
+		for (unsigned i = n_main_lines; i > 1; --i) {
 			const unsigned k = rp_below(rng, i), t = lorder[i - 1];
 			lorder[i - 1] = lorder[k];
 			lorder[k]     = t;
+		}
+		for (unsigned i = n_main_lines; i < g->n_lines; ++i) {
+			const unsigned k = rp_below(&g->side, i + 1);
+			lorder[i]        = lorder[k];
+			lorder[k]        = i;
 		}
 		const char* eol = rp_chance(rng, 0.2) ? "\r\n" : "\n";
 		Out         o   = {out->text, 0, sizeof(out->text), false};
@@ -843,14 +976,22 @@ random_patch(RpRng* rng, bool steady, const char* title, RandomPatch* out)
 		put_statement(&o, rng, line, eol);
 		for (unsigned i = 0; i < g->n_mods; ++i) {
 			const GMod* m = &g->mods[order[i]];
+			RpRng*      w = order[i] < g->n_main_mods ? rng : &g->side;
 			snprintf(line, sizeof(line), "create %s %s%s", m->name, types[m->type].name, m->master ? " master" : "");
-			put_statement(&o, rng, line, eol);
-			if (rp_chance(rng, 0.03)) {
+			put_statement(&o, w, line, eol);
+			if (rp_chance(w, 0.03)) {
 				put(&o, eol);
 			}
 		}
+		/* The main part's last line may end the text without a newline
+		 * (drawn as before; only when it is the last line of all). */
+		unsigned seen_main = 0;
 		for (unsigned i = 0; i < g->n_lines; ++i) {
-			put_statement(&o, rng, g->lines[lorder[i]], (i + 1 == g->n_lines && rp_chance(rng, 0.1)) ? "" : eol);
+			const bool main = lorder[i] < n_main_lines;
+			RpRng*     w    = main ? rng : &g->side;
+			seen_main += main;
+			const bool bare = main && seen_main == n_main_lines && rp_chance(rng, 0.1);
+			put_statement(&o, w, g->lines[lorder[i]], bare && i + 1 == g->n_lines ? "" : eol);
 		}
 		if (o.overflow || g->n_lines >= G_MAX_LINES) {
 			continue; /* too big for the buffer: draw another */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC
  *
  * Random but always valid patches for the stress tests: modules from the
- * whole registry (oscillators, noise, LFOs, envelopes, vca, mix, svf,
+ * whole registry (oscillators with their start phases, FM operators
+ * modulated by an earlier source, noise, LFOs, envelopes, vca, mix, svf,
  * ladder, drive), a random DAG of audio and modulation connections, random
  * `set` values inside each parameter's range, sometimes master modules,
  * sometimes macros, in shuffled statement order with random spacing,
@@ -15,7 +16,8 @@
  * LFOs (a tremolo around a low base gates the sound), no self-oscillating
  * filters,
  * oscillators only in octaves (-12 to +24 semitones) with full key
- * tracking and no detuning, and no noise, so a chord of octaves gives an
+ * tracking, no detuning and a start phase of 0 (operators at whole ratios
+ * of the note), and no noise, so a chord of octaves gives an
  * exactly periodic sound (noise is stationary in level, not in the peaks of
  * its second difference, which the click metric measures). Only between two steady
  * patches is a crossfade's level and sharpness predictable from the

@@ -150,12 +150,18 @@ test_guard_catches_every_call_in_run(void)
 static char*
 patch_at(int transpose)
 {
-	char* t = malloc(768);
-	snprintf(t, 768,
+	char* t = malloc(1024);
+	/* Every other patch is stereo (pan, a master drive) and also has an
+	 * FM pair, noise and random and free start phases (per-note seeds). */
+	snprintf(t, 1024,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
 	         "connect osc vcf\nconnect vcf amp\nconnect env amp.gain\nset osc.pitch %d\n"
-	         "macro 1 vcf.cutoff 100 8000 exp\n%s",
+	         "macro 1 vcf.cutoff 100 8000 exp\n%s%s",
 	         transpose, transpose,
+	         transpose % 2 ? "create m op\ncreate c op\ncreate n noise\nconnect m c 2\nconnect c vcf\n"
+	                         "connect n vcf\nset m.feedback 1\nset c.start free\nset osc.start random\n"
+	                         "set n.level 0.1\n"
+	                       : "",
 	         transpose % 2 ? "create p pan\nset p.key 0.5\nset p.random 0.4\ncreate fx drive master\n"
 	                         "connect amp fx\npan p\nout fx\n"
 	                       : "out amp\n");

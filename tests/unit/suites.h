@@ -17,8 +17,10 @@ int suite_simd(void);
 int suite_verify(void);
 int suite_limiter(void);
 int suite_voices(void);
+int suite_oscpal(void);
 
 void sources_print_figures(FILE* f);
 void filters_print_figures(FILE* f);
+void oscpal_print_figures(FILE* f);
 
 #endif
