@@ -66,7 +66,7 @@ main(int argc, char** argv)
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		return 1;
 	}
-	int (*suites[])(void) = {suite_sources, suite_filters, suite_patch_parse, suite_compile, suite_params, suite_simd, suite_verify, suite_limiter};
+	int (*suites[])(void) = {suite_sources, suite_filters, suite_patch_parse, suite_compile, suite_params, suite_simd, suite_verify, suite_limiter, suite_delay};
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); ++i) {
 		if (suites[i]()) {
 			fprintf(stderr, "cannot register suite %zu\n", i);
@@ -75,7 +75,17 @@ main(int argc, char** argv)
 		}
 	}
 	CU_basic_set_mode(CU_BRM_NORMAL);
-	CU_basic_run_tests();
+	if (argc == 2) { /* one suite by name */
+		CU_pSuite one = CU_get_suite(argv[1]);
+		if (!one) {
+			fprintf(stderr, "no suite named %s\n", argv[1]);
+			CU_cleanup_registry();
+			return 1;
+		}
+		CU_basic_run_suite(one);
+	} else {
+		CU_basic_run_tests();
+	}
 	const unsigned failed = CU_get_number_of_tests_failed();
 	const unsigned run    = CU_get_number_of_tests_run();
 	printf("\n%u passed, %u failed\n", run - failed, failed);
