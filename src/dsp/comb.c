@@ -2,7 +2,7 @@
  *
  * comb: a comb filter tuned to the note or to a frequency.
  *
- * Feedback (y = x + g LP(AP(y delayed))): resonant peaks at every multiple
+ * Feedback (y = (1 - |g|) x + g LP(AP(y delayed))): resonant peaks at every multiple
  * of the tuned frequency (for g > 0; g < 0 puts them at the odd multiples
  * of half of it, an octave down), as long as the feedback is strong, and
  * duller up high as `damping` grows. Feedforward (y = x + g LP(AP(x
@@ -11,9 +11,9 @@
  * integer delay, a first-order allpass solved exactly at the tuned
  * frequency, and the damping lowpass, whose own delay the integer and
  * allpass parts give back, so the first peak sits on the note. The wet
- * signal is scaled to a 0 dB peak ((1 - |g|) for feedback, 1 / (1 + |g|)
- * for feedforward), so sweeping the feedback never jumps the level by 40
- * dB. Feedback closes inside the module, a sample at a time.
+ * signal peaks at 0 dB (the input scaled by 1 - |g| for feedback, the sum
+ * by 1 / (1 + |g|) for feedforward), so sweeping the feedback never jumps
+ * the level by 40 dB. Feedback closes inside the module, a sample at a time.
  * Lane-group module, one lane at a time (each lane reads its own delay).
  */
 #include "dsp/delayline.h"
@@ -120,9 +120,12 @@ comb_lane(Comb* s, unsigned l, const ModuleIO* io, unsigned stride)
 			ring[w] = x;
 			wet     = (x + g * lp1) / (1.0f + fabsf(g));
 		} else {
-			const float y = dsp_flush(x + g * lp1);
+			/* The input is scaled, not the output, so what circulates
+			 * is always at the output's level: a feedback that falls
+			 * from 0.99 never lets out a ring 40 dB too loud. */
+			const float y = dsp_flush((1.0f - fabsf(g)) * x + g * lp1);
 			ring[w]       = y;
-			wet           = y * (1.0f - fabsf(g));
+			wet           = y;
 		}
 		w          = (w + 1u) & mask;
 		io->out[k] = x + mix[k] * (wet - x);
@@ -159,11 +162,11 @@ static const InputSpec comb_inputs[] = {
 
 static const ParamSpec comb_params[] = {
 	[P_FREQ] = {"freq", "Hz", "tuned frequency (first peak) when track is off",
-	            20.0f, 10000.0f, 440.0f, CURVE_EXP, 20.0f, NULL},
+	            20.0f, 10000.0f, 440.0f, CURVE_EXP, 50.0f, NULL},
 	[P_TRACK] = {"track", "", "off: tuned to freq; note: tuned to the note plus tune",
 	             0.0f, 1.0f, 0.0f, CURVE_LIN, 0.0f, comb_tracks},
 	[P_TUNE] = {"tune", "st", "offset from the note when track is note, in semitones",
-	            -48.0f, 48.0f, 0.0f, CURVE_LIN, 20.0f, NULL},
+	            -48.0f, 48.0f, 0.0f, CURVE_LIN, 50.0f, NULL},
 	[P_AMOUNT] = {"amount", "", "feedback or feedforward gain; negative moves the peaks half a harmonic",
 	              -0.99f, 0.99f, 0.7f, CURVE_LIN, 20.0f, NULL},
 	[P_MODE] = {"mode", "", "feedback (resonant peaks) or feedforward (notches)",

@@ -485,31 +485,41 @@ test_split_invariance(void)
 
 /* ---- figures ------------------------------------------------------------ */
 
+/* x, with what prints as zero at 3 decimals printed as +0.000 (its sign
+ * is float rounding, which may differ between builds). */
+static double
+tidy(double x)
+{
+	return fabs(x) < 0.0005 ? 0.0 : x;
+}
+
 void
 delay_print_figures(FILE* f)
 {
 	for (unsigned r = 0; r < 3; ++r) {
 		fprintf(f, "| pluck pitch error A1..A6 at %.1f kHz (damping 0.3), cents |", rates[r] / 1000.0);
 		for (unsigned k = 0; k < 6; ++k) {
-			fprintf(f, " %+.3f", pluck_cents(rates[r], a_notes[k], 0.3f));
+			fprintf(f, " %+.3f", tidy(pluck_cents(rates[r], a_notes[k], 0.3f)));
 		}
 		fprintf(f, " |\n");
 	}
 	fprintf(f, "| pluck pitch error A1..A6 at 48 kHz, damping 0.8, cents |");
 	for (unsigned k = 0; k < 6; ++k) {
-		fprintf(f, " %+.3f", pluck_cents(48000.0, a_notes[k], 0.8f));
+		fprintf(f, " %+.3f", tidy(pluck_cents(48000.0, a_notes[k], 0.8f)));
 	}
 	fprintf(f, " |\n");
 	fprintf(f, "| pluck A2 measured T60 of the fundamental, decay 1 s / 3 s | %.3f s / %.3f s |\n",
 	        pluck_t60(48000.0, 45, 1.0f, 0.3f), pluck_t60(48000.0, 45, 3.0f, 0.3f));
 	const CombFigures c = comb_figures();
 	fprintf(f, "| comb at 440 Hz, amount 0.9: feedback peak / trough (a sine at 1.5 f) | %+.3f dB / %.1f dB |\n",
-	        20 * log10(c.fb_peak), 20 * log10(c.fb_trough));
+	        tidy(20 * log10(c.fb_peak)), 20 * log10(c.fb_trough));
 	fprintf(f, "| comb at 440 Hz, amount 0.9: feedforward peak / notch | %+.3f dB / %.1f dB |\n",
-	        20 * log10(c.ff_peak), 20 * log10(c.ff_notch));
-	fprintf(f, "| comb tracking A4, amount 0.98: gain at 440 Hz | %+.3f dB |\n", 20 * log10(c.track_peak));
-	fprintf(f, "| delay tracking A4 (48 kHz), mix 0.5: one period / half a period (Lagrange error) | %+.4f dB / %.1f dB |\n",
-	        20 * log10(delay_track_gain(0.0f, 0.0f, 0.0f)), 20 * log10(delay_track_gain(12.0f, 0.0f, 0.0f)));
+	        tidy(20 * log10(c.ff_peak)), 20 * log10(c.ff_notch));
+	fprintf(f, "| comb tracking A4, amount 0.98: gain at 440 Hz | %+.3f dB |\n", tidy(20 * log10(c.track_peak)));
+	/* The cancellation is float rounding: its exact figure is not stable. */
+	const double cancel = 20 * log10(delay_track_gain(12.0f, 0.0f, 0.0f));
+	fprintf(f, "| delay tracking A4 (48 kHz), mix 0.5: one period / half a period (Lagrange error) | %+.3f dB / %s |\n",
+	        tidy(20 * log10(delay_track_gain(0.0f, 0.0f, 0.0f))), cancel < -120.0 ? "below -120 dB" : "above -120 dB");
 }
 
 int
