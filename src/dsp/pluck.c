@@ -10,9 +10,10 @@
  * fundamental, as on a string. The loop is tuned exactly at the
  * fundamental, the lowpass's own delay included (dsp/delayline.h), so the
  * note is in tune to a small fraction of a cent from A0 to A7. A loop gain
- * set from `decay` makes the fundamental fall 60 dB in that time; once
- * the key is up, `release` takes over if it is shorter (a player damping
- * the string). The feedback closes inside the module, one sample at a
+ * set from `decay` makes the fundamental fall 60 dB in that time (unless
+ * the lowpass alone loses more per round trip: a high note with much
+ * damping rings shorter); once the key is up, `release` takes over if it
+ * is shorter (a player damping the string). The feedback closes inside the module, one sample at a
  * time, which a loop through the patch (64-frame sub-blocks) could not do.
  *
  * It is an envelope for the engine (MODULE_ENVELOPE): a released voice
@@ -111,7 +112,11 @@ pluck_tune(Pluck* s, unsigned l, float note, float decay_s, float damping)
 	 * to 2 (damping 1) times the fundamental, so a damping setting means
 	 * the same timbre, and the same loss per round trip, on every key. */
 	const double fc     = fmin(f0 * exp2(1.0 + 7.0 * (1.0 - dsp_clamp(damping, 0.0, 1.0))), 0.45 * s->rate);
-	const DlTuning t    = dl_tune(period, exp(-DSP_TAU * fc / s->rate), s->mask - 2u);
+	/* The pole, less what it is at the highest corner (0.45 of the rate),
+	 * so a corner that high means no lowpass at all, not a faint one. */
+	const double a_top  = exp(-DSP_TAU * 0.45);
+	const double a      = (exp(-DSP_TAU * fc / s->rate) - a_top) / (1.0 - a_top);
+	const DlTuning t    = dl_tune(period, a > 0.0 ? a : 0.0, s->mask - 2u);
 	const double w      = DSP_TAU / period;
 	/* Per round trip the fundamental must lose 60 dB / (f0 T60); the
 	 * lowpass already takes its share. */
