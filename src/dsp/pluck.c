@@ -36,6 +36,7 @@ enum { EXCITE_NOISE, EXCITE_PULSE };
 #define F_LOW_LIMIT 8.0f  /* lowest pitch played, further limited by the ring */
 #define QUIET       1e-5f /* -100 dBFS: a released string under this has ended */
 #define G_MAX       0.99999
+#define QUIET_RUN_MAX 0x40000000u
 
 typedef struct {
 	double   rate;
@@ -52,7 +53,10 @@ typedef struct {
 	float    burst_lp[CHRONUS_LANES], last_gate[CHRONUS_LANES];
 	/* ...what the loop was tuned for, and how loud it was lately. */
 	float    t_note[CHRONUS_LANES], t_decay[CHRONUS_LANES], t_damp[CHRONUS_LANES];
-	float    peak[CHRONUS_LANES];
+	/* Samples in a row under QUIET: over a whole loop, the string is
+	 * silent (counted per sample, so it does not depend on how the
+	 * frames were split into calls). */
+	unsigned quiet[CHRONUS_LANES];
 	float    ring[CHRONUS_LANES][DL_MAX];
 } Pluck;
 
@@ -72,7 +76,7 @@ pluck_reset_lane(void* state, unsigned l)
 	s->last_gate[l]  = 0.0f;
 	s->t_note[l]     = -1000.0f; /* no note is this low: the first sample tunes */
 	s->t_decay[l] = s->t_damp[l] = -1.0f;
-	s->peak[l]                   = 0.0f;
+	s->quiet[l]                  = QUIET_RUN_MAX;
 }
 
 /* Audio or worker thread. */
@@ -159,7 +163,8 @@ pluck_lane(Pluck* s, unsigned l, const ModuleIO* io, unsigned stride)
 	float*       ring    = s->ring[l];
 	const unsigned mask  = s->mask;
 	unsigned     w       = s->w[l];
-	float        x1 = s->ap_x1[l], y1 = s->ap_y1[l], lp1 = s->lp1[l], peak = 0.0f;
+	float        x1 = s->ap_x1[l], y1 = s->ap_y1[l], lp1 = s->lp1[l];
+	unsigned     quiet = s->quiet[l];
 
 	for (unsigned i = 0; i < io->n; ++i) {
 		const size_t k  = (size_t)i * stride + l;
@@ -210,13 +215,13 @@ pluck_lane(Pluck* s, unsigned l, const ModuleIO* io, unsigned stride)
 		ring[w]        = y;
 		w              = (w + 1u) & mask;
 		io->out[k]     = y * level[k];
-		peak           = fmaxf(peak, fabsf(y));
+		quiet          = fabsf(y) < QUIET ? (quiet < QUIET_RUN_MAX ? quiet + 1u : quiet) : 0u;
 	}
 	s->w[l]     = w;
 	s->ap_x1[l] = dsp_flush(x1);
 	s->ap_y1[l] = dsp_flush(y1);
 	s->lp1[l]   = dsp_flush(lp1);
-	s->peak[l]  = peak;
+	s->quiet[l] = quiet;
 }
 
 /* Audio thread. */
@@ -240,7 +245,7 @@ static bool
 pluck_active_lane(const void* state, unsigned l)
 {
 	const Pluck* s = state;
-	return s->burst_left[l] > 0 || s->peak[l] > QUIET;
+	return s->burst_left[l] > 0 || s->quiet[l] <= s->burst_len[l] + 1u;
 }
 
 static bool

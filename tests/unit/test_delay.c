@@ -8,9 +8,13 @@
  * long, and block-split invariance. The figures are shared with
  * delay_print_figures(), which writes them into docs/modules.md.
  */
+#include "compile.h"
 #include "dsp/dsp_util.h"
 #include "dsp/module.h"
+#include "patch.h"
+#include "slot.h"
 #include "suites.h"
+#include "voices.h"
 
 #include <CUnit/CUnit.h>
 #include <math.h>
@@ -483,6 +487,95 @@ test_split_invariance(void)
 	}
 }
 
+/* The example patches as slots: the same samples in host blocks of 1, 64,
+ * 4096 and random sizes, through notes, a release and a retrigger. */
+static Slot*
+example_slot(const char* name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/examples/%s", CHRONUS_SRCDIR, name);
+	FILE* f = fopen(path, "rb");
+	if (!f) {
+		return NULL;
+	}
+	char*        text = calloc(1, 1 << 16);
+	const size_t len  = fread(text, 1, (1 << 16) - 1, f);
+	fclose(f);
+	Patch*     p = malloc(sizeof(Patch));
+	PatchError err;
+	Slot*      s = patch_parse(text, len, p, &err) ? compile_patch(p, 48000.0, 8, &err) : NULL;
+	if (!s) {
+		fprintf(stderr, "%s: %s\n", name, err.message);
+	}
+	free(p);
+	free(text);
+	return s;
+}
+
+static void
+render_in_blocks(Slot* s, float* out, unsigned total, unsigned block)
+{
+	static const struct {
+		unsigned frame;
+		int      on;
+		uint8_t  note;
+	} score[] = {{0, 1, 45}, {900, 1, 64}, {7001, 0, 45}, {9000, 1, 93}, {15000, 0, 64}, {16003, 1, 64},
+	             {30000, 0, 93}, {31000, 0, 64}};
+	unsigned pos = 0, e = 0, seed = 5u;
+	while (pos < total) {
+		seed       = seed * 1103515245u + 12345u;
+		unsigned n = block ? block : 1u + (seed >> 16) % 700u;
+		n          = n < total - pos ? n : total - pos;
+		if (e < sizeof score / sizeof score[0] && score[e].frame < pos + n) {
+			n = score[e].frame - pos;
+		}
+		if (n) {
+			slot_render(s, out + pos, n);
+			pos += n;
+		}
+		for (; e < sizeof score / sizeof score[0] && score[e].frame == pos; ++e) {
+			if (score[e].on) {
+				voices_note_on(s, score[e].note, 0.8f);
+			} else {
+				voices_note_off(s, score[e].note);
+			}
+		}
+	}
+}
+
+static void
+test_examples_split_invariance(void)
+{
+	static const char* names[] = {"pluck.chronus", "resonator.chronus"};
+	const unsigned     blocks[] = {64, 1, 4096, 0};
+	enum { TOTAL = 40000 };
+	for (unsigned k = 0; k < 2; ++k) {
+		float* ref = calloc(TOTAL, sizeof(float));
+		float* out = calloc(TOTAL, sizeof(float));
+		double worst = 0.0;
+		for (unsigned b = 0; b < 4; ++b) {
+			Slot* s = example_slot(names[k]);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+			render_in_blocks(s, b ? out : ref, TOTAL, blocks[b]);
+			slot_free(s);
+			for (unsigned i = 0; b && i < TOTAL; ++i) {
+				worst = fmax(worst, fabs((double)out[i] - ref[i]));
+			}
+		}
+		float peak = 0.0f;
+		for (unsigned i = 0; i < TOTAL; ++i) {
+			peak = fmaxf(peak, fabsf(ref[i]));
+		}
+		printf("\n  examples/%s, blocks 1, 64, 4096, random: max difference %g (peak %.3f)", names[k], worst,
+		       (double)peak);
+		CU_ASSERT(peak > 0.05f);
+		CU_ASSERT(worst <= 1e-6);
+		free(ref);
+		free(out);
+	}
+	printf("\n");
+}
+
 /* ---- figures ------------------------------------------------------------ */
 
 /* x, with what prints as zero at 3 decimals printed as +0.000 (its sign
@@ -533,5 +626,6 @@ suite_delay(void)
 	       !CU_add_test(s, "comb peaks and notches sit on the tuned frequency", test_comb_tuned) ||
 	       !CU_add_test(s, "delay echoes land on the sample", test_delay_echoes_on_the_sample) ||
 	       !CU_add_test(s, "a note-tracked delay is one period long", test_delay_tracks_the_note) ||
-	       !CU_add_test(s, "same samples however the frames are split", test_split_invariance);
+	       !CU_add_test(s, "same samples however the frames are split", test_split_invariance) ||
+	       !CU_add_test(s, "the example patches: same samples for any host block", test_examples_split_invariance);
 }

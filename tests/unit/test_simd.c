@@ -138,6 +138,7 @@ test_paths_agree(void)
 		"presets/05-kick.chronus",        "presets/06-snare.chronus",      "presets/07-closed-hat.chronus",
 		"presets/08-open-hat.chronus",    "presets/09-warm-pad.chronus",   "presets/10-pluck.chronus",
 		"presets/11-stab.chronus",        "presets/12-noise-sweep.chronus",
+		"examples/pluck.chronus",         "examples/resonator.chronus",
 	};
 	printf("\n  max |lane groups - single voices| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
 	double worst = 0.0;
