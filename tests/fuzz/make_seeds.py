@@ -100,6 +100,13 @@ EDGE = [
                      'create d1 drive master\ncreate d2 drive master\ncreate m mix master\ncreate l lfo master\n'
                      'connect v d1\nconnect v d2 0.5\nconnect d1 m.in1\nconnect d2 m.in2\nconnect l m.gain2 0.5\n'
                      'connect e d1.gain 10\nmacro 1 m.gain1 0 2\nmacro 1 d2.gain 0 40 lin\nout m\n'),
+    ('delay-lines', 'create p pluck\ncreate c comb\ncreate d delay\ncreate m delay master\nconnect p c\nconnect c d\n'
+                    'connect d m\nset p.decay 30\nset p.damping 0\nset p.excite pulse\nset c.track note\n'
+                    'set c.tune 48\nset c.amount -0.99\nset c.mode feedforward\nset d.time 0.05\n'
+                    'set d.feedback 0.99\nset d.damping 0\nset m.time 50\nset m.feedback -0.99\n'
+                    'connect note.pitch d.time 1000000\nconnect p c.freq 1000000\nmacro 1 d.track 0 1\n'
+                    'macro 2 c.tune -48 48\nconnect note.velocity p.decay -1000000\nout m\n'),
+    ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),
 ]
