@@ -36,6 +36,7 @@ typedef struct {
 	float    eta[CHRONUS_LANES], a[CHRONUS_LANES];
 	float    ap_x1[CHRONUS_LANES], ap_y1[CHRONUS_LANES], lp1[CHRONUS_LANES];
 	float    t_hz[CHRONUS_LANES], t_damp[CHRONUS_LANES]; /* what the delay was tuned for */
+	float    t_note[CHRONUS_LANES], t_tune[CHRONUS_LANES], t_note_hz[CHRONUS_LANES];
 	float    ring[CHRONUS_LANES][DL_MAX];
 } Comb;
 
@@ -49,6 +50,8 @@ comb_reset_lane(void* state, unsigned l)
 	s->eta[l]   = s->a[l] = 0.0f;
 	s->ap_x1[l] = s->ap_y1[l] = s->lp1[l] = 0.0f;
 	s->t_hz[l] = s->t_damp[l] = -1.0f; /* never a real value: the first sample tunes */
+	s->t_note[l] = -1000.0f;            /* nor this: the first sample computes the note's */
+	s->t_tune[l] = s->t_note_hz[l] = 0.0f;
 }
 
 /* Audio or worker thread. */
@@ -73,14 +76,21 @@ comb_init(void* state, double rate)
 	comb_reset(s);
 }
 
-/* The frequency a lane is tuned to at frame k. */
+/* The frequency lane l is tuned to at frame k; the note's costs an exp2,
+ * so it is remade only when the note or tune moves. */
 static inline float
-comb_hz(const ModuleIO* io, size_t k)
+comb_hz(Comb* s, unsigned l, const ModuleIO* io, size_t k)
 {
-	if ((int)io->param[P_TRACK][k] == TRACK_NOTE) {
-		return (float)dsp_note_to_hz((double)io->in[I_NOTE][k] + (double)io->param[P_TUNE][k]);
+	if ((int)io->param[P_TRACK][k] != TRACK_NOTE) {
+		return io->param[P_FREQ][k];
 	}
-	return io->param[P_FREQ][k];
+	const float note = io->in[I_NOTE][k], tune = io->param[P_TUNE][k];
+	if (note != s->t_note[l] || tune != s->t_tune[l]) {
+		s->t_note[l]    = note;
+		s->t_tune[l]    = tune;
+		s->t_note_hz[l] = (float)dsp_note_to_hz((double)note + (double)tune);
+	}
+	return s->t_note_hz[l];
 }
 
 /* Audio thread: one lane, frames i * stride of the io buffers. */
@@ -99,7 +109,7 @@ comb_lane(Comb* s, unsigned l, const ModuleIO* io, unsigned stride)
 
 	for (unsigned i = 0; i < io->n; ++i) {
 		const size_t k  = (size_t)i * stride + l;
-		const float  hz = dsp_clampf(comb_hz(io, k), s->f_low, s->f_high);
+		const float  hz = dsp_clampf(comb_hz(s, l, io, k), s->f_low, s->f_high);
 		if (hz != s->t_hz[l] || damping[k] != s->t_damp[l]) {
 			const DlTuning t = dl_tune(s->rate / hz, dl_damp_pole(damping[k]), s->mask - 2u);
 			s->n[l]          = t.n;

@@ -116,9 +116,10 @@ dl_tune(double period, double a, unsigned max_n)
 static inline float
 dl_read_lagrange(const float* ring, unsigned mask, unsigned w, float delay)
 {
-	const float    fl = floorf(delay);
-	const float    f  = delay - fl; /* 0 .. 1, between taps k and k + 1 */
-	const unsigned k  = (unsigned)fl;
+	/* delay > 0, so truncation is floor (floorf is a libm call without
+	 * SSE4.1). */
+	const unsigned k = (unsigned)delay;
+	const float    f = delay - (float)k; /* 0 .. 1, between taps k and k + 1 */
 	/* Taps at k - 1, k, k + 1, k + 2 samples back; d = f + 1 from the first. */
 	const float xm1 = ring[(w - k + 1u) & mask];
 	const float x0  = ring[(w - k) & mask];
