@@ -150,7 +150,9 @@ patch_at(int transpose)
 	char* t = malloc(512);
 	snprintf(t, 512,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
-	         "connect osc vcf\nconnect vcf amp\nconnect env amp.gain\nset osc.pitch %d\n"
+	         "create str pluck\ncreate body comb\ncreate room delay\n" /* the delay lines too */
+	         "connect osc vcf\nconnect vcf body\nconnect str body\nconnect body room\nconnect room amp\n"
+	         "connect env amp.gain\nset osc.pitch %d\nset body.track note\nset room.feedback 0.6\n"
 	         "macro 1 vcf.cutoff 100 8000 exp\nout amp\n",
 	         transpose, transpose);
 	return t;
