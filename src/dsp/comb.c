@@ -84,7 +84,7 @@ comb_hz(Comb* s, unsigned l, const ModuleIO* io, size_t k)
 	if ((int)io->param[P_TRACK][k] != TRACK_NOTE) {
 		return io->param[P_FREQ][k];
 	}
-	const float note = io->in[I_NOTE][k], tune = io->param[P_TUNE][k];
+	const float note = dl_sane_note(io->in[I_NOTE][k]), tune = io->param[P_TUNE][k];
 	if (note != s->t_note[l] || tune != s->t_tune[l]) {
 		s->t_note[l]    = note;
 		s->t_tune[l]    = tune;

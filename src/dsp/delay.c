@@ -106,9 +106,10 @@ delay_lane(Delay* s, unsigned l, const ModuleIO* io, unsigned stride)
 		const float  a = 0.9f * damping[k]; /* dl_damp_pole, in float */
 		float        d;
 		if ((int)track[k] == TRACK_NOTE) {
-			if (note[k] != s->t_note[l] || tune[k] != s->t_tune[l] || damping[k] != s->t_damp[l]) {
-				s->t_delay[l] = delay_note_samples(s, note[k], tune[k], a);
-				s->t_note[l]  = note[k];
+			const float nt = dl_sane_note(note[k]);
+			if (nt != s->t_note[l] || tune[k] != s->t_tune[l] || damping[k] != s->t_damp[l]) {
+				s->t_delay[l] = delay_note_samples(s, nt, tune[k], a);
+				s->t_note[l]  = nt;
 				s->t_tune[l]  = tune[k];
 				s->t_damp[l]  = damping[k];
 			}

@@ -48,6 +48,15 @@ dl_ring_mask(double rate)
 	return size - 1u;
 }
 
+/* A note input as a number a pitch can be made of: a NaN (broken
+ * upstream) becomes middle C, and anything far off the keyboard is held
+ * at its edges (the frequency is clamped further by each module). */
+static inline float
+dl_sane_note(float note)
+{
+	return note == note ? dsp_clampf(note, -100.0f, 250.0f) : 60.0f;
+}
+
 /* The one-pole lowpass in a loop, y = (1 - a) x + a y1, from a 0..1
  * damping knob: a = 0.9 damping, so its delay at low frequencies,
  * a / (1 - a), stays under 9 samples. */

@@ -169,9 +169,10 @@ pluck_lane(Pluck* s, unsigned l, const ModuleIO* io, unsigned stride)
 	for (unsigned i = 0; i < io->n; ++i) {
 		const size_t k  = (size_t)i * stride + l;
 		const float  gt = gate[k];
+		const float  nt = dl_sane_note(note[k]);
 		const bool   strike = gt > 0.5f && s->last_gate[l] <= 0.5f;
 		if (strike) {
-			s->seed[l] = 0x9e3779b9u ^ ((uint32_t)note[k] * 2654435761u) ^ (++s->plucks[l] * 40503u);
+			s->seed[l] = 0x9e3779b9u ^ ((uint32_t)(int32_t)nt * 2654435761u) ^ (++s->plucks[l] * 40503u);
 			if (!s->seed[l]) {
 				s->seed[l] = 1u;
 			}
@@ -179,8 +180,8 @@ pluck_lane(Pluck* s, unsigned l, const ModuleIO* io, unsigned stride)
 		s->last_gate[l] = gt;
 		/* Decay with the key up is the shorter of decay and release. */
 		const float dec = gt > 0.5f ? decay[k] : fminf(decay[k], release[k]);
-		if (strike || note[k] != s->t_note[l] || dec != s->t_decay[l] || damping[k] != s->t_damp[l]) {
-			pluck_tune(s, l, note[k], dec, damping[k]);
+		if (strike || nt != s->t_note[l] || dec != s->t_decay[l] || damping[k] != s->t_damp[l]) {
+			pluck_tune(s, l, nt, dec, damping[k]);
 		}
 		if (strike) { /* the burst is one period of the note as now tuned */
 			s->gs[l]         = s->g[l];

@@ -442,6 +442,41 @@ test_delay_tracks_the_note(void)
 	CU_ASSERT(20 * log10(cancel) < -60.0);
 }
 
+/* ---- hostile inputs -------------------------------------------------------- */
+
+/* NaN, infinite and huge notes and audio (a broken module upstream) give
+ * finite output and leave the module working. */
+static void
+test_hostile_inputs(void)
+{
+	const ModuleType* types[] = {&module_delay, &module_comb, &module_pluck};
+	const float       bad[]   = {NAN, INFINITY, -INFINITY, 1e30f, -1e30f, 0.0f};
+	const size_t      n       = 4800;
+	for (unsigned t = 0; t < 3; ++t) {
+		Run r = run_new(types[t], 48000.0, n);
+		for (size_t i = 0; i < n; ++i) {
+			const float b = bad[(i / 100) % 6];
+			if (types[t] == &module_pluck) {
+				r.in[0][i] = b;                 /* note */
+				r.in[1][i] = (i / 50) % 2;      /* plucked over and over */
+			} else {
+				r.in[0][i] = i % 3 ? b : 0.5f;  /* audio */
+				r.in[1][i] = b;                 /* note */
+				r.p[1][i]  = 1.0f;              /* track note */
+			}
+		}
+		float* y = calloc(n, sizeof(float));
+		run_render(&r, y, 0, n, 0);
+		bool finite = true;
+		for (size_t i = 0; i < n; ++i) {
+			finite &= isfinite(y[i]) != 0;
+		}
+		CHECKF(finite, "%s: non-finite output from hostile inputs", types[t]->name);
+		run_free(&r);
+		free(y);
+	}
+}
+
 /* ---- block splits -------------------------------------------------------- */
 
 /* Every module gives the same samples in calls of 64, 1 and random sizes,
@@ -626,6 +661,7 @@ suite_delay(void)
 	       !CU_add_test(s, "comb peaks and notches sit on the tuned frequency", test_comb_tuned) ||
 	       !CU_add_test(s, "delay echoes land on the sample", test_delay_echoes_on_the_sample) ||
 	       !CU_add_test(s, "a note-tracked delay is one period long", test_delay_tracks_the_note) ||
+	       !CU_add_test(s, "NaN, infinite and huge inputs give finite output", test_hostile_inputs) ||
 	       !CU_add_test(s, "same samples however the frames are split", test_split_invariance) ||
 	       !CU_add_test(s, "the example patches: same samples for any host block", test_examples_split_invariance);
 }
