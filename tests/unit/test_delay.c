@@ -26,7 +26,8 @@
 
 extern const ModuleType module_delay, module_comb, module_pluck;
 
-#define CENTS_BOUND 1.0 /* the Karplus-Strong pitch bound */
+#define CENTS_BOUND 1.0  /* the Karplus-Strong pitch bound */
+#define CENTS_EXACT 0.01 /* what the exactly solved allpass gives at light damping */
 
 #define CHECKF(cond, ...)                                                     \
 	do {                                                                      \
@@ -213,6 +214,11 @@ test_pluck_in_tune(void)
 				printf(" %+.4f", c);
 				CHECKF(fabs(c) <= CENTS_BOUND, "pluck note %d at %.0f Hz, damping %.1f: %+.3f cents", a_notes[k],
 				       rates[r], (double)damping, c);
+				/* Light damping keeps each mode narrow, so the pitch heard
+				 * is the loop's, which the exact allpass puts on the note
+				 * (Thiran's coefficient alone is 0.2 cent off at A6). */
+				CHECKF(d || fabs(c) <= CENTS_EXACT, "pluck note %d at %.0f Hz, damping 0.3: %+.4f cents > %.2f",
+				       a_notes[k], rates[r], c, CENTS_EXACT);
 				worst = fmax(worst, fabs(c));
 			}
 		}
