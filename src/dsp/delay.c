@@ -159,7 +159,7 @@ static const ParamSpec delay_params[] = {
 	             0.0f, 1.0f, 0.0f, CURVE_LIN, 0.0f, delay_tracks},
 	[P_TUNE] = {"tune", "st", "offset from the note when track is note, in semitones",
 	            -48.0f, 48.0f, 0.0f, CURVE_LIN, 20.0f, NULL},
-	[P_FEEDBACK] = {"feedback", "", "share of the (damped) output fed back in; negative inverts it",
+	[P_FEEDBACK] = {"feedback", "", "share of the (damped) output fed back in, negative inverts it; unnormalised (comb is)",
 	                -0.99f, 0.99f, 0.0f, CURVE_LIN, 20.0f, NULL},
 	[P_DAMPING] = {"damping", "", "one-pole lowpass in the feedback: 0 none, 1 each echo much duller",
 	               0.0f, 1.0f, 0.2f, CURVE_LIN, 20.0f, NULL},
