@@ -171,8 +171,11 @@ sort_modules(const Patch* p, const bool* needed, Plan* plan, PatchError* err)
 		++len;
 	}
 	/* path[seen_at[cur]] .. path[len-1] is the loop, walked against the
-	 * signal; print it along the signal. */
-	char     text[200] = "connection makes a cycle: ";
+	 * signal; print it along the signal. Patch loops stay refused (a loop
+	 * between modules could only close a 64-frame sub-block late, far
+	 * too long for a string or comb); the hint comes before the loop, so
+	 * a long loop cut short never cuts it. */
+	char     text[220] = "connection makes a cycle (for feedback use delay.feedback, comb or pluck): ";
 	size_t   used      = strlen(text);
 	unsigned first     = (unsigned)seen_at[cur];
 	for (unsigned i = len; i-- > first;) {

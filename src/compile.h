@@ -12,7 +12,8 @@
 #include "slot.h"
 
 /* Returns a new slot (free with slot_free, slot.h) or NULL with *err filled: a
- * cycle ("line 9, col 1: connection makes a cycle: vcf -> lfo -> vcf"),
+ * cycle ("line 9, col 1: connection makes a cycle (for feedback use
+ * delay.feedback, comb or pluck): vcf -> lfo -> vcf"),
  * a polyphony out of range, or no memory. */
 Slot* compile_patch(const Patch* patch, double rate, unsigned polyphony, PatchError* err);
 

@@ -16,7 +16,7 @@
 
 extern const ModuleType module_sine, module_saw, module_square, module_triangle, module_noise,
 	module_lfo, module_adsr, module_vca, module_mix, module_svf, module_ladder, module_drive,
-	module_pan, module_op;
+	module_pan, module_op, module_delay, module_comb, module_pluck;
 
 ONE_VOICE_HOOKS(module_sine);
 ONE_VOICE_HOOKS(module_square);
@@ -42,6 +42,7 @@ static const Entry entries[] = {
 	LANES(module_adsr),     LANES(module_vca),     LANES(module_mix),
 	ONE_VOICE(module_svf),  LANES(module_ladder),  ONE_VOICE(module_drive),
 	LANES(module_pan),      ONE_VOICE(module_op),
+	LANES(module_delay),    LANES(module_comb),    LANES(module_pluck),
 };
 
 #define REGISTRY_COUNT (sizeof entries / sizeof entries[0])
@@ -128,6 +129,7 @@ static const struct {
 	{"mixer", "mix"},        {"distortion", "drive"}, {"saturation", "drive"},
 	{"overdrive", "drive"},  {"white", "noise"},  {"panner", "pan"},
 	{"stereo", "pan"},      {"balance", "pan"},
+	{"echo", "delay"},       {"karplus", "pluck"}, {"string", "pluck"},
 };
 
 const char*

@@ -118,6 +118,13 @@ EDGE = [
                     'create m mix\nconnect a m.in1\nconnect b m.in2\nconnect c m.in3\nconnect d m.in4\n'
                     'connect n m.gain1 0.5\nset a.start random\nset b.start free\nset c.start 1\n'
                     'set d.start free\nconnect d a.sync\nconnect n b.sync\nout m\n'),
+    ('delay-lines', 'create p pluck\ncreate c comb\ncreate d delay\ncreate m delay master\nconnect p c\nconnect c d\n'
+                    'connect d m\nset p.decay 30\nset p.damping 0\nset p.excite pulse\nset c.track note\n'
+                    'set c.tune 48\nset c.amount -0.99\nset c.mode feedforward\nset d.time 0.05\n'
+                    'set d.feedback 0.99\nset d.damping 0\nset m.time 50\nset m.feedback -0.99\n'
+                    'connect note.pitch d.time 1000000\nconnect p c.freq 1000000\nmacro 1 d.track 0 1\n'
+                    'macro 2 c.tune -48 48\nconnect note.velocity p.decay -1000000\nout m\n'),
+    ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),
 ]

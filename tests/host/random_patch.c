@@ -59,7 +59,7 @@ rp_chance(RpRng* r, double p)
 
 /* ---- The module table (docs/modules.md) -------------------------------- */
 
-typedef enum { K_OSC, K_NOISE, K_LFO, K_ADSR, K_VCA, K_MIX, K_SVF, K_LADDER, K_DRIVE, K_OP } Kind;
+typedef enum { K_OSC, K_NOISE, K_LFO, K_ADSR, K_VCA, K_MIX, K_SVF, K_LADDER, K_DRIVE, K_OP, K_DELAY, K_COMB, K_PLUCK } Kind;
 
 typedef struct {
 	const char*        name;
@@ -87,13 +87,17 @@ static const char* const lfo_shapes[]   = {"sine", "triangle", "saw", "square", 
 static const char* const svf_modes[]    = {"lowpass", "highpass", "bandpass", "notch", NULL};
 static const char* const start_modes[]  = {"reset", "random", "free", NULL};
 static const char* const op_modes[]     = {"ratio", "fixed", NULL};
+static const char* const tracks[]       = {"off", "note", NULL};
+static const char* const comb_modes[]   = {"feedback", "feedforward", NULL};
+static const char* const excites[]      = {"noise", "pulse", NULL};
 
 #define OSC_PARAMS                                                                             \
 	{"pitch", -48, 48, 0, false, NULL}, {"fine", -100, 100, 0, false, NULL},               \
 	        {"track", 0, 1, 1, false, NULL}, {"level", 0, 1, 1, false, NULL}
 #define OSC_START {"start", 0, 2, 0, false, start_modes}
 
-enum { T_SINE, T_SAW, T_SQUARE, T_TRIANGLE, T_NOISE, T_LFO, T_ADSR, T_VCA, T_MIX, T_SVF, T_LADDER, T_DRIVE, T_OP };
+enum { T_SINE, T_SAW, T_SQUARE, T_TRIANGLE, T_NOISE, T_LFO, T_ADSR, T_VCA, T_MIX, T_SVF, T_LADDER, T_DRIVE, T_OP,
+       T_DELAY, T_COMB, T_PLUCK };
 
 static const RpType types[] = {
         [T_SINE]     = {"sine", K_OSC, 1, {"note"}, 5, {OSC_PARAMS, OSC_START}, 4},
@@ -139,6 +143,28 @@ static const RpType types[] = {
                          {"feedback", 0, 1.5f, 0, false, NULL},
                          {"level", 0, 1, 1, false, NULL},
                          OSC_START}, 0},
+        [T_DELAY]    = {"delay", K_DELAY, 2, {"in", "note"}, 6,
+                        {{"time", 0.05f, 50, 10, true, NULL},
+                         {"track", 0, 1, 0, false, tracks},
+                         {"tune", -48, 48, 0, false, NULL},
+                         {"feedback", -0.99f, 0.99f, 0, false, NULL},
+                         {"damping", 0, 1, 0.2f, false, NULL},
+                         {"mix", 0, 1, 0.5f, false, NULL}}},
+        [T_COMB]     = {"comb", K_COMB, 2, {"in", "note"}, 7,
+                        {{"freq", 20, 10000, 440, true, NULL},
+                         {"track", 0, 1, 0, false, tracks},
+                         {"tune", -48, 48, 0, false, NULL},
+                         {"amount", -0.99f, 0.99f, 0.7f, false, NULL},
+                         {"mode", 0, 1, 0, false, comb_modes},
+                         {"damping", 0, 1, 0, false, NULL},
+                         {"mix", 0, 1, 1, false, NULL}}},
+        [T_PLUCK]    = {"pluck", K_PLUCK, 2, {"note", "gate"}, 6,
+                        {{"decay", 0.05f, 30, 3, true, NULL},
+                         {"release", 0.01f, 30, 30, true, NULL},
+                         {"damping", 0, 1, 0.3f, false, NULL},
+                         {"bright", 0, 1, 0.8f, false, NULL},
+                         {"excite", 0, 1, 0, false, excites},
+                         {"level", 0, 1, 0.5f, false, NULL}}},
 };
 
 /* Parameters the main stream draws from (see RpType.n_main). */
@@ -363,6 +389,32 @@ sample_value(Gen* g, int m, unsigned j)
 			return rp_range(r, -18.0, 0.0);
 		}
 		return rp_range(r, 0.2, 1.0);
+	case K_DELAY:
+	case K_COMB:
+		if (!strcmp(n, "time")) {
+			return rp_log_range(r, 0.05, 50.0);
+		}
+		if (!strcmp(n, "freq")) {
+			return rp_log_range(r, 20.0, 10000.0);
+		}
+		if (!strcmp(n, "track") || !strcmp(n, "mode")) {
+			return (double)rp_below(r, 2);
+		}
+		if (!strcmp(n, "tune")) {
+			return rp_chance(r, 0.5) ? 0.0 : 12.0 * ((int)rp_below(r, 5) - 2);
+		}
+		if (!strcmp(n, "feedback") || !strcmp(n, "amount")) {
+			return rp_range(r, -0.95, 0.95);
+		}
+		return rp_range(r, 0.0, 1.0); /* damping, mix */
+	case K_PLUCK:
+		if (!strcmp(n, "decay") || !strcmp(n, "release")) {
+			return rp_log_range(r, 0.05, 10.0);
+		}
+		if (!strcmp(n, "excite")) {
+			return (double)rp_below(r, 2);
+		}
+		return rp_range(r, 0.1, 1.0); /* damping, bright, level */
 	}
 	return p->def;
 }
@@ -513,14 +565,17 @@ pick_audio_type(RpRng* r, bool steady)
 	if (steady) {
 		return k == 11 ? T_SINE : T_TRIANGLE; /* noise is not stationary in its peaks */
 	}
-	return T_NOISE;
+	return k == 11 ? T_PLUCK : T_NOISE; /* a pluck decays: never steady */
 }
 
+/* Delay lines only in patches that need not be steady: with feedback
+ * they take many round trips to settle. */
 static int
-pick_proc_type(RpRng* r)
+pick_proc_type(RpRng* r, bool steady)
 {
-	static const int procs[] = {T_VCA, T_MIX, T_SVF, T_SVF, T_LADDER, T_LADDER, T_DRIVE, T_MIX};
-	return procs[rp_below(r, sizeof(procs) / sizeof(procs[0]))];
+	static const int procs[] = {T_VCA, T_MIX, T_SVF, T_SVF, T_LADDER, T_LADDER, T_DRIVE, T_MIX, T_DELAY, T_COMB};
+	const unsigned   n       = sizeof(procs) / sizeof(procs[0]) - (steady ? 2u : 0u);
+	return procs[rp_below(r, n)];
 }
 
 /* From the side stream, after the main stream's patch is made: start
@@ -617,7 +672,7 @@ generate(Gen* g)
 	}
 	const unsigned n_proc = big ? 6 + rp_below(r, 12) : rp_below(r, rp_chance(r, 0.15) ? 9 : 5);
 	for (unsigned i = 0; i < n_proc; ++i) {
-		const int t = pick_proc_type(r);
+		const int t = pick_proc_type(r, st);
 		const int m = add_module(g, t, false);
 		if (m < 0) {
 			break;

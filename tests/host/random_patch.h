@@ -3,7 +3,8 @@
  * Random but always valid patches for the stress tests: modules from the
  * whole registry (oscillators with their start phases, FM operators
  * modulated by an earlier source, noise, LFOs, envelopes, vca, mix, svf,
- * ladder, drive), a random DAG of audio and modulation connections, random
+ * ladder, drive, delay, comb, pluck: the delay lines only in patches that
+ * need not be steady), a random DAG of audio and modulation connections, random
  * `set` values inside each parameter's range, sometimes master modules,
  * sometimes macros, in shuffled statement order with random spacing,
  * comments and line endings. The module table below mirrors

@@ -151,11 +151,14 @@ static char*
 patch_at(int transpose)
 {
 	char* t = malloc(1024);
-	/* Every other patch is stereo (pan, a master drive) and also has an
-	 * FM pair, noise and random and free start phases (per-note seeds). */
+	/* Every patch has the delay lines (pluck, comb, delay); every other
+	 * one is stereo (pan, a master drive) and also has an FM pair, noise
+	 * and random and free start phases (per-note seeds). */
 	snprintf(t, 1024,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
-	         "connect osc vcf\nconnect vcf amp\nconnect env amp.gain\nset osc.pitch %d\n"
+	         "create str pluck\ncreate body comb\ncreate room delay\n" /* the delay lines too */
+	         "connect osc vcf\nconnect vcf body\nconnect str body\nconnect body room\nconnect room amp\n"
+	         "connect env amp.gain\nset osc.pitch %d\nset body.track note\nset room.feedback 0.6\n"
 	         "macro 1 vcf.cutoff 100 8000 exp\n%s%s",
 	         transpose, transpose,
 	         transpose % 2 ? "create m op\ncreate c op\ncreate n noise\nconnect m c 2\nconnect c vcf\n"

@@ -89,6 +89,7 @@ modules_doc_write(FILE* out)
 	sources_print_figures(out);
 	filters_print_figures(out);
 	oscpal_print_figures(out);
+	delay_print_figures(out);
 	fprintf(out, "\n# Writing a module\n\n"
 	             "A module is a file in src/dsp/ with a state struct, init, reset and process\n"
 	             "functions and a `ModuleType` (src/dsp/module.h), listed once in\n"

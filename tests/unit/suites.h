@@ -18,9 +18,11 @@ int suite_verify(void);
 int suite_limiter(void);
 int suite_voices(void);
 int suite_oscpal(void);
+int suite_delay(void);
 
 void sources_print_figures(FILE* f);
 void filters_print_figures(FILE* f);
 void oscpal_print_figures(FILE* f);
+void delay_print_figures(FILE* f);
 
 #endif

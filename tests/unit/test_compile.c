@@ -95,6 +95,8 @@ test_cycle_is_named(void)
 	                            4, &err);
 	CU_ASSERT_PTR_NULL_FATAL(s);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "cycle"));
+	/* It says where feedback goes instead. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "delay.feedback, comb or pluck"));
 	const bool named = strstr(err.message, "a -> b -> c -> a") || strstr(err.message, "b -> c -> a -> b") ||
 	                   strstr(err.message, "c -> a -> b -> c");
 	CU_ASSERT(named);

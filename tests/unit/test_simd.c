@@ -140,6 +140,7 @@ test_paths_agree(void)
 		"presets/11-stab.chronus",        "presets/12-noise-sweep.chronus",
 		"examples/stereo-spread.chronus",
 		"examples/fm-bell.chronus",       "examples/free-phase.chronus",
+		"examples/pluck.chronus",         "examples/resonator.chronus",
 	};
 	printf("\n  max |lane groups - single voices| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
 	double worst = 0.0;
