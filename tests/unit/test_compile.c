@@ -675,6 +675,20 @@ test_depths_scale_and_add(void)
 	                       0.75f * 0.5f) <= 1e-6);
 }
 
+/* Modulation never takes a parameter out of its range (dsp/module.h: a
+ * module sees values already clamped): the mixer's gain (0..2) pushed by
+ * the note's pitch (60) far up and far down gives its ends, exactly. */
+static void
+test_modulation_held_to_the_range(void)
+{
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m\nset m.gain1 1\n"
+	                       "connect note.pitch m.gain1\nout m\n",
+	                       0.75f * 2.0f) <= 1e-6);
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m\nset m.gain1 1\n"
+	                       "connect note.pitch m.gain1 -1\nout m\n",
+	                       0.0f) <= 1e-6);
+}
+
 /* A macro moves a parameter along its curve: on an exponential one, the
  * knob's middle is the geometric mean of the range (80..8000 Hz: 800 Hz),
  * on a linear one the arithmetic mean; heard too, through a mixer gain
@@ -789,6 +803,7 @@ suite_compile(void)
 	       !CU_add_test(s, "build warms up and verifies; errors are distinct", test_build_verifies) ||
 	       !CU_add_test(s, "buffer reuse never overwrites a signal still to be read", test_buffers_never_clobber_a_live_signal) ||
 	       !CU_add_test(s, "connection depths scale and add: in1 + 0.5 in2", test_depths_scale_and_add) ||
+	       !CU_add_test(s, "a modulated parameter is held to its range", test_modulation_held_to_the_range) ||
 	       !CU_add_test(s, "a macro follows its curve: exp middle is the geometric mean", test_macro_curves) ||
 	       !CU_add_test(s, "a module's output never aliases its input (note through a mixer)", test_output_never_aliases_an_input);
 }
