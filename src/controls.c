@@ -28,6 +28,7 @@ const ControlUnitSpec control_units[UNIT_COUNT] = {
 	[UNIT_LINE]    = {"line", NULL, "line", "line %d"},
 	[UNIT_COLUMN]  = {"column", NULL, "column", "col %d"},
 	[UNIT_FLAG]    = {"flag", NULL, "on/off", "%d"},
+	[UNIT_SEMITONE] = {"semitone12TET", "units:semitone12TET", "semitones", NULL},
 };
 
 const ParameterSpec parameters[PARAM_COUNT] = {
