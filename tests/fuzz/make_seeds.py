@@ -47,7 +47,7 @@ EXPRESSIVE = ('patch "Expressive"\nvoice legato\npriority high\nglide 40 rate le
               'create o saw\ncreate f ladder\ncreate a vca\ncreate e adsr\ncreate d drive master\n'
               'connect o f\nconnect f a\nconnect e a.gain\nconnect a d\n'
               'connect ctl.modwheel o.pitch 0.5\nconnect ctl.cc74 f.cutoff 2000\nconnect ctl.cc1 f.resonance 0.3\n'
-              'connect ctl.aftertouch d.drive 3\nconnect ctl.bend f.cutoff 500\nconnect note.pressure a.gain 0.2\n'
+              'connect ctl.aftertouch d.gain 3\nconnect ctl.bend f.cutoff 500\nconnect note.pressure a.gain 0.2\n'
               'connect note.key f.cutoff 10\nconnect note.release e.release 100\nconnect note.random o.pitch 0.1\n'
               'out d\n')
 

@@ -10,6 +10,7 @@
  * signal, so the output is the source sample for sample (limiter off,
  * volume 0 dB).
  */
+#include "click.h"
 #include "helpers.h"
 #include "suites.h"
 
@@ -224,6 +225,33 @@ test_cc_sources(void)
 	CU_ASSERT(key >= 0.62f - 1e-6f && key < 0.621f); /* the key, plus its random x 0.001 */
 	CU_ASSERT(fabsf(release - 100.0f / 127.0f) < 2e-3f);
 	CU_ASSERT(r1 >= 0.0f && r1 < 0.001f && r2 >= 0.0f && r2 < 0.001f && fabsf(r1 - r2) > 1e-6f);
+	host_free(h);
+}
+
+/* A controller jumping 0 -> 127 (a sine's level 0.2 -> 0.5) and the
+ * wheel jumping to full bend are smoothed: no click, by the metric every
+ * parameter jump meets. */
+static void
+test_no_zipper(void)
+{
+	Host* h = probe("patch \"Jump\"\ncreate osc sine\nset osc.level 0.2\nconnect ctl.cc7 osc.level 0.3\nout osc\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	const size_t n = 48000, at = 24000;
+	float*       y = frames(n);
+	host_note_on(h, 0, 69, 100);
+	test_render(h, y, at, BLOCK);
+	host_cc(h, 0, 7, 127);
+	test_render(h, y + at, n - at, BLOCK);
+	const double cc = click_metric_around(y, n, at, 480, 4800);
+	test_render(h, y, at, BLOCK);
+	host_bend(h, 0, 1.0f);
+	test_render(h, y + at, n - at, BLOCK);
+	const double bend = click_metric_around(y, n, at, 480, 4800);
+	printf("\n  click metric: cc 0 -> 127 on a level %.3f, bend 0 -> +2 semitones %.3f (bound %.2f)\n", cc, bend,
+	       CLICK_BOUND_PARAM_JUMP);
+	CU_ASSERT(cc <= CLICK_BOUND_PARAM_JUMP);
+	CU_ASSERT(bend <= CLICK_BOUND_PARAM_JUMP);
+	free(y);
 	host_free(h);
 }
 
@@ -447,6 +475,7 @@ suite_expression(void)
 	       !CU_add_test(s, "bend range of the patch and of the ports", test_bend_range) ||
 	       !CU_add_test(s, "poly aftertouch moves its voice only, channel aftertouch all", test_aftertouch) ||
 	       !CU_add_test(s, "CC 7-bit, 14-bit, kept across a swap; key, release, random", test_cc_sources) ||
+	       !CU_add_test(s, "a controller or bend jump does not click", test_no_zipper) ||
 	       !CU_add_test(s, "controllers the patch does not read change nothing", test_unused_ignored) ||
 	       !CU_add_test(s, "program change with bank select loads as the Program port", test_program_change) ||
 	       !CU_add_test(s, "glide exact to the sample: time, rate, legato-only, poly", test_glide) ||

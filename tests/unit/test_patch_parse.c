@@ -1320,6 +1320,40 @@ test_did_you_mean(void)
 	CU_ASSERT(!parse_n("create o saw\nset o.fm 0.5\n", 25) && !strstr(g_err.message, "did you mean"));
 }
 
+/* The expression statements and sources, field by field: voice mode,
+ * priority, glide options, bend range and its defaults; controllers listed
+ * once whatever name reaches them; master modules may read them. */
+static void
+test_expression_forms(void)
+{
+	static const char text[] = "voice legato\npriority high\nglide 50 rate legato\nbend 3 7\n"
+	                           "create o saw\ncreate d drive master\nconnect o d\n"
+	                           "connect ctl.modwheel o.pitch 0.5\nconnect ctl.cc1 o.level\n"
+	                           "connect ctl.aftertouch d.gain 2\nconnect ctl.bend o.fine 50\n"
+	                           "connect note.key o.level 0.001\nconnect note.pressure o.pitch\nout d\n";
+	check_ok(__LINE__, text, sizeof text - 1);
+	const Patch* p = &g_patch;
+	CU_ASSERT_EQUAL(p->voicing.mode, VOICE_MODE_LEGATO);
+	CU_ASSERT_EQUAL(p->voicing.priority, PRIORITY_HIGH);
+	CU_ASSERT_EQUAL(p->voicing.glide_ms, 50.0f);
+	CU_ASSERT(p->voicing.glide_rate && p->voicing.glide_legato);
+	CU_ASSERT_EQUAL(p->voicing.bend_up, 3.0f);
+	CU_ASSERT_EQUAL(p->voicing.bend_down, 7.0f);
+	CU_ASSERT_EQUAL(p->n_ctls, 3u); /* cc1 twice (modwheel, cc1), aftertouch, bend */
+	CU_ASSERT(p->ctls[0] == 1 && p->ctls[1] == CTL_AFTERTOUCH && p->ctls[2] == CTL_BEND);
+	CU_ASSERT(p->connections[1].src_ctl == 1 && p->connections[1].src_module == -1);
+	CU_ASSERT(p->connections[5].src_ctl == -1 && p->connections[5].src_note == NOTE_SRC_KEY);
+	CU_ASSERT_EQUAL(p->connections[6].src_note, NOTE_SRC_PRESSURE);
+
+	check_ok(__LINE__, "glide 20 legato time\nbend 12\ncreate o saw\nout o\n", 48);
+	CU_ASSERT(!g_patch.voicing.glide_rate && g_patch.voicing.glide_legato);
+	CU_ASSERT(g_patch.voicing.bend_up == 12.0f && g_patch.voicing.bend_down == 12.0f);
+	CU_ASSERT_EQUAL(g_patch.voicing.mode, VOICE_MODE_POLY);
+	check_ok(__LINE__, "create o saw\nout o\n", 19);
+	CU_ASSERT(g_patch.voicing.bend_up == 2.0f && g_patch.voicing.bend_down == 2.0f && g_patch.voicing.glide_ms == 0.0f);
+	CU_ASSERT_EQUAL(g_patch.n_ctls, 0u);
+}
+
 int
 suite_patch_parse(void)
 {
@@ -1333,6 +1367,7 @@ suite_patch_parse(void)
 	} tests[] = {
 	        {"valid: the design's acid patch, field by field", test_acid_ast},
 	        {"valid: every statement form, CR LF, comments", test_valid_forms},
+	        {"valid: expression statements and sources", test_expression_forms},
 	        {"numbers: as strtod in the C locale, any locale", test_numbers},
 	        {"errors: lexical (strings, NUL, numbers)", test_lexical_errors},
 	        {"errors: statements, missing and extra words", test_statement_errors},
