@@ -619,7 +619,6 @@ fill_expression(Slot* s, const Patch* p, const Plan* plan)
 	s->glide_ms      = p->voicing.glide_ms;
 	param_init(&s->bend, &bipolar, plan->rate, 0.0f);
 	s->pressure_coef = (float)(1.0 - exp(-1.0 / (SLOT_CTL_SMOOTH_MS * 0.001 * plan->rate)));
-	s->rng           = 0x9e3779b9u;
 	s->last_pitch    = -1.0f;
 }
 

@@ -93,6 +93,5 @@ handover_copy_voices(Slot* dst, const Slot* src)
 	memcpy(dst->held, src->held, sizeof(dst->held)); /* mono: the keys still held, in order */
 	dst->n_held     = src->n_held;
 	dst->last_pitch = src->last_pitch;
-	dst->rng        = src->rng;
 	return true;
 }

@@ -34,9 +34,9 @@ typedef enum {
 	NOTE_SRC_PITCH,    /* semitones, bend and glide included */
 	NOTE_SRC_GATE,     /* 0 or 1 */
 	NOTE_SRC_VELOCITY, /* note-on velocity 0..1 */
+	NOTE_SRC_RANDOM,   /* -1..1, drawn for each note as it starts */
 	NOTE_SRC_KEY,      /* the key number 0..127 (no bend, no glide) */
 	NOTE_SRC_RELEASE,  /* release velocity 0..1 (0 until the key is released) */
-	NOTE_SRC_RANDOM,   /* 0..1, drawn when the note starts */
 	NOTE_SRC_PRESSURE, /* polyphonic aftertouch of the voice's key 0..1, smoothed */
 	NOTE_SRC_COUNT
 } NoteSource;

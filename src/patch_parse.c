@@ -662,8 +662,8 @@ st_create(Parser* ps)
 	return true;
 }
 
-static const char* const note_names[] = {NULL,  "pitch",  "gate",   "velocity",
-                                         "key", "release", "random", "pressure"};
+static const char* const note_names[] = {NULL,  "pitch",   "gate",    "velocity",
+                                         "random", "key", "release", "pressure"};
 _Static_assert(sizeof note_names / sizeof note_names[0] == NOTE_SRC_COUNT, "a name per note source");
 
 /* Controllers by name; any other is ccN (N 0..127). */
@@ -813,7 +813,7 @@ connect_source(Parser* ps, PatchConnection* c)
 	}
 	const PatchToken t = ps->tok;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "pitch, gate, velocity, key, release, random or pressure after 'note.'");
+		return unexpected(ps, "pitch, gate, velocity, random, key, release or pressure after 'note.'");
 	}
 	Suggest sg;
 	Hint    h;
@@ -827,7 +827,7 @@ connect_source(Parser* ps, PatchConnection* c)
 		suggest_try(&sg, note_names[k]);
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown note source '%s', expected pitch, gate, velocity, key, release, random or "
+	               "unknown note source '%s', expected pitch, gate, velocity, random, key, release or "
 	               "pressure%s",
 	               show_tok(&sh, &t), hint_text(&h, sg.best));
 }

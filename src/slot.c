@@ -85,13 +85,15 @@ modulated(const Slot* s, const PlanStep* st, unsigned j, float* restrict tmp, un
 }
 
 /* Whether a port's feeds give the same value in every frame of this
- * sub-block, lane by lane: nothing, or the note (unless it glides or
- * bends now) or velocity as they are. */
+ * sub-block, lane by lane: nothing, or the pitch (unless it glides or
+ * bends now), velocity, random value, key or release velocity as they are. */
 static bool
 feeds_steady(const Slot* s, const Feed* f, unsigned count)
 {
-	return count == 0 || (count == 1 && f[0].depth == 1.0f &&
-	                      ((f[0].buf == BUF_PITCH && s->pitch_steady) || f[0].buf == BUF_VELOCITY));
+	return count == 0 ||
+	       (count == 1 && f[0].depth == 1.0f &&
+	        ((f[0].buf == BUF_PITCH && s->pitch_steady) || f[0].buf == BUF_VELOCITY || f[0].buf == BUF_RANDOM ||
+	         f[0].buf == BUF_KEY || f[0].buf == BUF_RELEASE));
 }
 
 /* One step: a voice step over a lane group (lanes = s->lanes), or a master
@@ -205,6 +207,21 @@ voice_pitch(Voice* vo, float* restrict out, unsigned n, unsigned L)
 	return true;
 }
 
+/* A note's random value, -1..1 (a multiple of 2^-23): a hash of the
+ * count of notes the slot started when it started (splitmix64's
+ * finaliser). Nothing to store or draw: the same score gives the same
+ * values whatever the block sizes, and a slot that takes the voices over
+ * at a swap (handover.c copies the count) gives its notes the same ones. */
+static float
+note_random(uint64_t started)
+{
+	uint64_t z = started + 0x9e3779b97f4a7c15ull;
+	z          = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z          = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return (float)(z >> 40) * (1.0f / 8388608.0f) - 1.0f; /* 24 bits: exact */
+}
+
 /* One-pole smoothing of a voice's aftertouch over n frames into out[i * L]. */
 static void
 voice_pressure(const Slot* s, Voice* vo, float* restrict out, unsigned n, unsigned L)
@@ -273,7 +290,7 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 		for (unsigned l = 0; l < L; ++l) {
 			k[l] = sounding[l] ? (float)vs[l].note : 60.0f;
 			r[l] = sounding[l] ? vs[l].release_vel : 0.0f;
-			x[l] = sounding[l] ? vs[l].random : 0.0f;
+			x[l] = sounding[l] ? note_random(vs[l].started) : 0.0f;
 		}
 		spread_lanes(buf_at(s, BUF_KEY), k, n, L);
 		spread_lanes(buf_at(s, BUF_RELEASE), r, n, L);

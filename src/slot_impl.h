@@ -19,7 +19,7 @@
 
 /* Buffers 0..7 are the fixed sources every voice provides (the last four
  * are only filled when the patch reads them: Slot.note_srcs). */
-enum { BUF_ZERO = 0, BUF_PITCH, BUF_GATE, BUF_VELOCITY, BUF_KEY, BUF_RELEASE, BUF_RANDOM, BUF_PRESSURE,
+enum { BUF_ZERO = 0, BUF_PITCH, BUF_GATE, BUF_VELOCITY, BUF_RANDOM, BUF_KEY, BUF_RELEASE, BUF_PRESSURE,
        BUF_FIRST_FREE };
 
 typedef struct {
@@ -77,7 +77,6 @@ typedef struct {
 	float      fade_step;   /* per sample; 0 when not fading */
 	uint64_t   started;     /* for oldest-first stealing */
 	float      release_vel; /* 0..1, set at note off */
-	float      random;      /* 0..1, drawn at note on */
 	float      pressure;    /* poly aftertouch, smoothed, 0..1 */
 	float      pressure_target;
 	float      pitch;       /* semitones before bend: the key, or on its way there (glide) */
@@ -154,7 +153,6 @@ struct Slot {
 	bool         bend_moving; /* bend_semis not constant this sub-block */
 	bool         pitch_steady; /* BUF_PITCH constant in every frame of the group rendering now */
 	float        pressure_coef; /* one-pole coefficient of the aftertouch smoothing */
-	uint32_t     rng;         /* note.random */
 	uint8_t      held[128];   /* mono and legato: keys held, oldest first */
 	unsigned     n_held;
 	float        last_pitch;  /* the last note started (glide from), <0 when none */

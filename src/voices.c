@@ -31,18 +31,6 @@ per_sample_fade(const Slot* s, double ms, float from)
 	return (float)(-(double)from / (samples < 1.0 ? 1.0 : samples));
 }
 
-/* note.random: xorshift32, so a render is the same every time. */
-static float
-next_random(Slot* s)
-{
-	uint32_t x = s->rng;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	s->rng = x;
-	return (float)(x >> 8) * (1.0f / 16777216.0f);
-}
-
 /* The voice heads for `note` from pitch `from` (< 0: no previous note):
  * at once, or gliding over the glide time (constant time) or the glide
  * time per octave (constant rate). The glide lasts N = round(ms * rate)
@@ -124,7 +112,6 @@ start_voice(Slot* s, Voice* v, uint8_t note, float velocity)
 	glide_to(s, v, s->last_pitch, note, overlap);
 	s->last_pitch       = (float)note;
 	v->release_vel      = 0.0f;
-	v->random           = next_random(s);
 	v->pressure         = 0.0f;
 	v->pressure_target  = 0.0f;
 	v->phase     = VOICE_ON;
@@ -207,7 +194,7 @@ mono_move(Slot* s, Voice* v, uint8_t note, float velocity, bool overlap)
 		v->velocity    = velocity;
 		v->retrigger   = true;
 		v->release_vel = 0.0f;
-		v->random      = next_random(s);
+		v->started     = ++s->clock; /* a new note: note.random draws again, and it is the newest */
 	}
 	if (!s->has_gate_env) {
 		v->fade_step = 0.0f;

@@ -592,18 +592,18 @@ test_connect_errors(void)
 	ERR(WITH("connect note vcf\n"), 5, 14,
 	    "unexpected 'vcf', expected '.' after 'note', as in note.pitch");
 	ERR(WITH("connect note. vcf\n"), 5, 15,
-	    "unknown note source 'vcf', expected pitch, gate, velocity, key, release, random or pressure");
+	    "unknown note source 'vcf', expected pitch, gate, velocity, random, key, release or pressure");
 	ERR(WITH("connect note.\n"), 5, 14,
-	    "unexpected end of line, expected pitch, gate, velocity, key, release, random or pressure after "
+	    "unexpected end of line, expected pitch, gate, velocity, random, key, release or pressure after "
 	    "'note.'");
 	ERR(WITH("connect note.pich vcf\n"), 5, 14,
-	    "unknown note source 'pich', expected pitch, gate, velocity, key, release, random or pressure "
+	    "unknown note source 'pich', expected pitch, gate, velocity, random, key, release or pressure "
 	    "(did you mean 'pitch'?)");
 	ERR(WITH("connect note.vel vcf\n"), 5, 14,
-	    "unknown note source 'vel', expected pitch, gate, velocity, key, release, random or pressure "
+	    "unknown note source 'vel', expected pitch, gate, velocity, random, key, release or pressure "
 	    "(did you mean 'velocity'?)");
 	ERR(WITH("connect note.keys vcf\n"), 5, 14,
-	    "unknown note source 'keys', expected pitch, gate, velocity, key, release, random or pressure "
+	    "unknown note source 'keys', expected pitch, gate, velocity, random, key, release or pressure "
 	    "(did you mean 'key'?)");
 	ERR(WITH("connect ctl vcf\n"), 5, 13, "unexpected 'vcf', expected '.' after 'ctl', as in ctl.modwheel");
 	ERR(WITH("connect ctl.modweel vcf\n"), 5, 13,
