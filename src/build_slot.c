@@ -64,16 +64,17 @@ fail(BuildReport* r, BuildStatus status, const char* fmt, ...)
 	va_end(ap);
 }
 
-/* Render a test note and check what comes out. */
+/* Render a test note and check what comes out, on both channels (the
+ * level is the louder channel's: a voice panned hard left is not silent). */
 static bool
 warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 {
-	float    buf[BUILD_WARMUP_FRAMES * 4];
+	float    buf[BUILD_WARMUP_FRAMES * 4], right[BUILD_WARMUP_FRAMES * 4];
 	unsigned frames = bs->warmup_frames;
 	if (frames == 0 || frames > sizeof(buf) / sizeof(buf[0])) {
 		frames = BUILD_WARMUP_FRAMES;
 	}
-	double sum  = 0.0;
+	double sum[2] = {0.0, 0.0};
 	float  peak = 0.0f;
 	bool   finite = true;
 	/* At least the documented blocks, and at least BUILD_WARMUP_MS of
@@ -86,18 +87,21 @@ warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 	}
 	voices_note_on(slot, BUILD_WARMUP_NOTE, 0.8f);
 	for (unsigned b = 0; b < blocks; ++b) {
-		slot_render(slot, buf, frames);
-		for (unsigned i = 0; i < frames; ++i) {
-			const float x = buf[i];
-			finite &= isfinite(x) != 0;
-			const float a = fabsf(x);
-			peak          = a > peak ? a : peak;
-			sum += (double)x * x;
+		slot_render(slot, buf, right, frames);
+		for (unsigned c = 0; c < 2; ++c) {
+			const float* y = c ? right : buf;
+			for (unsigned i = 0; i < frames; ++i) {
+				const float x = y[i];
+				finite &= isfinite(x) != 0;
+				const float a = fabsf(x);
+				peak          = a > peak ? a : peak;
+				sum[c] += (double)x * x;
+			}
 		}
 	}
 	const double n = (double)blocks * frames;
 	r->peak        = peak;
-	r->rms         = (float)sqrt(sum / (n > 0 ? n : 1));
+	r->rms         = (float)sqrt((sum[0] > sum[1] ? sum[0] : sum[1]) / (n > 0 ? n : 1));
 	if (!finite) {
 		fail(r, BUILD_NOT_FINITE, "warm-up produced a non-finite sample (NaN or Inf)");
 		return false;

@@ -36,6 +36,7 @@ typedef struct {
 	double   rate;
 	SimdMode simd;
 	unsigned lanes, n_voices;
+	int      pan_module; /* the patch's, -1: a mono slot */
 
 	/* plan_order: which patch modules are kept, in execution order. */
 	int      order[PATCH_MAX_MODULES];
@@ -49,6 +50,7 @@ typedef struct {
 
 	/* plan_buffers */
 	uint16_t out_buf[PATCH_MAX_MODULES];
+	unsigned n_voice_bufs; /* the fixed sources and voice outputs; master ones follow */
 	unsigned n_bufs;   /* voice and master outputs; the sums follow */
 	Acc      accs[PATCH_MAX_CONNECTIONS];
 	unsigned n_accs;
@@ -73,7 +75,8 @@ align_up(size_t x, size_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
-/* Modules the output depends on, through audio or modulation. */
+/* Modules the output depends on, through audio or modulation, and the
+ * voices' pan position with what it depends on. */
 static void
 mark_needed(const Patch* p, bool* needed)
 {
@@ -82,6 +85,10 @@ mark_needed(const Patch* p, bool* needed)
 	memset(needed, 0, sizeof(bool) * PATCH_MAX_MODULES);
 	needed[p->out_module] = true;
 	stack[top++]         = p->out_module;
+	if (p->pan_module >= 0 && !needed[p->pan_module]) {
+		needed[p->pan_module] = true;
+		stack[top++]          = p->pan_module;
+	}
 	while (top) {
 		const int m = stack[--top];
 		for (unsigned c = 0; c < p->n_connections; ++c) {
@@ -221,6 +228,7 @@ implicit_buf(ImplicitSource s)
 	case IMPLICIT_PITCH: return BUF_PITCH;
 	case IMPLICIT_GATE: return BUF_GATE;
 	case IMPLICIT_VELOCITY: return BUF_VELOCITY;
+	case IMPLICIT_RANDOM: return BUF_RANDOM;
 	default: return BUF_ZERO;
 	}
 }
@@ -229,6 +237,14 @@ static bool
 is_cross(const Patch* p, const PatchConnection* k)
 {
 	return k->src_module >= 0 && !p->modules[k->src_module].master && p->modules[k->dst_module].master;
+}
+
+/* Whether a voice → master sum is audio, placed by the voices' pan: the
+ * output itself, or a master module's input (a parameter's is modulation). */
+static bool
+is_panned_audio(const PatchConnection* k)
+{
+	return k->dst_kind == DST_INPUT;
 }
 
 static uint16_t
@@ -275,9 +291,25 @@ port_feeds(const Patch* p, const Plan* plan, int m, PatchDstKind kind, unsigned 
 	return n;
 }
 
+/* The step after which a voice signal is summed into the master side:
+ * right after it is made, or, for audio in a stereo patch, once the pan
+ * position is made too. */
+static int
+export_step(const Patch* p, const Plan* plan, int src_module, bool audio)
+{
+	const int step = plan->step_of[src_module];
+	if (!audio || p->pan_module < 0) {
+		return step;
+	}
+	const int pan = plan->step_of[p->pan_module];
+	return pan > step ? pan : step;
+}
+
 /* Assign output buffers: voice buffers are reused once their last reader
  * has run (a module's output never shares a buffer with its inputs); master
- * outputs and the voice→master sums get buffers of their own. */
+ * outputs and the voice→master sums get buffers of their own. In a stereo
+ * patch the pan position lives to the end of the voice steps, and a voice
+ * signal summed as audio until it is summed (after the pan step). */
 static void
 assign_buffers(const Patch* p, Plan* plan)
 {
@@ -295,6 +327,18 @@ assign_buffers(const Patch* p, Plan* plan)
 				last_use[k->src_module] = s;
 			}
 		}
+		if (k->src_module >= 0 && plan->step_of[k->dst_module] >= 0 && is_cross(p, k)) {
+			const int s = export_step(p, plan, k->src_module, is_panned_audio(k));
+			last_use[k->src_module] = s > last_use[k->src_module] ? s : last_use[k->src_module];
+		}
+	}
+	if (p->pan_module >= 0) {
+		const int out = p->out_module;
+		if (!p->modules[out].master) {
+			const int s    = export_step(p, plan, out, true);
+			last_use[out] = s > last_use[out] ? s : last_use[out];
+		}
+		last_use[p->pan_module] = (int)plan->n_voice; /* read by every sum until the end */
 	}
 	unsigned n_bufs = BUF_FIRST_FREE;
 	bool     released[PATCH_MAX_MODULES] = {0};
@@ -318,6 +362,7 @@ assign_buffers(const Patch* p, Plan* plan)
 			n_bufs = b + 1u;
 		}
 	}
+	plan->n_voice_bufs = n_bufs;
 	for (unsigned i = plan->n_voice; i < plan->n_order; ++i) {
 		plan->out_buf[plan->order[i]] = (uint16_t)n_bufs++;
 	}
@@ -332,6 +377,9 @@ layout(Slot* s, uint8_t* base, const Plan* plan)
 	const unsigned n_groups = (n_voices + lanes - 1) / lanes;
 	const size_t   stride   = (size_t)CHRONUS_SUBBLOCK * lanes;
 	const unsigned n_sums   = plan->n_accs + plan->out_acc;
+	const bool     stereo   = plan->pan_module >= 0;
+	const unsigned n_twins  = stereo ? plan->n_bufs + n_sums - plan->n_voice_bufs : 0;
+	const size_t   master   = align_up(plan->master_state_size, 64);
 	size_t         off      = align_up(sizeof(Slot), 64);
 #define TAKE(field, count, type)                                        \
 	do {                                                            \
@@ -347,11 +395,12 @@ layout(Slot* s, uint8_t* base, const Plan* plan)
 	TAKE(params, plan->n_params, ParamState);
 	TAKE(macros, plan->n_macros, MacroBinding);
 	TAKE(voices, n_voices, Voice);
-	TAKE(bufs, (plan->n_bufs + n_sums + 2 * (size_t)plan->n_ctls) * stride, float);
+	TAKE(bufs, (plan->n_bufs + n_sums + n_twins + 2 * (size_t)plan->n_ctls) * stride, float);
 	TAKE(tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * stride, float);
 	TAKE(fade_buf, stride, float);
 	TAKE(param_lanes, lanes > 1 ? plan->n_voice_params * stride : 0, float);
-	TAKE(master_state, plan->master_state_size, uint8_t);
+	TAKE(pan_gain, stereo ? 2 * stride : 0, float);
+	TAKE(master_state, stereo ? 2 * master : plan->master_state_size, uint8_t);
 	off = align_up(off, 64);
 	for (unsigned g = 0; g < n_groups; ++g) {
 		for (unsigned l = 0; l < lanes && g * lanes + l < n_voices; ++l) {
@@ -425,7 +474,11 @@ plan_buffers(const Patch* p, Plan* plan)
 		                                 (uint16_t)(plan->n_bufs + plan->out_acc + plan->n_accs)};
 		++plan->n_accs;
 	}
-	plan->ctl_first = (uint16_t)(plan->n_bufs + plan->out_acc + plan->n_accs);
+	/* After the sums and, in a stereo slot, their right-channel twins:
+	 * controller buffers are the same for both channels (buf_ch). */
+	const unsigned n_sums  = plan->n_accs + plan->out_acc;
+	const unsigned n_twins = plan->pan_module >= 0 ? plan->n_bufs + n_sums - plan->n_voice_bufs : 0;
+	plan->ctl_first        = (uint16_t)(plan->n_bufs + n_sums + n_twins);
 }
 
 /* How many feeds, voice → master sums and macro bindings the slot holds,
@@ -489,6 +542,13 @@ carve_arena(const Patch* p, const Plan* plan, unsigned polyphony, PatchError* er
 	s->n_params           = plan->n_params;
 	s->n_exports          = plan->n_exports;
 	s->n_macros           = plan->n_macros;
+	s->stereo             = plan->pan_module >= 0;
+	if (s->stereo) {
+		s->pan_step      = (uint16_t)plan->step_of[plan->pan_module];
+		s->master_first  = (uint16_t)plan->n_voice_bufs;
+		s->chan_shift    = (uint16_t)(s->n_bufs - plan->n_voice_bufs);
+		s->master_stride = align_up(plan->master_state_size, 64);
+	}
 	snprintf(s->title, sizeof(s->title), "%s", p->title);
 	return s;
 }
@@ -522,6 +582,9 @@ fill_steps(Slot* s, const Patch* p, const Plan* plan)
 			st->in_first[j] = (uint16_t)n_feeds;
 			st->in_count[j] = (uint8_t)port_feeds(p, plan, m, DST_INPUT, j, s->feeds + n_feeds);
 			n_feeds += st->in_count[j];
+			for (unsigned f = 0; f < st->in_count[j]; ++f) {
+				s->uses_random |= s->feeds[st->in_first[j] + f].buf == BUF_RANDOM;
+			}
 			if (t->inputs[j].implicit == IMPLICIT_GATE && (t->flags & MODULE_ENVELOPE) && !pm->master &&
 			    s->feeds[st->in_first[j]].buf == BUF_GATE && st->in_count[j] == 1) {
 				st->gate_env    = true;
@@ -537,8 +600,11 @@ fill_steps(Slot* s, const Patch* p, const Plan* plan)
 }
 
 /* Voice → master sums: each voice adds its signal after the step that
- * makes it, scaled by depth and by the voice's fade; a voice output is
- * summed into the first accumulation buffer, which the slot then plays. */
+ * makes it (audio in a stereo patch: once the pan step has run too),
+ * scaled by depth and by the voice's fade; a voice output is summed into
+ * the first accumulation buffer, which the slot then plays. The sums are
+ * kept in the order of their steps (the renderer walks both together),
+ * the connections' order among equals. */
 static void
 fill_exports(Slot* s, const Patch* p, const Plan* plan)
 {
@@ -548,18 +614,28 @@ fill_exports(Slot* s, const Patch* p, const Plan* plan)
 		if (plan->step_of[k->dst_module] < 0 || !is_cross(p, k)) {
 			continue;
 		}
-		s->exports[n++] = (Export){(uint16_t)plan->step_of[k->src_module], plan->out_buf[k->src_module],
-		                           acc_find(plan->accs, plan->n_accs, k->dst_module, k->dst_kind,
-		                                    k->dst_index),
-		                           k->depth};
+		const bool audio = is_panned_audio(k);
+		s->exports[n++]  = (Export){(uint16_t)export_step(p, plan, k->src_module, audio),
+		                            plan->out_buf[k->src_module],
+		                            acc_find(plan->accs, plan->n_accs, k->dst_module, k->dst_kind,
+		                                     k->dst_index),
+		                            k->depth, audio};
 	}
 	if (plan->out_acc) {
-		s->exports[n++] = (Export){(uint16_t)plan->step_of[p->out_module], plan->out_buf[p->out_module],
-		                           s->acc_first, 1.0f};
+		s->exports[n++] = (Export){(uint16_t)export_step(p, plan, p->out_module, true),
+		                           plan->out_buf[p->out_module], s->acc_first, 1.0f, true};
 		s->out_buf = (uint16_t)plan->n_bufs; /* the first accumulation buffer */
 	} else {
 		s->out_buf       = plan->out_buf[p->out_module];
 		s->out_is_master = true;
+	}
+	for (unsigned i = 1; i < n; ++i) { /* insertion sort: stable, a handful of sums */
+		const Export x = s->exports[i];
+		unsigned     j = i;
+		for (; j > 0 && s->exports[j - 1].after_step > x.after_step; --j) {
+			s->exports[j] = s->exports[j - 1];
+		}
+		s->exports[j] = x;
 	}
 }
 
@@ -594,7 +670,8 @@ fill_expression(Slot* s, const Patch* p, const Plan* plan)
 {
 	static const ParamSpec unipolar = {"ctl", "", "", 0.0f, 1.0f, 0.0f, CURVE_LIN, SLOT_CTL_SMOOTH_MS, NULL};
 	static const ParamSpec bipolar  = {"bend", "", "", -1.0f, 1.0f, 0.0f, CURVE_LIN, SLOT_CTL_SMOOTH_MS, NULL};
-	s->n_ctls = p->n_ctls;
+	s->n_ctls    = p->n_ctls;
+	s->ctl_first = plan->ctl_first;
 	for (unsigned c = 0; c < p->n_ctls; ++c) {
 		s->ctls[c].ctl        = p->ctls[c];
 		s->ctls[c].voice_buf  = (uint16_t)(plan->ctl_first + 2 * c);
@@ -632,6 +709,9 @@ init_states(Slot* s)
 		const PlanStep* st = &s->steps[i];
 		if (st->master) {
 			st->type->init(s->master_state + st->state_offset, s->rate);
+			if (s->stereo) { /* the right channel's own state */
+				st->type->init(s->master_state + s->master_stride + st->state_offset, s->rate);
+			}
 			continue;
 		}
 		for (unsigned g = 0; g < s->n_groups; ++g) {
@@ -660,6 +740,10 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 		set_error(err, NULL, "patch has no 'out' statement");
 		return NULL;
 	}
+	if (p->pan_module >= 0 && ((unsigned)p->pan_module >= p->n_modules || p->modules[p->pan_module].master)) {
+		set_error(err, NULL, "the 'pan' statement must name a per-voice module");
+		return NULL;
+	}
 	Plan* plan = calloc(1, sizeof(Plan)); /* a few KiB: not on the worker's stack */
 	if (!plan) {
 		set_error(err, NULL, "out of memory");
@@ -669,6 +753,7 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 	plan->simd     = simd_resolve(simd);
 	plan->lanes    = plan->simd == SIMD_SINGLE ? 1u : CHRONUS_LANES;
 	plan->n_voices = polyphony + SLOT_STEAL_SPARES;
+	plan->pan_module = p->pan_module;
 	Slot* s        = NULL;
 	if (plan_order(p, plan, err)) {
 		plan_states(p, plan);

@@ -19,16 +19,18 @@ const ControlGroupSpec control_groups[GROUP_COUNT] = {
 };
 
 const ControlUnitSpec control_units[UNIT_COUNT] = {
-	[UNIT_DB]      = {"db", "units:db", "dB", NULL},
-	[UNIT_MS]      = {"ms", "units:ms", "ms", NULL},
-	[UNIT_COEF]    = {"coef", "units:coef", "0..1", NULL},
-	[UNIT_VOICE]   = {"voice", NULL, "voices", "%d voices"},
-	[UNIT_SLOT]    = {"slot", NULL, "slot", "slot %d"},
-	[UNIT_PROGRAM] = {"programNumber", NULL, "program", "program %d"},
-	[UNIT_LINE]    = {"line", NULL, "line", "line %d"},
-	[UNIT_COLUMN]  = {"column", NULL, "column", "col %d"},
-	[UNIT_FLAG]    = {"flag", NULL, "on/off", "%d"},
-	[UNIT_SEMITONE] = {"semitone12TET", "units:semitone12TET", "semitones", NULL},
+	[UNIT_DB]      = {"db", "units:db", "dB", "dB", NULL},
+	[UNIT_MS]      = {"ms", "units:ms", "ms", "ms", NULL},
+	/* A macro knob's position, not a gain: Ardour prints units:coef as
+	 * "* 0.500" and Carla as "(coef)". */
+	[UNIT_KNOB]    = {"knob", NULL, "0..1", "", "%.2f"},
+	[UNIT_VOICE]   = {"voice", NULL, "voices", "voices", "%.0f voices"},
+	[UNIT_SLOT]    = {"slot", NULL, "slot", "slot", "slot %.0f"},
+	[UNIT_PROGRAM] = {"programNumber", NULL, "program", "program", "program %.0f"},
+	[UNIT_LINE]    = {"line", NULL, "line", "line", "line %.0f"},
+	[UNIT_COLUMN]  = {"column", NULL, "column", "column", "col %.0f"},
+	[UNIT_FLAG]    = {"flag", NULL, "on/off", "on/off", "%.0f"},
+	[UNIT_SEMITONE] = {"semitone12TET", "units:semitone12TET", "semitones", "semitones", "%.0f"},
 };
 
 const ParameterSpec parameters[PARAM_COUNT] = {

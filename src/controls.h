@@ -28,7 +28,7 @@ enum {
 	CTRL_LOGARITHMIC = 1u << 5, /* pprop:logarithmic */
 	CTRL_REBUILDS    = 1u << 6, /* a change rebuilds the patch in the worker */
 	CTRL_PROGRAMS    = 1u << 7, /* range and scale points: the factory programs */
-	CTRL_CUSTOM      = 1u << 8, /* with CTRL_PROGRAMS: -1 is "Custom patch" */
+	CTRL_CUSTOM      = 1u << 8, /* with CTRL_PROGRAMS: -1 is CTRL_CUSTOM_LABEL */
 	CTRL_PRESET      = 1u << 9, /* every factory preset sets it to its default */
 };
 
@@ -36,7 +36,7 @@ enum {
 typedef enum { GROUP_PATCH = 0, GROUP_MACROS, GROUP_STATUS, GROUP_COUNT } ControlGroup;
 
 /* Units: the LV2 units spec's where it has one, Chronus's own otherwise. */
-typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROGRAM, UNIT_LINE, UNIT_COLUMN,
+typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROGRAM, UNIT_LINE, UNIT_COLUMN,
                UNIT_FLAG, UNIT_SEMITONE, UNIT_COUNT } ControlUnit;
 
 /* X(ID, symbol, name, min, max, default, unit, flags, group, comment).
@@ -44,29 +44,29 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 #define CHRONUS_CONTROLS(X)                                                                                     \
 	X(VOLUME, "volume", "Volume", -80.0f, 12.0f, 0.0f, UNIT_DB, CTRL_IN, GROUP_PATCH,                            \
 	  "Output level, smoothed.")                                                                                 \
-	X(CROSSFADE, "crossfade", "Patch crossfade", 5.0f, 2000.0f, 30.0f, UNIT_MS, CTRL_IN | CTRL_LOGARITHMIC,     \
+	X(CROSSFADE, "crossfade", "Crossfade", 5.0f, 2000.0f, 30.0f, UNIT_MS, CTRL_IN | CTRL_LOGARITHMIC,     \
 	  GROUP_PATCH, "Length of the crossfade to a newly built patch.")                               \
 	X(POLYPHONY, "polyphony", "Polyphony", 1.0f, 64.0f, 16.0f, UNIT_VOICE, CTRL_IN | CTRL_INTEGER | CTRL_REBUILDS, \
 	  GROUP_PATCH, "Voices per patch; a change rebuilds the patch in the worker.")                              \
-	X(MACRO1, "macro1", "Macro 1", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO1, "macro1", "Macro 1", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 1: sweeps whatever the patch binds to it with `macro 1`.")                                    \
-	X(MACRO2, "macro2", "Macro 2", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO2, "macro2", "Macro 2", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 2: sweeps whatever the patch binds to it with `macro 2`.")                                    \
-	X(MACRO3, "macro3", "Macro 3", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO3, "macro3", "Macro 3", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 3: sweeps whatever the patch binds to it with `macro 3`.")                                    \
-	X(MACRO4, "macro4", "Macro 4", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO4, "macro4", "Macro 4", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 4: sweeps whatever the patch binds to it with `macro 4`.")                                    \
-	X(MACRO5, "macro5", "Macro 5", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO5, "macro5", "Macro 5", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 5: sweeps whatever the patch binds to it with `macro 5`.")                                    \
-	X(MACRO6, "macro6", "Macro 6", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO6, "macro6", "Macro 6", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 6: sweeps whatever the patch binds to it with `macro 6`.")                                    \
-	X(MACRO7, "macro7", "Macro 7", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO7, "macro7", "Macro 7", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 7: sweeps whatever the patch binds to it with `macro 7`.")                                    \
-	X(MACRO8, "macro8", "Macro 8", 0.0f, 1.0f, 0.5f, UNIT_COEF, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
+	X(MACRO8, "macro8", "Macro 8", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 8: sweeps whatever the patch binds to it with `macro 8`.")                                    \
 	X(ACTIVE_SLOT, "active_slot", "Active slot", 0.0f, 1.0f, 0.0f, UNIT_SLOT, CTRL_OUT | CTRL_INTEGER,           \
 	  GROUP_STATUS, "Which of the two slots plays; flips at each completed swap.")                              \
-	X(PRIME_MS, "prime_ms", "Last prime time", 0.0f, 1000.0f, 0.0f, UNIT_MS, CTRL_OUT, GROUP_STATUS,             \
+	X(PRIME_MS, "prime_ms", "Prime time", 0.0f, 1000.0f, 0.0f, UNIT_MS, CTRL_OUT, GROUP_STATUS,             \
 	  "Worker CPU time of the last successful build, warm-up included.")                                        \
 	X(ERROR, "error", "Patch error", 0.0f, 1.0f, 0.0f, UNIT_FLAG, CTRL_OUT | CTRL_TOGGLED, GROUP_STATUS,         \
 	  "1 when the last patch request was rejected; Error line and Error column say where, the status why.")     \
@@ -79,12 +79,12 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	  GROUP_STATUS, "Column of the last rejected patch's error; 0 when there is none.")                         \
 	X(PLAYING, "playing", "Playing", -1.0f, 0.0f, 0.0f, UNIT_PROGRAM,                                           \
 	  CTRL_OUT | CTRL_INTEGER | CTRL_ENUMERATION | CTRL_PROGRAMS | CTRL_CUSTOM, GROUP_STATUS,                   \
-	  "The factory program that plays, or Custom patch after a patch text, file or state that is not one.")   \
+	  "The factory program that plays, or Custom after a patch text, file or state that is not one.")   \
 	X(LIMITER, "limiter", "Limiter", 0.0f, 1.0f, 1.0f, UNIT_FLAG, CTRL_IN | CTRL_TOGGLED, GROUP_PATCH,             \
 	  "Output safety limiter: no latency, leaves anything under -3 dBFS untouched, keeps peaks under -1 dBFS.") \
-	X(BEND_UP, "bend_up", "Bend range up", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,          \
+	X(BEND_UP, "bend_up", "Bend up", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,          \
 	  GROUP_PATCH, "Pitch wheel range up; -1: as the patch says (its `bend` statement, else 2).")              \
-	X(BEND_DOWN, "bend_down", "Bend range down", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,    \
+	X(BEND_DOWN, "bend_down", "Bend down", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,    \
 	  GROUP_PATCH, "Pitch wheel range down; -1: as the patch says (its `bend` statement, else 2).")            \
 	X(GLIDE, "glide", "Glide time", -1.0f, 2000.0f, -1.0f, UNIT_MS, CTRL_IN, GROUP_PATCH,                       \
 	  "Glide (portamento) time; -1: as the patch says (its `glide` statement, else none).")
@@ -95,6 +95,7 @@ typedef enum { CHRONUS_CONTROLS(CTRL_ENUM_ENTRY) CTRL_COUNT } ControlId;
 
 #define CTRL_FIRST_PORT 4u /* ports 0-3: atom control, atom notify, audio left, audio right */
 #define CTRL_CUSTOM_PATCH (-1.0f) /* the PLAYING value of a patch that is no factory program */
+#define CTRL_CUSTOM_LABEL "Custom" /* its scale point label: short, so jalv.qt5's dial label shows it whole */
 
 typedef struct {
 	const char*  symbol;
@@ -116,8 +117,9 @@ typedef struct {
 typedef struct {
 	const char* symbol;   /* the unit's URI fragment for Chronus's own units */
 	const char* lv2;      /* "units:db", or NULL for Chronus's own */
-	const char* label;    /* for docs and units:symbol */
-	const char* render;   /* units:render */
+	const char* label;    /* for docs and rdfs:label */
+	const char* abbrev;   /* units:symbol: what Carla prints after a value ("" for nothing) */
+	const char* render;   /* units:render: a printf format of a float (hosts pass a double; Ardour 7 prints "%d" as garbage) */
 } ControlUnitSpec;
 
 extern const ControlSpec      controls[CTRL_COUNT];

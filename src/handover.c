@@ -34,7 +34,8 @@ handover_same_layout(const Slot* a, const Slot* b)
 {
 	if (a->rate != b->rate || a->lanes != b->lanes || a->n_steps != b->n_steps ||
 	    a->n_voice_steps != b->n_voice_steps || a->group_state_size != b->group_state_size ||
-	    a->n_params != b->n_params || a->has_gate_env != b->has_gate_env) {
+	    a->n_params != b->n_params || a->has_gate_env != b->has_gate_env || a->stereo != b->stereo ||
+	    a->pan_step != b->pan_step) {
 		return false;
 	}
 	for (unsigned i = 0; i < a->n_steps; ++i) {
@@ -81,6 +82,9 @@ handover_copy_voices(Slot* dst, const Slot* src)
 	const size_t master = master_state_size(src);
 	if (master) {
 		memcpy(dst->master_state, src->master_state, master);
+		if (src->stereo) { /* the right channel's states */
+			memcpy(dst->master_state + dst->master_stride, src->master_state + src->master_stride, master);
+		}
 	}
 	for (unsigned i = 0; i < dst->n_params; ++i) {
 		dst->params[i]        = src->params[i];

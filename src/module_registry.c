@@ -15,7 +15,8 @@
 #include <string.h>
 
 extern const ModuleType module_sine, module_saw, module_square, module_triangle, module_noise,
-	module_lfo, module_adsr, module_vca, module_mix, module_svf, module_ladder, module_drive;
+	module_lfo, module_adsr, module_vca, module_mix, module_svf, module_ladder, module_drive,
+	module_pan;
 
 ONE_VOICE_HOOKS(module_sine);
 ONE_VOICE_HOOKS(module_square);
@@ -39,6 +40,7 @@ static const Entry entries[] = {
 	ONE_VOICE(module_triangle), ONE_VOICE(module_noise), ONE_VOICE(module_lfo),
 	LANES(module_adsr),     LANES(module_vca),     LANES(module_mix),
 	ONE_VOICE(module_svf),  LANES(module_ladder),  ONE_VOICE(module_drive),
+	LANES(module_pan),
 };
 
 #define REGISTRY_COUNT (sizeof entries / sizeof entries[0])
@@ -123,7 +125,8 @@ static const struct {
 	{"moog", "ladder"},      {"pulse", "square"},  {"pwm", "square"},
 	{"sawtooth", "saw"},     {"amp", "vca"},       {"gain", "vca"},
 	{"mixer", "mix"},        {"distortion", "drive"}, {"saturation", "drive"},
-	{"overdrive", "drive"},  {"white", "noise"},
+	{"overdrive", "drive"},  {"white", "noise"},  {"panner", "pan"},
+	{"stereo", "pan"},      {"balance", "pan"},
 };
 
 const char*

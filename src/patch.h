@@ -113,6 +113,7 @@ typedef struct {
 	unsigned        n_ctls;
 	PatchVoicing    voicing;
 	int             out_module; /* the module heard at the output */
+	int             pan_module; /* the voice signal that places each voice, -1: none (mono) */
 } Patch;
 
 typedef struct {

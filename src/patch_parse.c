@@ -39,6 +39,7 @@ typedef struct {
 	PatchError* err;
 	unsigned    patch_line; /* line of the `patch` statement, 0 if none yet */
 	unsigned    out_line;   /* line of the `out` statement, 0 if none yet */
+	unsigned    pan_line;   /* line of the `pan` statement, 0 if none yet */
 } Parser;
 
 /* ---- messages ---------------------------------------------------------- */
@@ -1221,6 +1222,36 @@ st_bend(Parser* ps)
 	return true;
 }
 
+/* `pan <module>`: a per-voice module whose output (-1..1) places each
+ * voice in the stereo image; without it the patch is mono. */
+static bool
+st_pan(Parser* ps)
+{
+	if (ps->pan_line) {
+		return fail_at(
+		        ps, ps->stmt.line, ps->stmt.col,
+		        "second 'pan' statement, expected at most one (the first is on line %u)",
+		        ps->pan_line);
+	}
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken t = ps->tok;
+	int              m = -1;
+	if (!module_ref(ps, &m)) {
+		return false;
+	}
+	if (ps->p->modules[m].master) {
+		return fail_at(ps, t.line, t.col,
+		               "master module '%s' cannot pan the voices, expected a per-voice module "
+		               "(e.g. 'create p pan', then 'pan p')",
+		               mod_name(ps, m));
+	}
+	ps->p->pan_module = m;
+	ps->pan_line      = ps->stmt.line;
+	return true;
+}
+
 typedef struct {
 	const char* word;
 	bool (*parse)(Parser* ps);
@@ -1230,6 +1261,7 @@ static const Statement statements[] = {
         {"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
         {"set", st_set},     {"macro", st_macro},   {"out", st_out},
         {"voice", st_voice}, {"priority", st_priority}, {"glide", st_glide}, {"bend", st_bend},
+        {"pan", st_pan},
 };
 
 #define N_STATEMENTS (sizeof statements / sizeof statements[0])
@@ -1242,7 +1274,8 @@ statement(Parser* ps)
 	Shown            sh;
 	ps->stmt = t;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "a statement: patch, create, connect, set, macro, out, voice, priority, glide or bend");
+		return unexpected(ps, "a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or "
+		                       "bend");
 	}
 	Suggest sg;
 	suggest_init(&sg, t.text, t.len);
@@ -1267,7 +1300,7 @@ statement(Parser* ps)
 		               hint_text(&h, sg.best));
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown statement '%s', expected patch, create, connect, set, macro, out, voice, "
+	               "unknown statement '%s', expected patch, create, connect, set, macro, out, pan, voice, "
 	               "priority, glide or bend",
 	               show_tok(&sh, &t));
 }
@@ -1325,6 +1358,7 @@ patch_parse(const char* text, size_t len, Patch* out, PatchError* err)
 	}
 	memset(out, 0, sizeof *out);
 	out->out_module        = -1;
+	out->pan_module        = -1;
 	out->voicing.bend_up   = 2.0f;
 	out->voicing.bend_down = 2.0f;
 	patch_lex_init(&ps.lex, text, len);

@@ -20,15 +20,24 @@ buf_at(const Slot* s, unsigned b)
 	return s->bufs + (size_t)b * s->buf_stride;
 }
 
+/* Buffer b as a master step of channel `shift` sees it (0: the left
+ * channel, a voice step or a mono slot; chan_shift: the right channel,
+ * whose master buffers are the twins). */
+static inline float*
+buf_ch(const Slot* s, unsigned b, unsigned shift)
+{
+	return buf_at(s, b >= s->master_first && b < s->ctl_first ? b + shift : b);
+}
+
 /* The sum of a port's feeds (len values each), or the single feed itself
  * when it needs no arithmetic. */
 static const float*
-gather(const Slot* s, const Feed* f, unsigned count, float* restrict tmp, unsigned len)
+gather(const Slot* s, const Feed* f, unsigned count, float* restrict tmp, unsigned len, unsigned shift)
 {
 	if (count == 0) {
 		return buf_at(s, BUF_ZERO);
 	}
-	const float* first = buf_at(s, f[0].buf);
+	const float* first = buf_ch(s, f[0].buf, shift);
 	if (count == 1 && f[0].depth == 1.0f) {
 		return first;
 	}
@@ -36,7 +45,7 @@ gather(const Slot* s, const Feed* f, unsigned count, float* restrict tmp, unsign
 		tmp[i] = f[0].depth * first[i];
 	}
 	for (unsigned c = 1; c < count; ++c) {
-		const float* restrict src = buf_at(s, f[c].buf);
+		const float* restrict src = buf_ch(s, f[c].buf, shift);
 		const float           d   = f[c].depth;
 		for (unsigned i = 0; i < len; ++i) {
 			tmp[i] += d * src[i];
@@ -49,7 +58,8 @@ gather(const Slot* s, const Feed* f, unsigned count, float* restrict tmp, unsign
  * for a voice step of a lane group, per frame and lane. One pass per
  * modulation, the clamp folded into the last. */
 static const float*
-modulated(const Slot* s, const PlanStep* st, unsigned j, float* restrict tmp, unsigned n, unsigned lanes)
+modulated(const Slot* s, const PlanStep* st, unsigned j, float* restrict tmp, unsigned n, unsigned lanes,
+          unsigned shift)
 {
 	const unsigned    pi   = st->param_first + j;
 	const ParamState* ps   = &s->params[pi];
@@ -63,14 +73,14 @@ modulated(const Slot* s, const PlanStep* st, unsigned j, float* restrict tmp, un
 	const float    lo = ps->spec->min, hi = ps->spec->max;
 	const float*   from = base;
 	for (unsigned c = 0; c + 1 < count; ++c) {
-		const float* restrict src = buf_at(s, f[c].buf);
+		const float* restrict src = buf_ch(s, f[c].buf, shift);
 		const float           d   = f[c].depth;
 		for (unsigned i = 0; i < len; ++i) {
 			tmp[i] = from[i] + d * src[i];
 		}
 		from = tmp;
 	}
-	const float* restrict src = buf_at(s, f[count - 1].buf);
+	const float* restrict src = buf_ch(s, f[count - 1].buf, shift);
 	const float           d   = f[count - 1].depth;
 	for (unsigned i = 0; i < len; ++i) {
 		const float v = from[i] + d * src[i];
@@ -97,24 +107,26 @@ feeds_steady(const Slot* s, const Feed* f, unsigned count)
 }
 
 /* One step: a voice step over a lane group (lanes = s->lanes), or a master
- * step (lanes = 1). sounding: bit l set when lane l sounds. */
+ * step (lanes = 1) of one channel (shift: see buf_ch). sounding: bit l set
+ * when lane l sounds. */
 static void
 run_step(Slot* s, const PlanStep* st, uint8_t* state_base, unsigned n, unsigned lanes,
-         unsigned sounding)
+         unsigned sounding, unsigned shift)
 {
 	const ModuleType* t = st->type;
 	ModuleIO          io;
 	io.steady = 0;
 	for (unsigned j = 0; j < t->n_inputs; ++j) {
 		const Feed* f = s->feeds + st->in_first[j];
-		io.in[j]      = gather(s, f, st->in_count[j], s->tmp + (size_t)j * s->buf_stride, n * lanes);
+		io.in[j]      = gather(s, f, st->in_count[j], s->tmp + (size_t)j * s->buf_stride, n * lanes, shift);
 		io.steady |= feeds_steady(s, f, st->in_count[j]) ? MODULE_STEADY_IN(j) : 0u;
 	}
 	for (unsigned j = 0; j < t->n_params; ++j) {
-		io.param[j] = modulated(s, st, j, s->tmp + (size_t)(MODULE_MAX_INPUTS + j) * s->buf_stride, n, lanes);
+		io.param[j] = modulated(s, st, j, s->tmp + (size_t)(MODULE_MAX_INPUTS + j) * s->buf_stride, n, lanes,
+		                        shift);
 		io.steady |= !st->mod_count[j] && s->params[st->param_first + j].filled ? MODULE_STEADY_PARAM(j) : 0u;
 	}
-	io.out   = buf_at(s, st->out_buf);
+	io.out   = buf_ch(s, st->out_buf, shift);
 	io.n     = n;
 	io.lanes    = lanes;
 	io.sounding = sounding;
@@ -249,9 +261,10 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 	const unsigned L = s->lanes;
 	float          p[CHRONUS_LANES], g[CHRONUS_LANES], v[CHRONUS_LANES], w[CHRONUS_LANES];
 	bool           gliding = false;
+	float          r[CHRONUS_LANES];
 	for (unsigned l = 0; l < L; ++l) { /* a silent lane (maybe past the last voice): no note */
 		p[l] = 60.0f;
-		g[l] = v[l] = w[l] = 0.0f;
+		g[l] = v[l] = w[l] = r[l] = 0.0f;
 		if (sounding[l]) {
 			const Voice* vo = &vs[l];
 			p[l]            = vo->pitch + s->bend_semis[0];
@@ -259,7 +272,11 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 			v[l]            = vo->velocity;
 			w[l]            = vo->fade;
 			gliding |= vo->glide_left != 0;
+			r[l]            = s->uses_random ? note_random(vo->started) : 0.0f;
 		}
+	}
+	if (s->uses_random) {
+		spread_lanes(buf_at(s, BUF_RANDOM), r, n, L);
 	}
 	float* restrict pitch = buf_at(s, BUF_PITCH);
 	float* restrict gate  = buf_at(s, BUF_GATE);
@@ -286,14 +303,14 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 	spread_lanes(vel, v, n, L);
 	spread_lanes(fb, w, n, L);
 	if (s->note_srcs & ((1u << NOTE_SRC_KEY) | (1u << NOTE_SRC_RELEASE) | (1u << NOTE_SRC_RANDOM))) {
-		float k[CHRONUS_LANES], r[CHRONUS_LANES], x[CHRONUS_LANES];
+		float k[CHRONUS_LANES], rel[CHRONUS_LANES], x[CHRONUS_LANES];
 		for (unsigned l = 0; l < L; ++l) {
-			k[l] = sounding[l] ? (float)vs[l].note : 60.0f;
-			r[l] = sounding[l] ? vs[l].release_vel : 0.0f;
+			k[l]   = sounding[l] ? (float)vs[l].note : 60.0f;
+			rel[l] = sounding[l] ? vs[l].release_vel : 0.0f;
 			x[l] = sounding[l] ? note_random(vs[l].started) : 0.0f;
 		}
 		spread_lanes(buf_at(s, BUF_KEY), k, n, L);
-		spread_lanes(buf_at(s, BUF_RELEASE), r, n, L);
+		spread_lanes(buf_at(s, BUF_RELEASE), rel, n, L);
 		spread_lanes(buf_at(s, BUF_RANDOM), x, n, L);
 	}
 	if (s->note_srcs & (1u << NOTE_SRC_PRESSURE)) {
@@ -364,6 +381,116 @@ add_lanes(float* restrict dst, const float* restrict src, const float* restrict 
 	}
 }
 
+/* The equal-power pan law for a position p in -1..1: left gain
+ * sin((1 - p) pi/4), right gain sin((1 + p) pi/4), so left^2 + right^2 = 1,
+ * the centre is -3 dB on each side (both the same float), and a hard pan
+ * gives the other side exactly 0 (sin 0). */
+static inline void
+pan_law(float p, float* left, float* right)
+{
+	*left  = sinf((1.0f - p) * 0.785398163397448f);
+	*right = sinf((1.0f + p) * 0.785398163397448f);
+}
+
+/* A lane group's pan gains, each voice's weight folded in: per frame and
+ * lane, left gains then right ones. A lane whose position holds for the
+ * sub-block (a set pos, a key or random spread) costs one pan_law; the
+ * others one per frame. L is a constant in each specialisation, so the
+ * loops over the lanes of a frame vectorise. */
+SIMD_INLINE void
+pan_gains_n(float* restrict gl, float* restrict gr, const float* restrict pos, const float* restrict fb,
+            unsigned n, const unsigned L)
+{
+	int   moves[CHRONUS_LANES] = {0};
+	float a[CHRONUS_LANES], b[CHRONUS_LANES];
+	for (unsigned i = 1; i < n; ++i) {
+		for (unsigned l = 0; l < L; ++l) {
+			moves[l] |= pos[i * L + l] != pos[l];
+		}
+	}
+	for (unsigned l = 0; l < L; ++l) {
+		pan_law(pos[l], &a[l], &b[l]);
+	}
+	for (unsigned i = 0; i < n; ++i) {
+		for (unsigned l = 0; l < L; ++l) {
+			const float w = fb[i * L + l];
+			gl[i * L + l] = w != 0.0f ? w * a[l] : 0.0f; /* a silent lane: 0, even at a NaN position */
+			gr[i * L + l] = w != 0.0f ? w * b[l] : 0.0f;
+		}
+	}
+	for (unsigned l = 0; l < L; ++l) {
+		for (unsigned i = 1; moves[l] && i < n; ++i) {
+			float x, y;
+			pan_law(pos[i * L + l], &x, &y);
+			const float w = fb[i * L + l];
+			gl[i * L + l] = w != 0.0f ? w * x : 0.0f;
+			gr[i * L + l] = w != 0.0f ? w * y : 0.0f;
+		}
+	}
+}
+
+static void
+pan_gains(Slot* s, const float* restrict pos, const float* restrict fb, unsigned n)
+{
+	float* restrict gl = s->pan_gain;
+	float* restrict gr = s->pan_gain + s->buf_stride;
+	if (s->lanes == CHRONUS_LANES) {
+		pan_gains_n(gl, gr, pos, fb, n, CHRONUS_LANES);
+	} else {
+		pan_gains_n(gl, gr, pos, fb, n, 1);
+	}
+}
+
+/* add_lanes into a left and a right sum at once, by per-lane gains (the
+ * pan gains, weight folded in): each sum gets exactly what add_lanes
+ * would give it, reading the source once. */
+SIMD_INLINE void
+add_lanes2_n(float* restrict dl, float* restrict dr, const float* restrict src, const float* restrict gl,
+             const float* restrict gr, float depth, unsigned n, const unsigned L)
+{
+	for (unsigned k = 0; k < n; ++k) {
+		float tl[CHRONUS_LANES], tr[CHRONUS_LANES];
+		for (unsigned l = 0; l < L; ++l) {
+			const float x = src[k * L + l], a = gl[k * L + l], b = gr[k * L + l];
+			tl[l]         = a != 0.0f ? depth * a * x : 0.0f;
+			tr[l]         = b != 0.0f ? depth * b * x : 0.0f;
+		}
+		float accl = dl[k], accr = dr[k];
+		for (unsigned l = 0; l < L; ++l) {
+			accl += tl[l];
+			accr += tr[l];
+		}
+		dl[k] = accl;
+		dr[k] = accr;
+	}
+}
+
+/* One voice → master sum of a lane group. A mono slot adds each voice by
+ * its weight; a stereo slot adds audio to the left and right buffers by
+ * the pan gains, and modulation to both by the weight. */
+static void
+export_sum(Slot* s, const Export* x, unsigned n)
+{
+	const float* src = buf_at(s, x->src_buf);
+	float*       dst = buf_at(s, x->dst_buf);
+	const unsigned L = s->lanes;
+	if (!s->stereo) {
+		add_lanes(dst, src, s->fade_buf, x->depth, n, L);
+	} else if (x->panned) {
+		float* const right = buf_at(s, x->dst_buf + s->chan_shift);
+		const float* gl    = s->pan_gain;
+		const float* gr    = s->pan_gain + s->buf_stride;
+		if (L == CHRONUS_LANES) {
+			add_lanes2_n(dst, right, src, gl, gr, x->depth, n, CHRONUS_LANES);
+		} else {
+			add_lanes2_n(dst, right, src, gl, gr, x->depth, n, 1);
+		}
+	} else {
+		add_lanes(dst, src, s->fade_buf, x->depth, n, L);
+		add_lanes(buf_at(s, x->dst_buf + s->chan_shift), src, s->fade_buf, x->depth, n, L);
+	}
+}
+
 /* One lane group for n frames: note sources, modules, and each sounding
  * lane added into the voice → master sums in voice order. */
 static void
@@ -386,15 +513,14 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 	}
 	group_sources(s, vs, sounding, n);
 
-	const float* fb = s->fade_buf;
-	unsigned     e  = 0;
+	unsigned e = 0;
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
-		run_step(s, &s->steps[i], vs[0].state, n, L, mask);
+		run_step(s, &s->steps[i], vs[0].state, n, L, mask, 0);
+		if (s->stereo && i == s->pan_step) {
+			pan_gains(s, buf_at(s, s->steps[i].out_buf), s->fade_buf, n);
+		}
 		for (; e < s->n_exports && s->exports[e].after_step == i; ++e) {
-			const Export* x   = &s->exports[e];
-			const float*  src = buf_at(s, x->src_buf);
-			float*        dst = buf_at(s, x->dst_buf);
-			add_lanes(dst, src, fb, x->depth, n, L);
+			export_sum(s, &s->exports[e], n);
 		}
 	}
 	if (aligned_end) {
@@ -434,7 +560,7 @@ render_controllers(Slot* s, unsigned n)
 }
 
 static void
-render_sub(Slot* s, float* out, unsigned n, bool aligned_end)
+render_sub(Slot* s, float* left, float* right, unsigned n, bool aligned_end)
 {
 	for (unsigned i = 0; i < s->n_params; ++i) {
 		param_render(&s->params[i], n);
@@ -445,26 +571,37 @@ render_sub(Slot* s, float* out, unsigned n, bool aligned_end)
 	}
 	for (unsigned a = 0; a < s->acc_count; ++a) {
 		memset(buf_at(s, s->acc_first + a), 0, sizeof(float) * n);
+		if (s->stereo) {
+			memset(buf_at(s, s->acc_first + a + s->chan_shift), 0, sizeof(float) * n);
+		}
 	}
 	for (unsigned g = 0; g < s->n_groups; ++g) {
 		render_group(s, g, n, aligned_end);
 	}
-	for (unsigned i = s->n_voice_steps; i < s->n_steps; ++i) {
-		run_step(s, &s->steps[i], s->master_state, n, 1, 1u);
+	/* The master chain: once, or once per channel, each with its own
+	 * states and buffers. */
+	for (unsigned c = 0; c < (s->stereo ? 2u : 1u); ++c) {
+		const unsigned shift = c ? s->chan_shift : 0u;
+		uint8_t*       state = s->master_state + (c ? s->master_stride : 0u);
+		for (unsigned i = s->n_voice_steps; i < s->n_steps; ++i) {
+			run_step(s, &s->steps[i], state, n, 1, 1u, shift);
+		}
 	}
-	memcpy(out, buf_at(s, s->out_buf), sizeof(float) * n);
+	memcpy(left, buf_at(s, s->out_buf), sizeof(float) * n);
+	memcpy(right, buf_at(s, s->out_buf + (s->stereo ? s->chan_shift : 0u)), sizeof(float) * n);
 }
 
 void
-slot_render(Slot* s, float* out, unsigned n)
+slot_render(Slot* s, float* left, float* right, unsigned n)
 {
 	while (n) {
 		const unsigned phase = (unsigned)(s->frames % CHRONUS_SUBBLOCK);
 		unsigned       m     = CHRONUS_SUBBLOCK - phase;
 		m                    = m < n ? m : n;
-		render_sub(s, out, m, phase + m == CHRONUS_SUBBLOCK);
+		render_sub(s, left, right, m, phase + m == CHRONUS_SUBBLOCK);
 		s->frames += m;
-		out += m;
+		left += m;
+		right += m;
 		n -= m;
 	}
 }

@@ -43,8 +43,9 @@ void     slot_set_param_seq(Slot* slot, uint64_t seq);
  * one would). */
 void slot_rewind(Slot* slot);
 
-/* Audio thread. out[0..n) receives the mono mix; any n. */
-void slot_render(Slot* slot, float* out, unsigned n);
+/* Audio thread: left[0..n) and right[0..n) receive the mix; any n. A
+ * mono patch (no `pan` statement) gives the same samples on both. */
+void slot_render(Slot* slot, float* left, float* right, unsigned n);
 
 /* Audio thread: macro knob k (0-based) at position 0..1. */
 void slot_set_macro(Slot* slot, unsigned knob, float position, bool snap);

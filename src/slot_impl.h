@@ -46,12 +46,16 @@ typedef struct {
 	bool              gate_env; /* an envelope on the note's gate: keeps the voice alive */
 } PlanStep;
 
-/* A per-voice signal summed over voices into a master-side buffer. */
+/* A per-voice signal summed over voices into a master-side buffer. In a
+ * stereo slot the sum has a left and a right buffer: audio (the output, a
+ * master module's input) is placed by each voice's pan gains, modulation
+ * (a master module's parameter) goes to both as it is. */
 typedef struct {
-	uint16_t after_step; /* exported right after this step ran */
+	uint16_t after_step; /* exported right after this step ran (and the pan step) */
 	uint16_t src_buf;
 	uint16_t dst_buf;    /* an accumulation buffer, cleared each sub-block */
 	float    depth;
+	bool     panned;     /* audio: placed by the pan gains in a stereo slot */
 } Export;
 
 /* A macro knob binding: knob position 0..1 → parameter target. */
@@ -105,6 +109,7 @@ struct Slot {
 	unsigned      n_macros;
 	uint16_t      out_buf;
 	bool          out_is_master;
+	bool          uses_random;  /* some input reads BUF_RANDOM */
 	bool          has_gate_env;
 	uint16_t      acc_first, acc_count; /* accumulation buffers */
 
@@ -114,6 +119,20 @@ struct Slot {
 	SimdMode simd;
 	unsigned lanes;
 	unsigned n_groups;
+
+	/* Stereo (a `pan` statement). The master side runs once per channel:
+	 * every master buffer b (b >= master_first: master outputs and the
+	 * voice → master sums) has a right-channel twin b + chan_shift, and
+	 * every master module a second state at master_state + master_stride.
+	 * The module contract stays mono: a master module never knows which
+	 * channel it renders. A mono slot has none of this and copies its one
+	 * output to both channels. */
+	bool     stereo;
+	uint16_t pan_step;     /* the voice step whose output places each voice */
+	uint16_t master_first;
+	uint16_t chan_shift;
+	size_t   master_stride;
+	float*   pan_gain;     /* per frame and lane: left gains, then (buf_stride on) right gains */
 
 	/* Buffers: n_bufs × CHRONUS_SUBBLOCK × lanes floats, plus temporaries. */
 	float*   bufs;
@@ -142,6 +161,7 @@ struct Slot {
 		ParamState ps;
 	} ctls[PATCH_MAX_CTLS];
 	unsigned n_ctls;
+	uint16_t ctl_first; /* the controller buffers, from here on: never shifted to a twin */
 
 	/* Expression and voice modes (voices.c). */
 	unsigned     note_srcs;   /* bit k: note source k (NoteSource) is read */

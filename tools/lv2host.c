@@ -805,6 +805,13 @@ host_max_block(const Host* h)
 }
 
 void
+host_reactivate(Host* h)
+{
+	lilv_instance_deactivate(h->instance);
+	lilv_instance_activate(h->instance);
+}
+
+void
 host_run(Host* h, uint32_t n, float* left, float* right)
 {
 	if (n > h->cfg.max_block) {

@@ -83,6 +83,11 @@ void  host_input_controls(Host* host, char* buf, size_t size);
 
 uint32_t host_max_block(const Host* host);
 
+/* deactivate() then activate(), as a host does when it stops and restarts
+ * the plugin (transport, device change); the worker must be idle
+ * (host_settle first). */
+void host_reactivate(Host* host);
+
 /* Run one block (n <= max_block) into left/right (may be NULL). */
 void host_run(Host* host, uint32_t n, float* left, float* right);
 

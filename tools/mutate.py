@@ -201,7 +201,14 @@ def make_steps(args):
     # Measured on the shared machine: rt ~2 s, jalv ~6 s, unit ~30 s, host
     # ~2 min.
     steps = [Step('real-time guard', ['@B@/tests/host-tests', 'rt'], t,
-                  {'LD_PRELOAD': '@B@/tests/librt_guard.so'})]
+                  {'LD_PRELOAD': '@B@/tests/librt_guard.so',
+                   'LV2_PATH': os.pathsep.join(['@B@/rt_probe', '@B@/lv2', '/usr/lib/lv2'])}),
+             # As `./waf test` does: each fuzz target over its committed
+             # corpus and make_seeds.py's current output (seconds).
+             Step('fuzz replay', ['sh', '-c', 'set -e; s=@B@/fuzz-replay-seeds; '
+                                  '%s @S@/tests/fuzz/make_seeds.py --out $s; '
+                                  'for t in patch run state; do @B@/tests/fuzz-replay-$t '
+                                  '@S@/tests/fuzz/corpus/$t $s/$t; done' % sys.executable], t)]
     if shutil.which('jalv') and shutil.which('jackd'):
         steps.append(Step('jalv', ['sh', '@S@/tests/jalv/check-jalv.sh'], t))
     steps += [Step('unit tests', ['@B@/tests/unit-tests'], t),

@@ -72,7 +72,7 @@ print_defs(void)
 		if (!s->lv2) {
 			printf("<%s#%s>\n\ta units:Unit ;\n\trdfs:label \"%s\" ;\n\tunits:symbol \"%s\" ;\n"
 			       "\tunits:render \"%s\" .\n\n",
-			       CHRONUS_URI, s->symbol, s->label, s->label, s->render);
+			       CHRONUS_URI, s->symbol, s->label, s->abbrev, s->render);
 		}
 	}
 	for (unsigned p = 0; p < PARAM_COUNT; ++p) {
@@ -144,7 +144,7 @@ print_ports(void)
 			printf("\t\tlv2:scalePoint\n");
 			bool first = true;
 			if (c->flags & CTRL_CUSTOM) {
-				printf("\t\t\t[ rdfs:label \"Custom patch\" ; rdf:value %d ]", (int)CTRL_CUSTOM_PATCH);
+				printf("\t\t\t[ rdfs:label \"%s\" ; rdf:value %d ]", CTRL_CUSTOM_LABEL, (int)CTRL_CUSTOM_PATCH);
 				first = false;
 			}
 			for (unsigned k = 0; k < factory_patch_count; ++k) {
@@ -175,8 +175,10 @@ print_range(const ControlSpec* c, ControlId id)
 	if (c->flags & CTRL_TOGGLED) {
 		printf("0 or 1");
 	} else if (c->flags & CTRL_PROGRAMS) {
-		printf("%s0–%u (factory programs)", (c->flags & CTRL_CUSTOM) ? "−1 (custom patch), " : "",
-		       factory_patch_count - 1);
+		if (c->flags & CTRL_CUSTOM) {
+			printf("−1 (%s), ", CTRL_CUSTOM_LABEL);
+		}
+		printf("0–%u (factory programs)", factory_patch_count - 1);
 	} else {
 		printf("%g–%g", (double)c->min, (double)control_max(id, factory_patch_count));
 	}

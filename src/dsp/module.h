@@ -6,6 +6,12 @@
  * one output buffer. The engine smooths, modulates and range-clamps every
  * parameter before the module sees it, so a module reads one value per
  * sample and never zippers.
+ *
+ * A module renders one channel. Stereo is the engine's: in a patch with a
+ * `pan` statement it places each voice when it sums the voices (slot.c),
+ * and runs every master module once per channel, each channel with its
+ * own state and buffers, so the contract has no stereo form and a module
+ * never knows which channel it renders.
  */
 #ifndef CHRONUS_DSP_MODULE_H
 #define CHRONUS_DSP_MODULE_H
@@ -28,7 +34,8 @@ typedef enum {
 	IMPLICIT_NONE = 0, /* silence (a buffer of zeros) */
 	IMPLICIT_PITCH,    /* the voice's note in semitones (69 = A4), bend included */
 	IMPLICIT_GATE,     /* 1 while the key (or sustain pedal) holds, else 0 */
-	IMPLICIT_VELOCITY  /* note-on velocity, 0..1 */
+	IMPLICIT_VELOCITY, /* note-on velocity, 0..1 */
+	IMPLICIT_RANDOM    /* a random value -1..1 per note, drawn when the note starts */
 } ImplicitSource;
 
 typedef enum { CURVE_LIN = 0, CURVE_EXP } ParamCurve;

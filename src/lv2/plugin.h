@@ -127,7 +127,7 @@ typedef struct {
 	ParamSpec   volume_spec; /* the volume port's range in gain */
 	ParamState  volume;
 	Limiter     limiter;    /* last thing before the output ports */
-	float       buf_a[CHRONUS_SUBBLOCK], buf_b[CHRONUS_SUBBLOCK];
+	float       buf_a[2][CHRONUS_SUBBLOCK], buf_b[2][CHRONUS_SUBBLOCK]; /* [channel][frame] */
 	/* Handover at a swap (run.c, audio thread): the notes the pedal alone
 	 * holds (key released while it was down), and the crossfade law of the
 	 * swap under way: linear when the new slot took over the old one's

@@ -532,15 +532,18 @@ render(Chronus* self, uint32_t from, uint32_t to)
 {
 	while (from < to) {
 		const uint32_t n = to - from < CHRONUS_SUBBLOCK ? to - from : CHRONUS_SUBBLOCK;
-		slot_render(self->active->slot, self->buf_a, n);
+		float* const l = self->buf_a[0];
+		float* const r = self->buf_a[1];
+		slot_render(self->active->slot, l, r, n);
 		if (self->standby) {
-			slot_render(self->standby->slot, self->buf_b, n);
+			slot_render(self->standby->slot, self->buf_b[0], self->buf_b[1], n);
 			const double inv = 1.0 / (double)self->fade_len;
-			for (uint32_t i = 0; i < n; ++i) {
+			for (uint32_t i = 0; i < n; ++i) { /* both channels, the same gains */
 				unsigned pos = self->fade_pos < self->fade_len ? ++self->fade_pos : self->fade_len;
 				float    a, b;
 				fade_gains(self, pos * inv, &a, &b);
-				self->buf_a[i] = a * self->buf_a[i] + b * self->buf_b[i];
+				l[i] = a * l[i] + b * self->buf_b[0][i];
+				r[i] = a * r[i] + b * self->buf_b[1][i];
 			}
 			if (self->fade_pos >= self->fade_len) {
 				retire(self, self->active);
@@ -551,9 +554,9 @@ render(Chronus* self, uint32_t from, uint32_t to)
 		}
 		param_render(&self->volume, n);
 		for (uint32_t i = 0; i < n; ++i) {
-			const float y    = self->buf_a[i] * self->volume.buf[i];
-			self->out[0][from + i] = y;
-			self->out[1][from + i] = y;
+			const float g = self->volume.buf[i];
+			self->out[0][from + i] = l[i] * g;
+			self->out[1][from + i] = r[i] * g;
 		}
 		limiter_process(&self->limiter, self->out[0] + from, self->out[1] + from, n);
 		from += n;

@@ -240,7 +240,7 @@ render_span(Slot* s, float* out, unsigned from, unsigned to, unsigned block)
 {
 	while (from < to) {
 		const unsigned n = to - from < block ? to - from : block;
-		slot_render(s, out + from, n);
+		slot_render(s, out + from, out + from, n); /* the right channel overwrites the left: checked is the right, the left in a mono patch */
 		from += n;
 	}
 }
@@ -314,11 +314,11 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 			CHECK(slot->polyphony == poly && slot->n_voices == poly + SLOT_STEAL_SPARES,
 			      "polyphony %u voices %u", slot->polyphony, slot->n_voices);
 			CHECK(slot->out_buf < slot->n_bufs, "out_buf %u of %u", slot->out_buf, slot->n_bufs);
-			float buf[300];
+			float buf[300], right[300];
 			voices_note_on(slot, 60, 1.0f);
-			slot_render(slot, buf, 100);
+			slot_render(slot, buf, right, 100);
 			voices_note_off(slot, 60);
-			slot_render(slot, buf + 100, 200);
+			slot_render(slot, buf + 100, right + 100, 200);
 			slot_free(slot);
 		}
 	}

@@ -58,6 +58,12 @@ EDGE = [
     ('mono-glide', 'voice mono\nglide 3000\ncreate o sine\nout o\n'),
     ('ctl-bad', 'create o sine\nconnect ctl.cc300 o.pitch\nout o\n'),
     ('unknown-type', 'create osc sawtooth\nout osc\n'),
+    ('pan-second', 'create osc saw\ncreate p pan\npan p\npan p\nout osc\n'),
+    ('pan-master', 'create osc saw\ncreate sat drive master\nconnect osc sat\npan sat\nout sat\n'),
+    ('pan-lfo-master-chain', 'create osc saw\ncreate w lfo\ncreate e lfo\ncreate sat drive master\n'
+     'connect osc sat\nconnect e sat.gain 3\npan w\nout sat\n'),
+    ('pan-spreads', 'create osc saw\ncreate p pan\nconnect note.random p.pos\nconnect note.velocity p.index 4\n'
+     'set p.key -1\nset p.center 127\nset p.random 1\nset p.spread 1\npan p\nout osc\n'),
     ('unknown-statement', 'create osc saw\nconect osc osc\nout osc\n'),
     ('after-end', 'create vcf ladder\nset vcf.resonance 0.82 0.5\nout vcf\n'),
     ('missing-type', 'create filter\n'),
@@ -170,7 +176,7 @@ def patch_dict(path):
              'note.pitch', 'note.gate', 'note.velocity', 'note.key', 'note.release', 'note.random',
              'note.pressure', 'ctl', 'ctl.modwheel', 'ctl.breath', 'ctl.foot', 'ctl.expression',
              'ctl.aftertouch', 'ctl.bend', 'ctl.cc74', 'ctl.cc127', 'voice', 'poly', 'mono', 'legato',
-             'priority', 'last', 'low', 'high', 'glide', 'time', 'rate', 'always', 'bend', '\n', '\r\n', '\t', '#', '"', '\\"', '\\\\',
+             'priority', 'last', 'low', 'high', 'glide', 'time', 'rate', 'always', 'bend', 'pan', '\n', '\r\n', '\t', '#', '"', '\\"', '\\\\',
              '.', '-', '+', 'e-3', '1e6', '1000000', '0.5', '20000', '-48', '1024']
     text = open(os.path.join(ROOT, 'docs', 'modules.md'), encoding='utf-8').read()
     words += re.findall(r'^## (\w+)', text, re.M)

@@ -16,6 +16,8 @@ int suite_headroom(void);
 int suite_warnings(void);
 int suite_handover(void);
 int suite_expression(void);
+int suite_voices(void);
+int suite_stereo(void);
 int suite_rt(void); /* only under the preloaded real-time guard */
 
 #endif

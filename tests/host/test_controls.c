@@ -118,6 +118,97 @@ test_table_matches_bundle(void)
 	host_free(h);
 }
 
+/* True if fmt is what hosts take units:render for: a printf format whose
+ * conversions all format a double (%f, %.0f, %g, %e; %% for a sign). Ardour 7
+ * calls snprintf(buf, fmt, (double)value): "%d" there prints garbage. */
+static bool
+render_takes_a_float(const char* fmt)
+{
+	unsigned n = 0;
+	for (const char* c = strchr(fmt, '%'); c; c = strchr(c, '%')) {
+		++c;
+		if (*c == '%') {
+			++c;
+			continue;
+		}
+		c += strspn(c, "-+ #0");
+		c += strspn(c, "0123456789");
+		if (*c == '.') {
+			c += 1 + strspn(c + 1, "0123456789");
+		}
+		if (!*c || !strchr("fFgGeE", *c)) {
+			return false;
+		}
+		++n;
+	}
+	return n == 1;
+}
+
+/* Every control port has a unit, and the unit renders the float a host
+ * passes: Polyphony, Error line and Error column read as numbers, not
+ * garbage, in Ardour's generic window. */
+static void
+test_units_render_a_float(void)
+{
+	CU_ASSERT(render_takes_a_float("%.0f voices") && render_takes_a_float("%f%%"));
+	CU_ASSERT(!render_takes_a_float("line %d") && !render_takes_a_float("%d") && !render_takes_a_float("none"));
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	LilvWorld*        w      = host_world(h);
+	const LilvPlugin* p      = host_plugin(h);
+	LilvNode*         unit_p = lilv_new_uri(w, "http://lv2plug.in/ns/extensions/units#unit");
+	LilvNode*         render = lilv_new_uri(w, "http://lv2plug.in/ns/extensions/units#render");
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		const LilvPort* port  = lilv_plugin_get_port_by_index(p, control_port((ControlId)i));
+		LilvNodes*      units = lilv_port_get_value(p, port, unit_p);
+		CU_ASSERT_EQUAL(units ? lilv_nodes_size(units) : 0, 1);
+		if (units && lilv_nodes_size(units) == 1) {
+			LilvNode* fmt = lilv_world_get(w, lilv_nodes_get_first(units), render, NULL);
+			CU_ASSERT(fmt && render_takes_a_float(lilv_node_as_string(fmt)));
+			if (!fmt || !render_takes_a_float(lilv_node_as_string(fmt))) {
+				fprintf(stderr, "\n  port '%s': units:render %s\n", controls[i].symbol,
+				        fmt ? lilv_node_as_string(fmt) : "(none)");
+			}
+			lilv_node_free(fmt);
+		}
+		lilv_nodes_free(units);
+	}
+	lilv_node_free(unit_p);
+	lilv_node_free(render);
+	host_free(h);
+}
+
+/* Names a generic window shows whole: jalv.qt5 gives each dial 150 px and
+ * cut "Patch crossfade" and "Last prime time" ("Error column", 12
+ * characters, fits); the Playing output's custom entry is labelled in the
+ * bundle, short enough to replace "Init Saw" on jalv.qt5's dial unclipped. */
+static void
+test_labels_fit(void)
+{
+	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
+		CU_ASSERT(strlen(controls[i].name) <= 12);
+		if (strlen(controls[i].name) > 12) {
+			fprintf(stderr, "\n  control '%s': name '%s' is longer than 12\n", controls[i].symbol, controls[i].name);
+		}
+	}
+	CU_ASSERT(strlen(CTRL_CUSTOM_LABEL) <= strlen("Init Saw"));
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	const LilvPlugin* p     = host_plugin(h);
+	const LilvPort*   port  = lilv_plugin_get_port_by_index(p, control_port(CTRL_PLAYING));
+	LilvScalePoints*  sps   = lilv_port_get_scale_points(p, port);
+	const char*       label = NULL;
+	LILV_FOREACH (scale_points, it, sps) {
+		const LilvScalePoint* sp = lilv_scale_points_get(sps, it);
+		if (lilv_node_as_float(lilv_scale_point_get_value(sp)) == CTRL_CUSTOM_PATCH) {
+			label = lilv_node_as_string(lilv_scale_point_get_label(sp));
+		}
+	}
+	CU_ASSERT(label && !strcmp(label, CTRL_CUSTOM_LABEL));
+	lilv_scale_points_free(sps);
+	host_free(h);
+}
+
 /* patchText is accepted but not advertised writable (generic UIs cannot
  * edit a text language); the file is writable; both and the status are
  * readable. */
@@ -185,7 +276,7 @@ test_status_announced(void)
 	host_free(h);
 }
 
-/* Playing tells the truth: a custom text plays "Custom patch" (-1), a
+/* Playing tells the truth: a custom text plays "Custom" (-1), a
  * factory program its number, and the factory text sent as text is that
  * program. */
 static void
@@ -262,6 +353,8 @@ suite_controls(void)
 		return 1;
 	}
 	return !CU_add_test(s, "every control of the table is a port of the bundle, as described", test_table_matches_bundle) ||
+	       !CU_add_test(s, "every unit renders the float a host passes", test_units_render_a_float) ||
+	       !CU_add_test(s, "names and the custom entry fit a generic window", test_labels_fit) ||
 	       !CU_add_test(s, "parameters are advertised as the table says", test_parameters_as_advertised) ||
 	       !CU_add_test(s, "the status is announced in the first block and on patch:Get", test_status_announced) ||
 	       !CU_add_test(s, "Playing: custom after a text, the number after a program", test_playing_tells_the_truth) ||

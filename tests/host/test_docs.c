@@ -2,7 +2,9 @@
  *
  * Every patch in docs/patch-language.md's ```chronus blocks, and every file
  * in examples/, is loaded as a patch file by chronus-render (the shipped
- * renderer, a real lilv host) and must prime and play.
+ * renderer, a real lilv host) and must prime and play on both channels:
+ * the same samples on both for a mono patch, different ones for a stereo
+ * patch (a `pan` statement).
  */
 #define _GNU_SOURCE
 #include "helpers.h"
@@ -45,11 +47,31 @@ slurp(const char* path)
 	return s;
 }
 
+/* Whether a patch text has a `pan` statement (a line whose first word is
+ * `pan`): then it is stereo. */
+static bool
+declares_pan(const char* text)
+{
+	for (const char* line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		while (*line == ' ' || *line == '\t') {
+			++line;
+		}
+		if (!strncmp(line, "pan", 3) && (line[3] == ' ' || line[3] == '\t')) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Renders the patch file through chronus-render; true if it primed and
- * played finite, audible audio. */
+ * played finite, audible audio on both channels: the same samples on both
+ * for a mono patch, different ones for a stereo patch (a `pan` statement). */
 static bool
 render_patch_file(const char* patch_path, const char* what)
 {
+	char*      source = slurp(patch_path);
+	const bool stereo = source && declares_pan(source);
+	free(source);
 	char dir[] = "/tmp/chronus-docs-XXXXXX";
 	if (!mkdtemp(dir)) {
 		return false;
@@ -71,8 +93,9 @@ render_patch_file(const char* patch_path, const char* what)
 	float    peak = 0.0f, peak_right = 0.0f;
 	bool     finite = true, same = true;
 	if (snd) {
-		/* Both channels: the right one must be the left one exactly (the
-		 * palette is mono), so a silent or different right side fails. */
+		/* Both channels: in a mono patch the right one must be the left
+		 * one exactly, so a silent or different right side fails; in a
+		 * stereo one they must differ, and both sound. */
 		float buf[2048];
 		sf_count_t n;
 		while (info.channels == 2 && (n = sf_readf_float(snd, buf, 1024)) > 0) {
@@ -85,10 +108,11 @@ render_patch_file(const char* patch_path, const char* what)
 		}
 		sf_close(snd);
 	}
-	const bool ok = rc == 0 && primed && snd && info.channels == 2 && finite && same && peak > 0.001f &&
+	const bool ok = rc == 0 && primed && snd && info.channels == 2 && finite && same != stereo && peak > 0.001f &&
 	                peak_right > 0.001f;
-	printf("  %-40s %s (peak %.1f dBFS left, %.1f right%s)\n", what, ok ? "plays" : "FAILED",
-	       20.0 * log10(peak + 1e-30), 20.0 * log10(peak_right + 1e-30), same ? "" : ", channels differ");
+	printf("  %-40s %s (peak %.1f dBFS left, %.1f right%s%s)\n", what, ok ? "plays" : "FAILED",
+	       20.0 * log10(peak + 1e-30), 20.0 * log10(peak_right + 1e-30), stereo ? ", stereo" : "",
+	       same ? "" : ", channels differ");
 	if (!ok && text) {
 		fprintf(stderr, "%s\n", text);
 	}

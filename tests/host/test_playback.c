@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC
  *
  * The foundation, heard through a real host: the bundle loads, notes sound
- * at the right pitch and stop, nothing sounds before the first note, any
+ * at the right pitch (pitch bend included) and stop, nothing sounds before the first note, any
  * block size gives the same samples, and 128 notes at once steal voices
  * without a click.
  */
@@ -267,19 +267,23 @@ test_volume_db_is_the_exact_gain(void)
 	float* y   = calloc(N, sizeof(float));
 	render_at_volume(0.0f, ref, N);
 	CU_ASSERT_FATAL(test_rms(ref + FROM, N - FROM) > 0.1);
-	const float dbs[] = {-6.0f, -20.0f, -1.0f, 6.0f};
+	/* The last two are past the table's range: they give its ends (+12
+	 * and -80 dB). */
+	const float dbs[] = {-6.0f, -20.0f, -1.0f, 6.0f, 30.0f, -200.0f};
+	const float lim[] = {-6.0f, -20.0f, -1.0f, 6.0f, 12.0f, -80.0f};
 	printf("\n");
 	for (unsigned k = 0; k < sizeof(dbs) / sizeof(dbs[0]); ++k) {
 		render_at_volume(dbs[k], y, N);
-		const double want = pow(10.0, dbs[k] / 20.0);
+		const double want = pow(10.0, lim[k] / 20.0);
 		const double got  = test_rms(y + FROM, N - FROM) / test_rms(ref + FROM, N - FROM);
 		double       worst = 0.0; /* sample by sample, relative to the peak */
 		const double peak  = test_peak(ref + FROM, N - FROM);
 		for (size_t i = FROM; i < N; ++i) {
 			worst = fmax(worst, fabs((double)y[i] - want * (double)ref[i]) / (want * peak));
 		}
-		printf("  volume %+5.1f dB: gain %.6f (10^(dB/20) = %.6f, %.2e relative), worst sample %.2e\n",
-		       (double)dbs[k], got, want, fabs(got / want - 1.0), worst);
+		printf("  volume %+6.1f dB (clamped: %+5.1f): gain %.6f (10^(dB/20) = %.6f, %.2e relative), "
+		       "worst sample %.2e\n",
+		       (double)dbs[k], (double)lim[k], got, want, fabs(got / want - 1.0), worst);
 		CU_ASSERT(fabs(got / want - 1.0) < 1e-4);
 		CU_ASSERT(worst < 1e-4);
 	}
@@ -294,7 +298,9 @@ test_volume_db_is_the_exact_gain(void)
 static void
 test_crossfade_lasts_exactly_the_set_time(void)
 {
-	const float ms[] = {5.0f, 30.0f, 100.0f, 250.0f};
+	/* The last is under the table's minimum (5 ms): it gives the minimum. */
+	const float ms[]      = {5.0f, 30.0f, 100.0f, 250.0f, 1.0f};
+	const float want_ms[] = {5.0f, 30.0f, 100.0f, 250.0f, 5.0f};
 	printf("\n");
 	for (unsigned k = 0; k < sizeof(ms) / sizeof(ms[0]); ++k) {
 		Host* h = test_host(HOST_WORKER_INLINE, 1);
@@ -328,7 +334,7 @@ test_crossfade_lasts_exactly_the_set_time(void)
 		const uint64_t start   = host_status_frame(h, host_status_count(h) - 1);
 		const uint64_t end     = flip + 64;
 		const uint64_t length  = end - start;
-		const uint64_t want    = (uint64_t)llround((double)ms[k] * TEST_RATE / 1000.0);
+		const uint64_t want    = (uint64_t)llround((double)want_ms[k] * TEST_RATE / 1000.0);
 		printf("  crossfade %5.0f ms: %llu frames from the first crossfaded frame to the flip (want %llu)\n",
 		       (double)ms[k], (unsigned long long)length, (unsigned long long)want);
 		CU_ASSERT_EQUAL(length, want);
@@ -457,6 +463,37 @@ test_factory_programs_play_in_tune(void)
 	host_free(h);
 }
 
+/* Pitch bend moves every sounding note by 2 semitones x (value - 8192) /
+ * 8192, measured from the audio as A4 is: up and down, at the extremes,
+ * and at values whose low 7 bits matter (LSB first, then MSB, as MIDI
+ * sends them: the bytes read the wrong way round give another pitch). */
+static void
+test_pitch_bend_moves_the_pitch(void)
+{
+	static const unsigned values[] = {0x3040, 16383, 0x2000, 0x1234, 0x1000, 0, 0x2000};
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_TRUE_FATAL(test_load_patch(h, patch_sine));
+	host_note_on(h, 0, 69, 100);
+	enum { N = 48000, SETTLE = 4800 };
+	float* y = calloc(N, sizeof(float));
+	printf("\n ");
+	for (unsigned k = 0; k < sizeof values / sizeof values[0]; ++k) {
+		const unsigned v      = values[k];
+		const uint8_t  msg[3] = {0xe0, (uint8_t)(v & 0x7f), (uint8_t)(v >> 7)};
+		host_midi(h, 0, msg, 3);
+		test_render_stereo(h, y, N, 256);
+		const double want  = 200.0 * ((double)v - 8192.0) / 8192.0;
+		const double f     = test_frequency(y + SETTLE, N - SETTLE, TEST_RATE);
+		const double cents = 1200.0 * log2(f / 440.0);
+		printf(" bend %5u: %+.4f cent (want %+.4f);", v, cents, want);
+		CU_ASSERT(fabs(cents - want) < 0.1);
+		CU_ASSERT(test_peak(y + SETTLE, N - SETTLE) > 0.1f); /* the note still sounds */
+	}
+	free(y);
+	host_free(h);
+}
+
 int
 suite_playback(void)
 {
@@ -464,6 +501,7 @@ suite_playback(void)
 	return !s || !CU_add_test(s, "the bundle describes an instrument", test_bundle_describes_an_instrument) ||
 	       !CU_add_test(s, "silence before the first note", test_silence_before_first_note) ||
 	       !CU_add_test(s, "A4 sounds at 440 Hz within 0.1 cent", test_a4_is_440_hz) ||
+	       !CU_add_test(s, "pitch bend moves A4 by 2 semitones x (value - 8192) / 8192", test_pitch_bend_moves_the_pitch) ||
 	       !CU_add_test(s, "the release ends in silence", test_release_ends_in_silence) ||
 	       !CU_add_test(s, "block sizes 1..4096 and random give the same samples", test_block_sizes_give_the_same_samples) ||
 	       !CU_add_test(s, "128 notes steal voices without a click", test_128_notes_steal_without_click) ||

@@ -3,8 +3,9 @@
  * Real-time safety, proven: run under the preloaded guard (tests/rt), the
  * plugin's run(), work_response() and end_run() make no call to malloc,
  * free, locks, waits or stdio while notes, knob moves, polyphony changes,
- * 100 swaps, rejected patches, patch:Get, malformed events, program (factory
- * preset) changes and state restores go by, with every kind of worker.
+ * 100 swaps (mono and stereo patches in turn), rejected patches,
+ * patch:Get, malformed events, program (factory preset) changes and state
+ * restores go by, with every kind of worker.
  * restore() itself runs between blocks, unguarded, as on a host's GUI
  * thread. `./waf test` runs this suite with LD_PRELOAD.
  * The guard is proven first: a probe plugin (tests/rt/rt_probe.c, its own
@@ -144,15 +145,20 @@ test_guard_catches_every_call_in_run(void)
 	host_free(h);
 }
 
+/* The odd ones are stereo: voices placed by key and at random, through a
+ * master drive that runs once per channel. */
 static char*
 patch_at(int transpose)
 {
-	char* t = malloc(512);
-	snprintf(t, 512,
+	char* t = malloc(768);
+	snprintf(t, 768,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
 	         "connect osc vcf\nconnect vcf amp\nconnect env amp.gain\nset osc.pitch %d\n"
-	         "macro 1 vcf.cutoff 100 8000 exp\nout amp\n",
-	         transpose, transpose);
+	         "macro 1 vcf.cutoff 100 8000 exp\n%s",
+	         transpose, transpose,
+	         transpose % 2 ? "create p pan\nset p.key 0.5\nset p.random 0.4\ncreate fx drive master\n"
+	                         "connect amp fx\npan p\nout fx\n"
+	                       : "out amp\n");
 	return t;
 }
 
@@ -170,7 +176,8 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 	cfg.quiet        = true;
 	Host* h          = host_new(&cfg, chronus_uri, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	float y[256];
+	float y[256], yr[256];
+	bool  finite = true;
 	guard_reset();
 	for (unsigned i = 0; i < 100; ++i) {
 		host_note_on(h, (i * 37) % 256, (uint8_t)(40 + i % 40), 100);
@@ -208,8 +215,9 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 			lilv_state_restore(st, host_instance(h), NULL, NULL, 0, i == 40 ? host_features(h) : none);
 			lilv_state_free(st);
 		}
-		for (unsigned b = 0; b < 8; ++b) {
-			test_run_stereo(h, 256, y);
+		for (unsigned b = 0; b < 8; ++b) { /* both channels: the odd patches are stereo */
+			host_run(h, 256, y, yr);
+			finite &= test_all_finite(y, 256) && test_all_finite(yr, 256);
 		}
 		if (mode != HOST_WORKER_CONCURRENT) {
 			host_settle(h);
@@ -219,6 +227,7 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 	printf("\n  %s: %lu forbidden calls in run()/work_response()/end_run()%s%s\n", label, v,
 	       v ? ", first: " : "", v ? guard_first() : "");
 	CU_ASSERT_EQUAL(v, 0ul);
+	CU_ASSERT(finite);
 	host_free(h);
 }
 

@@ -99,6 +99,12 @@ test_round_trip_through_a_file(void)
 {
 	Host* a = test_host(HOST_WORKER_THREAD, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	/* A factory program first, then the user's own text: the state holds
+	 * both, and the host sets the program port (2) after restore(), which
+	 * must keep the restored text (save() stored the program it matches). */
+	const unsigned before_program = host_status_count(a);
+	host_set_control(a, "program", 2.0f);
+	let_swap_finish(a, before_program);
 	CU_ASSERT_TRUE_FATAL(test_load_patch(a, custom_patch));
 	host_set_control(a, "macro1", 0.3f);
 	host_set_control(a, "macro2", 0.7f);
@@ -634,6 +640,100 @@ test_state_with_only_a_patch_file(void)
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* What save() stores, copied (as a host writing a session file would). */
+typedef struct {
+	Prop     props[8];
+	char     data[8][4096];
+	unsigned n;
+} SavedProps;
+
+static LV2_State_Status
+store_copy(LV2_State_Handle handle, uint32_t key, const void* value, size_t size, uint32_t type, uint32_t flags)
+{
+	(void)flags;
+	SavedProps* s = (SavedProps*)handle;
+	if (s->n == 8 || size > sizeof(s->data[0])) {
+		return LV2_STATE_ERR_NO_SPACE;
+	}
+	memcpy(s->data[s->n], value, size);
+	s->props[s->n] = (Prop){key, type, s->data[s->n], size};
+	++s->n;
+	return LV2_STATE_SUCCESS;
+}
+
+static const Prop*
+saved_prop(const SavedProps* s, LV2_URID key)
+{
+	for (unsigned i = 0; i < s->n; ++i) {
+		if (s->props[i].key == key) {
+			return &s->props[i];
+		}
+	}
+	return NULL;
+}
+
+/* A patch loaded from a file is saved as its text and its file; the file
+ * edited after the save does not change what the session plays (the text
+ * is what played), and the restored instance still knows its file. */
+static void
+test_state_text_and_file_after_the_file_changed(void)
+{
+	char dir[] = "/tmp/chronus-textfile-XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	char file[128];
+	snprintf(file, sizeof(file), "%s/song.chronus", dir);
+	/* An octave up: note 57 sounds at 440 Hz. */
+	write_text(file, "patch \"Saved Octave\"\ncreate osc sine\ncreate env adsr\ncreate amp vca\n"
+	                 "connect osc amp\nconnect env amp.gain\nset osc.pitch 12\nset osc.level 0.5\n"
+	                 "set env.sustain 1\nout amp\n");
+	Host* a = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	const unsigned before_a = host_status_count(a);
+	host_patch_set(a, 0, PATCH_FILE, true, file, (uint32_t)strlen(file));
+	let_swap_finish(a, before_a);
+	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(a, PATCH_TEXT), "Saved Octave"));
+
+	LV2_URID_Map*              map   = host_map(a);
+	const LV2_State_Interface* iface = (const LV2_State_Interface*)lilv_instance_get_extension_data(
+		host_instance(a), LV2_STATE__interface);
+	static SavedProps saved;
+	memset(&saved, 0, sizeof(saved));
+	CU_ASSERT_EQUAL(iface->save(lilv_instance_get_handle(host_instance(a)), store_copy, &saved, 0,
+	                            host_features(a)),
+	                LV2_STATE_SUCCESS);
+	const Prop* pf = saved_prop(&saved, map->map(map->handle, PATCH_FILE));
+	const Prop* pt = saved_prop(&saved, map->map(map->handle, PATCH_TEXT));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pt);
+	CU_ASSERT_EQUAL(pf->type, map->map(map->handle, LV2_ATOM__Path));
+	CU_ASSERT_STRING_EQUAL((const char*)pf->value, file);
+	CU_ASSERT_PTR_NOT_NULL(strstr((const char*)pt->value, "Saved Octave"));
+	host_free(a);
+
+	/* Edited after the save: a fifth up, another name. */
+	write_text(file, "patch \"Edited Later\"\ncreate osc sine\ncreate env adsr\ncreate amp vca\n"
+	                 "connect osc amp\nconnect env amp.gain\nset osc.pitch 7\nset osc.level 0.5\n"
+	                 "set env.sustain 1\nout amp\n");
+	Host* b = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	const unsigned before_b = host_status_count(b);
+	CU_ASSERT_EQUAL(restore_props(b, saved.props, saved.n, NULL), LV2_STATE_SUCCESS);
+	let_swap_finish(b, before_b);
+	CU_ASSERT_PTR_NOT_NULL(strstr(host_last_value(b, PATCH_TEXT), "Saved Octave"));
+	CU_ASSERT_PTR_NOT_NULL(host_last_value(b, PATCH_FILE));
+	if (host_last_value(b, PATCH_FILE)) {
+		CU_ASSERT_STRING_EQUAL(host_last_value(b, PATCH_FILE), file);
+	}
+	double       rms = 0.0;
+	const double f   = held_pitch(b, 57, &rms);
+	printf("\n  restored text of %s, edited since: note 57 at %.3f Hz (the saved octave: 440)\n", file, f);
+	CU_ASSERT(fabs(cents(f, 440.0)) < 0.1);
+	host_free(b);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 /* The program port after a restore: set by the host to the value the state
  * was saved with (as lilv does), it keeps the restored patch; a later change
  * loads that factory patch. */
@@ -806,6 +906,8 @@ suite_state(void)
 	       !CU_add_test(s, "every factory preset loads and plays", test_every_factory_preset_plays) ||
 	       !CU_add_test(s, "a state with only a patch file (state:mapPath); the file moved: clear error, patch stays",
 	                    test_state_with_only_a_patch_file) ||
+	       !CU_add_test(s, "a saved text and file: the text plays after the file changed",
+	                   test_state_text_and_file_after_the_file_changed) ||
 	       !CU_add_test(s, "restored program versus the host setting the program port", test_restored_program_versus_the_port) ||
 	       !CU_add_test(s, "patch:Get is answered with every readable value", test_patch_get_answers_every_readable) ||
 	       !CU_add_test(s, "prime_ms is positive, plausible and the status's figure", test_prime_ms_is_the_status_figure)

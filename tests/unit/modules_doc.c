@@ -19,6 +19,7 @@ implicit_name(ImplicitSource s)
 	case IMPLICIT_PITCH: return "note.pitch";
 	case IMPLICIT_GATE: return "note.gate";
 	case IMPLICIT_VELOCITY: return "note.velocity";
+	case IMPLICIT_RANDOM: return "note.random";
 	default: return "silence";
 	}
 }
@@ -72,7 +73,12 @@ modules_doc_write(FILE* out)
 	             "# Chronus modules\n\n"
 	             "Every module type a patch can `create` (see docs/patch-language.md). Each module has\n"
 	             "one output. Parameters are smoothed over the time shown, and modulation adds to them\n"
-	             "in their own unit before they are clamped to their range.\n\n");
+	             "in their own unit before they are clamped to their range.\n\n"
+	             "Every module is written for one channel. A patch with a `pan` statement is stereo:\n"
+	             "each voice is placed by the equal-power law (see `pan` below and\n"
+	             "docs/patch-language.md), and every master module runs once per channel, each\n"
+	             "channel with its own state, so a master drive or filter is stereo with no change to\n"
+	             "the module. A patch without `pan` is mono: the same samples on both channels.\n\n");
 	for (unsigned i = 0; i < module_registry_count(); ++i) {
 		write_module(out, module_registry_at(i));
 	}

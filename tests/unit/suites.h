@@ -16,6 +16,7 @@ int suite_params(void);
 int suite_simd(void);
 int suite_verify(void);
 int suite_limiter(void);
+int suite_voices(void);
 
 void sources_print_figures(FILE* f);
 void filters_print_figures(FILE* f);

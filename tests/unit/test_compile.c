@@ -105,12 +105,12 @@ test_cycle_is_named(void)
 static float
 render_peak(Slot* s, unsigned frames)
 {
-	float buf[256], peak = 0.0f;
+	float buf[256], right[256], peak = 0.0f;
 	while (frames) {
 		const unsigned n = frames < 256 ? frames : 256;
-		slot_render(s, buf, n);
+		slot_render(s, buf, right, n);
 		for (unsigned i = 0; i < n; ++i) {
-			peak = fmaxf(peak, fabsf(buf[i]));
+			peak = fmaxf(peak, fmaxf(fabsf(buf[i]), fabsf(right[i])));
 		}
 		frames -= n;
 	}
@@ -160,10 +160,10 @@ test_stealing_and_release(void)
 	PatchError err;
 	Slot*      s = compile_text(chain, 4, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	float buf[480];
+	float buf[480], right[480];
 	for (uint8_t n = 0; n < 10; ++n) {
 		voices_note_on(s, (uint8_t)(48 + n), 0.8f);
-		slot_render(s, buf, 480);
+		slot_render(s, buf, right, 480);
 		CU_ASSERT(live_voices(s) <= 4u);
 	}
 	CU_ASSERT_EQUAL(live_voices(s), 4u);
@@ -185,7 +185,7 @@ test_stealing_and_release(void)
 
 /* A score at fixed absolute frames, rendered with a given split. */
 static void
-render_split(Slot* s, float* out, unsigned total, unsigned (*next)(unsigned*), unsigned seed)
+render_split(Slot* s, float* out, float* right, unsigned total, unsigned (*next)(unsigned*), unsigned seed)
 {
 	static const struct {
 		unsigned frame;
@@ -203,7 +203,7 @@ render_split(Slot* s, float* out, unsigned total, unsigned (*next)(unsigned*), u
 			n = score[e].frame - pos;
 		}
 		if (n) {
-			slot_render(s, out + pos, n);
+			slot_render(s, out + pos, right + pos, n);
 			pos += n;
 		}
 		while (e < sizeof(score) / sizeof(score[0]) && score[e].frame == pos) {
@@ -229,6 +229,39 @@ split_random(unsigned* seed)
 	return 1 + (*seed >> 16) % 700;
 }
 
+/* One patch rendered with every split gives the same samples on both
+ * channels; returns the reference's peak (left, right). */
+static void
+check_split_invariance(const char* text, float peak[2])
+{
+	unsigned (*splits[])(unsigned*) = {split_64, split_1, split_4096, split_random};
+	const unsigned total = 40000;
+	float*         ref   = calloc(2 * total, sizeof(float));
+	float*         out   = calloc(2 * total, sizeof(float));
+	for (unsigned k = 0; k < 4; ++k) {
+		PatchError err;
+		Slot*      s = compile_text(text, 8, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		float* y = k ? out : ref;
+		render_split(s, y, y + total, total, splits[k], 99);
+		slot_free(s);
+		if (k) {
+			double worst = 0.0;
+			for (unsigned i = 0; i < 2 * total; ++i) {
+				worst = fmax(worst, fabs((double)out[i] - ref[i]));
+			}
+			CU_ASSERT(worst <= 1e-6);
+		}
+	}
+	peak[0] = peak[1] = 0.0f;
+	for (unsigned i = 0; i < total; ++i) {
+		peak[0] = fmaxf(peak[0], fabsf(ref[i]));
+		peak[1] = fmaxf(peak[1], fabsf(ref[total + i]));
+	}
+	free(ref);
+	free(out);
+}
+
 static void
 test_split_invariance(void)
 {
@@ -249,31 +282,34 @@ test_split_invariance(void)
 	                          "set env.release 200\n"
 	                          "macro 1 vcf.resonance 0 0.9\n"
 	                          "out amp\n";
-	unsigned (*splits[])(unsigned*) = {split_64, split_1, split_4096, split_random};
-	const unsigned total = 40000;
-	float*         ref   = calloc(total, sizeof(float));
-	float*         out   = calloc(total, sizeof(float));
-	for (unsigned k = 0; k < 4; ++k) {
-		PatchError err;
-		Slot*      s = compile_text(text, 8, &err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-		render_split(s, k ? out : ref, total, splits[k], 99);
-		slot_free(s);
-		if (k) {
-			double worst = 0.0;
-			for (unsigned i = 0; i < total; ++i) {
-				worst = fmax(worst, fabs((double)out[i] - ref[i]));
-			}
-			CU_ASSERT(worst <= 1e-6);
-		}
-	}
-	float peak = 0.0f;
-	for (unsigned i = 0; i < total; ++i) {
-		peak = fmaxf(peak, fabsf(ref[i]));
-	}
-	CU_ASSERT(peak > 0.05f); /* it did play */
-	free(ref);
-	free(out);
+	float peak[2];
+	check_split_invariance(text, peak);
+	CU_ASSERT(peak[0] > 0.05f); /* it did play */
+	CU_ASSERT_EQUAL(peak[0], peak[1]); /* mono: the same on both channels */
+
+	/* Stereo: voices placed by key, at random and by an LFO, through a
+	 * master drive that runs once per channel with its own state. */
+	static const char* stereo = "create osc saw\n"
+	                            "create vcf ladder\n"
+	                            "create env adsr\n"
+	                            "create amp vca\n"
+	                            "create wob lfo\n"
+	                            "create p pan\n"
+	                            "create fx drive master\n"
+	                            "connect osc vcf\n"
+	                            "connect vcf amp\n"
+	                            "connect env amp.gain\n"
+	                            "connect wob p.pos 0.5\n"
+	                            "connect amp fx\n"
+	                            "set p.key 0.5\n"
+	                            "set p.random 0.3\n"
+	                            "set env.release 200\n"
+	                            "macro 1 vcf.resonance 0 0.9\n"
+	                            "pan p\n"
+	                            "out fx\n";
+	check_split_invariance(stereo, peak);
+	CU_ASSERT(peak[0] > 0.05f && peak[1] > 0.05f);
+	CU_ASSERT(peak[0] != peak[1]); /* placed: the channels differ */
 }
 
 /* Every smoothed parameter of every module, jumped from min to max while a
@@ -302,7 +338,11 @@ test_parameter_jumps_do_not_click(void)
 			const bool has_in = type->n_inputs && !strcmp(type->inputs[0].name, "in");
 			const bool audio_source =
 				(type->flags & MODULE_SOURCE) && (module_input_index(type, "note", 4) >= 0 || !strcmp(type->name, "noise"));
-			if (has_in) {
+			if (!strcmp(type->name, "pan")) { /* heard placing a saw, on the left */
+				snprintf(text, sizeof(text),
+				         "create src saw\ncreate x pan\ncreate amp vca\nconnect src amp\n"
+				         "set amp.gain 0.5\npan x\nout amp\n");
+			} else if (has_in) {
 				snprintf(text, sizeof(text), "create src saw\ncreate x %s\nconnect src x\nset src.level 0.5\n%sout x\n",
 				         type->name, !strcmp(type->name, "vca") ? "set x.gain 0.5\n" : "");
 			} else if (audio_source) {
@@ -321,9 +361,11 @@ test_parameter_jumps_do_not_click(void)
 			voices_note_on(s, 57, 1.0f);
 			enum { PRE = 9600, POST = 9600 };
 			float* y = calloc(PRE + POST, sizeof(float));
-			slot_render(s, y, PRE);
+			float* r = calloc(PRE + POST, sizeof(float));
+			slot_render(s, y, r, PRE);
 			param_set(p, ps->max, false);
-			slot_render(s, y + PRE, POST);
+			slot_render(s, y + PRE, r + PRE, POST);
+			free(r); /* mono patch: the right channel is the left's copy */
 			const unsigned ramp = (unsigned)(ps->smooth_ms * 0.001 * RATE);
 			const double   m    = click_metric_around(y, PRE + POST, PRE, ramp + 480, 4096);
 			if (m > worst) {
@@ -360,19 +402,19 @@ test_decaying_voice_cost(void)
 	                            "set env.release 10000\nset vcf.resonance 0.5\nout amp\n",
 	                            1, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	float buf[256];
+	float buf[256], right[256];
 	voices_note_on(s, 45, 1.0f);
 	render_peak(s, 48000);
 	double t0 = cpu_seconds();
 	for (unsigned b = 0; b < 1000; ++b) {
-		slot_render(s, buf, 256);
+		slot_render(s, buf, right, 256);
 	}
 	const double held = cpu_seconds() - t0;
 	voices_note_off(s, 45);
 	render_peak(s, 48000 * 9);
 	t0 = cpu_seconds();
 	for (unsigned b = 0; b < 1000; ++b) {
-		slot_render(s, buf, 256);
+		slot_render(s, buf, right, 256);
 	}
 	const double decaying = cpu_seconds() - t0;
 	printf("\n  per block: held %.2f us, after 9 s of release %.2f us\n", held * 1e3, decaying * 1e3);
@@ -435,12 +477,61 @@ clobbered_connections(const Patch* p, const Slot* s)
 	return bad;
 }
 
+/* In a stereo slot the voice → master sums of audio wait for the pan
+ * step: a summed signal must live from its step to its sum, the pan
+ * position to the end of the voice steps, and the sums must run in step
+ * order (the renderer walks both together). */
+static unsigned
+clobbered_sums(const Patch* p, const Slot* s)
+{
+	if (!s->stereo) {
+		return 0;
+	}
+	int step_of[PATCH_MAX_MODULES];
+	for (unsigned m = 0; m < PATCH_MAX_MODULES; ++m) {
+		step_of[m] = -1;
+	}
+	for (unsigned i = 0; i < s->n_steps; ++i) {
+		step_of[s->steps[i].module] = (int)i;
+	}
+	unsigned  bad = 0;
+	const int pan = (int)s->pan_step;
+	bad += step_of[p->pan_module] != pan;
+	for (unsigned q = (unsigned)pan + 1; q < s->n_voice_steps; ++q) {
+		bad += s->steps[q].out_buf == s->steps[pan].out_buf;
+	}
+	for (unsigned c = 0; c <= p->n_connections; ++c) {
+		int src;
+		if (c == p->n_connections) { /* the voice output itself */
+			src = p->modules[p->out_module].master ? -1 : p->out_module;
+		} else {
+			const PatchConnection* k = &p->connections[c];
+			src = k->src_module >= 0 && !p->modules[k->src_module].master && p->modules[k->dst_module].master &&
+			                      step_of[k->dst_module] >= 0 && k->dst_kind == DST_INPUT
+			              ? k->src_module
+			              : -1;
+		}
+		if (src < 0) {
+			continue;
+		}
+		const int from = step_of[src], to = from > pan ? from : pan;
+		for (int q = from + 1; q <= to; ++q) {
+			bad += s->steps[q].out_buf == s->steps[from].out_buf;
+		}
+	}
+	for (unsigned e = 0; e < s->n_exports; ++e) {
+		bad += e && s->exports[e].after_step < s->exports[e - 1].after_step;
+		bad += s->exports[e].panned && s->exports[e].after_step < pan;
+	}
+	return bad;
+}
+
 static void
 test_buffers_never_clobber_a_live_signal(void)
 {
 	/* lfo and noise have no input, so they only ever feed others. */
 	static const char* types[] = {"saw", "sine", "adsr", "vca", "mix", "svf", "ladder", "lfo", "noise"};
-	unsigned seed = 12345, checked = 0, bad = 0, connections = 0;
+	unsigned seed = 12345, checked = 0, bad = 0, connections = 0, stereo = 0;
 	Patch*   p    = malloc(sizeof(Patch));
 	for (unsigned trial = 0; trial < 400; ++trial) {
 		/* A random DAG created in a random order: rank[] is the signal
@@ -474,19 +565,212 @@ test_buffers_never_clobber_a_live_signal(void)
 				}
 			}
 		}
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "out m%u\n", sink);
+		/* Half of them stereo, placed by a random voice module; a
+		 * quarter through a master drive fed audio by the sink and
+		 * modulation by another voice module. */
+		seed = seed * 1103515245u + 12345u;
+		const unsigned placer = (seed >> 16) % n, other = (seed >> 20) % n;
+		if (trial % 4 >= 2) {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "pan m%u\n", placer);
+		}
+		if (trial % 2) {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "create fx drive master\nconnect m%u fx\nout fx\n",
+			                        sink);
+			if (other != sink) {
+				len += (size_t)snprintf(text + len, sizeof(text) - len, "connect m%u fx.gain 3\n", other);
+			}
+		} else {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "out m%u\n", sink);
+		}
 		PatchError err;
 		CU_ASSERT_TRUE_FATAL(patch_parse(text, len, p, &err));
 		Slot* s = compile_patch(p, RATE, 2, &err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 		bad += clobbered_connections(p, s);
+		bad += clobbered_sums(p, s);
+		stereo += s->stereo;
 		connections += p->n_connections;
 		++checked;
 		slot_free(s);
 	}
 	free(p);
-	printf("\n  %u random graphs, %u connections: %u read a clobbered buffer\n", checked, connections, bad);
+	printf("\n  %u random graphs (%u stereo), %u connections: %u read a clobbered buffer\n", checked, stereo,
+	       connections, bad);
 	CU_ASSERT_EQUAL(bad, 0u);
+	CU_ASSERT(stereo >= 100u);
+}
+
+/* ---- Connection depths, macro curves, a module's own output ------------ */
+
+static Slot*
+compile_text_simd(const char* text, unsigned polyphony, SimdMode simd, PatchError* err)
+{
+	Patch* p = malloc(sizeof(Patch));
+	Slot*  s = NULL;
+	if (patch_parse(text, strlen(text), p, err)) {
+		s = compile_patch_simd(p, RATE, polyphony, simd, err);
+	}
+	free(p);
+	return s;
+}
+
+/* One note (60, velocity 0.75) through a patch whose output holds one
+ * value: the worst distance of frames 64..511 from `want`. */
+static double
+steady_error(const char* text, float want)
+{
+	PatchError err;
+	Slot*      s = compile_text(text, 1, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	voices_note_on(s, 60, 0.75f);
+	float y[512], right[512];
+	slot_render(s, y, right, 512);
+	CU_ASSERT(!memcmp(y, right, sizeof(y))); /* no pan: both channels the same */
+	double worst = 0.0;
+	for (unsigned i = 64; i < 512; ++i) {
+		worst = fmax(worst, fabs((double)y[i] - want));
+	}
+	if (worst > 1e-5) {
+		char one_line[512];
+		snprintf(one_line, sizeof one_line, "%s", text);
+		for (char* c = one_line; *c; ++c) {
+			*c = *c == '\n' ? ';' : *c;
+		}
+		printf("\n  %s gives %g, expected %g\n", one_line, (double)y[511], (double)want);
+	}
+	slot_free(s);
+	return worst;
+}
+
+/* A connection's depth scales what it carries, into an input and into a
+ * parameter, and several connections to one port add up, each at its own
+ * depth (docs/patch-language.md, connect). The note sources hold exact
+ * values (pitch 60, velocity 0.75), so the sums are exact. */
+static void
+test_depths_scale_and_add(void)
+{
+	/* One feed at depth 1 and at depth 0.5: half the signal. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m\nout m\n", 0.75f) <= 1e-6);
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m 0.5\nout m\n", 0.375f) <= 1e-6);
+	CU_ASSERT(steady_error("create m mix\nconnect note.pitch m -0.25\nout m\n", -15.0f) <= 1e-6);
+	/* A parameter modulated at depth 0.5: base 0 + 0.5 x 0.75. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m\nset m.gain1 0\n"
+	                       "connect note.velocity m.gain1 0.5\nout m\n",
+	                       0.75f * 0.375f) <= 1e-6);
+	/* Two feeds of one input at depths 1 and 0.5: in1 + 0.5 in2, in
+	 * either order of the connect lines. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.pitch m\nconnect note.velocity m 0.5\nout m\n",
+	                       60.375f) <= 1e-5);
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m 0.5\nconnect note.pitch m\nout m\n",
+	                       60.375f) <= 1e-5);
+	/* Three feeds, none at depth 1. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.pitch m 0.5\nconnect note.velocity m 2\n"
+	                       "connect note.gate m -4\nout m\n",
+	                       30.0f + 1.5f - 4.0f) <= 1e-5);
+	/* Two modulations of one parameter: base 0.25 + 1 x 0.75 - 0.5 x 1. */
+	CU_ASSERT(steady_error("create m mix\nconnect note.velocity m\nset m.gain1 0.25\n"
+	                       "connect note.velocity m.gain1\nconnect note.gate m.gain1 -0.5\nout m\n",
+	                       0.75f * 0.5f) <= 1e-6);
+}
+
+/* A macro moves a parameter along its curve: on an exponential one, the
+ * knob's middle is the geometric mean of the range (80..8000 Hz: 800 Hz),
+ * on a linear one the arithmetic mean; heard too, through a mixer gain
+ * swept 0.5..2 exp (middle 1) or lin (middle 1.25). */
+static void
+test_macro_curves(void)
+{
+	PatchError err;
+	Slot*      s = compile_text("create osc saw\ncreate f svf\ncreate g ladder\nconnect osc f\nconnect f g\n"
+	                            "macro 1 f.cutoff 80 8000\nmacro 2 g.cutoff 80 8000 lin\n"
+	                            "macro 3 f.resonance 0.2 0.6\nout g\n",
+	                            1, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	const int   f = step_index(s, "svf"), g = step_index(s, "ladder");
+	ParamState* fc = &s->params[s->steps[f].param_first + module_param_index(s->steps[f].type, "cutoff", 6)];
+	ParamState* fr = &s->params[s->steps[f].param_first + module_param_index(s->steps[f].type, "resonance", 9)];
+	ParamState* gc = &s->params[s->steps[g].param_first + module_param_index(s->steps[g].type, "cutoff", 6)];
+	CU_ASSERT_EQUAL(s->steps[f].type->params[module_param_index(s->steps[f].type, "cutoff", 6)].curve, CURVE_EXP);
+	const float at[] = {0.0f, 0.25f, 0.5f, 1.0f};
+	for (unsigned i = 0; i < 4; ++i) {
+		for (unsigned k = 0; k < 3; ++k) {
+			slot_set_macro(s, k, at[i], true);
+		}
+		const double want_exp = 80.0 * pow(100.0, at[i]), want_lin = 80.0 + 7920.0 * at[i];
+		printf("\n  macro at %.2f: exp cutoff %.2f Hz (want %.2f), lin cutoff %.2f Hz (want %.2f)", (double)at[i], (double)param_target(fc), want_exp, (double)param_target(gc), want_lin);
+		CU_ASSERT(fabs(param_target(fc) - want_exp) <= want_exp * 1e-4);
+		CU_ASSERT(fabs(param_target(gc) - want_lin) <= want_lin * 1e-4);
+		CU_ASSERT(fabs(param_target(fr) - (0.2 + 0.4 * at[i])) <= 1e-5);
+	}
+	slot_free(s);
+
+	static const char* heard[] = {"create m mix\nconnect note.velocity m\nmacro 1 m.gain1 0.5 2 exp\nout m\n",
+	                              "create m mix\nconnect note.velocity m\nmacro 1 m.gain1 0.5 2 lin\nout m\n"};
+	const float        want[]  = {0.75f * 1.0f, 0.75f * 1.25f};
+	for (unsigned k = 0; k < 2; ++k) {
+		s = compile_text(heard[k], 1, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		slot_set_macro(s, 0, 0.5f, true);
+		voices_note_on(s, 60, 0.75f);
+		float y[512], right[512];
+		slot_render(s, y, right, 512);
+		CU_ASSERT(fabs((double)y[511] - want[k]) <= 1e-5);
+		CU_ASSERT(!memcmp(y, right, sizeof(y)));
+		slot_free(s);
+	}
+}
+
+/* A module's output buffer is never one of its inputs (dsp/module.h): the
+ * sine and the square write frame i before they read their note at frame
+ * i, so an oscillator whose note comes through a mixer sounds exactly as
+ * one fed the note itself, on every vector path (the one-lane path hands
+ * the buffers to the module as they are). */
+static void
+test_output_never_aliases_an_input(void)
+{
+	static const char* types[] = {"sine", "square", "saw", "triangle"};
+	static const SimdMode modes[] = {SIMD_SINGLE, SIMD_BASELINE, SIMD_AUTO};
+	enum { N = 4800 };
+	float* direct = calloc(N, sizeof(float));
+	float* mixed  = calloc(N, sizeof(float));
+	for (unsigned t = 0; t < 4; ++t) {
+		for (unsigned m = 0; m < 3; ++m) {
+			char a[256], b[256];
+			snprintf(a, sizeof a, "create osc %s\nout osc\n", types[t]);
+			snprintf(b, sizeof b, "create m mix\ncreate osc %s\nconnect note.pitch m\nconnect m osc\nout osc\n",
+			         types[t]);
+			PatchError err;
+			Slot*      sa = compile_text_simd(a, 2, modes[m], &err);
+			Slot*      sb = compile_text_simd(b, 2, modes[m], &err);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(sb);
+			voices_note_on(sa, 69, 1.0f);
+			voices_note_on(sb, 69, 1.0f);
+			static float right_a[N], right_b[N];
+			slot_render(sa, direct, right_a, N);
+			slot_render(sb, mixed, right_b, N);
+			CU_ASSERT(!memcmp(direct, right_a, sizeof(right_a)));
+			CU_ASSERT(!memcmp(mixed, right_b, sizeof(right_b)));
+			double worst = 0.0;
+			for (unsigned i = 0; i < N; ++i) {
+				worst = fmax(worst, fabs((double)direct[i] - mixed[i]));
+			}
+			if (worst > 0.0) {
+				printf("\n  %s (%s) with its note through a mixer differs by %g\n", types[t],
+				       simd_name(modes[m]), worst);
+			}
+			CU_ASSERT(worst == 0.0);
+			float peak = 0.0f;
+			for (unsigned i = 0; i < N; ++i) {
+				peak = fmaxf(peak, fabsf(direct[i]));
+			}
+			CU_ASSERT(peak > 0.5f); /* it did sound */
+			slot_free(sa);
+			slot_free(sb);
+		}
+	}
+	free(direct);
+	free(mixed);
 }
 
 int
@@ -501,5 +785,8 @@ suite_compile(void)
 	       !CU_add_test(s, "full-scale parameter jumps stay under the click bound", test_parameter_jumps_do_not_click) ||
 	       !CU_add_test(s, "a decaying voice costs no more than a held one", test_decaying_voice_cost) ||
 	       !CU_add_test(s, "build warms up and verifies; errors are distinct", test_build_verifies) ||
-	       !CU_add_test(s, "buffer reuse never overwrites a signal still to be read", test_buffers_never_clobber_a_live_signal);
+	       !CU_add_test(s, "buffer reuse never overwrites a signal still to be read", test_buffers_never_clobber_a_live_signal) ||
+	       !CU_add_test(s, "connection depths scale and add: in1 + 0.5 in2", test_depths_scale_and_add) ||
+	       !CU_add_test(s, "a macro follows its curve: exp middle is the geometric mean", test_macro_curves) ||
+	       !CU_add_test(s, "a module's output never aliases its input (note through a mixer)", test_output_never_aliases_an_input);
 }

@@ -333,6 +333,14 @@ test_valid_forms(void)
 	CU_ASSERT_EQUAL(p->macros[1].lo, -1.0f);
 	CU_ASSERT_EQUAL(p->macros[1].hi, 1.0f);
 	CU_ASSERT_EQUAL(p->out_module, 3);
+	CU_ASSERT_EQUAL(p->pan_module, -1); /* no `pan`: mono */
+
+	/* Stereo: `pan` names the per-voice module that places each voice
+	 * (before or after `out`); note.random is a source. */
+	OK("create o saw\ncreate p pan\nconnect note.random o.fine 50\nout o\npan p\n");
+	CU_ASSERT_EQUAL(g_patch.pan_module, 1);
+	CU_ASSERT_EQUAL(g_patch.out_module, 0);
+	CU_ASSERT_EQUAL(g_patch.connections[0].src_note, NOTE_SRC_RANDOM);
 
 	/* Minimal patches; `out` may come first once its module exists; an
 	 * inverted macro range; an empty title; the bounds of a range. */
@@ -451,7 +459,7 @@ test_lexical_errors(void)
 	                : ", expected a type from docs/modules.md"));
 	ERR("create a saw\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n", 2, 1,
 	    "unexpected '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@...', expected a statement: "
-	    "patch, create, connect, set, macro, out, voice, priority, glide or bend");
+	    "patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
 }
 
 static void
@@ -461,16 +469,26 @@ test_statement_errors(void)
 	    "unknown statement 'conect' (did you mean 'connect'?)");
 	ERR("Create osc saw\n", 1, 1, "unknown statement 'Create' (did you mean 'create'?)");
 	ERR("  frobnicate\n", 1, 3,
-	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out, voice, priority, "
-	    "glide or bend");
+	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out, pan, voice, "
+	    "priority, glide or bend");
 	ERR("5 a saw\n", 1, 1,
-	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, voice, priority, glide or bend");
+	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
 	ERR(".\n", 1, 1,
-	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, voice, priority, glide or bend");
+	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
 	ERR("\"x\"\n", 1, 1,
-	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, voice, priority, glide or bend");
+	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
 	ERR("create osc saw\nout osc 0.5\n", 2, 9,
 	    "unexpected '0.5' after end of statement, expected end of line");
+	/* `pan`: one, naming a per-voice module. */
+	ERR("create o saw\ncreate p pan\npan p\npan p\nout o\n", 4, 1,
+	    "second 'pan' statement, expected at most one (the first is on line 3)");
+	ERR("create o saw\ncreate d drive master\npan d\nout o\n", 3, 5,
+	    "master module 'd' cannot pan the voices, expected a per-voice module (e.g. 'create p pan', "
+	    "then 'pan p')");
+	ERR("create o saw\npan o 1\nout o\n", 2, 7,
+	    "unexpected '1' after end of statement, expected end of line");
+	ERR("create o saw\nconnect note.rand o.level\nout o\n", 2, 14,
+	    "unknown note source 'rand', expected pitch, gate, velocity, random, key, release or pressure (did you mean 'random'?)");
 	ERR("create osc saw\ncreate vcf ladder\nset vcf.resonance 0.5 0.5\n", 3, 23,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	ERR("patch \"a\" \"b\"\n", 1, 11,
@@ -1293,7 +1311,7 @@ test_did_you_mean(void)
 		{"env", "adsr"},     {"envelope", "adsr"}, {"pulse", "square"}, {"filter", "svf"},
 		{"Filter", "svf"},   {"vcf", "ladder"},    {"amp", "vca"},      {"sawtooth", "saw"},
 		{"sinewave", "sine"}, {"swa", "saw"},      {"trinagle", "triangle"}, {"sqare", "square"},
-		{"lfo2", "lfo"},     {"ladr", NULL},       {"pan", NULL},       {"seq", NULL},
+		{"lfo2", "lfo"},     {"ladr", NULL},       {"panner", "pan"},       {"seq", NULL},
 		{"fm", NULL},        {"reverb", NULL},     {"xyzzy", NULL},     {"delay", NULL},
 	};
 	for (unsigned i = 0; i < sizeof types / sizeof types[0]; ++i) {
@@ -1308,7 +1326,7 @@ test_did_you_mean(void)
 	ERR("create e env\n", 1, 10, "unknown module type 'env' (did you mean 'adsr'?)");
 	ERR("create o pulse\n", 1, 10, "unknown module type 'pulse' (did you mean 'square'?)");
 	ERR("create f filter\n", 1, 10, "unknown module type 'filter' (did you mean 'svf'?)");
-	ERR("create p pan\n", 1, 10, "unknown module type 'pan', expected a type from docs/modules.md");
+	ERR("create p panner\n", 1, 10, "unknown module type 'panner' (did you mean 'pan'?)");
 	ERR("create s seq\n", 1, 10, "unknown module type 'seq', expected a type from docs/modules.md");
 	ERR("create f fm\n", 1, 10, "unknown module type 'fm', expected a type from docs/modules.md");
 	ERR("create o saw\ncreate a vca\nconnect o a.gian\n", 3, 13,

@@ -5,8 +5,8 @@
  * time; lane groups with baseline instructions; lane groups with AVX2 where
  * the CPU has it) and plays the same score: chords wider than a lane group,
  * a partly filled last group, retriggers, the sustain pedal, bends, macro
- * sweeps, voice stealing, all at uneven block sizes. Any difference over
- * 1e-6 fails.
+ * sweeps, voice stealing, all at uneven block sizes, on both channels (a
+ * stereo example among them). Any difference over 1e-6 fails.
  */
 #include "build_slot.h"
 #include "compile.h"
@@ -48,7 +48,7 @@ next_rand(uint32_t* s)
 /* The score: events at fixed frames, blocks of pseudo-random sizes between
  * them (the same sizes for every path). */
 static void
-play(Slot* s, float* out)
+play(Slot* s, float* out, float* right)
 {
 	uint32_t seed = 12345;
 	unsigned at   = 0, ev = 0;
@@ -81,7 +81,7 @@ play(Slot* s, float* out)
 		unsigned n = 1 + next_rand(&seed) % 300;
 		n          = n < next_event - at ? n : next_event - at;
 		n          = n < FRAMES - at ? n : FRAMES - at;
-		slot_render(s, out + at, n);
+		slot_render(s, out + at, right + at, n);
 		at += n;
 	}
 }
@@ -109,10 +109,10 @@ compare_paths(const char* name, const char* text, size_t len, unsigned polyphony
 		}
 		CU_ASSERT_EQUAL(s->simd, modes[m]);
 		CU_ASSERT_EQUAL(s->lanes, modes[m] == SIMD_SINGLE ? 1u : (unsigned)CHRONUS_LANES);
-		out[m] = calloc(FRAMES, sizeof(float));
-		play(s, out[m]);
+		out[m] = calloc(2 * FRAMES, sizeof(float)); /* left, then right */
+		play(s, out[m], out[m] + FRAMES);
 		slot_free(s);
-		for (unsigned i = 0; i < FRAMES; ++i) {
+		for (unsigned i = 0; i < 2 * FRAMES; ++i) {
 			CU_ASSERT_FATAL(isfinite(out[m][i]));
 			if (m) {
 				const double d = fabs((double)out[m][i] - (double)out[0][i]);
@@ -138,6 +138,7 @@ test_paths_agree(void)
 		"presets/05-kick.chronus",        "presets/06-snare.chronus",      "presets/07-closed-hat.chronus",
 		"presets/08-open-hat.chronus",    "presets/09-warm-pad.chronus",   "presets/10-pluck.chronus",
 		"presets/11-stab.chronus",        "presets/12-noise-sweep.chronus",
+		"examples/stereo-spread.chronus",
 	};
 	printf("\n  max |lane groups - single voices| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
 	double worst = 0.0;
@@ -158,6 +159,18 @@ test_paths_agree(void)
 			}
 		}
 		free(text);
+	}
+	/* Stereo with positions that hold (key and random spreads, no
+	 * modulation: the steady paths of pan and of the pan gains), through
+	 * a master module that runs once per channel. */
+	static const char* held = "create osc saw\ncreate env adsr\ncreate amp vca\ncreate p pan\n"
+	                          "create fx svf master\nconnect osc amp\nconnect env amp.gain\nconnect amp fx\n"
+	                          "set p.key 0.7\nset p.random 0.5\nset p.pos 0.1\nset env.release 80\n"
+	                          "macro 3 p.pos -1 1\npan p\nout fx\n";
+	for (unsigned k = 0; k < 2; ++k) {
+		const double d = compare_paths("stereo, held positions", held, strlen(held), k ? 64 : 5);
+		CU_ASSERT(d >= 0.0 && d <= 1e-6);
+		worst = d > worst ? d : worst;
 	}
 	printf("\n  worst over all patches and polyphonies 5, 16, 64: %.1e (bound 1e-6)\n", worst);
 }

@@ -20,7 +20,7 @@
 #include <string.h>
 
 extern const ModuleType module_sine, module_saw, module_square, module_triangle, module_noise,
-	module_lfo, module_adsr, module_vca, module_mix;
+	module_lfo, module_adsr, module_vca, module_mix, module_pan;
 
 void sources_print_figures(FILE* f);
 int  suite_sources(void);
@@ -498,7 +498,7 @@ busy_feed(const ModuleType* t, size_t n)
 
 static const ModuleType* const my_types[] = {
 	&module_sine, &module_saw, &module_square, &module_triangle, &module_noise,
-	&module_lfo,  &module_adsr, &module_vca,   &module_mix,
+	&module_lfo,  &module_adsr, &module_vca,   &module_mix, &module_pan,
 };
 #define N_MY_TYPES (sizeof my_types / sizeof my_types[0])
 
@@ -884,7 +884,7 @@ test_specs(void)
 static void
 test_registry(void)
 {
-	CU_ASSERT(module_registry_count() == 12);
+	CU_ASSERT(module_registry_count() == 13);
 	/* A lane-group module is registered as it is; a one-voice one
 	 * through the adapter: the same name, ports and documentation. */
 	for (unsigned t = 0; t < N_MY_TYPES; ++t) {
