@@ -286,14 +286,14 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 	spread_lanes(vel, v, n, L);
 	spread_lanes(fb, w, n, L);
 	if (s->note_srcs & ((1u << NOTE_SRC_KEY) | (1u << NOTE_SRC_RELEASE) | (1u << NOTE_SRC_RANDOM))) {
-		float k[CHRONUS_LANES], r[CHRONUS_LANES], x[CHRONUS_LANES];
+		float k[CHRONUS_LANES], rel[CHRONUS_LANES], x[CHRONUS_LANES];
 		for (unsigned l = 0; l < L; ++l) {
-			k[l] = sounding[l] ? (float)vs[l].note : 60.0f;
-			r[l] = sounding[l] ? vs[l].release_vel : 0.0f;
+			k[l]   = sounding[l] ? (float)vs[l].note : 60.0f;
+			rel[l] = sounding[l] ? vs[l].release_vel : 0.0f;
 			x[l] = sounding[l] ? note_random(vs[l].started) : 0.0f;
 		}
 		spread_lanes(buf_at(s, BUF_KEY), k, n, L);
-		spread_lanes(buf_at(s, BUF_RELEASE), r, n, L);
+		spread_lanes(buf_at(s, BUF_RELEASE), rel, n, L);
 		spread_lanes(buf_at(s, BUF_RANDOM), x, n, L);
 	}
 	if (s->note_srcs & (1u << NOTE_SRC_PRESSURE)) {
