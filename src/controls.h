@@ -82,9 +82,9 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_COEF, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	  "The factory program that plays, or Custom patch after a patch text, file or state that is not one.")   \
 	X(LIMITER, "limiter", "Limiter", 0.0f, 1.0f, 1.0f, UNIT_FLAG, CTRL_IN | CTRL_TOGGLED, GROUP_PATCH,             \
 	  "Output safety limiter: no latency, leaves anything under -3 dBFS untouched, keeps peaks under -1 dBFS.") \
-	X(BEND_UP, "bend_up", "Bend range up", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,          \
+	X(BEND_UP, "bend_up", "Bend up", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,          \
 	  GROUP_PATCH, "Pitch wheel range up; -1: as the patch says (its `bend` statement, else 2).")              \
-	X(BEND_DOWN, "bend_down", "Bend range down", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,    \
+	X(BEND_DOWN, "bend_down", "Bend down", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,    \
 	  GROUP_PATCH, "Pitch wheel range down; -1: as the patch says (its `bend` statement, else 2).")            \
 	X(GLIDE, "glide", "Glide time", -1.0f, 2000.0f, -1.0f, UNIT_MS, CTRL_IN, GROUP_PATCH,                       \
 	  "Glide (portamento) time; -1: as the patch says (its `glide` statement, else none).")
