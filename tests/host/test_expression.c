@@ -410,8 +410,9 @@ test_priority(void)
 		host_note_off(h, 0, 60);
 		host_note_off(h, 0, 67);
 		p[5] = pitch_after(h);
-		printf("\n  %s: %.2f %.2f %.2f, release the sounding one -> %.2f, release 64 -> %.2f", modes[m], p[0], p[1],
-		       p[2], p[3], p[4]);
+		static const char* const labels[] = {"mono, last", "legato, low", "mono, high", "poly at polyphony 1"};
+		printf("\n  %s: keys 64, 60, 67 -> %.2f %.2f %.2f, release the sounding one -> %.2f, release 64 -> %.2f",
+		       labels[m], p[0], p[1], p[2], p[3], p[4]);
 		static const float want[4][5] = {
 		        {64, 60, 67, 60, 60}, /* last: back to the newest held (60, then 60 after 64 goes) */
 		        {64, 60, 60, 64, 67}, /* low: 60 sounds; released, back to 64, then 67 */
