@@ -14,6 +14,7 @@
 #include "slot_impl.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,11 @@ typedef struct {
 	Acc      accs[PATCH_MAX_CONNECTIONS];
 	unsigned n_accs;
 	bool     out_acc;  /* the output is a voice signal, summed into a buffer of its own */
+	uint16_t ctl_first; /* controller buffers after the sums: two per controller (voice, master) */
 
 	/* plan_counts */
 	unsigned n_feeds, n_exports, n_macros;
+	unsigned n_ctls;
 } Plan;
 
 /* An error at a patch position (NULL: the patch as a whole). */
@@ -192,20 +195,32 @@ sort_modules(const Patch* p, const bool* needed, Plan* plan, PatchError* err)
 	return false;
 }
 
-/* Which buffer a connection's source reads in a voice. */
+/* Which buffer a connection's source reads: a module's output, a note
+ * source, or a controller (its lane-spread copy for a voice module, its
+ * one-lane copy for a master one). */
 static uint16_t
 source_buf(const Patch* p, const Plan* plan, const PatchConnection* k)
 {
+	if (k->src_module < 0 && k->src_ctl >= 0) {
+		for (unsigned c = 0; c < p->n_ctls; ++c) {
+			if (p->ctls[c] == k->src_ctl) {
+				return (uint16_t)(plan->ctl_first + 2 * c + (p->modules[k->dst_module].master ? 1 : 0));
+			}
+		}
+		return BUF_ZERO;
+	}
 	if (k->src_module < 0) {
 		switch (k->src_note) {
 		case NOTE_SRC_PITCH: return BUF_PITCH;
 		case NOTE_SRC_GATE: return BUF_GATE;
 		case NOTE_SRC_VELOCITY: return BUF_VELOCITY;
+		case NOTE_SRC_KEY: return BUF_KEY;
+		case NOTE_SRC_RELEASE: return BUF_RELEASE;
 		case NOTE_SRC_RANDOM: return BUF_RANDOM;
+		case NOTE_SRC_PRESSURE: return BUF_PRESSURE;
 		default: return BUF_ZERO;
 		}
 	}
-	(void)p;
 	return plan->out_buf[k->src_module];
 }
 
@@ -383,7 +398,7 @@ layout(Slot* s, uint8_t* base, const Plan* plan)
 	TAKE(params, plan->n_params, ParamState);
 	TAKE(macros, plan->n_macros, MacroBinding);
 	TAKE(voices, n_voices, Voice);
-	TAKE(bufs, (plan->n_bufs + n_sums + n_twins) * stride, float);
+	TAKE(bufs, (plan->n_bufs + n_sums + n_twins + 2 * (size_t)plan->n_ctls) * stride, float);
 	TAKE(tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * stride, float);
 	TAKE(fade_buf, stride, float);
 	TAKE(param_lanes, lanes > 1 ? plan->n_voice_params * stride : 0, float);
@@ -462,6 +477,11 @@ plan_buffers(const Patch* p, Plan* plan)
 		                                 (uint16_t)(plan->n_bufs + plan->out_acc + plan->n_accs)};
 		++plan->n_accs;
 	}
+	/* After the sums and, in a stereo slot, their right-channel twins:
+	 * controller buffers are the same for both channels (buf_ch). */
+	const unsigned n_sums  = plan->n_accs + plan->out_acc;
+	const unsigned n_twins = plan->pan_module >= 0 ? plan->n_bufs + n_sums - plan->n_voice_bufs : 0;
+	plan->ctl_first        = (uint16_t)(plan->n_bufs + n_sums + n_twins);
 }
 
 /* How many feeds, voice → master sums and macro bindings the slot holds,
@@ -487,6 +507,7 @@ plan_counts(const Patch* p, Plan* plan)
 	for (unsigned i = 0; i < p->n_macros; ++i) {
 		plan->n_macros += plan->step_of[p->macros[i].module] >= 0;
 	}
+	plan->n_ctls = p->n_ctls;
 }
 
 /* The slot as one zeroed, 64-aligned allocation of exactly the planned
@@ -645,6 +666,42 @@ fill_params(Slot* s, const Patch* p, const Plan* plan)
 	}
 }
 
+/* Controllers, note sources read, voice mode, glide and bend range: what
+ * the patch asks of the player's gestures (voices.c, slot.c use them). */
+static void
+fill_expression(Slot* s, const Patch* p, const Plan* plan)
+{
+	static const ParamSpec unipolar = {"ctl", "", "", 0.0f, 1.0f, 0.0f, CURVE_LIN, SLOT_CTL_SMOOTH_MS, NULL};
+	static const ParamSpec bipolar  = {"bend", "", "", -1.0f, 1.0f, 0.0f, CURVE_LIN, SLOT_CTL_SMOOTH_MS, NULL};
+	s->n_ctls    = p->n_ctls;
+	s->ctl_first = plan->ctl_first;
+	for (unsigned c = 0; c < p->n_ctls; ++c) {
+		s->ctls[c].ctl        = p->ctls[c];
+		s->ctls[c].voice_buf  = (uint16_t)(plan->ctl_first + 2 * c);
+		s->ctls[c].master_buf = (uint16_t)(plan->ctl_first + 2 * c + 1);
+		param_init(&s->ctls[c].ps, p->ctls[c] == CTL_BEND ? &bipolar : &unipolar, plan->rate, 0.0f);
+	}
+	for (unsigned c = 0; c < p->n_connections; ++c) {
+		const PatchConnection* k = &p->connections[c];
+		if (k->src_module < 0 && k->src_ctl < 0) {
+			s->note_srcs |= 1u << k->src_note;
+		}
+	}
+	for (unsigned i = 0; i < plan->n_order; ++i) {
+		const ModuleType* t = p->modules[plan->order[i]].type;
+		for (unsigned j = 0; j < t->n_inputs; ++j) {
+			s->note_srcs |= t->inputs[j].implicit == IMPLICIT_PITCH ? 1u << NOTE_SRC_PITCH : 0u;
+		}
+	}
+	s->voicing       = p->voicing;
+	s->bend_up       = p->voicing.bend_up;
+	s->bend_down     = p->voicing.bend_down;
+	s->glide_ms      = p->voicing.glide_ms;
+	param_init(&s->bend, &bipolar, plan->rate, 0.0f);
+	s->pressure_coef = (float)(1.0 - exp(-1.0 / (SLOT_CTL_SMOOTH_MS * 0.001 * plan->rate)));
+	s->last_pitch    = -1.0f;
+}
+
 /* Every module state at silence for the slot's rate: one init per lane
  * group of each voice step (it spans the lanes), one per master step; and
  * every voice at full weight. */
@@ -711,6 +768,7 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 		fill_steps(s, p, plan);
 		fill_exports(s, p, plan);
 		fill_params(s, p, plan);
+		fill_expression(s, p, plan);
 		init_states(s);
 	}
 	free(plan);

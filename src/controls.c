@@ -30,6 +30,7 @@ const ControlUnitSpec control_units[UNIT_COUNT] = {
 	[UNIT_LINE]    = {"line", NULL, "line", "line", "line %.0f"},
 	[UNIT_COLUMN]  = {"column", NULL, "column", "column", "col %.0f"},
 	[UNIT_FLAG]    = {"flag", NULL, "on/off", "on/off", "%.0f"},
+	[UNIT_SEMITONE] = {"semitone12TET", "units:semitone12TET", "semitones", "semitones", "%.0f"},
 };
 
 const ParameterSpec parameters[PARAM_COUNT] = {

@@ -37,7 +37,7 @@ typedef enum { GROUP_PATCH = 0, GROUP_MACROS, GROUP_STATUS, GROUP_COUNT } Contro
 
 /* Units: the LV2 units spec's where it has one, Chronus's own otherwise. */
 typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROGRAM, UNIT_LINE, UNIT_COLUMN,
-               UNIT_FLAG, UNIT_COUNT } ControlUnit;
+               UNIT_FLAG, UNIT_SEMITONE, UNIT_COUNT } ControlUnit;
 
 /* X(ID, symbol, name, min, max, default, unit, flags, group, comment).
  * The order is the port order (from CTRL_FIRST_PORT); append new ports. */
@@ -81,7 +81,13 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	  CTRL_OUT | CTRL_INTEGER | CTRL_ENUMERATION | CTRL_PROGRAMS | CTRL_CUSTOM, GROUP_STATUS,                   \
 	  "The factory program that plays, or Custom after a patch text, file or state that is not one.")   \
 	X(LIMITER, "limiter", "Limiter", 0.0f, 1.0f, 1.0f, UNIT_FLAG, CTRL_IN | CTRL_TOGGLED, GROUP_PATCH,             \
-	  "Output safety limiter: no latency, leaves anything under -3 dBFS untouched, keeps peaks under -1 dBFS.")
+	  "Output safety limiter: no latency, leaves anything under -3 dBFS untouched, keeps peaks under -1 dBFS.") \
+	X(BEND_UP, "bend_up", "Bend up", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,          \
+	  GROUP_PATCH, "Pitch wheel range up; -1: as the patch says (its `bend` statement, else 2).")              \
+	X(BEND_DOWN, "bend_down", "Bend down", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,    \
+	  GROUP_PATCH, "Pitch wheel range down; -1: as the patch says (its `bend` statement, else 2).")            \
+	X(GLIDE, "glide", "Glide time", -1.0f, 2000.0f, -1.0f, UNIT_MS, CTRL_IN, GROUP_PATCH,                       \
+	  "Glide (portamento) time; -1: as the patch says (its `glide` statement, else none).")
 
 #define CTRL_ENUM_ENTRY(id, ...) CTRL_##id,
 typedef enum { CHRONUS_CONTROLS(CTRL_ENUM_ENTRY) CTRL_COUNT } ControlId;

@@ -94,5 +94,8 @@ handover_copy_voices(Slot* dst, const Slot* src)
 	dst->frames  = src->frames;
 	dst->bend    = src->bend;
 	dst->sustain = src->sustain;
+	memcpy(dst->held, src->held, sizeof(dst->held)); /* mono: the keys still held, in order */
+	dst->n_held     = src->n_held;
+	dst->last_pitch = src->last_pitch;
 	return true;
 }

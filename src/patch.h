@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PATCH_MAX_TEXT        65536u /* bytes of patch text */
 #define PATCH_MAX_LINE        1024u  /* bytes in one line */
@@ -23,14 +24,39 @@
 #define PATCH_MAX_MACROS      32u    /* macro bindings (several per knob) */
 #define PATCH_MACRO_KNOBS     8u
 #define PATCH_MAX_DEPTH       1e6f   /* |depth| of a modulation */
+#define PATCH_MAX_CTLS        16u    /* distinct controllers (ctl.*) one patch reads */
+#define PATCH_MAX_BEND        48.0f  /* semitones of bend range, up or down */
+#define PATCH_MAX_GLIDE_MS    10000.0f
 
+/* Per-voice sources (note.*). */
 typedef enum {
 	NOTE_SRC_NONE = 0,
-	NOTE_SRC_PITCH,
-	NOTE_SRC_GATE,
-	NOTE_SRC_VELOCITY,
-	NOTE_SRC_RANDOM /* -1..1, drawn for each note as it starts */
+	NOTE_SRC_PITCH,    /* semitones, bend and glide included */
+	NOTE_SRC_GATE,     /* 0 or 1 */
+	NOTE_SRC_VELOCITY, /* note-on velocity 0..1 */
+	NOTE_SRC_RANDOM,   /* -1..1, drawn for each note as it starts */
+	NOTE_SRC_KEY,      /* the key number 0..127 (no bend, no glide) */
+	NOTE_SRC_RELEASE,  /* release velocity 0..1 (0 until the key is released) */
+	NOTE_SRC_PRESSURE, /* polyphonic aftertouch of the voice's key 0..1, smoothed */
+	NOTE_SRC_COUNT
 } NoteSource;
+
+/* Controllers (ctl.*): the plugin keeps their positions (src/lv2/run.c);
+ * 0..127 are the CCs (0..31 14-bit when the LSB CC 32..63 is sent). */
+enum { CTL_AFTERTOUCH = 128, CTL_BEND = 129, CTL_COUNT = 130 };
+
+typedef enum { VOICE_MODE_POLY = 0, VOICE_MODE_MONO, VOICE_MODE_LEGATO } VoiceMode;
+typedef enum { PRIORITY_LAST = 0, PRIORITY_LOW, PRIORITY_HIGH } NotePriority;
+
+/* The patch's voice statements (`voice`, `priority`, `glide`, `bend`). */
+typedef struct {
+	VoiceMode    mode;
+	NotePriority priority;
+	float        glide_ms;     /* 0: no glide */
+	bool         glide_rate;   /* constant rate: glide_ms per octave; else constant time */
+	bool         glide_legato; /* only between overlapping notes */
+	float        bend_up, bend_down; /* semitones, 0 .. PATCH_MAX_BEND */
+} PatchVoicing;
 
 typedef struct {
 	unsigned line, col; /* 1-based */
@@ -46,8 +72,9 @@ typedef struct {
 typedef enum { DST_INPUT = 0, DST_PARAM } PatchDstKind;
 
 typedef struct {
-	int          src_module; /* index into modules, or -1 for a note source */
-	NoteSource   src_note;   /* set when src_module == -1 */
+	int          src_module; /* index into modules, or -1 for a note or controller source */
+	NoteSource   src_note;   /* a note source when src_module == -1 */
+	int          src_ctl;    /* else a controller (CTL_*, a CC number) when >= 0, -1 otherwise */
 	int          dst_module;
 	PatchDstKind dst_kind;
 	unsigned     dst_index; /* input or parameter index in the type */
@@ -82,6 +109,9 @@ typedef struct {
 	unsigned        n_settings;
 	PatchMacro      macros[PATCH_MAX_MACROS];
 	unsigned        n_macros;
+	uint8_t         ctls[PATCH_MAX_CTLS]; /* distinct controllers the connections read (CTL ids, < 256) */
+	unsigned        n_ctls;
+	PatchVoicing    voicing;
 	int             out_module; /* the module heard at the output */
 	int             pan_module; /* the voice signal that places each voice, -1: none (mono) */
 } Patch;

@@ -359,9 +359,9 @@ module_ref(Parser* ps, int* index)
 	if (t.kind != TOK_IDENT) {
 		return unexpected(ps, "a module name");
 	}
-	if (tok_is(&t, "note")) {
-		return unexpected(ps, "a module name (note.pitch, note.gate and "
-		                      "note.velocity can only be the source of a connect)");
+	if (tok_is(&t, "note") || tok_is(&t, "ctl")) {
+		return unexpected(ps, "a module name (note.* and ctl.* sources can only be the source of a "
+		                      "connect)");
 	}
 	const int i = find_module(ps->p, t.text, t.len);
 	if (i < 0) {
@@ -590,10 +590,11 @@ st_create(Parser* ps)
 		               "module name '%s' is too long, expected at most %u characters",
 		               show_tok(&sh, &name), PATCH_MAX_NAME);
 	}
-	if (tok_is(&name, "note")) {
+	if (tok_is(&name, "note") || tok_is(&name, "ctl")) {
 		return fail_at(ps, name.line, name.col,
-		               "module name 'note' is reserved, expected another name (note.pitch, "
-		               "note.gate and note.velocity are sources)");
+		               "module name '%s' is reserved, expected another name (note.pitch, "
+		               "ctl.modwheel ... are sources)",
+		               show_tok(&sh, &name));
 	}
 	const int dup = find_module(p, name.text, name.len);
 	if (dup >= 0) {
@@ -662,14 +663,45 @@ st_create(Parser* ps)
 	return true;
 }
 
-static const char* const note_names[] = {NULL, "pitch", "gate", "velocity", "random"};
+static const char* const note_names[] = {NULL,  "pitch",   "gate",    "velocity",
+                                         "random", "key", "release", "pressure"};
+_Static_assert(sizeof note_names / sizeof note_names[0] == NOTE_SRC_COUNT, "a name per note source");
 
-/* "osc" or "note.gate": the source of a connection, for messages. */
+/* Controllers by name; any other is ccN (N 0..127). */
+typedef struct {
+	const char* name;
+	int         ctl;
+} CtlName;
+
+static const CtlName ctl_names[] = {
+        {"modwheel", 1},   {"breath", 2},  {"foot", 4}, {"expression", 11},
+        {"aftertouch", CTL_AFTERTOUCH}, {"bend", CTL_BEND},
+};
+
+#define N_CTL_NAMES (sizeof ctl_names / sizeof ctl_names[0])
+
+/* "ctl.modwheel", "ctl.cc74": a controller's name, for messages. */
+static const char*
+ctl_text(char* buf, size_t cap, int ctl)
+{
+	for (size_t i = 0; i < N_CTL_NAMES; ++i) {
+		if (ctl_names[i].ctl == ctl) {
+			snprintf(buf, cap, "ctl.%s", ctl_names[i].name);
+			return buf;
+		}
+	}
+	snprintf(buf, cap, "ctl.cc%d", ctl);
+	return buf;
+}
+
+/* "osc", "note.gate" or "ctl.modwheel": the source of a connection, for messages. */
 static const char*
 src_text(char* buf, size_t cap, const Parser* ps, const PatchConnection* c)
 {
 	if (c->src_module >= 0) {
 		snprintf(buf, cap, "%s", mod_name(ps, c->src_module));
+	} else if (c->src_ctl >= 0) {
+		ctl_text(buf, cap, c->src_ctl);
 	} else {
 		snprintf(buf, cap, "note.%s", note_names[c->src_note]);
 	}
@@ -687,15 +719,73 @@ dst_text(char* buf, size_t cap, const Parser* ps, const PatchConnection* c)
 	return buf;
 }
 
+/* The controller after "ctl.": a name of ctl_names or ccN; advances. */
+static bool
+ctl_source(Parser* ps, PatchConnection* c)
+{
+	Shown            sh;
+	const PatchToken t = ps->tok;
+	if (t.kind != TOK_IDENT) {
+		return unexpected(ps, "a controller after 'ctl.', as in ctl.modwheel or ctl.cc74");
+	}
+	int ctl = -1;
+	for (size_t i = 0; i < N_CTL_NAMES && ctl < 0; ++i) {
+		if (word_is(t.text, t.len, ctl_names[i].name)) {
+			ctl = ctl_names[i].ctl;
+		}
+	}
+	if (ctl < 0 && t.len >= 3 && t.len <= 5 && t.text[0] == 'c' && t.text[1] == 'c') {
+		int n = 0;
+		for (size_t i = 2; i < t.len && n >= 0; ++i) {
+			n = t.text[i] >= '0' && t.text[i] <= '9' ? n * 10 + (t.text[i] - '0') : -1;
+		}
+		if (n > 127) {
+			return fail_at(ps, t.line, t.col, "controller '%s' does not exist, expected cc0 to cc127",
+			               show_tok(&sh, &t));
+		}
+		ctl = n;
+	}
+	if (ctl < 0) {
+		Suggest sg;
+		Hint    h;
+		suggest_init(&sg, t.text, t.len);
+		for (size_t i = 0; i < N_CTL_NAMES; ++i) {
+			suggest_try(&sg, ctl_names[i].name);
+		}
+		return fail_at(ps, t.line, t.col,
+		               "unknown controller '%s', expected modwheel, breath, foot, expression, "
+		               "aftertouch, bend or cc0 to cc127%s",
+		               show_tok(&sh, &t), hint_text(&h, sg.best));
+	}
+	Patch* p = ps->p;
+	bool   known = false;
+	for (unsigned i = 0; i < p->n_ctls; ++i) {
+		known |= p->ctls[i] == ctl;
+	}
+	if (!known) {
+		if (p->n_ctls >= PATCH_MAX_CTLS) {
+			return fail_at(ps, t.line, t.col, "too many controllers, expected at most %u different ones",
+			               PATCH_MAX_CTLS);
+		}
+		p->ctls[p->n_ctls++] = (uint8_t)ctl;
+	}
+	c->src_module = -1;
+	c->src_note   = NOTE_SRC_NONE;
+	c->src_ctl    = ctl;
+	return advance(ps);
+}
+
 static bool
 connect_source(Parser* ps, PatchConnection* c)
 {
 	Shown sh;
+	c->src_ctl = -1;
 	if (ps->tok.kind != TOK_IDENT) {
 		return unexpected(
-		        ps, "a source: a module name, note.pitch, note.gate or note.velocity");
+		        ps, "a source: a module name, note.pitch, note.gate, note.velocity ... or ctl.modwheel ...");
 	}
-	if (!tok_is(&ps->tok, "note")) {
+	const bool is_ctl = tok_is(&ps->tok, "ctl");
+	if (!tok_is(&ps->tok, "note") && !is_ctl) {
 		c->src_note = NOTE_SRC_NONE;
 		if (!module_ref(ps, &c->src_module)) {
 			return false;
@@ -714,19 +804,22 @@ connect_source(Parser* ps, PatchConnection* c)
 		return false;
 	}
 	if (ps->tok.kind != TOK_DOT) {
-		return unexpected(ps, "'.' after 'note', as in note.pitch");
+		return unexpected(ps, is_ctl ? "'.' after 'ctl', as in ctl.modwheel" : "'.' after 'note', as in note.pitch");
 	}
 	if (!advance(ps)) {
 		return false;
 	}
+	if (is_ctl) {
+		return ctl_source(ps, c);
+	}
 	const PatchToken t = ps->tok;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "pitch, gate, velocity or random after 'note.'");
+		return unexpected(ps, "pitch, gate, velocity, random, key, release or pressure after 'note.'");
 	}
 	Suggest sg;
 	Hint    h;
 	suggest_init(&sg, t.text, t.len);
-	for (int k = NOTE_SRC_PITCH; k <= NOTE_SRC_RANDOM; ++k) {
+	for (int k = NOTE_SRC_PITCH; k < NOTE_SRC_COUNT; ++k) {
 		if (word_is(t.text, t.len, note_names[k])) {
 			c->src_module = -1;
 			c->src_note   = (NoteSource)k;
@@ -735,7 +828,8 @@ connect_source(Parser* ps, PatchConnection* c)
 		suggest_try(&sg, note_names[k]);
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown note source '%s', expected pitch, gate, velocity or random%s",
+	               "unknown note source '%s', expected pitch, gate, velocity, random, key, release or "
+	               "pressure%s",
 	               show_tok(&sh, &t), hint_text(&h, sg.best));
 }
 
@@ -743,8 +837,8 @@ static bool
 connect_target(Parser* ps, PatchConnection* c)
 {
 	Shown sh;
-	if (tok_is(&ps->tok, "note")) {
-		return unexpected(ps, "a target module (note sources can only send)");
+	if (tok_is(&ps->tok, "note") || tok_is(&ps->tok, "ctl")) {
+		return unexpected(ps, "a target module (note and ctl sources can only send)");
 	}
 	const PatchToken name = ps->tok;
 	if (!module_ref(ps, &c->dst_module)) {
@@ -833,14 +927,14 @@ connect_check(Parser* ps, const PatchConnection* c, const PatchToken* t)
 		               "master module '%s' cannot feed per-voice module '%s'",
 		               mod_name(ps, c->src_module), d->name);
 	}
-	if (c->src_module < 0 && d->master) {
+	if (c->src_module < 0 && c->src_ctl < 0 && d->master) {
 		return fail_at(ps, t->line, t->col,
 		               "note source '%s' cannot feed master module '%s', which has no note",
 		               src_text(src, sizeof src, ps, c), d->name);
 	}
 	for (unsigned k = 0; k < p->n_connections; ++k) {
 		const PatchConnection* o = &p->connections[k];
-		if (o->src_module == c->src_module && o->src_note == c->src_note &&
+		if (o->src_module == c->src_module && o->src_note == c->src_note && o->src_ctl == c->src_ctl &&
 		    o->dst_module == c->dst_module && o->dst_kind == c->dst_kind &&
 		    o->dst_index == c->dst_index) {
 			return fail_at(
@@ -1011,6 +1105,123 @@ st_out(Parser* ps)
 	return true;
 }
 
+/* One of `words` (n of them, NULL-free) at the current token; advances.
+ * what: "poly, mono or legato", for the message. */
+static bool
+keyword(Parser* ps, const char* const* words, unsigned n, const char* kind, const char* what, unsigned* out)
+{
+	Shown            sh;
+	const PatchToken t = ps->tok;
+	if (t.kind != TOK_IDENT) {
+		char buf[128];
+		snprintf(buf, sizeof buf, "%s", what);
+		return unexpected(ps, buf);
+	}
+	Suggest sg;
+	Hint    h;
+	suggest_init(&sg, t.text, t.len);
+	for (unsigned i = 0; i < n; ++i) {
+		if (word_is(t.text, t.len, words[i])) {
+			*out = i;
+			return advance(ps);
+		}
+		suggest_try(&sg, words[i]);
+	}
+	return fail_at(ps, t.line, t.col, "unknown %s '%s', expected %s%s", kind, show_tok(&sh, &t), what,
+	               hint_text(&h, sg.best));
+}
+
+/* A number in [lo, hi] at the current token; advances. */
+static bool
+number_in(Parser* ps, const char* what, float lo, float hi, const char* unit, float* value)
+{
+	const PatchToken t = ps->tok;
+	if (!number(ps, what, value)) {
+		return false;
+	}
+	if (!(*value >= lo && *value <= hi)) {
+		Shown sh;
+		return fail_at(ps, t.line, t.col, "'%s' is out of range, expected %g to %g%s%s", show_tok(&sh, &t),
+		               (double)lo, (double)hi, unit[0] ? " " : "", unit);
+	}
+	return true;
+}
+
+/* `voice poly|mono|legato` */
+static bool
+st_voice(Parser* ps)
+{
+	static const char* const modes[] = {"poly", "mono", "legato"};
+	unsigned                 m;
+	if (!advance(ps) || !keyword(ps, modes, 3, "voice mode", "poly, mono or legato", &m)) {
+		return false;
+	}
+	ps->p->voicing.mode = (VoiceMode)m;
+	return true;
+}
+
+/* `priority last|low|high` */
+static bool
+st_priority(Parser* ps)
+{
+	static const char* const prios[] = {"last", "low", "high"};
+	unsigned                 m;
+	if (!advance(ps) || !keyword(ps, prios, 3, "note priority", "last, low or high", &m)) {
+		return false;
+	}
+	ps->p->voicing.priority = (NotePriority)m;
+	return true;
+}
+
+/* `glide MS [time|rate] [always|legato]` */
+static bool
+st_glide(Parser* ps)
+{
+	PatchVoicing* v = &ps->p->voicing;
+	if (!advance(ps) || !number_in(ps, "a glide time in ms", 0.0f, PATCH_MAX_GLIDE_MS, "ms", &v->glide_ms)) {
+		return false;
+	}
+	static const char* const opts[] = {"time", "rate", "always", "legato"};
+	bool                     seen_kind = false, seen_when = false;
+	while (!at_eol(ps)) {
+		const PatchToken t = ps->tok;
+		unsigned         o;
+		if (!keyword(ps, opts, 4, "glide option", "time, rate, always, legato or end of line", &o)) {
+			return false;
+		}
+		bool* seen = o < 2 ? &seen_kind : &seen_when;
+		if (*seen) {
+			Shown sh;
+			return fail_at(ps, t.line, t.col, "'%s' contradicts an earlier glide option, expected %s",
+			               show_tok(&sh, &t), o < 2 ? "one of time or rate" : "one of always or legato");
+		}
+		*seen = true;
+		if (o < 2) {
+			v->glide_rate = o == 1;
+		} else {
+			v->glide_legato = o == 3;
+		}
+	}
+	return true;
+}
+
+/* `bend UP [DOWN]`: semitones, DOWN as UP when not given. */
+static bool
+st_bend(Parser* ps)
+{
+	PatchVoicing* v = &ps->p->voicing;
+	if (!advance(ps) ||
+	    !number_in(ps, "a bend range up, in semitones", 0.0f, PATCH_MAX_BEND, "semitones", &v->bend_up)) {
+		return false;
+	}
+	v->bend_down = v->bend_up;
+	if (!at_eol(ps)) {
+		return number_in(ps, "a bend range down, in semitones, or end of line", 0.0f, PATCH_MAX_BEND,
+		                 "semitones", &v->bend_down);
+	}
+	return true;
+}
+
 /* `pan <module>`: a per-voice module whose output (-1..1) places each
  * voice in the stereo image; without it the patch is mono. */
 static bool
@@ -1049,6 +1260,7 @@ typedef struct {
 static const Statement statements[] = {
         {"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
         {"set", st_set},     {"macro", st_macro},   {"out", st_out},
+        {"voice", st_voice}, {"priority", st_priority}, {"glide", st_glide}, {"bend", st_bend},
         {"pan", st_pan},
 };
 
@@ -1062,7 +1274,8 @@ statement(Parser* ps)
 	Shown            sh;
 	ps->stmt = t;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "a statement: patch, create, connect, set, macro, out or pan");
+		return unexpected(ps, "a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or "
+		                       "bend");
 	}
 	Suggest sg;
 	suggest_init(&sg, t.text, t.len);
@@ -1087,7 +1300,8 @@ statement(Parser* ps)
 		               hint_text(&h, sg.best));
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown statement '%s', expected patch, create, connect, set, macro, out or pan",
+	               "unknown statement '%s', expected patch, create, connect, set, macro, out, pan, voice, "
+	               "priority, glide or bend",
 	               show_tok(&sh, &t));
 }
 
@@ -1143,8 +1357,10 @@ patch_parse(const char* text, size_t len, Patch* out, PatchError* err)
 		return false;
 	}
 	memset(out, 0, sizeof *out);
-	out->out_module = -1;
-	out->pan_module = -1;
+	out->out_module        = -1;
+	out->pan_module        = -1;
+	out->voicing.bend_up   = 2.0f;
+	out->voicing.bend_down = 2.0f;
 	patch_lex_init(&ps.lex, text, len);
 	for (;;) {
 		if (!advance(&ps)) {

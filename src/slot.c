@@ -26,7 +26,7 @@ buf_at(const Slot* s, unsigned b)
 static inline float*
 buf_ch(const Slot* s, unsigned b, unsigned shift)
 {
-	return buf_at(s, b >= s->master_first ? b + shift : b);
+	return buf_at(s, b >= s->master_first && b < s->ctl_first ? b + shift : b);
 }
 
 /* The sum of a port's feeds (len values each), or the single feed itself
@@ -95,12 +95,15 @@ modulated(const Slot* s, const PlanStep* st, unsigned j, float* restrict tmp, un
 }
 
 /* Whether a port's feeds give the same value in every frame of this
- * sub-block, lane by lane: nothing, or the note or velocity as they are. */
+ * sub-block, lane by lane: nothing, or the pitch (unless it glides or
+ * bends now), velocity, random value, key or release velocity as they are. */
 static bool
-feeds_steady(const Feed* f, unsigned count)
+feeds_steady(const Slot* s, const Feed* f, unsigned count)
 {
-	return count == 0 || (count == 1 && f[0].depth == 1.0f &&
-	                      (f[0].buf == BUF_PITCH || f[0].buf == BUF_VELOCITY || f[0].buf == BUF_RANDOM));
+	return count == 0 ||
+	       (count == 1 && f[0].depth == 1.0f &&
+	        ((f[0].buf == BUF_PITCH && s->pitch_steady) || f[0].buf == BUF_VELOCITY || f[0].buf == BUF_RANDOM ||
+	         f[0].buf == BUF_KEY || f[0].buf == BUF_RELEASE));
 }
 
 /* One step: a voice step over a lane group (lanes = s->lanes), or a master
@@ -116,7 +119,7 @@ run_step(Slot* s, const PlanStep* st, uint8_t* state_base, unsigned n, unsigned 
 	for (unsigned j = 0; j < t->n_inputs; ++j) {
 		const Feed* f = s->feeds + st->in_first[j];
 		io.in[j]      = gather(s, f, st->in_count[j], s->tmp + (size_t)j * s->buf_stride, n * lanes, shift);
-		io.steady |= feeds_steady(f, st->in_count[j]) ? MODULE_STEADY_IN(j) : 0u;
+		io.steady |= feeds_steady(s, f, st->in_count[j]) ? MODULE_STEADY_IN(j) : 0u;
 	}
 	for (unsigned j = 0; j < t->n_params; ++j) {
 		io.param[j] = modulated(s, st, j, s->tmp + (size_t)(MODULE_MAX_INPUTS + j) * s->buf_stride, n, lanes,
@@ -194,6 +197,28 @@ spread_lanes(float* restrict dst, const float* restrict per_lane, unsigned n, un
 	}
 }
 
+/* A voice's pitch before bend over n frames (its glide, exact to the
+ * sample: the glide's last sample lands on the key) into out[i * L];
+ * returns whether it moved. */
+static bool
+voice_pitch(Voice* vo, float* restrict out, unsigned n, unsigned L)
+{
+	if (!vo->glide_left) {
+		for (unsigned i = 0; i < n; ++i) {
+			out[i * L] = vo->pitch;
+		}
+		return false;
+	}
+	for (unsigned i = 0; i < n; ++i) {
+		if (vo->glide_left) {
+			--vo->glide_left;
+			vo->pitch = vo->glide_left ? vo->pitch + vo->glide_step : (float)vo->note;
+		}
+		out[i * L] = vo->pitch;
+	}
+	return true;
+}
+
 /* A note's random value, -1..1 (a multiple of 2^-23): a hash of the
  * count of notes the slot started when it started (splitmix64's
  * finaliser). Nothing to store or draw: the same score gives the same
@@ -209,23 +234,44 @@ note_random(uint64_t started)
 	return (float)(z >> 40) * (1.0f / 8388608.0f) - 1.0f; /* 24 bits: exact */
 }
 
+/* One-pole smoothing of a voice's aftertouch over n frames into out[i * L]. */
+static void
+voice_pressure(const Slot* s, Voice* vo, float* restrict out, unsigned n, unsigned L)
+{
+	float p = vo->pressure;
+	if (p == vo->pressure_target) {
+		for (unsigned i = 0; i < n; ++i) {
+			out[i * L] = p;
+		}
+		return;
+	}
+	for (unsigned i = 0; i < n; ++i) {
+		p += s->pressure_coef * (vo->pressure_target - p);
+		out[i * L] = p;
+	}
+	vo->pressure = fabsf(p - vo->pressure_target) < 1e-6f ? vo->pressure_target : p;
+}
+
 /* A lane group's note sources and each voice's weight in the sums (its
- * fade), for n frames: per-lane values, then one fill of every frame. */
+ * fade), for n frames: per-lane values, then one fill of every frame; the
+ * pitch frame by frame when a voice glides or the wheel moves. */
 static void
 group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 {
 	const unsigned L = s->lanes;
 	float          p[CHRONUS_LANES], g[CHRONUS_LANES], v[CHRONUS_LANES], w[CHRONUS_LANES];
+	bool           gliding = false;
 	float          r[CHRONUS_LANES];
 	for (unsigned l = 0; l < L; ++l) { /* a silent lane (maybe past the last voice): no note */
 		p[l] = 60.0f;
 		g[l] = v[l] = w[l] = r[l] = 0.0f;
 		if (sounding[l]) {
 			const Voice* vo = &vs[l];
-			p[l]            = (float)vo->note + s->bend;
+			p[l]            = vo->pitch + s->bend_semis[0];
 			g[l]            = vo->key_down || vo->sustained ? 1.0f : 0.0f;
 			v[l]            = vo->velocity;
 			w[l]            = vo->fade;
+			gliding |= vo->glide_left != 0;
 			r[l]            = s->uses_random ? note_random(vo->started) : 0.0f;
 		}
 	}
@@ -236,10 +282,49 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 	float* restrict gate  = buf_at(s, BUF_GATE);
 	float* restrict vel   = buf_at(s, BUF_VELOCITY);
 	float* restrict fb    = s->fade_buf;
-	spread_lanes(pitch, p, n, L);
+	s->pitch_steady       = !gliding && !s->bend_moving;
+	if (s->pitch_steady) {
+		spread_lanes(pitch, p, n, L);
+	} else {
+		for (unsigned l = 0; l < L; ++l) {
+			if (!sounding[l]) {
+				for (unsigned i = 0; i < n; ++i) {
+					pitch[i * L + l] = 60.0f;
+				}
+				continue;
+			}
+			voice_pitch(&vs[l], pitch + l, n, L);
+			for (unsigned i = 0; i < n; ++i) {
+				pitch[i * L + l] += s->bend_semis[i];
+			}
+		}
+	}
 	spread_lanes(gate, g, n, L);
 	spread_lanes(vel, v, n, L);
 	spread_lanes(fb, w, n, L);
+	if (s->note_srcs & ((1u << NOTE_SRC_KEY) | (1u << NOTE_SRC_RELEASE) | (1u << NOTE_SRC_RANDOM))) {
+		float k[CHRONUS_LANES], rel[CHRONUS_LANES], x[CHRONUS_LANES];
+		for (unsigned l = 0; l < L; ++l) {
+			k[l]   = sounding[l] ? (float)vs[l].note : 60.0f;
+			rel[l] = sounding[l] ? vs[l].release_vel : 0.0f;
+			x[l] = sounding[l] ? note_random(vs[l].started) : 0.0f;
+		}
+		spread_lanes(buf_at(s, BUF_KEY), k, n, L);
+		spread_lanes(buf_at(s, BUF_RELEASE), rel, n, L);
+		spread_lanes(buf_at(s, BUF_RANDOM), x, n, L);
+	}
+	if (s->note_srcs & (1u << NOTE_SRC_PRESSURE)) {
+		float* restrict pr = buf_at(s, BUF_PRESSURE);
+		for (unsigned l = 0; l < L; ++l) {
+			if (sounding[l]) {
+				voice_pressure(s, &vs[l], pr + l, n, L);
+			} else {
+				for (unsigned i = 0; i < n; ++i) {
+					pr[i * L + l] = 0.0f;
+				}
+			}
+		}
+	}
 	for (unsigned l = 0; l < L; ++l) {
 		if (!sounding[l]) {
 			continue;
@@ -448,12 +533,39 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 	}
 }
 
+/* The controllers the patch reads and the bend, for n frames: each
+ * smoothed, in a one-lane buffer (master modules) and spread over the
+ * lanes (voice modules). */
+static void
+render_controllers(Slot* s, unsigned n)
+{
+	for (unsigned c = 0; c < s->n_ctls; ++c) {
+		ParamState* ps = &s->ctls[c].ps;
+		param_render(ps, n);
+		memcpy(buf_at(s, s->ctls[c].master_buf), ps->buf, sizeof(float) * n);
+		float* restrict d = buf_at(s, s->ctls[c].voice_buf);
+		const unsigned  L = s->lanes;
+		for (unsigned i = 0; i < n; ++i) {
+			for (unsigned l = 0; l < L; ++l) {
+				d[i * L + l] = ps->buf[i];
+			}
+		}
+	}
+	param_render(&s->bend, n);
+	for (unsigned i = 0; i < n; ++i) {
+		const float b    = s->bend.buf[i];
+		s->bend_semis[i] = b >= 0.0f ? b * s->bend_up : b * s->bend_down;
+	}
+	s->bend_moving = s->bend_semis[n - 1] != s->bend_semis[0];
+}
+
 static void
 render_sub(Slot* s, float* left, float* right, unsigned n, bool aligned_end)
 {
 	for (unsigned i = 0; i < s->n_params; ++i) {
 		param_render(&s->params[i], n);
 	}
+	render_controllers(s, n);
 	if (s->lanes > 1) {
 		spread_params(s, n);
 	}
@@ -511,6 +623,27 @@ slot_set_macro(Slot* s, unsigned knob, float position, bool snap)
 		}
 		param_set(&s->params[b->param], v, snap);
 	}
+}
+
+void
+slot_set_controller(Slot* s, unsigned ctl, float value, bool snap)
+{
+	if (ctl == CTL_BEND) {
+		param_set(&s->bend, value, snap);
+	}
+	for (unsigned c = 0; c < s->n_ctls; ++c) {
+		if (s->ctls[c].ctl == ctl) {
+			param_set(&s->ctls[c].ps, value, snap);
+		}
+	}
+}
+
+void
+slot_set_expression_ports(Slot* s, float bend_up, float bend_down, float glide_ms)
+{
+	s->bend_up   = bend_up >= 0.0f ? bend_up : s->voicing.bend_up;
+	s->bend_down = bend_down >= 0.0f ? bend_down : s->voicing.bend_down;
+	s->glide_ms  = glide_ms >= 0.0f ? glide_ms : s->voicing.glide_ms;
 }
 
 /* ---- Worker-side helpers and accessors -------------------------------- */

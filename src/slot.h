@@ -24,6 +24,7 @@
 #define SLOT_STEAL_SPARES  8u   /* extra voices that let a stolen one fade out */
 #define SLOT_STEAL_FADE_MS 3.0  /* fade of a stolen voice */
 #define SLOT_DECLICK_MS    5.0  /* release fade of a voice with no envelope */
+#define SLOT_CTL_SMOOTH_MS 5.0f /* smoothing of controllers, bend and aftertouch */
 
 typedef struct Slot Slot;
 
@@ -48,5 +49,13 @@ void slot_render(Slot* slot, float* left, float* right, unsigned n);
 
 /* Audio thread: macro knob k (0-based) at position 0..1. */
 void slot_set_macro(Slot* slot, unsigned knob, float position, bool snap);
+
+/* Audio thread: controller ctl (CTL id, patch.h) at value (0..1, the bend
+ * -1..1); a controller the patch does not read is ignored. With snap the
+ * value jumps there (a slot taking over at a swap). */
+void slot_set_controller(Slot* slot, unsigned ctl, float value, bool snap);
+/* Audio thread: the host's bend range and glide time ports; a negative
+ * value means "as the patch says". */
+void slot_set_expression_ports(Slot* slot, float bend_up, float bend_down, float glide_ms);
 
 #endif

@@ -17,8 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Buffers 0..4 are the fixed sources every voice provides. */
-enum { BUF_ZERO = 0, BUF_PITCH, BUF_GATE, BUF_VELOCITY, BUF_RANDOM, BUF_FIRST_FREE };
+/* Buffers 0..7 are the fixed sources every voice provides (the last four
+ * are only filled when the patch reads them: Slot.note_srcs). */
+enum { BUF_ZERO = 0, BUF_PITCH, BUF_GATE, BUF_VELOCITY, BUF_RANDOM, BUF_KEY, BUF_RELEASE, BUF_PRESSURE,
+       BUF_FIRST_FREE };
 
 typedef struct {
 	uint16_t buf;   /* buffer index */
@@ -78,6 +80,12 @@ typedef struct {
 	float      fade;        /* output gain: 1, or fading to 0 when stolen */
 	float      fade_step;   /* per sample; 0 when not fading */
 	uint64_t   started;     /* for oldest-first stealing */
+	float      release_vel; /* 0..1, set at note off */
+	float      pressure;    /* poly aftertouch, smoothed, 0..1 */
+	float      pressure_target;
+	float      pitch;       /* semitones before bend: the key, or on its way there (glide) */
+	float      glide_step;  /* per sample while glide_left > 0 */
+	unsigned   glide_left;  /* samples of glide to go; the last one lands on the key */
 	uint8_t*   state;       /* module states of this voice's lane group */
 	unsigned   lane;        /* its lane in the group */
 } Voice;
@@ -141,10 +149,33 @@ struct Slot {
 	unsigned polyphony;
 	uint64_t clock;      /* notes started, for ages */
 	uint64_t frames;     /* frames rendered: sub-blocks align to it */
-	float    bend;       /* semitones */
 	bool     sustain;    /* pedal down */
 	uint8_t* master_state;
 	size_t   group_state_size;
+
+	/* Controllers the patch reads (ctl.*): smoothed, spread over the lanes
+	 * for voice modules (voice_buf) and one lane for master ones. */
+	struct {
+		uint8_t    ctl;       /* CTL id (patch.h) */
+		uint16_t   voice_buf, master_buf;
+		ParamState ps;
+	} ctls[PATCH_MAX_CTLS];
+	unsigned n_ctls;
+	uint16_t ctl_first; /* the controller buffers, from here on: never shifted to a twin */
+
+	/* Expression and voice modes (voices.c). */
+	unsigned     note_srcs;   /* bit k: note source k (NoteSource) is read */
+	PatchVoicing voicing;     /* as the patch says */
+	float        bend_up, bend_down; /* in effect: the patch's, or the host's ports */
+	float        glide_ms;    /* in effect: the patch's, or the host's port */
+	ParamState   bend;        /* the wheel, -1..1, smoothed */
+	float        bend_semis[CHRONUS_SUBBLOCK]; /* this sub-block's bend in semitones */
+	bool         bend_moving; /* bend_semis not constant this sub-block */
+	bool         pitch_steady; /* BUF_PITCH constant in every frame of the group rendering now */
+	float        pressure_coef; /* one-pole coefficient of the aftertouch smoothing */
+	uint8_t      held[128];   /* mono and legato: keys held, oldest first */
+	unsigned     n_held;
+	float        last_pitch;  /* the last note started (glide from), <0 when none */
 
 	size_t arena_size;   /* bytes in this one allocation */
 };

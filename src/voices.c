@@ -12,6 +12,8 @@
 
 #include "slot_impl.h"
 
+#include <math.h>
+
 /* The voice's lane of every module state in its group, and the note's
  * seed (ModuleType.seed_lane): the voice's index and the slot's count of
  * notes, mixed (murmur3's finaliser, from an odd constant so the first
@@ -44,10 +46,89 @@ per_sample_fade(const Slot* s, double ms, float from)
 	return (float)(-(double)from / (samples < 1.0 ? 1.0 : samples));
 }
 
+/* The voice heads for `note` from pitch `from` (< 0: no previous note):
+ * at once, or gliding over the glide time (constant time) or the glide
+ * time per octave (constant rate). The glide lasts N = round(ms * rate)
+ * samples and its N-th sample is the key exactly (slot.c, voice_pitch).
+ * overlap: another key was held (legato-only glide needs it). */
+static void
+glide_to(Slot* s, Voice* v, float from, uint8_t note, bool overlap)
+{
+	v->note       = note;
+	v->pitch      = (float)note;
+	v->glide_left = 0;
+	v->glide_step = 0.0f;
+	const float dist = (float)note - from;
+	if (s->glide_ms <= 0.0f || from < 0.0f || dist == 0.0f || (s->voicing.glide_legato && !overlap)) {
+		return;
+	}
+	double samples = s->glide_ms * 0.001 * s->rate;
+	if (s->voicing.glide_rate) {
+		samples *= fabs((double)dist) / 12.0;
+	}
+	const long n = lrint(samples);
+	if (n < 1) {
+		return;
+	}
+	v->pitch      = from;
+	v->glide_left = (unsigned)n;
+	v->glide_step = dist / (float)n;
+}
+
+/* Keys held, oldest first (every mode keeps it: legato-only glide and the
+ * mono modes read it). */
+static void
+held_remove(Slot* s, uint8_t note)
+{
+	unsigned j = 0;
+	for (unsigned i = 0; i < s->n_held; ++i) {
+		if (s->held[i] != note) {
+			s->held[j++] = s->held[i];
+		}
+	}
+	s->n_held = j;
+}
+
+static void
+held_push(Slot* s, uint8_t note)
+{
+	held_remove(s, note);
+	if (s->n_held < 128) {
+		s->held[s->n_held++] = note;
+	}
+}
+
+/* The held key that sounds under the note priority; n_held > 0. */
+static uint8_t
+held_pick(const Slot* s)
+{
+	uint8_t best = s->held[s->n_held - 1];
+	for (unsigned i = 0; i < s->n_held && s->voicing.priority != PRIORITY_LAST; ++i) {
+		const uint8_t k = s->held[i];
+		if (s->voicing.priority == PRIORITY_LOW ? k < best : k > best) {
+			best = k;
+		}
+	}
+	return best;
+}
+
+/* One note at a time: the mono and legato modes, and polyphony 1. */
+static bool
+is_mono(const Slot* s)
+{
+	return s->voicing.mode != VOICE_MODE_POLY || s->polyphony == 1;
+}
+
 static void
 start_voice(Slot* s, Voice* v, uint8_t note, float velocity)
 {
 	reset_voice_modules(s, v);
+	const bool overlap = s->n_held > 1;
+	glide_to(s, v, s->last_pitch, note, overlap);
+	s->last_pitch       = (float)note;
+	v->release_vel      = 0.0f;
+	v->pressure         = 0.0f;
+	v->pressure_target  = 0.0f;
 	v->phase     = VOICE_ON;
 	v->note      = note;
 	v->velocity  = velocity;
@@ -96,10 +177,62 @@ pick_victim(Slot* s)
 	return best;
 }
 
+static bool is_live(const Voice* v);
+
+/* The voice of a mono slot: its one live voice, or NULL. */
+static Voice*
+mono_voice(Slot* s)
+{
+	Voice* found = NULL;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (is_live(v) && (!found || v->started > found->started)) {
+			found = v;
+		}
+	}
+	return found;
+}
+
+/* A mono voice moves to `note` (a new key, or back to a key still held):
+ * it glides there, and is struck again unless the mode is legato and
+ * another key was held (then the envelopes go on undisturbed). */
+static void
+mono_move(Slot* s, Voice* v, uint8_t note, float velocity, bool overlap)
+{
+	const bool strike = s->voicing.mode != VOICE_MODE_LEGATO || !overlap;
+	glide_to(s, v, v->pitch, note, overlap);
+	s->last_pitch = (float)note;
+	v->key_down   = true;
+	v->sustained  = false;
+	v->phase      = VOICE_ON;
+	if (strike) {
+		v->velocity    = velocity;
+		v->retrigger   = true;
+		v->release_vel = 0.0f;
+		v->started     = ++s->clock; /* a new note: note.random draws again, and it is the newest */
+	}
+	if (!s->has_gate_env) {
+		v->fade_step = 0.0f;
+		v->fade      = 1.0f;
+	}
+}
+
 void
 voices_note_on(Slot* s, uint8_t note, float velocity)
 {
 	note &= 0x7f;
+	held_push(s, note);
+	if (is_mono(s)) {
+		const uint8_t sound = held_pick(s);
+		Voice*        v     = mono_voice(s);
+		if (v && sound != note && v->key_down) {
+			return; /* a held key has priority over this one */
+		}
+		if (v) {
+			mono_move(s, v, sound, velocity, s->n_held > 1);
+			return;
+		}
+	}
 	/* The same key again: retrigger its voice rather than stack a second. */
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
@@ -155,11 +288,27 @@ voices_note_on(Slot* s, uint8_t note, float velocity)
 void
 voices_note_off(Slot* s, uint8_t note)
 {
+	voices_note_off_velocity(s, note, 0.0f);
+}
+
+void
+voices_note_off_velocity(Slot* s, uint8_t note, float velocity)
+{
 	note &= 0x7f;
+	held_remove(s, note);
+	if (is_mono(s) && s->n_held) {
+		/* Back to a key still held, as the priority picks it. */
+		Voice* v = mono_voice(s);
+		if (v && v->note == note && v->key_down) {
+			mono_move(s, v, held_pick(s), v->velocity, true);
+		}
+		return;
+	}
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
 		if (v->phase == VOICE_ON && v->note == note && v->key_down) {
-			v->key_down = false;
+			v->key_down    = false;
+			v->release_vel = velocity;
 			if (s->sustain) {
 				v->sustained = true;
 			} else {
@@ -186,15 +335,27 @@ voices_sustain(Slot* s, bool down)
 }
 
 void
-voices_bend(Slot* s, float semitones)
+voices_bend(Slot* s, float amount)
 {
-	s->bend = semitones;
+	param_set(&s->bend, amount, false);
+}
+
+void
+voices_pressure(Slot* s, uint8_t note, float pressure)
+{
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (is_live(v) && v->note == (note & 0x7f) && (v->key_down || v->sustained)) {
+			v->pressure_target = pressure;
+		}
+	}
 }
 
 void
 voices_all_notes_off(Slot* s)
 {
 	s->sustain = false;
+	s->n_held  = 0;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
 		if (v->phase == VOICE_ON) {
@@ -235,8 +396,10 @@ voices_reset(Slot* s)
 		const PlanStep* st = &s->steps[i];
 		st->type->reset(s->master_state + st->state_offset);
 	}
-	s->sustain = false;
-	s->bend    = 0.0f;
+	s->sustain    = false;
+	s->n_held     = 0;
+	s->last_pitch = -1.0f;
+	param_set(&s->bend, 0.0f, true);
 }
 
 unsigned
@@ -287,7 +450,9 @@ voices_note_on_held(Slot* s, uint8_t note, float velocity, bool by_pedal)
 		}
 		st->type->enter_held(v->state + st->state_offset, v->lane); /* lane-group contract */
 	}
-	v->retrigger = false; /* the gate is high already: no rising edge */
+	v->retrigger  = false; /* the gate is high already: no rising edge */
+	v->glide_left = 0;     /* and it is where it was */
+	v->pitch      = (float)v->note;
 	if (by_pedal) {
 		v->key_down  = false;
 		v->sustained = true;

@@ -15,8 +15,13 @@
 /* Note and controller events. */
 void voices_note_on(Slot* slot, uint8_t note, float velocity);
 void voices_note_off(Slot* slot, uint8_t note);
+/* A note off with its release velocity (0..1, note.release). */
+void voices_note_off_velocity(Slot* slot, uint8_t note, float velocity);
 void voices_sustain(Slot* slot, bool down);
-void voices_bend(Slot* slot, float semitones);
+/* The pitch wheel, -1..1 (the slot's bend range makes it semitones). */
+void voices_bend(Slot* slot, float amount);
+/* Polyphonic aftertouch of a held key, 0..1 (note.pressure). */
+void voices_pressure(Slot* slot, uint8_t note, float pressure);
 void voices_all_notes_off(Slot* slot); /* release everything */
 void voices_all_sound_off(Slot* slot); /* silence now (short fade) */
 

@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include "lv2host.h"
 
+#include <math.h>
+
 #include <lv2/atom/atom.h>
 #include <lv2/atom/forge.h>
 #include <lv2/atom/util.h>
@@ -599,6 +601,50 @@ host_note_off(Host* h, uint32_t frame, uint8_t note)
 {
 	const uint8_t msg[3] = {0x80, note, 0};
 	host_midi(h, frame, msg, 3);
+}
+
+void
+host_note_off_velocity(Host* h, uint32_t frame, uint8_t note, uint8_t velocity)
+{
+	const uint8_t msg[3] = {0x80, note, velocity};
+	host_midi(h, frame, msg, 3);
+}
+
+void
+host_cc(Host* h, uint32_t frame, uint8_t number, uint8_t value)
+{
+	const uint8_t msg[3] = {0xb0, number, value};
+	host_midi(h, frame, msg, 3);
+}
+
+void
+host_bend(Host* h, uint32_t frame, float amount)
+{
+	amount        = amount < -1.0f ? -1.0f : (amount > 1.0f ? 1.0f : amount);
+	const int raw = 8192 + (int)lrintf(amount * (amount > 0.0f ? 8191.0f : 8192.0f));
+	const uint8_t msg[3] = {0xe0, (uint8_t)(raw & 0x7f), (uint8_t)(raw >> 7)};
+	host_midi(h, frame, msg, 3);
+}
+
+void
+host_aftertouch(Host* h, uint32_t frame, uint8_t value)
+{
+	const uint8_t msg[2] = {0xd0, value};
+	host_midi(h, frame, msg, 2);
+}
+
+void
+host_poly_aftertouch(Host* h, uint32_t frame, uint8_t note, uint8_t value)
+{
+	const uint8_t msg[3] = {0xa0, note, value};
+	host_midi(h, frame, msg, 3);
+}
+
+void
+host_program_change(Host* h, uint32_t frame, uint8_t program)
+{
+	const uint8_t msg[2] = {0xc0, program};
+	host_midi(h, frame, msg, 2);
 }
 
 /* Builds an object event with the forge into a scratch buffer. */

@@ -58,6 +58,14 @@ const LV2_Feature* const* host_features(Host* host);
 void host_midi(Host* host, uint32_t frame, const uint8_t* msg, uint32_t size);
 void host_note_on(Host* host, uint32_t frame, uint8_t note, uint8_t velocity);
 void host_note_off(Host* host, uint32_t frame, uint8_t note);
+void host_note_off_velocity(Host* host, uint32_t frame, uint8_t note, uint8_t velocity);
+/* Channel 1 messages: a control change, the pitch wheel (-1 .. 1), channel
+ * and polyphonic aftertouch, program change. */
+void host_cc(Host* host, uint32_t frame, uint8_t number, uint8_t value);
+void host_bend(Host* host, uint32_t frame, float amount);
+void host_aftertouch(Host* host, uint32_t frame, uint8_t value);
+void host_poly_aftertouch(Host* host, uint32_t frame, uint8_t note, uint8_t value);
+void host_program_change(Host* host, uint32_t frame, uint8_t program);
 /* patch:Set of a plugin parameter (property URI) to a string or path. */
 void host_patch_set(Host* host, uint32_t frame, const char* property, bool is_path, const char* value,
                     uint32_t len);

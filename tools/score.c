@@ -28,6 +28,7 @@ add_event(Score* s, size_t* cap, ScoreEvent ev)
 		}
 		s->events = e;
 	}
+	ev.seq                   = s->n_events;
 	s->events[s->n_events++] = ev;
 	return true;
 }
@@ -40,7 +41,7 @@ cmp_events(const void* a, const void* b)
 	if (x->frame != y->frame) {
 		return x->frame < y->frame ? -1 : 1;
 	}
-	return x->line < y->line ? -1 : (x->line > y->line);
+	return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
 static bool
@@ -137,7 +138,7 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 				score_free(s);
 				return fail(err, err_size, lineno, "expected 'bend AMOUNT' (-1 .. 1)");
 			}
-			const int raw = (int)lrint(d * 8191.0) + 8192;
+			const int raw = (int)lrint(d * (d > 0.0 ? 8191.0 : 8192.0)) + 8192;
 			ev.type = SCORE_MIDI;
 			ev.midi[0] = 0xe0, ev.midi[1] = raw & 0x7f, ev.midi[2] = (uint8_t)(raw >> 7), ev.midi_size = 3;
 			add_event(s, &cap, ev);
@@ -157,6 +158,37 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 			ev.type = SCORE_MIDI;
 			ev.midi[0] = 0xb0, ev.midi[1] = (uint8_t)a, ev.midi[2] = (uint8_t)b, ev.midi_size = 3;
 			add_event(s, &cap, ev);
+		} else if (!strcmp(what, "aftertouch")) {
+			if (sscanf(rest, "%d", &a) != 1 || a < 0 || a > 127) {
+				score_free(s);
+				return fail(err, err_size, lineno, "expected 'aftertouch VALUE' (0-127)");
+			}
+			ev.type = SCORE_MIDI;
+			ev.midi[0] = 0xd0, ev.midi[1] = (uint8_t)a, ev.midi_size = 2;
+			add_event(s, &cap, ev);
+		} else if (!strcmp(what, "pressure")) {
+			if (sscanf(rest, "%d %d", &a, &b) != 2 || a < 0 || a > 127 || b < 0 || b > 127) {
+				score_free(s);
+				return fail(err, err_size, lineno, "expected 'pressure NOTE VALUE' (0-127 each)");
+			}
+			ev.type = SCORE_MIDI;
+			ev.midi[0] = 0xa0, ev.midi[1] = (uint8_t)a, ev.midi[2] = (uint8_t)b, ev.midi_size = 3;
+			add_event(s, &cap, ev);
+		} else if (!strcmp(what, "program")) {
+			int n = sscanf(rest, "%d %d", &a, &b);
+			if (n < 1 || a < 0 || a > 127 || (n == 2 && (b < 0 || b > 16383))) {
+				score_free(s);
+				return fail(err, err_size, lineno, "expected 'program NUMBER [BANK]' (0-127, bank 0-16383)");
+			}
+			ev.type = SCORE_MIDI;
+			if (n == 2) { /* Bank Select MSB and LSB, then the change, at the same frame */
+				ev.midi[0] = 0xb0, ev.midi[1] = 0, ev.midi[2] = (uint8_t)(b >> 7), ev.midi_size = 3;
+				add_event(s, &cap, ev);
+				ev.midi[1] = 32, ev.midi[2] = (uint8_t)(b & 0x7f);
+				add_event(s, &cap, ev);
+			}
+			ev.midi[0] = 0xc0, ev.midi[1] = (uint8_t)a, ev.midi[2] = 0, ev.midi_size = 2;
+			add_event(s, &cap, ev);
 		} else if (!strcmp(what, "patch")) {
 			if (sscanf(rest, " %511[^\n]", arg) != 1) {
 				score_free(s);
@@ -170,7 +202,8 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 			add_event(s, &cap, ev);
 		} else {
 			score_free(s);
-			return fail(err, err_size, lineno, "unknown event (expected note, control, bend, sustain, cc or patch)");
+			return fail(err, err_size, lineno, "unknown event (expected note, control, bend, sustain, cc, aftertouch, pressure, "
+			                                   "program or patch)");
 		}
 		last = fmax(last, t);
 	}

@@ -24,6 +24,7 @@ typedef struct {
 	float          value;
 	char*          text;       /* patch file path */
 	unsigned       line;       /* in the score, for messages */
+	size_t         seq;        /* order of writing: events at one frame keep it */
 } ScoreEvent;
 
 typedef struct {

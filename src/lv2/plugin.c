@@ -193,6 +193,8 @@ activate(LV2_Handle instance)
 	memset(self->notes_down, 0, sizeof(self->notes_down));
 	self->sustain = false;
 	self->bend    = 0.0f;
+	self->ctl_value[CTL_BEND] = 0.0f; /* the voices' bend is reset too; other controllers keep their place */
+	memset(self->note_pressure, 0, sizeof(self->note_pressure));
 	limiter_reset(&self->limiter);
 }
 

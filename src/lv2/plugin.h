@@ -12,6 +12,7 @@
 #include "controls.h"
 #include "dsp/limiter.h"
 #include "params.h"
+#include "patch.h"
 #include "slot.h"
 #include "uris.h"
 
@@ -110,7 +111,14 @@ typedef struct {
 	bool        notes_down[128];
 	float       note_velocity[128];
 	bool        sustain;
-	float       bend;
+	float       bend;      /* the wheel, -1..1 */
+	/* Controllers as the player left them (CTL ids, patch.h): a new patch
+	 * starts from them at its swap. cc_msb: the last MSB of CCs 0..31, for
+	 * 14-bit pairs; bank: Bank Select (CC 0 MSB, CC 32 LSB). */
+	float       ctl_value[CTL_COUNT];
+	uint8_t     cc_msb[32];
+	uint8_t     bank_msb, bank_lsb;
+	float       note_pressure[128]; /* poly aftertouch of each held key */
 	float       ctrl[CTRL_COUNT]; /* every control's value in effect (inputs clamped; outputs to write) */
 	uint64_t    param_seq;
 	char        status[STATUS_MAX]; /* the last status sent, announced again on patch:Get */

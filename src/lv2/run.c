@@ -178,12 +178,68 @@ each_slot(Chronus* self, void (*fn)(Slot*, uint8_t, float), uint8_t a, float b)
 }
 
 static void note_on(Slot* s, uint8_t n, float v) { voices_note_on(s, n, v); }
-static void note_off(Slot* s, uint8_t n, float v) { (void)v; voices_note_off(s, n); }
+static void note_off(Slot* s, uint8_t n, float v) { voices_note_off_velocity(s, n, v); }
 static void sustain(Slot* s, uint8_t n, float v) { (void)v; voices_sustain(s, n != 0); }
 static void bend(Slot* s, uint8_t n, float v) { (void)n; voices_bend(s, v); }
 static void notes_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; voices_all_notes_off(s); }
 static void sound_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; voices_all_sound_off(s); }
+static void pressure(Slot* s, uint8_t n, float v) { voices_pressure(s, n, v); }
+static void controller(Slot* s, uint8_t n, float v) { slot_set_controller(s, n, v, false); }
 
+/* A controller moved: remembered for the next patch, passed to both slots
+ * (a slot ignores a controller its patch does not read). */
+static void
+set_controller(Chronus* self, unsigned ctl, float value)
+{
+	self->ctl_value[ctl] = value;
+	each_slot(self, controller, (uint8_t)ctl, value);
+}
+
+/* A control change: the pedal and the channel mode messages act on the
+ * notes; every CC (Bank Select too) is also a source, 0..1; CCs 0..31
+ * become 14-bit when their LSB (CC 32..63) follows the MSB. */
+static void
+handle_cc(Chronus* self, uint8_t cc, uint8_t value)
+{
+	if (cc == 64) {
+		self->sustain = value >= 64;
+		if (!self->sustain) {
+			memset(self->notes_pedal, 0, sizeof(self->notes_pedal));
+		}
+		each_slot(self, sustain, self->sustain, 0.0f);
+	} else if (cc == 123 || cc == 120) {
+		memset(self->notes_down, 0, sizeof(self->notes_down));
+		memset(self->notes_pedal, 0, sizeof(self->notes_pedal));
+		self->sustain = false;
+		each_slot(self, cc == 120 ? sound_off : notes_off, 0, 0.0f);
+	}
+	if (cc == 0) {
+		self->bank_msb = value;
+	} else if (cc == 32) {
+		self->bank_lsb = value;
+	}
+	if (cc < 32) {
+		self->cc_msb[cc] = value;
+	} else if (cc < 64) {
+		const unsigned v14 = (unsigned)self->cc_msb[cc - 32] << 7 | value;
+		set_controller(self, cc - 32u, (float)v14 / 16383.0f);
+	}
+	set_controller(self, cc, (float)value / 127.0f);
+}
+
+/* Program Change, with the bank: program (bank_msb * 128 + bank_lsb) * 128
+ * + number of the factory list loads as the Program port does; one that
+ * does not exist changes nothing. */
+static void
+handle_program_change(Chronus* self, uint8_t number)
+{
+	const uint32_t program = ((uint32_t)self->bank_msb * 128u + self->bank_lsb) * 128u + number;
+	if (program < factory_patch_count) {
+		request_build(self, REQ_PROGRAM, NULL, 0, program);
+	}
+}
+
+/* One MIDI message, on any channel. Audio thread. */
 static void
 handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 {
@@ -196,31 +252,29 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 		self->notes_down[note]    = true;
 		self->notes_pedal[note]   = false;
 		self->note_velocity[note] = (float)(msg[2] & 0x7f) / 127.0f;
+		self->note_pressure[note] = 0.0f;
 		each_slot(self, note_on, note, self->note_velocity[note]);
 	} else if ((status == 0x80 || status == 0x90) && size >= 3) {
 		const uint8_t note = msg[1] & 0x7f;
 		/* Released under the pedal: the pedal holds it now. */
 		self->notes_pedal[note] = self->sustain && (self->notes_down[note] || self->notes_pedal[note]);
 		self->notes_down[note]  = false;
-		each_slot(self, note_off, note, 0.0f);
+		each_slot(self, note_off, note, status == 0x80 ? (float)(msg[2] & 0x7f) / 127.0f : 0.0f);
 	} else if (status == 0xb0 && size >= 3) {
-		const uint8_t cc = msg[1] & 0x7f, value = msg[2] & 0x7f;
-		if (cc == 64) {
-			self->sustain = value >= 64;
-			if (!self->sustain) {
-				memset(self->notes_pedal, 0, sizeof(self->notes_pedal));
-			}
-			each_slot(self, sustain, self->sustain, 0.0f);
-		} else if (cc == 123 || cc == 120) {
-			memset(self->notes_down, 0, sizeof(self->notes_down));
-			memset(self->notes_pedal, 0, sizeof(self->notes_pedal));
-			self->sustain = false;
-			each_slot(self, cc == 120 ? sound_off : notes_off, 0, 0.0f);
-		}
+		handle_cc(self, msg[1] & 0x7f, msg[2] & 0x7f);
 	} else if (status == 0xe0 && size >= 3) {
 		const int raw = ((msg[2] & 0x7f) << 7 | (msg[1] & 0x7f)) - 8192;
-		self->bend    = 2.0f * (float)raw / 8192.0f; /* ±2 semitones */
+		self->bend    = (float)raw / (raw > 0 ? 8191.0f : 8192.0f); /* -1 .. 1 */
 		each_slot(self, bend, 0, self->bend);
+		set_controller(self, CTL_BEND, self->bend);
+	} else if (status == 0xa0 && size >= 3) {
+		const uint8_t note        = msg[1] & 0x7f;
+		self->note_pressure[note] = (float)(msg[2] & 0x7f) / 127.0f;
+		each_slot(self, pressure, note, self->note_pressure[note]);
+	} else if (status == 0xd0 && size >= 2) {
+		set_controller(self, CTL_AFTERTOUCH, (float)(msg[1] & 0x7f) / 127.0f);
+	} else if (status == 0xc0 && size >= 2) {
+		handle_program_change(self, msg[1] & 0x7f);
 	}
 }
 
@@ -324,6 +378,12 @@ read_controls(Chronus* self)
 			}
 		}
 	}
+	slot_set_expression_ports(self->active->slot, self->ctrl[CTRL_BEND_UP], self->ctrl[CTRL_BEND_DOWN],
+	                          self->ctrl[CTRL_GLIDE]);
+	if (self->standby) {
+		slot_set_expression_ports(self->standby->slot, self->ctrl[CTRL_BEND_UP], self->ctrl[CTRL_BEND_DOWN],
+		                          self->ctrl[CTRL_GLIDE]);
+	}
 	param_set(&self->volume, powf(10.0f, self->ctrl[CTRL_VOLUME] / 20.0f), false);
 	limiter_set_enabled(&self->limiter, self->ctrl[CTRL_LIMITER] >= 0.5f);
 	if (rebuild) {
@@ -373,13 +433,19 @@ begin_swap(Chronus* self, Outcome* next)
 				slot_set_macro(s, k, self->ctrl[CTRL_MACRO1 + k], true);
 			}
 		}
-		voices_bend(s, self->bend);
 		voices_sustain(s, self->sustain);
+	}
+	/* The wheel, every controller and the expression ports as they are:
+	 * the new patch starts from the player's positions. */
+	slot_set_expression_ports(s, self->ctrl[CTRL_BEND_UP], self->ctrl[CTRL_BEND_DOWN], self->ctrl[CTRL_GLIDE]);
+	for (unsigned c = 0; c < CTL_COUNT; ++c) {
+		slot_set_controller(s, c, self->ctl_value[c], true);
 	}
 	slot_set_param_seq(s, self->param_seq);
 	for (unsigned n = 0; n < 128; ++n) {
 		if ((self->notes_down[n] || self->notes_pedal[n]) && !(copied && voices_note_held(s, (uint8_t)n))) {
 			voices_note_on_held(s, (uint8_t)n, self->note_velocity[n], !self->notes_down[n]);
+			voices_pressure(s, (uint8_t)n, self->note_pressure[n]);
 		}
 	}
 	if (copied) {

@@ -162,8 +162,16 @@ check_patch(const Patch* p)
 		const PatchConnection* k = &p->connections[c];
 		CHECK(k->dst_module >= 0 && (unsigned)k->dst_module < p->n_modules, "connection %u dst %d", c,
 		      k->dst_module);
-		if (k->src_module < 0) {
-			CHECK(k->src_module == -1 && k->src_note >= NOTE_SRC_PITCH && k->src_note <= NOTE_SRC_RANDOM,
+		if (k->src_module < 0 && k->src_ctl >= 0) {
+			bool listed = false;
+			for (unsigned i = 0; i < p->n_ctls; ++i) {
+				listed |= p->ctls[i] == k->src_ctl;
+			}
+			CHECK(k->src_module == -1 && k->src_ctl < CTL_COUNT && listed && k->src_note == NOTE_SRC_NONE,
+			      "connection %u controller %d", c, k->src_ctl);
+		} else if (k->src_module < 0) {
+			CHECK(k->src_module == -1 && k->src_ctl == -1 && k->src_note >= NOTE_SRC_PITCH &&
+			              k->src_note < NOTE_SRC_COUNT,
 			      "connection %u note source %d/%d", c, k->src_module, (int)k->src_note);
 			CHECK(!p->modules[k->dst_module].master, "connection %u: note source into master", c);
 		} else {
@@ -179,7 +187,7 @@ check_patch(const Patch* p)
 		      (double)k->depth);
 		for (unsigned d = 0; d < c; ++d) {
 			const PatchConnection* o = &p->connections[d];
-			CHECK(!(o->src_module == k->src_module && o->src_note == k->src_note &&
+			CHECK(!(o->src_module == k->src_module && o->src_note == k->src_note && o->src_ctl == k->src_ctl &&
 			        o->dst_module == k->dst_module && o->dst_kind == k->dst_kind &&
 			        o->dst_index == k->dst_index),
 			      "duplicate connection %u/%u", d, c);
@@ -253,7 +261,12 @@ play(Slot* s, const Score* sc, float* out, unsigned block)
 	}
 	voices_bend(s, sc->bend);
 	voices_sustain(s, sc->sustain);
+	for (unsigned c = 0; c < CTL_COUNT; ++c) { /* every controller the patch may read (ctl.*) */
+		slot_set_controller(s, c, sc->macros[c % PATCH_MACRO_KNOBS] * (c == CTL_BEND ? 2.0f : 1.0f) - (c == CTL_BEND),
+		                    false);
+	}
 	voices_note_on(s, sc->note2, sc->velocity2);
+	voices_pressure(s, sc->note2, sc->macros[0]);
 	render_span(s, out, t, t + sc->release_at, block);
 	t += sc->release_at;
 	voices_note_off(s, BUILD_WARMUP_NOTE);

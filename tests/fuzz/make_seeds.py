@@ -43,9 +43,20 @@ def patch_header(poly=16, note2=64, sustain=False, vel=100, macros=(2,) * 8, ben
                   bend & 0xff, block & 0xff, release & 0xff])
 
 
+EXPRESSIVE = ('patch "Expressive"\nvoice legato\npriority high\nglide 40 rate legato\nbend 12 24\n'
+              'create o saw\ncreate f ladder\ncreate a vca\ncreate e adsr\ncreate d drive master\n'
+              'connect o f\nconnect f a\nconnect e a.gain\nconnect a d\n'
+              'connect ctl.modwheel o.pitch 0.5\nconnect ctl.cc74 f.cutoff 2000\nconnect ctl.cc1 f.resonance 0.3\n'
+              'connect ctl.aftertouch d.gain 3\nconnect ctl.bend f.cutoff 500\nconnect note.pressure a.gain 0.2\n'
+              'connect note.key f.cutoff 10\nconnect note.release e.release 100\nconnect note.random o.pitch 0.1\n'
+              'out d\n')
+
 EDGE = [
     # the error table of docs/patch-language.md, each limit, and patches the
     # verifier must judge (silent, loud, resonant) or that reach rare paths
+    ('expressive', EXPRESSIVE),
+    ('mono-glide', 'voice mono\nglide 3000\ncreate o sine\nout o\n'),
+    ('ctl-bad', 'create o sine\nconnect ctl.cc300 o.pitch\nout o\n'),
     ('unknown-type', 'create osc sawtooth\nout osc\n'),
     ('pan-second', 'create osc saw\ncreate p pan\npan p\npan p\nout osc\n'),
     ('pan-master', 'create osc saw\ncreate sat drive master\nconnect osc sat\npan sat\nout sat\n'),
@@ -181,7 +192,10 @@ def patch_seeds():
 
 def patch_dict(path):
     words = ['patch', 'create', 'connect', 'set', 'macro', 'out', 'master', 'lin', 'exp', 'note',
-             'note.pitch', 'note.gate', 'note.velocity', 'note.random', 'pan', '\n', '\r\n', '\t', '#', '"', '\\"', '\\\\',
+             'note.pitch', 'note.gate', 'note.velocity', 'note.key', 'note.release', 'note.random',
+             'note.pressure', 'ctl', 'ctl.modwheel', 'ctl.breath', 'ctl.foot', 'ctl.expression',
+             'ctl.aftertouch', 'ctl.bend', 'ctl.cc74', 'ctl.cc127', 'voice', 'poly', 'mono', 'legato',
+             'priority', 'last', 'low', 'high', 'glide', 'time', 'rate', 'always', 'bend', 'pan', '\n', '\r\n', '\t', '#', '"', '\\"', '\\\\',
              '.', '-', '+', 'e-3', '1e6', '1000000', '0.5', '20000', '-48', '1024']
     text = open(os.path.join(ROOT, 'docs', 'modules.md'), encoding='utf-8').read()
     words += re.findall(r'^## (\w+)', text, re.M)
@@ -234,7 +248,8 @@ def host_header(worker=1, log=True, options=None, refuse_schedule=False, refuse_
     return bytes([flags, rate | (0x10 if no_map else 0), options or 0, cap | (0x10 if late else 0), refuse])
 
 
-PORTS = ['volume', 'crossfade', 'polyphony'] + ['macro%d' % k for k in range(1, 9)] + ['program']
+PORTS = ['volume', 'crossfade', 'polyphony'] + ['macro%d' % k for k in range(1, 9)] + ['program', 'limiter',
+                                                                                   'bend_up', 'bend_down']
 SPECIAL = {'nan': 0, '-nan': 1, 'inf': 2, '-inf': 3, 'max': 4, '-max': 5, '1e30': 6, '-1e30': 7, '0': 8,
            '-0': 9, '1': 10, '0.5': 11, '64': 12, '65': 13, 'denormal': 14, '2^31': 15}
 
@@ -368,6 +383,19 @@ def run_seeds():
                                 lying_set(3, b'create o saw\nout o\n', 19, cut=5),
                                 raw_event(4, 6, b'\x00' * 4), raw_event(5, 7, b'\x01\x02', declared=3000),
                                 raw_event(6, 13, b''), raw_event(7, 25, b'\xff' * 9)])))
+    # every MIDI message kind: CCs (14-bit pairs), poly and channel
+    # aftertouch, bank select and program change (existing and not), note
+    # off velocity, bends, with the expression ports moved
+    s.append(('expression', host_header(worker=1) +
+              block(256, events=[set_text(0, EXPRESSIVE), midi(1, 0x90, 60, 100)]) +
+              block(256, ports={'bend_up': 48.0, 'bend_down': 'nan'},
+                    events=[midi(0, 0x90, 64, 90), midi(1, 0xb0, 1, 127), midi(2, 0xb0, 33, 127),
+                            midi(3, 0xb0, 74, 10), midi(4, 0xa0, 64, 127), midi(5, 0xd0, 99),
+                            midi(6, 0xe0, 0, 0), midi(7, 0xe0, 127, 127), midi(8, 0x80, 64, 127),
+                            midi(9, 0xa0, 60), midi(10, 0xd0), midi(11, 0xc0)]) +
+              block(256, events=[midi(0, 0xb0, 0, 0), midi(1, 0xb0, 32, 0), midi(2, 0xc0, 3),
+                                 midi(3, 0xb0, 0, 127), midi(4, 0xc0, 127), midi(5, 0x90, 67, 1)]) +
+              block(512, ports={'bend_down': 0.0, 'bend_up': -1.0}, events=[midi(0, 0x80, 60, 0)]) + block(1024)))
     s.append(('factory-all', host_header(worker=2, options=2) +
               b''.join(block(1 + i * 97, events=[set_factory(0, i), midi(0, 0x90, 40 + i, 100)])
                        for i in range(12))))

@@ -15,6 +15,7 @@ int suite_controls(void);
 int suite_headroom(void);
 int suite_warnings(void);
 int suite_handover(void);
+int suite_expression(void);
 int suite_voices(void);
 int suite_stereo(void);
 int suite_fmbell(void);

@@ -73,6 +73,18 @@ expect "an output control is no input" 1 "score line 1: the plugin has no contro
 expect "a score error" 1 "score line 2: expected 'note NOTE(0-127) VELOCITY(1-127) SECONDS'" 'length 1
 at 0.1 note 60 0 0.5
 '
+expect "program change, with a bank select, loads a factory program" 0 "Reese Bass: primed" 'length 1
+at 0.1 note 60 100 0.5
+at 0.2 aftertouch 90
+at 0.3 pressure 60 100
+at 0.4 cc 1 127
+at 0.5 program 3 0
+'
+expect "a poly aftertouch line out of range" 1 "score line 2: expected 'pressure NOTE VALUE' (0-127 each)" 'length 1
+at 0.1 pressure 200 1
+'
+expect "a program line out of range" 1 "score line 1: expected 'program NUMBER [BANK]' (0-127, bank 0-16383)" 'at 0 program 3 20000
+'
 expect "an unknown option" 2 "usage: chronus-render" "$good" --no-such-option
 expect "a block size out of range" 2 "usage: chronus-render" "$good" --block 0
 expect "--help" 0 "--random-blocks" "$good" --help

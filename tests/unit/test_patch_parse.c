@@ -459,7 +459,7 @@ test_lexical_errors(void)
 	                : ", expected a type from docs/modules.md"));
 	ERR("create a saw\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n", 2, 1,
 	    "unexpected '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@...', expected a statement: "
-	    "patch, create, connect, set, macro, out or pan");
+	    "patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
 }
 
 static void
@@ -469,13 +469,14 @@ test_statement_errors(void)
 	    "unknown statement 'conect' (did you mean 'connect'?)");
 	ERR("Create osc saw\n", 1, 1, "unknown statement 'Create' (did you mean 'create'?)");
 	ERR("  frobnicate\n", 1, 3,
-	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out or pan");
+	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out, pan, voice, "
+	    "priority, glide or bend");
 	ERR("5 a saw\n", 1, 1,
-	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out or pan");
+	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
 	ERR(".\n", 1, 1,
-	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out or pan");
+	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
 	ERR("\"x\"\n", 1, 1,
-	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out or pan");
+	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
 	ERR("create osc saw\nout osc 0.5\n", 2, 9,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	/* `pan`: one, naming a per-voice module. */
@@ -487,7 +488,7 @@ test_statement_errors(void)
 	ERR("create o saw\npan o 1\nout o\n", 2, 7,
 	    "unexpected '1' after end of statement, expected end of line");
 	ERR("create o saw\nconnect note.rand o.level\nout o\n", 2, 14,
-	    "unknown note source 'rand', expected pitch, gate, velocity or random (did you mean 'random'?)");
+	    "unknown note source 'rand', expected pitch, gate, velocity, random, key, release or pressure (did you mean 'random'?)");
 	ERR("create osc saw\ncreate vcf ladder\nset vcf.resonance 0.5 0.5\n", 3, 23,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	ERR("patch \"a\" \"b\"\n", 1, 11,
@@ -528,8 +529,8 @@ test_create_errors(void)
 	    "invalid module name '2', expected a letter or '_' followed by letters, digits or '_'");
 	ERR("create \"osc\" saw\n", 1, 8, "unexpected '\"osc\"', expected a module name");
 	ERR("create note saw\n", 1, 8,
-	    "module name 'note' is reserved, expected another name (note.pitch, note.gate and "
-	    "note.velocity are sources)");
+	    "module name 'note' is reserved, expected another name (note.pitch, ctl.modwheel ... "
+	    "are sources)");
 	ERR("create osc saw\n\ncreate osc ladder\n", 3, 8,
 	    "module 'osc' already exists, expected a new name (created on line 1)");
 	ERR("create osc saw\ncreate osc.x saw\n", 2, 8,
@@ -597,11 +598,11 @@ test_connect_errors(void)
 	ERR(WITH("connect osc zzz\n"), 5, 13,
 	    "unknown module 'zzz', expected a module created on an earlier line");
 	ERR(WITH("connect\n"), 5, 8,
-	    "unexpected end of line, expected a source: a module name, note.pitch, note.gate or "
-	    "note.velocity");
+	    "unexpected end of line, expected a source: a module name, note.pitch, note.gate, note.velocity "
+	    "... or ctl.modwheel ...");
 	ERR(WITH("connect 5 vcf\n"), 5, 9,
-	    "unexpected '5', expected a source: a module name, note.pitch, note.gate or "
-	    "note.velocity");
+	    "unexpected '5', expected a source: a module name, note.pitch, note.gate, note.velocity ... or "
+	    "ctl.modwheel ...");
 	ERR(WITH("connect osc\n"), 5, 12, "unexpected end of line, expected a module name");
 	ERR(WITH("connect env.out vcf.cutoff\n"), 5, 12,
 	    "unexpected '.' after source 'env', expected a target (a module has one output: write "
@@ -609,18 +610,38 @@ test_connect_errors(void)
 	ERR(WITH("connect note vcf\n"), 5, 14,
 	    "unexpected 'vcf', expected '.' after 'note', as in note.pitch");
 	ERR(WITH("connect note. vcf\n"), 5, 15,
-	    "unknown note source 'vcf', expected pitch, gate, velocity or random");
+	    "unknown note source 'vcf', expected pitch, gate, velocity, random, key, release or pressure");
 	ERR(WITH("connect note.\n"), 5, 14,
-	    "unexpected end of line, expected pitch, gate, velocity or random after 'note.'");
+	    "unexpected end of line, expected pitch, gate, velocity, random, key, release or pressure after "
+	    "'note.'");
 	ERR(WITH("connect note.pich vcf\n"), 5, 14,
-	    "unknown note source 'pich', expected pitch, gate, velocity or random (did you mean 'pitch'?)");
+	    "unknown note source 'pich', expected pitch, gate, velocity, random, key, release or pressure "
+	    "(did you mean 'pitch'?)");
 	ERR(WITH("connect note.vel vcf\n"), 5, 14,
-	    "unknown note source 'vel', expected pitch, gate, velocity or random (did you mean "
-	    "'velocity'?)");
-	ERR(WITH("connect note.key vcf\n"), 5, 14,
-	    "unknown note source 'key', expected pitch, gate, velocity or random");
+	    "unknown note source 'vel', expected pitch, gate, velocity, random, key, release or pressure "
+	    "(did you mean 'velocity'?)");
+	ERR(WITH("connect note.keys vcf\n"), 5, 14,
+	    "unknown note source 'keys', expected pitch, gate, velocity, random, key, release or pressure "
+	    "(did you mean 'key'?)");
+	ERR(WITH("connect ctl vcf\n"), 5, 13, "unexpected 'vcf', expected '.' after 'ctl', as in ctl.modwheel");
+	ERR(WITH("connect ctl.modweel vcf\n"), 5, 13,
+	    "unknown controller 'modweel', expected modwheel, breath, foot, expression, aftertouch, bend or "
+	    "cc0 to cc127 (did you mean 'modwheel'?)");
+	ERR(WITH("connect ctl.cc128 vcf\n"), 5, 13, "controller 'cc128' does not exist, expected cc0 to cc127");
+	ERR(WITH("connect ctl.modwheel vcf.cutoff\nconnect ctl.cc1 vcf.cutoff\n"), 6, 17,
+	    "connection from 'ctl.modwheel' to 'vcf.cutoff' already made on line 5, expected each connection "
+	    "once");
+	ERR(WITH("connect osc ctl.modwheel\n"), 5, 13,
+	    "unexpected 'ctl', expected a target module (note and ctl sources can only send)");
+	ERR(WITH("voice duo\n"), 5, 7, "unknown voice mode 'duo', expected poly, mono or legato");
+	ERR(WITH("priority lowest\n"), 5, 10,
+	    "unknown note priority 'lowest', expected last, low or high (did you mean 'low'?)");
+	ERR(WITH("glide -1\n"), 5, 7, "'-1' is out of range, expected 0 to 10000 ms");
+	ERR(WITH("glide 50 rate time\n"), 5, 15,
+	    "'time' contradicts an earlier glide option, expected one of time or rate");
+	ERR(WITH("bend 2 49\n"), 5, 8, "'49' is out of range, expected 0 to 48 semitones");
 	ERR(WITH("connect osc note.pitch\n"), 5, 13,
-	    "unexpected 'note', expected a target module (note sources can only send)");
+	    "unexpected 'note', expected a target module (note and ctl sources can only send)");
 
 	snprintf(buf, sizeof buf, "create osc saw\ncreate m %s\nconnect osc m\n", nin->name);
 	ERR(buf, 3, 13,
@@ -731,9 +752,8 @@ test_set_errors(void)
 	    fmt("'%s' is an input of module 'amp' (vca), expected a parameter",
 	        vca->inputs[0].name));
 	ERR("create vcf ladder\nset note.pitch 60\n", 2, 5,
-	    "unexpected 'note', expected a module name (note.pitch, note.gate and note.velocity "
-	    "can "
-	    "only be the source of a connect)");
+	    "unexpected 'note', expected a module name (note.* and ctl.* sources can only be the source of "
+	    "a connect)");
 
 	snprintf(buf, sizeof buf, "create vcf ladder\nset vcf.cutoff %g\n",
 	         (double)cutoff->max * 2);
@@ -851,9 +871,8 @@ test_out_errors(void)
 	ERR("create a saw\nout a.level\n", 2, 6,
 	    "unexpected '.' after end of statement, expected end of line");
 	ERR("create a saw\nout note\n", 2, 5,
-	    "unexpected 'note', expected a module name (note.pitch, note.gate and note.velocity "
-	    "can "
-	    "only be the source of a connect)");
+	    "unexpected 'note', expected a module name (note.* and ctl.* sources can only be the source of "
+	    "a connect)");
 }
 
 /* ---- limits: at the limit passes, one over fails ------------------------ */
@@ -1081,6 +1100,9 @@ test_doc_examples(void)
 	        {"PATCH_MAX_MACROS", PATCH_MAX_MACROS},
 	        {"PATCH_MACRO_KNOBS", PATCH_MACRO_KNOBS},
 	        {"PATCH_MAX_DEPTH", PATCH_MAX_DEPTH},
+	        {"PATCH_MAX_CTLS", PATCH_MAX_CTLS},
+	        {"PATCH_MAX_BEND", PATCH_MAX_BEND},
+	        {"PATCH_MAX_GLIDE_MS", PATCH_MAX_GLIDE_MS},
 	};
 	for (size_t k = 0; k < sizeof limits / sizeof limits[0]; ++k) {
 		char        row[128];
@@ -1316,6 +1338,40 @@ test_did_you_mean(void)
 	CU_ASSERT(!parse_n("create o saw\nset o.fm 0.5\n", 25) && !strstr(g_err.message, "did you mean"));
 }
 
+/* The expression statements and sources, field by field: voice mode,
+ * priority, glide options, bend range and its defaults; controllers listed
+ * once whatever name reaches them; master modules may read them. */
+static void
+test_expression_forms(void)
+{
+	static const char text[] = "voice legato\npriority high\nglide 50 rate legato\nbend 3 7\n"
+	                           "create o saw\ncreate d drive master\nconnect o d\n"
+	                           "connect ctl.modwheel o.pitch 0.5\nconnect ctl.cc1 o.level\n"
+	                           "connect ctl.aftertouch d.gain 2\nconnect ctl.bend o.fine 50\n"
+	                           "connect note.key o.level 0.001\nconnect note.pressure o.pitch\nout d\n";
+	check_ok(__LINE__, text, sizeof text - 1);
+	const Patch* p = &g_patch;
+	CU_ASSERT_EQUAL(p->voicing.mode, VOICE_MODE_LEGATO);
+	CU_ASSERT_EQUAL(p->voicing.priority, PRIORITY_HIGH);
+	CU_ASSERT_EQUAL(p->voicing.glide_ms, 50.0f);
+	CU_ASSERT(p->voicing.glide_rate && p->voicing.glide_legato);
+	CU_ASSERT_EQUAL(p->voicing.bend_up, 3.0f);
+	CU_ASSERT_EQUAL(p->voicing.bend_down, 7.0f);
+	CU_ASSERT_EQUAL(p->n_ctls, 3u); /* cc1 twice (modwheel, cc1), aftertouch, bend */
+	CU_ASSERT(p->ctls[0] == 1 && p->ctls[1] == CTL_AFTERTOUCH && p->ctls[2] == CTL_BEND);
+	CU_ASSERT(p->connections[1].src_ctl == 1 && p->connections[1].src_module == -1);
+	CU_ASSERT(p->connections[5].src_ctl == -1 && p->connections[5].src_note == NOTE_SRC_KEY);
+	CU_ASSERT_EQUAL(p->connections[6].src_note, NOTE_SRC_PRESSURE);
+
+	check_ok(__LINE__, "glide 20 legato time\nbend 12\ncreate o saw\nout o\n", 48);
+	CU_ASSERT(!g_patch.voicing.glide_rate && g_patch.voicing.glide_legato);
+	CU_ASSERT(g_patch.voicing.bend_up == 12.0f && g_patch.voicing.bend_down == 12.0f);
+	CU_ASSERT_EQUAL(g_patch.voicing.mode, VOICE_MODE_POLY);
+	check_ok(__LINE__, "create o saw\nout o\n", 19);
+	CU_ASSERT(g_patch.voicing.bend_up == 2.0f && g_patch.voicing.bend_down == 2.0f && g_patch.voicing.glide_ms == 0.0f);
+	CU_ASSERT_EQUAL(g_patch.n_ctls, 0u);
+}
+
 int
 suite_patch_parse(void)
 {
@@ -1329,6 +1385,7 @@ suite_patch_parse(void)
 	} tests[] = {
 	        {"valid: the design's acid patch, field by field", test_acid_ast},
 	        {"valid: every statement form, CR LF, comments", test_valid_forms},
+	        {"valid: expression statements and sources", test_expression_forms},
 	        {"numbers: as strtod in the C locale, any locale", test_numbers},
 	        {"errors: lexical (strings, NUL, numbers)", test_lexical_errors},
 	        {"errors: statements, missing and extra words", test_statement_errors},
