@@ -11,6 +11,10 @@
  *   the two patches' steady levels (the quietest window, 5 ms and 20 ms,
  *   the patch gives alone: patches dip by themselves), and a patch
  *   whose envelopes sustain at 0 (drums) never strikes the held chord.
+ * - A held note enters the new patch where its old voice was: struck just
+ *   before a swap into a slow attack, it goes on with that attack (level
+ *   as the new patch alone would have it, not at sustain, not struck
+ *   again); held past attack and decay, it enters at the sustain level.
  * - A rebuild of the same patch (polyphony change, the same text again) is
  *   inaudible: level within 0.5 dB, no click.
  * Every wait is for a condition (the swap is over: the active_slot output
@@ -392,7 +396,119 @@ test_factory_pairs_morph(void)
 	}
 }
 
-/* ---- 3. A rebuild of the same patch is inaudible ----------------------- */
+/* ---- 3. A held note enters where its old voice was --------------------- */
+
+/* Two slow-attack patches with the same envelope and different pitches: a
+ * note that morphs from one to the other keeps the envelope's level, so
+ * the render with the swap follows a render of either alone. */
+#define SLOW_ATTACK_MS 2000.0
+#define SLOW_DECAY_MS  500.0
+#define SLOW_PATCH(title, pitch)                                                            \
+	"patch \"" title "\"\ncreate osc sine\ncreate env adsr\ncreate amp vca\n"                \
+	"connect osc amp\nconnect env amp.gain\nset osc.level 0.5\nset osc.pitch " pitch "\n"    \
+	"set env.attack 2000\nset env.decay 500\nset env.sustain 0.5\nset env.release 200\nout amp\n"
+
+static const char* const slow_a = SLOW_PATCH("Slow A", "0");
+static const char* const slow_b = SLOW_PATCH("Slow B", "7");
+
+#define AGE_WINDOW   960u /* 20 ms */
+#define SLOW_FADE_MS 30.0
+
+/* One note (A4) on a fresh instance playing `first`, struck at frame t0 of
+ * the returned recording; after `hold` seconds, a swap to `second` (when
+ * not NULL), then until t0 + `until` seconds. *age: frames from the note-on
+ * to the swap's fade start. */
+static bool
+render_slow(Rec* out, const char* first, const char* second, double hold, double until, size_t* age)
+{
+	Host* h = new_host();
+	if (!h) {
+		return false;
+	}
+	host_set_control(h, "crossfade", SLOW_FADE_MS);
+	Rec r;
+	rec_init(&r, 48000 * 8);
+	bool ok = swap_text(h, &r, first);
+	run_for(h, &r, 0.05);
+	host_note_on(h, 0, 69, 100);
+	const size_t t0 = r.n;
+	run_for(h, &r, hold);
+	if (second) {
+		ok   = ok && swap_text(h, &r, second);
+		*age = fade_start(h) - t0;
+	}
+	while (r.n < t0 + (size_t)(until * TEST_RATE)) {
+		run_block(h, &r);
+	}
+	rec_init(out, r.n - t0);
+	memcpy(out->l, r.l + t0, (r.n - t0) * sizeof(float));
+	memcpy(out->r, r.r + t0, (r.n - t0) * sizeof(float));
+	out->n = r.n - t0;
+	rec_free(&r);
+	host_free(h);
+	return ok;
+}
+
+/* Largest difference in dB, 20 ms window by window (hop 1 ms), of got
+ * against ref over [from, to). */
+static double
+worst_level_diff(const Rec* got, const Rec* ref, size_t from, size_t to)
+{
+	double worst = 0.0;
+	for (size_t i = from; i + AGE_WINDOW <= to && i + AGE_WINDOW <= got->n && i + AGE_WINDOW <= ref->n;
+	     i += 48) {
+		const double d = fabs(db(level(got, i, AGE_WINDOW)) - db(level(ref, i, AGE_WINDOW)));
+		worst          = d > worst ? d : worst;
+	}
+	return worst;
+}
+
+/* A note struck just before a swap into a slow-attack patch goes on with
+ * that attack from the point its age gives: the level across and after the
+ * swap follows a render of the new patch alone with the note struck at the
+ * same time (within 1 dB, 20 ms windows: no restrike, no jump to sustain),
+ * and right after the fade it is still far below the sustain level and
+ * rising. A note held past attack and decay enters in sustain: from the
+ * fade on, at the new patch's sustain level. */
+static void
+test_held_note_keeps_its_stage(void)
+{
+	Rec          ref, got, held;
+	size_t       unused = 0, age = 0, age_held = 0;
+	const size_t fade   = (size_t)(SLOW_FADE_MS * 0.001 * TEST_RATE);
+	CU_ASSERT_TRUE_FATAL(render_slow(&ref, slow_b, NULL, 3.5, 4.0, &unused));
+	CU_ASSERT_TRUE_FATAL(render_slow(&got, slow_a, slow_b, 0.02, 3.0, &age));
+	/* The test needs the swap inside the attack: the build took that long. */
+	CU_ASSERT_FATAL(age < (size_t)(0.75 * SLOW_ATTACK_MS * 0.001 * TEST_RATE));
+	const size_t end     = age + fade;
+	const double diff    = worst_level_diff(&got, &ref, AGE_WINDOW, got.n);
+	const double at_end  = level(&got, end, AGE_WINDOW);
+	const double later   = level(&got, end + 9600, AGE_WINDOW);
+	const double sus     = level(&ref, ref.n - 9600, 9600);
+	const double freq    = test_frequency(got.l + end + 4800, 9600, TEST_RATE);
+	printf("\n  a note struck %.0f ms before a swap into a %.0f ms attack: level against the new patch "
+	       "alone %.2f dB at the worst (20 ms windows); %.1f dB under its sustain after the fade, "
+	       "%+.1f dB 200 ms later; %.0f Hz",
+	       (double)age * 1000.0 / TEST_RATE, SLOW_ATTACK_MS, diff, db(sus) - db(at_end),
+	       db(later) - db(at_end), freq);
+	CU_ASSERT(diff < 1.0);
+	CU_ASSERT(db(sus) - db(at_end) > 6.0); /* not at sustain: the attack goes on */
+	CU_ASSERT(later > at_end * 1.2);       /* and rises */
+	CU_ASSERT(fabs(freq - 440.0 * pow(2.0, 7.0 / 12.0)) < 2.0);
+
+	CU_ASSERT_TRUE_FATAL(render_slow(&held, slow_a, slow_b, 3.0, 3.5, &age_held));
+	const double held_diff = worst_level_diff(&held, &ref, age_held + fade, held.n);
+	printf("\n  a note held %.2f s (attack + decay %.1f s): after the fade, level against the new "
+	       "patch's sustain %.2f dB at the worst\n",
+	       (double)age_held / TEST_RATE, (SLOW_ATTACK_MS + SLOW_DECAY_MS) * 0.001, held_diff);
+	CU_ASSERT(age_held > (size_t)((SLOW_ATTACK_MS + SLOW_DECAY_MS) * 0.001 * TEST_RATE));
+	CU_ASSERT(held_diff < 0.5);
+	rec_free(&ref);
+	rec_free(&got);
+	rec_free(&held);
+}
+
+/* ---- 4. A rebuild of the same patch is inaudible ----------------------- */
 
 /* A slow pad: a re-struck note would take 400 ms to come back, and its
  * LFO and oscillators restarted would interfere with the old ones. */
@@ -489,6 +605,7 @@ suite_handover(void)
 	CU_pSuite s = CU_add_suite("handover", NULL, NULL);
 	return !s || !CU_add_test(s, "a note held by the pedal sounds through a swap", test_pedal_note_survives_swap) ||
 	       !CU_add_test(s, "a held chord morphs across every pair of factory patches", test_factory_pairs_morph) ||
+	       !CU_add_test(s, "a held note enters the new patch where its old voice was", test_held_note_keeps_its_stage) ||
 	       !CU_add_test(s, "a polyphony change is inaudible", test_polyphony_change_inaudible) ||
 	       !CU_add_test(s, "the same text again is inaudible", test_same_text_inaudible);
 }
