@@ -272,6 +272,152 @@ steady_levels(double* steady, double* quiet, double* quiet20)
 	}
 }
 
+/* ---- Each patch alone, as a swap brings it in ---------------------------
+
+ * What a patch plays after a swap depends only on the time since the swap
+ * (its voices enter together, at the held notes' ages; every module starts
+ * from its reset state, the noise from its seed), not on the patch before.
+ * So each factory patch's entry under the held chord is recorded once,
+ * swapped in from Kick (silent under a held chord, so the output is the
+ * incoming slot times its fade gain), and in the walk each of the two
+ * patches of a fade is known alone, sample by sample: the outgoing one from
+ * its own entry, the incoming one from its entry. The walk checks that it
+ * plays exactly those samples before and after each fade. */
+
+#define ENTRY_SECONDS 12.0 /* a patch's entry recorded: longer than any stay in the walk */
+#define HOLD_SECONDS  4.0  /* the chord held before the first entry: past every attack and decay */
+#define SILENT_PATCH  5u   /* Kick: a held chord sustains at 0 */
+#define LEVEL_WINDOW  960u /* 20 ms: what a listener hears as level, not each cycle */
+
+typedef struct {
+	float* x;     /* the patch alone from its first frame on the new slot */
+	size_t n;
+	double steady; /* its RMS from 1 s after the entry to the end (whole LFO cycles) */
+	double quiet;  /* its quietest 20 ms window over the same span */
+} Entry;
+
+/* run.c's crossfade gain of the incoming slot at frame i of a fade of len
+ * frames (different patches: equal power along a smoothstep). */
+static float
+fade_in_gain(size_t i, size_t len)
+{
+	const double u = (double)(i + 1 < len ? i + 1 : len) / (double)len;
+	const double w = u * u * (3.0 - 2.0 * u);
+	return (float)sin(1.5707963267948966 * w);
+}
+
+static double
+rms(const float* x, size_t n)
+{
+	double s = 0.0;
+	for (size_t i = 0; i < n; ++i) {
+		s += (double)x[i] * x[i];
+	}
+	return n ? sqrt(s / (double)n) : 0.0;
+}
+
+/* Patch p alone under the chord, from the frame it is swapped in, divided
+ * by its fade-in gain while the fade lasts (Kick before it adds 0). */
+static void
+record_entry(unsigned p, Entry* e, size_t fade)
+{
+	e->n = (size_t)(ENTRY_SECONDS * TEST_RATE);
+	e->x = calloc(e->n, sizeof(float));
+	Host* h = new_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	host_set_control(h, "crossfade", (float)(fade * 1000.0 / TEST_RATE));
+	Rec r;
+	rec_init(&r, 48000 * 20);
+	CU_ASSERT_TRUE_FATAL(swap_program(h, &r, SILENT_PATCH));
+	chord_on(h);
+	run_for(h, &r, HOLD_SECONDS);
+	CU_ASSERT_TRUE_FATAL(swap_program(h, &r, p));
+	const size_t at = fade_start(h);
+	while (r.n < at + e->n) {
+		run_block(h, &r);
+	}
+	for (size_t i = 0; i < e->n; ++i) {
+		e->x[i] = i < fade ? r.l[at + i] / fade_in_gain(i, fade) : r.l[at + i];
+	}
+	const size_t from = (size_t)TEST_RATE;
+	e->steady         = rms(e->x + from, e->n - from);
+	e->quiet          = INFINITY;
+	for (size_t i = from; i + LEVEL_WINDOW <= e->n; i += 48) {
+		e->quiet = fmin(e->quiet, rms(e->x + i, LEVEL_WINDOW));
+	}
+	rec_free(&r);
+	host_free(h);
+}
+
+/* The level across one fade of the walk against the two patches alone. */
+typedef struct {
+	double   worst_steady; /* dB below the quieter patch's steady RMS */
+	double   worst_bound;  /* dB below the bound's floor (asserted <= MAX_DIP_DB) */
+	double   worst_moment; /* dB below the quieter of the two alone at that moment */
+	double   own;          /* how far the quieter patch alone fell below its RMS there */
+	unsigned from, to, from_m, to_m;
+	double   mismatch;     /* largest relative difference from the patches alone outside the fade */
+	unsigned too_long;     /* stays longer than an entry was recorded */
+} AloneStats;
+
+/* Patches a (swapped in at frame a_at) and b (at frame at): the recording
+ * plays a's entry exactly before the fade and b's after it. Every 20 ms
+ * window starting in the fade: its level against the quieter patch's
+ * steady RMS, and against the floor: that RMS, or what the quieter patch
+ * plays alone in that very window when it is quieter than its RMS by
+ * itself (beats of detuned saws, a breathing filter, noise). */
+static void
+check_against_alone(const Rec* r, const Entry* ea, const Entry* eb, unsigned a, unsigned b, size_t a_at,
+                    size_t at, size_t fade, AloneStats* st)
+{
+	const size_t check = 2400;
+	if (at + fade + check > r->n || at + fade + LEVEL_WINDOW - a_at > ea->n || at < a_at + check) {
+		++st->too_long;
+		return;
+	}
+	/* RMS of the difference over RMS of the patch alone, 50 ms before the
+	 * fade and 50 ms after: 0 but where the output limiter (on, as by
+	 * default) still recovers from peaks of the fade; a patch alone
+	 * misplaced by a frame, or another patch, gives 0.1 to 1.4. */
+	double d0 = 0.0, r0 = 0.0, d1 = 0.0, r1 = 0.0;
+	for (size_t t = at - check; t < at; ++t) {
+		const double x = ea->x[t - a_at];
+		d0 += (r->l[t] - x) * (r->l[t] - x);
+		r0 += x * x;
+	}
+	for (size_t t = at + fade; t < at + fade + check; ++t) {
+		const double x = eb->x[t - at];
+		d1 += (r->l[t] - x) * (r->l[t] - x);
+		r1 += x * x;
+	}
+	st->mismatch = fmax(st->mismatch, r0 > 0.0 ? sqrt(d0 / r0) : sqrt(d0));
+	st->mismatch = fmax(st->mismatch, r1 > 0.0 ? sqrt(d1 / r1) : sqrt(d1));
+	const Entry* q      = ea->steady <= eb->steady ? ea : eb;
+	const double steady = q->steady;
+	if (steady < 1e-4) {
+		return; /* a silent patch: no level to hold */
+	}
+	for (size_t i = at; i <= at + fade; i += 48) {
+		const double ly    = level(r, i, LEVEL_WINDOW);
+		const double la    = rms(ea->x + (i - a_at), LEVEL_WINDOW);
+		const double lb    = rms(eb->x + (i - at), LEVEL_WINDOW);
+		const double lq    = q == ea ? la : lb;
+		const double floor = fmin(steady, lq);
+		if (db(steady) - db(ly) > st->worst_steady) {
+			st->worst_steady = db(steady) - db(ly);
+			st->own          = db(steady) - db(lq);
+			st->from         = a;
+			st->to           = b;
+		}
+		st->worst_bound = fmax(st->worst_bound, db(floor) - db(ly));
+		if (db(fmin(la, lb)) - db(ly) > st->worst_moment) {
+			st->worst_moment = db(fmin(la, lb)) - db(ly);
+			st->from_m       = a;
+			st->to_m         = b;
+		}
+	}
+}
+
 /* A closed walk through every ordered pair of factory patches once
  * (an Eulerian circuit of the complete directed graph, Hierholzer). */
 static unsigned
@@ -309,8 +455,8 @@ pair_walk(unsigned* walk)
  * the quieter RMS) and fails on any pair past the bound or any patch that
  * holds the chord silent (drums) but strikes it. */
 static double
-walk_pairs(const double* steady, const double* quiet, const double* quiet20, float crossfade_ms,
-           unsigned* worst_from, unsigned* worst_to, double* worst_rms)
+walk_pairs(const double* steady, const double* quiet, const double* quiet20, const Entry* entry,
+           float crossfade_ms, unsigned* worst_from, unsigned* worst_to, double* worst_rms)
 {
 	unsigned walk[N_FACTORY * N_FACTORY + 1];
 	const unsigned n = pair_walk(walk);
@@ -320,17 +466,25 @@ walk_pairs(const double* steady, const double* quiet, const double* quiet20, flo
 	host_set_control(h, "crossfade", crossfade_ms);
 	Rec r;
 	rec_init(&r, 48000 * 60);
-	run_for(h, &r, 0.1);
+	/* The chord held on Kick past every attack and decay, then Init Saw
+	 * swapped in: every patch of the walk enters as its recorded entry. */
+	CU_ASSERT_TRUE_FATAL(swap_program(h, &r, SILENT_PATCH));
 	chord_on(h);
+	run_for(h, &r, HOLD_SECONDS);
+	CU_ASSERT_TRUE_FATAL(swap_program(h, &r, 0));
+	size_t a_at = fade_start(h);
 	run_for(h, &r, 1.0); /* patch 0 (Init Saw) settles in 0.3 s */
 	const size_t fade = (size_t)(crossfade_ms * 0.001 * TEST_RATE);
 	double       worst = -INFINITY, worst_rms20 = -INFINITY, worst_q20 = -INFINITY;
 	unsigned     bad = 0, struck = 0, w20a = 0, w20b = 0;
+	AloneStats   al = {.worst_steady = -INFINITY, .worst_bound = -INFINITY, .worst_moment = -INFINITY};
 	for (unsigned i = 1; i < n; ++i) {
 		const unsigned a = walk[i - 1], b = walk[i];
 		CU_ASSERT_TRUE_FATAL(swap_program(h, &r, b));
 		const size_t at = fade_start(h);
 		run_for(h, &r, 0.15);
+		check_against_alone(&r, &entry[a], &entry[b], a, b, a_at, at, fade, &al);
+		a_at = at;
 		const double floor = fmin(quiet[a], quiet[b]);
 		const double low   = min_window(&r, at, at + fade + 960);
 		const double dip   = db(floor) - db(low);
@@ -369,6 +523,18 @@ walk_pairs(const double* steady, const double* quiet, const double* quiet20, flo
 	       "alone, bound %.1f dB; worst %.2f dB below the quieter RMS (%u -> %u)",
 	       (double)crossfade_ms, worst_q20, MAX_DIP_DB, worst_rms20, w20a, w20b);
 	CU_ASSERT(worst_q20 <= MAX_DIP_DB);
+	/* Against the steady RMS (each patch's entry alone from 1 s to 12 s:
+	 * whole cycles of its LFOs), in 20 ms windows. */
+	printf("\n  crossfade %.0f ms, 20 ms windows against the patches alone: worst %.2f dB below the "
+	       "quieter patch's steady RMS (%u -> %u; that patch alone is %.2f dB below it there); "
+	       "worst %.2f dB below the bound's floor (the RMS, or the quieter patch alone where lower), "
+	       "bound %.1f dB; worst %.2f dB below the quieter of the two alone at that moment (%u -> %u); "
+	       "outside the fades the walk plays the patches' entries to %.1g (relative RMS)",
+	       (double)crossfade_ms, al.worst_steady, al.from, al.to, al.own, al.worst_bound, MAX_DIP_DB,
+	       al.worst_moment, al.from_m, al.to_m, al.mismatch);
+	CU_ASSERT(al.mismatch < 0.01); /* the patches alone are what the walk plays */
+	CU_ASSERT_EQUAL(al.too_long, 0);
+	CU_ASSERT(al.worst_bound <= MAX_DIP_DB);
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(struck, 0);
 	rec_free(&r);
@@ -385,14 +551,28 @@ test_factory_pairs_morph(void)
 	for (unsigned p = 0; p < N_FACTORY; ++p) {
 		printf(" %u: %.1f/%.1f", p, db(steady[p]), db(quiet[p]));
 	}
+	Entry entry[N_FACTORY];
+	printf("\n  each patch alone after its entry, RMS / quietest 20 ms (dBFS):");
+	for (unsigned p = 0; p < N_FACTORY; ++p) {
+		if (steady[p] < 1e-4) {
+			entry[p] = (Entry){.x = calloc((size_t)(ENTRY_SECONDS * TEST_RATE), sizeof(float)),
+			                   .n = (size_t)(ENTRY_SECONDS * TEST_RATE)};
+			continue; /* silent under a held chord, as Kick */
+		}
+		record_entry(p, &entry[p], 1440);
+		printf(" %u: %.1f/%.1f", p, db(entry[p].steady), db(entry[p].quiet));
+	}
 	const float fades[] = {30.0f, 500.0f};
 	for (unsigned f = 0; f < 2; ++f) {
 		unsigned     a = 0, b = 0;
 		double       rms   = -INFINITY;
-		const double worst = walk_pairs(steady, quiet, quiet20, fades[f], &a, &b, &rms);
+		const double worst = walk_pairs(steady, quiet, quiet20, entry, fades[f], &a, &b, &rms);
 		printf("\n  crossfade %.0f ms, 156 ordered pairs: worst dip %.2f dB below the quieter patch's "
 		       "quietest 5 ms alone (%u -> %u), bound %.1f dB; worst %.2f dB below the quieter RMS\n",
 		       (double)fades[f], worst, a, b, MAX_DIP_DB, rms);
+	}
+	for (unsigned p = 0; p < N_FACTORY; ++p) {
+		free(entry[p].x);
 	}
 }
 
