@@ -428,14 +428,16 @@ newest_voice_of(Slot* s, uint8_t note)
 	return found;
 }
 
-/* A note the player holds (by key, or by the pedal when `by_pedal`) starts
- * on this slot already past its attack: every envelope of the new voice
- * enters its sustain stage with its gate high (ModuleType.enter_held), so
- * the note sounds at the patch's sustain level from its first sample and
- * is not struck again; a percussive patch (sustain 0) keeps it silent. A
- * patch without envelopes plays it at full level anyway. */
+/* A note the player holds (by key, or by the pedal when `by_pedal`), struck
+ * `age` samples ago, starts on this slot where the old voice was: every
+ * envelope of the new voice is placed at that point of its own curve with
+ * its gate high (ModuleType.enter_held), so a note struck just before the
+ * swap goes on with the new patch's attack, one held for long enters its
+ * sustain stage, and none is struck again; a percussive patch (sustain 0)
+ * keeps a long-held note silent. A patch without envelopes plays it at full
+ * level anyway. */
 void
-voices_note_on_held(Slot* s, uint8_t note, float velocity, bool by_pedal)
+voices_note_on_held(Slot* s, uint8_t note, float velocity, bool by_pedal, uint32_t age)
 {
 	note &= 0x7f;
 	voices_note_on(s, note, velocity);
@@ -448,7 +450,7 @@ voices_note_on_held(Slot* s, uint8_t note, float velocity, bool by_pedal)
 		if (!st->type->enter_held) {
 			continue;
 		}
-		st->type->enter_held(v->state + st->state_offset, v->lane); /* lane-group contract */
+		st->type->enter_held(v->state + st->state_offset, v->lane, age); /* lane-group contract */
 	}
 	v->retrigger  = false; /* the gate is high already: no rising edge */
 	v->glide_left = 0;     /* and it is where it was */

@@ -34,10 +34,11 @@ unsigned voices_active(const Slot* slot);
 
 
 /* Audio thread, at a swap: a held note (by key, or by the pedal alone when
- * by_pedal) starts already past its attack, in every envelope's sustain
- * stage; whether a voice holds a note; surplus voices over the polyphony
- * fade out. */
-void voices_note_on_held(Slot* slot, uint8_t note, float velocity, bool by_pedal);
+ * by_pedal), struck `age` samples ago, starts where the old voice was:
+ * every envelope at that point of its curve, gate high (its attack, decay
+ * or sustain stage), never struck again; whether a voice holds a note;
+ * surplus voices over the polyphony fade out. */
+void voices_note_on_held(Slot* slot, uint8_t note, float velocity, bool by_pedal, uint32_t age);
 bool voices_note_held(const Slot* slot, uint8_t note);
 void voices_trim(Slot* slot);
 

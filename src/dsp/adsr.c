@@ -15,6 +15,9 @@
  * during the decay too (its target moves with it). A gate rising while the
  * envelope decays or releases restarts the attack from the current level
  * (no jump to 0, no click); a falling gate releases from the current level.
+ * A voice handed over at a swap (enter_held) is placed where its own curve
+ * would be that many samples after its gate rose: in the attack, the decay
+ * or the sustain stage.
  */
 #include "dsp/dsp_util.h"
 #include "dsp/module.h"
@@ -25,7 +28,9 @@
 
 enum { IN_GATE };
 enum { P_ATTACK, P_DECAY, P_SUSTAIN, P_RELEASE };
-enum { STAGE_IDLE, STAGE_ATTACK, STAGE_DECAY, STAGE_SUSTAIN, STAGE_RELEASE };
+/* STAGE_HELD: handed over by enter_held, placed on its curve by the next
+ * process() (which has the parameters); k holds the note's age till then. */
+enum { STAGE_IDLE, STAGE_ATTACK, STAGE_DECAY, STAGE_SUSTAIN, STAGE_RELEASE, STAGE_HELD };
 
 #define ATTACK_END 0.33333333333333333 /* q^N of the attack */
 #define FALL_END   0.001               /* q^N of decay and release */
@@ -120,6 +125,49 @@ adsr_events(Adsr* s, unsigned l, bool g, const ModuleIO* io, size_t at)
 	}
 }
 
+/* The value lane l's timed stage gives at sample k of it (as the kernel
+ * computes it, with q^k from pow rather than a running product). */
+static float
+stage_value(const Adsr* s, unsigned l, uint32_t k, float sustain)
+{
+	const int32_t st     = s->stage[l];
+	const float   target = st == STAGE_ATTACK ? 1.0f : st == STAGE_DECAY ? sustain : 0.0f;
+	float         shape  = (float)((pow(s->q[l], (double)k) - s->e_end[l]) * s->span[l]);
+	shape                = shape < 0.0f ? 0.0f : (shape > 1.0f ? 1.0f : shape);
+	return dsp_flush(target + (s->start[l] - target) * shape);
+}
+
+/* Audio thread, once per handed-over voice: lane l, whose gate rose
+ * s->k[l] samples ago and stayed high, is put where its curve is now, with
+ * the times and sustain of frame `at`: in its attack (from 0), its decay
+ * (from 1) or its sustain stage, with k and q^k as the kernel would have
+ * left them and `out` at the previous sample's value (a gate falling on
+ * this very frame releases from there). */
+static void
+adsr_place_held(Adsr* s, unsigned l, const ModuleIO* io, size_t at)
+{
+	const float sus = io->param[P_SUSTAIN][at];
+	uint32_t    age = s->k[l];
+	s->gate[l]      = 1;
+	s->out[l]       = 0.0f;
+	adsr_enter(s, l, STAGE_ATTACK, io->param[P_ATTACK][at], ATTACK_END);
+	if (age >= s->len[l]) {
+		age -= s->len[l];
+		s->out[l] = 1.0f;
+		adsr_enter(s, l, STAGE_DECAY, io->param[P_DECAY][at], FALL_END);
+		if (age >= s->len[l]) {
+			s->out[l] = sus;
+			adsr_enter(s, l, STAGE_SUSTAIN, 0.0f, 1.0);
+			return;
+		}
+	}
+	s->k[l] = age;
+	s->e[l] = pow(s->q[l], (double)age);
+	if (age > 0) {
+		s->out[l] = stage_value(s, l, age - 1, sus);
+	}
+}
+
 /* Per frame: a vector test finds lanes whose gate moved or whose stage
  * ended (rare) and handles them one by one; then every lane's value comes
  * from one branch-free lane loop. */
@@ -129,6 +177,11 @@ adsr_kernel(void* state, const ModuleIO* io, const unsigned L)
 	Adsr*        s       = state;
 	const float* gate    = io->in[IN_GATE];
 	const float* sustain = io->param[P_SUSTAIN];
+	for (unsigned l = 0; l < L; ++l) {
+		if (s->stage[l] == STAGE_HELD) {
+			adsr_place_held(s, l, io, l);
+		}
+	}
 	/* What the lane loop writes lives in locals for the block, so the loop
 	 * stores nothing the compiler must prove apart from its inputs. */
 	uint32_t k[CHRONUS_LANES];
@@ -184,17 +237,20 @@ adsr_kernel(void* state, const ModuleIO* io, const unsigned L)
 
 SIMD_LANE_PROCESS(adsr_process, adsr_kernel)
 
-/* Audio thread: lane l as if its gate had been high for long: in the
- * sustain stage (which outputs the sustain parameter from the next sample
- * on) with the gate high, so no attack starts. A percussive envelope
- * (sustain 0) stays silent: a held note is never struck again. */
+/* Audio thread: lane l as if its gate had risen `age` samples ago and
+ * stayed high, so no attack starts now: the next process() places it on
+ * its own curve (adsr_place_held). A note struck just before a swap goes on
+ * with its attack; one held for long is in its sustain stage, and a
+ * percussive envelope (sustain 0) is silent: a held note is never struck
+ * again. */
 static void
-adsr_enter_held(void* state, unsigned l)
+adsr_enter_held(void* state, unsigned l, uint32_t age)
 {
 	Adsr* s = state;
 	adsr_reset_lane(s, l);
-	s->stage[l] = STAGE_SUSTAIN;
+	s->stage[l] = STAGE_HELD;
 	s->gate[l]  = 1;
+	s->k[l]     = age;
 }
 
 /* Audio thread: quiet for good once the release is over and the gate low. */

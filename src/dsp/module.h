@@ -132,12 +132,15 @@ typedef struct ModuleType {
 	 * the engine picks one per slot, dsp/simd.h). Same samples as process. */
 	void (*process_avx2)(void* state, const ModuleIO* io);
 	/* Audio thread, may be NULL (envelopes have it): put a lane (0 for a
-	 * module run one lane at a time) where it would be had its gate been
-	 * high for long, in its sustain stage with its gate high, so a note
-	 * handed over from another patch at a swap enters past its attack and
-	 * is never struck again. The engine calls it right after reset, on a
-	 * voice started by the handover (slot_note_on_held). */
-	void (*enter_held)(void* state, unsigned lane);
+	 * module run one lane at a time) where it would be had its gate risen
+	 * `age` samples ago and stayed high (the old voice's note-on), with its
+	 * gate high, so a note handed over from another patch at a swap goes on
+	 * at the point of the new patch's curve the old voice had reached (in
+	 * its attack, decay or sustain stage) and is never struck again. The
+	 * engine calls it right after reset, on a voice started by the handover
+	 * (voices_note_on_held); the module may finish the placement in its
+	 * next process(), which has the parameters. */
+	void (*enter_held)(void* state, unsigned lane, uint32_t age);
 	/* Audio thread, may be NULL: the seed and the time of the note a lane
 	 * starts, given right after its reset_lane at every note on. The seed
 	 * (voices.c makes it from the voice's index and the slot's count of

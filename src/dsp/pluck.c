@@ -256,10 +256,12 @@ pluck_active(const void* state)
 }
 
 /* Audio thread: a note handed over at a swap sounds as held, so it is not
- * plucked again (no rising edge). */
+ * plucked again (no rising edge), whatever its age: a string is only
+ * excited by a key going down. */
 static void
-pluck_enter_held(void* state, unsigned l)
+pluck_enter_held(void* state, unsigned l, uint32_t age)
 {
+	(void)age;
 	Pluck* s        = state;
 	s->last_gate[l] = 1.0f;
 }

@@ -134,6 +134,11 @@ typedef struct {
 	 * voices (the same patch: the two play the same samples). */
 	bool        notes_pedal[128];
 	bool        fade_linear;
+	/* Frames rendered since instantiation, and the frame each note's key
+	 * went down: a held note's age at a swap, so it enters the new patch
+	 * where the old voice was (its attack, decay or sustain). */
+	uint64_t    frame;
+	uint64_t    note_frame[128];
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */

@@ -253,6 +253,7 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 		self->notes_pedal[note]   = false;
 		self->note_velocity[note] = (float)(msg[2] & 0x7f) / 127.0f;
 		self->note_pressure[note] = 0.0f;
+		self->note_frame[note]    = self->frame;
 		each_slot(self, note_on, note, self->note_velocity[note]);
 	} else if ((status == 0x80 || status == 0x90) && size >= 3) {
 		const uint8_t note = msg[1] & 0x7f;
@@ -415,13 +416,24 @@ same_text(const Outcome* a, const Outcome* b)
 	return a->text && b->text && a->text_len == b->text_len && memcmp(a->text, b->text, a->text_len) == 0;
 }
 
+/* A held note's age in frames (since its key went down), as enter_held
+ * takes it; ages past 2^32 frames (a day) are all "held for long". */
+static uint32_t
+note_age(const Chronus* self, unsigned n)
+{
+	const uint64_t age = self->frame - self->note_frame[n];
+	return age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
+}
+
 /* The primed slot takes over what is playing, with the knobs, pedal and
  * bend as they are now. The same patch again (a polyphony change, the same
  * text): it takes the playing slot's voices as they are (handover.c), so
  * both render the same samples and a linear crossfade between them is
  * inaudible. Another patch: every note held by a key or by the pedal
- * starts on it already past its attack, in its envelopes' sustain stage
- * (voices_note_on_held), and the chord morphs across the fade. */
+ * starts on it where the old voice was, its envelopes at the point of their
+ * own curves its age gives (voices_note_on_held: still in the attack if
+ * struck just before, in the sustain if held for long), and the chord
+ * morphs across the fade. */
 static void
 begin_swap(Chronus* self, Outcome* next)
 {
@@ -444,7 +456,7 @@ begin_swap(Chronus* self, Outcome* next)
 	slot_set_param_seq(s, self->param_seq);
 	for (unsigned n = 0; n < 128; ++n) {
 		if ((self->notes_down[n] || self->notes_pedal[n]) && !(copied && voices_note_held(s, (uint8_t)n))) {
-			voices_note_on_held(s, (uint8_t)n, self->note_velocity[n], !self->notes_down[n]);
+			voices_note_on_held(s, (uint8_t)n, self->note_velocity[n], !self->notes_down[n], note_age(self, n));
 			voices_pressure(s, (uint8_t)n, self->note_pressure[n]);
 		}
 	}
@@ -552,6 +564,7 @@ render(Chronus* self, uint32_t from, uint32_t to)
 				self->active_index ^= 1u;
 			}
 		}
+		self->frame += n;
 		param_render(&self->volume, n);
 		for (uint32_t i = 0; i < n; ++i) {
 			const float g = self->volume.buf[i];

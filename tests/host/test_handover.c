@@ -11,6 +11,10 @@
  *   the two patches' steady levels (the quietest window, 5 ms and 20 ms,
  *   the patch gives alone: patches dip by themselves), and a patch
  *   whose envelopes sustain at 0 (drums) never strikes the held chord.
+ * - A held note enters the new patch where its old voice was: struck just
+ *   before a swap into a slow attack, it goes on with that attack (level
+ *   as the new patch alone would have it, not at sustain, not struck
+ *   again); held past attack and decay, it enters at the sustain level.
  * - A rebuild of the same patch (polyphony change, the same text again) is
  *   inaudible: level within 0.5 dB on each channel, the samples within
  *   1e-5 of the peak, no click; a stereo pad (its master drive's right
@@ -270,6 +274,154 @@ steady_levels(double* steady, double* quiet, double* quiet20)
 	}
 }
 
+/* ---- Each patch alone, as a swap brings it in ---------------------------
+
+ * What a patch plays after a swap depends only on the time since the swap
+ * (its voices enter together, at the held notes' ages; every module starts
+ * from its reset state, the noise from its seed), not on the patch before.
+ * So each factory patch's entry under the held chord is recorded once,
+ * swapped in from Kick (silent under a held chord, so the output is the
+ * incoming slot times its fade gain), and in the walk each of the two
+ * patches of a fade is known alone, sample by sample: the outgoing one from
+ * its own entry, the incoming one from its entry. The walk checks that it
+ * plays exactly those samples before and after each fade. */
+
+#define ENTRY_SECONDS 12.0 /* a patch's entry recorded: longer than any stay in the walk */
+#define HOLD_SECONDS  4.0  /* the chord held before the first entry: past every attack and decay */
+#define SILENT_PATCH  5u   /* Kick: a held chord sustains at 0 */
+#define LEVEL_WINDOW  960u /* 20 ms: what a listener hears as level, not each cycle */
+
+typedef struct {
+	float* x;     /* the patch alone from its first frame on the new slot */
+	size_t n;
+	double steady; /* its RMS from 1 s after the entry to the end (whole LFO cycles) */
+	double quiet;  /* its quietest 20 ms window over the same span */
+} Entry;
+
+/* run.c's crossfade gain of the incoming slot at frame i of a fade of len
+ * frames (different patches: equal power along a smoothstep). */
+static float
+fade_in_gain(size_t i, size_t len)
+{
+	const double u = (double)(i + 1 < len ? i + 1 : len) / (double)len;
+	const double w = u * u * (3.0 - 2.0 * u);
+	return (float)sin(1.5707963267948966 * w);
+}
+
+static double
+rms(const float* x, size_t n)
+{
+	double s = 0.0;
+	for (size_t i = 0; i < n; ++i) {
+		s += (double)x[i] * x[i];
+	}
+	return n ? sqrt(s / (double)n) : 0.0;
+}
+
+/* Patch p alone under the chord, from the frame it is swapped in, divided
+ * by its fade-in gain while the fade lasts (Kick before it adds 0). */
+static void
+record_entry(unsigned p, Entry* e, size_t fade)
+{
+	e->n = (size_t)(ENTRY_SECONDS * TEST_RATE);
+	e->x = calloc(e->n, sizeof(float));
+	Host* h = new_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	host_set_control(h, "crossfade", (float)(fade * 1000.0 / TEST_RATE));
+	Rec r;
+	rec_init(&r, 48000 * 20);
+	CU_ASSERT_TRUE_FATAL(swap_program(h, &r, SILENT_PATCH));
+	chord_on(h);
+	run_for(h, &r, HOLD_SECONDS);
+	CU_ASSERT_TRUE_FATAL(swap_program(h, &r, p));
+	const size_t at = fade_start(h);
+	while (r.n < at + e->n) {
+		run_block(h, &r);
+	}
+	for (size_t i = 0; i < e->n; ++i) {
+		e->x[i] = i < fade ? r.l[at + i] / fade_in_gain(i, fade) : r.l[at + i];
+	}
+	const size_t from = (size_t)TEST_RATE;
+	e->steady         = rms(e->x + from, e->n - from);
+	e->quiet          = INFINITY;
+	for (size_t i = from; i + LEVEL_WINDOW <= e->n; i += 48) {
+		e->quiet = fmin(e->quiet, rms(e->x + i, LEVEL_WINDOW));
+	}
+	rec_free(&r);
+	host_free(h);
+}
+
+/* The level across one fade of the walk against the two patches alone. */
+typedef struct {
+	double   worst_steady; /* dB below the quieter patch's steady RMS */
+	double   worst_bound;  /* dB below the bound's floor (asserted <= MAX_DIP_DB) */
+	double   worst_moment; /* dB below the quieter of the two alone at that moment */
+	double   own;          /* how far the quieter patch alone fell below its RMS there */
+	unsigned from, to, from_m, to_m;
+	double   mismatch;     /* largest relative difference from the patches alone outside the fade */
+	unsigned too_long;     /* stays longer than an entry was recorded */
+} AloneStats;
+
+/* Patches a (swapped in at frame a_at) and b (at frame at): the recording
+ * plays a's entry before the fade and b's after it. Every 20 ms window
+ * starting in the fade: its level against the quieter patch's steady RMS,
+ * and against the floor the bound holds it to: that RMS, or what either
+ * patch plays alone in that very window where it is quieter than that by
+ * itself (Reese Bass's beating saws and Warm Pad's breathing filter take
+ * them 3.5 and 3.9 dB below their RMS in 20 ms windows, wherever the swap
+ * falls in those cycles). */
+static void
+check_against_alone(const Rec* r, const Entry* ea, const Entry* eb, unsigned a, unsigned b, size_t a_at,
+                    size_t at, size_t fade, AloneStats* st)
+{
+	const size_t check = 2400;
+	if (at + fade + check > r->n || at + fade + LEVEL_WINDOW - a_at > ea->n || at < a_at + check) {
+		++st->too_long;
+		return;
+	}
+	/* RMS of the difference over RMS of the patch alone, 50 ms before the
+	 * fade and 50 ms after: 0 but where the output limiter (on, as by
+	 * default) still recovers from peaks of the fade; a patch alone
+	 * misplaced by a frame, or another patch, gives 0.1 to 1.4. */
+	double d0 = 0.0, r0 = 0.0, d1 = 0.0, r1 = 0.0;
+	for (size_t t = at - check; t < at; ++t) {
+		const double x = ea->x[t - a_at];
+		d0 += (r->l[t] - x) * (r->l[t] - x);
+		r0 += x * x;
+	}
+	for (size_t t = at + fade; t < at + fade + check; ++t) {
+		const double x = eb->x[t - at];
+		d1 += (r->l[t] - x) * (r->l[t] - x);
+		r1 += x * x;
+	}
+	st->mismatch = fmax(st->mismatch, r0 > 0.0 ? sqrt(d0 / r0) : sqrt(d0));
+	st->mismatch = fmax(st->mismatch, r1 > 0.0 ? sqrt(d1 / r1) : sqrt(d1));
+	const Entry* q      = ea->steady <= eb->steady ? ea : eb;
+	const double steady = q->steady;
+	if (steady < 1e-4) {
+		return; /* a silent patch: no level to hold */
+	}
+	for (size_t i = at; i <= at + fade; i += 48) {
+		const double ly    = level(r, i, LEVEL_WINDOW);
+		const double la    = rms(ea->x + (i - a_at), LEVEL_WINDOW);
+		const double lb    = rms(eb->x + (i - at), LEVEL_WINDOW);
+		const double lq    = q == ea ? la : lb;
+		const double floor = fmin(steady, fmin(la, lb));
+		if (db(steady) - db(ly) > st->worst_steady) {
+			st->worst_steady = db(steady) - db(ly);
+			st->own          = db(steady) - db(lq);
+			st->from         = a;
+			st->to           = b;
+		}
+		st->worst_bound = fmax(st->worst_bound, db(floor) - db(ly));
+		if (db(fmin(la, lb)) - db(ly) > st->worst_moment) {
+			st->worst_moment = db(fmin(la, lb)) - db(ly);
+			st->from_m       = a;
+			st->to_m         = b;
+		}
+	}
+}
+
 /* A closed walk through every ordered pair of factory patches once
  * (an Eulerian circuit of the complete directed graph, Hierholzer). */
 static unsigned
@@ -307,8 +459,8 @@ pair_walk(unsigned* walk)
  * the quieter RMS) and fails on any pair past the bound or any patch that
  * holds the chord silent (drums) but strikes it. */
 static double
-walk_pairs(const double* steady, const double* quiet, const double* quiet20, float crossfade_ms,
-           unsigned* worst_from, unsigned* worst_to, double* worst_rms)
+walk_pairs(const double* steady, const double* quiet, const double* quiet20, const Entry* entry,
+           float crossfade_ms, unsigned* worst_from, unsigned* worst_to, double* worst_rms)
 {
 	unsigned walk[N_FACTORY * N_FACTORY + 1];
 	const unsigned n = pair_walk(walk);
@@ -318,17 +470,25 @@ walk_pairs(const double* steady, const double* quiet, const double* quiet20, flo
 	host_set_control(h, "crossfade", crossfade_ms);
 	Rec r;
 	rec_init(&r, 48000 * 60);
-	run_for(h, &r, 0.1);
+	/* The chord held on Kick past every attack and decay, then Init Saw
+	 * swapped in: every patch of the walk enters as its recorded entry. */
+	CU_ASSERT_TRUE_FATAL(swap_program(h, &r, SILENT_PATCH));
 	chord_on(h);
+	run_for(h, &r, HOLD_SECONDS);
+	CU_ASSERT_TRUE_FATAL(swap_program(h, &r, 0));
+	size_t a_at = fade_start(h);
 	run_for(h, &r, 1.0); /* patch 0 (Init Saw) settles in 0.3 s */
 	const size_t fade = (size_t)(crossfade_ms * 0.001 * TEST_RATE);
 	double       worst = -INFINITY, worst_rms20 = -INFINITY, worst_q20 = -INFINITY;
 	unsigned     bad = 0, struck = 0, w20a = 0, w20b = 0;
+	AloneStats   al = {.worst_steady = -INFINITY, .worst_bound = -INFINITY, .worst_moment = -INFINITY};
 	for (unsigned i = 1; i < n; ++i) {
 		const unsigned a = walk[i - 1], b = walk[i];
 		CU_ASSERT_TRUE_FATAL(swap_program(h, &r, b));
 		const size_t at = fade_start(h);
 		run_for(h, &r, 0.15);
+		check_against_alone(&r, &entry[a], &entry[b], a, b, a_at, at, fade, &al);
+		a_at = at;
 		const double floor = fmin(quiet[a], quiet[b]);
 		const double low   = min_window(&r, at, at + fade + 960);
 		const double dip   = db(floor) - db(low);
@@ -367,6 +527,24 @@ walk_pairs(const double* steady, const double* quiet, const double* quiet20, flo
 	       "alone, bound %.1f dB; worst %.2f dB below the quieter RMS (%u -> %u)",
 	       (double)crossfade_ms, worst_q20, MAX_DIP_DB, worst_rms20, w20a, w20b);
 	CU_ASSERT(worst_q20 <= MAX_DIP_DB);
+	/* Against the steady RMS (each patch's entry alone from 1 s to 12 s:
+	 * whole cycles of its LFOs), in 20 ms windows. */
+	printf("\n  crossfade %.0f ms, 20 ms windows against the patches alone: worst %.2f dB below the "
+	       "quieter patch's steady RMS (%u -> %u; that patch alone is %.2f dB below it there); "
+	       "worst %.2f dB below the bound's floor (that RMS, or either patch alone where lower), "
+	       "bound %.1f dB; worst %.2f dB below the quieter of the two alone at that moment (%u -> %u); "
+	       "outside the fades the walk plays the patches' entries to %.1g (relative RMS)",
+	       (double)crossfade_ms, al.worst_steady, al.from, al.to, al.own, al.worst_bound, MAX_DIP_DB,
+	       al.worst_moment, al.from_m, al.to_m, al.mismatch);
+	CU_ASSERT(al.mismatch < 0.01); /* the patches alone are what the walk plays */
+	CU_ASSERT_EQUAL(al.too_long, 0);
+	CU_ASSERT(al.worst_bound <= MAX_DIP_DB);
+	/* And the issue's own words: never more than 3 dB below the quieter
+	 * patch's steady level (its RMS), in 20 ms windows. This holds for the
+	 * factory library (2.2 dB at 30 ms, 2.6 at 500 ms); a patch that
+	 * breathes deeper than 3 dB by itself would fail it with no fault of
+	 * the fade, and the floor above is then the measure. */
+	CU_ASSERT(al.worst_steady <= MAX_DIP_DB);
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(struck, 0);
 	rec_free(&r);
@@ -383,18 +561,144 @@ test_factory_pairs_morph(void)
 	for (unsigned p = 0; p < N_FACTORY; ++p) {
 		printf(" %u: %.1f/%.1f", p, db(steady[p]), db(quiet[p]));
 	}
+	Entry entry[N_FACTORY];
+	printf("\n  each patch alone after its entry, RMS / quietest 20 ms (dBFS):");
+	for (unsigned p = 0; p < N_FACTORY; ++p) {
+		if (steady[p] < 1e-4) {
+			entry[p] = (Entry){.x = calloc((size_t)(ENTRY_SECONDS * TEST_RATE), sizeof(float)),
+			                   .n = (size_t)(ENTRY_SECONDS * TEST_RATE)};
+			continue; /* silent under a held chord, as Kick */
+		}
+		record_entry(p, &entry[p], 1440);
+		printf(" %u: %.1f/%.1f", p, db(entry[p].steady), db(entry[p].quiet));
+	}
 	const float fades[] = {30.0f, 500.0f};
 	for (unsigned f = 0; f < 2; ++f) {
 		unsigned     a = 0, b = 0;
 		double       rms   = -INFINITY;
-		const double worst = walk_pairs(steady, quiet, quiet20, fades[f], &a, &b, &rms);
+		const double worst = walk_pairs(steady, quiet, quiet20, entry, fades[f], &a, &b, &rms);
 		printf("\n  crossfade %.0f ms, 156 ordered pairs: worst dip %.2f dB below the quieter patch's "
 		       "quietest 5 ms alone (%u -> %u), bound %.1f dB; worst %.2f dB below the quieter RMS\n",
 		       (double)fades[f], worst, a, b, MAX_DIP_DB, rms);
 	}
+	for (unsigned p = 0; p < N_FACTORY; ++p) {
+		free(entry[p].x);
+	}
 }
 
-/* ---- 3. A rebuild of the same patch is inaudible ----------------------- */
+/* ---- 3. A held note enters where its old voice was --------------------- */
+
+/* Two slow-attack patches with the same envelope and different pitches: a
+ * note that morphs from one to the other keeps the envelope's level, so
+ * the render with the swap follows a render of either alone. */
+#define SLOW_ATTACK_MS 2000.0
+#define SLOW_DECAY_MS  500.0
+#define SLOW_PATCH(title, pitch)                                                            \
+	"patch \"" title "\"\ncreate osc sine\ncreate env adsr\ncreate amp vca\n"                \
+	"connect osc amp\nconnect env amp.gain\nset osc.level 0.5\nset osc.pitch " pitch "\n"    \
+	"set env.attack 2000\nset env.decay 500\nset env.sustain 0.5\nset env.release 200\nout amp\n"
+
+static const char* const slow_a = SLOW_PATCH("Slow A", "0");
+static const char* const slow_b = SLOW_PATCH("Slow B", "7");
+
+#define AGE_WINDOW   960u /* 20 ms */
+#define SLOW_FADE_MS 30.0
+
+/* One note (A4) on a fresh instance playing `first`, struck at frame t0 of
+ * the returned recording; after `hold` seconds, a swap to `second` (when
+ * not NULL), then until t0 + `until` seconds. *age: frames from the note-on
+ * to the swap's fade start. */
+static bool
+render_slow(Rec* out, const char* first, const char* second, double hold, double until, size_t* age)
+{
+	Host* h = new_host();
+	if (!h) {
+		return false;
+	}
+	host_set_control(h, "crossfade", SLOW_FADE_MS);
+	Rec r;
+	rec_init(&r, 48000 * 8);
+	bool ok = swap_text(h, &r, first);
+	run_for(h, &r, 0.05);
+	host_note_on(h, 0, 69, 100);
+	const size_t t0 = r.n;
+	run_for(h, &r, hold);
+	if (second) {
+		ok   = ok && swap_text(h, &r, second);
+		*age = fade_start(h) - t0;
+	}
+	while (r.n < t0 + (size_t)(until * TEST_RATE)) {
+		run_block(h, &r);
+	}
+	rec_init(out, r.n - t0);
+	memcpy(out->l, r.l + t0, (r.n - t0) * sizeof(float));
+	memcpy(out->r, r.r + t0, (r.n - t0) * sizeof(float));
+	out->n = r.n - t0;
+	rec_free(&r);
+	host_free(h);
+	return ok;
+}
+
+/* Largest difference in dB, 20 ms window by window (hop 1 ms), of got
+ * against ref over [from, to). */
+static double
+worst_level_diff(const Rec* got, const Rec* ref, size_t from, size_t to)
+{
+	double worst = 0.0;
+	for (size_t i = from; i + AGE_WINDOW <= to && i + AGE_WINDOW <= got->n && i + AGE_WINDOW <= ref->n;
+	     i += 48) {
+		const double d = fabs(db(level(got, i, AGE_WINDOW)) - db(level(ref, i, AGE_WINDOW)));
+		worst          = d > worst ? d : worst;
+	}
+	return worst;
+}
+
+/* A note struck just before a swap into a slow-attack patch goes on with
+ * that attack from the point its age gives: the level across and after the
+ * swap follows a render of the new patch alone with the note struck at the
+ * same time (within 1 dB, 20 ms windows: no restrike, no jump to sustain),
+ * and right after the fade it is still far below the sustain level and
+ * rising. A note held past attack and decay enters in sustain: from the
+ * fade on, at the new patch's sustain level. */
+static void
+test_held_note_keeps_its_stage(void)
+{
+	Rec          ref, got, held;
+	size_t       unused = 0, age = 0, age_held = 0;
+	const size_t fade   = (size_t)(SLOW_FADE_MS * 0.001 * TEST_RATE);
+	CU_ASSERT_TRUE_FATAL(render_slow(&ref, slow_b, NULL, 3.5, 4.0, &unused));
+	CU_ASSERT_TRUE_FATAL(render_slow(&got, slow_a, slow_b, 0.02, 3.0, &age));
+	/* The test needs the swap inside the attack: the build took that long. */
+	CU_ASSERT_FATAL(age < (size_t)(0.75 * SLOW_ATTACK_MS * 0.001 * TEST_RATE));
+	const size_t end     = age + fade;
+	const double diff    = worst_level_diff(&got, &ref, AGE_WINDOW, got.n);
+	const double at_end  = level(&got, end, AGE_WINDOW);
+	const double later   = level(&got, end + 9600, AGE_WINDOW);
+	const double sus     = level(&ref, ref.n - 9600, 9600);
+	const double freq    = test_frequency(got.l + end + 4800, 9600, TEST_RATE);
+	printf("\n  a note struck %.0f ms before a swap into a %.0f ms attack: level against the new patch "
+	       "alone %.2f dB at the worst (20 ms windows); %.1f dB under its sustain after the fade, "
+	       "%+.1f dB 200 ms later; %.0f Hz",
+	       (double)age * 1000.0 / TEST_RATE, SLOW_ATTACK_MS, diff, db(sus) - db(at_end),
+	       db(later) - db(at_end), freq);
+	CU_ASSERT(diff < 1.0);
+	CU_ASSERT(db(sus) - db(at_end) > 6.0); /* not at sustain: the attack goes on */
+	CU_ASSERT(later > at_end * 1.2);       /* and rises */
+	CU_ASSERT(fabs(freq - 440.0 * pow(2.0, 7.0 / 12.0)) < 2.0);
+
+	CU_ASSERT_TRUE_FATAL(render_slow(&held, slow_a, slow_b, 3.0, 3.5, &age_held));
+	const double held_diff = worst_level_diff(&held, &ref, age_held + fade, held.n);
+	printf("\n  a note held %.2f s (attack + decay %.1f s): after the fade, level against the new "
+	       "patch's sustain %.2f dB at the worst\n",
+	       (double)age_held / TEST_RATE, (SLOW_ATTACK_MS + SLOW_DECAY_MS) * 0.001, held_diff);
+	CU_ASSERT(age_held > (size_t)((SLOW_ATTACK_MS + SLOW_DECAY_MS) * 0.001 * TEST_RATE));
+	CU_ASSERT(held_diff < 0.5);
+	rec_free(&ref);
+	rec_free(&got);
+	rec_free(&held);
+}
+
+/* ---- 4. A rebuild of the same patch is inaudible ----------------------- */
 
 /* A slow pad: a re-struck note would take 400 ms to come back, and its
  * LFO and oscillators restarted would interfere with the old ones. */
@@ -532,6 +836,7 @@ suite_handover(void)
 	CU_pSuite s = CU_add_suite("handover", NULL, NULL);
 	return !s || !CU_add_test(s, "a note held by the pedal sounds through a swap", test_pedal_note_survives_swap) ||
 	       !CU_add_test(s, "a held chord morphs across every pair of factory patches", test_factory_pairs_morph) ||
+	       !CU_add_test(s, "a held note enters the new patch where its old voice was", test_held_note_keeps_its_stage) ||
 	       !CU_add_test(s, "a polyphony change is inaudible", test_polyphony_change_inaudible) ||
 	       !CU_add_test(s, "the same text again is inaudible", test_same_text_inaudible) ||
 	       !CU_add_test(s, "a stereo patch's rebuild is inaudible on each side", test_stereo_rebuild_inaudible);

@@ -295,7 +295,7 @@ test_pluck_enter_held(void)
 	Run          r    = run_new(&module_pluck, rate, n);
 	run_fill(r.in[PL_NOTE], n, 60.0f);
 	run_fill(r.in[PL_GATE], n, 1.0f);
-	module_pluck.enter_held(r.state, 0);
+	module_pluck.enter_held(r.state, 0, 48000);
 	float* y = calloc(n, sizeof(float));
 	run_render(&r, y, 0, n, CHRONUS_SUBBLOCK);
 	float peak = 0.0f;

@@ -764,6 +764,89 @@ test_adsr_active(void)
 	free(x);
 }
 
+/* A voice handed over at a swap (enter_held with its age) goes on exactly
+ * where its own curve is that many samples after the gate rose: in the
+ * attack (not restarted, not at sustain), the decay, or the sustain; the
+ * same in one-frame calls and in 64-frame ones, and on a lane of a group. */
+static void
+test_adsr_enter_held(void)
+{
+	const float  attack = 300.0f, decay = 200.0f, sustain = 0.6f;
+	const size_t n      = (size_t)MS(ENV_RATE, 1000.0);
+	EnvCase      c      = {attack, decay, sustain, 100.0f, 0, -1, -1, n};
+	float*       ref    = render_env(&c, NULL);
+	const long   a = MS(ENV_RATE, attack), d = MS(ENV_RATE, decay);
+	const long   ages[] = {0, 1, MS(ENV_RATE, 20.0), a - 1, a, a + 1, a + d / 2, a + d - 1, a + d,
+	                       a + d + 1, (long)n - 4800, 100000000L};
+	const size_t len    = 4800;
+	Feed         f      = feed_new(&module_adsr, len);
+	fill(feed_param(&f, "attack"), 0, len, attack);
+	fill(feed_param(&f, "decay"), 0, len, decay);
+	fill(feed_param(&f, "sustain"), 0, len, sustain);
+	fill(feed_param(&f, "release"), 0, len, 100.0f);
+	const unsigned one[] = {1};
+	float          out[4800];
+	for (size_t i = 0; i < sizeof ages / sizeof ages[0]; ++i) {
+		for (int calls = 0; calls < 2; ++calls) {
+			void* s = instance(&module_adsr, ENV_RATE);
+			module_adsr.enter_held(s, 0, (uint32_t)ages[i]);
+			CU_ASSERT(module_adsr.active(s));
+			render_range(&f, s, out, 0, len, calls ? NULL : one, 1);
+			double worst = 0.0;
+			for (size_t j = 0; j < len; ++j) {
+				const long  k    = ages[i] + (long)j;
+				const float want = k < (long)n ? ref[k] : sustain;
+				worst            = fmax(worst, fabs((double)out[j] - want));
+			}
+			CHECK(worst < 1e-5, "held for %ld samples: off its curve by %.2g", ages[i], worst);
+			free(s);
+		}
+	}
+	/* Struck 20 ms before: low, rising, far from sustain; long held: sustain. */
+	void* s = instance(&module_adsr, ENV_RATE);
+	module_adsr.enter_held(s, 0, (uint32_t)MS(ENV_RATE, 20.0));
+	render_range(&f, s, out, 0, len, NULL, 0);
+	CHECK(out[0] < 0.2f && out[0] > 0.0f && out[480] > out[0], "20 ms into the attack: %.3f then %.3f",
+	      out[0], out[480]);
+	free(s);
+	s = instance(&module_adsr, ENV_RATE);
+	module_adsr.enter_held(s, 0, 480000);
+	render_range(&f, s, out, 0, len, NULL, 0);
+	CHECK(out[0] == sustain && out[len - 1] == sustain, "held 10 s: %.3f", out[0]);
+	free(s);
+	/* A lane of a group, the others idle: only that lane moves. */
+	s                 = instance(&module_adsr, ENV_RATE);
+	const unsigned L  = CHRONUS_LANES, lane = 5, age = (unsigned)MS(ENV_RATE, 20.0);
+	module_adsr.enter_held(s, lane, age);
+	float       zeros[64 * CHRONUS_LANES], pars[4][64 * CHRONUS_LANES], lanes_out[64 * CHRONUS_LANES];
+	const float vals[4] = {attack, decay, sustain, 100.0f};
+	for (unsigned i = 0; i < 64 * L; ++i) {
+		zeros[i] = (i % L) == lane ? 1.0f : 0.0f; /* the gate: high on that lane only */
+		for (unsigned p = 0; p < 4; ++p) {
+			pars[p][i] = vals[p];
+		}
+	}
+	ModuleIO io = {.in = {zeros}, .param = {pars[0], pars[1], pars[2], pars[3]}, .out = lanes_out,
+	               .n = 64, .lanes = L, .sounding = 1u << lane};
+	module_adsr.process(s, &io);
+	double worst = 0.0, others = 0.0;
+	for (unsigned j = 0; j < 64; ++j) {
+		for (unsigned l = 0; l < L; ++l) {
+			const double v = lanes_out[j * L + l];
+			if (l == lane) {
+				worst = fmax(worst, fabs(v - ref[age + j]));
+			} else {
+				others = fmax(others, fabs(v));
+			}
+		}
+	}
+	CHECK(worst < 1e-5 && others == 0.0, "lane %u of a group: off its curve by %.2g, others %.2g", lane,
+	      worst, others);
+	free(s);
+	feed_free(&f);
+	free(ref);
+}
+
 static void
 test_split_invariance(void)
 {
@@ -1092,6 +1175,7 @@ suite_sources(void)
 		{"adsr release from mid-attack", test_adsr_release_from_attack},
 		{"adsr retrigger", test_adsr_retrigger},
 		{"adsr active", test_adsr_active},
+		{"adsr enters a handed-over note at its age", test_adsr_enter_held},
 		{"split invariance", test_split_invariance},
 		{"noise", test_noise},
 		{"lfo", test_lfo},
