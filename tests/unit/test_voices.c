@@ -207,6 +207,8 @@ test_same_key_retriggers_its_voice(void)
 	CU_ASSERT_EQUAL(voices_active(b), 1u);
 	CU_ASSERT(worst < 1e-6);
 	CU_ASSERT(fabsf(peak_of(twice + at, total - at) - 1.0f) < 1e-3f);
+	free(once);
+	free(twice);
 	slot_free(a);
 	slot_free(b);
 }
