@@ -104,7 +104,7 @@ CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/suggest.c', 'src/pa
                 'src/module_registry.c',
                 'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
                 'src/build_slot.c', 'src/controls.c', 'src/silence_reason.c',
-                'src/handover.c']
+                'src/handover.c', 'src/tuning.c']
 
 
 def build(bld):
@@ -334,7 +334,7 @@ def fuzz(ctx):
     ctx.add_post_fun(run_fuzz)
 
 
-FUZZ_TARGETS = [('patch', False), ('run', True), ('state', True)]  # (name, links the plugin)
+FUZZ_TARGETS = [('patch', False), ('run', True), ('state', True), ('tuning', False)]  # (name, links the plugin)
 
 
 def build_fuzz_replay(bld):

@@ -4,7 +4,7 @@
 
     tests/fuzz/make_seeds.py [--out DIR] [--dict FILE]
 
-writes DIR/patch, DIR/run and DIR/state (default: tests/fuzz/corpus next to
+writes DIR/patch, DIR/run, DIR/state and DIR/tuning (default: tests/fuzz/corpus next to
 this script) and, with --dict, a libFuzzer dictionary of the patch language
 (keywords, module types, ports and choices read from docs/modules.md).
 The encodings are the ones fuzz_patch.c, fuzz_run.c / fuzz_host.h and
@@ -529,14 +529,46 @@ def state_seeds():
     return s
 
 
+# ---- fuzz_tuning: 3-byte header + scale text [+ NUL + keyboard map] --------
+
+def tuning_seeds():
+    def seed(scl, kbm=None, ref_key=60, freq_byte=119):
+        head = bytes([1 if kbm is not None else 0, ref_key, freq_byte])
+        return head + scl.encode() + (b'\0' + kbm.encode() if kbm is not None else b'')
+    edo12 = '! 12-tet.scl\n!\n12 tone equal temperament\n12\n!\n' + ''.join(
+        ' %d.0\n' % (100 * i) for i in range(1, 12)) + ' 2/1\n'
+    edo19 = '19-EDO\n 19\n' + ''.join('%.5f\n' % (i * 1200 / 19) for i in range(1, 19)) + '2/1\n'
+    just = "! ptolemy.scl\nPtolemy's intense diatonic\n7\n9/8\n5/4\n4/3\n3/2 ! the fifth\n5/3\n15/8\n2/1\n"
+    d_map = '! D major keys\n12\n0\n127\n62\n69\n440.0\n7\n0\nx\n1\nx\n2\n3\nx\n4\nx\n5\nx\n6\n'
+    return [
+        ('edo12', seed(edo12)),
+        ('edo12-a440', seed(edo12, ref_key=69, freq_byte=200)),
+        ('edo19', seed(edo19)),
+        ('just-d-map', seed(just, d_map)),
+        ('just-short-map', seed(just, '4\n0\n127\n60\n60\n261.6\n3\n0\n1\n')),
+        ('just-ref-unmapped', seed(just, '12\n0\n127\n62\n63\n440\n7\n0\nx\n1\n')),
+        ('linear-map-range', seed(edo19, '0\n20\n100\n60\n69\n440\n0\n')),
+        ('crlf-tolerated', seed('\r\n 3\r\n 400.0 cents\r\n\r\n 5/3 a sixth\r\n 2\r\n')),
+        ('bad-count', seed('desc\ntwelve\n')),
+        ('bad-ratio-zero', seed('desc\n2\n100.0\n  3/0\n')),
+        ('bad-negative-period', seed('desc\n1\n-100.0\n')),
+        ('bad-missing-pitch', seed('desc\n2\n100.0\n')),
+        ('bad-control-bytes', seed('desc\n1\n\x01\x7f/2\n')),
+        ('bad-map-freq', seed(edo12, '12\n0\n127\n60\n69\n0.0\n12\n')),
+        ('bad-map-range', seed(edo12, '12\n90\n10\n60\n69\n440\n12\n')),
+        ('huge-steps', seed('big\n1\n99999.0\n', ref_key=0, freq_byte=0)),
+    ]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', default=os.path.join(HERE, 'corpus'))
     ap.add_argument('--dict', default=None, help='also write the fuzz_patch dictionary here')
     args = ap.parse_args()
-    for name, seeds in (('patch', patch_seeds()), ('run', run_seeds()), ('state', state_seeds())):
+    for name, seeds in (('patch', patch_seeds()), ('run', run_seeds()), ('state', state_seeds()),
+                        ('tuning', tuning_seeds())):
         write_dir(os.path.join(args.out, name), seeds)
-        print('%-5s %3d seeds in %s' % (name, len(seeds), os.path.join(args.out, name)))
+        print('%-6s %3d seeds in %s' % (name, len(seeds), os.path.join(args.out, name)))
     if args.dict:
         patch_dict(args.dict)
         print('dictionary in %s' % args.dict)

@@ -19,6 +19,7 @@ int suite_limiter(void);
 int suite_voices(void);
 int suite_oscpal(void);
 int suite_delay(void);
+int suite_tuning(void);
 
 void sources_print_figures(FILE* f);
 void filters_print_figures(FILE* f);
