@@ -700,6 +700,9 @@ fill_expression(Slot* s, const Patch* p, const Plan* plan)
 	param_init(&s->bend, &bipolar, plan->rate, 0.0f);
 	s->pressure_coef = (float)(1.0 - exp(-1.0 / (SLOT_CTL_SMOOTH_MS * 0.001 * plan->rate)));
 	s->last_pitch    = -1.0f;
+	for (unsigned k = 0; k < 128; ++k) {
+		s->key_pitch[k] = (float)k; /* twelve-tone equal temperament until slot_set_tuning */
+	}
 }
 
 /* Every module state at silence for the slot's rate: one init per lane

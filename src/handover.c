@@ -97,5 +97,6 @@ handover_copy_voices(Slot* dst, const Slot* src)
 	memcpy(dst->held, src->held, sizeof(dst->held)); /* mono: the keys still held, in order */
 	dst->n_held     = src->n_held;
 	dst->last_pitch = src->last_pitch;
+	memcpy(dst->key_pitch, src->key_pitch, sizeof(dst->key_pitch));
 	return true;
 }

@@ -212,7 +212,7 @@ voice_pitch(Voice* vo, float* restrict out, unsigned n, unsigned L)
 	for (unsigned i = 0; i < n; ++i) {
 		if (vo->glide_left) {
 			--vo->glide_left;
-			vo->pitch = vo->glide_left ? vo->pitch + vo->glide_step : (float)vo->note;
+			vo->pitch = vo->glide_left ? vo->pitch + vo->glide_step : vo->target;
 		}
 		out[i * L] = vo->pitch;
 	}
@@ -644,6 +644,32 @@ slot_set_expression_ports(Slot* s, float bend_up, float bend_down, float glide_m
 	s->bend_up   = bend_up >= 0.0f ? bend_up : s->voicing.bend_up;
 	s->bend_down = bend_down >= 0.0f ? bend_down : s->voicing.bend_down;
 	s->glide_ms  = glide_ms >= 0.0f ? glide_ms : s->voicing.glide_ms;
+}
+
+/* A new tuning: keys struck from now on play it, and every sounding voice
+ * whose key moved glides there over retune_ms (0: at once), so a held
+ * chord retunes without a step. A voice whose key the new map leaves out
+ * keeps its pitch until it ends. Real-time safe. */
+void
+slot_set_tuning(Slot* s, const float key_pitch[128], double retune_ms)
+{
+	memcpy(s->key_pitch, key_pitch, sizeof s->key_pitch);
+	const long n = lrint(retune_ms * 0.001 * s->rate);
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice*      v  = &s->voices[i];
+		const float to = s->key_pitch[v->note];
+		if (v->phase == VOICE_IDLE || isnan(to) || to == v->target) {
+			continue;
+		}
+		v->target = to;
+		if (n < 1) {
+			v->pitch      = to;
+			v->glide_left = 0;
+		} else {
+			v->glide_left = (unsigned)n;
+			v->glide_step = (to - v->pitch) / (float)n;
+		}
+	}
 }
 
 /* ---- Worker-side helpers and accessors -------------------------------- */

@@ -58,4 +58,8 @@ void slot_set_controller(Slot* slot, unsigned ctl, float value, bool snap);
  * value means "as the patch says". */
 void slot_set_expression_ports(Slot* slot, float bend_up, float bend_down, float glide_ms);
 
+/* The tuning (tuning.h's Tuning.note: a pitch per key, NaN for a key that
+ * plays nothing); sounding voices glide to it over retune_ms. */
+void slot_set_tuning(Slot* slot, const float key_pitch[128], double retune_ms);
+
 #endif

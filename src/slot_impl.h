@@ -84,6 +84,7 @@ typedef struct {
 	float      pressure;    /* poly aftertouch, smoothed, 0..1 */
 	float      pressure_target;
 	float      pitch;       /* semitones before bend: the key, or on its way there (glide) */
+	float      target;      /* the key's pitch in the tuning: where a glide lands */
 	float      glide_step;  /* per sample while glide_left > 0 */
 	unsigned   glide_left;  /* samples of glide to go; the last one lands on the key */
 	uint8_t*   state;       /* module states of this voice's lane group */
@@ -176,6 +177,7 @@ struct Slot {
 	uint8_t      held[128];   /* mono and legato: keys held, oldest first */
 	unsigned     n_held;
 	float        last_pitch;  /* the last note started (glide from), <0 when none */
+	float        key_pitch[128]; /* the tuning: each key's pitch (69 = A4), NaN: the key plays nothing */
 
 	size_t arena_size;   /* bytes in this one allocation */
 };

@@ -54,11 +54,13 @@ per_sample_fade(const Slot* s, double ms, float from)
 static void
 glide_to(Slot* s, Voice* v, float from, uint8_t note, bool overlap)
 {
+	const float to = s->key_pitch[note];
 	v->note       = note;
-	v->pitch      = (float)note;
+	v->target     = to;
+	v->pitch      = to;
 	v->glide_left = 0;
 	v->glide_step = 0.0f;
-	const float dist = (float)note - from;
+	const float dist = to - from;
 	if (s->glide_ms <= 0.0f || from < 0.0f || dist == 0.0f || (s->voicing.glide_legato && !overlap)) {
 		return;
 	}
@@ -125,7 +127,7 @@ start_voice(Slot* s, Voice* v, uint8_t note, float velocity)
 	reset_voice_modules(s, v);
 	const bool overlap = s->n_held > 1;
 	glide_to(s, v, s->last_pitch, note, overlap);
-	s->last_pitch       = (float)note;
+	s->last_pitch       = v->target;
 	v->release_vel      = 0.0f;
 	v->pressure         = 0.0f;
 	v->pressure_target  = 0.0f;
@@ -201,7 +203,7 @@ mono_move(Slot* s, Voice* v, uint8_t note, float velocity, bool overlap)
 {
 	const bool strike = s->voicing.mode != VOICE_MODE_LEGATO || !overlap;
 	glide_to(s, v, v->pitch, note, overlap);
-	s->last_pitch = (float)note;
+	s->last_pitch = v->target;
 	v->key_down   = true;
 	v->sustained  = false;
 	v->phase      = VOICE_ON;
@@ -221,6 +223,9 @@ void
 voices_note_on(Slot* s, uint8_t note, float velocity)
 {
 	note &= 0x7f;
+	if (isnan(s->key_pitch[note])) {
+		return; /* the tuning's keyboard map leaves this key out */
+	}
 	held_push(s, note);
 	if (is_mono(s)) {
 		const uint8_t sound = held_pick(s);
@@ -454,7 +459,7 @@ voices_note_on_held(Slot* s, uint8_t note, float velocity, bool by_pedal, uint32
 	}
 	v->retrigger  = false; /* the gate is high already: no rising edge */
 	v->glide_left = 0;     /* and it is where it was */
-	v->pitch      = (float)v->note;
+	v->pitch      = v->target;
 	if (by_pedal) {
 		v->key_down  = false;
 		v->sustained = true;

@@ -5,12 +5,16 @@
  * ones, the declick fade of a voice with no envelope, the same key
  * retriggering its own voice (with a new attack), velocity through the
  * vca's law, stolen voices given back, and a voice's end decided only at
- * aligned points (the same samples for every block split). Each test
- * stands for a mutation of tests/mutate/mutations.txt that it catches.
+ * aligned points (the same samples for every block split), and a Scala
+ * tuning played from the keys: pitches within 0.01 cent of the scale,
+ * unmapped keys silent, a held note gliding to a new tuning without a
+ * step. Each test stands for a mutation of tests/mutate/mutations.txt
+ * that it catches.
  */
 #include "click.h"
 #include "compile.h"
 #include "slot_impl.h"
+#include "tuning.h"
 #include "voices.h"
 
 #include "suites.h"
@@ -370,6 +374,152 @@ test_voice_end_independent_of_blocks(void)
 	free(out);
 }
 
+/* The frequency of a steady sine from its first and last upward zero
+ * crossings (interpolated) in x[0..n). */
+static double
+crossing_hz(const float* x, unsigned n)
+{
+	double   first = -1.0, last = -1.0;
+	unsigned periods = 0;
+	for (unsigned i = 1; i < n; ++i) {
+		if (x[i - 1] < 0.0f && x[i] >= 0.0f) {
+			const double t = (i - 1) + (double)x[i - 1] / ((double)x[i - 1] - x[i]);
+			if (first < 0.0) {
+				first = t;
+			} else {
+				last = t;
+				++periods;
+			}
+		}
+	}
+	return periods ? periods * RATE / (last - first) : 0.0;
+}
+
+static double
+cents_off(double hz, double want)
+{
+	return fabs(1200.0 * log2(hz / want));
+}
+
+/* A key's frequency through the slot: struck alone, measured over 1 s
+ * after 0.1 s. */
+static double
+key_hz(Slot* s, uint8_t key)
+{
+	static float y[52800];
+	voices_reset(s);
+	voices_note_on(s, key, 1.0f);
+	render(s, y, 52800);
+	voices_note_off(s, key);
+	render(s, NULL, 4800);
+	return crossing_hz(y + 4800, 48000);
+}
+
+/* 19-EDO from the Scala reader, played: every key a 19th of an octave
+ * from its neighbour, key 60 at middle C. */
+static void
+test_tuning_plays_the_scale(void)
+{
+	char   text[1024];
+	size_t n = (size_t)snprintf(text, sizeof text, "19-EDO\n19\n");
+	for (int i = 1; i < 19; ++i) {
+		n += (size_t)snprintf(text + n, sizeof text - n, "%.6f\n", i * 1200.0 / 19.0);
+	}
+	snprintf(text + n, sizeof text - n, "2/1\n");
+	Scale*     sc = malloc(sizeof(Scale));
+	KeyMap*    m  = malloc(sizeof(KeyMap));
+	Tuning     t;
+	PatchError err;
+	CU_ASSERT_TRUE_FATAL(scale_parse(text, strlen(text), sc, &err));
+	keymap_linear(m, 60, 440.0 * pow(2.0, -9.0 / 12.0));
+	CU_ASSERT_TRUE_FATAL(tuning_build(sc, m, &t, &err));
+	Slot* s = compile_voices(bare_sine, 4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	const double c4  = 440.0 * pow(2.0, -9.0 / 12.0);
+	const double a4  = key_hz(s, 69);
+	slot_set_tuning(s, t.note, 0.0);
+	double         worst  = 0.0;
+	const uint8_t  keys[] = {41, 60, 61, 69, 79, 98};
+	for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; ++i) {
+		const double want = c4 * pow(2.0, (keys[i] - 60) / 19.0);
+		const double got  = key_hz(s, keys[i]);
+		worst             = fmax(worst, cents_off(got, want));
+	}
+	printf("\n  12-EDO A4 %.4f Hz; 19-EDO from the keys: worst %.4f cent off the scale (6 keys, from the audio)\n",
+	       a4, worst);
+	CU_ASSERT(cents_off(a4, 440.0) < 0.01);
+	CU_ASSERT(worst < 0.01);
+	slot_free(s);
+	free(sc);
+	free(m);
+}
+
+/* A keyboard map that leaves keys out: they start no voice. */
+static void
+test_unmapped_keys_are_silent(void)
+{
+	static const char* const scl = "just\n7\n9/8\n5/4\n4/3\n3/2\n5/3\n15/8\n2/1\n";
+	static const char* const kbm = "12\n0\n127\n62\n69\n440.0\n7\n0\nx\n1\nx\n2\n3\nx\n4\nx\n5\nx\n6\n";
+	Scale*     sc = malloc(sizeof(Scale));
+	KeyMap*    m  = malloc(sizeof(KeyMap));
+	Tuning     t;
+	PatchError err;
+	CU_ASSERT_TRUE_FATAL(scale_parse(scl, strlen(scl), sc, &err));
+	CU_ASSERT_TRUE_FATAL(keymap_parse(kbm, strlen(kbm), m, &err));
+	CU_ASSERT_TRUE_FATAL(tuning_build(sc, m, &t, &err));
+	Slot* s = compile_voices(bare_sine, 4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	slot_set_tuning(s, t.note, 0.0);
+	voices_note_on(s, 63, 1.0f); /* D#: out of D major */
+	const unsigned unmapped = voices_active(s);
+	const double   fs       = key_hz(s, 66); /* F#: the 5/4 above D */
+	printf("  D major map: key 63 starts %u voice(s); key 66 at %.3f Hz (5/4 of 293.333 = 366.667)\n", unmapped,
+	       fs);
+	CU_ASSERT_EQUAL(unmapped, 0u);
+	CU_ASSERT(cents_off(fs, 440.0 / 1.5 * 1.25) < 0.01);
+	slot_free(s);
+	free(sc);
+	free(m);
+}
+
+/* A held note when the tuning changes: it glides to its new pitch over
+ * the retune time, with no step in the wave (the largest sample step no
+ * larger than the higher pitch's steady one), and lands on it. */
+static void
+test_held_note_glides_to_a_new_tuning(void)
+{
+	Tuning up;
+	for (int k = 0; k < TUNING_KEYS; ++k) {
+		up.note[k] = (float)k + 0.5f; /* a quarter tone up */
+	}
+	Slot* s = compile_voices(bare_sine, 4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	const unsigned total = 48000 + 2400;
+	float*         y     = malloc(total * sizeof(float));
+	voices_note_on(s, 81, 1.0f); /* 880 Hz: steps big enough to see a corner */
+	render(s, y, 2400);
+	slot_set_tuning(s, up.note, 20.0);
+	render(s, y + 2400, 48000);
+	double worst_step = 0.0;
+	for (unsigned i = 2401; i < 2400 + 1920; ++i) {
+		worst_step = fmax(worst_step, fabs((double)y[i] - y[i - 1]));
+	}
+	const double want   = 880.0 * pow(2.0, 0.5 / 12.0);
+	const double steady = 2.0 * sin(PI * want / RATE); /* a unit sine's largest step at that pitch */
+	const double got    = crossing_hz(y + 2400 + 2400, 48000 - 2400);
+	const double mid    = crossing_hz(y + 2400 + 240, 720); /* 5..20 ms: the glide's second half or so */
+	const double half   = 880.0 * pow(2.0, 0.25 / 12.0);
+	printf("  retune a held A5 by a quarter tone over 20 ms: largest step %.5f (steady at the new pitch %.5f); "
+	       "5-20 ms in %.2f Hz (halfway %.2f); then %.4f Hz, %.4f cent off\n",
+	       worst_step, steady, mid, half, got, cents_off(got, want));
+	CU_ASSERT(worst_step <= steady * 1.0001);
+	CU_ASSERT(mid > half && mid < want); /* on its way: neither a jump nor a stay */
+	CU_ASSERT(cents_off(got, want) < 0.01);
+	CU_ASSERT_EQUAL(voices_active(s), 1u);
+	free(y);
+	slot_free(s);
+}
+
 int
 suite_voices(void)
 {
@@ -384,5 +534,8 @@ suite_voices(void)
 	       !CU_add_test(s, "velocity 32 vs 127 through the vca: exactly 32/127", test_velocity_follows_the_vca_law) ||
 	       !CU_add_test(s, "stolen voices are given back after their fade", test_stolen_voices_are_given_back) ||
 	       !CU_add_test(s, "a voice ends at the same sample for every block split",
-	                    test_voice_end_independent_of_blocks);
+	                    test_voice_end_independent_of_blocks) ||
+	       !CU_add_test(s, "a 19-EDO tuning: every key within 0.01 cent of the scale", test_tuning_plays_the_scale) ||
+	       !CU_add_test(s, "keys the keyboard map leaves out start no voice", test_unmapped_keys_are_silent) ||
+	       !CU_add_test(s, "a held note glides to a new tuning without a step", test_held_note_glides_to_a_new_tuning);
 }
