@@ -973,8 +973,9 @@ fh_check_notify(const FhHost* h)
 }
 
 /* One block: size, control port changes, events, run(), checks, worker.
- * Record: u16 frames (1 + v % 4096), u16 port mask (bit i → port 4 + i,
- * then a fuzz float each), u8 event count (% 9), events (fh_event). */
+ * Record: u16 frames (1 + v % 4096), u16 port mask (bit k → the input
+ * controls k, k + 15, ..., then a fuzz float each), u8 event count (% 9),
+ * events (fh_event). */
 static void
 fh_block(FhHost* h, Reader* r, unsigned block_index)
 {
@@ -985,14 +986,17 @@ fh_block(FhHost* h, Reader* r, unsigned block_index)
 	h->frames_left -= n < h->frames_left ? n : h->frames_left;
 
 	const uint16_t mask = rd_u16(r);
-	/* Bit k of the mask fuzzes the k-th input control (bit 15 is the
-	 * sequence's type, below), over its range and a quarter beyond. */
-	for (unsigned i = 0, k = 0; i < CTRL_COUNT && k < 15; ++i) {
+	/* Bit k of the mask fuzzes the input controls k, k + 15, k + 30 ...
+	 * in the order of the control table (bit 15 is the sequence's type,
+	 * below), so every input is reached however long the table grows,
+	 * each over its range and a quarter beyond. */
+	for (unsigned i = 0, k = 0; i < CTRL_COUNT; ++i) {
 		if (!(controls[i].flags & CTRL_IN)) {
 			continue;
 		}
 		const float lo = controls[i].min, hi = control_max((ControlId)i, factory_patch_count);
-		if (mask & (1u << k++)) {
+		const unsigned bit = k++ % 15u;
+		if (mask & (1u << bit)) {
 			h->ports[control_port((ControlId)i)] = fh_fuzz_float(r, lo - 0.25f * (hi - lo), hi + 0.25f * (hi - lo));
 		}
 	}
