@@ -31,6 +31,25 @@ build_settings_default(BuildSettings* bs, double rate)
 	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
 		bs->macros[k] = controls[CTRL_MACRO1 + k].def;
 	}
+	bs->tune_key = controls[CTRL_TUNE_KEY].def;
+	bs->tune_hz  = controls[CTRL_TUNE_HZ].def;
+}
+
+/* The key the warm-up plays: BUILD_WARMUP_NOTE, or the nearest key the
+ * tuning maps when its keyboard map leaves that one out (a silent
+ * warm-up would warn of a silence the patch does not have). */
+static uint8_t
+warmup_key(const BuildSettings* bs)
+{
+	for (int d = 0; bs->key_pitch && d < 128; ++d) {
+		for (int sign = -1; sign <= 1; sign += 2) {
+			const int k = (int)BUILD_WARMUP_NOTE + sign * d;
+			if (k >= 0 && k < 128 && !isnan(bs->key_pitch[k])) {
+				return (uint8_t)k;
+			}
+		}
+	}
+	return BUILD_WARMUP_NOTE;
 }
 
 /* Apply the parameter table to a slot (knob positions), snapping. */
@@ -85,7 +104,7 @@ warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 	if ((double)blocks * frames < min_frames) {
 		blocks = (unsigned)ceil(min_frames / frames);
 	}
-	voices_note_on(slot, BUILD_WARMUP_NOTE, 0.8f);
+	voices_note_on(slot, warmup_key(bs), 0.8f);
 	for (unsigned b = 0; b < blocks; ++b) {
 		slot_render(slot, buf, right, frames);
 		for (unsigned c = 0; c < 2; ++c) {
@@ -122,7 +141,9 @@ warn_if_silent(const Patch* patch, const BuildSettings* bs, BuildReport* r)
 		return;
 	}
 	char reason[sizeof(r->warning) - 32];
-	silence_reason(patch, bs->macros, 440.0 * pow(2.0, ((double)BUILD_WARMUP_NOTE - 69.0) / 12.0), reason,
+	const uint8_t key   = warmup_key(bs);
+	const double  pitch = bs->key_pitch ? (double)bs->key_pitch[key] : (double)key;
+	silence_reason(patch, bs->macros, 440.0 * pow(2.0, (pitch - 69.0) / 12.0), reason,
 	               sizeof(reason));
 	snprintf(r->warning, sizeof(r->warning), "warm-up is silent: %s", reason);
 }
@@ -149,6 +170,9 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 		return NULL;
 	}
 	apply_settings(slot, bs);
+	if (bs->key_pitch) {
+		slot_set_tuning(slot, bs->key_pitch, 0.0); /* before the warm-up: it verifies what will play */
+	}
 	if (!warm_up(slot, bs, r)) {
 		free(patch);
 		slot_free(slot);

@@ -32,6 +32,8 @@ typedef struct {
 	unsigned warmup_blocks;
 	unsigned warmup_frames;
 	SimdMode simd;          /* SIMD_AUTO unless a test asks for a path */
+	float    tune_key, tune_hz; /* the tuning ports (the worker turns them and the files into key_pitch) */
+	const float* key_pitch; /* each key's pitch (tuning.h), or NULL: twelve-tone equal temperament */
 } BuildSettings;
 
 typedef enum {

@@ -31,6 +31,10 @@ const ControlUnitSpec control_units[UNIT_COUNT] = {
 	[UNIT_COLUMN]  = {"column", NULL, "column", "column", "col %.0f"},
 	[UNIT_FLAG]    = {"flag", NULL, "on/off", "on/off", "%.0f"},
 	[UNIT_SEMITONE] = {"semitone12TET", "units:semitone12TET", "semitones", "semitones", "%.0f"},
+	/* Not units:midiNote: its render, "MIDI note %d", is printed as
+	 * garbage by hosts that pass a double (Ardour 7). */
+	[UNIT_NOTE]     = {"key", NULL, "MIDI key", "key", "key %.0f"},
+	[UNIT_HZ]       = {"hz", "units:hz", "Hz", "Hz", "%.2f Hz"},
 };
 
 const ParameterSpec parameters[PARAM_COUNT] = {
@@ -49,6 +53,14 @@ const ParameterSpec parameters[PARAM_COUNT] = {
 	[PARAM_PROGRAM] = {"program", "Program in effect", "xsd:int", PARAM_SAVED | PARAM_STATE,
 	                   "The program port value the saved patch went with, so restoring the port does not load "
 	                   "the factory patch over the saved one."},
+	[PARAM_SCALE_FILE] = {"scaleFile", "Scale (.scl)", "atom:Path",
+	                      PARAM_WRITABLE | PARAM_READABLE | PARAM_ACCEPTED | PARAM_SAVED,
+	                      "A Scala scale file (.scl): every key plays its degree (docs/tuning.md). An empty path "
+	                      "returns to twelve-tone equal temperament."},
+	[PARAM_KEYMAP_FILE] = {"keymapFile", "Keyboard map (.kbm)", "atom:Path",
+	                       PARAM_WRITABLE | PARAM_READABLE | PARAM_ACCEPTED | PARAM_SAVED,
+	                       "A Scala keyboard map (.kbm): which key plays which degree, and the reference key and "
+	                       "frequency. An empty path returns to the linear map of the tuning ports."},
 };
 
 float

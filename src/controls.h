@@ -37,7 +37,7 @@ typedef enum { GROUP_PATCH = 0, GROUP_MACROS, GROUP_STATUS, GROUP_COUNT } Contro
 
 /* Units: the LV2 units spec's where it has one, Chronus's own otherwise. */
 typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROGRAM, UNIT_LINE, UNIT_COLUMN,
-               UNIT_FLAG, UNIT_SEMITONE, UNIT_COUNT } ControlUnit;
+               UNIT_FLAG, UNIT_SEMITONE, UNIT_NOTE, UNIT_HZ, UNIT_COUNT } ControlUnit;
 
 /* X(ID, symbol, name, min, max, default, unit, flags, group, comment).
  * The order is the port order (from CTRL_FIRST_PORT); append new ports. */
@@ -87,7 +87,12 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	X(BEND_DOWN, "bend_down", "Bend down", -1.0f, 48.0f, -1.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,    \
 	  GROUP_PATCH, "Pitch wheel range down; -1: as the patch says (its `bend` statement, else 2).")            \
 	X(GLIDE, "glide", "Glide time", -1.0f, 2000.0f, -1.0f, UNIT_MS, CTRL_IN, GROUP_PATCH,                       \
-	  "Glide (portamento) time; -1: as the patch says (its `glide` statement, else none).")
+	  "Glide (portamento) time; -1: as the patch says (its `glide` statement, else none).")                  \
+	X(TUNE_KEY, "tune_key", "Tuning key", 0.0f, 127.0f, 60.0f, UNIT_NOTE, CTRL_IN | CTRL_INTEGER | CTRL_REBUILDS, \
+	  GROUP_PATCH, "The key of the scale's first degree, tuned to the tuning frequency (unless a keyboard map is loaded: it says).") \
+	X(TUNE_HZ, "tune_hz", "Tuning freq", 8.0f, 20000.0f, 261.625565f, UNIT_HZ,                            \
+	  CTRL_IN | CTRL_LOGARITHMIC | CTRL_REBUILDS, GROUP_PATCH,                                                  \
+	  "The tuning key's frequency (261.63 Hz: middle C of A4 = 440 Hz; 256.87 Hz: A4 = 432 Hz), unless a keyboard map is loaded.")
 
 #define CTRL_ENUM_ENTRY(id, ...) CTRL_##id,
 typedef enum { CHRONUS_CONTROLS(CTRL_ENUM_ENTRY) CTRL_COUNT } ControlId;
@@ -153,7 +158,7 @@ typedef struct {
 } ParameterSpec;
 
 typedef enum { PARAM_PATCH_TEXT = 0, PARAM_PATCH_FILE, PARAM_STATUS, PARAM_STATE_VERSION, PARAM_PROGRAM,
-               PARAM_COUNT } ParameterId;
+               PARAM_SCALE_FILE, PARAM_KEYMAP_FILE, PARAM_COUNT } ParameterId;
 
 extern const ParameterSpec parameters[PARAM_COUNT];
 

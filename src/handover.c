@@ -96,7 +96,6 @@ handover_copy_voices(Slot* dst, const Slot* src)
 	dst->sustain = src->sustain;
 	memcpy(dst->held, src->held, sizeof(dst->held)); /* mono: the keys still held, in order */
 	dst->n_held     = src->n_held;
-	dst->last_pitch = src->last_pitch;
-	memcpy(dst->key_pitch, src->key_pitch, sizeof(dst->key_pitch));
+	dst->last_pitch = src->last_pitch; /* dst keeps its own tuning: slot_retune takes the voices there */
 	return true;
 }

@@ -654,6 +654,12 @@ void
 slot_set_tuning(Slot* s, const float key_pitch[128], double retune_ms)
 {
 	memcpy(s->key_pitch, key_pitch, sizeof s->key_pitch);
+	slot_retune(s, retune_ms);
+}
+
+void
+slot_retune(Slot* s, double retune_ms)
+{
 	const long n = lrint(retune_ms * 0.001 * s->rate);
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice*      v  = &s->voices[i];

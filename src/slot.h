@@ -61,5 +61,8 @@ void slot_set_expression_ports(Slot* slot, float bend_up, float bend_down, float
 /* The tuning (tuning.h's Tuning.note: a pitch per key, NaN for a key that
  * plays nothing); sounding voices glide to it over retune_ms. */
 void slot_set_tuning(Slot* slot, const float key_pitch[128], double retune_ms);
+/* Sounding voices glide to their keys' pitch in the slot's own tuning
+ * (voices a handover copied from a slot with another tuning). */
+void slot_retune(Slot* slot, double retune_ms);
 
 #endif

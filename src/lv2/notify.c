@@ -45,8 +45,9 @@ forge_set(Chronus* self, LV2_URID property, LV2_URID type, const char* value, ui
 	lv2_atom_forge_pop(forge, &frame);
 }
 
-/* The readable parameters (controls.h, PARAM_READABLE): the patch text and
- * file of o (ANNOUNCE_VALUES) and the last status (ANNOUNCE_STATUS). */
+/* The readable parameters (controls.h, PARAM_READABLE): the patch text,
+ * file and tuning files of o (ANNOUNCE_VALUES) and the last status
+ * (ANNOUNCE_STATUS). */
 void
 notify_patch_values(Chronus* self, const Outcome* o, unsigned what)
 {
@@ -54,6 +55,10 @@ notify_patch_values(Chronus* self, const Outcome* o, unsigned what)
 		forge_set(self, self->uris.chronus_patchText, self->uris.atom_String, o->text ? o->text : "",
 		          (uint32_t)o->text_len);
 		forge_set(self, self->uris.chronus_patchFile, self->uris.atom_Path, o->path, (uint32_t)strlen(o->path));
+		forge_set(self, self->uris.chronus_scaleFile, self->uris.atom_Path, o->scale_path,
+		          (uint32_t)strlen(o->scale_path));
+		forge_set(self, self->uris.chronus_keymapFile, self->uris.atom_Path, o->keymap_path,
+		          (uint32_t)strlen(o->keymap_path));
 	}
 	if (what & ANNOUNCE_STATUS) {
 		notify_status(self, self->status);

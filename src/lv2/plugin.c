@@ -35,6 +35,8 @@ chronus_settings_from(BuildSettings* bs, const float* ctrl)
 	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
 		bs->macros[k] = ctrl[CTRL_MACRO1 + k];
 	}
+	bs->tune_key = ctrl[CTRL_TUNE_KEY];
+	bs->tune_hz  = ctrl[CTRL_TUNE_HZ];
 }
 
 int
@@ -129,7 +131,10 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	pthread_mutex_init(&self->snapshot_lock, NULL);
 
 	Request* req = calloc(1, sizeof(Request));
-	if (!req) {
+	self->tuner  = tuner_new();
+	if (!req || !self->tuner) {
+		free(req);
+		tuner_free(self->tuner);
 		pthread_mutex_destroy(&self->snapshot_lock);
 		free(self);
 		return NULL;
@@ -149,6 +154,7 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 		lv2_log_error(&self->logger, "Chronus: factory program 0 failed: %s\n",
 		              o ? o->status_text : "out of memory");
 		chronus_outcome_free(o);
+		tuner_free(self->tuner);
 		pthread_mutex_destroy(&self->snapshot_lock);
 		free(self);
 		return NULL;
@@ -219,6 +225,7 @@ cleanup(LV2_Handle instance)
 	free_list(self->retire_q);
 	free_list(atomic_load(&self->retire_stack));
 	free(self->snapshot_text);
+	tuner_free(self->tuner);
 	pthread_mutex_destroy(&self->snapshot_lock);
 	free(self);
 }

@@ -14,6 +14,7 @@
 #include "params.h"
 #include "patch.h"
 #include "slot.h"
+#include "tuner.h"
 #include "uris.h"
 
 #include <lv2/atom/forge.h>
@@ -40,6 +41,7 @@ typedef enum {
 #define REQUEST_POOL         3u   /* at most POOL-1 queued, one being filled */
 #define PATH_MAX_LEN         4096u
 #define STATUS_MAX           320u
+#define TUNING_GLIDE_MS      20.0 /* held notes move to a new tuning over this */
 #define ANNOUNCE_VALUES      1u   /* the patch text and file */
 #define ANNOUNCE_STATUS      2u   /* the status (already sent with each outcome) */
 #define ANNOUNCE_ALL         (ANNOUNCE_VALUES | ANNOUNCE_STATUS)
@@ -55,12 +57,14 @@ struct Outcome {
 	char*       text;      /* the patch text (owned), for patch:Set echoes */
 	size_t      text_len;
 	char        path[PATH_MAX_LEN]; /* the patch file, or "" */
+	char        scale_path[PATH_MAX_LEN], keymap_path[PATH_MAX_LEN]; /* the tuning it plays, "" for none */
 	double      prime_ms;
 	Outcome*    next;      /* retire lists */
 };
 
 typedef enum { REQ_FREE = 0, REQ_PENDING, REQ_QUEUED } RequestState;
 typedef enum { REQ_TEXT = 0, REQ_FILE, REQ_REBUILD, REQ_PROGRAM } RequestKind;
+typedef enum { TUNE_NONE = 0, TUNE_SCALE, TUNE_KEYMAP } TuneFile;
 
 /* A build request. run() fills a FREE one (PENDING) and hands it over with
  * schedule_work (QUEUED); the worker sets it FREE when done with it. */
@@ -73,6 +77,12 @@ typedef struct {
 	size_t        len;
 	char          path[PATH_MAX_LEN]; /* the file the text came from, or "" */
 	char          text[PATCH_MAX_TEXT + 1]; /* patch text or file path */
+	/* Tuning files to load first ("" unloads), whatever the request is: a
+	 * tuning change alone is a REQ_REBUILD, and one made while another
+	 * request waits rides on it, so neither is lost. The worker loads them
+	 * even when a newer request supersedes the build. */
+	bool          set_scale, set_keymap;
+	char          scale_path[PATH_MAX_LEN], keymap_path[PATH_MAX_LEN];
 } Request;
 
 typedef enum { WORK_BUILD = 1, WORK_RETIRE, WORK_PRIMED, WORK_REJECTED } WorkType;
@@ -159,6 +169,10 @@ typedef struct {
 	char*           snapshot_text; /* the patch save() stores */
 	size_t          snapshot_len;
 	char            snapshot_path[PATH_MAX_LEN];
+	/* The tuning every build plays (tuning.h), behind snapshot_lock too:
+	 * the files loaded ("" for none), what they hold, and whether each is
+	 * loaded (else twelve-tone equal temperament and the linear map). */
+	Tuner*          tuner;
 } Chronus;
 
 /* run.c — audio thread */

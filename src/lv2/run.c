@@ -129,9 +129,14 @@ current_settings(const Chronus* self)
 	return bs;
 }
 
-/* A new build request (text, file, program or rebuild). The newest wins. */
+/* A new build request (text, file, program or rebuild), with a tuning file
+ * to load first when `which` says so. The newest wins, but tuning files a
+ * waiting request was to load stay with it, and a tuning change alone
+ * (REQ_REBUILD) while another request waits joins it instead of replacing
+ * it: no scale, map or patch the host sent is lost. */
 static void
-request_build(Chronus* self, RequestKind kind, const char* text, uint32_t len, unsigned program)
+request_build_tuned(Chronus* self, RequestKind kind, const char* text, uint32_t len, unsigned program,
+                    TuneFile which, const char* file, uint32_t file_len)
 {
 	if (!self->schedule) {
 		self->unsupported = true;
@@ -141,29 +146,46 @@ request_build(Chronus* self, RequestKind kind, const char* text, uint32_t len, u
 	for (unsigned i = 0; i < REQUEST_POOL && !r; ++i) {
 		if (atomic_load_explicit(&self->requests[i].state, memory_order_acquire) == REQ_FREE) {
 			r = &self->requests[i];
+			r->set_scale  = false;
+			r->set_keymap = false;
 		}
 	}
 	if (!r) {
 		return; /* cannot happen: dispatch keeps one buffer free */
 	}
-	if (kind == REQ_TEXT || kind == REQ_FILE) {
-		/* Text over the limit is cut one byte past it, so the parser
-		 * still reports its size rather than a half statement. */
-		len = len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT + 1 : len;
-		memcpy(r->text, text, len);
-	} else {
-		len = 0;
+	if (which != TUNE_NONE) {
+		char* dst = which == TUNE_KEYMAP ? r->keymap_path : r->scale_path;
+		memcpy(dst, file, file_len);
+		dst[file_len] = '\0';
+		*(which == TUNE_KEYMAP ? &r->set_keymap : &r->set_scale) = true;
+	}
+	const bool join = which != TUNE_NONE && kind == REQ_REBUILD && r == self->pending;
+	if (!join) {
+		if (kind == REQ_TEXT || kind == REQ_FILE) {
+			/* Text over the limit is cut one byte past it, so the parser
+			 * still reports its size rather than a half statement. */
+			len = len > PATCH_MAX_TEXT ? PATCH_MAX_TEXT + 1 : len;
+			memcpy(r->text, text, len);
+		} else {
+			len = 0;
+		}
+		r->kind    = kind;
+		r->program = program;
+		r->len     = len;
+		r->path[0] = '\0';
 	}
 	r->heap                = false;
-	r->kind                = kind;
-	r->program             = program;
-	r->len                 = len;
-	r->path[0]             = '\0';
 	r->settings            = current_settings(self);
 	r->settings.generation = chronus_new_generation(self);
 	atomic_store_explicit(&r->state, REQ_PENDING, memory_order_release);
 	self->pending = r;
 	dispatch_pending(self);
+}
+
+static void
+request_build(Chronus* self, RequestKind kind, const char* text, uint32_t len, unsigned program)
+{
+	request_build_tuned(self, kind, text, len, program, TUNE_NONE, NULL, 0);
 }
 
 /* ---- Events ---------------------------------------------------------- */
@@ -323,6 +345,11 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 	} else if (key == self->uris.chronus_patchFile && value->type == self->uris.atom_Path && len > 0 &&
 	           len < PATH_MAX_LEN) {
 		request_build(self, REQ_FILE, str, len, 0);
+	} else if ((key == self->uris.chronus_scaleFile || key == self->uris.chronus_keymapFile) &&
+	           value->type == self->uris.atom_Path && len < PATH_MAX_LEN) {
+		/* an empty path unloads the file */
+		request_build_tuned(self, REQ_REBUILD, NULL, 0, 0,
+		                    key == self->uris.chronus_keymapFile ? TUNE_KEYMAP : TUNE_SCALE, str, len);
 	}
 }
 
@@ -462,6 +489,7 @@ begin_swap(Chronus* self, Outcome* next)
 	}
 	if (copied) {
 		voices_trim(s);
+		slot_retune(s, TUNING_GLIDE_MS); /* a new tuning: the held notes glide to it */
 	}
 	const float clamped = self->ctrl[CTRL_CROSSFADE]; /* clamped by read_controls */
 	self->standby     = next;

@@ -18,6 +18,28 @@
 
 #define STATE_VERSION 1
 
+/* Stores a file path through the host's path mapping (relative to the
+ * session, and copied with it when the host does that). */
+static LV2_State_Status
+store_path(LV2_State_Store_Function store, LV2_State_Handle handle, const ChronusURIDs* u, LV2_URID key,
+           const char* path, LV2_State_Map_Path* map_path, LV2_State_Free_Path* free_path)
+{
+	const uint32_t pod      = LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE;
+	char*          abstract = map_path ? map_path->abstract_path(map_path->handle, path) : (char*)path;
+	if (!abstract) {
+		return LV2_STATE_SUCCESS;
+	}
+	const LV2_State_Status st = store(handle, key, abstract, strlen(abstract) + 1, u->atom_Path, pod);
+	if (abstract != path) {
+		if (free_path) {
+			free_path->free_path(free_path->handle, abstract);
+		} else {
+			free(abstract);
+		}
+	}
+	return st;
+}
+
 LV2_State_Status
 chronus_save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handle, uint32_t flags,
              const LV2_Feature* const* features)
@@ -35,9 +57,12 @@ chronus_save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Hand
 		}
 	}
 
+	static __thread char scale[PATH_MAX_LEN], keymap[PATH_MAX_LEN];
 	pthread_mutex_lock(&self->snapshot_lock);
 	char* text = self->snapshot_text ? strdup(self->snapshot_text) : NULL;
 	char* path = self->snapshot_path[0] ? strdup(self->snapshot_path) : NULL;
+	snprintf(scale, sizeof scale, "%s", tuner_path(self->tuner, false));
+	snprintf(keymap, sizeof keymap, "%s", tuner_path(self->tuner, true));
 	pthread_mutex_unlock(&self->snapshot_lock);
 
 	const int32_t version = STATE_VERSION;
@@ -51,19 +76,13 @@ chronus_save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Hand
 		st = store(handle, u->chronus_patchText, text, strlen(text) + 1, u->atom_String, pod);
 	}
 	if (st == LV2_STATE_SUCCESS && path) {
-		/* The file goes through the host's path mapping (relative to the
-		 * session, and copied with it when the host does that). */
-		char* abstract = map_path ? map_path->abstract_path(map_path->handle, path) : path;
-		if (abstract) {
-			st = store(handle, u->chronus_patchFile, abstract, strlen(abstract) + 1, u->atom_Path, pod);
-			if (abstract != path) {
-				if (free_path) {
-					free_path->free_path(free_path->handle, abstract);
-				} else {
-					free(abstract);
-				}
-			}
-		}
+		st = store_path(store, handle, u, u->chronus_patchFile, path, map_path, free_path);
+	}
+	if (st == LV2_STATE_SUCCESS && scale[0]) {
+		st = store_path(store, handle, u, u->chronus_scaleFile, scale, map_path, free_path);
+	}
+	if (st == LV2_STATE_SUCCESS && keymap[0]) {
+		st = store_path(store, handle, u, u->chronus_keymapFile, keymap, map_path, free_path);
 	}
 	free(text);
 	free(path);
@@ -111,6 +130,26 @@ copy_string(Chronus* self, LV2_State_Retrieve_Function retrieve, LV2_State_Handl
 		copy[size] = '\0';
 	}
 	return copy;
+}
+
+/* A stored path made absolute through the host's mapping into out
+ * (PATH_MAX_LEN bytes; "" when there is none). */
+static void
+restore_path(LV2_State_Map_Path* map_path, LV2_State_Free_Path* free_path, const char* stored, char* out)
+{
+	out[0] = '\0';
+	if (!stored) {
+		return;
+	}
+	char* absolute = map_path ? map_path->absolute_path(map_path->handle, stored) : NULL;
+	snprintf(out, PATH_MAX_LEN, "%s", absolute ? absolute : stored);
+	if (absolute) {
+		if (free_path) {
+			free_path->free_path(free_path->handle, absolute);
+		} else {
+			free(absolute);
+		}
+	}
 }
 
 LV2_State_Status
@@ -161,9 +200,15 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 	                         "patchText", &bad);
 	char* file = copy_string(self, retrieve, handle, u->chronus_patchFile, u->atom_Path, PATH_MAX_LEN - 1,
 	                         "patchFile", &bad);
+	char* scale = copy_string(self, retrieve, handle, u->chronus_scaleFile, u->atom_Path, PATH_MAX_LEN - 1,
+	                          "scaleFile", &bad);
+	char* keymap = copy_string(self, retrieve, handle, u->chronus_keymapFile, u->atom_Path, PATH_MAX_LEN - 1,
+	                           "keymapFile", &bad);
 	if (bad) {
 		free(text);
 		free(file);
+		free(scale);
+		free(keymap);
 		return LV2_STATE_ERR_BAD_TYPE;
 	}
 	char* absolute = NULL;
@@ -174,6 +219,8 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 	if (!text && !path) {
 		lv2_log_note(&self->logger, "Chronus: state holds no patch; keeping the current one\n");
 		free(file);
+		free(scale);
+		free(keymap);
 		return LV2_STATE_SUCCESS;
 	}
 
@@ -181,8 +228,17 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 	if (!req) {
 		free(text);
 		free(file);
+		free(scale);
+		free(keymap);
 		return LV2_STATE_ERR_UNKNOWN;
 	}
+	/* The state is the whole tuning: a file it does not hold is unloaded. */
+	req->set_scale  = true;
+	req->set_keymap = true;
+	restore_path(map_path, free_path, scale, req->scale_path);
+	restore_path(map_path, free_path, keymap, req->keymap_path);
+	free(scale);
+	free(keymap);
 	req->heap = true;
 	build_settings_default(&req->settings, self->rate);
 	req->settings.warmup_frames = self->nominal_block;

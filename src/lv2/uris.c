@@ -24,6 +24,8 @@ chronus_map_uris(ChronusURIDs* u, LV2_URID_Map* map)
 	u->chronus_program          = map->map(h, CHRONUS__program);
 	u->chronus_stateVersion     = map->map(h, CHRONUS__stateVersion);
 	u->chronus_status           = map->map(h, CHRONUS__status);
+	u->chronus_scaleFile        = map->map(h, CHRONUS__scaleFile);
+	u->chronus_keymapFile       = map->map(h, CHRONUS__keymapFile);
 	u->midi_MidiEvent           = map->map(h, LV2_MIDI__MidiEvent);
 	u->param_sampleRate         = map->map(h, LV2_PARAMETERS__sampleRate);
 	u->patch_Get                = map->map(h, LV2_PATCH__Get);

@@ -23,6 +23,8 @@
 #define CHRONUS__status    CHRONUS_URI "#status"
 #define CHRONUS__stateVersion CHRONUS_URI "#stateVersion"
 #define CHRONUS__program      CHRONUS_URI "#program"
+#define CHRONUS__scaleFile    CHRONUS_URI "#scaleFile"
+#define CHRONUS__keymapFile   CHRONUS_URI "#keymapFile"
 
 typedef struct {
 	LV2_URID atom_Blank;
@@ -41,6 +43,8 @@ typedef struct {
 	LV2_URID chronus_program;
 	LV2_URID chronus_stateVersion;
 	LV2_URID chronus_status;
+	LV2_URID chronus_scaleFile;
+	LV2_URID chronus_keymapFile;
 	LV2_URID midi_MidiEvent;
 	LV2_URID param_sampleRate;
 	LV2_URID patch_Get;

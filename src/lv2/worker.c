@@ -64,6 +64,27 @@ log_outcome(Chronus* self, const Outcome* o)
 	}
 }
 
+/* Loads the tuning files a request carries, before its build (and even
+ * when the build is superseded: the file was sent all the same). false:
+ * one would not load; why is in err, and nothing changed. */
+static bool
+load_tuning_files(Chronus* self, const Request* req, PatchError* err)
+{
+	bool ok = true;
+	pthread_mutex_lock(&self->snapshot_lock);
+	if (req->set_scale) {
+		ok = tuner_load(self->tuner, false, req->scale_path, req->settings.tune_key, req->settings.tune_hz, err);
+	}
+	if (ok && req->set_keymap) {
+		ok = tuner_load(self->tuner, true, req->keymap_path, req->settings.tune_key, req->settings.tune_hz, err);
+	}
+	pthread_mutex_unlock(&self->snapshot_lock);
+	if (!ok) {
+		lv2_log_error(&self->logger, "Chronus: tuning not changed: %s\n", err->message);
+	}
+	return ok;
+}
+
 uint32_t
 chronus_new_generation(Chronus* self)
 {
@@ -88,6 +109,21 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	o->program    = (int)CTRL_CUSTOM_PATCH;
 	char*  owned  = NULL;
 	size_t n      = 0;
+	PatchError terr = {0};
+	char       tuning_warning[STATUS_MAX] = "";
+	if (!load_tuning_files(self, req, &terr)) {
+		if (req->kind == REQ_REBUILD) {
+			/* A tuning change alone: the patch plays on in the tuning
+			 * it had, and the error outputs say where the file is wrong. */
+			o->error_line   = terr.line;
+			o->error_column = terr.col;
+			snprintf(o->status_text, sizeof(o->status_text), "%s", terr.message);
+			return o;
+		}
+		/* A patch (a restored state, a program) still loads, in the
+		 * tuning that was in effect; its status says what failed. */
+		snprintf(tuning_warning, sizeof(tuning_warning), "%s", terr.message);
+	}
 	if (req->kind == REQ_FILE) {
 		snprintf(o->path, sizeof(o->path), "%.*s", (int)req->len, req->text);
 		owned = read_patch_file(o->path, &n, o);
@@ -125,8 +161,24 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	o->text     = owned;
 	o->text_len = n;
 
+	/* The tuning every build plays: the files loaded and the ports. */
+	static __thread Tuning tuning;
+	bool                   equal = true;
+	BuildSettings          bs    = *settings;
+	pthread_mutex_lock(&self->snapshot_lock);
+	const bool tuned = tuner_table(self->tuner, bs.tune_key, bs.tune_hz, &tuning, &equal, &terr);
+	snprintf(o->scale_path, sizeof(o->scale_path), "%s", tuner_path(self->tuner, false));
+	snprintf(o->keymap_path, sizeof(o->keymap_path), "%s", tuner_path(self->tuner, true));
+	pthread_mutex_unlock(&self->snapshot_lock);
+	if (!tuned) {
+		snprintf(o->status_text, sizeof(o->status_text), "tuning: %s", terr.message);
+		log_outcome(self, o);
+		return o;
+	}
+	bs.key_pitch = equal ? NULL : tuning.note;
+
 	BuildReport report;
-	o->slot     = build_slot(owned, n, settings, &report);
+	o->slot     = build_slot(owned, n, &bs, &report);
 	o->prime_ms = report.prime_ms;
 	if (o->slot) {
 		o->program = chronus_factory_program(owned, n);
@@ -137,6 +189,10 @@ chronus_build_outcome(Chronus* self, const Request* req)
 			/* a silent warm-up swaps in; the status says why it is silent */
 			snprintf(o->status_text + used, sizeof(o->status_text) - (size_t)used, "; warning: %s",
 			         report.warning);
+		}
+		const size_t at = strlen(o->status_text);
+		if (tuning_warning[0] && at < sizeof(o->status_text)) {
+			snprintf(o->status_text + at, sizeof(o->status_text) - at, "; warning: %s", tuning_warning);
 		}
 		/* save() stores what plays: the newest patch that built. */
 		char* snap = malloc(n + 1);
@@ -190,6 +246,9 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 	Outcome*       o   = NULL;
 	if (!superseded(self, gen)) {
 		o = chronus_build_outcome(self, req);
+	} else if (req->set_scale || req->set_keymap) {
+		PatchError err;
+		load_tuning_files(self, req, &err); /* the newer build plays it */
 	}
 	if (req->heap) {
 		free(req);

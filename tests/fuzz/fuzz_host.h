@@ -165,7 +165,7 @@ typedef struct {
 	        atom_Path, atom_Property, atom_Sequence, atom_String, atom_URID, atom_Vector, atom_Tuple,
 	        midi_MidiEvent, patch_Get, patch_Set, patch_Put, patch_property, patch_value, patch_subject,
 	        chronus_patchText, chronus_patchFile, chronus_status, chronus_stateVersion, chronus_program,
-	        bufsz_nominal, bufsz_max, bufsz_min, unknown_mapped;
+	        chronus_scaleFile, chronus_keymapFile, bufsz_nominal, bufsz_max, bufsz_min, unknown_mapped;
 } FhUrids;
 
 static FhUrids fh_u;
@@ -206,6 +206,8 @@ fh_map_all(void)
 	u->chronus_status       = fh_map(NULL, CHRONUS__status);
 	u->chronus_stateVersion = fh_map(NULL, CHRONUS__stateVersion);
 	u->chronus_program      = fh_map(NULL, CHRONUS__program);
+	u->chronus_scaleFile    = fh_map(NULL, CHRONUS__scaleFile);
+	u->chronus_keymapFile   = fh_map(NULL, CHRONUS__keymapFile);
 	u->bufsz_nominal        = fh_map(NULL, LV2_BUF_SIZE_PREFIX "nominalBlockLength");
 	u->bufsz_max            = fh_map(NULL, LV2_BUF_SIZE__maxBlockLength);
 	u->bufsz_min            = fh_map(NULL, LV2_BUF_SIZE__minBlockLength);
@@ -279,7 +281,10 @@ static const char* const fh_file_names[] = {
 	"chronus-fuzz-empty.chronus",  /* 0 bytes */
 	"chronus-fuzz-dir",            /* a directory */
 	"chronus-fuzz-silent.chronus", /* builds, but silent */
-	"chronus-fuzz-missing.chronus" /* not there */
+	"chronus-fuzz-missing.chronus", /* not there */
+	"chronus-fuzz-19.scl",          /* a Scala scale: 19-EDO */
+	"chronus-fuzz-d.kbm",           /* a keyboard map with unmapped keys */
+	"chronus-fuzz-broken.scl",      /* a ratio of 7/0 on line 5 */
 };
 #define FH_N_FILES (sizeof fh_file_names / sizeof fh_file_names[0])
 
@@ -326,6 +331,17 @@ fh_make_files(void)
 	FH_CHECK(mkdir(path, 0700) == 0 || errno == EEXIST, "cannot create %s", path);
 	static const char silent[] = "create osc sine\nset osc.level 0\nout osc\n";
 	fh_write_file(fh_file_names[8], silent, sizeof silent - 1);
+	static char edo19[1024];
+	size_t      n = (size_t)snprintf(edo19, sizeof edo19, "19-EDO\n19\n");
+	for (int i = 1; i < 19; ++i) {
+		n += (size_t)snprintf(edo19 + n, sizeof edo19 - n, "%.5f\n", i * 1200.0 / 19.0);
+	}
+	n += (size_t)snprintf(edo19 + n, sizeof edo19 - n, "2/1\n");
+	fh_write_file(fh_file_names[10], edo19, n);
+	static const char kbm[] = "12\n0\n127\n62\n69\n440.0\n7\n0\nx\n1\nx\n2\n3\nx\n4\nx\n5\nx\n6\n";
+	fh_write_file(fh_file_names[11], kbm, sizeof kbm - 1);
+	static const char bad_scl[] = "broken\n3\n100.0\n200.0\n 7/0\n";
+	fh_write_file(fh_file_names[12], bad_scl, sizeof bad_scl - 1);
 }
 
 /* A path built from fuzz bytes into out (at most cap - 1 bytes, NUL added
@@ -792,7 +808,8 @@ fh_random_object_body(FhBuf* w, Reader* r, unsigned depth)
  * kind % 10:
  *  0 MIDI of 0..8 bytes
  *  1 patch:Set chronus#patchText, a String of raw bytes
- *  2 patch:Set chronus#patchFile, a Path (see fh_fuzz_path)
+ *  2 patch:Set chronus#patchFile, or (flags bits 5-6: 2, 3) #scaleFile or
+ *    #keymapFile, a Path (see fh_fuzz_path)
  *  3 patch:Set of a menu key with a value of any type, or none
  *  4 patch:Get
  *  5 an object of unknown or random otype, nested objects
@@ -861,8 +878,10 @@ fh_event(FhSeq* s, Reader* r)
 		const size_t len  = fh_fuzz_path(r, path, sizeof path - 4, false);
 		const uint32_t nuls = (flags >> 1) & 3u;
 		memset(path + len, 0, nuls + 1);
+		static const LV2_URID* const keys[4] = {&fh_u.chronus_patchFile, &fh_u.chronus_patchFile,
+		                                        &fh_u.chronus_scaleFile, &fh_u.chronus_keymapFile};
 		fh_obj_head(&w, 0, fh_u.patch_Set);
-		fh_prop_urid(&w, fh_u.patch_property, fh_u.chronus_patchFile);
+		fh_prop_urid(&w, fh_u.patch_property, *keys[(flags >> 5) & 3u]);
 		fh_prop(&w, fh_u.patch_value, (flags & 0x10u) ? fh_u.atom_String : fh_u.atom_Path, path,
 		        (uint32_t)len + nuls, (uint32_t)len + nuls);
 		fh_seq_add(s, t, otype, w.b, w.n, w.n);
@@ -959,10 +978,10 @@ fh_check_notify(const FhHost* h)
 		lv2_atom_object_get(obj, fh_u.patch_property, &property, fh_u.patch_value, &value, 0);
 		FH_CHECK(property && property->type == fh_u.atom_URID && value, "notify patch:Set incomplete");
 		const LV2_URID key = ((const LV2_Atom_URID*)property)->body;
-		FH_CHECK(key == fh_u.chronus_patchText || key == fh_u.chronus_patchFile || key == fh_u.chronus_status,
-		         "notify key %u", key);
-		FH_CHECK(value->type == (key == fh_u.chronus_patchFile ? fh_u.atom_Path : fh_u.atom_String),
-		         "notify value type %u", value->type);
+		const bool path = key == fh_u.chronus_patchFile || key == fh_u.chronus_scaleFile ||
+		                  key == fh_u.chronus_keymapFile;
+		FH_CHECK(path || key == fh_u.chronus_patchText || key == fh_u.chronus_status, "notify key %u", key);
+		FH_CHECK(value->type == (path ? fh_u.atom_Path : fh_u.atom_String), "notify value type %u", value->type);
 		const char* str = (const char*)LV2_ATOM_BODY_CONST(value);
 		FH_CHECK(value->size >= 1 && str[value->size - 1] == '\0', "notify string not terminated");
 		if (key == fh_u.chronus_status) {

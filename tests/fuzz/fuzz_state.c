@@ -3,7 +3,8 @@
  * libFuzzer target: the state interface's restore() (and save()). The
  * plugin is instantiated in-process as in fuzz_run.c (fuzz_host.h), then
  * restore() gets a retrieve function serving properties decoded from the
- * fuzz input — chronus#patchText, #patchFile, #stateVersion, #program and
+ * fuzz input — chronus#patchText, #patchFile, #scaleFile, #keymapFile,
+ * #stateVersion, #program and
  * unknown keys, of any type, with sizes of 0, exact, cut, padded with NULs
  * or over the limits, random bytes, NULs inside — optionally with a
  * state:mapPath / state:freePath feature and a worker:schedule that runs
@@ -189,7 +190,7 @@ add_fuzz_prop(Store* s, Reader* r)
 	const uint8_t zsel = rd_u8(r);
 
 	uint32_t key;
-	switch (ksel % 8u) {
+	switch (ksel % 10u) {
 	case 0:
 	case 6: key = fh_u.chronus_patchText; break;
 	case 1: key = fh_u.chronus_patchFile; break;
@@ -197,8 +198,12 @@ add_fuzz_prop(Store* s, Reader* r)
 	case 3: key = fh_u.chronus_program; break;
 	case 4: key = fh_u.chronus_status; break;
 	case 5: key = 9999; break;
+	case 8: key = fh_u.chronus_scaleFile; break;
+	case 9: key = fh_u.chronus_keymapFile; break;
 	default: key = rd_u32(r); break;
 	}
+	const bool is_path = key == fh_u.chronus_patchFile || key == fh_u.chronus_scaleFile ||
+	                     key == fh_u.chronus_keymapFile;
 	const uint32_t types[12] = {fh_u.atom_String, fh_u.atom_Path,   fh_u.atom_Int,  fh_u.atom_Float,
 	                            fh_u.atom_URID,   fh_u.atom_Chunk,  fh_u.atom_Long, fh_u.atom_Double,
 	                            fh_u.atom_Bool,   0,                9999,           fh_u.atom_Object};
@@ -206,7 +211,7 @@ add_fuzz_prop(Store* s, Reader* r)
 	uint32_t type = types[tsel % 12u];
 	if (tsel < 128) {
 		type = key == fh_u.chronus_patchText   ? fh_u.atom_String
-		       : key == fh_u.chronus_patchFile ? fh_u.atom_Path
+		       : is_path                       ? fh_u.atom_Path
 		       : (key == fh_u.chronus_stateVersion || key == fh_u.chronus_program) ? fh_u.atom_Int
 		                                                                           : type;
 	}
@@ -265,7 +270,7 @@ add_fuzz_prop(Store* s, Reader* r)
 		break;
 	}
 	}
-	if (key == fh_u.chronus_patchFile && !safe) {
+	if (is_path && !safe) {
 		/* Whatever it holds, never a path outside the fuzz files. */
 		const size_t pre = sizeof FH_NONEXISTENT - 1;
 		if (len > sizeof buf - pre - 8) {
@@ -338,11 +343,15 @@ check_saved(const Store* s)
 		FH_CHECK(patch_parse((const char*)t->value, t->size - 1, &patch, &err),
 		         "saved patchText does not parse: %s", err.message);
 	}
-	const Prop* f = find(s, fh_u.chronus_patchFile);
-	if (f) {
-		FH_CHECK(f->type == fh_u.atom_Path, "saved patchFile type %u", f->type);
-		FH_CHECK(f->size >= 2 && f->value[f->size - 1] == '\0' && strlen((const char*)f->value) == f->size - 1,
-		         "saved patchFile of %zu bytes is not one NUL-terminated string", f->size);
+	const LV2_URID paths[3] = {fh_u.chronus_patchFile, fh_u.chronus_scaleFile, fh_u.chronus_keymapFile};
+	for (unsigned i = 0; i < 3; ++i) {
+		const Prop* f = find(s, paths[i]);
+		if (f) {
+			FH_CHECK(f->type == fh_u.atom_Path, "saved path %u of type %u", i, f->type);
+			FH_CHECK(f->size >= 2 && f->value[f->size - 1] == '\0' &&
+			                 strlen((const char*)f->value) == f->size - 1,
+			         "saved path %u of %zu bytes is not one NUL-terminated string", i, f->size);
+		}
 	}
 }
 

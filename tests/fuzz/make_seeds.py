@@ -293,8 +293,9 @@ def set_factory(t, index, nuls=1):
     return ev(9, t, (nuls & 3) << 1, u8(index))
 
 
-def set_file(t, menu=None, raw=None, nuls=1, as_string=False):
-    flags = (nuls & 3) << 1 | (0x10 if as_string else 0)
+def set_file(t, menu=None, raw=None, nuls=1, as_string=False, key=0):
+    # key: 0 patchFile, 2 scaleFile, 3 keymapFile (flags bits 5-6)
+    flags = (nuls & 3) << 1 | (0x10 if as_string else 0) | (key & 3) << 5
     if menu is not None:
         return ev(2, t, flags, u8(menu))
     if raw == 'long':
@@ -420,6 +421,10 @@ def run_seeds():
               block(64) + block(64)))
     s.append(('unit-beats', host_header(worker=1) +
               block(64, events=[midi(0xfff0, 0x90, 60, 100), midi(30000, 0x90, 61, 100)], unit_int=True)))
+    s.append(('tuning', host_header(worker=1) +
+              block(128, events=[midi(0, 0x90, 61, 100), set_file(5, menu=10, key=2)]) + block(128) +
+              block(128, events=[set_file(0, menu=11, key=3), midi(9, 0x90, 63, 100)]) + block(128) +
+              block(128, events=[set_file(0, menu=12, key=2), set_file(1, raw=b'x.kbm', key=3)]) + block(256)))
     return s
 
 
@@ -436,7 +441,7 @@ def state_header(worker=0, map_path=False, free_path=False, block_before=False, 
 
 
 # key selectors and content selectors of add_fuzz_prop (fuzz_state.c)
-K_TEXT, K_FILE, K_VERSION, K_PROGRAM, K_STATUS, K_UNMAPPED = 0, 1, 2, 3, 4, 5
+K_TEXT, K_FILE, K_VERSION, K_PROGRAM, K_STATUS, K_UNMAPPED, K_SCALE, K_KEYMAP = 0, 1, 2, 3, 4, 5, 8, 9
 T_RIGHT = 0  # any type selector < 128 gives the key's own type
 
 
@@ -481,7 +486,7 @@ def state_seeds():
     s = []
     play = block(256, events=[midi(0, 0x90, 60, 100)]) + block(256)
     full = [prop(K_VERSION, c_int(0), 5), prop(K_PROGRAM, c_int(2), 5), prop(K_TEXT, c_factory(2)),
-            prop(K_FILE, c_path(10))]
+            prop(K_FILE, c_path(13))]
     s.append(('full-save-roundtrip', host_header(worker=1) + state_header(worker=1, map_path=True, free_path=True,
                                                                           save=True) +
               u8(len(full)) + b''.join(full) + block(64, ports={'program': 2.0}) + play))
@@ -506,11 +511,11 @@ def state_seeds():
     s.append(('text-empty', host_header(worker=1) + state_header(worker=2) +
               u8(1) + prop(K_TEXT, c_raw(b''), 3) + play))
     s.append(('file-only-mapped', host_header(worker=2) + state_header(worker=3, map_path=True, free_path=True) +
-              u8(1) + prop(K_FILE, c_path(10), 1) + play))
+              u8(1) + prop(K_FILE, c_path(13), 1) + play))
     s.append(('file-broken-unmapped', host_header(worker=1) + state_header(worker=2) +
               u8(1) + prop(K_FILE, c_path(2), 0) + play))
     s.append(('file-map-null', host_header(worker=1) + state_header(worker=2, map_path=True, bit7=True) +
-              u8(1) + prop(K_FILE, c_path(10), 1) + play))
+              u8(1) + prop(K_FILE, c_path(13), 1) + play))
     s.append(('file-long', host_header(worker=1) + state_header(worker=2, map_path=True) +
               u8(1) + prop(K_FILE, u8(2) + u8(0xff) + u16(3000), 1) + play))
     s.append(('file-raw', host_header(worker=1) + state_header(worker=2) +
@@ -526,6 +531,11 @@ def state_seeds():
     s.append(('block-before-refusing', host_header(worker=2, refuse_schedule=True, refuse=0xff) +
               state_header(worker=2, block_before=True, bit7=True, save=True) +
               u8(1) + prop(K_TEXT, c_factory(7), 1) + play))
+    s.append(('tuning-files', host_header(worker=1) + state_header(worker=2) +
+              u8(3) + prop(K_TEXT, c_factory(1)) + prop(K_SCALE, c_path(10), 1) + prop(K_KEYMAP, c_path(11), 1) +
+              play))
+    s.append(('tuning-broken-mapped', host_header(worker=2) + state_header(worker=3, map_path=True, free_path=True) +
+              u8(2) + prop(K_TEXT, c_factory(2)) + prop(K_SCALE, c_path(12), 1) + play))
     return s
 
 
