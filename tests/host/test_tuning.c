@@ -6,8 +6,10 @@
  * cent of the scale, keys the map leaves out silent, an empty path back to
  * equal temperament, A4 = 432 Hz from the ports; a broken file leaves the
  * patch playing in its tuning and says file, line and column; the files
- * come back from a saved state.
+ * come back from a saved state, and a held note glides to a new tuning
+ * without a click.
  */
+#include "click.h"
 #include "helpers.h"
 #include "suites.h"
 
@@ -192,6 +194,39 @@ test_broken_file_changes_nothing(void)
 	host_free(h);
 }
 
+/* A held note when the scale changes: the rebuild takes its voice over,
+ * and it glides to its new pitch (A4 is degree 9 of 19-EDO above middle
+ * C: 363.3 Hz) with no click, by the metric a patch swap meets. */
+static void
+test_held_note_glides_to_the_new_tuning(void)
+{
+	Host* h = test_host(HOST_WORKER_INLINE, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_TRUE_FATAL(test_load_patch(h, patch_sine));
+	const size_t n = 48000, at = 93 * 256;
+	float*       y = calloc(n, sizeof(float));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+	host_note_on(h, 0, 69, 100);
+	test_render_stereo(h, y, at, 256);
+	const char* path = write_file("19.scl", edo19());
+	host_patch_set(h, 0, SCALE_FILE, true, path, (uint32_t)strlen(path));
+	test_render_stereo(h, y + at, n - at, 256);
+	const double click  = click_metric_around(y, n, at, 256 + 1440 + 960 + 480, 4800);
+	const double before = test_frequency(y + at - 9600, 9600, TEST_RATE);
+	const double after  = test_frequency(y + n - 9600, 9600, TEST_RATE);
+	const double want   = 440.0 * pow(2.0, -9.0 / 12.0) * pow(2.0, 9.0 / 19.0);
+	const double rms_before = test_rms(y + at - 9600, 9600), rms_after = test_rms(y + n - 9600, 9600);
+	printf("  a held A4 through a change to 19-EDO: %.3f Hz -> %.4f Hz (%.4f), level %+.2f dB, click metric %.3f "
+	       "(bound %.2f)\n",
+	       before, after, want, 20.0 * log10(rms_after / rms_before), click, CLICK_BOUND_SWAP);
+	CU_ASSERT(cents(before, 440.0) < 0.01);
+	CU_ASSERT(cents(after, want) < 0.01);
+	CU_ASSERT(fabs(20.0 * log10(rms_after / rms_before)) < 0.5);
+	CU_ASSERT(click <= CLICK_BOUND_SWAP);
+	free(y);
+	host_free(h);
+}
+
 static const void*
 get_port(const char* symbol, void* user_data, uint32_t* size, uint32_t* type)
 {
@@ -283,5 +318,6 @@ suite_tuning(void)
 	       !CU_add_test(s, "tune_key 69 at 432 Hz: A4 = 432 Hz", test_ports_set_the_reference) ||
 	       !CU_add_test(s, "a broken scale: file, line and column; the tuning plays on",
 	                    test_broken_file_changes_nothing) ||
-	       !CU_add_test(s, "a saved state brings the scale and map back", test_state_keeps_the_tuning);
+	       !CU_add_test(s, "a saved state brings the scale and map back", test_state_keeps_the_tuning) ||
+	       !CU_add_test(s, "a held note glides to a new tuning without a click", test_held_note_glides_to_the_new_tuning);
 }
