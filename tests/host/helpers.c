@@ -7,6 +7,7 @@
 #include "chronus_config.h"
 
 #include <CUnit/CUnit.h>
+#include <lv2/atom/atom.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -192,6 +193,17 @@ test_rms(const float* x, size_t n)
 		s += (double)x[i] * x[i];
 	}
 	return n ? sqrt(s / (double)n) : 0.0;
+}
+
+const void*
+test_state_get_port(const char* symbol, void* user_data, uint32_t* size, uint32_t* type)
+{
+	static _Thread_local float value;
+	Host*                      h = (Host*)user_data;
+	value                        = host_get_control(h, symbol);
+	*size                        = sizeof(float);
+	*type                        = host_map(h)->map(host_map(h)->handle, LV2_ATOM__Float);
+	return &value;
 }
 
 bool

@@ -50,6 +50,9 @@ double test_frequency(const float* x, size_t n, double rate);
 float  test_peak(const float* x, size_t n);
 double test_rms(const float* x, size_t n);
 bool   test_all_finite(const float* x, size_t n);
+/* lilv_state_new_from_instance()'s port reader: user_data is the Host;
+ * each control's value as an atom:Float. */
+const void* test_state_get_port(const char* symbol, void* user_data, uint32_t* size, uint32_t* type);
 
 extern const char* const patch_sine;
 

@@ -39,17 +39,6 @@ static const char* custom_patch = "patch \"Round Trip\"\n"
                                   "set fx.gain 6\nset fx.level -6\n"
                                   "macro 1 vcf.cutoff 200 9000 exp\nmacro 2 a.width 0.1 0.9\nout fx\n";
 
-static const void*
-get_port(const char* symbol, void* user_data, uint32_t* size, uint32_t* type)
-{
-	static _Thread_local float value;
-	Host*                      h = (Host*)user_data;
-	value                        = host_get_control(h, symbol);
-	*size                        = sizeof(float);
-	*type                        = host_map(h)->map(host_map(h)->handle, LV2_ATOM__Float);
-	return &value;
-}
-
 static void
 set_port(const char* symbol, void* user_data, const void* value, uint32_t size, uint32_t type)
 {
@@ -114,7 +103,7 @@ test_round_trip_through_a_file(void)
 	char dir[] = "/tmp/chronus-state-XXXXXX";
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	LilvState* saved = lilv_state_new_from_instance(host_plugin(a), host_instance(a), host_map(a), NULL, NULL,
-	                                                NULL, dir, get_port, a, 0, NULL);
+	                                                NULL, dir, test_state_get_port, a, 0, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(saved);
 	CU_ASSERT_EQUAL(lilv_state_save(host_world(a), host_map(a), host_unmap(a), saved, NULL, dir, "state.ttl"), 0);
 	lilv_state_free(saved);
@@ -163,7 +152,7 @@ test_restore_without_worker(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	CU_ASSERT_TRUE_FATAL(test_load_patch(a, custom_patch));
 	LilvState* st = lilv_state_new_from_instance(host_plugin(a), host_instance(a), host_map(a), NULL, NULL, NULL,
-	                                             NULL, get_port, a, 0, NULL);
+	                                             NULL, test_state_get_port, a, 0, NULL);
 	Host* b = test_host(HOST_WORKER_THREAD, 256);
 	const LV2_Feature* none[] = {NULL};
 	const unsigned before = host_status_count(b);
@@ -260,7 +249,7 @@ test_restore_on_gui_thread_while_running(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
 	CU_ASSERT_TRUE_FATAL(test_load_patch(src, custom_patch));
 	LilvState* st = lilv_state_new_from_instance(host_plugin(src), host_instance(src), host_map(src), NULL, NULL,
-	                                             NULL, NULL, get_port, src, 0, NULL);
+	                                             NULL, NULL, test_state_get_port, src, 0, NULL);
 
 	AudioThread t = {0};
 	t.host        = test_host(HOST_WORKER_THREAD, 256);

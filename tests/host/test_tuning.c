@@ -227,17 +227,6 @@ test_held_note_glides_to_the_new_tuning(void)
 	host_free(h);
 }
 
-static const void*
-get_port(const char* symbol, void* user_data, uint32_t* size, uint32_t* type)
-{
-	static _Thread_local float value;
-	Host*                      h = (Host*)user_data;
-	value                        = host_get_control(h, symbol);
-	*size                        = sizeof(float);
-	*type                        = host_map(h)->map(host_map(h)->handle, LV2_ATOM__Float);
-	return &value;
-}
-
 /* The scale and map saved by a host come back: the same pitches. */
 static void
 test_state_keeps_the_tuning(void)
@@ -257,7 +246,7 @@ test_state_keeps_the_tuning(void)
 	char state_dir[] = "/tmp/chronus-tuning-state-XXXXXX";
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(state_dir));
 	LilvState* saved = lilv_state_new_from_instance(host_plugin(a), host_instance(a), host_map(a), NULL,
-	                                                state_dir, state_dir, state_dir, get_port, a, 0, NULL);
+	                                                state_dir, state_dir, state_dir, test_state_get_port, a, 0, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(saved);
 	CU_ASSERT_EQUAL(lilv_state_save(host_world(a), host_map(a), host_unmap(a), saved, NULL, state_dir,
 	                                "state.ttl"),

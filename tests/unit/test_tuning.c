@@ -89,17 +89,26 @@ want_edo19(int k)
 	return 60.0 + (k - 60) * (1200.0 / 19.0) / 100.0;
 }
 
-/* 19-EDO written as ratios would be irrational: the archive gives cents;
- * the period 2/1 as a ratio. Key 60 stays at middle C. */
-static void
-test_edo19(void)
+/* 19-EDO as a .scl text (shared with test_voices.c): written as ratios
+ * it would be irrational, so the archive gives cents, and the period 2/1
+ * as a ratio. */
+const char*
+tuning_edo19_scl(void)
 {
-	char   text[1024];
-	size_t n = (size_t)snprintf(text, sizeof text, "! 19-tet.scl\n19-EDO\n 19\n");
+	static char text[1024];
+	size_t      n = (size_t)snprintf(text, sizeof text, "! 19-tet.scl\n19-EDO\n 19\n");
 	for (int i = 1; i < 19; ++i) {
 		n += (size_t)snprintf(text + n, sizeof text - n, "%.5f\n", i * 1200.0 / 19.0);
 	}
 	snprintf(text + n, sizeof text - n, "2/1\n");
+	return text;
+}
+
+/* Key 60 stays at middle C. */
+static void
+test_edo19(void)
+{
+	const char* text = tuning_edo19_scl();
 	Scale      s;
 	KeyMap     m;
 	Tuning     t;

@@ -420,12 +420,7 @@ key_hz(Slot* s, uint8_t key)
 static void
 test_tuning_plays_the_scale(void)
 {
-	char   text[1024];
-	size_t n = (size_t)snprintf(text, sizeof text, "19-EDO\n19\n");
-	for (int i = 1; i < 19; ++i) {
-		n += (size_t)snprintf(text + n, sizeof text - n, "%.6f\n", i * 1200.0 / 19.0);
-	}
-	snprintf(text + n, sizeof text - n, "2/1\n");
+	const char* text = tuning_edo19_scl();
 	Scale*     sc = malloc(sizeof(Scale));
 	KeyMap*    m  = malloc(sizeof(KeyMap));
 	Tuning     t;
