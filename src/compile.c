@@ -218,6 +218,7 @@ source_buf(const Patch* p, const Plan* plan, const PatchConnection* k)
 		case NOTE_SRC_RELEASE: return BUF_RELEASE;
 		case NOTE_SRC_RANDOM: return BUF_RANDOM;
 		case NOTE_SRC_PRESSURE: return BUF_PRESSURE;
+		case NOTE_SRC_SLIDE: return BUF_SLIDE;
 		default: return BUF_ZERO;
 		}
 	}

@@ -35,6 +35,7 @@ const ControlUnitSpec control_units[UNIT_COUNT] = {
 	 * garbage by hosts that pass a double (Ardour 7). */
 	[UNIT_NOTE]     = {"key", NULL, "MIDI key", "key", "key %.0f"},
 	[UNIT_HZ]       = {"hz", "units:hz", "Hz", "Hz", "%.2f Hz"},
+	[UNIT_CHANNEL]  = {"channels", NULL, "MIDI channels", "ch", "%.0f ch"},
 };
 
 const ParameterSpec parameters[PARAM_COUNT] = {

@@ -37,7 +37,7 @@ typedef enum { GROUP_PATCH = 0, GROUP_MACROS, GROUP_STATUS, GROUP_COUNT } Contro
 
 /* Units: the LV2 units spec's where it has one, Chronus's own otherwise. */
 typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROGRAM, UNIT_LINE, UNIT_COLUMN,
-               UNIT_FLAG, UNIT_SEMITONE, UNIT_NOTE, UNIT_HZ, UNIT_COUNT } ControlUnit;
+               UNIT_FLAG, UNIT_SEMITONE, UNIT_NOTE, UNIT_HZ, UNIT_CHANNEL, UNIT_COUNT } ControlUnit;
 
 /* X(ID, symbol, name, min, max, default, unit, flags, group, comment).
  * The order is the port order (from CTRL_FIRST_PORT); append new ports. */
@@ -92,7 +92,13 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	  GROUP_PATCH, "The key of the scale's first degree, tuned to the tuning frequency (unless a keyboard map is loaded: it says).") \
 	X(TUNE_HZ, "tune_hz", "Tuning freq", 8.0f, 20000.0f, 261.625565f, UNIT_HZ,                            \
 	  CTRL_IN | CTRL_LOGARITHMIC | CTRL_REBUILDS, GROUP_PATCH,                                                  \
-	  "The tuning key's frequency (261.63 Hz: middle C of A4 = 440 Hz; 256.87 Hz: A4 = 432 Hz), unless a keyboard map is loaded.")
+	  "The tuning key's frequency (261.63 Hz: middle C of A4 = 440 Hz; 256.87 Hz: A4 = 432 Hz), unless a keyboard map is loaded.") \
+	X(MPE_LOWER, "mpe_lower", "MPE lower", 0.0f, 15.0f, 0.0f, UNIT_CHANNEL, CTRL_IN | CTRL_INTEGER,      \
+	  GROUP_PATCH, "MPE lower zone: member channels 2 .. 1+N, master channel 1; 0: off. An MPE Configuration Message sets the zones too.") \
+	X(MPE_UPPER, "mpe_upper", "MPE upper", 0.0f, 15.0f, 0.0f, UNIT_CHANNEL, CTRL_IN | CTRL_INTEGER,      \
+	  GROUP_PATCH, "MPE upper zone: member channels 15-N .. 15, master channel 16; 0: off.")                   \
+	X(MPE_BEND, "mpe_bend", "MPE bend", 0.0f, 96.0f, 48.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,                  \
+	  GROUP_PATCH, "Per-note pitch bend range of the MPE member channels, up and down; RPN 0 on a member channel sets it too.")
 
 #define CTRL_ENUM_ENTRY(id, ...) CTRL_##id,
 typedef enum { CHRONUS_CONTROLS(CTRL_ENUM_ENTRY) CTRL_COUNT } ControlId;

@@ -37,7 +37,8 @@ typedef enum {
 	NOTE_SRC_RANDOM,   /* -1..1, drawn for each note as it starts */
 	NOTE_SRC_KEY,      /* the key number 0..127 (no bend, no glide) */
 	NOTE_SRC_RELEASE,  /* release velocity 0..1 (0 until the key is released) */
-	NOTE_SRC_PRESSURE, /* polyphonic aftertouch of the voice's key 0..1, smoothed */
+	NOTE_SRC_PRESSURE, /* polyphonic aftertouch of the voice's key 0..1, smoothed (MPE: its channel's pressure) */
+	NOTE_SRC_SLIDE,    /* CC 74 0..1, smoothed (MPE: its channel's, the per-note slide) */
 	NOTE_SRC_COUNT
 } NoteSource;
 

@@ -664,7 +664,7 @@ st_create(Parser* ps)
 }
 
 static const char* const note_names[] = {NULL,  "pitch",   "gate",    "velocity",
-                                         "random", "key", "release", "pressure"};
+                                         "random", "key", "release", "pressure", "slide"};
 _Static_assert(sizeof note_names / sizeof note_names[0] == NOTE_SRC_COUNT, "a name per note source");
 
 /* Controllers by name; any other is ccN (N 0..127). */

@@ -234,22 +234,20 @@ note_random(uint64_t started)
 	return (float)(z >> 40) * (1.0f / 8388608.0f) - 1.0f; /* 24 bits: exact */
 }
 
-/* One-pole smoothing of a voice's aftertouch over n frames into out[i * L]. */
+/* One-pole smoothing of a voice's expression (*at heading for target:
+ * pressure, slide, per-note bend) over n frames into out[i * L], or added
+ * to it when `add`. */
 static void
-voice_pressure(const Slot* s, Voice* vo, float* restrict out, unsigned n, unsigned L)
+voice_smooth(const Slot* s, float* at, float target, float* restrict out, unsigned n, unsigned L, bool add)
 {
-	float p = vo->pressure;
-	if (p == vo->pressure_target) {
-		for (unsigned i = 0; i < n; ++i) {
-			out[i * L] = p;
-		}
-		return;
-	}
+	float p = *at;
 	for (unsigned i = 0; i < n; ++i) {
-		p += s->pressure_coef * (vo->pressure_target - p);
-		out[i * L] = p;
+		if (p != target) {
+			p += s->pressure_coef * (target - p);
+		}
+		out[i * L] = add ? out[i * L] + p : p;
 	}
-	vo->pressure = fabsf(p - vo->pressure_target) < 1e-6f ? vo->pressure_target : p;
+	*at = fabsf(p - target) < 1e-6f ? target : p;
 }
 
 /* A lane group's note sources and each voice's weight in the sums (its
@@ -267,11 +265,11 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 		g[l] = v[l] = w[l] = r[l] = 0.0f;
 		if (sounding[l]) {
 			const Voice* vo = &vs[l];
-			p[l]            = vo->pitch + s->bend_semis[0];
+			p[l]            = vo->pitch + s->bend_semis[0] + vo->nbend;
 			g[l]            = vo->key_down || vo->sustained ? 1.0f : 0.0f;
 			v[l]            = vo->velocity;
 			w[l]            = vo->fade;
-			gliding |= vo->glide_left != 0;
+			gliding |= vo->glide_left != 0 || vo->nbend != vo->nbend_target;
 			r[l]            = s->uses_random ? note_random(vo->started) : 0.0f;
 		}
 	}
@@ -297,6 +295,7 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 			for (unsigned i = 0; i < n; ++i) {
 				pitch[i * L + l] += s->bend_semis[i];
 			}
+			voice_smooth(s, &vs[l].nbend, vs[l].nbend_target, pitch + l, n, L, true);
 		}
 	}
 	spread_lanes(gate, g, n, L);
@@ -317,10 +316,22 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 		float* restrict pr = buf_at(s, BUF_PRESSURE);
 		for (unsigned l = 0; l < L; ++l) {
 			if (sounding[l]) {
-				voice_pressure(s, &vs[l], pr + l, n, L);
+				voice_smooth(s, &vs[l].pressure, vs[l].pressure_target, pr + l, n, L, false);
 			} else {
 				for (unsigned i = 0; i < n; ++i) {
 					pr[i * L + l] = 0.0f;
+				}
+			}
+		}
+	}
+	if (s->note_srcs & (1u << NOTE_SRC_SLIDE)) {
+		float* restrict sl = buf_at(s, BUF_SLIDE);
+		for (unsigned l = 0; l < L; ++l) {
+			if (sounding[l]) {
+				voice_smooth(s, &vs[l].slide, vs[l].slide_target, sl + l, n, L, false);
+			} else {
+				for (unsigned i = 0; i < n; ++i) {
+					sl[i * L + l] = 0.0f;
 				}
 			}
 		}

@@ -20,7 +20,11 @@
 /* Buffers 0..7 are the fixed sources every voice provides (the last four
  * are only filled when the patch reads them: Slot.note_srcs). */
 enum { BUF_ZERO = 0, BUF_PITCH, BUF_GATE, BUF_VELOCITY, BUF_RANDOM, BUF_KEY, BUF_RELEASE, BUF_PRESSURE,
-       BUF_FIRST_FREE };
+       BUF_SLIDE, BUF_FIRST_FREE };
+
+/* A held key in Slot.held: its channel (MPE) and note. */
+#define VOICE_KEY(chan, note) ((uint16_t)((unsigned)(chan) << 7 | (unsigned)(note)))
+#define SLOT_MAX_HELD         128u
 
 typedef struct {
 	uint16_t buf;   /* buffer index */
@@ -71,6 +75,7 @@ typedef enum { VOICE_IDLE = 0, VOICE_ON, VOICE_RELEASED } VoicePhase;
 typedef struct {
 	VoicePhase phase;
 	uint8_t    note;
+	uint8_t    chan;        /* the channel its key came on (0 unless MPE) */
 	bool       key_down;    /* the key is held */
 	bool       sustained;   /* released key held by the sustain pedal */
 	bool       retrigger;   /* gate dips for one sample at the next render */
@@ -83,6 +88,10 @@ typedef struct {
 	float      release_vel; /* 0..1, set at note off */
 	float      pressure;    /* poly aftertouch, smoothed, 0..1 */
 	float      pressure_target;
+	float      nbend;       /* per-note bend (MPE), semitones, smoothed */
+	float      nbend_target;
+	float      slide;       /* per-note slide (MPE CC 74), 0..1, smoothed */
+	float      slide_target;
 	float      pitch;       /* semitones before bend: the key, or on its way there (glide) */
 	float      target;      /* the key's pitch in the tuning: where a glide lands */
 	float      glide_step;  /* per sample while glide_left > 0 */
@@ -174,10 +183,13 @@ struct Slot {
 	bool         bend_moving; /* bend_semis not constant this sub-block */
 	bool         pitch_steady; /* BUF_PITCH constant in every frame of the group rendering now */
 	float        pressure_coef; /* one-pole coefficient of the aftertouch smoothing */
-	uint8_t      held[128];   /* mono and legato: keys held, oldest first */
+	uint16_t     held[SLOT_MAX_HELD]; /* keys held (VOICE_KEY), oldest first */
 	unsigned     n_held;
 	float        last_pitch;  /* the last note started (glide from), <0 when none */
 	float        key_pitch[128]; /* the tuning: each key's pitch (69 = A4), NaN: the key plays nothing */
+	/* Each channel's per-note expression as it was last sent (MPE): where
+	 * a voice struck on the channel starts (voices_channel). */
+	float        chan_bend[16], chan_pressure[16], chan_slide[16];
 
 	size_t arena_size;   /* bytes in this one allocation */
 };

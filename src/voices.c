@@ -80,11 +80,11 @@ glide_to(Slot* s, Voice* v, float from, uint8_t note, bool overlap)
 /* Keys held, oldest first (every mode keeps it: legato-only glide and the
  * mono modes read it). */
 static void
-held_remove(Slot* s, uint8_t note)
+held_remove(Slot* s, uint16_t key)
 {
 	unsigned j = 0;
 	for (unsigned i = 0; i < s->n_held; ++i) {
-		if (s->held[i] != note) {
+		if (s->held[i] != key) {
 			s->held[j++] = s->held[i];
 		}
 	}
@@ -92,22 +92,23 @@ held_remove(Slot* s, uint8_t note)
 }
 
 static void
-held_push(Slot* s, uint8_t note)
+held_push(Slot* s, uint16_t key)
 {
-	held_remove(s, note);
-	if (s->n_held < 128) {
-		s->held[s->n_held++] = note;
+	held_remove(s, key);
+	if (s->n_held < SLOT_MAX_HELD) {
+		s->held[s->n_held++] = key;
 	}
 }
 
-/* The held key that sounds under the note priority; n_held > 0. */
-static uint8_t
+/* The held key (VOICE_KEY) that sounds under the note priority, which
+ * compares notes whatever their channel; n_held > 0. */
+static uint16_t
 held_pick(const Slot* s)
 {
-	uint8_t best = s->held[s->n_held - 1];
+	uint16_t best = s->held[s->n_held - 1];
 	for (unsigned i = 0; i < s->n_held && s->voicing.priority != PRIORITY_LAST; ++i) {
-		const uint8_t k = s->held[i];
-		if (s->voicing.priority == PRIORITY_LOW ? k < best : k > best) {
+		const uint16_t k = s->held[i];
+		if (s->voicing.priority == PRIORITY_LOW ? (k & 0x7f) < (best & 0x7f) : (k & 0x7f) > (best & 0x7f)) {
 			best = k;
 		}
 	}
@@ -121,16 +122,33 @@ is_mono(const Slot* s)
 	return s->voicing.mode != VOICE_MODE_POLY || s->polyphony == 1;
 }
 
+/* A voice takes its channel's per-note expression as the channel left it
+ * (an MPE controller sends a note's bend, pressure and slide before its
+ * note on); `snap`: at once, else smoothed from where the voice is. */
 static void
-start_voice(Slot* s, Voice* v, uint8_t note, float velocity)
+take_channel(Slot* s, Voice* v, uint8_t chan, bool snap)
+{
+	chan &= 0x0f;
+	v->chan            = chan;
+	v->nbend_target    = s->chan_bend[chan];
+	v->pressure_target = s->chan_pressure[chan];
+	v->slide_target    = s->chan_slide[chan];
+	if (snap) {
+		v->nbend    = v->nbend_target;
+		v->pressure = v->pressure_target;
+		v->slide    = v->slide_target;
+	}
+}
+
+static void
+start_voice(Slot* s, Voice* v, uint8_t chan, uint8_t note, float velocity)
 {
 	reset_voice_modules(s, v);
 	const bool overlap = s->n_held > 1;
 	glide_to(s, v, s->last_pitch, note, overlap);
 	s->last_pitch       = v->target;
 	v->release_vel      = 0.0f;
-	v->pressure         = 0.0f;
-	v->pressure_target  = 0.0f;
+	take_channel(s, v, chan, true);
 	v->phase     = VOICE_ON;
 	v->note      = note;
 	v->velocity  = velocity;
@@ -199,10 +217,12 @@ mono_voice(Slot* s)
  * it glides there, and is struck again unless the mode is legato and
  * another key was held (then the envelopes go on undisturbed). */
 static void
-mono_move(Slot* s, Voice* v, uint8_t note, float velocity, bool overlap)
+mono_move(Slot* s, Voice* v, uint16_t key, float velocity, bool overlap)
 {
-	const bool strike = s->voicing.mode != VOICE_MODE_LEGATO || !overlap;
+	const bool    strike = s->voicing.mode != VOICE_MODE_LEGATO || !overlap;
+	const uint8_t note   = key & 0x7f;
 	glide_to(s, v, v->pitch, note, overlap);
+	take_channel(s, v, (uint8_t)(key >> 7), false);
 	s->last_pitch = v->target;
 	v->key_down   = true;
 	v->sustained  = false;
@@ -222,15 +242,23 @@ mono_move(Slot* s, Voice* v, uint8_t note, float velocity, bool overlap)
 void
 voices_note_on(Slot* s, uint8_t note, float velocity)
 {
+	voices_note_on_ch(s, 0, note, velocity);
+}
+
+void
+voices_note_on_ch(Slot* s, uint8_t chan, uint8_t note, float velocity)
+{
 	note &= 0x7f;
+	chan &= 0x0f;
 	if (isnan(s->key_pitch[note])) {
 		return; /* the tuning's keyboard map leaves this key out */
 	}
-	held_push(s, note);
+	const uint16_t key = VOICE_KEY(chan, note);
+	held_push(s, key);
 	if (is_mono(s)) {
-		const uint8_t sound = held_pick(s);
-		Voice*        v     = mono_voice(s);
-		if (v && sound != note && v->key_down) {
+		const uint16_t sound = held_pick(s);
+		Voice*         v     = mono_voice(s);
+		if (v && sound != key && v->key_down) {
 			return; /* a held key has priority over this one */
 		}
 		if (v) {
@@ -241,7 +269,7 @@ voices_note_on(Slot* s, uint8_t note, float velocity)
 	/* The same key again: retrigger its voice rather than stack a second. */
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
-		if (is_live(v) && v->note == note && (v->key_down || v->sustained)) {
+		if (is_live(v) && v->note == note && v->chan == chan && (v->key_down || v->sustained)) {
 			v->key_down  = true;
 			v->sustained = false;
 			v->velocity  = velocity;
@@ -262,7 +290,7 @@ voices_note_on(Slot* s, uint8_t note, float velocity)
 	if (live >= s->polyphony) {
 		Voice* victim = pick_victim(s);
 		if (victim && victim->fresh) {
-			start_voice(s, victim, note, velocity);
+			start_voice(s, victim, chan, note, velocity);
 			return;
 		}
 		if (victim) {
@@ -286,7 +314,7 @@ voices_note_on(Slot* s, uint8_t note, float velocity)
 		}
 	}
 	if (chosen) {
-		start_voice(s, chosen, note, velocity);
+		start_voice(s, chosen, chan, note, velocity);
 	}
 }
 
@@ -299,19 +327,26 @@ voices_note_off(Slot* s, uint8_t note)
 void
 voices_note_off_velocity(Slot* s, uint8_t note, float velocity)
 {
+	voices_note_off_ch(s, 0, note, velocity);
+}
+
+void
+voices_note_off_ch(Slot* s, uint8_t chan, uint8_t note, float velocity)
+{
 	note &= 0x7f;
-	held_remove(s, note);
+	chan &= 0x0f;
+	held_remove(s, VOICE_KEY(chan, note));
 	if (is_mono(s) && s->n_held) {
 		/* Back to a key still held, as the priority picks it. */
 		Voice* v = mono_voice(s);
-		if (v && v->note == note && v->key_down) {
+		if (v && v->note == note && v->chan == chan && v->key_down) {
 			mono_move(s, v, held_pick(s), v->velocity, true);
 		}
 		return;
 	}
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
-		if (v->phase == VOICE_ON && v->note == note && v->key_down) {
+		if (v->phase == VOICE_ON && v->note == note && v->chan == chan && v->key_down) {
 			v->key_down    = false;
 			v->release_vel = velocity;
 			if (s->sustain) {
@@ -345,12 +380,36 @@ voices_bend(Slot* s, float amount)
 	param_set(&s->bend, amount, false);
 }
 
+/* Per-note expression of a channel (MPE): its voices move there, and a
+ * note struck on it later starts there. Poly aftertouch (voices_pressure)
+ * may move one voice of the channel away from the channel's pressure. */
 void
-voices_pressure(Slot* s, uint8_t note, float pressure)
+voices_channel(Slot* s, uint8_t chan, ChannelExpression what, float value, bool snap)
+{
+	chan &= 0x0f;
+	float* const at = what == CHAN_BEND ? &s->chan_bend[chan] : what == CHAN_PRESSURE ? &s->chan_pressure[chan]
+	                                                                                     : &s->chan_slide[chan];
+	*at = value;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (v->phase == VOICE_IDLE || v->chan != chan) {
+			continue;
+		}
+		float* target = what == CHAN_BEND ? &v->nbend_target : what == CHAN_PRESSURE ? &v->pressure_target
+		                                                                              : &v->slide_target;
+		*target = value;
+		if (snap) {
+			*(what == CHAN_BEND ? &v->nbend : what == CHAN_PRESSURE ? &v->pressure : &v->slide) = value;
+		}
+	}
+}
+
+void
+voices_pressure(Slot* s, uint8_t chan, uint8_t note, float pressure)
 {
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
-		if (is_live(v) && v->note == (note & 0x7f) && (v->key_down || v->sustained)) {
+		if (is_live(v) && v->note == (note & 0x7f) && v->chan == (chan & 0x0f) && (v->key_down || v->sustained)) {
 			v->pressure_target = pressure;
 		}
 	}
@@ -405,6 +464,9 @@ voices_reset(Slot* s)
 	s->n_held     = 0;
 	s->last_pitch = -1.0f;
 	param_set(&s->bend, 0.0f, true);
+	for (unsigned c = 0; c < 16; ++c) {
+		s->chan_bend[c] = s->chan_pressure[c] = s->chan_slide[c] = 0.0f;
+	}
 }
 
 unsigned
@@ -419,14 +481,14 @@ voices_active(const Slot* s)
 
 /* ---- Handover at a swap (audio thread) -------------------------------- */
 
-/* The newest live voice playing `note`, or NULL. */
+/* The newest live voice playing `note` of `chan`, or NULL. */
 static Voice*
-newest_voice_of(Slot* s, uint8_t note)
+newest_voice_of(Slot* s, uint8_t chan, uint8_t note)
 {
 	Voice* found = NULL;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
-		if (is_live(v) && v->note == note && (!found || v->started > found->started)) {
+		if (is_live(v) && v->note == note && v->chan == chan && (!found || v->started > found->started)) {
 			found = v;
 		}
 	}
@@ -442,11 +504,12 @@ newest_voice_of(Slot* s, uint8_t note)
  * keeps a long-held note silent. A patch without envelopes plays it at full
  * level anyway. */
 void
-voices_note_on_held(Slot* s, uint8_t note, float velocity, bool by_pedal, uint32_t age)
+voices_note_on_held(Slot* s, uint8_t chan, uint8_t note, float velocity, bool by_pedal, uint32_t age)
 {
 	note &= 0x7f;
-	voices_note_on(s, note, velocity);
-	Voice* v = newest_voice_of(s, note);
+	chan &= 0x0f;
+	voices_note_on_ch(s, chan, note, velocity);
+	Voice* v = newest_voice_of(s, chan, note);
 	if (!v) {
 		return;
 	}
@@ -466,13 +529,13 @@ voices_note_on_held(Slot* s, uint8_t note, float velocity, bool by_pedal, uint32
 	}
 }
 
-/* Whether a live voice holds `note` (by key or pedal). */
+/* Whether a live voice holds `note` of `chan` (by key or pedal). */
 bool
-voices_note_held(const Slot* s, uint8_t note)
+voices_note_held(const Slot* s, uint8_t chan, uint8_t note)
 {
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		const Voice* v = &s->voices[i];
-		if (is_live(v) && v->note == (note & 0x7f) && (v->key_down || v->sustained)) {
+		if (is_live(v) && v->note == (note & 0x7f) && v->chan == (chan & 0x0f) && (v->key_down || v->sustained)) {
 			return true;
 		}
 	}

@@ -148,6 +148,7 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	}
 	chronus_publish_controls(self);
 	atomic_store(&self->restored_program, -1);
+	mpe_init(&self->mpe, controls[CTRL_MPE_BEND].def);
 	Outcome* o           = chronus_build_outcome(self, req);
 	free(req);
 	if (!o || !o->slot) {
@@ -197,10 +198,13 @@ activate(LV2_Handle instance)
 	Chronus* self = (Chronus*)instance;
 	voices_reset(self->active->slot);
 	memset(self->notes_down, 0, sizeof(self->notes_down));
+	memset(self->notes_pedal, 0, sizeof(self->notes_pedal));
 	self->sustain = false;
 	self->bend    = 0.0f;
 	self->ctl_value[CTL_BEND] = 0.0f; /* the voices' bend is reset too; other controllers keep their place */
-	memset(self->note_pressure, 0, sizeof(self->note_pressure));
+	memset(self->chan_bend, 0, sizeof(self->chan_bend)); /* and so are the channels' (MPE) */
+	memset(self->chan_pressure, 0, sizeof(self->chan_pressure));
+	memset(self->chan_slide, 0, sizeof(self->chan_slide));
 	limiter_reset(&self->limiter);
 }
 

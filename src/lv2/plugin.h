@@ -11,6 +11,7 @@
 #include "build_slot.h"
 #include "controls.h"
 #include "dsp/limiter.h"
+#include "mpe.h"
 #include "params.h"
 #include "patch.h"
 #include "slot.h"
@@ -45,6 +46,8 @@ typedef enum {
 #define ANNOUNCE_VALUES      1u   /* the patch text and file */
 #define ANNOUNCE_STATUS      2u   /* the status (already sent with each outcome) */
 #define ANNOUNCE_ALL         (ANNOUNCE_VALUES | ANNOUNCE_STATUS)
+#define KEY_COUNT            (16u * 128u) /* a note of each channel */
+#define KEY_INDEX(chan, note) ((unsigned)(chan) * 128u + (unsigned)(note))
 
 /* The result of one build, handed from the worker to run() and back. */
 typedef struct Outcome Outcome;
@@ -118,8 +121,10 @@ typedef struct {
 	Request*    pending;   /* filled, not yet scheduled */
 	unsigned    fade_pos, fade_len;
 	unsigned    active_index;
-	bool        notes_down[128];
-	float       note_velocity[128];
+	/* Held keys by key index (KEY_INDEX: a note of a channel; the channel
+	 * is 0 unless MPE is on) and what the next patch needs of them. */
+	bool        notes_down[KEY_COUNT];
+	float       note_velocity[KEY_COUNT];
 	bool        sustain;
 	float       bend;      /* the wheel, -1..1 */
 	/* Controllers as the player left them (CTL ids, patch.h): a new patch
@@ -128,7 +133,12 @@ typedef struct {
 	float       ctl_value[CTL_COUNT];
 	uint8_t     cc_msb[32];
 	uint8_t     bank_msb, bank_lsb;
-	float       note_pressure[128]; /* poly aftertouch of each held key */
+	float       note_pressure[KEY_COUNT]; /* poly aftertouch of each held key, < 0: none sent */
+	/* MPE: the zones, and each channel's per-note expression as its
+	 * controller left it (bend -1..1 of the zone's range, pressure and
+	 * slide 0..1): a new patch starts its voices there. */
+	Mpe         mpe;
+	float       chan_bend[16], chan_pressure[16], chan_slide[16];
 	float       ctrl[CTRL_COUNT]; /* every control's value in effect (inputs clamped; outputs to write) */
 	uint64_t    param_seq;
 	char        status[STATUS_MAX]; /* the last status sent, announced again on patch:Get */
@@ -142,13 +152,13 @@ typedef struct {
 	 * holds (key released while it was down), and the crossfade law of the
 	 * swap under way: linear when the new slot took over the old one's
 	 * voices (the same patch: the two play the same samples). */
-	bool        notes_pedal[128];
+	bool        notes_pedal[KEY_COUNT];
 	bool        fade_linear;
 	/* Frames rendered since instantiation, and the frame each note's key
 	 * went down: a held note's age at a swap, so it enters the new patch
 	 * where the old voice was (its attack, decay or sustain). */
 	uint64_t    frame;
-	uint64_t    note_frame[128];
+	uint64_t    note_frame[KEY_COUNT];
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */

@@ -199,13 +199,10 @@ each_slot(Chronus* self, void (*fn)(Slot*, uint8_t, float), uint8_t a, float b)
 	}
 }
 
-static void note_on(Slot* s, uint8_t n, float v) { voices_note_on(s, n, v); }
-static void note_off(Slot* s, uint8_t n, float v) { voices_note_off_velocity(s, n, v); }
 static void sustain(Slot* s, uint8_t n, float v) { (void)v; voices_sustain(s, n != 0); }
 static void bend(Slot* s, uint8_t n, float v) { (void)n; voices_bend(s, v); }
 static void notes_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; voices_all_notes_off(s); }
 static void sound_off(Slot* s, uint8_t n, float v) { (void)n; (void)v; voices_all_sound_off(s); }
-static void pressure(Slot* s, uint8_t n, float v) { voices_pressure(s, n, v); }
 static void controller(Slot* s, uint8_t n, float v) { slot_set_controller(s, n, v, false); }
 
 /* A controller moved: remembered for the next patch, passed to both slots
@@ -217,12 +214,96 @@ set_controller(Chronus* self, unsigned ctl, float value)
 	each_slot(self, controller, (uint8_t)ctl, value);
 }
 
+/* A note of a channel on both slots: on, off (velocity: release) or poly
+ * aftertouch. */
+typedef enum { KEY_ON, KEY_OFF, KEY_PRESSURE } KeyEvent;
+
+static void
+key_event(Chronus* self, KeyEvent what, uint8_t chan, uint8_t note, float value)
+{
+	Slot* slots[2] = {self->active->slot, self->standby ? self->standby->slot : NULL};
+	for (unsigned i = 0; i < 2 && slots[i]; ++i) {
+		if (what == KEY_ON) {
+			voices_note_on_ch(slots[i], chan, note, value);
+		} else if (what == KEY_OFF) {
+			voices_note_off_ch(slots[i], chan, note, value);
+		} else {
+			voices_pressure(slots[i], chan, note, value);
+		}
+	}
+}
+
+/* The semitones a member channel's bend (-1..1) bends its notes. */
+static float
+channel_bend_semis(const Chronus* self, uint8_t chan)
+{
+	unsigned zone = 0;
+	mpe_role(&self->mpe, chan, &zone);
+	return self->chan_bend[chan] * self->mpe.bend[zone];
+}
+
+/* A channel's per-note expression (MPE) on both slots. */
+static void
+channel_expression(Chronus* self, uint8_t chan, ChannelExpression what, float value)
+{
+	voices_channel(self->active->slot, chan, what, value, false);
+	if (self->standby) {
+		voices_channel(self->standby->slot, chan, what, value, false);
+	}
+}
+
+/* Every held note released and every channel's expression back to rest:
+ * a change of the MPE zones changes which channel a note belongs to, so
+ * the notes held under the old ones could never be released. */
+static void
+release_all_keys(Chronus* self)
+{
+	memset(self->notes_down, 0, sizeof(self->notes_down));
+	memset(self->notes_pedal, 0, sizeof(self->notes_pedal));
+	each_slot(self, notes_off, 0, 0.0f);
+	for (uint8_t c = 0; c < 16; ++c) {
+		self->chan_bend[c] = self->chan_pressure[c] = self->chan_slide[c] = 0.0f;
+		channel_expression(self, c, CHAN_BEND, 0.0f);
+		channel_expression(self, c, CHAN_PRESSURE, 0.0f);
+		channel_expression(self, c, CHAN_SLIDE, 0.0f);
+	}
+}
+
+/* The MPE zones as `mpe` says now, from what they were (`was`). */
+static void
+zones_changed(Chronus* self, const Mpe* was)
+{
+	if (was->members[0] != self->mpe.members[0] || was->members[1] != self->mpe.members[1]) {
+		release_all_keys(self);
+	} else {
+		for (uint8_t c = 0; c < 16; ++c) { /* a new bend range bends the held notes at once */
+			channel_expression(self, c, CHAN_BEND, channel_bend_semis(self, c));
+		}
+	}
+}
+
 /* A control change: the pedal and the channel mode messages act on the
  * notes; every CC (Bank Select too) is also a source, 0..1; CCs 0..31
- * become 14-bit when their LSB (CC 32..63) follows the MSB. */
+ * become 14-bit when their LSB (CC 32..63) follows the MSB. CC 74 is also
+ * the slide of the voices of its channel (note.slide: every voice's when
+ * MPE is off). RPNs 0 and 6 configure MPE. */
 static void
-handle_cc(Chronus* self, uint8_t cc, uint8_t value)
+handle_cc(Chronus* self, uint8_t chan, uint8_t cc, uint8_t value)
 {
+	const Mpe was = self->mpe;
+	if (mpe_control_change(&self->mpe, chan, cc, value)) {
+		zones_changed(self, &was);
+	}
+	unsigned      zone = 0;
+	const MpeRole role = mpe_role(&self->mpe, chan, &zone);
+	if (cc == 74 && (role == MPE_ROLE_MEMBER || !mpe_active(&self->mpe))) {
+		const uint8_t kc        = role == MPE_ROLE_MEMBER ? chan : 0;
+		self->chan_slide[kc] = (float)value / 127.0f;
+		channel_expression(self, kc, CHAN_SLIDE, self->chan_slide[kc]);
+		if (role == MPE_ROLE_MEMBER) {
+			return; /* a note's own: not the global controller */
+		}
+	}
 	if (cc == 64) {
 		self->sustain = value >= 64;
 		if (!self->sustain) {
@@ -261,7 +342,10 @@ handle_program_change(Chronus* self, uint8_t number)
 	}
 }
 
-/* One MIDI message, on any channel. Audio thread. */
+/* One MIDI message. Audio thread. Every channel plays; with MPE on, a
+ * note's channel is part of its identity, and a member channel's bend,
+ * pressure and CC 74 are its notes' own (a master channel's, and those of
+ * channels in no zone, are everybody's, as without MPE). */
 static void
 handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 {
@@ -269,33 +353,51 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 		return;
 	}
 	const uint8_t status = msg[0] & 0xf0;
+	const uint8_t chan   = msg[0] & 0x0f;
+	unsigned      zone   = 0;
+	const bool    member = mpe_role(&self->mpe, chan, &zone) == MPE_ROLE_MEMBER;
+	const uint8_t kc     = mpe_active(&self->mpe) ? chan : 0; /* the key's channel */
 	if (status == 0x90 && size >= 3 && msg[2] > 0) {
-		const uint8_t note = msg[1] & 0x7f;
-		self->notes_down[note]    = true;
-		self->notes_pedal[note]   = false;
-		self->note_velocity[note] = (float)(msg[2] & 0x7f) / 127.0f;
-		self->note_pressure[note] = 0.0f;
-		self->note_frame[note]    = self->frame;
-		each_slot(self, note_on, note, self->note_velocity[note]);
+		const uint8_t  note = msg[1] & 0x7f;
+		const unsigned k    = KEY_INDEX(kc, note);
+		self->notes_down[k]    = true;
+		self->notes_pedal[k]   = false;
+		self->note_velocity[k] = (float)(msg[2] & 0x7f) / 127.0f;
+		self->note_pressure[k] = -1.0f;
+		self->note_frame[k]    = self->frame;
+		key_event(self, KEY_ON, kc, note, self->note_velocity[k]);
 	} else if ((status == 0x80 || status == 0x90) && size >= 3) {
-		const uint8_t note = msg[1] & 0x7f;
+		const uint8_t  note = msg[1] & 0x7f;
+		const unsigned k    = KEY_INDEX(kc, note);
 		/* Released under the pedal: the pedal holds it now. */
-		self->notes_pedal[note] = self->sustain && (self->notes_down[note] || self->notes_pedal[note]);
-		self->notes_down[note]  = false;
-		each_slot(self, note_off, note, status == 0x80 ? (float)(msg[2] & 0x7f) / 127.0f : 0.0f);
+		self->notes_pedal[k] = self->sustain && (self->notes_down[k] || self->notes_pedal[k]);
+		self->notes_down[k]  = false;
+		key_event(self, KEY_OFF, kc, note, status == 0x80 ? (float)(msg[2] & 0x7f) / 127.0f : 0.0f);
 	} else if (status == 0xb0 && size >= 3) {
-		handle_cc(self, msg[1] & 0x7f, msg[2] & 0x7f);
+		handle_cc(self, chan, msg[1] & 0x7f, msg[2] & 0x7f);
 	} else if (status == 0xe0 && size >= 3) {
-		const int raw = ((msg[2] & 0x7f) << 7 | (msg[1] & 0x7f)) - 8192;
-		self->bend    = (float)raw / (raw > 0 ? 8191.0f : 8192.0f); /* -1 .. 1 */
-		each_slot(self, bend, 0, self->bend);
-		set_controller(self, CTL_BEND, self->bend);
+		const int   raw    = ((msg[2] & 0x7f) << 7 | (msg[1] & 0x7f)) - 8192;
+		const float amount = (float)raw / (raw > 0 ? 8191.0f : 8192.0f); /* -1 .. 1 */
+		if (member) {
+			self->chan_bend[chan] = amount;
+			channel_expression(self, chan, CHAN_BEND, channel_bend_semis(self, chan));
+		} else {
+			self->bend = amount;
+			each_slot(self, bend, 0, self->bend);
+			set_controller(self, CTL_BEND, self->bend);
+		}
 	} else if (status == 0xa0 && size >= 3) {
-		const uint8_t note        = msg[1] & 0x7f;
-		self->note_pressure[note] = (float)(msg[2] & 0x7f) / 127.0f;
-		each_slot(self, pressure, note, self->note_pressure[note]);
+		const uint8_t note = msg[1] & 0x7f;
+		self->note_pressure[KEY_INDEX(kc, note)] = (float)(msg[2] & 0x7f) / 127.0f;
+		key_event(self, KEY_PRESSURE, kc, note, self->note_pressure[KEY_INDEX(kc, note)]);
 	} else if (status == 0xd0 && size >= 2) {
-		set_controller(self, CTL_AFTERTOUCH, (float)(msg[1] & 0x7f) / 127.0f);
+		const float value = (float)(msg[1] & 0x7f) / 127.0f;
+		if (member) {
+			self->chan_pressure[chan] = value;
+			channel_expression(self, chan, CHAN_PRESSURE, value);
+		} else {
+			set_controller(self, CTL_AFTERTOUCH, value);
+		}
 	} else if (status == 0xc0 && size >= 2) {
 		handle_program_change(self, msg[1] & 0x7f);
 	}
@@ -395,6 +497,15 @@ read_controls(Chronus* self)
 			if (self->standby) {
 				slot_set_macro(self->standby->slot, i - CTRL_MACRO1, v, false);
 			}
+		} else if (i == CTRL_MPE_LOWER || i == CTRL_MPE_UPPER || i == CTRL_MPE_BEND) {
+			const Mpe was = self->mpe;
+			if (i == CTRL_MPE_BEND) {
+				self->mpe.bend_default = v;
+				self->mpe.bend[0] = self->mpe.bend[1] = v;
+			} else {
+				mpe_configure(&self->mpe, i == CTRL_MPE_LOWER ? MPE_LOWER : MPE_UPPER, (unsigned)v);
+			}
+			zones_changed(self, &was);
 		} else if (i == CTRL_PROGRAM) {
 			/* A change loads that factory patch through the worker, like
 			 * any patch request; but a change to the value a restored
@@ -446,9 +557,9 @@ same_text(const Outcome* a, const Outcome* b)
 /* A held note's age in frames (since its key went down), as enter_held
  * takes it; ages past 2^32 frames (a day) are all "held for long". */
 static uint32_t
-note_age(const Chronus* self, unsigned n)
+note_age(const Chronus* self, unsigned k)
 {
-	const uint64_t age = self->frame - self->note_frame[n];
+	const uint64_t age = self->frame - self->note_frame[k];
 	return age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
 }
 
@@ -481,10 +592,18 @@ begin_swap(Chronus* self, Outcome* next)
 		slot_set_controller(s, c, self->ctl_value[c], true);
 	}
 	slot_set_param_seq(s, self->param_seq);
-	for (unsigned n = 0; n < 128; ++n) {
-		if ((self->notes_down[n] || self->notes_pedal[n]) && !(copied && voices_note_held(s, (uint8_t)n))) {
-			voices_note_on_held(s, (uint8_t)n, self->note_velocity[n], !self->notes_down[n], note_age(self, n));
-			voices_pressure(s, (uint8_t)n, self->note_pressure[n]);
+	for (uint8_t c = 0; c < 16; ++c) { /* each channel's per-note expression (MPE) */
+		voices_channel(s, c, CHAN_BEND, channel_bend_semis(self, c), true);
+		voices_channel(s, c, CHAN_PRESSURE, self->chan_pressure[c], true);
+		voices_channel(s, c, CHAN_SLIDE, self->chan_slide[c], true);
+	}
+	for (unsigned k = 0; k < KEY_COUNT; ++k) {
+		const uint8_t c = (uint8_t)(k / 128u), n = (uint8_t)(k % 128u);
+		if ((self->notes_down[k] || self->notes_pedal[k]) && !(copied && voices_note_held(s, c, n))) {
+			voices_note_on_held(s, c, n, self->note_velocity[k], !self->notes_down[k], note_age(self, k));
+			if (self->note_pressure[k] >= 0.0f) {
+				voices_pressure(s, c, n, self->note_pressure[k]);
+			}
 		}
 	}
 	if (copied) {

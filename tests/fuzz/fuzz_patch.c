@@ -194,7 +194,7 @@ play(Slot* s, const Score* sc, float* out, unsigned block)
 		                    false);
 	}
 	voices_note_on(s, sc->note2, sc->velocity2);
-	voices_pressure(s, sc->note2, sc->macros[0]);
+	voices_pressure(s, 0, sc->note2, sc->macros[0]);
 	render_span(s, out, t, t + sc->release_at, block);
 	t += sc->release_at;
 	voices_note_off(s, BUILD_WARMUP_NOTE);
