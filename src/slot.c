@@ -243,11 +243,14 @@ voice_smooth(const Slot* s, float* at, float target, float* restrict out, unsign
 	float p = *at;
 	for (unsigned i = 0; i < n; ++i) {
 		if (p != target) {
-			p += s->pressure_coef * (target - p);
+			/* In float the step stalls short of the target (by up to
+			 * 1/coef ulps: 1e-4 semitone at a pitch of 12): land there. */
+			const float next = p + s->pressure_coef * (target - p);
+			p                = next == p || fabsf(target - next) < 1e-6f ? target : next;
 		}
 		out[i * L] = add ? out[i * L] + p : p;
 	}
-	*at = fabsf(p - target) < 1e-6f ? target : p;
+	*at = p;
 }
 
 /* A lane group's note sources and each voice's weight in the sums (its

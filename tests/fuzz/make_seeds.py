@@ -248,8 +248,14 @@ def host_header(worker=1, log=True, options=None, refuse_schedule=False, refuse_
     return bytes([flags, rate | (0x10 if no_map else 0), options or 0, cap | (0x10 if late else 0), refuse])
 
 
-PORTS = ['volume', 'crossfade', 'polyphony'] + ['macro%d' % k for k in range(1, 9)] + ['program', 'limiter',
-                                                                                   'bend_up', 'bend_down']
+# Every input control in the order of the control table (src/controls.h),
+# with its default: bit k of a block's mask reaches inputs k, k + 15, ...
+# (fuzz_host.h), and each reached one reads a value, its default here unless
+# the seed gives one.
+PORTS = [('volume', 0.0), ('crossfade', 30.0), ('polyphony', 16.0)] + \
+        [('macro%d' % k, 0.5) for k in range(1, 9)] + \
+        [('program', 0.0), ('limiter', 1.0), ('bend_up', -1.0), ('bend_down', -1.0), ('glide', -1.0),
+         ('tune_key', 60.0), ('tune_hz', 261.625565), ('mpe_lower', 0.0), ('mpe_upper', 0.0), ('mpe_bend', 48.0)]
 SPECIAL = {'nan': 0, '-nan': 1, 'inf': 2, '-inf': 3, 'max': 4, '-max': 5, '1e30': 6, '-1e30': 7, '0': 8,
            '-0': 9, '1': 10, '0.5': 11, '64': 12, '65': 13, 'denormal': 14, '2^31': 15}
 
@@ -262,12 +268,16 @@ def port_value(v):
 
 def block(frames, ports=None, events=(), unit_int=False):
     ports = ports or {}
+    assert all(name in dict(PORTS) for name in ports), ports
     mask = 0
     vals = b''
-    for i, name in enumerate(PORTS):
-        if name in ports:
-            mask |= 1 << i
-            vals += port_value(ports[name])
+    for bit in range(15):
+        reached = PORTS[bit::15]
+        if any(name in ports for name, _ in reached):
+            mask |= 1 << bit
+    for i, (name, default) in enumerate(PORTS):
+        if mask & (1 << (i % 15)):
+            vals += port_value(ports.get(name, default))
     if unit_int:
         mask |= 0x8000
     return u16(frames - 1) + u16(mask) + vals + u8(len(events)) + b''.join(events)
@@ -397,6 +407,26 @@ def run_seeds():
               block(256, events=[midi(0, 0xb0, 0, 0), midi(1, 0xb0, 32, 0), midi(2, 0xc0, 3),
                                  midi(3, 0xb0, 0, 127), midi(4, 0xc0, 127), midi(5, 0x90, 67, 1)]) +
               block(512, ports={'bend_down': 0.0, 'bend_up': -1.0}, events=[midi(0, 0x80, 60, 0)]) + block(1024)))
+    # MPE as a controller sends it: the MPE Configuration Message (lower
+    # zone), each finger's bend, pressure and CC 74 on its own channel,
+    # RPN 0 on a member, an NRPN's data entry, the same key on two
+    # channels, a swap with MPE notes held, an upper zone overlapping the
+    # lower one, the zone ports moved (and out of range), the zone off.
+    mcm = lambda t, ch, n: [midi(t, 0xb0 | ch, 101, 0), midi(t, 0xb0 | ch, 100, 6), midi(t, 0xb0 | ch, 6, n),
+                            midi(t, 0xb0 | ch, 101, 127), midi(t, 0xb0 | ch, 100, 127)]
+    s.append(('mpe', host_header(worker=1) +
+              block(256, events=[set_text(0, EXPRESSIVE)] + mcm(1, 0, 15) +
+                    [midi(2, 0xe1, 0, 80), midi(2, 0xd1, 30), midi(2, 0xb1, 74, 90), midi(3, 0x91, 60, 100),
+                     midi(4, 0x92, 60, 100), midi(5, 0xe2, 127, 127)]) +
+              block(256, events=[midi(0, 0xb2, 101, 0), midi(0, 0xb2, 100, 0), midi(0, 0xb2, 6, 96),
+                                 midi(0, 0xb2, 38, 99), midi(1, 0xb2, 99, 1), midi(1, 0xb2, 98, 2),
+                                 midi(1, 0xb2, 6, 5), midi(2, 0xa2, 60, 70), midi(3, 0xe0, 0, 100),
+                                 set_text(4, SINE), midi(5, 0xd2, 127)]) +
+              block(256, events=mcm(0, 15, 9) + [midi(1, 0x9e, 72, 90), midi(2, 0xee, 0, 0), midi(3, 0x81, 60, 0)]) +
+              block(256, ports={'mpe_lower': 3.0, 'mpe_upper': 'max', 'mpe_bend': 'nan'},
+                    events=[midi(0, 0x93, 50, 90), midi(1, 0xe3, 5, 5)]) +
+              block(256, ports={'mpe_lower': -1.0, 'mpe_upper': 0.0, 'mpe_bend': 96.0},
+                    events=mcm(0, 0, 0) + [midi(1, 0x82, 60, 0), midi(2, 0xb0, 6)]) + block(512)))
     s.append(('factory-all', host_header(worker=2, options=2) +
               b''.join(block(1 + i * 97, events=[set_factory(0, i), midi(0, 0x90, 40 + i, 100)])
                        for i in range(12))))
