@@ -21,6 +21,7 @@ int suite_oscpal(void);
 int suite_delay(void);
 int suite_tuning(void);
 int suite_mpe(void);
+int suite_library(void);
 const char* tuning_edo19_scl(void); /* test_tuning.c */
 
 void sources_print_figures(FILE* f);
