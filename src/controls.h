@@ -96,7 +96,7 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	X(MPE_LOWER, "mpe_lower", "MPE lower", 0.0f, 15.0f, 0.0f, UNIT_CHANNEL, CTRL_IN | CTRL_INTEGER,      \
 	  GROUP_PATCH, "MPE lower zone: member channels 2 .. 1+N, master channel 1; 0: off. An MPE Configuration Message sets the zones too.") \
 	X(MPE_UPPER, "mpe_upper", "MPE upper", 0.0f, 15.0f, 0.0f, UNIT_CHANNEL, CTRL_IN | CTRL_INTEGER,      \
-	  GROUP_PATCH, "MPE upper zone: member channels 15-N .. 15, master channel 16; 0: off.")                   \
+	  GROUP_PATCH, "MPE upper zone: member channels 16-N .. 15, master channel 16; 0: off.")                   \
 	X(MPE_BEND, "mpe_bend", "MPE bend", 0.0f, 96.0f, 48.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,                  \
 	  GROUP_PATCH, "Per-note pitch bend range of the MPE member channels, up and down; RPN 0 on a member channel sets it too.")
 
