@@ -64,6 +64,33 @@ resolve(const char* base_dir, const char* path)
 	return out;
 }
 
+/* One control change on a channel status byte (0xb0 | channel) at ev's
+ * frame: the RPN statements are runs of these. */
+static bool
+add_cc(Score* s, size_t* cap, ScoreEvent ev, uint8_t status, uint8_t cc, uint8_t value)
+{
+	ev.type    = SCORE_MIDI;
+	ev.midi[0] = status, ev.midi[1] = cc, ev.midi[2] = value, ev.midi_size = 3;
+	return add_event(s, cap, ev);
+}
+
+/* RPN null (CC 101 = CC 100 = 127) after a parameter, as RP-053 asks, so
+ * that a later Data Entry changes nothing by mistake. */
+static bool
+add_rpn_null(Score* s, size_t* cap, ScoreEvent ev, uint8_t status)
+{
+	return add_cc(s, cap, ev, status, 101, 127) && add_cc(s, cap, ev, status, 100, 127);
+}
+
+/* "ch N": the channel, 1..16, or 0 if the text is not one. */
+static int
+parse_channel(const char* text)
+{
+	char*      end = NULL;
+	const long n   = strtol(text, &end, 10);
+	return end != text && !*end && n >= 1 && n <= 16 ? (int)n : 0;
+}
+
 bool
 score_parse(const char* text, const char* base_dir, double rate, Score* s, char* err, size_t err_size)
 {
@@ -102,14 +129,39 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 			}
 			continue;
 		}
-		if (strcmp(verb, "at") || sscanf(line + consumed, "%lf %31s%n", &t, what, &consumed) != 2 ||
-		    !(t >= 0.0) || t > 3600.0) {
+		const char* rest = line + consumed;
+		if (strcmp(verb, "at") || sscanf(rest, "%lf %31s%n", &t, what, &consumed) != 2 || !(t >= 0.0) ||
+		    t > 3600.0) {
 			score_free(s);
-			return fail(err, err_size, lineno, "expected 'at SECONDS WHAT ...' or 'length SECONDS'");
+			return fail(err, err_size, lineno, "expected 'at SECONDS [ch CHANNEL] WHAT ...' or 'length SECONDS'");
 		}
-		const char* rest  = line + strlen(verb) + 1;
-		rest              = strstr(rest, what) + strlen(what);
-		ScoreEvent  ev    = {0};
+		rest += consumed;
+		/* The channel of a MIDI statement: its status bytes' low nibble. */
+		int chan = 1;
+		if (!strcmp(what, "ch")) {
+			char number[16] = "";
+			if (sscanf(rest, "%15s%n", number, &consumed) != 1 || !(chan = parse_channel(number))) {
+				score_free(s);
+				return fail(err, err_size, lineno, "expected 'ch CHANNEL(1-16)'");
+			}
+			rest += consumed;
+			if (sscanf(rest, "%31s%n", what, &consumed) != 1) {
+				score_free(s);
+				return fail(err, err_size, lineno, "expected an event after 'ch CHANNEL'");
+			}
+			rest += consumed;
+			if (!strcmp(what, "control") || !strcmp(what, "patch")) {
+				score_free(s);
+				snprintf(arg, sizeof(arg), "'ch' is for MIDI statements, not '%s'", what);
+				return fail(err, err_size, lineno, arg);
+			}
+			if (!strcmp(what, "mpe")) { /* an MCM goes to its zone's master channel, 1 or 16 */
+				score_free(s);
+				return fail(err, err_size, lineno, "'ch' does not go with 'mpe' (the zone gives the channel)");
+			}
+		}
+		const uint8_t c   = (uint8_t)(chan - 1);
+		ScoreEvent    ev  = {0};
 		ev.frame          = (uint64_t)llround(t * rate);
 		ev.line           = lineno;
 		int   a = 0, b = 0;
@@ -120,10 +172,10 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 				return fail(err, err_size, lineno, "expected 'note NOTE(0-127) VELOCITY(1-127) SECONDS'");
 			}
 			ev.type = SCORE_MIDI;
-			ev.midi[0] = 0x90, ev.midi[1] = (uint8_t)a, ev.midi[2] = (uint8_t)b, ev.midi_size = 3;
+			ev.midi[0] = 0x90 | c, ev.midi[1] = (uint8_t)a, ev.midi[2] = (uint8_t)b, ev.midi_size = 3;
 			add_event(s, &cap, ev);
 			ev.frame   = (uint64_t)llround((t + d) * rate);
-			ev.midi[0] = 0x80, ev.midi[2] = 0;
+			ev.midi[0] = 0x80 | c, ev.midi[2] = 0;
 			add_event(s, &cap, ev);
 			last = fmax(last, t + d);
 		} else if (!strcmp(what, "control")) {
@@ -140,31 +192,27 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 			}
 			const int raw = (int)lrint(d * (d > 0.0 ? 8191.0 : 8192.0)) + 8192;
 			ev.type = SCORE_MIDI;
-			ev.midi[0] = 0xe0, ev.midi[1] = raw & 0x7f, ev.midi[2] = (uint8_t)(raw >> 7), ev.midi_size = 3;
+			ev.midi[0] = 0xe0 | c, ev.midi[1] = raw & 0x7f, ev.midi[2] = (uint8_t)(raw >> 7), ev.midi_size = 3;
 			add_event(s, &cap, ev);
 		} else if (!strcmp(what, "sustain")) {
 			if (sscanf(rest, "%31s", arg) != 1 || (strcmp(arg, "on") && strcmp(arg, "off"))) {
 				score_free(s);
 				return fail(err, err_size, lineno, "expected 'sustain on' or 'sustain off'");
 			}
-			ev.type = SCORE_MIDI;
-			ev.midi[0] = 0xb0, ev.midi[1] = 64, ev.midi[2] = strcmp(arg, "on") ? 0 : 127, ev.midi_size = 3;
-			add_event(s, &cap, ev);
+			add_cc(s, &cap, ev, 0xb0 | c, 64, strcmp(arg, "on") ? 0 : 127);
 		} else if (!strcmp(what, "cc")) {
 			if (sscanf(rest, "%d %d", &a, &b) != 2 || a < 0 || a > 127 || b < 0 || b > 127) {
 				score_free(s);
 				return fail(err, err_size, lineno, "expected 'cc NUMBER VALUE' (0-127 each)");
 			}
-			ev.type = SCORE_MIDI;
-			ev.midi[0] = 0xb0, ev.midi[1] = (uint8_t)a, ev.midi[2] = (uint8_t)b, ev.midi_size = 3;
-			add_event(s, &cap, ev);
+			add_cc(s, &cap, ev, 0xb0 | c, (uint8_t)a, (uint8_t)b);
 		} else if (!strcmp(what, "aftertouch")) {
 			if (sscanf(rest, "%d", &a) != 1 || a < 0 || a > 127) {
 				score_free(s);
 				return fail(err, err_size, lineno, "expected 'aftertouch VALUE' (0-127)");
 			}
 			ev.type = SCORE_MIDI;
-			ev.midi[0] = 0xd0, ev.midi[1] = (uint8_t)a, ev.midi_size = 2;
+			ev.midi[0] = 0xd0 | c, ev.midi[1] = (uint8_t)a, ev.midi_size = 2;
 			add_event(s, &cap, ev);
 		} else if (!strcmp(what, "pressure")) {
 			if (sscanf(rest, "%d %d", &a, &b) != 2 || a < 0 || a > 127 || b < 0 || b > 127) {
@@ -172,7 +220,7 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 				return fail(err, err_size, lineno, "expected 'pressure NOTE VALUE' (0-127 each)");
 			}
 			ev.type = SCORE_MIDI;
-			ev.midi[0] = 0xa0, ev.midi[1] = (uint8_t)a, ev.midi[2] = (uint8_t)b, ev.midi_size = 3;
+			ev.midi[0] = 0xa0 | c, ev.midi[1] = (uint8_t)a, ev.midi[2] = (uint8_t)b, ev.midi_size = 3;
 			add_event(s, &cap, ev);
 		} else if (!strcmp(what, "program")) {
 			int n = sscanf(rest, "%d %d", &a, &b);
@@ -180,15 +228,38 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 				score_free(s);
 				return fail(err, err_size, lineno, "expected 'program NUMBER [BANK]' (0-127, bank 0-16383)");
 			}
-			ev.type = SCORE_MIDI;
 			if (n == 2) { /* Bank Select MSB and LSB, then the change, at the same frame */
-				ev.midi[0] = 0xb0, ev.midi[1] = 0, ev.midi[2] = (uint8_t)(b >> 7), ev.midi_size = 3;
-				add_event(s, &cap, ev);
-				ev.midi[1] = 32, ev.midi[2] = (uint8_t)(b & 0x7f);
-				add_event(s, &cap, ev);
+				add_cc(s, &cap, ev, 0xb0 | c, 0, (uint8_t)(b >> 7));
+				add_cc(s, &cap, ev, 0xb0 | c, 32, (uint8_t)(b & 0x7f));
 			}
-			ev.midi[0] = 0xc0, ev.midi[1] = (uint8_t)a, ev.midi[2] = 0, ev.midi_size = 2;
+			ev.type = SCORE_MIDI;
+			ev.midi[0] = 0xc0 | c, ev.midi[1] = (uint8_t)a, ev.midi[2] = 0, ev.midi_size = 2;
 			add_event(s, &cap, ev);
+		} else if (!strcmp(what, "mpe")) {
+			/* The MPE Configuration Message (RPN 6) on the zone's master
+			 * channel: 1 for the lower zone, 16 for the upper. */
+			if (sscanf(rest, "%31s %d", arg, &a) != 2 || (strcmp(arg, "lower") && strcmp(arg, "upper")) || a < 0 ||
+			    a > 15) {
+				score_free(s);
+				return fail(err, err_size, lineno, "expected 'mpe lower|upper MEMBERS(0-15)'");
+			}
+			const uint8_t status = strcmp(arg, "lower") ? 0xbf : 0xb0;
+			add_cc(s, &cap, ev, status, 101, 0);
+			add_cc(s, &cap, ev, status, 100, 6);
+			add_cc(s, &cap, ev, status, 6, (uint8_t)a);
+			add_rpn_null(s, &cap, ev, status);
+		} else if (!strcmp(what, "bendrange")) {
+			/* RPN 0, pitch bend sensitivity: SEMITONES in the Data Entry
+			 * MSB, no cents in the LSB. */
+			if (sscanf(rest, "%d", &a) != 1 || a < 0 || a > 96) {
+				score_free(s);
+				return fail(err, err_size, lineno, "expected 'bendrange SEMITONES' (0-96)");
+			}
+			add_cc(s, &cap, ev, 0xb0 | c, 101, 0);
+			add_cc(s, &cap, ev, 0xb0 | c, 100, 0);
+			add_cc(s, &cap, ev, 0xb0 | c, 6, (uint8_t)a);
+			add_cc(s, &cap, ev, 0xb0 | c, 38, 0);
+			add_rpn_null(s, &cap, ev, 0xb0 | c);
 		} else if (!strcmp(what, "patch")) {
 			if (sscanf(rest, " %511[^\n]", arg) != 1) {
 				score_free(s);
@@ -203,7 +274,7 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 		} else {
 			score_free(s);
 			return fail(err, err_size, lineno, "unknown event (expected note, control, bend, sustain, cc, aftertouch, pressure, "
-			                                   "program or patch)");
+			                                   "program, mpe, bendrange or patch)");
 		}
 		last = fmax(last, t);
 	}

@@ -3,7 +3,8 @@
  * The foundation, heard through a real host: the bundle loads, notes sound
  * at the right pitch (pitch bend included) and stop, nothing sounds before the first note, any
  * block size gives the same samples, and 128 notes at once steal voices
- * without a click.
+ * without a click. And the MIDI a score sends, byte for byte (channels,
+ * MPE configuration, bend range).
  */
 #include "click.h"
 #include "helpers.h"
@@ -494,6 +495,151 @@ test_pitch_bend_moves_the_pitch(void)
 	host_free(h);
 }
 
+/* The MIDI a score sends (docs/score-format.md, "Statements"): exact
+ * bytes and frames, read from the parsed score (no plugin needed), so a
+ * wrong channel nibble, RPN number or order fails here and not only by ear. */
+typedef struct {
+	uint64_t frame;
+	uint8_t  size;
+	uint8_t  bytes[3];
+} WantMidi;
+
+static void
+check_score_midi(const char* text, const WantMidi* want, size_t n)
+{
+	Score s;
+	char  err[256] = "";
+	const bool ok = score_parse(text, ".", TEST_RATE, &s, err, sizeof(err));
+	if (!ok) {
+		printf("\n  %s\n", err);
+	}
+	CU_ASSERT_TRUE_FATAL(ok);
+	CU_ASSERT_EQUAL(s.n_events, n);
+	for (size_t i = 0; i < n && i < s.n_events; ++i) {
+		const ScoreEvent* ev = &s.events[i];
+		const bool same = ev->type == SCORE_MIDI && ev->frame == want[i].frame && ev->midi_size == want[i].size &&
+		                  !memcmp(ev->midi, want[i].bytes, want[i].size);
+		if (!same) {
+			printf("\n  event %zu: frame %llu, %u bytes %02x %02x %02x (want frame %llu, %u bytes %02x %02x %02x)", i,
+			       (unsigned long long)ev->frame, ev->midi_size, ev->midi[0], ev->midi[1], ev->midi[2],
+			       (unsigned long long)want[i].frame, want[i].size, want[i].bytes[0], want[i].bytes[1],
+			       want[i].bytes[2]);
+		}
+		CU_ASSERT(same);
+	}
+	score_free(&s);
+}
+
+/* A score error: parsing fails with exactly `want`, and leaves no events. */
+static void
+check_score_error(const char* text, const char* want)
+{
+	Score s;
+	char  err[256] = "";
+	CU_ASSERT_FALSE(score_parse(text, ".", TEST_RATE, &s, err, sizeof(err)));
+	if (strcmp(err, want)) {
+		printf("\n  got \"%s\", want \"%s\"", err, want);
+	}
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_PTR_NULL(s.events);
+	CU_ASSERT_EQUAL(s.n_events, 0u);
+}
+
+static void
+test_score_channels(void)
+{
+	/* A note's on and off both on its channel; no `ch` is channel 1. */
+	static const WantMidi notes[] = {{0, 3, {0x90, 61, 90}},       {24000, 3, {0x99, 60, 100}},
+	                                 {36000, 3, {0x89, 60, 0}},    {48000, 3, {0x80, 61, 0}},
+	                                 {48000, 3, {0x9f, 62, 1}},    {48048, 3, {0x8f, 62, 0}}};
+	check_score_midi("at 0 note 61 90 1\nat 0.5 ch 10 note 60 100 0.25\nat 1 ch 16 note 62 1 0.001\n", notes,
+	                 sizeof(notes) / sizeof(notes[0]));
+	/* Bend keeps its 14-bit mapping on any channel: 0.5 is 8192 + 4096,
+	 * LSB first. */
+	static const WantMidi bends[] = {{0, 3, {0xe2, 0x00, 0x60}}, {0, 3, {0xef, 0x00, 0x00}},
+	                                 {0, 3, {0xe0, 0x7f, 0x7f}}, {0, 3, {0xe4, 0x00, 0x40}}};
+	check_score_midi("at 0 ch 3 bend 0.5\nat 0 ch 16 bend -1\nat 0 bend 1\nat 0 ch 5 bend 0\n", bends,
+	                 sizeof(bends) / sizeof(bends[0]));
+	/* Every other MIDI statement, Bank Select included. */
+	static const WantMidi rest[] = {{4800, 3, {0xb4, 64, 127}}, {4800, 3, {0xb4, 74, 100}}, {4800, 2, {0xd4, 90, 0}},
+	                                {4800, 3, {0xa4, 60, 100}}, {4800, 3, {0xb4, 0, 1}},    {4800, 3, {0xb4, 32, 2}},
+	                                {4800, 2, {0xc4, 3, 0}},    {4800, 2, {0xcb, 5, 0}}};
+	check_score_midi("at 0.1 ch 5 sustain on\nat 0.1 ch 5 cc 74 100\nat 0.1 ch 5 aftertouch 90\n"
+	                 "at 0.1 ch 5 pressure 60 100\nat 0.1 ch 5 program 3 130\nat 0.1 ch 12 program 5\n",
+	                 rest, sizeof(rest) / sizeof(rest[0]));
+}
+
+static void
+test_score_mpe_and_bendrange(void)
+{
+	/* The MCM on the master channel (1 lower, 16 upper), RPN null after. */
+	static const WantMidi mcm[] = {{48000, 3, {0xb0, 101, 0}},  {48000, 3, {0xb0, 100, 6}},
+	                               {48000, 3, {0xb0, 6, 15}},   {48000, 3, {0xb0, 101, 127}},
+	                               {48000, 3, {0xb0, 100, 127}}, {48000, 3, {0xbf, 101, 0}},
+	                               {48000, 3, {0xbf, 100, 6}},  {48000, 3, {0xbf, 6, 0}},
+	                               {48000, 3, {0xbf, 101, 127}}, {48000, 3, {0xbf, 100, 127}}};
+	check_score_midi("at 1 mpe lower 15\nat 1 mpe upper 0\n", mcm, sizeof(mcm) / sizeof(mcm[0]));
+	/* RPN 0 on the channel given, channel 1 without one. */
+	static const WantMidi range[] = {{12000, 3, {0xb1, 101, 0}},  {12000, 3, {0xb1, 100, 0}},
+	                                 {12000, 3, {0xb1, 6, 24}},   {12000, 3, {0xb1, 38, 0}},
+	                                 {12000, 3, {0xb1, 101, 127}}, {12000, 3, {0xb1, 100, 127}},
+	                                 {24000, 3, {0xb0, 101, 0}},  {24000, 3, {0xb0, 100, 0}},
+	                                 {24000, 3, {0xb0, 6, 96}},   {24000, 3, {0xb0, 38, 0}},
+	                                 {24000, 3, {0xb0, 101, 127}}, {24000, 3, {0xb0, 100, 127}}};
+	check_score_midi("at 0.5 bendrange 96\nat 0.25 ch 2 bendrange 24\n", range, sizeof(range) / sizeof(range[0]));
+}
+
+/* The worked example in docs/score-format.md, "MPE", read from the file:
+ * the MCM, then the bend range, then each note on its member channel, and
+ * the bend, pressure and slide on channel 3 only. */
+static void
+test_score_doc_mpe_example(void)
+{
+	char path[1024];
+	const char* dir = getenv("CHRONUS_SOURCE_DIR");
+	snprintf(path, sizeof(path), "%s/docs/score-format.md", dir && *dir ? dir : ".");
+	FILE* f = fopen(path, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	static char doc[65536];
+	const size_t n = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	char* start = strstr(doc, "### MPE\n");
+	start       = start ? strstr(start, "```\n") : NULL;
+	char* end   = start ? strstr(start + 4, "```") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+	*end = '\0';
+	static const WantMidi want[] = {
+	        {0, 3, {0xb0, 101, 0}},      {0, 3, {0xb0, 100, 6}},      {0, 3, {0xb0, 6, 15}},
+	        {0, 3, {0xb0, 101, 127}},    {0, 3, {0xb0, 100, 127}},    {0, 3, {0xb1, 101, 0}},
+	        {0, 3, {0xb1, 100, 0}},      {0, 3, {0xb1, 6, 12}},       {0, 3, {0xb1, 38, 0}},
+	        {0, 3, {0xb1, 101, 127}},    {0, 3, {0xb1, 100, 127}},    {4800, 3, {0x91, 60, 100}},
+	        {4800, 3, {0x92, 64, 100}},  {24000, 3, {0xe2, 0x00, 0x50}}, {48000, 2, {0xd2, 90, 0}},
+	        {48000, 3, {0xb2, 74, 100}}, {100800, 3, {0x81, 60, 0}},  {100800, 3, {0x82, 64, 0}}};
+	check_score_midi(start + 4, want, sizeof(want) / sizeof(want[0]));
+}
+
+static void
+test_score_channel_errors(void)
+{
+	check_score_error("length 1\nat 0 note 60 100 0.5\nat 0.1 ch 0 note 60 100 0.5\n",
+	                  "score line 3: expected 'ch CHANNEL(1-16)'");
+	check_score_error("at 0.1 ch 17 bend 0\n", "score line 1: expected 'ch CHANNEL(1-16)'");
+	check_score_error("at 0 note 60 100 1\n\nat 0.1 ch 2.5 bend 0\n", "score line 3: expected 'ch CHANNEL(1-16)'");
+	check_score_error("at 0.1 ch\n", "score line 1: expected 'ch CHANNEL(1-16)'");
+	check_score_error("at 0.1 ch 4\n", "score line 1: expected an event after 'ch CHANNEL'");
+	check_score_error("# controls are no MIDI\nat 0 ch 3 control volume 0\n",
+	                  "score line 2: 'ch' is for MIDI statements, not 'control'");
+	check_score_error("at 0 ch 3 patch x.chronus\n", "score line 1: 'ch' is for MIDI statements, not 'patch'");
+	check_score_error("at 0 ch 2 mpe lower 3\n", "score line 1: 'ch' does not go with 'mpe' (the zone gives the channel)");
+	check_score_error("length 2\nat 0 mpe middle 3\n", "score line 2: expected 'mpe lower|upper MEMBERS(0-15)'");
+	check_score_error("at 0 mpe lower 16\n", "score line 1: expected 'mpe lower|upper MEMBERS(0-15)'");
+	check_score_error("at 0 mpe upper\n", "score line 1: expected 'mpe lower|upper MEMBERS(0-15)'");
+	check_score_error("at 0 ch 2 bendrange 97\n", "score line 1: expected 'bendrange SEMITONES' (0-96)");
+	check_score_error("at 0 ch 2 glide 1\n", "score line 1: unknown event (expected note, control, bend, sustain, cc, "
+	                                         "aftertouch, pressure, program, mpe, bendrange or patch)");
+}
+
 int
 suite_playback(void)
 {
@@ -509,5 +655,10 @@ suite_playback(void)
 	       !CU_add_test(s, "volume in dB is exactly the gain 10^(dB/20)", test_volume_db_is_the_exact_gain) ||
 	       !CU_add_test(s, "the crossfade lasts exactly crossfade x rate / 1000 frames", test_crossfade_lasts_exactly_the_set_time) ||
 	       !CU_add_test(s, "polyphony P: exactly P of N notes sound, the newest", test_polyphony_is_the_number_that_sound) ||
-	       !CU_add_test(s, "every pitched factory program plays in tune after a swap", test_factory_programs_play_in_tune);
+	       !CU_add_test(s, "every pitched factory program plays in tune after a swap", test_factory_programs_play_in_tune) ||
+	       !CU_add_test(s, "score: ch N sends each MIDI statement on channel N", test_score_channels) ||
+	       !CU_add_test(s, "score: mpe sends the MCM, bendrange RPN 0, then RPN null", test_score_mpe_and_bendrange) ||
+	       !CU_add_test(s, "score: the MPE example in docs/score-format.md", test_score_doc_mpe_example) ||
+	       !CU_add_test(s, "score: a bad ch, ch before control/patch/mpe, a bad mpe zone name their line",
+	                    test_score_channel_errors);
 }

@@ -85,6 +85,22 @@ at 0.1 pressure 200 1
 '
 expect "a program line out of range" 1 "score line 1: expected 'program NUMBER [BANK]' (0-127, bank 0-16383)" 'at 0 program 3 20000
 '
+expect "MIDI on other channels and an MPE zone" 0 "Good: primed" 'length 1
+at 0 patch good.chronus
+at 0 mpe lower 15
+at 0 ch 2 bendrange 12
+at 0.1 ch 2 note 60 100 0.5
+at 0.1 ch 3 note 64 100 0.5
+at 0.3 ch 3 bend 0.25
+at 0.3 ch 3 aftertouch 90
+at 0.4 ch 3 cc 74 100
+at 0.5 ch 16 program 3 0
+'
+expect "a channel out of range" 1 "score line 2: expected 'ch CHANNEL(1-16)'" 'length 1
+at 0.1 ch 17 note 60 100 0.5
+'
+expect "ch before a control" 1 "score line 1: 'ch' is for MIDI statements, not 'control'" 'at 0 ch 3 control volume 0
+'
 expect "an unknown option" 2 "usage: chronus-render" "$good" --no-such-option
 expect "a block size out of range" 2 "usage: chronus-render" "$good" --block 0
 expect "--help" 0 "--random-blocks" "$good" --help
