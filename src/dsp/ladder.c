@@ -21,6 +21,20 @@
  * log frequency, from 2.3 at k = 0 to 1 at the oscillation edge k = 4:
  * at high resonance the set cutoff is where the peak is and the pitch the
  * filter sings at, as with the svf.
+ *
+ * Modes (Oberheim Xpander pole mixing): with L a stage's one-pole lowpass
+ * and u the input after the feedback and saturation, the taps u, y0..y3
+ * are u L^0..L^4, and since a one-pole highpass is 1 - L, mixing them
+ * gives (1-L)^2 (12 dB highpass), (1-L)^4 (24 dB highpass) and
+ * 2 L (1-L) (bandpass, 0 dB at its centre) from the same loop, with the
+ * same resonance. Each mode has its own stage factor so its -3 dB point
+ * (or centre) is the set cutoff at resonance 0; the passband-loss
+ * compensation only applies where the feedback takes it (at DC: the
+ * lowpasses).
+ *
+ * Key tracking: the cutoff moves by keytrack x (note - 60) semitones, so
+ * at 1 (100 %) it follows the keyboard an octave per octave from middle C
+ * and a patch keeps its brightness up the keys.
  */
 #include "dsp/dsp_util.h"
 #include "dsp/module.h"
@@ -30,7 +44,24 @@
 #include <stdint.h>
 #include <string.h>
 
-enum { P_CUTOFF, P_RESONANCE, P_DRIVE };
+enum { P_CUTOFF, P_RESONANCE, P_DRIVE, P_KEYTRACK, P_MODE };
+enum { MODE_LP24, MODE_LP12, MODE_BP12, MODE_HP12, MODE_HP24, MODE_COUNT };
+enum { IN_AUDIO, IN_NOTE };
+
+/* Per mode: the weights of the taps u, y0, y1, y2, y3, the stage
+ * frequency over the -3 dB point (centre) of the mode at resonance 0, and
+ * whether the feedback's passband loss is compensated. */
+static const struct {
+	float  tap[5];
+	double stage;
+	bool   comp;
+} modes[MODE_COUNT] = {
+	[MODE_LP24] = {{0, 0, 0, 0, 1}, 2.2989592, true},   /* 1 / sqrt(2^(1/4) - 1) */
+	[MODE_LP12] = {{0, 0, 1, 0, 0}, 1.5537740, true},   /* 1 / sqrt(2^(1/2) - 1) */
+	[MODE_BP12] = {{0, 2, -2, 0, 0}, 1.0, false},       /* 2 L (1 - L): 0 dB at the stage frequency */
+	[MODE_HP12] = {{1, -2, 1, 0, 0}, 0.6435943, false}, /* sqrt(2^(1/2) - 1) */
+	[MODE_HP24] = {{1, -4, 6, -4, 1}, 0.4349794, false}, /* sqrt(2^(1/4) - 1) */
+};
 
 #define K_MAX     4.2f /* resonance 1: just past the k = 4 oscillation edge */
 #define GAIN_COMP 0.5f /* give back half the passband lost to feedback */
@@ -42,9 +73,10 @@ typedef struct {
 	double rate;
 	float  inv_rate, top; /* 1 / rate; highest cutoff, 0.49 rate */
 	float  s0[CHRONUS_LANES], s1[CHRONUS_LANES], s2[CHRONUS_LANES], s3[CHRONUS_LANES]; /* integrators */
-	float  last_res[CHRONUS_LANES], last_drive[CHRONUS_LANES]; /* what the gains below were made for */
+	float  last_res[CHRONUS_LANES], last_drive[CHRONUS_LANES], last_mode[CHRONUS_LANES]; /* what the gains below were made for */
 	float  k[CHRONUS_LANES], in_gain[CHRONUS_LANES], out_gain[CHRONUS_LANES];
 	float  stage[CHRONUS_LANES]; /* stage frequency over cutoff */
+	float  tap[5][CHRONUS_LANES]; /* the mode's tap weights */
 } Ladder;
 
 /* tan(x) for x in [0, pi/2), lane by lane, from sine and cosine
@@ -73,25 +105,40 @@ soft_clip(simd_f x)
 	return x * (27.0f + x2) / (27.0f + 9.0f * x2);
 }
 
-/* Audio thread: remake what depends on resonance and drive (rarely moved)
- * for lane l. */
+/* Audio thread: remake what depends on resonance, drive and mode (rarely
+ * moved) for lane l. */
 static void
-ladder_shape_coefs(Ladder* d, unsigned l, float res, float drive)
+ladder_shape_coefs(Ladder* d, unsigned l, float res, float drive, float mode)
 {
-	/* 1 / sqrt(2^(1/4) - 1): stage over -3 dB frequency of 4 equal one-poles. */
-	const double stage_max = 2.2989592;
-	const double k         = K_MAX * dsp_clamp(res, 0.0, 1.0);
-	d->stage[l]            = (float)pow(stage_max, fmax(0.0, 1.0 - k / 4.0));
-	d->k[l]                = (float)k;
+	const int    m = (int)dsp_clamp(mode, 0.0, MODE_COUNT - 1.0);
+	const double k = K_MAX * dsp_clamp(res, 0.0, 1.0);
+	d->stage[l]    = (float)pow(modes[m].stage, fmax(0.0, 1.0 - k / 4.0));
+	d->k[l]        = (float)k;
+	for (unsigned t = 0; t < 5; ++t) {
+		d->tap[t][l] = modes[m].tap[t];
+	}
 	/* Drive is exponential (even in dB). The output gives back half of it
 	 * in dB: at full drive a quiet input (0.1) grows by 8 dB, a half-scale
 	 * one stays put and a full-scale one, already saturating, ends 5 dB
 	 * lower, so neither end explodes. */
 	const double drive_gain = pow(DRIVE_MAX, dsp_clamp(drive, 0.0, 1.0));
-	d->in_gain[l]    = (float)drive_gain * (1.0f + GAIN_COMP * d->k[l]);
+	d->in_gain[l]    = (float)drive_gain * (modes[m].comp ? 1.0f + GAIN_COMP * d->k[l] : 1.0f);
 	d->out_gain[l]   = (float)(1.0 / sqrt(drive_gain));
 	d->last_res[l]   = res;
 	d->last_drive[l] = drive;
+	d->last_mode[l]  = mode;
+}
+
+/* The cutoff factor of key tracking, 2^(keytrack (note - 60) / 12), held
+ * to 16 octaves either way (the cutoff is clamped after it anyway). */
+static inline float
+key_factor(float keytrack, float note)
+{
+	if (keytrack == 0.0f) {
+		return 1.0f;
+	}
+	const float oct = keytrack * (note - 60.0f) / 12.0f;
+	return oct == oct ? exp2f(dsp_clampf(oct, -16.0f, 16.0f)) : 1.0f;
 }
 
 static void
@@ -99,9 +146,9 @@ ladder_reset_lane(void* state, unsigned l)
 {
 	Ladder* d = state;
 	d->s0[l] = d->s1[l] = d->s2[l] = d->s3[l] = 0.0f;
-	ladder_shape_coefs(d, l, 0.0f, 0.0f);
+	ladder_shape_coefs(d, l, 0.0f, 0.0f, 0.0f);
 	/* No parameter is negative, so the first sample always remakes them. */
-	d->last_res[l] = d->last_drive[l] = -1.0f;
+	d->last_res[l] = d->last_drive[l] = d->last_mode[l] = -1.0f;
 }
 
 /* Audio or worker thread: silence, as on a fresh voice. */
@@ -132,32 +179,47 @@ SIMD_INLINE void
 ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 {
 	Ladder*      d      = state;
-	const float* in     = io->in[0];
+	const float* in     = io->in[IN_AUDIO];
+	const float* note   = io->in[IN_NOTE];
 	const float* cutoff = io->param[P_CUTOFF];
 	const float* res    = io->param[P_RESONANCE];
 	const float* drive  = io->param[P_DRIVE];
+	const float* mode   = io->param[P_MODE];
+	const float* track  = io->param[P_KEYTRACK];
 	const simd_f w = simd_splat((float)DSP_PI * d->inv_rate), one = simd_splat(1.0f), top = simd_splat(d->top);
 	const simd_f in_max = simd_splat(IN_MAX);
-	simd_f       s0, s1, s2, s3, k, ig, og, sf;
+	simd_f       s0, s1, s2, s3, k, ig, og, sf, t0, t1, t2, t3, t4;
 	memcpy(&s0, d->s0, sizeof s0);
 	memcpy(&s1, d->s1, sizeof s1);
 	memcpy(&s2, d->s2, sizeof s2);
 	memcpy(&s3, d->s3, sizeof s3);
-	const unsigned both   = MODULE_STEADY_PARAM(P_RESONANCE) | MODULE_STEADY_PARAM(P_DRIVE);
-	const bool     steady = (io->steady & both) == both;
+	const unsigned shape  = MODULE_STEADY_PARAM(P_RESONANCE) | MODULE_STEADY_PARAM(P_DRIVE) | MODULE_STEADY_PARAM(P_MODE);
+	const bool     steady = (io->steady & shape) == shape;
+	const unsigned keyed  = MODULE_STEADY_IN(IN_NOTE) | MODULE_STEADY_PARAM(P_KEYTRACK);
+	const bool     key_steady = (io->steady & keyed) == keyed;
 	bool           moved  = false;
+	float          kf[CHRONUS_LANES];
 	memcpy(&k, d->k, sizeof k);
 	memcpy(&ig, d->in_gain, sizeof ig);
 	memcpy(&og, d->out_gain, sizeof og);
 	memcpy(&sf, d->stage, sizeof sf);
+	memcpy(&t0, d->tap[0], sizeof t0);
+	memcpy(&t1, d->tap[1], sizeof t1);
+	memcpy(&t2, d->tap[2], sizeof t2);
+	memcpy(&t3, d->tap[3], sizeof t3);
+	memcpy(&t4, d->tap[4], sizeof t4);
+	for (unsigned l = 0; l < L; ++l) {
+		kf[l] = key_factor(track[l], note[l]);
+	}
 
 	for (unsigned i = 0; i < io->n; ++i) {
 		if (!steady || i == 0) {
 			const float* r  = res + (size_t)i * L;
 			const float* dr = drive + (size_t)i * L;
+			const float* md = mode + (size_t)i * L;
 			for (unsigned l = 0; l < L; ++l) {
-				if (r[l] != d->last_res[l] || dr[l] != d->last_drive[l]) {
-					ladder_shape_coefs(d, l, r[l], dr[l]);
+				if (r[l] != d->last_res[l] || dr[l] != d->last_drive[l] || md[l] != d->last_mode[l]) {
+					ladder_shape_coefs(d, l, r[l], dr[l], md[l]);
 					moved = true;
 				}
 			}
@@ -167,9 +229,21 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 			memcpy(&ig, d->in_gain, sizeof ig);
 			memcpy(&og, d->out_gain, sizeof og);
 			memcpy(&sf, d->stage, sizeof sf);
+			memcpy(&t0, d->tap[0], sizeof t0);
+			memcpy(&t1, d->tap[1], sizeof t1);
+			memcpy(&t2, d->tap[2], sizeof t2);
+			memcpy(&t3, d->tap[3], sizeof t3);
+			memcpy(&t4, d->tap[4], sizeof t4);
 			moved = false;
 		}
-		const simd_f fc   = simd_clamp(simd_load(cutoff + (size_t)i * L, L), one, top);
+		if (!key_steady && i > 0) {
+			const float* kt = track + (size_t)i * L;
+			const float* nt = note + (size_t)i * L;
+			for (unsigned l = 0; l < L; ++l) {
+				kf[l] = key_factor(kt[l], nt[l]);
+			}
+		}
+		const simd_f fc   = simd_clamp(simd_load(cutoff + (size_t)i * L, L) * simd_load(kf, L), one, top);
 		const simd_f g    = tan_01(w * fc) * sf;
 		const simd_f beta = one / (one + g);
 		const simd_f G    = g * beta;
@@ -190,7 +264,8 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 		s2              = y2 + v2;
 		const simd_f v3 = (y2 - s3) * G, y3 = v3 + s3;
 		s3              = y3 + v3;
-		simd_store(io->out + (size_t)i * L, y3 * og, L);
+		const simd_f y = t0 * u + t1 * y0 + t2 * y1 + t3 * y2 + t4 * y3;
+		simd_store(io->out + (size_t)i * L, y * og, L);
 	}
 	/* States flushed once a block (not every sample), so a decaying voice
 	 * never lingers in denormals for more than one block. */
@@ -207,8 +282,11 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 
 SIMD_LANE_PROCESS(ladder_process, ladder_kernel)
 
+static const char* const ladder_modes[] = {"lowpass24", "lowpass12", "bandpass", "highpass12", "highpass24", NULL};
+
 static const InputSpec ladder_inputs[] = {
-	{"in", "audio to filter", IMPLICIT_NONE},
+	[IN_AUDIO] = {"in", "audio to filter", IMPLICIT_NONE},
+	[IN_NOTE]  = {"note", "the note in semitones, for key tracking; the voice's note unless connected", IMPLICIT_PITCH},
 };
 
 static const ParamSpec ladder_params[] = {
@@ -218,11 +296,15 @@ static const ParamSpec ladder_params[] = {
 	                 0.0f, 1.0f, 0.0f, CURVE_LIN, 10.0f, NULL},
 	[P_DRIVE] = {"drive", "", "input gain into the saturation, 1x .. 8x, output half compensated",
 	             0.0f, 1.0f, 0.0f, CURVE_LIN, 10.0f, NULL},
+	[P_KEYTRACK] = {"keytrack", "", "key tracking: 1 (100 %) moves the cutoff an octave per octave of the note from key 60, 0.5 half as far, negative the other way",
+	                -1.0f, 2.0f, 0.0f, CURVE_LIN, 10.0f, NULL},
+	[P_MODE] = {"mode", "", "response (pole mixing of the same ladder): 24 or 12 dB/oct lowpass, bandpass (0 dB at the cutoff), 12 or 24 dB/oct highpass; -3 dB at the cutoff at resonance 0",
+	            0.0f, 4.0f, 0.0f, CURVE_LIN, 0.0f, ladder_modes},
 };
 
 const ModuleType module_ladder = {
 	.name       = "ladder",
-	.summary    = "24 dB/oct Moog-style ladder lowpass with saturating input",
+	.summary    = "Moog-style ladder with saturating input: 24/12 dB lowpass, bandpass, 12/24 dB highpass (pole mixing), key tracking",
 	.flags      = MODULE_LANES,
 	.n_inputs   = sizeof ladder_inputs / sizeof ladder_inputs[0],
 	.inputs     = ladder_inputs,

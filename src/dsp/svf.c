@@ -13,13 +13,17 @@
  *   rate modulation included) and keeps its precision at low cutoffs.
  * Coefficients cost a tan(), so they are remade only when the per-sample
  * cutoff or resonance differs from the previous sample's.
+ *
+ * Key tracking moves the cutoff by keytrack x (note - 60) semitones: at 1
+ * (100 %) it follows the keyboard from middle C, an octave per octave.
  */
 #include "dsp/dsp_util.h"
 #include "dsp/module.h"
 
 #include <math.h>
 
-enum { P_CUTOFF, P_RESONANCE, P_MODE };
+enum { P_CUTOFF, P_RESONANCE, P_MODE, P_KEYTRACK };
+enum { IN_AUDIO, IN_NOTE };
 enum { MODE_LOWPASS, MODE_HIGHPASS, MODE_BANDPASS, MODE_NOTCH };
 
 #define Q_MIN 0.70710678 /* resonance 0: Butterworth, -3 dB at cutoff */
@@ -30,6 +34,7 @@ typedef struct {
 	double rate;
 	float  ic1, ic2;                /* integrator states (Simper's ic1eq, ic2eq) */
 	float  last_cutoff, last_res;   /* what the coefficients below were made for */
+	float  last_track, last_note, key_factor; /* key tracking: factor for that keytrack and note */
 	float  k, a1, a2, a3;           /* damping 1/Q and the solved loop gains */
 } Svf;
 
@@ -45,7 +50,7 @@ static void
 svf_coefs(Svf* s, float cutoff, float res)
 {
 	/* tan() runs off towards Nyquist: keep the cutoff below 0.49 fs. */
-	const double fc = dsp_clamp(cutoff, 1.0, 0.49 * s->rate);
+	const double fc = dsp_clamp((double)cutoff * s->key_factor, 1.0, 0.49 * s->rate);
 	const double g  = tan(DSP_PI * fc / s->rate);
 	/* Exponential in Q so the knob's travel is even to the ear. */
 	const double q = Q_MIN * pow(Q_MAX / Q_MIN, dsp_clamp(res, 0.0, 1.0));
@@ -67,6 +72,8 @@ svf_reset(void* state)
 	s->ic1 = s->ic2 = 0.0f;
 	/* No parameter is negative, so the first sample always makes coefficients. */
 	s->last_cutoff = s->last_res = -1.0f;
+	s->last_track = s->last_note = 0.0f;
+	s->key_factor = 1.0f;
 }
 
 /* Worker thread. */
@@ -83,12 +90,22 @@ static void
 svf_process(void* state, const ModuleIO* io)
 {
 	Svf*         s      = state;
-	const float* in     = io->in[0];
+	const float* in     = io->in[IN_AUDIO];
+	const float* note   = io->in[IN_NOTE];
 	const float* cutoff = io->param[P_CUTOFF];
 	const float* res    = io->param[P_RESONANCE];
 	const float* mode   = io->param[P_MODE];
+	const float* track  = io->param[P_KEYTRACK];
 
 	for (unsigned i = 0; i < io->n; ++i) {
+		if (track[i] != s->last_track || note[i] != s->last_note) {
+			/* 2^(octaves), held to 16 either way; a NaN note tracks nothing. */
+			const float oct = track[i] * (note[i] - 60.0f) / 12.0f;
+			s->key_factor   = track[i] == 0.0f || oct != oct ? 1.0f : exp2f(dsp_clampf(oct, -16.0f, 16.0f));
+			s->last_track   = track[i];
+			s->last_note    = note[i];
+			s->last_cutoff  = -1.0f; /* remake the coefficients */
+		}
 		if (cutoff[i] != s->last_cutoff || res[i] != s->last_res) {
 			svf_coefs(s, cutoff[i], res[i]);
 		}
@@ -116,7 +133,8 @@ svf_process(void* state, const ModuleIO* io)
 static const char* const svf_modes[] = {"lowpass", "highpass", "bandpass", "notch", NULL};
 
 static const InputSpec svf_inputs[] = {
-	{"in", "audio to filter", IMPLICIT_NONE},
+	[IN_AUDIO] = {"in", "audio to filter", IMPLICIT_NONE},
+	[IN_NOTE]  = {"note", "the note in semitones, for key tracking; the voice's note unless connected", IMPLICIT_PITCH},
 };
 
 static const ParamSpec svf_params[] = {
@@ -126,11 +144,13 @@ static const ParamSpec svf_params[] = {
 	                 0.0f, 1.0f, 0.0f, CURVE_LIN, 10.0f, NULL},
 	[P_MODE] = {"mode", "", "response: lowpass, highpass, bandpass (0 dB peak) or notch",
 	            0.0f, 3.0f, 0.0f, CURVE_LIN, 0.0f, svf_modes},
+	[P_KEYTRACK] = {"keytrack", "", "key tracking: 1 (100 %) moves the cutoff an octave per octave of the note from key 60, 0.5 half as far, negative the other way",
+	                -1.0f, 2.0f, 0.0f, CURVE_LIN, 10.0f, NULL},
 };
 
 const ModuleType module_svf = {
 	.name       = "svf",
-	.summary    = "12 dB/oct state-variable filter: lowpass, highpass, bandpass, notch",
+	.summary    = "12 dB/oct state-variable filter: lowpass, highpass, bandpass, notch; key tracking",
 	.flags      = 0,
 	.n_inputs   = sizeof svf_inputs / sizeof svf_inputs[0],
 	.inputs     = svf_inputs,

@@ -122,6 +122,9 @@ rnd_uniform(uint32_t* s) /* -1 .. 1 */
 	return (float)((double)rnd_next(s) / 2147483648.0 - 1.0);
 }
 
+/* The note every render feeds the filters' second input (key tracking). */
+static float g_note = 60.0f;
+
 /* Render frames [from, from + n) of in/params into out, in calls of `chunk`
  * frames, or of random sizes 1..CHRONUS_SUBBLOCK when chunk is 0. */
 static void
@@ -135,6 +138,13 @@ render(Inst* m, const float* in, const Params* ps, float* out, size_t from, size
 		}
 		ModuleIO io = {.out = out + i, .n = len, .lanes = 1, .sounding = 1u};
 		io.in[0]    = in + i;
+		float note[CHRONUS_SUBBLOCK]; /* the filters' note input (key tracking) */
+		for (unsigned k = 0; k < len; ++k) {
+			note[k] = g_note;
+		}
+		for (unsigned j = 1; j < m->type->n_inputs; ++j) {
+			io.in[j] = note;
+		}
 		for (unsigned j = 0; j < m->type->n_params; ++j) {
 			io.param[j] = ps->p[j] + i;
 		}
@@ -257,6 +267,36 @@ measure_cutoff(const ModuleType* type, int svf_mode, double rate, double fc)
 	}
 	float*       h = impulse_response(type, rate, &ps, amp);
 	const double f = half_power_point(h, rate, fc, svf_mode == SVF_HIGHPASS);
+	free(h);
+	params_free(&ps);
+	return f;
+}
+
+enum { LADDER_LP24, LADDER_LP12, LADDER_BP, LADDER_HP12, LADDER_HP24 };
+
+/* The -3 dB point (or, for the ladder's bandpass, the peak) of svf mode or
+ * ladder mode at resonance 0 with key tracking `track` for `note`, and
+ * the peak's gain in dB when asked. */
+static double
+measure_tracked(const ModuleType* type, int mode, double rate, double fc, double track, float note, double* peak_db)
+{
+	const bool svf = type == &module_svf;
+	Params     ps  = svf ? params_new(type, IR_LEN, 0, fc, 1, 0.0, 2, (double)mode, 3, track, -1)
+	                     : params_new(type, IR_LEN, 0, fc, 1, 0.0, 2, 0.0, 3, track, 4, (double)mode, -1);
+	g_note         = note;
+	float* h       = impulse_response(type, rate, &ps, svf ? 1.0f : 0.01f);
+	g_note         = 60.0f;
+	const double expect = fc * pow(2.0, track * (note - 60.0) / 12.0);
+	double       f;
+	if (!svf && mode == LADDER_BP) {
+		f = extremum(h, rate, expect, 1);
+		if (peak_db) {
+			*peak_db = 20.0 * log10(dtft_mag(h, IR_LEN, rate, f, 0));
+		}
+	} else {
+		const bool hp = svf ? mode == SVF_HIGHPASS : mode >= LADDER_HP12;
+		f             = half_power_point(h, rate, expect, hp);
+	}
 	free(h);
 	params_free(&ps);
 	return f;
@@ -519,6 +559,47 @@ test_ladder_cutoff(void)
 	check_cutoffs(&module_ladder, SVF_LOWPASS, "ladder");
 }
 
+/* Every ladder mode has its -3 dB point (bandpass: its 0 dB peak) at the
+ * set cutoff at resonance 0. */
+static void
+test_ladder_modes(void)
+{
+	static const char* const names[] = {"lowpass24", "lowpass12", "bandpass", "highpass12", "highpass24"};
+	for (int mode = LADDER_LP12; mode <= LADDER_HP24; ++mode) {
+		for (size_t r = 0; r < 2; ++r) {
+			for (size_t c = 0; c < 3; ++c) {
+				double       peak = 0.0;
+				const double f    = measure_tracked(&module_ladder, mode, rates[r], cutoffs[c], 0.0, 60.0f, &peak);
+				const double err  = f / cutoffs[c] - 1.0;
+				CHECKF(fabs(err) < CUTOFF_TOL, "ladder %s at %g Hz, %g Hz rate: %.2f Hz (%+.2f %%)", names[mode],
+				       cutoffs[c], rates[r], f, 100.0 * err);
+				if (mode == LADDER_BP) {
+					CHECKF(fabs(peak) < 0.1, "ladder bandpass peak gain %.3f dB at %g Hz", peak, cutoffs[c]);
+				}
+			}
+		}
+	}
+}
+
+/* Key tracking moves the cutoff by keytrack x (note - 60) semitones. */
+static void
+test_key_tracking(void)
+{
+	static const struct {
+		double track;
+		float  note;
+	} cases[] = {{1.0, 72.0f}, {1.0, 48.0f}, {0.5, 84.0f}, {-1.0, 72.0f}, {2.0, 66.0f}, {0.0, 96.0f}};
+	const ModuleType* types[] = {&module_svf, &module_ladder};
+	for (size_t t = 0; t < 2; ++t) {
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+			const double want = 1000.0 * pow(2.0, cases[i].track * (cases[i].note - 60.0) / 12.0);
+			const double f    = measure_tracked(types[t], 0, 48000.0, 1000.0, cases[i].track, cases[i].note, NULL);
+			CHECKF(fabs(f / want - 1.0) < CUTOFF_TOL, "%s keytrack %g, note %g: -3 dB at %.1f Hz, want %.1f Hz",
+			       types[t]->name, cases[i].track, (double)cases[i].note, f, want);
+		}
+	}
+}
+
 static void
 test_svf_band_notch(void)
 {
@@ -691,6 +772,8 @@ suite_filters(void)
 	} tests[] = {
 		{"svf -3 dB point within 2 %", test_svf_cutoff},
 		{"ladder -3 dB point within 2 %", test_ladder_cutoff},
+		{"every ladder mode at its cutoff within 2 %", test_ladder_modes},
+		{"key tracking moves the cutoff an octave per octave", test_key_tracking},
 		{"svf bandpass peak and notch at cutoff", test_svf_band_notch},
 		{"svf and ladder stable under audio-rate FM", test_stability},
 		{"ladder self-oscillates, bounded", test_ladder_self_oscillation},
@@ -727,6 +810,26 @@ filters_print_figures(FILE* f)
 	print_cutoffs(f, &module_svf, SVF_LOWPASS, "svf lowpass");
 	print_cutoffs(f, &module_svf, SVF_HIGHPASS, "svf highpass");
 	print_cutoffs(f, &module_ladder, SVF_LOWPASS, "ladder (resonance 0, drive 0)");
+
+	static const char* const lmodes[] = {NULL, "lowpass12", "bandpass (peak)", "highpass12", "highpass24"};
+	for (int mode = LADDER_LP12; mode <= LADDER_HP24; ++mode) {
+		for (size_t c = 0; c < 3; ++c) {
+			double       peak = 0.0;
+			const double hz   = measure_tracked(&module_ladder, mode, 48000.0, cutoffs[c], 0.0, 60.0f, &peak);
+			fprintf(f, "| ladder %s at %g Hz (48 kHz rate) | %.1f Hz (%+.2f %%)", lmodes[mode], cutoffs[c], hz,
+			        100.0 * (hz / cutoffs[c] - 1.0));
+			if (mode == LADDER_BP) {
+				fprintf(f, ", %+.3f dB", peak);
+			}
+			fprintf(f, " |\n");
+		}
+	}
+	fprintf(f, "| svf / ladder lowpass, cutoff 1 kHz, keytrack 1, key 72: -3 dB point | %.1f / %.1f Hz |\n",
+	        measure_tracked(&module_svf, 0, 48000.0, 1000.0, 1.0, 72.0f, NULL),
+	        measure_tracked(&module_ladder, 0, 48000.0, 1000.0, 1.0, 72.0f, NULL));
+	fprintf(f, "| svf / ladder lowpass, cutoff 1 kHz, keytrack 0.5, key 36: -3 dB point | %.1f / %.1f Hz |\n",
+	        measure_tracked(&module_svf, 0, 48000.0, 1000.0, 0.5, 36.0f, NULL),
+	        measure_tracked(&module_ladder, 0, 48000.0, 1000.0, 0.5, 36.0f, NULL));
 
 	const BandFigures bf = measure_band(48000.0, 1000.0, 0.5);
 	fprintf(f, "| svf bandpass peak at 1 kHz, resonance 0.5 | %.1f Hz, %+.3f dB |\n", bf.peak_hz,
