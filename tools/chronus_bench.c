@@ -984,6 +984,13 @@ static const struct {
 	{"op pair (mod into car.pm)", "create m op\ncreate c op\nconnect m c 2\nout c\n"},
 	{"6-op stack", "create a op\ncreate b op\ncreate c op\ncreate d op\ncreate e op\ncreate f op\n"
 	               "connect a b\nconnect b c\nconnect c d\nconnect d e\nconnect e f\nout f\n"},
+	{"saw into ladder", "create o saw\ncreate f ladder\nconnect o f\nout f\n"},
+	{"saw into ladder, highpass24, keytrack 1", "create o saw\ncreate f ladder\nset f.mode highpass24\n"
+	                                            "set f.keytrack 1\nconnect o f\nout f\n"},
+	{"saw into svf, keytrack 1", "create o saw\ncreate f svf\nset f.keytrack 1\nconnect o f\nout f\n"},
+	{"saw into formant (vowel held)", "create o saw\ncreate f formant\nconnect o f\nout f\n"},
+	{"saw into formant (vowel swept by an LFO)", "create o saw\ncreate f formant\ncreate l lfo\n"
+	                                             "connect l f.vowel 2\nconnect o f\nout f\n"},
 };
 #define N_MODULE_PATCHES (sizeof module_patches / sizeof module_patches[0])
 

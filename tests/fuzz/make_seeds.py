@@ -135,6 +135,11 @@ EDGE = [
                     'set d.feedback 0.99\nset d.damping 0\nset m.time 50\nset m.feedback -0.99\n'
                     'connect note.pitch d.time 1000000\nconnect p c.freq 1000000\nmacro 1 d.track 0 1\n'
                     'macro 2 c.tune -48 48\nconnect note.velocity p.decay -1000000\nout m\n'),
+    ('filters', 'create s saw\ncreate f formant\ncreate l ladder\ncreate v svf\ncreate e adsr\n'
+                'connect s f\nconnect f l\nconnect l v\nconnect e f.vowel 4\nconnect e f.shift 1000000\n'
+                'connect note.key l.note\nset l.mode highpass24\nset l.keytrack 2\nset v.keytrack -1\n'
+                'set v.mode notch\nconnect e l.mode 4\nconnect note.velocity v.note 1000000\n'
+                'macro 1 f.resonance 0 1\nmacro 2 l.keytrack -1 2\nout v\n'),
     ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),

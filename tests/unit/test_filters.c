@@ -27,6 +27,7 @@ void filters_print_figures(FILE* f);
 extern const ModuleType module_svf;
 extern const ModuleType module_ladder;
 extern const ModuleType module_drive;
+extern const ModuleType module_formant;
 
 enum { SVF_LOWPASS, SVF_HIGHPASS, SVF_BANDPASS, SVF_NOTCH };
 
@@ -340,19 +341,47 @@ notch_min_hz(double rate, double fc, double res)
  * noise at 44.1 kHz, cutoff swept 20 Hz..20 kHz by a 2 kHz sine, resonance
  * 1; `last` is the third parameter's value (svf mode, ladder drive). Or,
  * with random_params, every parameter jumping at random every sample. */
+static float torture_peak_mode(const ModuleType* type, float last, int random_params, int ladder_mode);
+
 static float
 torture_peak(const ModuleType* type, float last, int random_params)
+{
+	return torture_peak_mode(type, last, random_params, 0);
+}
+
+/* As torture_peak, the ladder in one of its modes (with random key
+ * tracking under random_params); the formant's vowel, shift and
+ * resonance random every sample under random_params, else its vowel swept
+ * by the same 2 kHz sine at resonance 1. */
+static float
+torture_peak_mode(const ModuleType* type, float last, int random_params, int ladder_mode)
 {
 	const double rate = 44100.0;
 	const size_t n    = 10 * 44100;
 	uint32_t     seed = 0x1234567u;
 	float*       in   = malloc(n * sizeof(float));
 	float*       out  = malloc(n * sizeof(float));
-	Params       ps   = params_new(type, n, 1, 1.0, 2, (double)last, -1);
+	const bool   fmt  = type == &module_formant;
+	Params       ps   = fmt ? params_new(type, n, 2, 1.0, -1) : params_new(type, n, 1, 1.0, 2, (double)last, -1);
 	for (size_t i = 0; i < n; ++i) {
 		in[i] = rnd_uniform(&seed);
 		const double sweep = 0.5 + 0.5 * sin(DSP_TAU * 2000.0 * (double)i / rate);
+		if (fmt) {
+			ps.p[0][i] = (float)(4.0 * sweep);
+			if (random_params) {
+				ps.p[0][i] = 2.0f + 2.0f * rnd_uniform(&seed);
+				ps.p[1][i] = 24.0f * rnd_uniform(&seed);
+				ps.p[2][i] = 0.5f + 0.5f * rnd_uniform(&seed);
+			}
+			continue;
+		}
 		ps.p[0][i] = (float)(20.0 * pow(1000.0, sweep));
+		if (type == &module_ladder) {
+			ps.p[4][i] = (float)ladder_mode;
+		}
+		if (random_params && type == &module_ladder) {
+			ps.p[3][i] = 0.5f + 1.5f * rnd_uniform(&seed);
+		}
 		if (random_params) {
 			ps.p[0][i] = (float)(20.0 * pow(1000.0, 0.5 + 0.5 * rnd_uniform(&seed)));
 			ps.p[1][i] = 0.5f + 0.5f * rnd_uniform(&seed);
@@ -600,6 +629,62 @@ test_key_tracking(void)
 	}
 }
 
+/* The strongest |H| between lo and hi (golden section on log f). */
+static double
+peak_between(const float* h, double rate, double lo, double hi)
+{
+	const double r = 0.61803398874989485;
+	double       a = log(lo), b = log(hi);
+	for (int it = 0; it < 80; ++it) {
+		const double x1 = b - r * (b - a), x2 = a + r * (b - a);
+		if (dtft_mag(h, IR_LEN, rate, exp(x1), 0) > dtft_mag(h, IR_LEN, rate, exp(x2), 0)) {
+			b = x2;
+		} else {
+			a = x1;
+		}
+	}
+	return exp(0.5 * (a + b));
+}
+
+/* The formant filter's first two formants of a vowel position (shifted),
+ * from its impulse response at 48 kHz; *level1 is F1's gain in dB. */
+static void
+formant_peaks(double vowel, double shift, double f1_guess, double f2_guess, double* f1, double* f2, double* level1)
+{
+	Params ps = params_new(&module_formant, IR_LEN, 0, vowel, 1, shift, -1);
+	float* h  = impulse_response(&module_formant, 48000.0, &ps, 1.0f);
+	*f1       = peak_between(h, 48000.0, 0.85 * f1_guess, 1.15 * f1_guess);
+	*f2       = peak_between(h, 48000.0, 0.85 * f2_guess, 1.15 * f2_guess);
+	*level1   = 20.0 * log10(dtft_mag(h, IR_LEN, 48000.0, *f1, 0));
+	free(h);
+	params_free(&ps);
+}
+
+/* Each vowel's first two formants where the table puts them (within 3 %:
+ * the neighbouring bands pull a peak a little), a morph halfway between
+ * two vowels at the geometric mean, and shift moving them by its
+ * semitones. */
+static void
+test_formant_vowels(void)
+{
+	static const struct {
+		double vowel, shift, f1, f2;
+	} cases[] = {
+		{0.0, 0.0, 600.0, 1040.0}, {1.0, 0.0, 400.0, 1620.0}, {2.0, 0.0, 250.0, 1750.0},
+		{3.0, 0.0, 400.0, 750.0},  {4.0, 0.0, 350.0, 600.0},
+		{0.5, 0.0, 489.9, 1298.0}, /* a..e: sqrt(600 x 400), sqrt(1040 x 1620) */
+		{0.0, 12.0, 1200.0, 2080.0}, {3.0, -7.0, 267.0, 500.5},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+		double f1, f2, l1;
+		formant_peaks(cases[i].vowel, cases[i].shift, cases[i].f1, cases[i].f2, &f1, &f2, &l1);
+		CHECKF(fabs(f1 / cases[i].f1 - 1.0) < 0.03 && fabs(f2 / cases[i].f2 - 1.0) < 0.03,
+		       "formant vowel %g shift %g: F1 %.1f Hz (want %.1f), F2 %.1f Hz (want %.1f)", cases[i].vowel,
+		       cases[i].shift, f1, cases[i].f1, f2, cases[i].f2);
+		CHECKF(fabs(l1) < 1.5, "formant vowel %g: F1 level %.2f dB (want about 0)", cases[i].vowel, l1);
+	}
+}
+
 static void
 test_svf_band_notch(void)
 {
@@ -635,6 +720,22 @@ test_stability(void)
 	}
 	const float lr = torture_peak(&module_ladder, 0.0f, 1);
 	CHECKF(lr < LADDER_BOUND, "ladder with random parameters: peak %g", lr);
+	/* The other modes mix the stages with weights whose magnitudes sum to
+	 * 1 (lowpass12), 4 (bandpass, highpass12) or 16 (highpass24): under
+	 * cutoff FM they hold the lowpass bound; with every parameter jumping
+	 * at random every sample (stages far from any steady state) each stage
+	 * holds the lowpass bound, so the mix holds that times its weights. */
+	static const float weights[5] = {1.0f, 1.0f, 4.0f, 4.0f, 16.0f};
+	for (int mode = 1; mode < 5; ++mode) {
+		const float p = torture_peak_mode(&module_ladder, 0.0f, 0, mode);
+		const float r = torture_peak_mode(&module_ladder, 0.0f, 1, mode);
+		CHECKF(p < LADDER_BOUND, "ladder mode %d under cutoff FM: peak %g", mode, p);
+		CHECKF(r < LADDER_BOUND * weights[mode], "ladder mode %d with random parameters: peak %g (bound %g)", mode, r,
+		       LADDER_BOUND * weights[mode]);
+	}
+	const float fs = torture_peak(&module_formant, 0.0f, 0), fr = torture_peak(&module_formant, 0.0f, 1);
+	CHECKF(fs < SVF_BOUND && fr < SVF_BOUND, "formant: vowel swept at 2 kHz: peak %g; random parameters: peak %g",
+	       fs, fr);
 }
 
 static void
@@ -714,7 +815,11 @@ moving_params(const ModuleType* type, size_t n)
 	Params ps = params_new(type, n, -1);
 	for (size_t i = 0; i < n; ++i) {
 		const double t = (double)i / (double)n;
-		if (type == &module_drive) {
+		if (type == &module_formant) {
+			ps.p[0][i] = (float)(2.0 + 2.0 * sin(DSP_TAU * 3.0 * t));
+			ps.p[1][i] = (float)(12.0 * sin(DSP_TAU * 2.0 * t));
+			ps.p[2][i] = (float)t;
+		} else if (type == &module_drive) {
 			ps.p[0][i] = (float)(20.0 + 20.0 * sin(DSP_TAU * 3.0 * t));
 			ps.p[1][i] = (float)sin(DSP_TAU * 2.0 * t);
 			ps.p[2][i] = (float)(-20.0 * t);
@@ -725,6 +830,10 @@ moving_params(const ModuleType* type, size_t n)
 			ps.p[0][i] = (float)(20.0 * pow(1000.0, sweep));
 			ps.p[1][i] = (float)t;
 			ps.p[2][i] = type == &module_svf ? (float)((i / 1024) % 4) : (float)(1.0 - t);
+			ps.p[3][i] = (float)(2.0 * t - 1.0); /* key tracking moving too */
+			if (type == &module_ladder) {
+				ps.p[4][i] = (float)((i / 800) % 5);
+			}
 		}
 	}
 	return ps;
@@ -733,7 +842,7 @@ moving_params(const ModuleType* type, size_t n)
 static void
 test_split_invariance(void)
 {
-	const ModuleType* types[] = {&module_svf, &module_ladder, &module_drive};
+	const ModuleType* types[] = {&module_svf, &module_ladder, &module_drive, &module_formant};
 	const size_t      n       = 4096;
 	float*            in      = malloc(n * sizeof(float));
 	float*            a       = malloc(n * sizeof(float));
@@ -742,7 +851,8 @@ test_split_invariance(void)
 	for (size_t i = 0; i < n; ++i) {
 		in[i] = 0.8f * rnd_uniform(&seed);
 	}
-	for (size_t t = 0; t < 3; ++t) {
+	g_note = 67.0f; /* key tracking at work */
+	for (size_t t = 0; t < 4; ++t) {
 		Params ps = moving_params(types[t], n);
 		Inst   m  = inst_new(types[t], 48000.0);
 		render(&m, in, &ps, a, 0, n, CHRONUS_SUBBLOCK, NULL);
@@ -754,6 +864,7 @@ test_split_invariance(void)
 		inst_free(&m);
 		params_free(&ps);
 	}
+	g_note = 60.0f;
 	free(in);
 	free(a);
 	free(b);
@@ -774,6 +885,7 @@ suite_filters(void)
 		{"ladder -3 dB point within 2 %", test_ladder_cutoff},
 		{"every ladder mode at its cutoff within 2 %", test_ladder_modes},
 		{"key tracking moves the cutoff an octave per octave", test_key_tracking},
+		{"formant: each vowel's formants where the table puts them", test_formant_vowels},
 		{"svf bandpass peak and notch at cutoff", test_svf_band_notch},
 		{"svf and ladder stable under audio-rate FM", test_stability},
 		{"ladder self-oscillates, bounded", test_ladder_self_oscillation},
@@ -830,6 +942,15 @@ filters_print_figures(FILE* f)
 	fprintf(f, "| svf / ladder lowpass, cutoff 1 kHz, keytrack 0.5, key 36: -3 dB point | %.1f / %.1f Hz |\n",
 	        measure_tracked(&module_svf, 0, 48000.0, 1000.0, 0.5, 36.0f, NULL),
 	        measure_tracked(&module_ladder, 0, 48000.0, 1000.0, 0.5, 36.0f, NULL));
+
+	static const char vowel_letters[] = "aeiou";
+	for (int v = 0; v < 5; ++v) {
+		static const double guess[5][2] = {{600, 1040}, {400, 1620}, {250, 1750}, {400, 750}, {350, 600}};
+		double              f1, f2, l1;
+		formant_peaks(v, 0.0, guess[v][0], guess[v][1], &f1, &f2, &l1);
+		fprintf(f, "| formant vowel %d (%c): F1, F2 peaks (table %g, %g Hz) | %.1f, %.1f Hz; F1 %+.2f dB |\n", v,
+		        vowel_letters[v], guess[v][0], guess[v][1], f1, f2, l1);
+	}
 
 	const BandFigures bf = measure_band(48000.0, 1000.0, 0.5);
 	fprintf(f, "| svf bandpass peak at 1 kHz, resonance 0.5 | %.1f Hz, %+.3f dB |\n", bf.peak_hz,

@@ -141,6 +141,7 @@ test_paths_agree(void)
 		"examples/stereo-spread.chronus",
 		"examples/fm-bell.chronus",       "examples/free-phase.chronus",
 		"examples/pluck.chronus",         "examples/resonator.chronus",
+		"examples/talking-bass.chronus",
 	};
 	printf("\n  max |lane groups - single voices| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
 	double worst = 0.0;
