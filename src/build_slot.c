@@ -36,15 +36,17 @@ build_settings_default(BuildSettings* bs, double rate)
 }
 
 /* The key the warm-up plays: BUILD_WARMUP_NOTE, or the nearest key the
- * tuning maps when its keyboard map leaves that one out (a silent
- * warm-up would warn of a silence the patch does not have). */
+ * tuning maps (when its keyboard map leaves that one out) and a `zone` of
+ * the patch hears (a drum kit's keys): a silent warm-up would warn of a
+ * silence the patch does not have. */
 static uint8_t
-warmup_key(const BuildSettings* bs)
+warmup_key(const BuildSettings* bs, const Slot* slot)
 {
-	for (int d = 0; bs->key_pitch && d < 128; ++d) {
+	for (int d = 0; d < 128; ++d) {
 		for (int sign = -1; sign <= 1; sign += 2) {
 			const int k = (int)BUILD_WARMUP_NOTE + sign * d;
-			if (k >= 0 && k < 128 && !isnan(bs->key_pitch[k])) {
+			if (k >= 0 && k < 128 && !(bs->key_pitch && isnan(bs->key_pitch[k])) &&
+			    slot_zone_hears(slot, (uint8_t)k)) {
 				return (uint8_t)k;
 			}
 		}
@@ -104,7 +106,7 @@ warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 	if ((double)blocks * frames < min_frames) {
 		blocks = (unsigned)ceil(min_frames / frames);
 	}
-	voices_note_on(slot, warmup_key(bs), 0.8f);
+	voices_note_on(slot, warmup_key(bs, slot), 0.8f);
 	for (unsigned b = 0; b < blocks; ++b) {
 		slot_render(slot, buf, right, frames);
 		for (unsigned c = 0; c < 2; ++c) {
@@ -135,13 +137,13 @@ warm_up(Slot* slot, const BuildSettings* bs, BuildReport* r)
 
 /* A silent warm-up is allowed: say why it is probably silent. */
 static void
-warn_if_silent(const Patch* patch, const BuildSettings* bs, BuildReport* r)
+warn_if_silent(const Patch* patch, const BuildSettings* bs, const Slot* slot, BuildReport* r)
 {
 	if (r->rms >= BUILD_RMS_FLOOR) {
 		return;
 	}
 	char reason[sizeof(r->warning) - 32];
-	const uint8_t key   = warmup_key(bs);
+	const uint8_t key   = warmup_key(bs, slot);
 	const double  pitch = bs->key_pitch ? (double)bs->key_pitch[key] : (double)key;
 	silence_reason(patch, bs->macros, 440.0 * pow(2.0, (pitch - 69.0) / 12.0), reason,
 	               sizeof(reason));
@@ -178,7 +180,7 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 		slot_free(slot);
 		return NULL;
 	}
-	warn_if_silent(patch, bs, r);
+	warn_if_silent(patch, bs, slot, r);
 	free(patch);
 	voices_reset(slot);
 	apply_settings(slot, bs);

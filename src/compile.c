@@ -576,6 +576,9 @@ fill_steps(Slot* s, const Patch* p, const Plan* plan)
 		st->module            = (uint16_t)m;
 		st->master            = pm->master;
 		st->state_offset      = plan->state_offset[m];
+		st->zoned             = pm->zoned;
+		st->zone_lo           = pm->zone_lo;
+		st->zone_hi           = pm->zone_hi;
 		st->out_buf           = plan->out_buf[m];
 		st->param_first       = (uint16_t)n_params;
 		for (unsigned j = 0; j < t->n_params; ++j) {

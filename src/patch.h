@@ -68,6 +68,10 @@ typedef struct {
 	const ModuleType* type;
 	bool              master;
 	PatchPos          pos;
+	/* `zone`: the module's output sounds only for keys zone_lo..zone_hi. */
+	bool              zoned;
+	uint8_t           zone_lo, zone_hi;
+	unsigned          zone_line;
 } PatchModule;
 
 typedef enum { DST_INPUT = 0, DST_PARAM } PatchDstKind;

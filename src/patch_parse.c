@@ -658,6 +658,10 @@ st_create(Parser* ps)
 	pm->name[name.len] = '\0';
 	pm->type           = ty;
 	pm->master         = master;
+	pm->zoned          = false;
+	pm->zone_lo        = 0;
+	pm->zone_hi        = 127;
+	pm->zone_line      = 0;
 	pm->pos.line       = ps->stmt.line;
 	pm->pos.col        = ps->stmt.col;
 	return true;
@@ -814,7 +818,7 @@ connect_source(Parser* ps, PatchConnection* c)
 	}
 	const PatchToken t = ps->tok;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "pitch, gate, velocity, random, key, release or pressure after 'note.'");
+		return unexpected(ps, "pitch, gate, velocity, random, key, release, pressure or slide after 'note.'");
 	}
 	Suggest sg;
 	Hint    h;
@@ -828,8 +832,8 @@ connect_source(Parser* ps, PatchConnection* c)
 		suggest_try(&sg, note_names[k]);
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown note source '%s', expected pitch, gate, velocity, random, key, release or "
-	               "pressure%s",
+	               "unknown note source '%s', expected pitch, gate, velocity, random, key, release, pressure or "
+	               "slide%s",
 	               show_tok(&sh, &t), hint_text(&h, sg.best));
 }
 
@@ -1252,6 +1256,56 @@ st_pan(Parser* ps)
 	return true;
 }
 
+/* `zone <module> <low key> [<high key>]`: the module's output is heard
+ * only for notes whose key is in low..high (one key when high is not
+ * given): splits and layers, and a drum kit in one patch. */
+static bool
+st_zone(Parser* ps)
+{
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken t = ps->tok;
+	int              m = -1;
+	if (!module_ref(ps, &m)) {
+		return false;
+	}
+	PatchModule* pm = &ps->p->modules[m];
+	if (pm->master) {
+		return fail_at(ps, t.line, t.col,
+		               "master module '%s' plays for every key, expected a per-voice module (a zone picks "
+		               "which voices hear it)",
+		               mod_name(ps, m));
+	}
+	if (pm->zoned) {
+		return fail_at(ps, t.line, t.col,
+		               "module '%s' has a zone already (line %u), expected one zone per module (give each "
+		               "range its own chain)",
+		               mod_name(ps, m), pm->zone_line);
+	}
+	float lo = 0.0f, hi = 0.0f;
+	if (!number_in(ps, "a low key, 0 to 127", 0.0f, 127.0f, "", &lo)) {
+		return false;
+	}
+	hi = lo;
+	const PatchToken th = ps->tok;
+	if (!at_eol(ps) && !number_in(ps, "a high key, 0 to 127, or end of line", 0.0f, 127.0f, "", &hi)) {
+		return false;
+	}
+	if (lo != floorf(lo) || hi != floorf(hi)) {
+		return fail_at(ps, t.line, t.col, "a zone's keys are whole numbers, got %g to %g", (double)lo, (double)hi);
+	}
+	if (hi < lo) {
+		return fail_at(ps, th.line, th.col, "high key %g is below low key %g, expected low to high", (double)hi,
+		               (double)lo);
+	}
+	pm->zoned     = true;
+	pm->zone_lo   = (uint8_t)lo;
+	pm->zone_hi   = (uint8_t)hi;
+	pm->zone_line = ps->stmt.line;
+	return true;
+}
+
 typedef struct {
 	const char* word;
 	bool (*parse)(Parser* ps);
@@ -1261,7 +1315,7 @@ static const Statement statements[] = {
         {"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
         {"set", st_set},     {"macro", st_macro},   {"out", st_out},
         {"voice", st_voice}, {"priority", st_priority}, {"glide", st_glide}, {"bend", st_bend},
-        {"pan", st_pan},
+        {"pan", st_pan},     {"zone", st_zone},
 };
 
 #define N_STATEMENTS (sizeof statements / sizeof statements[0])
@@ -1274,8 +1328,8 @@ statement(Parser* ps)
 	Shown            sh;
 	ps->stmt = t;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or "
-		                       "bend");
+		return unexpected(ps, "a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, "
+		                       "glide or bend");
 	}
 	Suggest sg;
 	suggest_init(&sg, t.text, t.len);

@@ -505,6 +505,24 @@ export_sum(Slot* s, const Export* x, unsigned n)
 	}
 }
 
+/* A zoned step's output, silenced in every lane whose key is outside its
+ * zone: before anything reads it (the next steps, the sums, the pan), so
+ * the chain is not heard for those keys, as if it were not there. */
+static void
+silence_outside_zone(Slot* s, const PlanStep* st, const Voice* vs, const bool* sounding, unsigned n)
+{
+	const unsigned  L   = s->lanes;
+	float* restrict out = buf_at(s, st->out_buf);
+	for (unsigned l = 0; l < L; ++l) {
+		if (!sounding[l] || (vs[l].note >= st->zone_lo && vs[l].note <= st->zone_hi)) {
+			continue;
+		}
+		for (unsigned i = 0; i < n; ++i) {
+			out[i * L + l] = 0.0f;
+		}
+	}
+}
+
 /* One lane group for n frames: note sources, modules, and each sounding
  * lane added into the voice → master sums in voice order. */
 static void
@@ -530,6 +548,9 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 	unsigned e = 0;
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
 		run_step(s, &s->steps[i], vs[0].state, n, L, mask, 0);
+		if (s->steps[i].zoned) {
+			silence_outside_zone(s, &s->steps[i], vs, sounding, n);
+		}
 		if (s->stereo && i == s->pan_step) {
 			pan_gains(s, buf_at(s, s->steps[i].out_buf), s->fade_buf, n);
 		}
@@ -722,4 +743,20 @@ void
 slot_free(Slot* s)
 {
 	free(s); /* the arena is the slot: one allocation */
+}
+
+bool
+slot_zone_hears(const Slot* s, uint8_t key)
+{
+	bool zoned = false;
+	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
+		const PlanStep* st = &s->steps[i];
+		if (st->zoned) {
+			zoned = true;
+			if (key >= st->zone_lo && key <= st->zone_hi) {
+				return true;
+			}
+		}
+	}
+	return !zoned;
 }

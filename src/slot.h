@@ -47,6 +47,10 @@ void slot_rewind(Slot* slot);
  * mono patch (no `pan` statement) gives the same samples on both. */
 void slot_render(Slot* slot, float* left, float* right, unsigned n);
 
+/* Worker thread: whether some `zone` of the patch hears `key` (true for
+ * every key when the patch has no zones). */
+bool slot_zone_hears(const Slot* slot, uint8_t key);
+
 /* Audio thread: macro knob k (0-based) at position 0..1. */
 void slot_set_macro(Slot* slot, unsigned knob, float position, bool snap);
 

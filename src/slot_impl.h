@@ -48,6 +48,8 @@ typedef struct {
 	uint16_t          module;       /* index of the module in the Patch */
 	bool              master;
 	bool              gate_env; /* an envelope on the note's gate: keeps the voice alive */
+	bool              zoned;    /* `zone`: its output is silenced for keys outside zone_lo..zone_hi */
+	uint8_t           zone_lo, zone_hi;
 } PlanStep;
 
 /* A per-voice signal summed over voices into a master-side buffer. In a

@@ -140,6 +140,8 @@ EDGE = [
                 'connect note.key l.note\nset l.mode highpass24\nset l.keytrack 2\nset v.keytrack -1\n'
                 'set v.mode notch\nconnect e l.mode 4\nconnect note.velocity v.note 1000000\n'
                 'macro 1 f.resonance 0 1\nmacro 2 l.keytrack -1 2\nout v\n'),
+    ('zones', 'create a saw\ncreate b sine\ncreate m mix\ncreate e adsr\nconnect a m.in1\nconnect b m.in2\n'
+              'connect e m.gain1\nzone a 0 59\nzone b 60 127\nzone e 36\nzone m 127\nout m\n'),
     ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),

@@ -81,7 +81,10 @@ render_patch_file(const char* patch_path, const char* what)
 	snprintf(wav, sizeof(wav), "%s/out.wav", dir);
 	snprintf(log, sizeof(log), "%s/log.txt", dir);
 	FILE* f = fopen(score, "w");
-	fprintf(f, "length 1.5\nat 0 patch %s\nat 0.2 note 48 100 0.5\nat 0.2 note 60 100 0.5\n", patch_path);
+	/* A chord of 48 and 60, and after it key 36 alone: a drum kit's kick
+	 * (a patch with `zone`s may hear none of the chord's keys). */
+	fprintf(f, "length 1.5\nat 0 patch %s\nat 0.2 note 48 100 0.5\nat 0.2 note 60 100 0.5\nat 0.8 note 36 100 0.3\n",
+	        patch_path);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "'%s/chronus-render' '%s' '%s' > '%s' 2>&1",
 	         env_or("CHRONUS_BUILD_DIR", "build"), score, wav, log);

@@ -4,7 +4,9 @@
  * from the audio: examples/pluck.chronus (a Karplus-Strong string) plays
  * in tune within 1 cent from A1 to A6 and decays (its fundamental falls
  * at the patch's decay, 3 s for 60 dB, within 15 %), and a released
- * note rings out and ends.
+ * note rings out and ends; examples/drum-kit.chronus (one patch, a `zone`
+ * per drum) plays on each key its own drum, told apart by where its energy
+ * lies and how long it lasts, and nothing on a key of no zone.
  */
 #define _GNU_SOURCE
 #include "helpers.h"
@@ -117,10 +119,90 @@ test_pluck_example_in_tune_and_decays(void)
 	free(text);
 }
 
+/* One hit: the fraction of its energy below 150 Hz (a one-pole split),
+ * its zero crossings per second in its first 40 ms (brightness, while
+ * even a closed hat sounds), its peak and its RMS in the window
+ * 150..300 ms after the strike (length). */
+typedef struct {
+	double low, zc, peak, tail_db;
+} Hit;
+
+#define ZC_FRAMES 1920u /* 40 ms */
+
+static Hit
+analyse_hit(const float* y, size_t n)
+{
+	Hit          h  = {0};
+	const double a  = 1.0 - exp(-PI2 * 150.0 / TEST_RATE);
+	double       lp = 0.0, e_low = 0.0, e_all = 0.0, tail = 0.0;
+	unsigned     crossings = 0;
+	for (size_t i = 0; i < n; ++i) {
+		lp += a * (y[i] - lp);
+		e_low += lp * lp;
+		e_all += (double)y[i] * y[i];
+		crossings += i && i < ZC_FRAMES && (y[i - 1] < 0.0f) != (y[i] < 0.0f);
+		h.peak = fmax(h.peak, fabs(y[i]));
+	}
+	const size_t t0 = (size_t)(0.15 * TEST_RATE), t1 = (size_t)(0.30 * TEST_RATE);
+	for (size_t i = t0; i < t1 && i < n; ++i) {
+		tail += (double)y[i] * y[i];
+	}
+	h.low     = e_all > 0.0 ? e_low / e_all : 0.0;
+	h.zc      = crossings / ((double)ZC_FRAMES / TEST_RATE);
+	h.tail_db = 10.0 * log10(tail / (double)(t1 - t0) + 1e-30);
+	return h;
+}
+
+static void
+test_drum_kit_keys(void)
+{
+	char* text = read_example("drum-kit.chronus");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	enum { N = 24000 }; /* 0.5 s per hit */
+	static const struct {
+		uint8_t     key;
+		const char* drum;
+	} keys[] = {{36, "kick"}, {35, "kick"}, {38, "snare"}, {40, "snare"}, {42, "closed hat"},
+	            {44, "closed hat"}, {46, "open hat"}, {37, "nothing"}, {60, "nothing"}, {47, "nothing"}};
+	float* y = calloc(N, sizeof(float));
+	Hit    hits[sizeof keys / sizeof keys[0]];
+	printf("\n  examples/drum-kit.chronus, one hit per key (velocity 110, 0.5 s):");
+	for (unsigned k = 0; k < sizeof keys / sizeof keys[0]; ++k) {
+		Host* h = test_host(HOST_WORKER_THREAD, 256);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		CU_ASSERT_TRUE_FATAL(test_load_patch(h, text));
+		host_note_on(h, 0, keys[k].key, 110);
+		test_render_stereo(h, y, N, 256);
+		host_note_off(h, 0, keys[k].key);
+		hits[k] = analyse_hit(y, N);
+		printf("\n    key %u (%s): peak %.3f, energy below 150 Hz %.0f %%, %.0f zero crossings/s in 40 ms, "
+		       "150-300 ms at %.1f dB",
+		       keys[k].key, keys[k].drum, hits[k].peak, 100.0 * hits[k].low, hits[k].zc, hits[k].tail_db);
+		CU_ASSERT(test_all_finite(y, N));
+		host_free(h);
+	}
+	printf("\n");
+	const Hit *kick = &hits[0], *snare = &hits[2], *chat = &hits[4], *ohat = &hits[6];
+	CU_ASSERT(kick->peak > 0.1 && snare->peak > 0.1 && chat->peak > 0.05 && ohat->peak > 0.05);
+	CU_ASSERT(kick->low > 0.6); /* a kick is mostly below 150 Hz */
+	CU_ASSERT(snare->low < 0.5 && snare->zc > 1000.0 && snare->zc < chat->zc && snare->zc > 3.0 * kick->zc);
+	CU_ASSERT(chat->zc > 8000.0 && ohat->zc > 8000.0); /* hats: noise above 7 kHz */
+	CU_ASSERT(ohat->tail_db > chat->tail_db + 20.0); /* the open hat rings, the closed one is gone */
+	/* The keys of a zone play the same drum... */
+	CU_ASSERT(fabs(hits[1].low - kick->low) < 0.05 && fabs(hits[3].zc - snare->zc) < 0.1 * snare->zc);
+	CU_ASSERT(fabs(hits[5].zc - chat->zc) < 0.1 * chat->zc);
+	/* ...and a key of no zone plays nothing at all. */
+	CU_ASSERT(hits[7].peak == 0.0 && hits[8].peak == 0.0 && hits[9].peak == 0.0);
+	free(y);
+	free(text);
+}
+
 int
 suite_examples(void)
 {
 	CU_pSuite s = CU_add_suite("examples", NULL, NULL);
 	return !s || !CU_add_test(s, "examples/pluck.chronus is in tune from A1 to A6 and decays",
-	                          test_pluck_example_in_tune_and_decays);
+	                          test_pluck_example_in_tune_and_decays) ||
+	       !CU_add_test(s, "examples/drum-kit.chronus plays each key's drum and nothing elsewhere",
+	                    test_drum_kit_keys);
 }

@@ -151,8 +151,9 @@ static char*
 patch_at(int transpose)
 {
 	char* t = malloc(1024);
-	/* Every patch has the delay lines (pluck, comb, delay), the vowel
-	 * filter and a key-tracked ladder highpass; every other
+	/* Every patch has the delay lines (pluck, comb, delay, the pluck
+	 * zoned to the keys up to 70), the vowel filter and a key-tracked
+	 * ladder highpass; every other
 	 * one is stereo (pan, a master drive) and also has an FM pair, noise
 	 * and random and free start phases (per-note seeds). */
 	snprintf(t, 1024,
@@ -161,7 +162,7 @@ patch_at(int transpose)
 	         "connect osc vcf\nconnect vcf body\nconnect str body\nconnect body room\nconnect room amp\n"
 	         "connect env amp.gain\nset osc.pitch %d\nset body.track note\nset room.feedback 0.6\n"
 	         "create talk formant\nconnect osc talk\nconnect talk vcf\nconnect env talk.vowel 3\n"
-	         "set vcf.mode highpass12\nset vcf.keytrack 1\n"
+	         "set vcf.mode highpass12\nset vcf.keytrack 1\nzone str 0 70\n"
 	         "macro 1 vcf.cutoff 100 8000 exp\n%s%s",
 	         transpose, transpose,
 	         transpose % 2 ? "create m op\ncreate c op\ncreate n noise\nconnect m c 2\nconnect c vcf\n"

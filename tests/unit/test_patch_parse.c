@@ -459,7 +459,7 @@ test_lexical_errors(void)
 	                : ", expected a type from docs/modules.md"));
 	ERR("create a saw\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n", 2, 1,
 	    "unexpected '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@...', expected a statement: "
-	    "patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
+	    "patch, create, connect, set, macro, out, pan, zone, voice, priority, glide or bend");
 }
 
 static void
@@ -472,11 +472,11 @@ test_statement_errors(void)
 	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out, pan, voice, "
 	    "priority, glide or bend");
 	ERR("5 a saw\n", 1, 1,
-	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
+	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide or bend");
 	ERR(".\n", 1, 1,
-	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
+	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide or bend");
 	ERR("\"x\"\n", 1, 1,
-	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, pan, voice, priority, glide or bend");
+	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide or bend");
 	ERR("create osc saw\nout osc 0.5\n", 2, 9,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	/* `pan`: one, naming a per-voice module. */
@@ -487,8 +487,23 @@ test_statement_errors(void)
 	    "then 'pan p')");
 	ERR("create o saw\npan o 1\nout o\n", 2, 7,
 	    "unexpected '1' after end of statement, expected end of line");
+	/* `zone`: a per-voice module, one zone each, whole keys low to high. */
+	OK("create o saw\nzone o 36\nout o\n");
+	CU_ASSERT(g_patch.modules[0].zoned && g_patch.modules[0].zone_lo == 36 && g_patch.modules[0].zone_hi == 36);
+	OK("create o saw\ncreate p sine\nzone o 0 59\nzone p 60 127\nout o\n");
+	CU_ASSERT(g_patch.modules[0].zone_lo == 0 && g_patch.modules[0].zone_hi == 59);
+	CU_ASSERT(g_patch.modules[1].zoned && g_patch.modules[1].zone_lo == 60 && g_patch.modules[1].zone_hi == 127);
+	ERR("create o saw\nzone o 36\nzone o 38\nout o\n", 3, 6,
+	    "module 'o' has a zone already (line 2), expected one zone per module (give each range its own chain)");
+	ERR("create o saw\ncreate d drive master\nconnect o d\nzone d 36\nout d\n", 4, 6,
+	    "master module 'd' plays for every key, expected a per-voice module (a zone picks which voices hear it)");
+	ERR("create o saw\nzone o 60 48\nout o\n", 2, 11, "high key 48 is below low key 60, expected low to high");
+	ERR("create o saw\nzone o 128\nout o\n", 2, 8, "'128' is out of range, expected 0 to 127");
+	ERR("create o saw\nzone o 36.5\nout o\n", 2, 6, "a zone's keys are whole numbers, got 36.5 to 36.5");
+	ERR("create o saw\nzone x 36\nout o\n", 2, 6, "unknown module 'x', expected a module created on an earlier line");
+	ERR("create o saw\nzone o\nout o\n", 2, 7, "unexpected end of line, expected a low key, 0 to 127");
 	ERR("create o saw\nconnect note.rand o.level\nout o\n", 2, 14,
-	    "unknown note source 'rand', expected pitch, gate, velocity, random, key, release or pressure (did you mean 'random'?)");
+	    "unknown note source 'rand', expected pitch, gate, velocity, random, key, release, pressure or slide (did you mean 'random'?)");
 	ERR("create osc saw\ncreate vcf ladder\nset vcf.resonance 0.5 0.5\n", 3, 23,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	ERR("patch \"a\" \"b\"\n", 1, 11,
@@ -610,18 +625,18 @@ test_connect_errors(void)
 	ERR(WITH("connect note vcf\n"), 5, 14,
 	    "unexpected 'vcf', expected '.' after 'note', as in note.pitch");
 	ERR(WITH("connect note. vcf\n"), 5, 15,
-	    "unknown note source 'vcf', expected pitch, gate, velocity, random, key, release or pressure");
+	    "unknown note source 'vcf', expected pitch, gate, velocity, random, key, release, pressure or slide");
 	ERR(WITH("connect note.\n"), 5, 14,
-	    "unexpected end of line, expected pitch, gate, velocity, random, key, release or pressure after "
+	    "unexpected end of line, expected pitch, gate, velocity, random, key, release, pressure or slide after "
 	    "'note.'");
 	ERR(WITH("connect note.pich vcf\n"), 5, 14,
-	    "unknown note source 'pich', expected pitch, gate, velocity, random, key, release or pressure "
+	    "unknown note source 'pich', expected pitch, gate, velocity, random, key, release, pressure or slide "
 	    "(did you mean 'pitch'?)");
 	ERR(WITH("connect note.vel vcf\n"), 5, 14,
-	    "unknown note source 'vel', expected pitch, gate, velocity, random, key, release or pressure "
+	    "unknown note source 'vel', expected pitch, gate, velocity, random, key, release, pressure or slide "
 	    "(did you mean 'velocity'?)");
 	ERR(WITH("connect note.keys vcf\n"), 5, 14,
-	    "unknown note source 'keys', expected pitch, gate, velocity, random, key, release or pressure "
+	    "unknown note source 'keys', expected pitch, gate, velocity, random, key, release, pressure or slide "
 	    "(did you mean 'key'?)");
 	ERR(WITH("connect ctl vcf\n"), 5, 13, "unexpected 'vcf', expected '.' after 'ctl', as in ctl.modwheel");
 	ERR(WITH("connect ctl.modweel vcf\n"), 5, 13,

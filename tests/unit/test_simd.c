@@ -63,7 +63,10 @@ play(Slot* s, float* out, float* right)
 				}
 				break;
 			case 1: slot_set_macro(s, ev % 8, 0.1f * (float)(ev % 9), false); break;
-			case 2: voices_note_on(s, 45, 1.0f); break; /* retrigger a held key */
+			case 2: /* retrigger a held key; and a low one (a drum kit's kick, key 36) */
+				voices_note_on(s, 45, 1.0f);
+				voices_note_on(s, 36, 0.9f);
+				break;
 			case 3: voices_sustain(s, true); break;
 			case 4:
 				for (unsigned k = 0; k < 11; k += 2) {
@@ -141,7 +144,7 @@ test_paths_agree(void)
 		"examples/stereo-spread.chronus",
 		"examples/fm-bell.chronus",       "examples/free-phase.chronus",
 		"examples/pluck.chronus",         "examples/resonator.chronus",
-		"examples/talking-bass.chronus",
+		"examples/talking-bass.chronus",  "examples/drum-kit.chronus",
 	};
 	printf("\n  max |lane groups - single voices| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
 	double worst = 0.0;

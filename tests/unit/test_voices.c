@@ -11,6 +11,7 @@
  * step. Each test stands for a mutation of tests/mutate/mutations.txt
  * that it catches.
  */
+#include "build_slot.h"
 #include "click.h"
 #include "compile.h"
 #include "slot_impl.h"
@@ -515,6 +516,59 @@ test_held_note_glides_to_a_new_tuning(void)
 	slot_free(s);
 }
 
+/* Zones: two probes (velocity x 1 and x 2), zoned 36..47 and 48..59: a
+ * key plays its zone's chain alone, exactly; a key of no zone nothing; a
+ * chord across both zones both. And the warm-up of a patch heard only in
+ * a zone plays a key of the zone, so it is not called silent. */
+static void
+test_zones_pick_the_chain(void)
+{
+	static const char* text = "patch \"zones\"\ncreate a mix\ncreate b mix\ncreate m mix\n"
+	                          "connect note.velocity a.in1 1\nconnect note.velocity b.in1 2\n"
+	                          "connect a m.in1\nconnect b m.in2\nzone a 36 47\nzone b 48 59\nout m\n";
+	Slot* s = compile_voices(text, 8);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	static const struct {
+		uint8_t keys[2];
+		float   want;
+	} cases[] = {{{40, 0}, 0.5f}, {{36, 0}, 0.5f}, {{47, 0}, 0.5f}, {{48, 0}, 1.0f}, {{59, 0}, 1.0f},
+	             {{35, 0}, 0.0f}, {{60, 0}, 0.0f}, {{40, 50}, 1.5f}};
+	float out[256];
+	for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
+		voices_reset(s);
+		for (unsigned k = 0; k < 2 && cases[c].keys[k]; ++k) {
+			voices_note_on(s, cases[c].keys[k], 0.5f);
+		}
+		render(s, out, 256);
+		float lo = out[0], hi = out[0];
+		for (unsigned i = 0; i < 256; ++i) {
+			lo = fminf(lo, out[i]);
+			hi = fmaxf(hi, out[i]);
+		}
+		if (lo != cases[c].want || hi != cases[c].want) {
+			printf("\n  keys %u %u: output %g .. %g, want %g", cases[c].keys[0], cases[c].keys[1], (double)lo,
+			       (double)hi, (double)cases[c].want);
+		}
+		CU_ASSERT(lo == cases[c].want && hi == cases[c].want);
+	}
+	CU_ASSERT(slot_zone_hears(s, 36) && slot_zone_hears(s, 59) && !slot_zone_hears(s, 60) && !slot_zone_hears(s, 35));
+	slot_free(s);
+
+	/* A kick zoned on key 36 alone: the warm-up plays key 36. */
+	static const char* kick = "patch \"kick\"\ncreate o sine\ncreate e adsr\ncreate v vca\nconnect o v\n"
+	                          "connect e v.gain\nzone v 36\nout v\n";
+	BuildSettings bs;
+	build_settings_default(&bs, RATE);
+	BuildReport r;
+	Slot*       k = build_slot(kick, strlen(kick), &bs, &r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	if (r.warning[0]) {
+		printf("\n  zoned kick: %s", r.warning);
+	}
+	CU_ASSERT_STRING_EQUAL(r.warning, "");
+	slot_free(k);
+}
+
 int
 suite_voices(void)
 {
@@ -532,5 +586,6 @@ suite_voices(void)
 	                    test_voice_end_independent_of_blocks) ||
 	       !CU_add_test(s, "a 19-EDO tuning: every key within 0.01 cent of the scale", test_tuning_plays_the_scale) ||
 	       !CU_add_test(s, "keys the keyboard map leaves out start no voice", test_unmapped_keys_are_silent) ||
-	       !CU_add_test(s, "a held note glides to a new tuning without a step", test_held_note_glides_to_a_new_tuning);
+	       !CU_add_test(s, "a held note glides to a new tuning without a step", test_held_note_glides_to_a_new_tuning) ||
+	       !CU_add_test(s, "zones: a key plays its zone's chain alone", test_zones_pick_the_chain);
 }
