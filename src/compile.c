@@ -36,7 +36,8 @@ typedef struct {
 	double   rate;
 	SimdMode simd;
 	unsigned lanes, n_voices;
-	int      pan_module; /* the patch's, -1: a mono slot */
+	int      pan_module; /* the patch's, -1: none */
+	bool     stereo;     /* a pan, or a stereo master effect among the kept modules */
 
 	/* plan_order: which patch modules are kept, in execution order. */
 	int      order[PATCH_MAX_MODULES];
@@ -381,7 +382,7 @@ layout(Slot* s, uint8_t* base, const Plan* plan)
 	const unsigned n_groups = (n_voices + lanes - 1) / lanes;
 	const size_t   stride   = (size_t)CHRONUS_SUBBLOCK * lanes;
 	const unsigned n_sums   = plan->n_accs + plan->out_acc;
-	const bool     stereo   = plan->pan_module >= 0;
+	const bool     stereo   = plan->stereo;
 	const unsigned n_twins  = stereo ? plan->n_bufs + n_sums - plan->n_voice_bufs : 0;
 	const size_t   master   = align_up(plan->master_state_size, 64);
 	size_t         off      = align_up(sizeof(Slot), 64);
@@ -400,7 +401,7 @@ layout(Slot* s, uint8_t* base, const Plan* plan)
 	TAKE(macros, plan->n_macros, MacroBinding);
 	TAKE(voices, n_voices, Voice);
 	TAKE(bufs, (plan->n_bufs + n_sums + n_twins + 2 * (size_t)plan->n_ctls) * stride, float);
-	TAKE(tmp, (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * stride, float);
+	TAKE(tmp, 2 * (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * stride, float); /* a stereo effect: both channels' */
 	TAKE(fade_buf, stride, float);
 	TAKE(param_lanes, lanes > 1 ? plan->n_voice_params * stride : 0, float);
 	TAKE(pan_gain, stereo ? 2 * stride : 0, float);
@@ -481,7 +482,7 @@ plan_buffers(const Patch* p, Plan* plan)
 	/* After the sums and, in a stereo slot, their right-channel twins:
 	 * controller buffers are the same for both channels (buf_ch). */
 	const unsigned n_sums  = plan->n_accs + plan->out_acc;
-	const unsigned n_twins = plan->pan_module >= 0 ? plan->n_bufs + n_sums - plan->n_voice_bufs : 0;
+	const unsigned n_twins = plan->stereo ? plan->n_bufs + n_sums - plan->n_voice_bufs : 0;
 	plan->ctl_first        = (uint16_t)(plan->n_bufs + n_sums + n_twins);
 }
 
@@ -546,9 +547,10 @@ carve_arena(const Patch* p, const Plan* plan, unsigned polyphony, PatchError* er
 	s->n_params           = plan->n_params;
 	s->n_exports          = plan->n_exports;
 	s->n_macros           = plan->n_macros;
-	s->stereo             = plan->pan_module >= 0;
+	s->stereo             = plan->stereo;
+	s->has_pan            = plan->pan_module >= 0;
 	if (s->stereo) {
-		s->pan_step      = (uint16_t)plan->step_of[plan->pan_module];
+		s->pan_step      = s->has_pan ? (uint16_t)plan->step_of[plan->pan_module] : 0u;
 		s->master_first  = (uint16_t)plan->n_voice_bufs;
 		s->chan_shift    = (uint16_t)(s->n_bufs - plan->n_voice_bufs);
 		s->master_stride = align_up(plan->master_state_size, 64);
@@ -766,6 +768,10 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 	plan->pan_module = p->pan_module;
 	Slot* s        = NULL;
 	if (plan_order(p, plan, err)) {
+		plan->stereo = plan->pan_module >= 0;
+		for (unsigned i = 0; i < plan->n_order; ++i) {
+			plan->stereo |= (p->modules[plan->order[i]].type->flags & MODULE_STEREO) != 0;
+		}
 		plan_states(p, plan);
 		plan_buffers(p, plan);
 		plan_counts(p, plan);

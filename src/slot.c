@@ -133,6 +133,36 @@ run_step(Slot* s, const PlanStep* st, uint8_t* state_base, unsigned n, unsigned 
 	st->process(state_base + st->state_offset, &io);
 }
 
+/* A stereo master effect's step: both channels' inputs, parameters and
+ * outputs in one call, on the left channel's state. */
+static void
+run_stereo_step(Slot* s, const PlanStep* st, unsigned n)
+{
+	const ModuleType* t = st->type;
+	ModuleIO          io[2];
+	for (unsigned c = 0; c < 2; ++c) {
+		const unsigned shift = c ? s->chan_shift : 0u;
+		/* The scratch buffers: the left channel's, then the right's (tmp
+		 * holds two sets of MODULE_MAX_INPUTS + MODULE_MAX_PARAMS). */
+		float* tmp = s->tmp + (c ? (size_t)(MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * s->buf_stride : 0u);
+		io[c].steady = 0;
+		for (unsigned j = 0; j < t->n_inputs; ++j) {
+			const Feed* f = s->feeds + st->in_first[j];
+			io[c].in[j]   = gather(s, f, st->in_count[j], tmp + (size_t)j * s->buf_stride, n, shift);
+			io[c].steady |= feeds_steady(s, f, st->in_count[j]) ? MODULE_STEADY_IN(j) : 0u;
+		}
+		for (unsigned j = 0; j < t->n_params; ++j) {
+			io[c].param[j] = modulated(s, st, j, tmp + (size_t)(MODULE_MAX_INPUTS + j) * s->buf_stride, n, 1, shift);
+			io[c].steady |= !st->mod_count[j] && s->params[st->param_first + j].filled ? MODULE_STEADY_PARAM(j) : 0u;
+		}
+		io[c].out      = buf_ch(s, st->out_buf, shift);
+		io[c].n        = n;
+		io[c].lanes    = 1;
+		io[c].sounding = 1u;
+	}
+	t->process_stereo(s->master_state + st->state_offset, &io[0], &io[1]);
+}
+
 /* The voice-step parameters spread over the lanes, once per sub-block for
  * all groups; a value that holds for the whole sub-block is spread once. */
 static void
@@ -544,6 +574,12 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 		return;
 	}
 	group_sources(s, vs, sounding, n);
+	if (s->stereo && !s->has_pan) {
+		/* Stereo for a master effect alone: every voice centred at its
+		 * full level on both sides, as a mono patch plays. */
+		memcpy(s->pan_gain, s->fade_buf, sizeof(float) * n * L);
+		memcpy(s->pan_gain + s->buf_stride, s->fade_buf, sizeof(float) * n * L);
+	}
 
 	unsigned e = 0;
 	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
@@ -551,7 +587,7 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 		if (s->steps[i].zoned) {
 			silence_outside_zone(s, &s->steps[i], vs, sounding, n);
 		}
-		if (s->stereo && i == s->pan_step) {
+		if (s->has_pan && i == s->pan_step) {
 			pan_gains(s, buf_at(s, s->steps[i].out_buf), s->fade_buf, n);
 		}
 		for (; e < s->n_exports && s->exports[e].after_step == i; ++e) {
@@ -613,13 +649,16 @@ render_sub(Slot* s, float* left, float* right, unsigned n, bool aligned_end)
 	for (unsigned g = 0; g < s->n_groups; ++g) {
 		render_group(s, g, n, aligned_end);
 	}
-	/* The master chain: once, or once per channel, each with its own
-	 * states and buffers. */
-	for (unsigned c = 0; c < (s->stereo ? 2u : 1u); ++c) {
-		const unsigned shift = c ? s->chan_shift : 0u;
-		uint8_t*       state = s->master_state + (c ? s->master_stride : 0u);
-		for (unsigned i = s->n_voice_steps; i < s->n_steps; ++i) {
-			run_step(s, &s->steps[i], state, n, 1, 1u, shift);
+	/* The master chain, step by step: once, or once per channel, each
+	 * with its own states and buffers; a stereo effect once for both. */
+	for (unsigned i = s->n_voice_steps; i < s->n_steps; ++i) {
+		const PlanStep* st = &s->steps[i];
+		if (st->type->process_stereo) {
+			run_stereo_step(s, st, n);
+			continue;
+		}
+		for (unsigned c = 0; c < (s->stereo ? 2u : 1u); ++c) {
+			run_step(s, st, s->master_state + (c ? s->master_stride : 0u), n, 1, 1u, c ? s->chan_shift : 0u);
 		}
 	}
 	memcpy(left, buf_at(s, s->out_buf), sizeof(float) * n);

@@ -140,7 +140,8 @@ struct Slot {
 	 * channel it renders. A mono slot has none of this and copies its one
 	 * output to both channels. */
 	bool     stereo;
-	uint16_t pan_step;     /* the voice step whose output places each voice */
+	bool     has_pan;      /* a `pan` statement; stereo without one: a stereo master effect, the voices centred at full level */
+	uint16_t pan_step;     /* the voice step whose output places each voice (has_pan) */
 	uint16_t master_first;
 	uint16_t chan_shift;
 	size_t   master_stride;

@@ -10,8 +10,9 @@
  * A module renders one channel. Stereo is the engine's: in a patch with a
  * `pan` statement it places each voice when it sums the voices (slot.c),
  * and runs every master module once per channel, each channel with its
- * own state and buffers, so the contract has no stereo form and a module
- * never knows which channel it renders.
+ * own state and buffers, so such a module never knows which channel it
+ * renders. The one exception is a stereo master effect (MODULE_STEREO):
+ * it gets both channels in one call (process_stereo).
  */
 #ifndef CHRONUS_DSP_MODULE_H
 #define CHRONUS_DSP_MODULE_H
@@ -97,6 +98,11 @@ typedef enum {
 	 * wraps it in the one-voice adapter (module_registry.c), so every type
 	 * the engine gets holds this flag. */
 	MODULE_LANES = 1 << 3,
+	/* A stereo master effect (with MODULE_MASTER_ONLY): it renders both
+	 * channels in one process_stereo() call with one state, so its
+	 * channels can differ and feed each other (a reverb's width, a
+	 * ping-pong delay). A patch with one is stereo. */
+	MODULE_STEREO = 1 << 4,
 } ModuleFlags;
 
 /* A module type. The contract the engine relies on (lane groups): state
@@ -150,6 +156,11 @@ typedef struct ModuleType {
 	 * where the oscillator would be had it run since frame 0). Both are
 	 * the same at any block size and on every path. */
 	void (*seed_lane)(void* state, unsigned lane, uint32_t seed, uint64_t frame);
+	/* MODULE_STEREO only (process is then NULL): render both channels, one
+	 * lane each; left and right hold the same n, their inputs and outputs
+	 * those of their channel; the parameters are read from left (both hold
+	 * the same values but where a modulator differs per channel). */
+	void (*process_stereo)(void* state, const ModuleIO* left, const ModuleIO* right);
 } ModuleType;
 
 #endif

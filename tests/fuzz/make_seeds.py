@@ -142,6 +142,10 @@ EDGE = [
                 'macro 1 f.resonance 0 1\nmacro 2 l.keytrack -1 2\nout v\n'),
     ('zones', 'create a saw\ncreate b sine\ncreate m mix\ncreate e adsr\nconnect a m.in1\nconnect b m.in2\n'
               'connect e m.gain1\nzone a 0 59\nzone b 60 127\nzone e 36\nzone m 127\nout m\n'),
+    ('effects', 'create s saw\ncreate v reverb master\ncreate l lfo master\ncreate p pan\nconnect s v\n'
+                'connect l v.size 1000000\nconnect l v.predelay 1000000\nconnect ctl.modwheel v.mix\n'
+                'set v.decay 20\nset v.damping 20000\nset v.width 0\nset p.key 1\npan p\n'
+                'macro 1 v.size 0.3 2 exp\nout v\n'),
     ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),

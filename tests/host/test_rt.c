@@ -150,13 +150,13 @@ test_guard_catches_every_call_in_run(void)
 static char*
 patch_at(int transpose)
 {
-	char* t = malloc(1024);
+	char* t = malloc(2048);
 	/* Every patch has the delay lines (pluck, comb, delay, the pluck
 	 * zoned to the keys up to 70), the vowel filter and a key-tracked
-	 * ladder highpass; every other
-	 * one is stereo (pan, a master drive) and also has an FM pair, noise
-	 * and random and free start phases (per-note seeds). */
-	snprintf(t, 1024,
+	 * ladder highpass. The even ones end in the stereo reverb; the odd
+	 * ones are stereo by a pan (through a master drive) and also have an
+	 * FM pair, noise and random and free start phases (per-note seeds). */
+	snprintf(t, 2048,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
 	         "create str pluck\ncreate body comb\ncreate room delay\n" /* the delay lines too */
 	         "connect osc vcf\nconnect vcf body\nconnect str body\nconnect body room\nconnect room amp\n"
@@ -171,7 +171,7 @@ patch_at(int transpose)
 	                       : "",
 	         transpose % 2 ? "create p pan\nset p.key 0.5\nset p.random 0.4\ncreate fx drive master\n"
 	                         "connect amp fx\npan p\nout fx\n"
-	                       : "out amp\n");
+	                       : "create verb reverb master\nconnect amp verb\nset verb.decay 5\nout verb\n");
 	return t;
 }
 

@@ -90,6 +90,7 @@ modules_doc_write(FILE* out)
 	filters_print_figures(out);
 	oscpal_print_figures(out);
 	delay_print_figures(out);
+	effects_print_figures(out);
 	fprintf(out, "\n# Writing a module\n\n"
 	             "A module is a file in src/dsp/ with a state struct, init, reset and process\n"
 	             "functions and a `ModuleType` (src/dsp/module.h), listed once in\n"
@@ -99,11 +100,16 @@ modules_doc_write(FILE* out)
 	             "voice; the registry then runs it through the one-voice adapter\n"
 	             "(src/dsp/one_voice.c), which keeps 8 one-voice states and renders each sounding\n"
 	             "lane on its own (a silent lane costs nothing and gives 0). Both give the same\n"
-	             "samples; lane groups are faster.\n\n"
+	             "samples; lane groups are faster. A stereo master effect (`MODULE_STEREO`) is\n"
+	             "the one exception to \"a module renders one channel\": it renders both channels\n"
+	             "in one call, with one state, so its channels can differ and feed each other; a\n"
+	             "patch with one is stereo (its voices centred at full level unless it pans them).\n\n"
 	             "| module | written for |\n|---|---|\n");
 	for (unsigned i = 0; i < module_registry_count(); ++i) {
 		const ModuleType* t = module_registry_at(i);
 		fprintf(out, "| `%s` | %s |\n", t->name,
-		        module_registry_is_adapted(t) ? "one voice (adapted)" : "lane groups");
+		        (t->flags & MODULE_STEREO)     ? "both channels at once (a stereo master effect)"
+		        : module_registry_is_adapted(t) ? "one voice (adapted)"
+		                                        : "lane groups");
 	}
 }

@@ -22,11 +22,13 @@ int suite_delay(void);
 int suite_tuning(void);
 int suite_mpe(void);
 int suite_library(void);
+int suite_effects(void);
 const char* tuning_edo19_scl(void); /* test_tuning.c */
 
 void sources_print_figures(FILE* f);
 void filters_print_figures(FILE* f);
 void oscpal_print_figures(FILE* f);
 void delay_print_figures(FILE* f);
+void effects_print_figures(FILE* f);
 
 #endif

@@ -1327,7 +1327,7 @@ test_did_you_mean(void)
 		{"Filter", "svf"},   {"vcf", "ladder"},    {"amp", "vca"},      {"sawtooth", "saw"},
 		{"sinewave", "sine"}, {"swa", "saw"},      {"trinagle", "triangle"}, {"sqare", "square"},
 		{"lfo2", "lfo"},     {"ladr", NULL},       {"panner", "pan"},       {"seq", NULL},
-		{"fm", NULL},        {"reverb", NULL},     {"xyzzy", NULL},     {"chorus", NULL},
+		{"fm", NULL},        {"vocoder", NULL},    {"xyzzy", NULL},     {"granular", NULL},
 	};
 	for (unsigned i = 0; i < sizeof types / sizeof types[0]; ++i) {
 		const char* got = module_registry_suggest(types[i].typed, strlen(types[i].typed));

@@ -967,7 +967,7 @@ test_specs(void)
 static void
 test_registry(void)
 {
-	CU_ASSERT(module_registry_count() == 18);
+	CU_ASSERT(module_registry_count() == 19);
 	/* A lane-group module is registered as it is; a one-voice one
 	 * through the adapter: the same name, ports and documentation. */
 	for (unsigned t = 0; t < N_MY_TYPES; ++t) {
@@ -990,7 +990,11 @@ test_registry(void)
 		CU_ASSERT_FATAL(m != NULL);
 		CU_ASSERT(module_registry_find(m->name, strlen(m->name)) == m);
 		CU_ASSERT(m->flags & MODULE_LANES);
-		CU_ASSERT(m->init && m->reset && m->process && m->reset_lane);
+		if (m->flags & MODULE_STEREO) { /* a stereo master effect: both channels in one call */
+			CU_ASSERT(m->init && m->reset && m->process_stereo && !m->process && (m->flags & MODULE_MASTER_ONLY));
+		} else {
+			CU_ASSERT(m->init && m->reset && m->process && m->reset_lane && !m->process_stereo);
+		}
 		CU_ASSERT(!m->active == !m->active_lane);
 	}
 	CU_ASSERT(module_registry_at(module_registry_count()) == NULL);
@@ -1011,7 +1015,7 @@ test_registry(void)
 	s = module_registry_suggest("adrs", 4);
 	CU_ASSERT(s && strcmp(s, "adsr") == 0);
 	CU_ASSERT(module_registry_suggest("xyzzy", 5) == NULL);
-	CU_ASSERT(module_registry_suggest("reverb", 6) == NULL);
+	CU_ASSERT(module_registry_suggest("vocoder", 7) == NULL);
 
 	CU_ASSERT(module_input_index(&module_mix, "in3", 3) == 2);
 	CU_ASSERT(module_input_index(&module_vca, "vel", 3) == 1);

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * The stereo master effects (MODULE_STEREO), run directly through
+ * process_stereo: the reverb's decay time (RT60 by Schroeder backward
+ * integration, in the 500 Hz and 2 kHz bands, within 10 % of the set
+ * decay), damping shortening the highs, the width of its tail (the
+ * correlation of the channels), a dry mix that passes the input exactly,
+ * bounded output with every parameter jumping at random, and the same
+ * samples however a run is split into calls; and in a patch: a stereo
+ * effect makes a mono patch stereo, its voices centred at their full
+ * level (at mix 0 both channels are the mono patch's, sample for sample).
+ * Figures for docs/modules.md
+ * come from effects_print_figures().
+ */
+#include "compile.h"
+#include "dsp/dsp_util.h"
+#include "dsp/module.h"
+#include "patch.h"
+#include "slot.h"
+#include "suites.h"
+#include "voices.h"
+
+#include <CUnit/CUnit.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const ModuleType module_reverb;
+
+
+
+#define RATE 48000.0
+
+#define CHECKF(cond, ...)                                                                                  \
+	do {                                                                                                   \
+		char msg_[256];                                                                                    \
+		snprintf(msg_, sizeof msg_, __VA_ARGS__);                                                          \
+		CU_assertImplementation((cond) ? CU_TRUE : CU_FALSE, __LINE__, msg_, __FILE__, "", CU_FALSE);      \
+	} while (0)
+
+/* Per-sample parameter buffers of a type, each at its default, then
+ * (index, value) overrides ending at -1. */
+typedef struct {
+	float* p[MODULE_MAX_PARAMS];
+} Params;
+
+static Params
+params_new(const ModuleType* t, size_t n, ...)
+{
+	Params ps = {{0}};
+	for (unsigned j = 0; j < t->n_params; ++j) {
+		ps.p[j] = malloc(n * sizeof(float));
+		for (size_t i = 0; i < n; ++i) {
+			ps.p[j][i] = t->params[j].def;
+		}
+	}
+	va_list ap;
+	va_start(ap, n);
+	for (int j = va_arg(ap, int); j >= 0; j = va_arg(ap, int)) {
+		const float v = (float)va_arg(ap, double);
+		for (size_t i = 0; i < n; ++i) {
+			ps.p[j][i] = v;
+		}
+	}
+	va_end(ap);
+	return ps;
+}
+
+static void
+params_free(Params* ps)
+{
+	for (unsigned j = 0; j < MODULE_MAX_PARAMS; ++j) {
+		free(ps->p[j]);
+	}
+}
+
+static uint32_t
+rnd_next(uint32_t* s)
+{
+	uint32_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+static float
+rnd_uniform(uint32_t* s)
+{
+	return (float)((double)rnd_next(s) / 2147483648.0 - 1.0);
+}
+
+/* A fresh instance rendering inputs l/r with params into outputs, in calls
+ * of `chunk` frames (0: random 1..CHRONUS_SUBBLOCK from seed). */
+static void
+run(const ModuleType* t, const float* inl, const float* inr, const Params* ps, float* outl, float* outr, size_t n,
+    unsigned chunk, uint32_t seed)
+{
+	void* state = calloc(1, t->state_size);
+	t->init(state, RATE);
+	for (size_t i = 0; i < n;) {
+		unsigned len = chunk ? chunk : 1u + rnd_next(&seed) % CHRONUS_SUBBLOCK;
+		len          = len < n - i ? len : (unsigned)(n - i);
+		ModuleIO io[2];
+		memset(io, 0, sizeof io);
+		for (unsigned c = 0; c < 2; ++c) {
+			io[c].in[0]    = (c ? inr : inl) + i;
+			io[c].out      = (c ? outr : outl) + i;
+			io[c].n        = len;
+			io[c].lanes    = 1;
+			io[c].sounding = 1u;
+			for (unsigned j = 0; j < t->n_params; ++j) {
+				io[c].param[j] = ps->p[j] + i;
+			}
+		}
+		t->process_stereo(state, &io[0], &io[1]);
+		i += len;
+	}
+	free(state);
+}
+
+enum { R_SIZE, R_DECAY, R_DAMPING, R_PREDELAY, R_WIDTH, R_MIX };
+
+/* RBJ band-pass (0 dB peak) at f0, Q 2, in place. */
+static void
+bandpass(float* x, size_t n, double f0)
+{
+	const double w = DSP_TAU * f0 / RATE, alpha = sin(w) / (2.0 * 2.0), a0 = 1.0 + alpha;
+	const double b0 = alpha / a0, b2 = -alpha / a0, a1 = -2.0 * cos(w) / a0, a2 = (1.0 - alpha) / a0;
+	double       x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+	for (size_t i = 0; i < n; ++i) {
+		const double y = b0 * x[i] + b2 * x2 - a1 * y1 - a2 * y2;
+		x2             = x1;
+		x1             = x[i];
+		y2             = y1;
+		y1             = y;
+		x[i]           = (float)y;
+	}
+}
+
+/* RT60 of x in the band around f0: Schroeder's backward-integrated energy,
+ * the time from -5 to -25 dB, times 3 (T20). */
+static double
+rt60(const float* x, size_t n, double f0)
+{
+	float* y = malloc(n * sizeof(float));
+	memcpy(y, x, n * sizeof(float));
+	bandpass(y, n, f0);
+	double* e = malloc(n * sizeof(double));
+	double  acc = 0.0;
+	for (size_t i = n; i-- > 0;) {
+		acc += (double)y[i] * y[i];
+		e[i] = acc;
+	}
+	double t5 = -1.0, t25 = -1.0;
+	for (size_t i = 0; i < n && t25 < 0.0; ++i) {
+		const double db = 10.0 * log10(e[i] / e[0]);
+		if (t5 < 0.0 && db <= -5.0) {
+			t5 = (double)i / RATE;
+		}
+		if (db <= -25.0) {
+			t25 = (double)i / RATE;
+		}
+	}
+	free(y);
+	free(e);
+	return t5 < 0.0 || t25 < 0.0 ? -1.0 : 3.0 * (t25 - t5);
+}
+
+/* The reverb's wet impulse response (mix 1, no pre-delay), left and right. */
+static void
+reverb_ir(double decay, double damping, double width, float* l, float* r, size_t n)
+{
+	float* in = calloc(n, sizeof(float));
+	in[0]     = 1.0f;
+	Params ps = params_new(&module_reverb, n, R_DECAY, decay, R_DAMPING, damping, R_PREDELAY, 0.0, R_WIDTH, width,
+	                       R_MIX, 1.0, -1);
+	run(&module_reverb, in, in, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
+	params_free(&ps);
+	free(in);
+}
+
+static void
+test_reverb_rt60(void)
+{
+	const double decays[] = {1.0, 3.0}, bands[] = {500.0, 2000.0};
+	for (unsigned d = 0; d < 2; ++d) {
+		const size_t n = (size_t)((decays[d] * 1.3 + 0.5) * RATE);
+		float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+		reverb_ir(decays[d], 20000.0, 1.0, l, r, n);
+		for (unsigned b = 0; b < 2; ++b) {
+			const double t = rt60(l, n, bands[b]);
+			printf("\n  reverb decay %.1f s: RT60 %.3f s at %.0f Hz", decays[d], t, bands[b]);
+			CHECKF(fabs(t / decays[d] - 1.0) < 0.10, "reverb decay %g s: RT60 at %g Hz %.3f s (bound 10 %%)",
+			       decays[d], bands[b], t);
+		}
+		free(l);
+		free(r);
+	}
+	printf("\n");
+}
+
+static void
+test_reverb_damping(void)
+{
+	const size_t n = (size_t)(3.0 * RATE);
+	float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	reverb_ir(2.0, 2000.0, 1.0, l, r, n);
+	const double lo = rt60(l, n, 250.0), hi = rt60(l, n, 6000.0);
+	printf("\n  reverb decay 2 s, damping 2 kHz: RT60 %.3f s at 250 Hz, %.3f s at 6 kHz\n", lo, hi);
+	CHECKF(fabs(lo / 2.0 - 1.0) < 0.15 && hi < 0.5 * lo, "damping: RT60 %.3f s at 250 Hz, %.3f s at 6 kHz", lo, hi);
+	free(l);
+	free(r);
+}
+
+/* Correlation of the channels over the tail's first 1.5 s. */
+static double
+correlation(const float* l, const float* r, size_t from, size_t n)
+{
+	double lr = 0, ll = 0, rr = 0;
+	for (size_t i = from; i < n; ++i) {
+		lr += (double)l[i] * r[i];
+		ll += (double)l[i] * l[i];
+		rr += (double)r[i] * r[i];
+	}
+	return lr / sqrt(ll * rr + 1e-300);
+}
+
+static void
+test_reverb_width(void)
+{
+	const size_t n = (size_t)(1.5 * RATE);
+	float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	reverb_ir(2.0, 8000.0, 1.0, l, r, n);
+	const double wide = correlation(l, r, 0, n);
+	reverb_ir(2.0, 8000.0, 0.0, l, r, n);
+	const double mono = correlation(l, r, 0, n);
+	printf("\n  reverb tail correlation of left and right: width 1 %.3f, width 0 %.3f\n", wide, mono);
+	CHECKF(fabs(wide) < 0.3 && mono > 0.999, "correlation: width 1 %.3f, width 0 %.3f", wide, mono);
+	free(l);
+	free(r);
+}
+
+/* mix 0 passes the input through untouched; noise in, every parameter
+ * random every sample: bounded and finite; random call sizes: the same
+ * samples. */
+static void
+test_reverb_dry_bounded_split(void)
+{
+	const size_t n  = (size_t)(4.0 * RATE);
+	float *      il = malloc(n * sizeof(float)), *ir = malloc(n * sizeof(float));
+	float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	float *      l2 = malloc(n * sizeof(float)), *r2 = malloc(n * sizeof(float));
+	uint32_t     seed = 7u;
+	for (size_t i = 0; i < n; ++i) {
+		il[i] = rnd_uniform(&seed);
+		ir[i] = rnd_uniform(&seed);
+	}
+	Params dry = params_new(&module_reverb, n, R_MIX, 0.0, -1);
+	run(&module_reverb, il, ir, &dry, l, r, n, CHRONUS_SUBBLOCK, 1);
+	CU_ASSERT(memcmp(l, il, n * sizeof(float)) == 0 && memcmp(r, ir, n * sizeof(float)) == 0);
+	params_free(&dry);
+
+	Params ps = params_new(&module_reverb, n, -1);
+	for (size_t i = 0; i < n; ++i) {
+		for (unsigned j = 0; j < module_reverb.n_params; ++j) {
+			const ParamSpec* s = &module_reverb.params[j];
+			ps.p[j][i]         = s->min + (s->max - s->min) * (0.5f + 0.5f * rnd_uniform(&seed));
+		}
+	}
+	run(&module_reverb, il, ir, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
+	float peak = 0.0f;
+	for (size_t i = 0; i < n; ++i) {
+		peak = isfinite(l[i]) && isfinite(r[i]) ? fmaxf(peak, fmaxf(fabsf(l[i]), fabsf(r[i]))) : INFINITY;
+	}
+	printf("\n  reverb, white noise, every parameter random every sample: peak %.2f\n", (double)peak);
+	CU_ASSERT(peak < 8.0f);
+	run(&module_reverb, il, ir, &ps, l2, r2, n, 0, 99);
+	CU_ASSERT(memcmp(l, l2, n * sizeof(float)) == 0 && memcmp(r, r2, n * sizeof(float)) == 0);
+	params_free(&ps);
+	free(il);
+	free(ir);
+	free(l);
+	free(r);
+	free(l2);
+	free(r2);
+}
+
+static Slot*
+slot_of(const char* text)
+{
+	PatchError err;
+	Patch*     p = malloc(sizeof(Patch));
+	Slot*      s = NULL;
+	if (patch_parse(text, strlen(text), p, &err)) {
+		s = compile_patch(p, RATE, 8, &err);
+	}
+	if (!s) {
+		printf("\n  cannot compile: %s", err.message);
+	}
+	free(p);
+	return s;
+}
+
+/* A chord through the slot: left and right, n frames. */
+static void
+play_chord(Slot* s, float* l, float* r, unsigned n)
+{
+	voices_note_on(s, 48, 0.8f);
+	voices_note_on(s, 55, 0.8f);
+	voices_note_on(s, 64, 0.8f);
+	for (unsigned i = 0; i < n; i += 256) {
+		slot_render(s, l + i, r + i, 256);
+	}
+}
+
+static void
+test_stereo_effect_in_a_patch(void)
+{
+	enum { N = 24064 };
+	static const char* mono = "create o saw\ncreate e adsr\ncreate a vca\nconnect o a\nconnect e a.gain 0.3\nout a\n";
+	static const char* dry  = "create o saw\ncreate e adsr\ncreate a vca\nconnect o a\nconnect e a.gain 0.3\n"
+	                          "create fx reverb master\nconnect a fx\nset fx.mix 0\nout fx\n";
+	static const char* wet  = "create o saw\ncreate e adsr\ncreate a vca\nconnect o a\nconnect e a.gain 0.3\n"
+	                          "create fx reverb master\nconnect a fx\nset fx.mix 0.5\nout fx\n";
+	float* y[6];
+	for (unsigned k = 0; k < 6; ++k) {
+		y[k] = calloc(N, sizeof(float));
+	}
+	const char* texts[3] = {mono, dry, wet};
+	for (unsigned k = 0; k < 3; ++k) {
+		Slot* s = slot_of(texts[k]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		play_chord(s, y[2 * k], y[2 * k + 1], N);
+		slot_free(s);
+	}
+	CU_ASSERT(memcmp(y[0], y[2], N * sizeof(float)) == 0); /* mix 0: the mono patch, left */
+	CU_ASSERT(memcmp(y[0], y[3], N * sizeof(float)) == 0); /* and right */
+	double diff = 0.0, peak = 0.0;
+	for (unsigned i = 0; i < N; ++i) {
+		diff = fmax(diff, fabs((double)y[4][i] - y[5][i]));
+		peak = fmax(peak, fabs((double)y[4][i]));
+	}
+	printf("\n  saw chord through the reverb at mix 0.5: peak %.3f, largest left-right difference %.3f\n", peak, diff);
+	CU_ASSERT(peak > 0.05 && diff > 0.01);
+	for (unsigned k = 0; k < 6; ++k) {
+		free(y[k]);
+	}
+}
+
+void
+effects_print_figures(FILE* f)
+{
+	const size_t n = (size_t)(4.4 * RATE);
+	float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	const double decays[] = {1.0, 3.0};
+	for (unsigned d = 0; d < 2; ++d) {
+		reverb_ir(decays[d], 20000.0, 1.0, l, r, n);
+		fprintf(f, "| reverb decay %.0f s (damping 20 kHz): RT60 at 500 Hz / 2 kHz | %.3f / %.3f s |\n", decays[d],
+		        rt60(l, n, 500.0), rt60(l, n, 2000.0));
+	}
+	reverb_ir(2.0, 2000.0, 1.0, l, r, n);
+	fprintf(f, "| reverb decay 2 s, damping 2 kHz: RT60 at 250 Hz / 6 kHz | %.3f / %.3f s |\n", rt60(l, n, 250.0),
+	        rt60(l, n, 6000.0));
+	reverb_ir(2.0, 8000.0, 1.0, l, r, (size_t)(1.5 * RATE));
+	fprintf(f, "| reverb tail, left/right correlation at width 1 (first 1.5 s) | %.3f |\n",
+	        correlation(l, r, 0, (size_t)(1.5 * RATE)));
+	free(l);
+	free(r);
+}
+
+int
+suite_effects(void)
+{
+	CU_pSuite s = CU_add_suite("effects", NULL, NULL);
+	return !s || !CU_add_test(s, "reverb: RT60 within 10 % of the decay at 500 Hz and 2 kHz", test_reverb_rt60) ||
+	       !CU_add_test(s, "reverb: damping shortens the highs", test_reverb_damping) ||
+	       !CU_add_test(s, "reverb: a wide tail, mono at width 0", test_reverb_width) ||
+	       !CU_add_test(s, "reverb: dry passes exactly, bounded, split-invariant", test_reverb_dry_bounded_split) ||
+	       !CU_add_test(s, "a stereo effect makes a mono patch stereo, centred at full level", test_stereo_effect_in_a_patch);
+}
