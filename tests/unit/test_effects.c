@@ -29,6 +29,7 @@
 #include <string.h>
 
 extern const ModuleType module_reverb;
+extern const ModuleType module_chorus;
 
 
 
@@ -289,6 +290,111 @@ test_reverb_dry_bounded_split(void)
 	free(r2);
 }
 
+enum { C_RATE, C_DEPTH, C_DELAY, C_FEEDBACK, C_WIDTH, C_MIX };
+
+/* Depth 0: each copy is the input delayed by exactly `delay`. */
+static void
+test_chorus_delay_exact(void)
+{
+	enum { N = 4096 };
+	float* in = calloc(N, sizeof(float));
+	float *l = calloc(N, sizeof(float)), *r = calloc(N, sizeof(float));
+	in[0]     = 1.0f;
+	Params ps = params_new(&module_chorus, N, C_DEPTH, 0.0, C_DELAY, 10.0, C_MIX, 1.0, -1);
+	run(&module_chorus, in, in, &ps, l, r, N, CHRONUS_SUBBLOCK, 1);
+	double off = 0.0;
+	for (unsigned i = 0; i < N; ++i) {
+		off = fmax(off, fabs((double)l[i] - (i == 480 ? 1.0 : 0.0)));
+		off = fmax(off, fabs((double)r[i] - (i == 480 ? 1.0 : 0.0)));
+	}
+	printf("\n  chorus, depth 0, delay 10 ms: the impulse at frame 480, largest error %.2g\n", off);
+	CU_ASSERT(off < 1e-6);
+	params_free(&ps);
+	free(in);
+	free(l);
+	free(r);
+}
+
+/* A 1 kHz sine through the swept copies: each copy's pitch rises and falls
+ * with its sweep, but over whole LFO cycles the output stays at 1 kHz
+ * (counted by zero crossings: a chorus must not detune); the channels
+ * differ at width 1 (their sweeps a quarter cycle apart: with no sweep they
+ * could not) and are the same sample for sample at width 0. */
+static void
+test_chorus_sweep_and_width(void)
+{
+	const size_t n  = (size_t)(2.0 * RATE);
+	float*       in = malloc(n * sizeof(float));
+	float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	for (size_t i = 0; i < n; ++i) {
+		in[i] = 0.5f * (float)sin(DSP_TAU * 1000.0 * (double)i / RATE);
+	}
+	Params ps = params_new(&module_chorus, n, C_RATE, 1.0, C_DEPTH, 2.0, C_MIX, 0.5, -1);
+	run(&module_chorus, in, in, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
+	double diff = 0.0;
+	unsigned crossings = 0;
+	for (size_t i = (size_t)RATE / 2; i < n; ++i) {
+		diff = fmax(diff, fabs((double)l[i] - r[i]));
+		crossings += l[i - 1] < 0.0f && l[i] >= 0.0f;
+	}
+	params_free(&ps);
+	ps = params_new(&module_chorus, n, C_RATE, 1.0, C_DEPTH, 2.0, C_MIX, 0.5, C_WIDTH, 0.0, -1);
+	run(&module_chorus, in, in, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
+	const bool same = memcmp(l, r, n * sizeof(float)) == 0;
+	printf("\n  chorus 1 Hz, depth 2 ms: %u rising crossings in 1.5 s (1500 at 1 kHz), left-right difference %.3f at "
+	       "width 1, channels %s at width 0\n",
+	       crossings, diff, same ? "identical" : "DIFFERENT");
+	CU_ASSERT(abs((int)crossings - 1500) <= 2);
+	CU_ASSERT(diff > 0.05 && same);
+	params_free(&ps);
+	free(in);
+	free(l);
+	free(r);
+}
+
+/* mix 0 passes the input exactly; noise with every parameter random every
+ * sample stays bounded; random call sizes give the same samples. */
+static void
+test_chorus_dry_bounded_split(void)
+{
+	const size_t n  = (size_t)(2.0 * RATE);
+	float *      il = malloc(n * sizeof(float)), *ir = malloc(n * sizeof(float));
+	float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	float *      l2 = malloc(n * sizeof(float)), *r2 = malloc(n * sizeof(float));
+	uint32_t     seed = 11u;
+	for (size_t i = 0; i < n; ++i) {
+		il[i] = rnd_uniform(&seed);
+		ir[i] = rnd_uniform(&seed);
+	}
+	Params dry = params_new(&module_chorus, n, C_MIX, 0.0, C_FEEDBACK, 0.0, -1);
+	run(&module_chorus, il, ir, &dry, l, r, n, CHRONUS_SUBBLOCK, 1);
+	CU_ASSERT(memcmp(l, il, n * sizeof(float)) == 0 && memcmp(r, ir, n * sizeof(float)) == 0);
+	params_free(&dry);
+	Params ps = params_new(&module_chorus, n, -1);
+	for (size_t i = 0; i < n; ++i) {
+		for (unsigned j = 0; j < module_chorus.n_params; ++j) {
+			const ParamSpec* s = &module_chorus.params[j];
+			ps.p[j][i]         = s->min + (s->max - s->min) * (0.5f + 0.5f * rnd_uniform(&seed));
+		}
+	}
+	run(&module_chorus, il, ir, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
+	float peak = 0.0f;
+	for (size_t i = 0; i < n; ++i) {
+		peak = isfinite(l[i]) && isfinite(r[i]) ? fmaxf(peak, fmaxf(fabsf(l[i]), fabsf(r[i]))) : INFINITY;
+	}
+	printf("\n  chorus, white noise, every parameter random every sample: peak %.2f\n", (double)peak);
+	CU_ASSERT(peak < 12.0f);
+	run(&module_chorus, il, ir, &ps, l2, r2, n, 0, 5);
+	CU_ASSERT(memcmp(l, l2, n * sizeof(float)) == 0 && memcmp(r, r2, n * sizeof(float)) == 0);
+	params_free(&ps);
+	free(il);
+	free(ir);
+	free(l);
+	free(r);
+	free(l2);
+	free(r2);
+}
+
 static Slot*
 slot_of(const char* text)
 {
@@ -380,5 +486,8 @@ suite_effects(void)
 	       !CU_add_test(s, "reverb: damping shortens the highs", test_reverb_damping) ||
 	       !CU_add_test(s, "reverb: a wide tail, mono at width 0", test_reverb_width) ||
 	       !CU_add_test(s, "reverb: dry passes exactly, bounded, split-invariant", test_reverb_dry_bounded_split) ||
-	       !CU_add_test(s, "a stereo effect makes a mono patch stereo, centred at full level", test_stereo_effect_in_a_patch);
+	       !CU_add_test(s, "a stereo effect makes a mono patch stereo, centred at full level", test_stereo_effect_in_a_patch) ||
+	       !CU_add_test(s, "chorus: depth 0 delays by exactly the delay", test_chorus_delay_exact) ||
+	       !CU_add_test(s, "chorus: in tune on average, wide at width 1, mono at 0", test_chorus_sweep_and_width) ||
+	       !CU_add_test(s, "chorus: dry passes exactly, bounded, split-invariant", test_chorus_dry_bounded_split);
 }
