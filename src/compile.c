@@ -679,13 +679,16 @@ fill_expression(Slot* s, const Patch* p, const Plan* plan)
 {
 	static const ParamSpec unipolar = {"ctl", "", "", 0.0f, 1.0f, 0.0f, CURVE_LIN, SLOT_CTL_SMOOTH_MS, NULL};
 	static const ParamSpec bipolar  = {"bend", "", "", -1.0f, 1.0f, 0.0f, CURVE_LIN, SLOT_CTL_SMOOTH_MS, NULL};
+	static const ParamSpec tempo    = {"tempo", "BPM", "", 1.0f, 999.0f, CTL_TEMPO_DEFAULT, CURVE_LIN,
+	                                   SLOT_CTL_SMOOTH_MS, NULL};
 	s->n_ctls    = p->n_ctls;
 	s->ctl_first = plan->ctl_first;
 	for (unsigned c = 0; c < p->n_ctls; ++c) {
 		s->ctls[c].ctl        = p->ctls[c];
 		s->ctls[c].voice_buf  = (uint16_t)(plan->ctl_first + 2 * c);
 		s->ctls[c].master_buf = (uint16_t)(plan->ctl_first + 2 * c + 1);
-		param_init(&s->ctls[c].ps, p->ctls[c] == CTL_BEND ? &bipolar : &unipolar, plan->rate, 0.0f);
+		const ParamSpec* spec = p->ctls[c] == CTL_BEND ? &bipolar : p->ctls[c] == CTL_TEMPO ? &tempo : &unipolar;
+		param_init(&s->ctls[c].ps, spec, plan->rate, spec->def);
 	}
 	for (unsigned c = 0; c < p->n_connections; ++c) {
 		const PatchConnection* k = &p->connections[c];

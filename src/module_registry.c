@@ -16,7 +16,7 @@
 
 extern const ModuleType module_sine, module_saw, module_square, module_triangle, module_noise,
 	module_lfo, module_adsr, module_vca, module_mix, module_svf, module_ladder, module_drive,
-	module_pan, module_op, module_delay, module_comb, module_pluck, module_formant, module_reverb, module_chorus;
+	module_pan, module_op, module_delay, module_comb, module_pluck, module_formant, module_reverb, module_chorus, module_echo;
 
 ONE_VOICE_HOOKS(module_sine);
 ONE_VOICE_HOOKS(module_square);
@@ -44,7 +44,7 @@ static const Entry entries[] = {
 	ONE_VOICE(module_svf),  LANES(module_ladder),  ONE_VOICE(module_drive),
 	LANES(module_pan),      ONE_VOICE(module_op),
 	LANES(module_delay),    LANES(module_comb),    LANES(module_pluck),
-	ONE_VOICE(module_formant), LANES(module_reverb), LANES(module_chorus),
+	ONE_VOICE(module_formant), LANES(module_reverb), LANES(module_chorus), LANES(module_echo),
 };
 
 #define REGISTRY_COUNT (sizeof entries / sizeof entries[0])

@@ -43,8 +43,10 @@ typedef enum {
 } NoteSource;
 
 /* Controllers (ctl.*): the plugin keeps their positions (src/lv2/run.c);
- * 0..127 are the CCs (0..31 14-bit when the LSB CC 32..63 is sent). */
-enum { CTL_AFTERTOUCH = 128, CTL_BEND = 129, CTL_COUNT = 130 };
+ * 0..127 are the CCs (0..31 14-bit when the LSB CC 32..63 is sent); the
+ * tempo is the host's, in BPM (time:Position), not 0..1. */
+enum { CTL_AFTERTOUCH = 128, CTL_BEND = 129, CTL_TEMPO = 130, CTL_COUNT = 131 };
+#define CTL_TEMPO_DEFAULT 120.0f /* BPM until the host sends its transport */
 
 typedef enum { VOICE_MODE_POLY = 0, VOICE_MODE_MONO, VOICE_MODE_LEGATO } VoiceMode;
 typedef enum { PRIORITY_LAST = 0, PRIORITY_LOW, PRIORITY_HIGH } NotePriority;

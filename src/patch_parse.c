@@ -679,7 +679,7 @@ typedef struct {
 
 static const CtlName ctl_names[] = {
         {"modwheel", 1},   {"breath", 2},  {"foot", 4}, {"expression", 11},
-        {"aftertouch", CTL_AFTERTOUCH}, {"bend", CTL_BEND},
+        {"aftertouch", CTL_AFTERTOUCH}, {"bend", CTL_BEND}, {"tempo", CTL_TEMPO},
 };
 
 #define N_CTL_NAMES (sizeof ctl_names / sizeof ctl_names[0])
@@ -758,7 +758,7 @@ ctl_source(Parser* ps, PatchConnection* c)
 		}
 		return fail_at(ps, t.line, t.col,
 		               "unknown controller '%s', expected modwheel, breath, foot, expression, "
-		               "aftertouch, bend or cc0 to cc127%s",
+		               "aftertouch, bend, tempo or cc0 to cc127%s",
 		               show_tok(&sh, &t), hint_text(&h, sg.best));
 	}
 	Patch* p = ps->p;

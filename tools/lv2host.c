@@ -18,6 +18,7 @@
 #include <lv2/options/options.h>
 #include <lv2/parameters/parameters.h>
 #include <lv2/patch/patch.h>
+#include <lv2/time/time.h>
 #include <lv2/worker/worker.h>
 
 #include <dlfcn.h>
@@ -680,6 +681,24 @@ void
 host_patch_get(Host* h, uint32_t frame)
 {
 	queue_object(h, frame, h->urid_get, 0, 0, NULL, 0);
+}
+
+void
+host_time_position(Host* h, uint32_t frame, float bpm, bool rolling)
+{
+	uint8_t        buf[256];
+	LV2_Atom_Forge forge;
+	lv2_atom_forge_init(&forge, &h->map);
+	lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
+	LV2_Atom_Forge_Frame f;
+	LV2_Atom* obj = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0,
+	                                                                               map_uri(h, LV2_TIME__Position)));
+	lv2_atom_forge_key(&forge, map_uri(h, LV2_TIME__speed));
+	lv2_atom_forge_float(&forge, rolling ? 1.0f : 0.0f);
+	lv2_atom_forge_key(&forge, map_uri(h, LV2_TIME__beatsPerMinute));
+	lv2_atom_forge_float(&forge, bpm);
+	lv2_atom_forge_pop(&forge, &f);
+	host_raw_event(h, frame, obj->type, LV2_ATOM_BODY(obj), obj->size);
 }
 
 static int

@@ -70,6 +70,9 @@ void host_program_change(Host* host, uint32_t frame, uint8_t program);
 void host_patch_set(Host* host, uint32_t frame, const char* property, bool is_path, const char* value,
                     uint32_t len);
 void host_patch_get(Host* host, uint32_t frame);
+/* The transport as Ardour and jalv send it: a time:Position object with
+ * the speed (rolling or not) and the tempo in BPM. */
+void host_time_position(Host* host, uint32_t frame, float bpm, bool rolling);
 /* Append raw bytes as an event of the given type (for malformed input). */
 void host_raw_event(Host* host, uint32_t frame, LV2_URID type, const void* body, uint32_t size);
 

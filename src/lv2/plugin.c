@@ -149,6 +149,7 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	chronus_publish_controls(self);
 	atomic_store(&self->restored_program, -1);
 	mpe_init(&self->mpe, controls[CTRL_MPE_BEND].def);
+	self->ctl_value[CTL_TEMPO] = CTL_TEMPO_DEFAULT; /* until the host sends its transport */
 	Outcome* o           = chronus_build_outcome(self, req);
 	free(req);
 	if (!o || !o->slot) {

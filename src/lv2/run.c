@@ -455,6 +455,42 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 	}
 }
 
+/* The host's transport (time:Position): its tempo becomes ctl.tempo. Only
+ * properties lying wholly inside the object are read; a tempo that is not
+ * a finite number in 1..999 BPM changes nothing. */
+static void
+handle_position(Chronus* self, const LV2_Atom_Object* obj)
+{
+	const ChronusURIDs* u    = &self->uris;
+	const uint8_t*      body = (const uint8_t*)&obj->body;
+	const size_t        size = obj->atom.size;
+	size_t              off  = sizeof(LV2_Atom_Object_Body);
+	while (off + sizeof(LV2_Atom_Property_Body) <= size) {
+		const LV2_Atom_Property_Body* p = (const LV2_Atom_Property_Body*)(const void*)(body + off);
+		if (p->value.size > size - off - sizeof(LV2_Atom_Property_Body)) {
+			return;
+		}
+		if (p->key == u->time_beatsPerMinute) {
+			const void* v   = &p->value + 1;
+			double      bpm = NAN;
+			if (p->value.type == u->atom_Float && p->value.size >= sizeof(float)) {
+				bpm = *(const float*)v;
+			} else if (p->value.type == u->atom_Double && p->value.size >= sizeof(double)) {
+				bpm = *(const double*)v;
+			} else if (p->value.type == u->atom_Int && p->value.size >= sizeof(int32_t)) {
+				bpm = *(const int32_t*)v;
+			} else if (p->value.type == u->atom_Long && p->value.size >= sizeof(int64_t)) {
+				bpm = (double)*(const int64_t*)v;
+			}
+			if (bpm >= 1.0 && bpm <= 999.0) {
+				set_controller(self, CTL_TEMPO, (float)bpm);
+			}
+			return;
+		}
+		off += sizeof(LV2_Atom_Property_Body) + lv2_atom_pad_size(p->value.size);
+	}
+}
+
 static void
 handle_event(Chronus* self, const LV2_Atom_Event* ev)
 {
@@ -468,6 +504,8 @@ handle_event(Chronus* self, const LV2_Atom_Event* ev)
 			handle_patch_set(self, obj);
 		} else if (obj->body.otype == u->patch_Get) {
 			self->announce = ANNOUNCE_ALL; /* every readable value */
+		} else if (obj->body.otype == u->time_Position) {
+			handle_position(self, obj);
 		}
 	}
 }

@@ -33,4 +33,8 @@ chronus_map_uris(ChronusURIDs* u, LV2_URID_Map* map)
 	u->patch_property           = map->map(h, LV2_PATCH__property);
 	u->patch_subject            = map->map(h, LV2_PATCH__subject);
 	u->patch_value              = map->map(h, LV2_PATCH__value);
+	u->time_Position            = map->map(h, LV2_TIME__Position);
+	u->time_beatsPerMinute      = map->map(h, LV2_TIME__beatsPerMinute);
+	u->atom_Double              = map->map(h, LV2_ATOM__Double);
+	u->atom_Long                = map->map(h, LV2_ATOM__Long);
 }

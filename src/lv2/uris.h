@@ -17,6 +17,7 @@
 #include <lv2/urid/urid.h>
 #include <lv2/buf-size/buf-size.h>
 #include <lv2/options/options.h>
+#include <lv2/time/time.h>
 
 #define CHRONUS__patchText CHRONUS_URI "#patchText"
 #define CHRONUS__patchFile CHRONUS_URI "#patchFile"
@@ -52,6 +53,10 @@ typedef struct {
 	LV2_URID patch_property;
 	LV2_URID patch_subject;
 	LV2_URID patch_value;
+	LV2_URID time_Position;
+	LV2_URID time_beatsPerMinute;
+	LV2_URID atom_Double;
+	LV2_URID atom_Long;
 } ChronusURIDs;
 
 void chronus_map_uris(ChronusURIDs* uris, LV2_URID_Map* map);

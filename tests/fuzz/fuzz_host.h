@@ -25,6 +25,7 @@
 #include <lv2/midi/midi.h>
 #include <lv2/options/options.h>
 #include <lv2/patch/patch.h>
+#include <lv2/time/time.h>
 #include <lv2/state/state.h>
 #include <lv2/urid/urid.h>
 #include <lv2/worker/worker.h>
@@ -165,7 +166,8 @@ typedef struct {
 	        atom_Path, atom_Property, atom_Sequence, atom_String, atom_URID, atom_Vector, atom_Tuple,
 	        midi_MidiEvent, patch_Get, patch_Set, patch_Put, patch_property, patch_value, patch_subject,
 	        chronus_patchText, chronus_patchFile, chronus_status, chronus_stateVersion, chronus_program,
-	        chronus_scaleFile, chronus_keymapFile, bufsz_nominal, bufsz_max, bufsz_min, unknown_mapped;
+	        chronus_scaleFile, chronus_keymapFile, bufsz_nominal, bufsz_max, bufsz_min, unknown_mapped,
+	        time_Position, time_beatsPerMinute, time_speed;
 } FhUrids;
 
 static FhUrids fh_u;
@@ -212,6 +214,9 @@ fh_map_all(void)
 	u->bufsz_max            = fh_map(NULL, LV2_BUF_SIZE__maxBlockLength);
 	u->bufsz_min            = fh_map(NULL, LV2_BUF_SIZE__minBlockLength);
 	u->unknown_mapped       = fh_map(NULL, "http://example.org/fuzz#unknown");
+	u->time_Position        = fh_map(NULL, LV2_TIME__Position);
+	u->time_beatsPerMinute  = fh_map(NULL, LV2_TIME__beatsPerMinute);
+	u->time_speed           = fh_map(NULL, LV2_TIME__speed);
 	const LV2_URID menu[]   = {
                 u->chronus_patchText, u->chronus_patchFile, u->patch_property, u->patch_value,
                 u->patch_Set,         u->patch_Get,         u->atom_Object,    u->atom_Blank,
@@ -220,6 +225,7 @@ fh_map_all(void)
                 u->atom_Sequence,     u->atom_Chunk,        u->patch_subject,  u->unknown_mapped,
                 u->atom_Tuple,        u->atom_Vector,       u->atom_Long,      u->patch_Put,
                 0,                    9999,                 0xffffffffu,       fh_n_uris + 1,
+                u->time_Position,     u->time_beatsPerMinute, u->atom_Double,  u->time_speed,
         };
 	fh_n_urid_menu = sizeof menu / sizeof menu[0];
 	memcpy(fh_urid_menu, menu, sizeof menu);
@@ -816,7 +822,10 @@ fh_random_object_body(FhBuf* w, Reader* r, unsigned depth)
  *  6 a bare atom of a menu type with raw bytes
  *  7 raw bytes with a menu type and a declared size that may be larger
  *  8 patch:Set whose property sizes lie (inner value size from the input)
- *  9 a patch:Set of patchText with one of the factory patches */
+ *  9 a patch:Set of patchText with one of the factory patches
+ * 10 a time:Position (the host's transport): its tempo of a fuzz type and
+ *    value (float, double, int, long or another), maybe a lying size, maybe
+ *    after a speed */
 static void
 fh_event(FhSeq* s, Reader* r)
 {
@@ -826,7 +835,7 @@ fh_event(FhSeq* s, Reader* r)
 	static FhBuf   w;
 	w.n                  = 0;
 	const LV2_URID otype = (flags & 1u) ? fh_u.atom_Blank : fh_u.atom_Object;
-	switch (kind % 10u) {
+	switch (kind % 11u) {
 	case 0: {
 		const uint8_t* raw;
 		const size_t   len = rd_bytes(r, flags % 9u, &raw);
@@ -840,7 +849,7 @@ fh_event(FhSeq* s, Reader* r)
 		const uint8_t* raw  = NULL;
 		size_t         len  = 0;
 		static char    text[PATCH_MAX_TEXT + 8];
-		if (kind % 10u == 1) {
+		if (kind % 11u == 1) {
 			len = rd_bytes(r, rd_u16(r), &raw);
 		} else {
 			const FactoryPatch* fp = &factory_patches[rd_u8(r) % factory_patch_count];
@@ -916,10 +925,10 @@ fh_event(FhSeq* s, Reader* r)
 		break;
 	case 6:
 	case 7: {
-		const LV2_URID type = kind % 10u == 6 ? fh_value_type(r) : fh_pick_urid(r);
+		const LV2_URID type = kind % 11u == 6 ? fh_value_type(r) : fh_pick_urid(r);
 		const uint8_t* raw;
 		const size_t   len      = rd_bytes(r, rd_u16(r) % 4096u, &raw);
-		const uint32_t declared = kind % 10u == 7 && (flags & 0x10u) ? rd_u16(r) : (uint32_t)len;
+		const uint32_t declared = kind % 11u == 7 && (flags & 0x10u) ? rd_u16(r) : (uint32_t)len;
 		fh_seq_add(s, t, type, raw, (uint32_t)len, declared);
 		break;
 	}
@@ -945,6 +954,21 @@ fh_event(FhSeq* s, Reader* r)
 			osize = w.n > 12u ? w.n - (rd_u8(r) % 12u) : w.n;
 		}
 		fh_seq_add(s, t, otype, w.b, osize, osize);
+		break;
+	}
+	case 10: {
+		static const LV2_URID* const types[5] = {&fh_u.atom_Float, &fh_u.atom_Double, &fh_u.atom_Int,
+		                                         &fh_u.atom_Long, &fh_u.atom_String};
+		const LV2_URID vtype = *types[(flags >> 1) % 5u];
+		const uint8_t* raw;
+		const size_t   len = rd_bytes(r, (flags & 0x40u) ? rd_u8(r) % 12u : (vtype == fh_u.atom_Double || vtype == fh_u.atom_Long ? 8u : 4u), &raw);
+		fh_obj_head(&w, 0, fh_u.time_Position);
+		if (flags & 0x10u) {
+			const float speed = (flags & 0x20u) ? 1.0f : 0.0f;
+			fh_prop(&w, fh_u.time_speed, fh_u.atom_Float, &speed, sizeof speed, sizeof speed);
+		}
+		fh_prop(&w, fh_u.time_beatsPerMinute, vtype, raw, (uint32_t)len, (flags & 0x80u) ? rd_u16(r) : (uint32_t)len);
+		fh_seq_add(s, t, otype, w.b, w.n, w.n);
 		break;
 	}
 	}

@@ -146,6 +146,11 @@ EDGE = [
                 'connect l v.size 1000000\nconnect l v.predelay 1000000\nconnect ctl.modwheel v.mix\n'
                 'set v.decay 20\nset v.damping 20000\nset v.width 0\nset p.key 1\npan p\n'
                 'macro 1 v.size 0.3 2 exp\nout v\n'),
+    ('echo', 'create s saw\ncreate d echo master\ncreate c chorus master\ncreate l lfo master\nconnect s c\n'
+             'connect c d\nconnect l d.time 1000000\nconnect l d.tempo 1000000\nconnect ctl.tempo d.tempo -1\n'
+             'set d.sync whole\nset d.feedback 0.95\nset d.mode stereo\nset d.lowcut 20\nset d.highcut 20000\n'
+             'set c.feedback -0.9\nset c.delay 0.5\nset c.depth 10\nmacro 1 d.sync 0 9\nmacro 2 c.rate 0.05 8 exp\n'
+             'out d\n'),
     ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),
@@ -438,6 +443,28 @@ def run_seeds():
                     events=[midi(0, 0x93, 50, 90), midi(1, 0xe3, 5, 5)]) +
               block(256, ports={'mpe_lower': -1.0, 'mpe_upper': 0.0, 'mpe_bend': 96.0},
                     events=mcm(0, 0, 0) + [midi(1, 0x82, 60, 0), midi(2, 0xb0, 6)]) + block(512)))
+    # the host's transport (time:Position) driving an echo synced to
+    # ctl.tempo: a tempo of every value type, out of range, NaN, a string,
+    # a lying size, before and during notes
+    def position(t, vtype, raw, speed=None, lie=None, odd_len=False):
+        flags = (vtype << 1) | (0x10 if speed is not None else 0) | (0x20 if speed else 0)
+        flags |= 0x40 if odd_len else 0
+        flags |= 0x80 if lie is not None else 0
+        payload = (u8(len(raw)) if odd_len else b'') + raw + (u16(lie) if lie is not None else b'')
+        return ev(10, t, flags, payload)
+    ECHO = ('create o square\ncreate e adsr\ncreate a vca\ncreate d echo master\nconnect o a\n'
+            'connect e a.gain\nconnect a d\nconnect ctl.tempo d.tempo\nset d.sync dotted_eighth\n'
+            'set d.feedback 0.9\nset d.lowcut 20\nset d.highcut 20000\nout d\n')
+    s.append(('transport', host_header(worker=1) +
+              block(256, events=[set_text(0, ECHO), position(1, 0, struct.pack('<f', 150.0), speed=1),
+                                 midi(2, 0x90, 60, 100)]) +
+              block(512, events=[position(0, 1, struct.pack('<d', 97.5)), position(3, 2, struct.pack('<i', 140)),
+                                 position(5, 3, struct.pack('<q', 90)), position(7, 4, b'abc\0'),
+                                 position(9, 0, struct.pack('<f', float('nan'))),
+                                 position(11, 0, struct.pack('<f', 0.5)), position(13, 0, struct.pack('<f', 5000.0)),
+                                 position(15, 0, struct.pack('<f', 120.0), lie=60000),
+                                 position(17, 1, b'\x01\x02', odd_len=True), midi(20, 0x80, 60, 0)]) +
+              block(4096) + block(4096, events=[position(0, 0, struct.pack('<f', 300.0), speed=0)]) + block(4096)))
     s.append(('factory-all', host_header(worker=2, options=2) +
               b''.join(block(1 + i * 97, events=[set_factory(0, i), midi(0, 0x90, 40 + i, 100)])
                        for i in range(12))))

@@ -8,7 +8,8 @@
  * per drum) plays on each key its own drum, told apart by where its energy
  * lies and how long it lasts, and nothing on a key of no zone;
  * examples/supersaw-pad.chronus (seven saws through the chorus and the
- * reverb) is in tune, wide, and rings out.
+ * reverb) is in tune, wide, and rings out; examples/pingpong-echo.chronus
+ * repeats left, right, left a dotted eighth of the host's tempo apart.
  */
 #define _GNU_SOURCE
 #include "helpers.h"
@@ -19,6 +20,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #define PI2 6.28318530717958647692
@@ -212,9 +214,11 @@ test_drum_kit_keys(void)
 static void
 render_lr(Host* h, float* l, float* r, size_t n)
 {
-	for (size_t done = 0; done < n; done += 256) {
-		host_run(h, 256, l + done, r + done);
+	for (size_t done = 0; done < n;) {
+		const uint32_t m = n - done < 256 ? (uint32_t)(n - done) : 256u;
+		host_run(h, m, l + done, r + done);
 		host_settle(h);
+		done += m;
 	}
 }
 
@@ -279,6 +283,82 @@ test_supersaw_pad(void)
 	free(text);
 }
 
+/* The first frame at or after `from` where |x| exceeds `level`, or SIZE_MAX. */
+static size_t
+onset(const float* x, size_t from, size_t n, float level)
+{
+	for (size_t i = from; i < n; ++i) {
+		if (fabsf(x[i]) > level) {
+			return i;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/* examples/pingpong-echo.chronus with the host's transport at 150 BPM:
+ * the repeats come a dotted eighth apart (0.3 s: 14400 frames), the first
+ * on the left, the second on the right, the third on the left again, each
+ * quieter; the host then changes the tempo to 100 BPM (0.45 s). */
+static void
+test_pingpong_echo_follows_the_host_tempo(void)
+{
+	char* text = read_example("pingpong-echo.chronus");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_TRUE_FATAL(test_load_patch(h, text));
+	const size_t n = 80000; /* three repeats at 100 BPM: 64800 frames, and the last one's length */
+	float *      l = calloc(n, sizeof(float)), *r = calloc(n, sizeof(float));
+	double       when[2][3], peak[2][3];
+	const float  tempos[2] = {150.0f, 100.0f};
+	for (unsigned k = 0; k < 2; ++k) {
+		/* The tempo in place and the last repeats gone: a whole second of
+		 * silence (the repeats have silence between them). */
+		host_time_position(h, 0, tempos[k], true);
+		render_lr(h, l, r, 48000);
+		for (unsigned j = 0; j < 120 && (test_peak(l, 48000) > 0.0f || test_peak(r, 48000) > 0.0f); ++j) {
+			render_lr(h, l, r, 48000);
+		}
+		host_note_on(h, 0, 69, 110);
+		render_lr(h, l, r, 256);
+		host_note_off(h, 0, 69);
+		render_lr(h, l + 256, r + 256, n - 256);
+		const size_t gap = (size_t)lrint(0.75 * 60.0 / tempos[k] * TEST_RATE);
+		/* The dry blip is over after 0.25 s (60 ms decay, 40 ms release):
+		 * what sounds later is the repeats. */
+		const size_t e1 = onset(l, gap / 2, n, 1e-3f), e2 = onset(r, gap / 2, n, 1e-3f),
+		             e3 = e1 < n ? onset(l, e1 + gap / 2, n, 1e-3f) : SIZE_MAX;
+		if (e1 > n - 4800 || e2 > n - 4800 || e3 > n - 4800) { /* SIZE_MAX: none */
+			CU_FAIL("a repeat is missing (or comes too late to measure)");
+			continue;
+		}
+		when[k][0] = (double)e1;
+		when[k][1] = (double)e2;
+		when[k][2] = (double)e3;
+		peak[k][0] = test_peak(l + e1, 4800);
+		peak[k][1] = test_peak(r + e2, 4800);
+		peak[k][2] = test_peak(l + e3, 4800);
+		printf("\n  pingpong-echo at %.0f BPM (a dotted eighth: %zu frames): left at %.0f, right at %.0f, left at %.0f; "
+		       "peaks %.3f %.3f %.3f",
+		       (double)tempos[k], gap, when[k][0], when[k][1], when[k][2], peak[k][0], peak[k][1], peak[k][2]);
+		/* The blip starts within a few frames of its note (an attack of 0
+		 * still rises over a sample or two); each repeat is `gap` after. */
+		CU_ASSERT(fabs(when[k][0] - (double)gap) <= 8.0);
+		CU_ASSERT(fabs(when[k][1] - 2.0 * (double)gap) <= 8.0);
+		CU_ASSERT(fabs(when[k][2] - 3.0 * (double)gap) <= 8.0);
+		CU_ASSERT(peak[k][0] > peak[k][1] && peak[k][1] > peak[k][2] && peak[k][2] > 0.01);
+		/* Ping-pong: while the right repeats, the left is quiet (and the
+		 * other way round). */
+		CU_ASSERT(test_peak(r + e1, gap / 2) < 0.1 * peak[k][0]);
+		CU_ASSERT(test_peak(l + e2, gap / 2) < 0.1 * peak[k][1]);
+	}
+	printf("\n");
+	free(l);
+	free(r);
+	host_free(h);
+	free(text);
+}
+
 int
 suite_examples(void)
 {
@@ -288,5 +368,7 @@ suite_examples(void)
 	       !CU_add_test(s, "examples/drum-kit.chronus plays each key's drum and nothing elsewhere",
 	                    test_drum_kit_keys) ||
 	       !CU_add_test(s, "examples/supersaw-pad.chronus is in tune, wide, and its reverb tail decays",
-	                    test_supersaw_pad);
+	                    test_supersaw_pad) ||
+	       !CU_add_test(s, "examples/pingpong-echo.chronus bounces on the host's tempo",
+	                    test_pingpong_echo_follows_the_host_tempo);
 }

@@ -153,7 +153,8 @@ patch_at(int transpose)
 	char* t = malloc(2048);
 	/* Every patch has the delay lines (pluck, comb, delay, the pluck
 	 * zoned to the keys up to 70), the vowel filter and a key-tracked
-	 * ladder highpass. The even ones end in the stereo reverb; the odd
+	 * ladder highpass. The even ones end in the stereo effects (chorus, an
+ * echo synced to the host's tempo, reverb); the odd
 	 * ones are stereo by a pan (through a master drive) and also have an
 	 * FM pair, noise and random and free start phases (per-note seeds). */
 	snprintf(t, 2048,
@@ -171,7 +172,9 @@ patch_at(int transpose)
 	                       : "",
 	         transpose % 2 ? "create p pan\nset p.key 0.5\nset p.random 0.4\ncreate fx drive master\n"
 	                         "connect amp fx\npan p\nout fx\n"
-	                       : "create verb reverb master\nconnect amp verb\nset verb.decay 5\nout verb\n");
+	                       : "create verb reverb master\ncreate ens chorus master\ncreate dly echo master\n"
+	                         "connect amp ens\nconnect ens dly\nconnect dly verb\nconnect ctl.tempo dly.tempo\n"
+	                         "set dly.sync eighth\nset verb.decay 5\nout verb\n");
 	return t;
 }
 
@@ -209,6 +212,14 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 			const uint8_t bend[3] = {0xe0, 0x00, 0x60}, pedal[3] = {0xb0, 64, 127};
 			host_midi(h, 90, bend, 3);
 			host_midi(h, 91, pedal, 3);
+			/* The host's transport, and an MPE zone with a finger's bend. */
+			host_time_position(h, 92, 90.0f + (float)i, true);
+			const uint8_t mcm[3][3] = {{0xb0, 101, 0}, {0xb0, 100, 6}, {0xb0, 6, 15}};
+			const uint8_t finger[3] = {0xe3, 0x10, 0x50};
+			for (unsigned k = 0; k < 3; ++k) {
+				host_midi(h, 93, mcm[k], 3);
+			}
+			host_midi(h, 94, finger, 3);
 		}
 		host_set_control(h, "macro1", (float)(i % 10) / 10.0f);
 		host_set_control(h, "volume", -(float)(i % 12));

@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: ISC
  *
  * The stereo master effects (MODULE_STEREO), run directly through
- * process_stereo: the reverb's decay time (RT60 by Schroeder backward
- * integration, in the 500 Hz and 2 kHz bands, within 10 % of the set
- * decay), damping shortening the highs, the width of its tail (the
- * correlation of the channels), a dry mix that passes the input exactly,
- * bounded output with every parameter jumping at random, and the same
- * samples however a run is split into calls; and in a patch: a stereo
- * effect makes a mono patch stereo, its voices centred at their full
- * level (at mix 0 both channels are the mono patch's, sample for sample).
- * Figures for docs/modules.md
- * come from effects_print_figures().
+ * process_stereo:
+ * - reverb: its decay time (RT60 by Schroeder backward integration, in the
+ *   500 Hz and 2 kHz bands, within 10 % of the set decay), damping
+ *   shortening the highs, the width of its tail (the correlation of the
+ *   channels);
+ * - chorus: its delay exact to the sample at depth 0, its pitch held on
+ *   average, its width;
+ * - echo: its repeats at exactly the time, or at the synced note value of
+ *   the tempo (fed, or its bpm), alternating sides each `feedback` quieter
+ *   in ping-pong, on their own side in stereo;
+ * - each: a dry mix that passes the input exactly, bounded output with
+ *   every parameter jumping at random, and the same samples however a run
+ *   is split into calls.
+ * And in a patch: a stereo effect makes a mono patch stereo, its voices
+ * centred at their full level (at mix 0 both channels are the mono
+ * patch's, sample for sample). Figures for docs/modules.md come from
+ * effects_print_figures().
  */
 #include "compile.h"
 #include "dsp/dsp_util.h"
@@ -30,6 +37,7 @@
 
 extern const ModuleType module_reverb;
 extern const ModuleType module_chorus;
+extern const ModuleType module_echo;
 
 
 
@@ -107,7 +115,11 @@ run(const ModuleType* t, const float* inl, const float* inr, const Params* ps, f
 		len          = len < n - i ? len : (unsigned)(n - i);
 		ModuleIO io[2];
 		memset(io, 0, sizeof io);
+		static const float zeros[CHRONUS_SUBBLOCK]; /* other inputs: unfed */
 		for (unsigned c = 0; c < 2; ++c) {
+			for (unsigned j = 1; j < t->n_inputs; ++j) {
+				io[c].in[j] = zeros;
+			}
 			io[c].in[0]    = (c ? inr : inl) + i;
 			io[c].out      = (c ? outr : outl) + i;
 			io[c].n        = len;
@@ -353,9 +365,9 @@ test_chorus_sweep_and_width(void)
 }
 
 /* mix 0 passes the input exactly; noise with every parameter random every
- * sample stays bounded; random call sizes give the same samples. */
+ * sample stays under `bound`; random call sizes give the same samples. */
 static void
-test_chorus_dry_bounded_split(void)
+check_dry_bounded_split(const ModuleType* t, int mix, float bound)
 {
 	const size_t n  = (size_t)(2.0 * RATE);
 	float *      il = malloc(n * sizeof(float)), *ir = malloc(n * sizeof(float));
@@ -366,25 +378,25 @@ test_chorus_dry_bounded_split(void)
 		il[i] = rnd_uniform(&seed);
 		ir[i] = rnd_uniform(&seed);
 	}
-	Params dry = params_new(&module_chorus, n, C_MIX, 0.0, C_FEEDBACK, 0.0, -1);
-	run(&module_chorus, il, ir, &dry, l, r, n, CHRONUS_SUBBLOCK, 1);
+	Params dry = params_new(t, n, mix, 0.0, -1);
+	run(t, il, ir, &dry, l, r, n, CHRONUS_SUBBLOCK, 1);
 	CU_ASSERT(memcmp(l, il, n * sizeof(float)) == 0 && memcmp(r, ir, n * sizeof(float)) == 0);
 	params_free(&dry);
-	Params ps = params_new(&module_chorus, n, -1);
+	Params ps = params_new(t, n, -1);
 	for (size_t i = 0; i < n; ++i) {
-		for (unsigned j = 0; j < module_chorus.n_params; ++j) {
-			const ParamSpec* s = &module_chorus.params[j];
+		for (unsigned j = 0; j < t->n_params; ++j) {
+			const ParamSpec* s = &t->params[j];
 			ps.p[j][i]         = s->min + (s->max - s->min) * (0.5f + 0.5f * rnd_uniform(&seed));
 		}
 	}
-	run(&module_chorus, il, ir, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
+	run(t, il, ir, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
 	float peak = 0.0f;
 	for (size_t i = 0; i < n; ++i) {
 		peak = isfinite(l[i]) && isfinite(r[i]) ? fmaxf(peak, fmaxf(fabsf(l[i]), fabsf(r[i]))) : INFINITY;
 	}
-	printf("\n  chorus, white noise, every parameter random every sample: peak %.2f\n", (double)peak);
-	CU_ASSERT(peak < 12.0f);
-	run(&module_chorus, il, ir, &ps, l2, r2, n, 0, 5);
+	printf("\n  %s, white noise, every parameter random every sample: peak %.2f\n", t->name, (double)peak);
+	CU_ASSERT(peak < bound);
+	run(t, il, ir, &ps, l2, r2, n, 0, 5);
 	CU_ASSERT(memcmp(l, l2, n * sizeof(float)) == 0 && memcmp(r, r2, n * sizeof(float)) == 0);
 	params_free(&ps);
 	free(il);
@@ -393,6 +405,129 @@ test_chorus_dry_bounded_split(void)
 	free(r);
 	free(l2);
 	free(r2);
+}
+
+static void
+test_chorus_dry_bounded_split(void)
+{
+	check_dry_bounded_split(&module_chorus, C_MIX, 12.0f);
+}
+
+enum { E_TIME, E_SYNC, E_BPM, E_FEEDBACK, E_MODE, E_LOWCUT, E_HIGHCUT, E_MIX };
+
+/* An echo run on an impulse at frame 0 (left only when `left_only`), the
+ * tempo input fed with `tempo` (0: unconnected); the frames and values of
+ * the nonzero output samples of each channel (at most 8). */
+typedef struct {
+	unsigned at[2][8];
+	float    v[2][8];
+	unsigned n[2];
+} Echoes;
+
+static Echoes
+echo_impulse(const Params* ps, size_t n, float tempo, bool left_only)
+{
+	float *il = calloc(n, sizeof(float)), *ir = calloc(n, sizeof(float)), *tp = calloc(n, sizeof(float));
+	float *l = calloc(n, sizeof(float)), *r = calloc(n, sizeof(float));
+	il[0] = 1.0f;
+	ir[0] = left_only ? 0.0f : 1.0f;
+	for (size_t i = 0; i < n; ++i) {
+		tp[i] = tempo;
+	}
+	void* state = calloc(1, module_echo.state_size);
+	module_echo.init(state, RATE);
+	for (size_t i = 0; i < n; i += CHRONUS_SUBBLOCK) {
+		const unsigned len = n - i < CHRONUS_SUBBLOCK ? (unsigned)(n - i) : CHRONUS_SUBBLOCK;
+		ModuleIO       io[2];
+		memset(io, 0, sizeof io);
+		for (unsigned c = 0; c < 2; ++c) {
+			io[c].in[0] = (c ? ir : il) + i;
+			io[c].in[1] = tp + i;
+			io[c].out   = (c ? r : l) + i;
+			io[c].n     = len;
+			io[c].lanes = 1;
+			for (unsigned j = 0; j < module_echo.n_params; ++j) {
+				io[c].param[j] = ps->p[j] + i;
+			}
+		}
+		module_echo.process_stereo(state, &io[0], &io[1]);
+	}
+	Echoes e;
+	memset(&e, 0, sizeof e);
+	for (unsigned c = 0; c < 2; ++c) {
+		const float* y = c ? r : l;
+		for (size_t i = 0; i < n; ++i) {
+			if (fabsf(y[i]) > 1e-6f && e.n[c] < 8) {
+				e.at[c][e.n[c]] = (unsigned)i;
+				e.v[c][e.n[c]++] = y[i];
+			}
+		}
+	}
+	free(state);
+	free(il);
+	free(ir);
+	free(tp);
+	free(l);
+	free(r);
+	return e;
+}
+
+static void
+test_echo_pingpong_exact(void)
+{
+	const size_t n  = 40000;
+	Params       ps = params_new(&module_echo, n, E_TIME, 250.0, E_FEEDBACK, 0.5, E_LOWCUT, 20.0, E_HIGHCUT, 20000.0,
+	                             E_MIX, 1.0, -1);
+	const Echoes e  = echo_impulse(&ps, n, 0.0f, false);
+	printf("\n  echo ping-pong 250 ms, feedback 0.5: left");
+	for (unsigned k = 0; k < e.n[0]; ++k) {
+		printf(" %.4f@%u", (double)e.v[0][k], e.at[0][k]);
+	}
+	printf(", right");
+	for (unsigned k = 0; k < e.n[1]; ++k) {
+		printf(" %.4f@%u", (double)e.v[1][k], e.at[1][k]);
+	}
+	printf("\n");
+	CU_ASSERT(e.n[0] == 2 && e.n[1] == 1);
+	CU_ASSERT(e.at[0][0] == 12000 && fabsf(e.v[0][0] - 1.0f) < 1e-6f);
+	CU_ASSERT(e.at[1][0] == 24000 && fabsf(e.v[1][0] - 0.5f) < 1e-6f);
+	CU_ASSERT(e.at[0][1] == 36000 && fabsf(e.v[0][1] - 0.25f) < 1e-6f);
+	params_free(&ps);
+
+	/* Stereo: the left impulse repeats on the left alone. */
+	ps              = params_new(&module_echo, n, E_TIME, 250.0, E_FEEDBACK, 0.5, E_MODE, 1.0, E_LOWCUT, 20.0,
+	                             E_HIGHCUT, 20000.0, E_MIX, 1.0, -1);
+	const Echoes st = echo_impulse(&ps, n, 0.0f, true);
+	CU_ASSERT(st.n[1] == 0 && st.n[0] == 3);
+	CU_ASSERT(st.at[0][0] == 12000 && st.at[0][1] == 24000 && fabsf(st.v[0][1] - 0.5f) < 1e-6f);
+	params_free(&ps);
+}
+
+static void
+test_echo_sync(void)
+{
+	const size_t n = 20000;
+	/* 1/8 of 120 BPM from the tempo input: 250 ms; the input unfed, the
+	 * bpm parameter (100): 300 ms; a dotted 1/8 of 120: 375 ms. */
+	Params       ps  = params_new(&module_echo, n, E_SYNC, 4.0, E_BPM, 100.0, E_FEEDBACK, 0.0, E_MIX, 1.0, -1);
+	const Echoes fed = echo_impulse(&ps, n, 120.0f, false), unfed = echo_impulse(&ps, n, 0.0f, false);
+	params_free(&ps);
+	ps                  = params_new(&module_echo, n, E_SYNC, 7.0, E_FEEDBACK, 0.0, E_MIX, 1.0, -1);
+	const Echoes dotted = echo_impulse(&ps, n, 120.0f, false);
+	params_free(&ps);
+	printf("\n  echo sync 1/8: %u frames at 120 BPM (tempo input), %u at 100 BPM (bpm); 1/8 dotted at 120: %u\n",
+	       fed.n[0] ? fed.at[0][0] : 0, unfed.n[0] ? unfed.at[0][0] : 0, dotted.n[0] ? dotted.at[0][0] : 0);
+	CU_ASSERT(fed.n[0] >= 1 && fed.at[0][0] == 12000);
+	CU_ASSERT(unfed.n[0] >= 1 && unfed.at[0][0] == 14400);
+	CU_ASSERT(dotted.n[0] >= 1 && dotted.at[0][0] == 18000);
+}
+
+/* A feedback up to 0.95 with the filters out of the loop: repeats of white
+ * noise pile up to at most 1 / (1 - 0.95) of it. */
+static void
+test_echo_dry_bounded_split(void)
+{
+	check_dry_bounded_split(&module_echo, E_MIX, 24.0f);
 }
 
 static Slot*
@@ -489,5 +624,8 @@ suite_effects(void)
 	       !CU_add_test(s, "a stereo effect makes a mono patch stereo, centred at full level", test_stereo_effect_in_a_patch) ||
 	       !CU_add_test(s, "chorus: depth 0 delays by exactly the delay", test_chorus_delay_exact) ||
 	       !CU_add_test(s, "chorus: in tune on average, wide at width 1, mono at 0", test_chorus_sweep_and_width) ||
-	       !CU_add_test(s, "chorus: dry passes exactly, bounded, split-invariant", test_chorus_dry_bounded_split);
+	       !CU_add_test(s, "chorus: dry passes exactly, bounded, split-invariant", test_chorus_dry_bounded_split) ||
+	       !CU_add_test(s, "echo: ping-pong repeats exact in time and level, stereo on its side", test_echo_pingpong_exact) ||
+	       !CU_add_test(s, "echo: synced to the tempo input or the bpm", test_echo_sync) ||
+	       !CU_add_test(s, "echo: dry passes exactly, bounded, split-invariant", test_echo_dry_bounded_split);
 }

@@ -640,7 +640,7 @@ test_connect_errors(void)
 	    "(did you mean 'key'?)");
 	ERR(WITH("connect ctl vcf\n"), 5, 13, "unexpected 'vcf', expected '.' after 'ctl', as in ctl.modwheel");
 	ERR(WITH("connect ctl.modweel vcf\n"), 5, 13,
-	    "unknown controller 'modweel', expected modwheel, breath, foot, expression, aftertouch, bend or "
+	    "unknown controller 'modweel', expected modwheel, breath, foot, expression, aftertouch, bend, tempo or "
 	    "cc0 to cc127 (did you mean 'modwheel'?)");
 	ERR(WITH("connect ctl.cc128 vcf\n"), 5, 13, "controller 'cc128' does not exist, expected cc0 to cc127");
 	ERR(WITH("connect ctl.modwheel vcf.cutoff\nconnect ctl.cc1 vcf.cutoff\n"), 6, 17,

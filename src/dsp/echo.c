@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * echo: a stereo or ping-pong delay for the master chain, free or synced
+ * to the tempo, with its repeats filtered.
+ *
+ * Why this shape:
+ * - Ping-pong: both inputs, summed, go into the left line; the left line's
+ *   output is the right line's input, and the right's is fed back to the
+ *   left, so the repeats alternate L, R, L ... each `feedback` quieter
+ *   than the one before. Stereo: each channel repeats on its own side.
+ * - Sync: a note value of the tempo instead of `time`. The tempo is the
+ *   `tempo` input when something feeds it (`connect ctl.tempo echo.tempo`:
+ *   the host's transport), else the `bpm` parameter.
+ * - The repeats pass a one-pole highpass (`lowcut`) and lowpass
+ *   (`highcut`) each time round, so they thin and darken like tape echoes;
+ *   at the ends of their ranges the filters are out of the loop, and the
+ *   repeats are exact copies.
+ * - Third-order Lagrange reads (dsp/delayline.h): a time that moves (a
+ *   tempo change, a knob) glides without a transient; at a whole number of
+ *   samples the read is exact.
+ * Master only, stereo (MODULE_STEREO). Rings of 2^18 samples a channel:
+ * 5.4 s at 48 kHz, 2.7 s at 96 kHz (longer times are held there).
+ */
+#include "dsp/delayline.h"
+#include "dsp/dsp_util.h"
+#include "dsp/module.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { P_TIME, P_SYNC, P_BPM, P_FEEDBACK, P_MODE, P_LOWCUT, P_HIGHCUT, P_MIX };
+enum { IN_AUDIO, IN_TEMPO };
+enum { MODE_PINGPONG, MODE_STEREO };
+
+#define RING   262144u
+#define IN_MAX 1e6f
+
+/* Note values of `sync`, in beats (quarter notes); 0: off. */
+static const double sync_beats[] = {0.0, 4.0, 2.0, 1.0, 0.5, 0.25, 1.5, 0.75, 2.0 / 3.0, 1.0 / 3.0};
+#define N_SYNC (sizeof sync_beats / sizeof sync_beats[0])
+
+typedef struct {
+	double   rate;
+	float    ring[2][RING];
+	unsigned w;
+	float    hp_x[2], hp_y[2], lp[2]; /* the loop filters' states */
+} Echo;
+
+static void
+echo_reset(void* state)
+{
+	Echo* e = state;
+	memset(e->ring, 0, sizeof e->ring);
+	e->w = 0;
+	for (unsigned c = 0; c < 2; ++c) {
+		e->hp_x[c] = e->hp_y[c] = e->lp[c] = 0.0f;
+	}
+}
+
+static void
+echo_init(void* state, double rate)
+{
+	Echo* e = state;
+	e->rate = rate;
+	echo_reset(e);
+}
+
+static inline float
+sane(float x)
+{
+	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
+}
+
+/* The delay in samples for frame i: the synced note value of the tempo
+ * (the input, when it is fed, else bpm), or the time in ms. */
+static inline float
+delay_samples(const Echo* e, float time_ms, float sync, float bpm, float tempo)
+{
+	const int    k     = (int)dsp_clamp(sync, 0.0, N_SYNC - 1.0);
+	const double beats = sync_beats[k];
+	double       s;
+	if (beats > 0.0) {
+		const double t = tempo > 0.0f && tempo == tempo ? dsp_clamp(tempo, 20.0, 999.0) : bpm;
+		s              = beats * 60.0 / t * e->rate;
+	} else {
+		s = time_ms * 0.001 * e->rate;
+	}
+	return (float)dsp_clamp(s, 2.0, RING - 4.0);
+}
+
+/* One pass of the loop filters for channel c: highpass then lowpass, or
+ * nothing at the ends of their ranges. */
+static inline float
+loop_filter(Echo* e, unsigned c, float x, float hp_a, float lp_a)
+{
+	if (hp_a > 0.0f) { /* y = a (y1 + x - x1) */
+		const float y = hp_a * (e->hp_y[c] + x - e->hp_x[c]);
+		e->hp_x[c]    = x;
+		e->hp_y[c]    = dsp_flush(y);
+		x             = y;
+	}
+	if (lp_a > 0.0f) {
+		x = e->lp[c] = dsp_flush(x + lp_a * (e->lp[c] - x));
+	}
+	return x;
+}
+
+static void
+echo_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
+{
+	Echo*        e       = state;
+	const float* inl     = left->in[IN_AUDIO];
+	const float* inr     = right->in[IN_AUDIO];
+	const float* tempo   = left->in[IN_TEMPO];
+	const float* time    = left->param[P_TIME];
+	const float* sync    = left->param[P_SYNC];
+	const float* bpm     = left->param[P_BPM];
+	const float* fb      = left->param[P_FEEDBACK];
+	const float* mode    = left->param[P_MODE];
+	const float* lowcut  = left->param[P_LOWCUT];
+	const float* highcut = left->param[P_HIGHCUT];
+	const float* mix     = left->param[P_MIX];
+	const unsigned mask  = RING - 1u;
+	float        last_lc = -1.0f, last_hc = -1.0f, hp_a = 0.0f, lp_a = 0.0f;
+	for (unsigned i = 0; i < left->n; ++i) {
+		if (lowcut[i] != last_lc || highcut[i] != last_hc) {
+			/* Ends of the ranges: out of the loop. */
+			hp_a    = lowcut[i] <= 20.0f ? 0.0f : (float)exp(-DSP_TAU * lowcut[i] / e->rate);
+			lp_a    = highcut[i] >= 20000.0f ? 0.0f
+			                                 : (float)exp(-DSP_TAU * dsp_clamp(highcut[i], 20.0, 0.49 * e->rate) / e->rate);
+			last_lc = lowcut[i];
+			last_hc = highcut[i];
+		}
+		const unsigned w  = e->w;
+		const float    d  = delay_samples(e, time[i], sync[i], bpm[i], tempo[i]);
+		const float    yl = dl_read_lagrange(e->ring[0], mask, w, d);
+		const float    yr = dl_read_lagrange(e->ring[1], mask, w, d);
+		const float    xl = sane(inl[i]), xr = sane(inr[i]);
+		const float    fl = loop_filter(e, 0, yl, hp_a, lp_a), fr = loop_filter(e, 1, yr, hp_a, lp_a);
+		if ((int)mode[i] == MODE_STEREO) {
+			e->ring[0][w & mask] = dsp_flush(xl + fb[i] * fl);
+			e->ring[1][w & mask] = dsp_flush(xr + fb[i] * fr);
+		} else {
+			e->ring[0][w & mask] = dsp_flush(0.5f * (xl + xr) + fb[i] * fr);
+			e->ring[1][w & mask] = dsp_flush(fb[i] * fl);
+		}
+		left->out[i]  = (1.0f - mix[i]) * xl + mix[i] * yl;
+		right->out[i] = (1.0f - mix[i]) * xr + mix[i] * yr;
+		e->w          = w + 1u;
+	}
+}
+
+static const char* const sync_names[] = {"off",           "whole",         "half",           "quarter",
+                                         "eighth",        "sixteenth",     "dotted_quarter", "dotted_eighth",
+                                         "quarter_triplet", "eighth_triplet", NULL};
+static const char* const mode_names[] = {"pingpong", "stereo", NULL};
+
+static const InputSpec echo_inputs[] = {
+	[IN_AUDIO] = {"in", "audio to repeat (each channel its own)", IMPLICIT_NONE},
+	[IN_TEMPO] = {"tempo", "the tempo in BPM for sync (connect ctl.tempo: the host's); unconnected: the bpm parameter", IMPLICIT_NONE},
+};
+
+static const ParamSpec echo_params[] = {
+	[P_TIME]     = {"time", "ms", "delay time when sync is off", 1.0f, 4000.0f, 375.0f, CURVE_EXP, 50.0f, NULL},
+	[P_SYNC]     = {"sync", "", "delay as a note value of the tempo, or off (the time parameter)",
+	                0.0f, 9.0f, 0.0f, CURVE_LIN, 0.0f, sync_names},
+	[P_BPM]      = {"bpm", "BPM", "the tempo for sync when nothing feeds the tempo input", 20.0f, 300.0f, 120.0f,
+	                CURVE_LIN, 0.0f, NULL},
+	[P_FEEDBACK] = {"feedback", "", "each repeat's level against the one before", 0.0f, 0.95f, 0.4f, CURVE_LIN, 10.0f, NULL},
+	[P_MODE]     = {"mode", "", "pingpong: repeats alternate left and right; stereo: each side its own",
+	                0.0f, 1.0f, 0.0f, CURVE_LIN, 0.0f, mode_names},
+	[P_LOWCUT]   = {"lowcut", "Hz", "the repeats lose the lows below this each time round; 20: nothing", 20.0f, 2000.0f,
+	                100.0f, CURVE_EXP, 10.0f, NULL},
+	[P_HIGHCUT]  = {"highcut", "Hz", "the repeats lose the highs above this each time round; 20000: nothing", 500.0f,
+	                20000.0f, 6000.0f, CURVE_EXP, 10.0f, NULL},
+	[P_MIX]      = {"mix", "", "dry/wet: 0 dry only, 1 the repeats only", 0.0f, 1.0f, 0.3f, CURVE_LIN, 10.0f, NULL},
+};
+
+const ModuleType module_echo = {
+	.name           = "echo",
+	.summary        = "stereo / ping-pong delay, free or synced to the tempo (host or bpm), filtered repeats; master only",
+	.flags          = MODULE_LANES | MODULE_MASTER_ONLY | MODULE_STEREO,
+	.n_inputs       = sizeof echo_inputs / sizeof echo_inputs[0],
+	.inputs         = echo_inputs,
+	.n_params       = sizeof echo_params / sizeof echo_params[0],
+	.params         = echo_params,
+	.state_size     = sizeof(Echo),
+	.init           = echo_init,
+	.reset          = echo_reset,
+	.process        = NULL,
+	.process_stereo = echo_process_stereo,
+};
