@@ -149,7 +149,8 @@ def build(bld):
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'M'], install_path=None)
     bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
-                use=['chronus_host', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M', 'DL'], install_path=None)
+                use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M', 'DL'],
+                install_path=None)
     # Preloaded into the host tests' real-time suite.
     bld.shlib(source='tests/rt/rt_guard.c', target='tests/rt_guard', use=['DL'], install_path=None)
     # The guard's self-test plugin, a bundle of its own that only the

@@ -4,10 +4,11 @@
  * in examples/, is loaded as a patch file by chronus-render (the shipped
  * renderer, a real lilv host) and must prime and play on both channels:
  * the same samples on both for a mono patch, different ones for a stereo
- * patch (a `pan` statement).
+ * patch (a `pan` statement, or a stereo master effect).
  */
 #define _GNU_SOURCE
 #include "helpers.h"
+#include "module_registry.h"
 #include "suites.h"
 
 #include <CUnit/CUnit.h>
@@ -50,7 +51,7 @@ slurp(const char* path)
 /* Whether a patch text has a `pan` statement (a line whose first word is
  * `pan`): then it is stereo. */
 static bool
-declares_pan(const char* text)
+declares_stereo(const char* text)
 {
 	for (const char* line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		while (*line == ' ' || *line == '\t') {
@@ -59,18 +60,27 @@ declares_pan(const char* text)
 		if (!strncmp(line, "pan", 3) && (line[3] == ' ' || line[3] == '\t')) {
 			return true;
 		}
+		/* create NAME TYPE master, TYPE a stereo effect (MODULE_STEREO) */
+		char name[64], type[64], master[16];
+		if (sscanf(line, "create %63s %63s %15s", name, type, master) == 3 && !strcmp(master, "master")) {
+			const ModuleType* t = module_registry_find(type, strlen(type));
+			if (t && (t->flags & MODULE_STEREO)) {
+				return true;
+			}
+		}
 	}
 	return false;
 }
 
 /* Renders the patch file through chronus-render; true if it primed and
  * played finite, audible audio on both channels: the same samples on both
- * for a mono patch, different ones for a stereo patch (a `pan` statement). */
+ * for a mono patch, different ones for a stereo patch (a `pan` statement,
+ * or a stereo master effect). */
 static bool
 render_patch_file(const char* patch_path, const char* what)
 {
 	char*      source = slurp(patch_path);
-	const bool stereo = source && declares_pan(source);
+	const bool stereo = source && declares_stereo(source);
 	free(source);
 	char dir[] = "/tmp/chronus-docs-XXXXXX";
 	if (!mkdtemp(dir)) {
