@@ -403,12 +403,12 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 	}
 }
 
-/* patch:property and patch:value of an object (the first of each), taken
- * only from properties that lie wholly inside it: what a UI sends arrives
- * as it was written, and lv2_atom_object_get() trusts every size it reads. */
-static void
-get_set_properties(const Chronus* self, const LV2_Atom_Object* obj, const LV2_Atom** property,
-                   const LV2_Atom** value)
+/* The value of an object's first property `key`, taken only from the
+ * properties that lie wholly inside it (up to the first that does not):
+ * what a UI or a host sends arrives as it was written, and
+ * lv2_atom_object_get() trusts every size it reads. NULL: none. */
+static const LV2_Atom*
+object_property(const LV2_Atom_Object* obj, LV2_URID key)
 {
 	const uint8_t* body = (const uint8_t*)&obj->body;
 	const size_t   size = obj->atom.size;
@@ -416,15 +416,23 @@ get_set_properties(const Chronus* self, const LV2_Atom_Object* obj, const LV2_At
 	while (off + sizeof(LV2_Atom_Property_Body) <= size) {
 		const LV2_Atom_Property_Body* p = (const LV2_Atom_Property_Body*)(const void*)(body + off);
 		if (p->value.size > size - off - sizeof(LV2_Atom_Property_Body)) {
-			return; /* runs past the end of the object */
+			return NULL; /* runs past the end of the object */
 		}
-		if (p->key == self->uris.patch_property && !*property) {
-			*property = &p->value;
-		} else if (p->key == self->uris.patch_value && !*value) {
-			*value = &p->value;
+		if (p->key == key) {
+			return &p->value;
 		}
 		off += sizeof(LV2_Atom_Property_Body) + lv2_atom_pad_size(p->value.size);
 	}
+	return NULL;
+}
+
+/* patch:property and patch:value of an object (the first of each). */
+static void
+get_set_properties(const Chronus* self, const LV2_Atom_Object* obj, const LV2_Atom** property,
+                   const LV2_Atom** value)
+{
+	*property = object_property(obj, self->uris.patch_property);
+	*value    = object_property(obj, self->uris.patch_value);
 }
 
 static void
@@ -455,39 +463,29 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 	}
 }
 
-/* The host's transport (time:Position): its tempo becomes ctl.tempo. Only
- * properties lying wholly inside the object are read; a tempo that is not
- * a finite number in 1..999 BPM changes nothing. */
+/* The host's transport (time:Position): its tempo becomes ctl.tempo. A
+ * tempo that is not a number in 1..999 BPM changes nothing. */
 static void
 handle_position(Chronus* self, const LV2_Atom_Object* obj)
 {
-	const ChronusURIDs* u    = &self->uris;
-	const uint8_t*      body = (const uint8_t*)&obj->body;
-	const size_t        size = obj->atom.size;
-	size_t              off  = sizeof(LV2_Atom_Object_Body);
-	while (off + sizeof(LV2_Atom_Property_Body) <= size) {
-		const LV2_Atom_Property_Body* p = (const LV2_Atom_Property_Body*)(const void*)(body + off);
-		if (p->value.size > size - off - sizeof(LV2_Atom_Property_Body)) {
-			return;
-		}
-		if (p->key == u->time_beatsPerMinute) {
-			const void* v   = &p->value + 1;
-			double      bpm = NAN;
-			if (p->value.type == u->atom_Float && p->value.size >= sizeof(float)) {
-				bpm = *(const float*)v;
-			} else if (p->value.type == u->atom_Double && p->value.size >= sizeof(double)) {
-				bpm = *(const double*)v;
-			} else if (p->value.type == u->atom_Int && p->value.size >= sizeof(int32_t)) {
-				bpm = *(const int32_t*)v;
-			} else if (p->value.type == u->atom_Long && p->value.size >= sizeof(int64_t)) {
-				bpm = (double)*(const int64_t*)v;
-			}
-			if (bpm >= 1.0 && bpm <= 999.0) {
-				set_controller(self, CTL_TEMPO, (float)bpm);
-			}
-			return;
-		}
-		off += sizeof(LV2_Atom_Property_Body) + lv2_atom_pad_size(p->value.size);
+	const ChronusURIDs* u = &self->uris;
+	const LV2_Atom*     a = object_property(obj, u->time_beatsPerMinute);
+	if (!a) {
+		return;
+	}
+	const void* v   = a + 1;
+	double      bpm = NAN;
+	if (a->type == u->atom_Float && a->size >= sizeof(float)) {
+		bpm = *(const float*)v;
+	} else if (a->type == u->atom_Double && a->size >= sizeof(double)) {
+		bpm = *(const double*)v;
+	} else if (a->type == u->atom_Int && a->size >= sizeof(int32_t)) {
+		bpm = *(const int32_t*)v;
+	} else if (a->type == u->atom_Long && a->size >= sizeof(int64_t)) {
+		bpm = (double)*(const int64_t*)v;
+	}
+	if (bpm >= 1.0 && bpm <= 999.0) {
+		set_controller(self, CTL_TEMPO, (float)bpm);
 	}
 }
 

@@ -118,6 +118,21 @@ load_answered(Host* h, const void* arg)
 	return (now && !strcmp(now, w->text)) || !strstr(host_status(h, host_status_count(h) - 1), "primed");
 }
 
+Host*
+test_probe_host(const char* text)
+{
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	if (!h) {
+		return NULL;
+	}
+	host_set_control(h, "limiter", 0.0f);
+	if (!test_load_patch(h, text)) {
+		host_free(h);
+		return NULL;
+	}
+	return h;
+}
+
 bool
 test_load_patch(Host* h, const char* text)
 {

@@ -23,6 +23,9 @@ Host* test_host_with(const HostConfig* cfg);
  * to this text begins, or an error) and then until its crossfade is over.
  * False if it was rejected or no answer came within TEST_WAIT_SECONDS. */
 bool  test_load_patch(Host* host, const char* text);
+/* A host (threaded worker, blocks up to 256) on the patch, the limiter off
+ * so the output is the patch's own signal; NULL if it cannot load. */
+Host* test_probe_host(const char* text);
 
 /* Tests that wait for a threaded worker wait for a condition, bounded by
  * wall-clock time generous enough for a loaded machine (docs/testing.md). */

@@ -27,16 +27,7 @@
 static Host*
 probe(const char* text)
 {
-	Host* h = test_host(HOST_WORKER_THREAD, BLOCK);
-	if (!h) {
-		return NULL;
-	}
-	host_set_control(h, "limiter", 0.0f);
-	if (!test_load_patch(h, text)) {
-		host_free(h);
-		return NULL;
-	}
-	return h;
+	return test_probe_host(text);
 }
 
 static float*

@@ -29,16 +29,7 @@ probe(const char* sources)
 {
 	char text[1024];
 	snprintf(text, sizeof text, "patch \"MPE probe\"\ncreate m mix\n%s" PLACE "out m\n", sources);
-	Host* h = test_host(HOST_WORKER_THREAD, BLOCK);
-	if (!h) {
-		return NULL;
-	}
-	host_set_control(h, "limiter", 0.0f);
-	if (!test_load_patch(h, text)) {
-		host_free(h);
-		return NULL;
-	}
-	return h;
+	return test_probe_host(text);
 }
 
 #define PITCH_ONLY "connect note.pitch m.in1 0.01\n"
