@@ -151,6 +151,10 @@ EDGE = [
              'set d.sync whole\nset d.feedback 0.95\nset d.mode stereo\nset d.lowcut 20\nset d.highcut 20000\n'
              'set c.feedback -0.9\nset c.delay 0.5\nset c.depth 10\nmacro 1 d.sync 0 9\nmacro 2 c.rate 0.05 8 exp\n'
              'out d\n'),
+    ('dynamics', 'create s saw\ncreate q eq\ncreate c comp master\ncreate l lfo\nconnect s q\nconnect q c\n'
+                 'connect l q.midfreq 1000000\nconnect l q.lowgain 1000000\nset q.highgain 24\nset q.midq 12\n'
+                 'set c.ratio 20\nset c.knee 0\nset c.attack 0.1\nset c.makeup 24\nset c.threshold -60\n'
+                 'connect ctl.modwheel c.mix\nmacro 1 c.release 10 2000 exp\nout c\n'),
     ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),

@@ -153,8 +153,9 @@ patch_at(int transpose)
 	char* t = malloc(2048);
 	/* Every patch has the delay lines (pluck, comb, delay, the pluck
 	 * zoned to the keys up to 70), the vowel filter and a key-tracked
-	 * ladder highpass. The even ones end in the stereo effects (chorus, an
- * echo synced to the host's tempo, reverb); the odd
+	 * ladder highpass. The even ones have an eq on the oscillator and end in
+ * the master effects (compressor, chorus, an echo synced to the host's
+ * tempo, reverb); the odd
 	 * ones are stereo by a pan (through a master drive) and also have an
 	 * FM pair, noise and random and free start phases (per-note seeds). */
 	snprintf(t, 2048,
@@ -173,7 +174,8 @@ patch_at(int transpose)
 	         transpose % 2 ? "create p pan\nset p.key 0.5\nset p.random 0.4\ncreate fx drive master\n"
 	                         "connect amp fx\npan p\nout fx\n"
 	                       : "create verb reverb master\ncreate ens chorus master\ncreate dly echo master\n"
-	                         "connect amp ens\nconnect ens dly\nconnect dly verb\nconnect ctl.tempo dly.tempo\n"
+	                         "create glue comp master\ncreate tone eq\nconnect osc tone\nconnect tone vcf\n"
+	                         "connect amp glue\nconnect glue ens\nconnect ens dly\nconnect dly verb\nconnect ctl.tempo dly.tempo\n"
 	                         "set dly.sync eighth\nset verb.decay 5\nout verb\n");
 	return t;
 }

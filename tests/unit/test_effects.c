@@ -11,6 +11,8 @@
  * - echo: its repeats at exactly the time, or at the synced note value of
  *   the tempo (fed, or its bpm), alternating sides each `feedback` quieter
  *   in ping-pong, on their own side in stereo;
+ * - comp: a signal of steady level on the static curve (threshold, ratio,
+ *   knee, makeup) to 0.01 dB, one gain for both channels;
  * - each: a dry mix that passes the input exactly, bounded output with
  *   every parameter jumping at random, and the same samples however a run
  *   is split into calls.
@@ -38,6 +40,7 @@
 extern const ModuleType module_reverb;
 extern const ModuleType module_chorus;
 extern const ModuleType module_echo;
+extern const ModuleType module_comp;
 
 
 
@@ -492,6 +495,60 @@ test_echo_dry_bounded_split(void)
 	check_dry_bounded_split(&module_echo, E_MIX, 24.0f);
 }
 
+enum { K_THRESHOLD, K_RATIO, K_KNEE, K_ATTACK, K_RELEASE, K_MAKEUP, K_MIX };
+
+/* The compressor on a square wave of steady peak level (left at `db`
+ * dBFS, right 20 dB lower): the level of the left output after it settled,
+ * in dBFS, and the right's gain against the left's (stereo link: 0 dB). */
+static void
+comp_square(double db, double threshold, double ratio, double knee, double makeup, double* out_db, double* link_db)
+{
+	const size_t n = (size_t)RATE;
+	float *      il = malloc(n * sizeof(float)), *ir = malloc(n * sizeof(float));
+	float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	const float  a = (float)pow(10.0, db / 20.0);
+	for (size_t i = 0; i < n; ++i) {
+		il[i] = (i / 48) % 2 ? a : -a; /* 500 Hz */
+		ir[i] = 0.1f * il[i];
+	}
+	Params ps = params_new(&module_comp, n, K_THRESHOLD, threshold, K_RATIO, ratio, K_KNEE, knee, K_ATTACK, 5.0,
+	                       K_RELEASE, 50.0, K_MAKEUP, makeup, -1);
+	run(&module_comp, il, ir, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
+	*out_db  = 20.0 * log10(fabs((double)l[n - 1]));
+	*link_db = 20.0 * log10(fabs((double)r[n - 1] / ir[n - 1])) - 20.0 * log10(fabs((double)l[n - 1] / il[n - 1]));
+	params_free(&ps);
+	free(il);
+	free(ir);
+	free(l);
+	free(r);
+}
+
+/* On the static curve: -10 dBFS into threshold -20, ratio 4, hard knee:
+ * 2.5 dB over, -17.5 dBFS; with 6 dB of makeup, -11.5; under the
+ * threshold nothing changes; in the middle of a 12 dB knee (at the
+ * threshold), a quarter-way curve: (1/4 - 1) x 6^2 / 24 = -1.125 dB. */
+static void
+test_comp_static_curve(void)
+{
+	double o1, o2, o3, o4, link;
+	comp_square(-10.0, -20.0, 4.0, 0.0, 0.0, &o1, &link);
+	comp_square(-10.0, -20.0, 4.0, 0.0, 6.0, &o2, &link);
+	comp_square(-30.0, -20.0, 4.0, 0.0, 0.0, &o3, &link);
+	comp_square(-20.0, -20.0, 4.0, 12.0, 0.0, &o4, &link);
+	printf("\n  comp, ratio 4 at -20 dB: -10 dBFS in -> %.3f dBFS (makeup 6: %.3f), -30 in -> %.3f, "
+	       "-20 in a 12 dB knee -> %.3f; right's gain against left's %+.3f dB\n",
+	       o1, o2, o3, o4, link);
+	CU_ASSERT(fabs(o1 + 17.5) < 0.01 && fabs(o2 + 11.5) < 0.01 && fabs(o3 + 30.0) < 0.01);
+	CU_ASSERT(fabs(o4 - (-20.0 - 1.125)) < 0.01);
+	CU_ASSERT(fabs(link) < 0.001);
+}
+
+static void
+test_comp_dry_bounded_split(void)
+{
+	check_dry_bounded_split(&module_comp, K_MIX, 24.0f); /* makeup up to +24 dB */
+}
+
 static Slot*
 slot_of(const char* text)
 {
@@ -589,5 +646,7 @@ suite_effects(void)
 	       !CU_add_test(s, "chorus: dry passes exactly, bounded, split-invariant", test_chorus_dry_bounded_split) ||
 	       !CU_add_test(s, "echo: ping-pong repeats exact in time and level, stereo on its side", test_echo_pingpong_exact) ||
 	       !CU_add_test(s, "echo: synced to the tempo input or the bpm", test_echo_sync) ||
-	       !CU_add_test(s, "echo: dry passes exactly, bounded, split-invariant", test_echo_dry_bounded_split);
+	       !CU_add_test(s, "echo: dry passes exactly, bounded, split-invariant", test_echo_dry_bounded_split) ||
+	       !CU_add_test(s, "comp: on the static curve, one gain for both channels", test_comp_static_curve) ||
+	       !CU_add_test(s, "comp: dry passes exactly, bounded, split-invariant", test_comp_dry_bounded_split);
 }

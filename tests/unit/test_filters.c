@@ -28,6 +28,7 @@ extern const ModuleType module_svf;
 extern const ModuleType module_ladder;
 extern const ModuleType module_drive;
 extern const ModuleType module_formant;
+extern const ModuleType module_eq;
 
 enum { SVF_LOWPASS, SVF_HIGHPASS, SVF_BANDPASS, SVF_NOTCH };
 
@@ -366,6 +367,15 @@ torture_peak_mode(const ModuleType* type, float last, int random_params, int lad
 	for (size_t i = 0; i < n; ++i) {
 		in[i] = rnd_uniform(&seed);
 		const double sweep = 0.5 + 0.5 * sin(DSP_TAU * 2000.0 * (double)i / rate);
+		if (type == &module_eq) { /* every band at +24 dB, the bell swept; or everything at random */
+			for (unsigned j = 0; j < type->n_params; ++j) {
+				const ParamSpec* sp = &type->params[j];
+				ps.p[j][i] = random_params ? sp->min + (sp->max - sp->min) * (0.5f + 0.5f * rnd_uniform(&seed))
+				                           : (!strcmp(sp->unit, "dB") ? sp->max : sp->def);
+			}
+			ps.p[2][i] = random_params ? ps.p[2][i] : (float)(50.0 * pow(320.0, sweep));
+			continue;
+		}
 		if (fmt) {
 			ps.p[0][i] = (float)(4.0 * sweep);
 			if (random_params) {
@@ -685,6 +695,56 @@ test_formant_vowels(void)
 	}
 }
 
+/* The eq's bands where the knobs put them: a bell's gain at its centre is
+ * the set gain, a shelf's is half of it (in dB) at its frequency and all
+ * of it far out; flat, the input passes exactly. */
+static double
+eq_gain_db(const float* h, double rate, double f)
+{
+	return 20.0 * log10(dtft_mag(h, IR_LEN, rate, f, 0));
+}
+
+static void
+test_eq_bands(void)
+{
+	enum { LF, LG, MF, MG, MQ, HF, HG };
+	const double rate = 48000.0;
+	Params       ps   = params_new(&module_eq, IR_LEN, MF, 1000.0, MG, 6.0, MQ, 2.0, -1);
+	float*       h    = impulse_response(&module_eq, rate, &ps, 1.0f);
+	const double bell = eq_gain_db(h, rate, 1000.0), bell_far = eq_gain_db(h, rate, 100.0);
+	free(h);
+	params_free(&ps);
+	ps               = params_new(&module_eq, IR_LEN, LF, 200.0, LG, 9.0, -1);
+	h                = impulse_response(&module_eq, rate, &ps, 1.0f);
+	const double ls0 = eq_gain_db(h, rate, 10.0), ls1 = eq_gain_db(h, rate, 200.0), ls2 = eq_gain_db(h, rate, 8000.0);
+	free(h);
+	params_free(&ps);
+	ps               = params_new(&module_eq, IR_LEN, HF, 4000.0, HG, -12.0, -1);
+	h                = impulse_response(&module_eq, rate, &ps, 1.0f);
+	const double hs0 = eq_gain_db(h, rate, 23900.0), hs1 = eq_gain_db(h, rate, 4000.0), hs2 = eq_gain_db(h, rate, 50.0);
+	free(h);
+	params_free(&ps);
+	printf("\n  eq at 48 kHz: bell +6 dB at 1 kHz: %+.3f dB (100 Hz %+.3f); low shelf +9 dB at 200 Hz: %+.3f at 10 Hz, "
+	       "%+.3f at 200 Hz, %+.3f at 8 kHz; high shelf -12 dB at 4 kHz: %+.3f at 23.9 kHz, %+.3f at 4 kHz, %+.3f at 50 Hz\n",
+	       bell, bell_far, ls0, ls1, ls2, hs0, hs1, hs2);
+	CU_ASSERT(fabs(bell - 6.0) < 0.01 && fabs(bell_far) < 0.2);
+	CU_ASSERT(fabs(ls0 - 9.0) < 0.1 && fabs(ls1 - 4.5) < 0.01 && fabs(ls2) < 0.1);
+	CU_ASSERT(fabs(hs0 + 12.0) < 0.1 && fabs(hs1 + 6.0) < 0.01 && fabs(hs2) < 0.1);
+	/* Flat: the input itself. */
+	const size_t n  = 4096;
+	float*       in = malloc(n * sizeof(float));
+	uint32_t     seed = 3u;
+	for (size_t i = 0; i < n; ++i) {
+		in[i] = rnd_uniform(&seed);
+	}
+	ps       = params_new(&module_eq, n, -1);
+	float* y = run_fresh(&module_eq, rate, in, &ps, n);
+	CU_ASSERT(memcmp(y, in, n * sizeof(float)) == 0);
+	free(y);
+	free(in);
+	params_free(&ps);
+}
+
 static void
 test_svf_band_notch(void)
 {
@@ -733,6 +793,13 @@ test_stability(void)
 		CHECKF(r < LADDER_BOUND * weights[mode], "ladder mode %d with random parameters: peak %g (bound %g)", mode, r,
 		       LADDER_BOUND * weights[mode]);
 	}
+	/* Three bands of +24 dB stacked give at most 10^(72/20) = 3981 times the
+	 * input (white noise of peak 1): a stable eq stays under 4000 however
+	 * its parameters jump. */
+	const float es = torture_peak(&module_eq, 0.0f, 0), er = torture_peak(&module_eq, 0.0f, 1);
+	printf("\n  eq, white noise: +24 dB bands, the bell swept at 2 kHz: peak %.1f; every parameter random: peak %.1f\n", (double)es, (double)er);
+	CHECKF(es < 4000.0f && er < 4000.0f, "eq: bell swept at 2 kHz, +24 dB bands: peak %g; "
+	       "random parameters: peak %g", es, er);
 	const float fs = torture_peak(&module_formant, 0.0f, 0), fr = torture_peak(&module_formant, 0.0f, 1);
 	CHECKF(fs < SVF_BOUND && fr < SVF_BOUND, "formant: vowel swept at 2 kHz: peak %g; random parameters: peak %g",
 	       fs, fr);
@@ -815,7 +882,12 @@ moving_params(const ModuleType* type, size_t n)
 	Params ps = params_new(type, n, -1);
 	for (size_t i = 0; i < n; ++i) {
 		const double t = (double)i / (double)n;
-		if (type == &module_formant) {
+		if (type == &module_eq) {
+			for (unsigned j = 0; j < type->n_params; ++j) { /* every band swept */
+				const ParamSpec* sp = &type->params[j];
+				ps.p[j][i] = sp->min + (sp->max - sp->min) * (float)(0.5 + 0.5 * sin(DSP_TAU * (1.0 + j) * t));
+			}
+		} else if (type == &module_formant) {
 			ps.p[0][i] = (float)(2.0 + 2.0 * sin(DSP_TAU * 3.0 * t));
 			ps.p[1][i] = (float)(12.0 * sin(DSP_TAU * 2.0 * t));
 			ps.p[2][i] = (float)t;
@@ -842,7 +914,7 @@ moving_params(const ModuleType* type, size_t n)
 static void
 test_split_invariance(void)
 {
-	const ModuleType* types[] = {&module_svf, &module_ladder, &module_drive, &module_formant};
+	const ModuleType* types[] = {&module_svf, &module_ladder, &module_drive, &module_formant, &module_eq};
 	const size_t      n       = 4096;
 	float*            in      = malloc(n * sizeof(float));
 	float*            a       = malloc(n * sizeof(float));
@@ -852,7 +924,7 @@ test_split_invariance(void)
 		in[i] = 0.8f * rnd_uniform(&seed);
 	}
 	g_note = 67.0f; /* key tracking at work */
-	for (size_t t = 0; t < 4; ++t) {
+	for (size_t t = 0; t < 5; ++t) {
 		Params ps = moving_params(types[t], n);
 		Inst   m  = inst_new(types[t], 48000.0);
 		render(&m, in, &ps, a, 0, n, CHRONUS_SUBBLOCK, NULL);
@@ -886,6 +958,7 @@ suite_filters(void)
 		{"every ladder mode at its cutoff within 2 %", test_ladder_modes},
 		{"key tracking moves the cutoff an octave per octave", test_key_tracking},
 		{"formant: each vowel's formants where the table puts them", test_formant_vowels},
+		{"eq: bells and shelves where the knobs put them, flat passes exactly", test_eq_bands},
 		{"svf bandpass peak and notch at cutoff", test_svf_band_notch},
 		{"svf and ladder stable under audio-rate FM", test_stability},
 		{"ladder self-oscillates, bounded", test_ladder_self_oscillation},

@@ -1326,7 +1326,7 @@ test_did_you_mean(void)
 		{"env", "adsr"},     {"envelope", "adsr"}, {"pulse", "square"}, {"filter", "svf"},
 		{"Filter", "svf"},   {"vcf", "ladder"},    {"amp", "vca"},      {"sawtooth", "saw"},
 		{"sinewave", "sine"}, {"swa", "saw"},      {"trinagle", "triangle"}, {"sqare", "square"},
-		{"lfo2", "lfo"},     {"ladr", NULL},       {"panner", "pan"},       {"seq", NULL},
+		{"lfo2", "lfo"},     {"ladr", NULL},       {"panner", "pan"},       {"seq", "eq"},
 		{"fm", NULL},        {"vocoder", NULL},    {"xyzzy", NULL},     {"granular", NULL},
 	};
 	for (unsigned i = 0; i < sizeof types / sizeof types[0]; ++i) {
@@ -1342,7 +1342,7 @@ test_did_you_mean(void)
 	ERR("create o pulse\n", 1, 10, "unknown module type 'pulse' (did you mean 'square'?)");
 	ERR("create f filter\n", 1, 10, "unknown module type 'filter' (did you mean 'svf'?)");
 	ERR("create p panner\n", 1, 10, "unknown module type 'panner' (did you mean 'pan'?)");
-	ERR("create s seq\n", 1, 10, "unknown module type 'seq', expected a type from docs/modules.md");
+	ERR("create s seq\n", 1, 10, "unknown module type 'seq' (did you mean 'eq'?)"); /* one letter more: the rule offers it */
 	ERR("create f fm\n", 1, 10, "unknown module type 'fm', expected a type from docs/modules.md");
 	ERR("create o saw\ncreate a vca\nconnect o a.gian\n", 3, 13,
 	    "unknown port 'gian' of module 'a' (vca) (did you mean 'gain'?)");

@@ -174,6 +174,18 @@ test_paths_agree(void)
 	                          "create fx svf master\nconnect osc amp\nconnect env amp.gain\nconnect amp fx\n"
 	                          "set p.key 0.7\nset p.random 0.5\nset p.pos 0.1\nset env.release 80\n"
 	                          "macro 3 p.pos -1 1\npan p\nout fx\n";
+	/* A per-voice eq (one-voice adapted) and the master effects in one
+	 * chain. */
+	static const char* fx = "create osc saw\ncreate env adsr\ncreate amp vca\ncreate q eq\ncreate c comp master\n"
+	                        "create e echo master\ncreate ch chorus master\ncreate r reverb master\n"
+	                        "connect osc q\nconnect q amp\nconnect env amp.gain\nconnect amp c\nconnect c ch\n"
+	                        "connect ch e\nconnect e r\nset q.midgain 9\nset q.lowgain -6\nset c.threshold -30\n"
+	                        "connect env q.midfreq 3000\nset e.time 30\nmacro 2 c.ratio 1 20 exp\nout r\n";
+	for (unsigned k = 0; k < 2; ++k) {
+		const double d = compare_paths("eq, comp, chorus, echo, reverb", fx, strlen(fx), k ? 64 : 5);
+		CU_ASSERT(d >= 0.0 && d <= 1e-6);
+		worst = d > worst ? d : worst;
+	}
 	for (unsigned k = 0; k < 2; ++k) {
 		const double d = compare_paths("stereo, held positions", held, strlen(held), k ? 64 : 5);
 		CU_ASSERT(d >= 0.0 && d <= 1e-6);
