@@ -154,7 +154,8 @@ EDGE = [
     ('dynamics', 'create s saw\ncreate q eq\ncreate c comp master\ncreate l lfo\nconnect s q\nconnect q c\n'
                  'connect l q.midfreq 1000000\nconnect l q.lowgain 1000000\nset q.highgain 24\nset q.midq 12\n'
                  'set c.ratio 20\nset c.knee 0\nset c.attack 0.1\nset c.makeup 24\nset c.threshold -60\n'
-                 'connect ctl.modwheel c.mix\nmacro 1 c.release 10 2000 exp\nout c\n'),
+                 'connect ctl.modwheel c.mix\nmacro 1 c.release 10 2000 exp\ncreate p phaser master\nconnect c p\n'
+                 'set p.stages 12\nset p.feedback -0.9\nconnect ctl.aftertouch p.center 1000000\nout p\n'),
     ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),

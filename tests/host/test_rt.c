@@ -158,7 +158,7 @@ patch_at(int transpose)
  * tempo, reverb); the odd
 	 * ones are stereo by a pan (through a master drive) and also have an
 	 * FM pair, noise and random and free start phases (per-note seeds). */
-	snprintf(t, 2048,
+	const int len = snprintf(t, 2048,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
 	         "create str pluck\ncreate body comb\ncreate room delay\n" /* the delay lines too */
 	         "connect osc vcf\nconnect vcf body\nconnect str body\nconnect body room\nconnect room amp\n"
@@ -175,8 +175,10 @@ patch_at(int transpose)
 	                         "connect amp fx\npan p\nout fx\n"
 	                       : "create verb reverb master\ncreate ens chorus master\ncreate dly echo master\n"
 	                         "create glue comp master\ncreate tone eq\nconnect osc tone\nconnect tone vcf\n"
-	                         "connect amp glue\nconnect glue ens\nconnect ens dly\nconnect dly verb\nconnect ctl.tempo dly.tempo\n"
+	                         "create swirl phaser master\nconnect amp glue\nconnect glue swirl\nconnect swirl ens\n"
+	                         "connect ens dly\nconnect dly verb\nconnect ctl.tempo dly.tempo\n"
 	                         "set dly.sync eighth\nset verb.decay 5\nout verb\n");
+	CU_ASSERT(len > 0 && len < 2048); /* the whole patch, not cut short */
 	return t;
 }
 

@@ -13,6 +13,7 @@
  *   in ping-pong, on their own side in stereo;
  * - comp: a signal of steady level on the static curve (threshold, ratio,
  *   knee, makeup) to 0.01 dB, one gain for both channels;
+ * - phaser: still, its notches exactly where its allpasses put them;
  * - each: a dry mix that passes the input exactly, bounded output with
  *   every parameter jumping at random, and the same samples however a run
  *   is split into calls.
@@ -41,6 +42,7 @@ extern const ModuleType module_reverb;
 extern const ModuleType module_chorus;
 extern const ModuleType module_echo;
 extern const ModuleType module_comp;
+extern const ModuleType module_phaser;
 
 
 
@@ -549,6 +551,57 @@ test_comp_dry_bounded_split(void)
 	check_dry_bounded_split(&module_comp, K_MIX, 24.0f); /* makeup up to +24 dB */
 }
 
+enum { PH_RATE, PH_DEPTH, PH_CENTER, PH_STAGES, PH_FEEDBACK, PH_WIDTH, PH_MIX };
+
+/* |H| in dB at f of a response h of n samples (no window: it has decayed). */
+static double
+response_db(const float* h, size_t n, double f)
+{
+	double re = 0.0, im = 0.0;
+	for (size_t k = 0; k < n; ++k) {
+		re += h[k] * cos(DSP_TAU * f * (double)k / RATE);
+		im -= h[k] * sin(DSP_TAU * f * (double)k / RATE);
+	}
+	return 10.0 * log10(re * re + im * im + 1e-300);
+}
+
+/* Still (depth 0), four stages at 1 kHz, mix 0.5: the notches where
+ * tan(pi f / fs) = tan(pi 1000 / fs) tan(k pi / 8), k = 1, 3 (414.7 and
+ * 2397.8 Hz at 48 kHz), deep; the lows pass, and at 1 kHz (four times 90 degrees)
+ * the phased copy is back in phase. */
+static double
+phaser_notch(double f0, double k, unsigned stages)
+{
+	return RATE / DSP_PI * atan(tan(DSP_PI * f0 / RATE) * tan(k * DSP_PI / (2.0 * stages)));
+}
+
+static void
+test_phaser_notches(void)
+{
+	enum { N = 16384 };
+	float* in = calloc(N, sizeof(float));
+	float *l = calloc(N, sizeof(float)), *r = calloc(N, sizeof(float));
+	in[0]     = 1.0f;
+	Params ps = params_new(&module_phaser, N, PH_DEPTH, 0.0, PH_CENTER, 1000.0, PH_STAGES, 1.0, -1);
+	run(&module_phaser, in, in, &ps, l, r, N, CHRONUS_SUBBLOCK, 1);
+	const double f1 = phaser_notch(1000.0, 1.0, 4), f2 = phaser_notch(1000.0, 3.0, 4);
+	const double n1 = response_db(l, N, f1), n2 = response_db(l, N, f2);
+	const double lo = response_db(l, N, 20.0), mid = response_db(l, N, 1000.0);
+	printf("\n  phaser, 4 stages at 1 kHz, still: %.1f dB at %.1f Hz, %.1f dB at %.1f Hz; %.2f dB at 20 Hz, %.2f dB at 1 kHz\n",
+	       n1, f1, n2, f2, lo, mid);
+	CU_ASSERT(n1 < -60.0 && n2 < -60.0 && fabs(lo) < 0.1 && fabs(mid) < 0.05);
+	params_free(&ps);
+	free(in);
+	free(l);
+	free(r);
+}
+
+static void
+test_phaser_dry_bounded_split(void)
+{
+	check_dry_bounded_split(&module_phaser, PH_MIX, 24.0f);
+}
+
 static Slot*
 slot_of(const char* text)
 {
@@ -648,5 +701,7 @@ suite_effects(void)
 	       !CU_add_test(s, "echo: synced to the tempo input or the bpm", test_echo_sync) ||
 	       !CU_add_test(s, "echo: dry passes exactly, bounded, split-invariant", test_echo_dry_bounded_split) ||
 	       !CU_add_test(s, "comp: on the static curve, one gain for both channels", test_comp_static_curve) ||
-	       !CU_add_test(s, "comp: dry passes exactly, bounded, split-invariant", test_comp_dry_bounded_split);
+	       !CU_add_test(s, "comp: dry passes exactly, bounded, split-invariant", test_comp_dry_bounded_split) ||
+	       !CU_add_test(s, "phaser: its notches where the allpasses put them", test_phaser_notches) ||
+	       !CU_add_test(s, "phaser: dry passes exactly, bounded, split-invariant", test_phaser_dry_bounded_split);
 }

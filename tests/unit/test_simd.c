@@ -177,12 +177,12 @@ test_paths_agree(void)
 	/* A per-voice eq (one-voice adapted) and the master effects in one
 	 * chain. */
 	static const char* fx = "create osc saw\ncreate env adsr\ncreate amp vca\ncreate q eq\ncreate c comp master\n"
-	                        "create e echo master\ncreate ch chorus master\ncreate r reverb master\n"
+	                        "create e echo master\ncreate ch chorus master\ncreate r reverb master\ncreate ph phaser master\n"
 	                        "connect osc q\nconnect q amp\nconnect env amp.gain\nconnect amp c\nconnect c ch\n"
-	                        "connect ch e\nconnect e r\nset q.midgain 9\nset q.lowgain -6\nset c.threshold -30\n"
+	                        "connect ch ph\nconnect ph e\nconnect e r\nset q.midgain 9\nset q.lowgain -6\nset c.threshold -30\n"
 	                        "connect env q.midfreq 3000\nset e.time 30\nmacro 2 c.ratio 1 20 exp\nout r\n";
 	for (unsigned k = 0; k < 2; ++k) {
-		const double d = compare_paths("eq, comp, chorus, echo, reverb", fx, strlen(fx), k ? 64 : 5);
+		const double d = compare_paths("eq, comp, chorus, phaser, echo, reverb", fx, strlen(fx), k ? 64 : 5);
 		CU_ASSERT(d >= 0.0 && d <= 1e-6);
 		worst = d > worst ? d : worst;
 	}
