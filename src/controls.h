@@ -98,7 +98,9 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	X(MPE_UPPER, "mpe_upper", "MPE upper", 0.0f, 15.0f, 0.0f, UNIT_CHANNEL, CTRL_IN | CTRL_INTEGER,      \
 	  GROUP_PATCH, "MPE upper zone: member channels 16-N .. 15, master channel 16; 0: off.")                   \
 	X(MPE_BEND, "mpe_bend", "MPE bend", 0.0f, 96.0f, 48.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,                  \
-	  GROUP_PATCH, "Per-note pitch bend range of the MPE member channels, up and down; RPN 0 on a member channel sets it too.")
+	  GROUP_PATCH, "Per-note pitch bend range of the MPE member channels, up and down; RPN 0 on a member channel sets it too.") \
+	X(HOT_RELOAD, "hot_reload", "Hot reload", 0.0f, 1.0f, 1.0f, UNIT_FLAG, CTRL_IN | CTRL_TOGGLED, GROUP_PATCH,   \
+	  "Reload the patch file when it changes on disk (checked every 100 ms): save in the editor, hear it.")
 
 #define CTRL_ENUM_ENTRY(id, ...) CTRL_##id,
 typedef enum { CHRONUS_CONTROLS(CTRL_ENUM_ENTRY) CTRL_COUNT } ControlId;

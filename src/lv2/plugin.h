@@ -47,6 +47,7 @@ typedef enum {
 #define ANNOUNCE_STATUS      2u   /* the status (already sent with each outcome) */
 #define ANNOUNCE_ALL         (ANNOUNCE_VALUES | ANNOUNCE_STATUS)
 #define KEY_COUNT            (16u * 128u) /* a note of each channel */
+#define HOT_RELOAD_MS        100.0 /* how often run() asks the worker to look at the patch file */
 #define KEY_INDEX(chan, note) ((unsigned)(chan) * 128u + (unsigned)(note))
 
 /* The result of one build, handed from the worker to run() and back. */
@@ -73,7 +74,8 @@ typedef enum { TUNE_NONE = 0, TUNE_SCALE, TUNE_KEYMAP } TuneFile;
  * schedule_work (QUEUED); the worker sets it FREE when done with it. */
 typedef struct {
 	_Atomic int   state;
-	bool          heap;     /* made by restore(): the worker frees it */
+	bool          heap;     /* made by restore() or a hot reload: the worker frees it */
+	bool          reload;   /* a hot reload: the file changed on disk */
 	RequestKind   kind;
 	unsigned      program;  /* REQ_PROGRAM */
 	BuildSettings settings;
@@ -88,7 +90,15 @@ typedef struct {
 	char          scale_path[PATH_MAX_LEN], keymap_path[PATH_MAX_LEN];
 } Request;
 
-typedef enum { WORK_BUILD = 1, WORK_RETIRE, WORK_PRIMED, WORK_REJECTED } WorkType;
+typedef enum { WORK_BUILD = 1, WORK_RETIRE, WORK_PRIMED, WORK_REJECTED, WORK_CHECK_FILE } WorkType;
+
+/* What a patch file was when it was read: a save (in place or by rename)
+ * changes one of them. */
+typedef struct {
+	int64_t  mtime_ns;
+	int64_t  size;
+	uint64_t inode;
+} FileStamp;
 
 /* The only thing that crosses the worker ring. */
 typedef struct {
@@ -159,6 +169,7 @@ typedef struct {
 	 * where the old voice was (its attack, decay or sustain). */
 	uint64_t    frame;
 	uint64_t    note_frame[KEY_COUNT];
+	uint32_t    reload_left; /* frames until the next patch-file check */
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */
@@ -169,6 +180,9 @@ typedef struct {
 	 * host then sets the port to it, run() adopts it instead of loading the
 	 * factory patch over the restored one. -1: none pending. */
 	_Atomic int32_t   restored_program;
+	/* A patch-file check is with the worker (run() sets it, the worker
+	 * clears it when done): one at a time. */
+	_Atomic bool      checking_file;
 	/* run() → save() and restore(): every control's value in effect, as
 	 * float bits, for the state and for a build made outside run(). */
 	_Atomic uint32_t  shared[CTRL_COUNT];
@@ -179,6 +193,10 @@ typedef struct {
 	char*           snapshot_text; /* the patch save() stores */
 	size_t          snapshot_len;
 	char            snapshot_path[PATH_MAX_LEN];
+	/* Hot reload (worker, under snapshot_lock): the file the playing patch
+	 * came from, "" for none, and its stamp when it was read. */
+	char            watch_path[PATH_MAX_LEN];
+	FileStamp       watch_stamp;
 	/* The tuning every build plays (tuning.h), behind snapshot_lock too:
 	 * the files loaded ("" for none), what they hold, and whether each is
 	 * loaded (else twelve-tone equal temperament and the linear map). */

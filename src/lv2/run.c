@@ -118,6 +118,29 @@ dispatch_pending(Chronus* self)
 	}
 }
 
+/* Hot reload: every HOT_RELOAD_MS of frames, while it is on, the worker
+ * looks at the playing patch's file (one look at a time); a change on
+ * disk comes back as a build, through the mailbox like any other. */
+static void
+check_patch_file(Chronus* self, uint32_t n_samples)
+{
+	if (self->ctrl[CTRL_HOT_RELOAD] < 0.5f) {
+		return;
+	}
+	if (self->reload_left > n_samples) {
+		self->reload_left -= n_samples;
+		return;
+	}
+	self->reload_left = (uint32_t)(HOT_RELOAD_MS * self->rate / 1000.0);
+	if (atomic_load_explicit(&self->checking_file, memory_order_acquire)) {
+		return;
+	}
+	atomic_store_explicit(&self->checking_file, true, memory_order_release);
+	if (!schedule(self, WORK_CHECK_FILE, NULL)) {
+		atomic_store_explicit(&self->checking_file, false, memory_order_release);
+	}
+}
+
 static BuildSettings
 current_settings(const Chronus* self)
 {
@@ -793,6 +816,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 		self->announce = 0;
 	}
 	dispatch_pending(self);
+	check_patch_file(self, n_samples);
 	flush_retired(self);
 	write_controls(self);
 	restore_fp_mode(csr);

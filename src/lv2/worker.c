@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void
 chronus_outcome_free(Outcome* o)
@@ -50,6 +51,21 @@ read_patch_file(const char* path, size_t* len, Outcome* out)
 	}
 	*len = n;
 	return buf;
+}
+
+/* A file's stamp; false when it cannot be read now (it may be between the
+ * two steps of an editor's save by rename). */
+static bool
+file_stamp(const char* path, FileStamp* out)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		return false;
+	}
+	out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	out->size     = (int64_t)st.st_size;
+	out->inode    = (uint64_t)st.st_ino;
+	return true;
 }
 
 static void
@@ -205,6 +221,22 @@ chronus_build_outcome(Chronus* self, const Request* req)
 			snprintf(self->snapshot_path, sizeof(self->snapshot_path), "%s", o->path);
 			pthread_mutex_unlock(&self->snapshot_lock);
 		}
+		if (req->kind != REQ_REBUILD) {
+			/* Hot reload watches the file this patch came from, from as
+			 * it is now: a restored session's text plays until the file
+			 * is saved again. A rebuild keeps the stamp it had, so a save
+			 * made just before it is still seen. */
+			FileStamp  stamp = {0};
+			const bool seen  = o->path[0] && file_stamp(o->path, &stamp);
+			pthread_mutex_lock(&self->snapshot_lock);
+			snprintf(self->watch_path, sizeof(self->watch_path), "%s", seen ? o->path : "");
+			self->watch_stamp = stamp;
+			pthread_mutex_unlock(&self->snapshot_lock);
+		}
+		const size_t end = strlen(o->status_text);
+		if (req->reload && end < sizeof(o->status_text)) {
+			snprintf(o->status_text + end, sizeof(o->status_text) - end, " (reloaded: the file changed)");
+		}
 	} else if (o->path[0]) {
 		o->error_line   = report.error.line;
 		o->error_column = report.error.col;
@@ -224,6 +256,62 @@ superseded(Chronus* self, uint32_t generation)
 	return generation != atomic_load_explicit(&self->latest_generation, memory_order_acquire);
 }
 
+/* A finished build to run(): through the host's response ring, or, when
+ * that is full, published here as restore() does (the mailbox is safe
+ * from any thread) rather than lose the newest build. */
+static void
+reply_outcome(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle, Outcome* o)
+{
+	WorkMessage reply = {o->slot ? WORK_PRIMED : WORK_REJECTED, o};
+	if (respond(handle, sizeof(reply), &reply) != LV2_WORKER_SUCCESS) {
+		chronus_publish(self, o);
+	}
+}
+
+/* Hot reload: has the playing patch's file changed on disk since it was
+ * read? Then build it again, as a newest request (latest wins), with the
+ * controls as they are now; a broken file is rejected like any other and
+ * the patch plays on. Its stamp is taken before the build, so one save is
+ * one build, a broken one included. */
+static void
+check_file(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle)
+{
+	Request* req = calloc(1, sizeof(Request));
+	if (!req) {
+		return;
+	}
+	FileStamp was, now;
+	pthread_mutex_lock(&self->snapshot_lock);
+	snprintf(req->text, sizeof(req->text), "%s", self->watch_path);
+	was = self->watch_stamp;
+	pthread_mutex_unlock(&self->snapshot_lock);
+	if (!req->text[0] || !file_stamp(req->text, &now) ||
+	    (now.mtime_ns == was.mtime_ns && now.size == was.size && now.inode == was.inode)) {
+		free(req);
+		return;
+	}
+	pthread_mutex_lock(&self->snapshot_lock);
+	if (!strcmp(self->watch_path, req->text)) {
+		self->watch_stamp = now;
+	}
+	pthread_mutex_unlock(&self->snapshot_lock);
+	req->heap   = true;
+	req->reload = true;
+	req->kind   = REQ_FILE;
+	req->len    = strlen(req->text);
+	build_settings_default(&req->settings, self->rate);
+	req->settings.warmup_frames = self->nominal_block;
+	chronus_shared_settings(self, &req->settings);
+	req->settings.generation = chronus_new_generation(self);
+	Outcome* o               = chronus_build_outcome(self, req);
+	free(req);
+	if (o && superseded(self, o->generation)) {
+		chronus_outcome_free(o);
+	} else if (o) {
+		reply_outcome(self, respond, handle, o);
+	}
+}
+
 LV2_Worker_Status
 chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle,
              uint32_t size, const void* data)
@@ -236,6 +324,11 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 	memcpy(&msg, data, sizeof(msg));
 	if (msg.type == WORK_RETIRE) {
 		chronus_outcome_free((Outcome*)msg.ptr);
+		return LV2_WORKER_SUCCESS;
+	}
+	if (msg.type == WORK_CHECK_FILE) {
+		check_file(self, respond, handle);
+		atomic_store_explicit(&self->checking_file, false, memory_order_release);
 		return LV2_WORKER_SUCCESS;
 	}
 	if (msg.type != WORK_BUILD) {
@@ -262,13 +355,7 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 		chronus_outcome_free(o); /* finished too late: never swapped in */
 		return LV2_WORKER_SUCCESS;
 	}
-	WorkMessage reply = {o->slot ? WORK_PRIMED : WORK_REJECTED, o};
-	if (respond(handle, sizeof(reply), &reply) != LV2_WORKER_SUCCESS) {
-		/* The host's response ring is full: publish here, as restore()
-		 * does (the mailbox is safe from any thread), rather than lose
-		 * the newest build. */
-		chronus_publish(self, o);
-	}
+	reply_outcome(self, respond, handle, o);
 	return LV2_WORKER_SUCCESS;
 }
 

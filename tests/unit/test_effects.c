@@ -190,15 +190,21 @@ rt60(const float* x, size_t n, double f0)
 
 /* The reverb's wet impulse response (mix 1, no pre-delay), left and right. */
 static void
-reverb_ir(double decay, double damping, double width, float* l, float* r, size_t n)
+reverb_ir_sized(double size, double decay, double damping, double width, float* l, float* r, size_t n)
 {
 	float* in = calloc(n, sizeof(float));
 	in[0]     = 1.0f;
-	Params ps = params_new(&module_reverb, n, R_DECAY, decay, R_DAMPING, damping, R_PREDELAY, 0.0, R_WIDTH, width,
-	                       R_MIX, 1.0, -1);
+	Params ps = params_new(&module_reverb, n, R_SIZE, size, R_DECAY, decay, R_DAMPING, damping, R_PREDELAY, 0.0,
+	                       R_WIDTH, width, R_MIX, 1.0, -1);
 	run(&module_reverb, in, in, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
 	params_free(&ps);
 	free(in);
+}
+
+static void
+reverb_ir(double decay, double damping, double width, float* l, float* r, size_t n)
+{
+	reverb_ir_sized(1.0, decay, damping, width, l, r, n);
 }
 
 static void
@@ -215,6 +221,18 @@ test_reverb_rt60(void)
 			CHECKF(fabs(t / decays[d] - 1.0) < 0.10, "reverb decay %g s: RT60 at %g Hz %.3f s (bound 10 %%)",
 			       decays[d], bands[b], t);
 		}
+		free(l);
+		free(r);
+	}
+	/* The decay holds whatever the room's size (every line its own gain). */
+	const double sizes[] = {0.3, 2.0};
+	for (unsigned k = 0; k < 2; ++k) {
+		const size_t n = (size_t)(3.1 * RATE);
+		float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+		reverb_ir_sized(sizes[k], 2.0, 20000.0, 1.0, l, r, n);
+		const double t = rt60(l, n, 1000.0);
+		printf("\n  reverb size %.1f, decay 2 s: RT60 %.3f s at 1 kHz", sizes[k], t);
+		CHECKF(fabs(t / 2.0 - 1.0) < 0.10, "reverb size %g: RT60 %.3f s (decay 2 s)", sizes[k], t);
 		free(l);
 		free(r);
 	}
