@@ -276,7 +276,8 @@ def host_header(worker=1, log=True, options=None, refuse_schedule=False, refuse_
 PORTS = [('volume', 0.0), ('crossfade', 30.0), ('polyphony', 16.0)] + \
         [('macro%d' % k, 0.5) for k in range(1, 9)] + \
         [('program', 0.0), ('limiter', 1.0), ('bend_up', -1.0), ('bend_down', -1.0), ('glide', -1.0),
-         ('tune_key', 60.0), ('tune_hz', 261.625565), ('mpe_lower', 0.0), ('mpe_upper', 0.0), ('mpe_bend', 48.0)]
+         ('tune_key', 60.0), ('tune_hz', 261.625565), ('mpe_lower', 0.0), ('mpe_upper', 0.0), ('mpe_bend', 48.0),
+         ('hot_reload', 1.0)]
 SPECIAL = {'nan': 0, '-nan': 1, 'inf': 2, '-inf': 3, 'max': 4, '-max': 5, '1e30': 6, '-1e30': 7, '0': 8,
            '-0': 9, '1': 10, '0.5': 11, '64': 12, '65': 13, 'denormal': 14, '2^31': 15}
 
