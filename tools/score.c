@@ -150,7 +150,7 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 				return fail(err, err_size, lineno, "expected an event after 'ch CHANNEL'");
 			}
 			rest += consumed;
-			if (!strcmp(what, "control") || !strcmp(what, "patch")) {
+			if (!strcmp(what, "control") || !strcmp(what, "patch") || !strcmp(what, "tempo")) {
 				score_free(s);
 				snprintf(arg, sizeof(arg), "'ch' is for MIDI statements, not '%s'", what);
 				return fail(err, err_size, lineno, arg);
@@ -260,6 +260,14 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 			add_cc(s, &cap, ev, 0xb0 | c, 6, (uint8_t)a);
 			add_cc(s, &cap, ev, 0xb0 | c, 38, 0);
 			add_rpn_null(s, &cap, ev, 0xb0 | c);
+		} else if (!strcmp(what, "tempo")) {
+			if (sscanf(rest, "%lf", &d) != 1 || !(d >= 1.0) || d > 999.0) {
+				score_free(s);
+				return fail(err, err_size, lineno, "expected 'tempo BPM' (1 .. 999)");
+			}
+			ev.type  = SCORE_TEMPO; /* the host's transport, rolling, as a time:Position */
+			ev.value = (float)d;
+			add_event(s, &cap, ev);
 		} else if (!strcmp(what, "patch")) {
 			if (sscanf(rest, " %511[^\n]", arg) != 1) {
 				score_free(s);
@@ -274,7 +282,7 @@ score_parse(const char* text, const char* base_dir, double rate, Score* s, char*
 		} else {
 			score_free(s);
 			return fail(err, err_size, lineno, "unknown event (expected note, control, bend, sustain, cc, aftertouch, pressure, "
-			                                   "program, mpe, bendrange or patch)");
+			                                   "program, mpe, bendrange, tempo or patch)");
 		}
 		last = fmax(last, t);
 	}
@@ -391,6 +399,8 @@ score_render(Host* host, const Score* s, BlockPlan plan, float* left, float* rig
 			const uint32_t at = (uint32_t)(ev->frame - pos);
 			if (ev->type == SCORE_MIDI) {
 				host_midi(host, at, ev->midi, ev->midi_size);
+			} else if (ev->type == SCORE_TEMPO) {
+				host_time_position(host, at, ev->value, true);
 			} else {
 				host_patch_set(host, at, CHRONUS_URI "#patchFile", true, ev->text, (uint32_t)strlen(ev->text));
 			}

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { SCORE_MIDI = 0, SCORE_CONTROL, SCORE_PATCH_FILE } ScoreEventType;
+typedef enum { SCORE_MIDI = 0, SCORE_CONTROL, SCORE_PATCH_FILE, SCORE_TEMPO } ScoreEventType;
 
 typedef struct {
 	uint64_t       frame;

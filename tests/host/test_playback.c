@@ -637,7 +637,25 @@ test_score_channel_errors(void)
 	check_score_error("at 0 mpe upper\n", "score line 1: expected 'mpe lower|upper MEMBERS(0-15)'");
 	check_score_error("at 0 ch 2 bendrange 97\n", "score line 1: expected 'bendrange SEMITONES' (0-96)");
 	check_score_error("at 0 ch 2 glide 1\n", "score line 1: unknown event (expected note, control, bend, sustain, cc, "
-	                                         "aftertouch, pressure, program, mpe, bendrange or patch)");
+	                                         "aftertouch, pressure, program, mpe, bendrange, tempo or patch)");
+}
+
+/* `tempo BPM`: one transport event at its frame; out of range, or on a
+ * channel, an error naming the line. */
+static void
+test_score_tempo(void)
+{
+	Score s;
+	char  err[256] = "";
+	CU_ASSERT_TRUE_FATAL(score_parse("at 0.5 tempo 128\nat 1 tempo 97.5\n", ".", TEST_RATE, &s, err, sizeof(err)));
+	CU_ASSERT_EQUAL(s.n_events, 2u);
+	CU_ASSERT(s.events[0].type == SCORE_TEMPO && s.events[0].frame == 24000 && s.events[0].value == 128.0f);
+	CU_ASSERT(s.events[1].type == SCORE_TEMPO && s.events[1].frame == 48000 && s.events[1].value == 97.5f);
+	score_free(&s);
+	check_score_error("at 0 tempo 0\n", "score line 1: expected 'tempo BPM' (1 .. 999)");
+	check_score_error("at 0 tempo 1000\n", "score line 1: expected 'tempo BPM' (1 .. 999)");
+	check_score_error("at 0 tempo\n", "score line 1: expected 'tempo BPM' (1 .. 999)");
+	check_score_error("at 0 ch 2 tempo 120\n", "score line 1: 'ch' is for MIDI statements, not 'tempo'");
 }
 
 int
@@ -657,6 +675,7 @@ suite_playback(void)
 	       !CU_add_test(s, "polyphony P: exactly P of N notes sound, the newest", test_polyphony_is_the_number_that_sound) ||
 	       !CU_add_test(s, "every pitched factory program plays in tune after a swap", test_factory_programs_play_in_tune) ||
 	       !CU_add_test(s, "score: ch N sends each MIDI statement on channel N", test_score_channels) ||
+	       !CU_add_test(s, "score: tempo sends the host's transport", test_score_tempo) ||
 	       !CU_add_test(s, "score: mpe sends the MCM, bendrange RPN 0, then RPN null", test_score_mpe_and_bendrange) ||
 	       !CU_add_test(s, "score: the MPE example in docs/score-format.md", test_score_doc_mpe_example) ||
 	       !CU_add_test(s, "score: a bad ch, ch before control/patch/mpe, a bad mpe zone name their line",
