@@ -15,8 +15,12 @@
  *   at any rate and stay stable when the vowel sweeps at audio rate.
  * - `shift` moves every formant together (a smaller or larger throat),
  *   `resonance` narrows or widens every band around the table's widths.
- * Coefficients (five tan()) are remade only on a sample where vowel, shift
- * or resonance moved.
+ * Coefficients (five tan(), the morph's logs and exps) are remade only on
+ * a sample where vowel, shift or resonance moved, and then at most every
+ * FORMANT_COEF_EVERY samples (counted from the voice's start, so any split
+ * of a run gives the same samples): a vowel swept by an LFO or an envelope
+ * moves in steps of 83 us at 48 kHz, far finer than its 20 ms smoothing,
+ * at a quarter of the cost.
  */
 #include "dsp/dsp_util.h"
 #include "dsp/module.h"
@@ -25,7 +29,8 @@
 
 enum { P_VOWEL, P_SHIFT, P_RESONANCE };
 
-#define N_FORMANTS 5
+#define N_FORMANTS         5
+#define FORMANT_COEF_EVERY 4u
 #define N_VOWELS   5
 #define IN_MAX     1e6f /* inputs beyond this are broken upstream */
 
@@ -42,7 +47,8 @@ typedef struct {
 	double rate;
 	float  ic1[N_FORMANTS], ic2[N_FORMANTS];      /* each band's integrators */
 	float  k[N_FORMANTS], a1[N_FORMANTS], a2[N_FORMANTS], a3[N_FORMANTS], gain[N_FORMANTS];
-	float  last_vowel, last_shift, last_res;
+	float    last_vowel, last_shift, last_res;
+	unsigned tick; /* samples since the voice started, modulo FORMANT_COEF_EVERY */
 } Formant;
 
 static inline float
@@ -90,6 +96,7 @@ formant_reset(void* state)
 		f->ic1[b] = f->ic2[b] = 0.0f;
 	}
 	f->last_vowel = -1.0f; /* never a vowel: the first sample makes the bands */
+	f->tick       = 0;
 }
 
 /* Worker thread. */
@@ -112,7 +119,9 @@ formant_process(void* state, const ModuleIO* io)
 	const float* shift = io->param[P_SHIFT];
 	const float* res   = io->param[P_RESONANCE];
 	for (unsigned i = 0; i < io->n; ++i) {
-		if (vowel[i] != f->last_vowel || shift[i] != f->last_shift || res[i] != f->last_res) {
+		const bool due = f->tick == 0 || f->last_vowel < 0.0f;
+		f->tick        = (f->tick + 1u) % FORMANT_COEF_EVERY;
+		if (due && (vowel[i] != f->last_vowel || shift[i] != f->last_shift || res[i] != f->last_res)) {
 			formant_coefs(f, vowel[i], shift[i], res[i]);
 		}
 		const float x = sane(in[i]);
