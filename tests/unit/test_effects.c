@@ -518,10 +518,12 @@ test_echo_dry_bounded_split(void)
 enum { K_THRESHOLD, K_RATIO, K_KNEE, K_ATTACK, K_RELEASE, K_MAKEUP, K_MIX };
 
 /* The compressor on a square wave of steady peak level (left at `db`
- * dBFS, right 20 dB lower): the level of the left output after it settled,
- * in dBFS, and the right's gain against the left's (stereo link: 0 dB). */
+ * dBFS, right `right_db` from it): the level of the left output after it
+ * settled, in dBFS, and the right's gain against the left's (stereo link:
+ * 0 dB). */
 static void
-comp_square(double db, double threshold, double ratio, double knee, double makeup, double* out_db, double* link_db)
+comp_square_lr(double db, double right_db, double threshold, double ratio, double knee, double makeup, double* out_db,
+               double* link_db)
 {
 	const size_t n = (size_t)RATE;
 	float *      il = malloc(n * sizeof(float)), *ir = malloc(n * sizeof(float));
@@ -529,7 +531,7 @@ comp_square(double db, double threshold, double ratio, double knee, double makeu
 	const float  a = (float)pow(10.0, db / 20.0);
 	for (size_t i = 0; i < n; ++i) {
 		il[i] = (i / 48) % 2 ? a : -a; /* 500 Hz */
-		ir[i] = 0.1f * il[i];
+		ir[i] = (float)pow(10.0, right_db / 20.0) * il[i];
 	}
 	Params ps = params_new(&module_comp, n, K_THRESHOLD, threshold, K_RATIO, ratio, K_KNEE, knee, K_ATTACK, 5.0,
 	                       K_RELEASE, 50.0, K_MAKEUP, makeup, -1);
@@ -541,6 +543,12 @@ comp_square(double db, double threshold, double ratio, double knee, double makeu
 	free(ir);
 	free(l);
 	free(r);
+}
+
+static void
+comp_square(double db, double threshold, double ratio, double knee, double makeup, double* out_db, double* link_db)
+{
+	comp_square_lr(db, -20.0, threshold, ratio, knee, makeup, out_db, link_db);
 }
 
 /* On the static curve: -10 dBFS into threshold -20, ratio 4, hard knee:
@@ -561,6 +569,12 @@ test_comp_static_curve(void)
 	CU_ASSERT(fabs(o1 + 17.5) < 0.01 && fabs(o2 + 11.5) < 0.01 && fabs(o3 + 30.0) < 0.01);
 	CU_ASSERT(fabs(o4 - (-20.0 - 1.125)) < 0.01);
 	CU_ASSERT(fabs(link) < 0.001);
+	/* The louder channel drives both: a quiet left (-30 dBFS, under the
+	 * threshold) beside a right at -10 is compressed by the right's 7.5 dB. */
+	double quiet, link2;
+	comp_square_lr(-30.0, 20.0, -20.0, 4.0, 0.0, 0.0, &quiet, &link2);
+	printf("  comp: left at -30 dBFS beside a right at -10: left out at %.3f dBFS (want -37.5)\n", quiet);
+	CU_ASSERT(fabs(quiet + 37.5) < 0.01 && fabs(link2) < 0.001);
 }
 
 static void
