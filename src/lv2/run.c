@@ -496,16 +496,24 @@ handle_position(Chronus* self, const LV2_Atom_Object* obj)
 	if (!a) {
 		return;
 	}
+	/* Copied out, not dereferenced: a host's buffer need not be aligned
+	 * for a double. */
 	const void* v   = a + 1;
 	double      bpm = NAN;
 	if (a->type == u->atom_Float && a->size >= sizeof(float)) {
-		bpm = *(const float*)v;
+		float f;
+		memcpy(&f, v, sizeof f);
+		bpm = f;
 	} else if (a->type == u->atom_Double && a->size >= sizeof(double)) {
-		bpm = *(const double*)v;
+		memcpy(&bpm, v, sizeof bpm);
 	} else if (a->type == u->atom_Int && a->size >= sizeof(int32_t)) {
-		bpm = *(const int32_t*)v;
+		int32_t i;
+		memcpy(&i, v, sizeof i);
+		bpm = i;
 	} else if (a->type == u->atom_Long && a->size >= sizeof(int64_t)) {
-		bpm = (double)*(const int64_t*)v;
+		int64_t l;
+		memcpy(&l, v, sizeof l);
+		bpm = (double)l;
 	}
 	if (bpm >= 1.0 && bpm <= 999.0) {
 		set_controller(self, CTL_TEMPO, (float)bpm);
