@@ -28,7 +28,6 @@ enum { P_RATE, P_DEPTH, P_DELAY, P_FEEDBACK, P_WIDTH, P_MIX };
 
 #define RING     8192u
 #define N_TAPS   3
-#define IN_MAX   1e6f
 
 typedef struct {
 	double   rate;
@@ -56,12 +55,6 @@ chorus_init(void* state, double rate)
 	chorus_reset(c);
 }
 
-static inline float
-sane(float x)
-{
-	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
-}
-
 static void
 chorus_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 {
@@ -79,7 +72,7 @@ chorus_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 	for (unsigned i = 0; i < left->n; ++i) {
 		const unsigned w = c->w;
 		for (unsigned ch = 0; ch < 2; ++ch) {
-			const float x = sane(in[ch][i]);
+			const float x = dsp_sane(in[ch][i]);
 			c->ring[ch][w & (RING - 1u)] = dsp_flush(x + fb[i] * c->wet[ch]);
 			float sum = 0.0f;
 			for (unsigned k = 0; k < N_TAPS; ++k) {

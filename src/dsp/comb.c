@@ -26,8 +26,6 @@ enum { P_FREQ, P_TRACK, P_TUNE, P_AMOUNT, P_MODE, P_DAMPING, P_MIX };
 enum { TRACK_OFF, TRACK_NOTE };
 enum { MODE_FEEDBACK, MODE_FEEDFORWARD };
 
-#define IN_MAX 1e6f /* inputs beyond this are broken upstream */
-
 typedef struct {
 	double   rate;
 	unsigned mask;
@@ -118,7 +116,7 @@ comb_lane(Comb* s, unsigned l, const ModuleIO* io, unsigned stride)
 			s->t_hz[l]       = hz;
 			s->t_damp[l]     = damping[k];
 		}
-		const float x  = in[k] == in[k] ? dsp_clampf(in[k], -IN_MAX, IN_MAX) : 0.0f;
+		const float x  = dsp_sane(in[k]);
 		const float v  = ring[(w - s->n[l]) & mask];
 		const float ap = s->eta[l] * v + x1 - s->eta[l] * y1;
 		x1             = v;

@@ -24,7 +24,6 @@
 enum { P_THRESHOLD, P_RATIO, P_KNEE, P_ATTACK, P_RELEASE, P_MAKEUP, P_MIX };
 
 #define FLOOR_DB (-120.0f)
-#define IN_MAX   1e6f
 
 typedef struct {
 	double rate;
@@ -47,12 +46,6 @@ comp_init(void* state, double rate)
 	Comp* c = state;
 	c->rate = rate;
 	comp_reset(c);
-}
-
-static inline float
-sane(float x)
-{
-	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
 }
 
 /* The static curve: the gain in dB for a level in dB. */
@@ -88,7 +81,7 @@ comp_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 			c->last_attack  = at[i];
 			c->last_release = re[i];
 		}
-		const float xl = sane(left->in[0][i]), xr = sane(right->in[0][i]);
+		const float xl = dsp_sane(left->in[0][i]), xr = dsp_sane(right->in[0][i]);
 		const float peak  = fmaxf(fabsf(xl), fabsf(xr));
 		const float level = peak > 1e-6f ? 20.0f * log10f(peak) : FLOOR_DB;
 		const float coef  = level > c->env_db ? c->att : c->rel;

@@ -26,8 +26,6 @@ enum { I_IN, I_NOTE };
 enum { P_TIME, P_TRACK, P_TUNE, P_FEEDBACK, P_DAMPING, P_MIX };
 enum { TRACK_OFF, TRACK_NOTE };
 
-#define IN_MAX 1e6f /* inputs beyond this are broken upstream */
-
 typedef struct {
 	double   rate;
 	unsigned mask;
@@ -118,7 +116,7 @@ delay_lane(Delay* s, unsigned l, const ModuleIO* io, unsigned stride)
 			d = time[k] * s->ms_to_samples;
 		}
 		d              = dsp_clampf(d, 2.0f, s->max_delay);
-		const float x  = in[k] == in[k] ? dsp_clampf(in[k], -IN_MAX, IN_MAX) : 0.0f;
+		const float x  = dsp_sane(in[k]);
 		const float y  = dl_read_lagrange(ring, mask, w, d);
 		lp1            = dsp_flush((1.0f - a) * y + a * lp1);
 		ring[w]        = dsp_flush(x + feedback[k] * lp1);

@@ -36,7 +36,6 @@ enum { P_GAIN, P_ASYM, P_LEVEL, P_MIX };
 #define HB_TBW     0.0465  /* transition width: band edges 20.0, 24.1 kHz at 44.1 */
 #define DC_HZ      10.0    /* DC blocker corner */
 #define ADAA_EPS   1e-5    /* below this input step, F'(mid) is the better estimate */
-#define IN_MAX     1e6f    /* inputs beyond this are broken upstream */
 #define LN2        0.69314718055994530942
 
 _Static_assert(HB_COEFS % 2 == 0, "the two allpass chains run in pairs");
@@ -57,12 +56,6 @@ typedef struct {
 	float    last_asym, bias, bias_out;
 	float    last_level_db, level;
 } Drive;
-
-static inline float
-sane(float x)
-{
-	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
-}
 
 /* ---- halfband design (worker thread) --------------------------------- */
 
@@ -239,7 +232,7 @@ drive_process(void* state, const ModuleIO* io)
 		const float wet_amt = dsp_clampf(mix[i], 0.0f, 1.0f);
 
 		float hi[2];
-		upsample(d, sane(in[i]), hi);
+		upsample(d, dsp_sane(in[i]), hi);
 		for (int j = 0; j < 2; ++j) {
 			const float w = shape(d, (double)d->gain * hi[j] + d->bias) - d->bias_out;
 			/* One-pole DC blocker: y = x - x[-1] + r y[-1]. */

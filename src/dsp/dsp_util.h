@@ -44,6 +44,27 @@ dsp_flush(float x)
 	return fabsf(x) < 1e-20f ? 0.0f : x;
 }
 
+/* Key tracking: the factor 2^(track (note - 60) / 12) a filter's cutoff
+ * is multiplied by (track 1: an octave per octave from middle C), held to
+ * 16 octaves either way; a NaN note tracks nothing. */
+static inline float
+dsp_key_factor(float track, float note)
+{
+	const float oct = track * (note - 60.0f) / 12.0f;
+	return track == 0.0f || oct != oct ? 1.0f : exp2f(dsp_clampf(oct, -16.0f, 16.0f));
+}
+
+#define DSP_IN_MAX 1e6f /* input samples beyond this are broken upstream */
+
+/* An input sample a module's state can take: a NaN becomes 0 and anything
+ * huge is held at DSP_IN_MAX, so neither poisons a filter, a delay line or
+ * a detector for the rest of the voice's life. */
+static inline float
+dsp_sane(float x)
+{
+	return x == x ? dsp_clampf(x, -DSP_IN_MAX, DSP_IN_MAX) : 0.0f;
+}
+
 static inline double
 dsp_flushd(double x)
 {

@@ -5,9 +5,9 @@
  *
  * Why this shape:
  * - Ping-pong: both inputs, summed, go into the left line; the left line's
- *   output is the right line's input, and the right's is fed back to the
- *   left, so the repeats alternate L, R, L ... each `feedback` quieter
- *   than the one before. Stereo: each channel repeats on its own side.
+ *   output, times `feedback`, is the right line's input, and the right's is
+ *   fed back to the left the same way, so the repeats alternate L, R, L ...
+ *   each `feedback` quieter than the one before. Stereo: each channel repeats on its own side.
  * - Sync: a note value of the tempo instead of `time`. The tempo is the
  *   `tempo` input when something feeds it (`connect ctl.tempo echo.tempo`:
  *   the host's transport), else the `bpm` parameter.
@@ -33,7 +33,6 @@ enum { IN_AUDIO, IN_TEMPO };
 enum { MODE_PINGPONG, MODE_STEREO };
 
 #define RING   262144u
-#define IN_MAX 1e6f
 
 /* Note values of `sync`, in beats (quarter notes); 0: off. */
 static const double sync_beats[] = {0.0, 4.0, 2.0, 1.0, 0.5, 0.25, 1.5, 0.75, 2.0 / 3.0, 1.0 / 3.0};
@@ -63,12 +62,6 @@ echo_init(void* state, double rate)
 	Echo* e = state;
 	e->rate = rate;
 	echo_reset(e);
-}
-
-static inline float
-sane(float x)
-{
-	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
 }
 
 /* The delay in samples for frame i: the synced note value of the tempo
@@ -135,7 +128,7 @@ echo_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 		const float    d  = delay_samples(e, time[i], sync[i], bpm[i], tempo[i]);
 		const float    yl = dl_read_lagrange(e->ring[0], mask, w, d);
 		const float    yr = dl_read_lagrange(e->ring[1], mask, w, d);
-		const float    xl = sane(inl[i]), xr = sane(inr[i]);
+		const float    xl = dsp_sane(inl[i]), xr = dsp_sane(inr[i]);
 		const float    fl = loop_filter(e, 0, yl, hp_a, lp_a), fr = loop_filter(e, 1, yr, hp_a, lp_a);
 		if ((int)mode[i] == MODE_STEREO) {
 			e->ring[0][w & mask] = dsp_flush(xl + fb[i] * fl);

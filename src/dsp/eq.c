@@ -25,7 +25,6 @@ enum { P_LOW_FREQ, P_LOW_GAIN, P_MID_FREQ, P_MID_GAIN, P_MID_Q, P_HIGH_FREQ, P_H
 enum { B_LOW, B_MID, B_HIGH, N_BANDS };
 
 #define SHELF_Q 0.70710678 /* shelves with no overshoot */
-#define IN_MAX  1e6f
 
 typedef struct {
 	float ic1, ic2;
@@ -112,7 +111,7 @@ eq_process(void* state, const ModuleIO* io)
 	static const unsigned fp[N_BANDS] = {P_LOW_FREQ, P_MID_FREQ, P_HIGH_FREQ};
 	static const unsigned gp[N_BANDS] = {P_LOW_GAIN, P_MID_GAIN, P_HIGH_GAIN};
 	for (unsigned i = 0; i < io->n; ++i) {
-		float y = in[i] == in[i] ? dsp_clampf(in[i], -IN_MAX, IN_MAX) : 0.0f;
+		float y = dsp_sane(in[i]);
 		for (unsigned k = 0; k < N_BANDS; ++k) {
 			Band*       b = &e->band[k];
 			const float f = io->param[fp[k]][i], g = io->param[gp[k]][i];

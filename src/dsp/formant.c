@@ -32,7 +32,6 @@ enum { P_VOWEL, P_SHIFT, P_RESONANCE };
 #define N_FORMANTS         5
 #define FORMANT_COEF_EVERY 4u
 #define N_VOWELS   5
-#define IN_MAX     1e6f /* inputs beyond this are broken upstream */
 
 /* F1..F5 of a, e, i, o, u: centre (Hz), level (dB), bandwidth (Hz). */
 static const float vowels[N_VOWELS][3][N_FORMANTS] = {
@@ -50,12 +49,6 @@ typedef struct {
 	float    last_vowel, last_shift, last_res;
 	unsigned tick; /* samples since the voice started, modulo FORMANT_COEF_EVERY */
 } Formant;
-
-static inline float
-sane(float x)
-{
-	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
-}
 
 /* Audio thread: the five bands for one vowel position, shift and
  * resonance. */
@@ -124,7 +117,7 @@ formant_process(void* state, const ModuleIO* io)
 		if (due && (vowel[i] != f->last_vowel || shift[i] != f->last_shift || res[i] != f->last_res)) {
 			formant_coefs(f, vowel[i], shift[i], res[i]);
 		}
-		const float x = sane(in[i]);
+		const float x = dsp_sane(in[i]);
 		float       y = 0.0f;
 		for (unsigned b = 0; b < N_FORMANTS; ++b) {
 			const float v3 = x - f->ic2[b];

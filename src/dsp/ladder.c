@@ -66,7 +66,6 @@ static const struct {
 #define K_MAX     4.2f /* resonance 1: just past the k = 4 oscillation edge */
 #define GAIN_COMP 0.5f /* give back half the passband lost to feedback */
 #define DRIVE_MAX 8.0  /* drive 1: 8x (+18 dB) into the saturation */
-#define IN_MAX    1e6f /* inputs beyond this are broken upstream */
 
 /* A lane group of ladders (MODULE_LANES), one array per field. */
 typedef struct {
@@ -129,17 +128,6 @@ ladder_shape_coefs(Ladder* d, unsigned l, float res, float drive, float mode)
 	d->last_mode[l]  = mode;
 }
 
-/* The cutoff factor of key tracking, 2^(keytrack (note - 60) / 12), held
- * to 16 octaves either way (the cutoff is clamped after it anyway). */
-static inline float
-key_factor(float keytrack, float note)
-{
-	if (keytrack == 0.0f) {
-		return 1.0f;
-	}
-	const float oct = keytrack * (note - 60.0f) / 12.0f;
-	return oct == oct ? exp2f(dsp_clampf(oct, -16.0f, 16.0f)) : 1.0f;
-}
 
 static void
 ladder_reset_lane(void* state, unsigned l)
@@ -187,7 +175,7 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 	const float* mode   = io->param[P_MODE];
 	const float* track  = io->param[P_KEYTRACK];
 	const simd_f w = simd_splat((float)DSP_PI * d->inv_rate), one = simd_splat(1.0f), top = simd_splat(d->top);
-	const simd_f in_max = simd_splat(IN_MAX);
+	const simd_f in_max = simd_splat(DSP_IN_MAX);
 	simd_f       s0, s1, s2, s3, k, ig, og, sf, t0, t1, t2, t3, t4;
 	memcpy(&s0, d->s0, sizeof s0);
 	memcpy(&s1, d->s1, sizeof s1);
@@ -209,7 +197,7 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 	memcpy(&t3, d->tap[3], sizeof t3);
 	memcpy(&t4, d->tap[4], sizeof t4);
 	for (unsigned l = 0; l < L; ++l) {
-		kf[l] = key_factor(track[l], note[l]);
+		kf[l] = dsp_key_factor(track[l], note[l]);
 	}
 
 	for (unsigned i = 0; i < io->n; ++i) {
@@ -240,7 +228,7 @@ ladder_kernel(void* state, const ModuleIO* io, const unsigned L)
 			const float* kt = track + (size_t)i * L;
 			const float* nt = note + (size_t)i * L;
 			for (unsigned l = 0; l < L; ++l) {
-				kf[l] = key_factor(kt[l], nt[l]);
+				kf[l] = dsp_key_factor(kt[l], nt[l]);
 			}
 		}
 		const simd_f fc   = simd_clamp(simd_load(cutoff + (size_t)i * L, L) * simd_load(kf, L), one, top);

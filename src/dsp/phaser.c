@@ -29,7 +29,6 @@
 enum { P_RATE, P_DEPTH, P_CENTER, P_STAGES, P_FEEDBACK, P_WIDTH, P_MIX };
 
 #define MAX_STAGES 12
-#define IN_MAX     1e6f
 
 static const unsigned stage_counts[] = {2, 4, 6, 8, 12};
 #define N_COUNTS (sizeof stage_counts / sizeof stage_counts[0])
@@ -78,7 +77,7 @@ phaser_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 			const double f  = dsp_clamp(center[i] * exp2(depth[i] * sin(DSP_TAU * ph)), 10.0, 0.45 * p->rate);
 			const double t  = tan(DSP_PI * f / p->rate);
 			const float  a  = (float)((t - 1.0) / (t + 1.0)); /* y = a x + s; s = x - a y */
-			const float  x  = in[c][i] == in[c][i] ? dsp_clampf(in[c][i], -IN_MAX, IN_MAX) : 0.0f;
+			const float  x  = dsp_sane(in[c][i]);
 			float        v  = x + fb[i] * p->last[c];
 			for (unsigned k = 0; k < n; ++k) {
 				const float y = a * v + p->s[c][k];

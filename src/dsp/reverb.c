@@ -42,7 +42,6 @@ enum { P_SIZE, P_DECAY, P_DAMPING, P_PREDELAY, P_WIDTH, P_MIX };
 #define PRE_RING  16384u
 #define AP_RING   2048u
 #define N_AP      2 /* diffusers per channel */
-#define IN_MAX    1e6f
 
 static const double line_ms[N_LINES] = {31.7, 37.9, 41.3, 47.1, 53.3, 59.9, 67.3, 73.1};
 static const double ap_ms[2][N_AP]   = {{4.77, 3.59}, {5.21, 3.11}}; /* left, right: not the same */
@@ -106,12 +105,6 @@ reverb_init(void* state, double rate)
 	reverb_reset(r);
 }
 
-static inline float
-sane(float x)
-{
-	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
-}
-
 /* A Schroeder allpass on ring a (length n) at write index w. */
 static inline float
 allpass(float* a, unsigned n, unsigned w, float x)
@@ -158,7 +151,7 @@ reverb_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 			reverb_coefs(r, size[i], decay[i], damping[i]);
 		}
 		const unsigned w = r->w;
-		const float    x[2] = {sane(inl[i]), sane(inr[i])};
+		const float    x[2] = {dsp_sane(inl[i]), dsp_sane(inr[i])};
 		/* Pre-delay (whole samples: it is outside the loop, and steps only
 		 * when the knob moves), then the diffusers. */
 		long pd = lrintf(predelay[i] * 0.001f * (float)r->rate);

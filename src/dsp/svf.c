@@ -28,7 +28,6 @@ enum { MODE_LOWPASS, MODE_HIGHPASS, MODE_BANDPASS, MODE_NOTCH };
 
 #define Q_MIN 0.70710678 /* resonance 0: Butterworth, -3 dB at cutoff */
 #define Q_MAX 25.0       /* resonance 1: a sharp peak, still damped */
-#define IN_MAX 1e6f      /* inputs beyond this are broken upstream */
 
 typedef struct {
 	double rate;
@@ -37,13 +36,6 @@ typedef struct {
 	float  last_track, last_note, key_factor; /* key tracking: factor for that keytrack and note */
 	float  k, a1, a2, a3;           /* damping 1/Q and the solved loop gains */
 } Svf;
-
-/* A NaN or huge input would poison the state for the voice's lifetime. */
-static inline float
-sane(float x)
-{
-	return x == x ? dsp_clampf(x, -IN_MAX, IN_MAX) : 0.0f;
-}
 
 /* Audio thread: remake the coefficients for one cutoff/resonance pair. */
 static void
@@ -99,9 +91,7 @@ svf_process(void* state, const ModuleIO* io)
 
 	for (unsigned i = 0; i < io->n; ++i) {
 		if (track[i] != s->last_track || note[i] != s->last_note) {
-			/* 2^(octaves), held to 16 either way; a NaN note tracks nothing. */
-			const float oct = track[i] * (note[i] - 60.0f) / 12.0f;
-			s->key_factor   = track[i] == 0.0f || oct != oct ? 1.0f : exp2f(dsp_clampf(oct, -16.0f, 16.0f));
+			s->key_factor   = dsp_key_factor(track[i], note[i]);
 			s->last_track   = track[i];
 			s->last_note    = note[i];
 			s->last_cutoff  = -1.0f; /* remake the coefficients */
@@ -109,7 +99,7 @@ svf_process(void* state, const ModuleIO* io)
 		if (cutoff[i] != s->last_cutoff || res[i] != s->last_res) {
 			svf_coefs(s, cutoff[i], res[i]);
 		}
-		const float v0 = sane(in[i]);
+		const float v0 = dsp_sane(in[i]);
 		const float v3 = v0 - s->ic2;
 		const float v1 = s->a1 * s->ic1 + s->a2 * v3; /* band */
 		const float v2 = s->ic2 + s->a2 * s->ic1 + s->a3 * v3; /* low */

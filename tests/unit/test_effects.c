@@ -27,6 +27,7 @@
 #include "dsp/module.h"
 #include "patch.h"
 #include "slot.h"
+#include "module_params.h"
 #include "suites.h"
 #include "voices.h"
 
@@ -54,58 +55,6 @@ extern const ModuleType module_phaser;
 		snprintf(msg_, sizeof msg_, __VA_ARGS__);                                                          \
 		CU_assertImplementation((cond) ? CU_TRUE : CU_FALSE, __LINE__, msg_, __FILE__, "", CU_FALSE);      \
 	} while (0)
-
-/* Per-sample parameter buffers of a type, each at its default, then
- * (index, value) overrides ending at -1. */
-typedef struct {
-	float* p[MODULE_MAX_PARAMS];
-} Params;
-
-static Params
-params_new(const ModuleType* t, size_t n, ...)
-{
-	Params ps = {{0}};
-	for (unsigned j = 0; j < t->n_params; ++j) {
-		ps.p[j] = malloc(n * sizeof(float));
-		for (size_t i = 0; i < n; ++i) {
-			ps.p[j][i] = t->params[j].def;
-		}
-	}
-	va_list ap;
-	va_start(ap, n);
-	for (int j = va_arg(ap, int); j >= 0; j = va_arg(ap, int)) {
-		const float v = (float)va_arg(ap, double);
-		for (size_t i = 0; i < n; ++i) {
-			ps.p[j][i] = v;
-		}
-	}
-	va_end(ap);
-	return ps;
-}
-
-static void
-params_free(Params* ps)
-{
-	for (unsigned j = 0; j < MODULE_MAX_PARAMS; ++j) {
-		free(ps->p[j]);
-	}
-}
-
-static uint32_t
-rnd_next(uint32_t* s)
-{
-	uint32_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
-}
-
-static float
-rnd_uniform(uint32_t* s)
-{
-	return (float)((double)rnd_next(s) / 2147483648.0 - 1.0);
-}
 
 /* A fresh instance rendering inputs l/r with params into outputs, in calls
  * of `chunk` frames (0: random 1..CHRONUS_SUBBLOCK from seed). */
