@@ -22,8 +22,6 @@
 enum { BUF_ZERO = 0, BUF_PITCH, BUF_GATE, BUF_VELOCITY, BUF_RANDOM, BUF_KEY, BUF_RELEASE, BUF_PRESSURE,
        BUF_SLIDE, BUF_FIRST_FREE };
 
-/* A held key in Slot.held: its channel (MPE) and note. */
-#define VOICE_KEY(chan, note) ((uint16_t)((unsigned)(chan) << 7 | (unsigned)(note)))
 #define SLOT_MAX_HELD         128u
 
 typedef struct {

@@ -12,6 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A key: a note (0..127) of a channel (0..15), as one number 0..2047
+ * (the slot's held keys, the plugin's tables of held notes). */
+#define VOICE_KEY(chan, note) ((uint16_t)((unsigned)(chan) << 7 | (unsigned)(note)))
+#define VOICE_KEY_COUNT       (16u * 128u)
+
 /* Note and controller events. A key is a note of a channel (0..15): the
  * plugin gives every note channel 0 unless MPE is on, when each channel
  * is a note's own (voices_channel); the plain calls are channel 0. */

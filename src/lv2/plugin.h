@@ -17,6 +17,7 @@
 #include "slot.h"
 #include "tuner.h"
 #include "uris.h"
+#include "voices.h"
 
 #include <lv2/atom/forge.h>
 #include <lv2/core/lv2.h>
@@ -46,9 +47,7 @@ typedef enum {
 #define ANNOUNCE_VALUES      1u   /* the patch text and file */
 #define ANNOUNCE_STATUS      2u   /* the status (already sent with each outcome) */
 #define ANNOUNCE_ALL         (ANNOUNCE_VALUES | ANNOUNCE_STATUS)
-#define KEY_COUNT            (16u * 128u) /* a note of each channel */
 #define HOT_RELOAD_MS        100.0 /* how often run() asks the worker to look at the patch file */
-#define KEY_INDEX(chan, note) ((unsigned)(chan) * 128u + (unsigned)(note))
 
 /* The result of one build, handed from the worker to run() and back. */
 typedef struct Outcome Outcome;
@@ -131,10 +130,10 @@ typedef struct {
 	Request*    pending;   /* filled, not yet scheduled */
 	unsigned    fade_pos, fade_len;
 	unsigned    active_index;
-	/* Held keys by key index (KEY_INDEX: a note of a channel; the channel
+	/* Held keys by key index (VOICE_KEY: a note of a channel; the channel
 	 * is 0 unless MPE is on) and what the next patch needs of them. */
-	bool        notes_down[KEY_COUNT];
-	float       note_velocity[KEY_COUNT];
+	bool        notes_down[VOICE_KEY_COUNT];
+	float       note_velocity[VOICE_KEY_COUNT];
 	bool        sustain;
 	float       bend;      /* the wheel, -1..1 */
 	/* Controllers as the player left them (CTL ids, patch.h): a new patch
@@ -143,7 +142,7 @@ typedef struct {
 	float       ctl_value[CTL_COUNT];
 	uint8_t     cc_msb[32];
 	uint8_t     bank_msb, bank_lsb;
-	float       note_pressure[KEY_COUNT]; /* poly aftertouch of each held key, < 0: none sent */
+	float       note_pressure[VOICE_KEY_COUNT]; /* poly aftertouch of each held key, < 0: none sent */
 	/* MPE: the zones, and each channel's per-note expression as its
 	 * controller left it (bend -1..1 of the zone's range, pressure and
 	 * slide 0..1): a new patch starts its voices there. */
@@ -162,13 +161,13 @@ typedef struct {
 	 * holds (key released while it was down), and the crossfade law of the
 	 * swap under way: linear when the new slot took over the old one's
 	 * voices (the same patch: the two play the same samples). */
-	bool        notes_pedal[KEY_COUNT];
+	bool        notes_pedal[VOICE_KEY_COUNT];
 	bool        fade_linear;
 	/* Frames rendered since instantiation, and the frame each note's key
 	 * went down: a held note's age at a swap, so it enters the new patch
 	 * where the old voice was (its attack, decay or sustain). */
 	uint64_t    frame;
-	uint64_t    note_frame[KEY_COUNT];
+	uint64_t    note_frame[VOICE_KEY_COUNT];
 	uint32_t    reload_left; /* frames until the next patch-file check */
 
 	/* Shared between threads. */

@@ -382,7 +382,7 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 	const uint8_t kc     = mpe_active(&self->mpe) ? chan : 0; /* the key's channel */
 	if (status == 0x90 && size >= 3 && msg[2] > 0) {
 		const uint8_t  note = msg[1] & 0x7f;
-		const unsigned k    = KEY_INDEX(kc, note);
+		const unsigned k    = VOICE_KEY(kc, note);
 		self->notes_down[k]    = true;
 		self->notes_pedal[k]   = false;
 		self->note_velocity[k] = (float)(msg[2] & 0x7f) / 127.0f;
@@ -391,7 +391,7 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 		key_event(self, KEY_ON, kc, note, self->note_velocity[k]);
 	} else if ((status == 0x80 || status == 0x90) && size >= 3) {
 		const uint8_t  note = msg[1] & 0x7f;
-		const unsigned k    = KEY_INDEX(kc, note);
+		const unsigned k    = VOICE_KEY(kc, note);
 		/* Released under the pedal: the pedal holds it now. */
 		self->notes_pedal[k] = self->sustain && (self->notes_down[k] || self->notes_pedal[k]);
 		self->notes_down[k]  = false;
@@ -411,8 +411,8 @@ handle_midi(Chronus* self, const uint8_t* msg, uint32_t size)
 		}
 	} else if (status == 0xa0 && size >= 3) {
 		const uint8_t note = msg[1] & 0x7f;
-		self->note_pressure[KEY_INDEX(kc, note)] = (float)(msg[2] & 0x7f) / 127.0f;
-		key_event(self, KEY_PRESSURE, kc, note, self->note_pressure[KEY_INDEX(kc, note)]);
+		self->note_pressure[VOICE_KEY(kc, note)] = (float)(msg[2] & 0x7f) / 127.0f;
+		key_event(self, KEY_PRESSURE, kc, note, self->note_pressure[VOICE_KEY(kc, note)]);
 	} else if (status == 0xd0 && size >= 2) {
 		const float value = (float)(msg[1] & 0x7f) / 127.0f;
 		if (member) {
@@ -664,8 +664,8 @@ begin_swap(Chronus* self, Outcome* next)
 		voices_channel(s, c, CHAN_PRESSURE, self->chan_pressure[c], true);
 		voices_channel(s, c, CHAN_SLIDE, self->chan_slide[c], true);
 	}
-	for (unsigned k = 0; k < KEY_COUNT; ++k) {
-		const uint8_t c = (uint8_t)(k / 128u), n = (uint8_t)(k % 128u);
+	for (unsigned k = 0; k < VOICE_KEY_COUNT; ++k) {
+		const uint8_t c = (uint8_t)(k >> 7), n = (uint8_t)(k & 0x7fu); /* VOICE_KEY back */
 		if ((self->notes_down[k] || self->notes_pedal[k]) && !(copied && voices_note_held(s, c, n))) {
 			voices_note_on_held(s, c, n, self->note_velocity[k], !self->notes_down[k], note_age(self, k));
 			if (self->note_pressure[k] >= 0.0f) {
