@@ -27,6 +27,7 @@ DEPENDENCIES = [
     ('cunit', None, 'unit and host tests', 'libcunit1-dev'),
     ('sndfile', None, 'WAV output', 'libsndfile1-dev'),
     ('fftw3', None, 'spectral measurements in tests', 'libfftw3-dev'),
+    ('liblo', '0.29', 'OSC: the plugin\'s server and chronusctl', 'liblo-dev'),
 ]
 
 PROGRAMS = [
@@ -114,7 +115,7 @@ def build(bld):
               includes=['src', '.'], export_includes=['src', '.'], use=['M'])
 
     bld.shlib(source=bld.path.ant_glob('src/lv2/*.c') + [bld.path.find_or_declare('src/factory_patches.c')], target='chronus',
-              includes=['src', '.'], use=['chronus_core', 'LV2', 'M', 'PTHREAD'],
+              includes=['src', '.'], use=['chronus_core', 'LV2', 'LIBLO', 'M', 'PTHREAD'],
               cflags=['-fvisibility=hidden', '-fPIC'],
               linkflags=['-Wl,--version-script=' + bld.path.find_node('src/lv2/exports.map').abspath()],
               install_path=None)
