@@ -576,6 +576,7 @@ fill_steps(Slot* s, const Patch* p, const Plan* plan)
 		st->type              = t;
 		st->process           = plan->simd == SIMD_AVX2 && t->process_avx2 ? t->process_avx2 : t->process;
 		st->module            = (uint16_t)m;
+		memcpy(st->name, pm->name, sizeof st->name);
 		st->master            = pm->master;
 		st->state_offset      = plan->state_offset[m];
 		st->zoned             = pm->zoned;

@@ -62,6 +62,11 @@ const ParameterSpec parameters[PARAM_COUNT] = {
 	                       PARAM_WRITABLE | PARAM_READABLE | PARAM_ACCEPTED | PARAM_SAVED,
 	                       "A Scala keyboard map (.kbm): which key plays which degree, and the reference key and "
 	                       "frequency. An empty path returns to the linear map of the tuning ports."},
+	[PARAM_SET] = {"set", "Set a module parameter", "atom:String", PARAM_ACCEPTED,
+	               "One parameter of the playing patch, as a `set` statement writes it: \"vcf.cutoff 800\". "
+	               "It moves at the event's frame through the parameter's smoothing, without a rebuild, and is "
+	               "written into the patch text that the next rebuild, the saved state and presets keep "
+	               "(docs/live.md)."},
 };
 
 float

@@ -6,7 +6,9 @@
  */
 #include "patch_lex.h"
 
+#include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 static bool
 is_blank(char c)
@@ -63,8 +65,8 @@ digits(const char* s, size_t len, size_t i)
 
 /* Whether s[0..len) is exactly a number of the grammar. Checked by hand
  * because strtod also takes "inf", "0x1p3", ".5" and leading spaces. */
-static bool
-is_number(const char* s, size_t len)
+bool
+patch_is_number(const char* s, size_t len)
 {
 	size_t i = 0;
 	if (i < len && (s[i] == '+' || s[i] == '-')) {
@@ -192,7 +194,7 @@ patch_lex_next(PatchLexer* lex)
 		while (j < lex->len && !is_separator(s[j])) {
 			++j;
 		}
-		return make(lex, is_number(s + i, j - i) ? TOK_NUMBER : TOK_WORD, i, j);
+		return make(lex, patch_is_number(s + i, j - i) ? TOK_NUMBER : TOK_WORD, i, j);
 	}
 	while (j < lex->len && !is_separator(s[j]) && s[j] != '.') {
 		++j;
@@ -221,4 +223,69 @@ patch_lex_string(const PatchToken* tok, char* dst, size_t cap)
 		++n;
 	}
 	return n;
+}
+
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The value of a TOK_NUMBER. Not strtod: that reads "0.5" as 0 under a host
+ * locale with a decimal comma (hosts call setlocale), and the text is not
+ * NUL-terminated. Up to 19 significant digits are exact in a uint64, and a
+ * power of ten up to 1e22 is exact in a double, so the common case is one
+ * correctly rounded operation, as strtod would give; beyond that pow() is
+ * far more precise than the float the value ends up in. */
+double
+patch_number_value(const char* s, size_t len)
+{
+	size_t   i    = 0;
+	bool     neg  = false;
+	uint64_t mant = 0;
+	unsigned sig  = 0; /* significant digits kept in mant */
+	long     e10  = 0;
+	if (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-';
+		++i;
+	}
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; ++i) {
+		if (sig < 19) {
+			mant = mant * 10 + (uint64_t)(s[i] - '0');
+			sig += mant != 0;
+		} else {
+			++e10; /* a dropped integer digit still scales */
+		}
+	}
+	if (i < len && s[i] == '.') {
+		for (++i; i < len && s[i] >= '0' && s[i] <= '9'; ++i) {
+			if (sig < 19) {
+				mant = mant * 10 + (uint64_t)(s[i] - '0');
+				sig += mant != 0;
+				--e10;
+			}
+		}
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		bool eneg = false;
+		long e    = 0;
+		++i;
+		if (i < len && (s[i] == '+' || s[i] == '-')) {
+			eneg = s[i] == '-';
+			++i;
+		}
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; ++i) {
+			if (e < 100000) { /* saturate: far past any float either way */
+				e = e * 10 + (s[i] - '0');
+			}
+		}
+		e10 += eneg ? -e : e;
+	}
+	double v;
+	if (mant == 0) {
+		v = 0.0;
+	} else if (mant < (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
+		v = e10 >= 0 ? (double)mant * pow10_exact[e10] : (double)mant / pow10_exact[-e10];
+	} else {
+		v = (double)mant * pow(10.0, (double)e10);
+	}
+	return neg ? -v : v;
 }

@@ -8,6 +8,7 @@
 #ifndef CHRONUS_PATCH_LEX_H
 #define CHRONUS_PATCH_LEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum {
@@ -50,5 +51,11 @@ PatchToken patch_lex_next(PatchLexer* lex);
  * Returns the decoded length, which may exceed cap (then dst holds the
  * first cap bytes), so callers can tell "too long" from "fits". */
 size_t patch_lex_string(const PatchToken* tok, char* dst, size_t cap);
+
+/* Whether s[0..len) is exactly a TOK_NUMBER, and its value (correctly
+ * rounded, whatever the locale). Pure and bounded: run() reads the value
+ * of a live `set` with them too (live_set.h). */
+bool   patch_is_number(const char* s, size_t len);
+double patch_number_value(const char* s, size_t len);
 
 #endif

@@ -680,6 +680,39 @@ slot_render(Slot* s, float* left, float* right, unsigned n)
 	}
 }
 
+int
+slot_find_param(const Slot* s, const char* module, size_t module_len, const char* param, size_t param_len)
+{
+	for (unsigned i = 0; i < s->n_steps; ++i) {
+		const PlanStep* st = &s->steps[i];
+		if (strlen(st->name) != module_len || memcmp(st->name, module, module_len)) {
+			continue;
+		}
+		for (unsigned j = 0; j < st->type->n_params; ++j) {
+			const char* name = st->type->params[j].name;
+			if (strlen(name) == param_len && !memcmp(name, param, param_len)) {
+				return (int)(st->param_first + j);
+			}
+		}
+		return -2;
+	}
+	return -1;
+}
+
+const ParamSpec*
+slot_param_spec(const Slot* s, unsigned index)
+{
+	return index < s->n_params ? s->params[index].spec : NULL;
+}
+
+void
+slot_set_param(Slot* s, unsigned index, float value, bool snap)
+{
+	if (index < s->n_params) {
+		param_set(&s->params[index], value, snap);
+	}
+}
+
 void
 slot_set_macro(Slot* s, unsigned knob, float position, bool snap)
 {

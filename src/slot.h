@@ -14,6 +14,7 @@
 #ifndef CHRONUS_SLOT_H
 #define CHRONUS_SLOT_H
 
+#include "dsp/module.h" /* ParamSpec */
 #include "dsp/simd.h" /* SimdMode, for who compiles slots */
 
 #include <stdbool.h>
@@ -50,6 +51,18 @@ void slot_render(Slot* slot, float* left, float* right, unsigned n);
 /* Worker thread: whether some `zone` of the patch hears `key` (true for
  * every key when the patch has no zones). */
 bool slot_zone_hears(const Slot* slot, uint8_t key);
+
+/* Audio thread: the parameter `param` of the module named `module` (not
+ * NUL-terminated) in this slot: an index for slot_set_param, or -1 when no
+ * such module runs in it (none of that name, or one that reaches no
+ * output), -2 when the module has no such parameter. */
+int  slot_find_param(const Slot* slot, const char* module, size_t module_len, const char* param,
+                     size_t param_len);
+const ParamSpec* slot_param_spec(const Slot* slot, unsigned index);
+/* Audio thread: a module parameter's base value (within its range), for
+ * every voice (or the master module) at once: it moves there through its
+ * own smoothing, or jumps there with snap (a slot not yet audible). */
+void slot_set_param(Slot* slot, unsigned index, float value, bool snap);
 
 /* Audio thread: macro knob k (0-based) at position 0..1. */
 void slot_set_macro(Slot* slot, unsigned knob, float position, bool snap);

@@ -44,6 +44,7 @@ typedef struct {
 	uint16_t          mod_first[MODULE_MAX_PARAMS];
 	uint8_t           mod_count[MODULE_MAX_PARAMS];
 	uint16_t          module;       /* index of the module in the Patch */
+	char              name[PATCH_MAX_NAME + 1]; /* its name: a live `set` finds it (slot_find_param) */
 	bool              master;
 	bool              gate_env; /* an envelope on the note's gate: keeps the voice alive */
 	bool              zoned;    /* `zone`: its output is silenced for keys outside zone_lo..zone_hi */

@@ -200,7 +200,9 @@ print_markdown(void)
 	for (unsigned p = 0; p < PARAM_COUNT; ++p) {
 		const ParameterSpec* s = &parameters[p];
 		const char* seen = (s->flags & PARAM_WRITABLE)   ? "writable and readable"
-		                 : (s->flags & PARAM_ACCEPTED) ? "readable; set it with patch:Set on the control port"
+		                 : (s->flags & PARAM_ACCEPTED) && (s->flags & PARAM_READABLE)
+		                       ? "readable; set it with patch:Set on the control port"
+		                 : (s->flags & PARAM_ACCEPTED) ? "set it with patch:Set on the control port"
 		                 : (s->flags & PARAM_READABLE) ? "readable: the plugin reports it"
 		                                               : "state only";
 		printf("| `#%s` | %s | %s | %s | %s |\n", s->fragment, s->range, seen, (s->flags & PARAM_SAVED) ? "yes" : "no",

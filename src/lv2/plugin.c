@@ -144,7 +144,8 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	req->kind                   = REQ_PROGRAM;
 	req->program                = 0;
 	for (unsigned i = 0; i < CTRL_COUNT; ++i) {
-		self->ctrl[i] = controls[i].def; /* program 0, the default, is built below */
+		self->ctrl[i]      = controls[i].def; /* program 0, the default, is built below */
+		self->port_seen[i] = controls[i].def;
 	}
 	chronus_publish_controls(self);
 	atomic_store(&self->restored_program, -1);

@@ -11,6 +11,7 @@
 #include "build_slot.h"
 #include "controls.h"
 #include "dsp/limiter.h"
+#include "live_set.h"
 #include "mpe.h"
 #include "params.h"
 #include "patch.h"
@@ -48,6 +49,7 @@ typedef enum {
 #define ANNOUNCE_STATUS      2u   /* the status (already sent with each outcome) */
 #define ANNOUNCE_ALL         (ANNOUNCE_VALUES | ANNOUNCE_STATUS)
 #define HOT_RELOAD_MS        100.0 /* how often run() asks the worker to look at the patch file */
+#define LIVE_LOG             64u  /* live sets run() keeps: re-applied to a slot built before them */
 
 /* The result of one build, handed from the worker to run() and back. */
 typedef struct Outcome Outcome;
@@ -62,6 +64,9 @@ struct Outcome {
 	char        path[PATH_MAX_LEN]; /* the patch file, or "" */
 	char        scale_path[PATH_MAX_LEN], keymap_path[PATH_MAX_LEN]; /* the tuning it plays, "" for none */
 	double      prime_ms;
+	/* The newest live set (live.c) its text holds, or that was made before
+	 * it was built: run() applies the later ones when it swaps in. */
+	uint32_t    live_seq;
 	Outcome*    next;      /* retire lists */
 };
 
@@ -89,7 +94,8 @@ typedef struct {
 	char          scale_path[PATH_MAX_LEN], keymap_path[PATH_MAX_LEN];
 } Request;
 
-typedef enum { WORK_BUILD = 1, WORK_RETIRE, WORK_PRIMED, WORK_REJECTED, WORK_CHECK_FILE } WorkType;
+typedef enum { WORK_BUILD = 1, WORK_RETIRE, WORK_PRIMED, WORK_REJECTED, WORK_CHECK_FILE, WORK_LIVE_SET,
+               WORK_OSC_PORT } WorkType;
 
 /* What a patch file was when it was read: a save (in place or by rename)
  * changes one of them. */
@@ -99,11 +105,27 @@ typedef struct {
 	uint64_t inode;
 } FileStamp;
 
-/* The only thing that crosses the worker ring. */
+/* What crosses the worker ring: a WorkMessage, or a live set by value. */
 typedef struct {
 	uint32_t type;
 	void*    ptr;
 } WorkMessage;
+
+typedef struct {
+	uint32_t type;    /* WORK_LIVE_SET */
+	uint32_t seq;     /* its number in run()'s log */
+	uint32_t len;
+	bool     applied; /* run() found it valid and applied it to the playing patch */
+	char     text[LIVE_SET_MAX];
+} LiveSetMessage;
+
+/* A live set in run()'s log. */
+typedef struct {
+	uint32_t seq;
+	uint32_t len;
+	bool     applied;
+	char     text[LIVE_SET_MAX];
+} LiveRecord;
 
 typedef struct {
 	/* Ports (host-owned buffers). */
@@ -169,6 +191,15 @@ typedef struct {
 	uint64_t    frame;
 	uint64_t    note_frame[VOICE_KEY_COUNT];
 	uint32_t    reload_left; /* frames until the next patch-file check */
+	/* Live sets (live.c): the last LIVE_LOG by number (seq % LIVE_LOG),
+	 * the newest number, the newest handed to the worker, and whether
+	 * some came faster than the worker took them. */
+	LiveRecord  live_log[LIVE_LOG];
+	uint32_t    live_seq, live_sent;
+	bool        live_overflow;
+	/* The last value each input port had: a change of the port is a
+	 * change, whatever else (OSC) moved the control meanwhile. */
+	float       port_seen[CTRL_COUNT];
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */
@@ -186,12 +217,20 @@ typedef struct {
 	 * float bits, for the state and for a build made outside run(). */
 	_Atomic uint32_t  shared[CTRL_COUNT];
 	Request           requests[REQUEST_POOL];
+	/* run() → the worker: the newest live set's number. */
+	_Atomic uint32_t  live_seq_pub;
+	/* Worker → run(): a status to show (a live set's outcome, the OSC
+	 * server's): notice_ready 1 hands the text to run(), 0 back. */
+	_Atomic int       notice_ready;
+	char              notice[STATUS_MAX];
 
 	/* Non-real-time threads only (worker, save, restore). */
 	pthread_mutex_t snapshot_lock;
 	char*           snapshot_text; /* the patch save() stores */
 	size_t          snapshot_len;
 	char            snapshot_path[PATH_MAX_LEN];
+	uint32_t        snapshot_live_seq; /* the newest live set in snapshot_text */
+	uint32_t        snapshot_version;  /* +1 at each change of snapshot_text */
 	/* Hot reload (worker, under snapshot_lock): the file the playing patch
 	 * came from, "" for none, and its stamp when it was read. */
 	char            watch_path[PATH_MAX_LEN];
@@ -228,6 +267,24 @@ void     chronus_outcome_free(Outcome* outcome);
 void notify_begin(Chronus* self);
 void notify_patch_values(Chronus* self, const Outcome* o, unsigned what);
 void notify_status(Chronus* self, const char* text);
+
+/* live.c — a live set (live_set.h). Audio thread: apply one at this frame
+ * (the control port's patch:Set, OSC), hand the log to the worker, apply
+ * to a slot swapping in what it lacks, show a worker's notice. */
+void chronus_live_set(Chronus* self, const char* text, uint32_t len);
+void chronus_live_flush(Chronus* self);
+void chronus_live_reapply(Chronus* self, Outcome* next);
+void chronus_take_notice(Chronus* self);
+/* Worker: write a live set into the patch text, or say what is wrong. */
+void chronus_live_remember(Chronus* self, const LiveSetMessage* m);
+/* Non-real-time: a status for run() to show (dropped, and logged, when
+ * one is still waiting). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void chronus_post_notice(Chronus* self, const char* fmt, ...);
+/* Audio thread: hand work to the worker; false when its ring is full. */
+bool chronus_schedule(Chronus* self, const void* msg, uint32_t size);
 
 /* plugin.c — non-real-time: the factory program whose text this is, or -1. */
 int   chronus_factory_program(const char* text, size_t len);

@@ -47,12 +47,18 @@ restore_fp_mode(unsigned csr)
 
 /* ---- Handing work to the worker ------------------------------------- */
 
+bool
+chronus_schedule(Chronus* self, const void* msg, uint32_t size)
+{
+	return self->schedule &&
+	       self->schedule->schedule_work(self->schedule->handle, size, msg) == LV2_WORKER_SUCCESS;
+}
+
 static bool
 schedule(Chronus* self, WorkType type, void* ptr)
 {
 	const WorkMessage msg = {type, ptr};
-	return self->schedule &&
-	       self->schedule->schedule_work(self->schedule->handle, sizeof(msg), &msg) == LV2_WORKER_SUCCESS;
+	return chronus_schedule(self, &msg, sizeof(msg));
 }
 
 /* Retired outcomes go back to the worker to be freed; what does not fit in
@@ -475,6 +481,8 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 	}
 	if (key == self->uris.chronus_patchText && value->type == self->uris.atom_String) {
 		request_build(self, REQ_TEXT, str, len, 0);
+	} else if (key == self->uris.chronus_set && value->type == self->uris.atom_String) {
+		chronus_live_set(self, str, len);
 	} else if (key == self->uris.chronus_patchFile && value->type == self->uris.atom_Path && len > 0 &&
 	           len < PATH_MAX_LEN) {
 		request_build(self, REQ_FILE, str, len, 0);
@@ -553,6 +561,10 @@ read_controls(Chronus* self)
 			continue;
 		}
 		const float v = control_clamp((ControlId)i, *self->ctrl_port[i], self->ctrl[i], factory_patch_count);
+		if (v == self->port_seen[i]) {
+			continue;
+		}
+		self->port_seen[i] = v;
 		if (v == self->ctrl[i]) {
 			continue;
 		}
@@ -745,6 +757,7 @@ take_outcomes(Chronus* self)
 		self->waiting = NULL;
 		self->ctrl[CTRL_PRIME_MS] = (float)next->prime_ms;
 		self->ctrl[CTRL_PLAYING]  = (float)next->program;
+		chronus_live_reapply(self, next);
 		begin_swap(self, next);
 		report_outcome(self, next);
 		self->announce |= ANNOUNCE_VALUES;
@@ -796,6 +809,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	Chronus*       self = (Chronus*)instance;
 	const unsigned csr  = enable_flush_to_zero();
 	notify_begin(self);
+	chronus_take_notice(self);
 	read_controls(self);
 	take_outcomes(self);
 
@@ -824,6 +838,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 		self->announce = 0;
 	}
 	dispatch_pending(self);
+	chronus_live_flush(self);
 	check_patch_file(self, n_samples);
 	flush_retired(self);
 	write_controls(self);

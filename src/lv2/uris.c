@@ -26,6 +26,7 @@ chronus_map_uris(ChronusURIDs* u, LV2_URID_Map* map)
 	u->chronus_status           = map->map(h, CHRONUS__status);
 	u->chronus_scaleFile        = map->map(h, CHRONUS__scaleFile);
 	u->chronus_keymapFile       = map->map(h, CHRONUS__keymapFile);
+	u->chronus_set              = map->map(h, CHRONUS__set);
 	u->midi_MidiEvent           = map->map(h, LV2_MIDI__MidiEvent);
 	u->param_sampleRate         = map->map(h, LV2_PARAMETERS__sampleRate);
 	u->patch_Get                = map->map(h, LV2_PATCH__Get);

@@ -26,6 +26,7 @@
 #define CHRONUS__program      CHRONUS_URI "#program"
 #define CHRONUS__scaleFile    CHRONUS_URI "#scaleFile"
 #define CHRONUS__keymapFile   CHRONUS_URI "#keymapFile"
+#define CHRONUS__set          CHRONUS_URI "#set"
 
 typedef struct {
 	LV2_URID atom_Blank;
@@ -46,6 +47,7 @@ typedef struct {
 	LV2_URID chronus_status;
 	LV2_URID chronus_scaleFile;
 	LV2_URID chronus_keymapFile;
+	LV2_URID chronus_set;
 	LV2_URID midi_MidiEvent;
 	LV2_URID param_sampleRate;
 	LV2_URID patch_Get;

@@ -123,6 +123,8 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	}
 	o->generation = settings->generation;
 	o->program    = (int)CTRL_CUSTOM_PATCH;
+	/* A new patch holds no live set: those made so far were the old one's. */
+	o->live_seq   = atomic_load_explicit(&self->live_seq_pub, memory_order_acquire);
 	char*  owned  = NULL;
 	size_t n      = 0;
 	PatchError terr = {0};
@@ -145,6 +147,7 @@ chronus_build_outcome(Chronus* self, const Request* req)
 		owned = read_patch_file(o->path, &n, o);
 	} else if (req->kind == REQ_REBUILD) {
 		pthread_mutex_lock(&self->snapshot_lock);
+		o->live_seq = self->snapshot_live_seq;
 		n     = self->snapshot_len;
 		owned = malloc(n + 1);
 		if (owned) {
@@ -216,8 +219,10 @@ chronus_build_outcome(Chronus* self, const Request* req)
 			memcpy(snap, owned, n + 1);
 			pthread_mutex_lock(&self->snapshot_lock);
 			free(self->snapshot_text);
-			self->snapshot_text = snap;
-			self->snapshot_len  = n;
+			self->snapshot_text     = snap;
+			self->snapshot_len      = n;
+			self->snapshot_live_seq = o->live_seq;
+			++self->snapshot_version;
 			snprintf(self->snapshot_path, sizeof(self->snapshot_path), "%s", o->path);
 			pthread_mutex_unlock(&self->snapshot_lock);
 		}
@@ -317,6 +322,15 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
              uint32_t size, const void* data)
 {
 	Chronus* self = (Chronus*)instance;
+	if (size == sizeof(LiveSetMessage)) {
+		LiveSetMessage m;
+		memcpy(&m, data, sizeof(m));
+		if (m.type != WORK_LIVE_SET) {
+			return LV2_WORKER_ERR_UNKNOWN;
+		}
+		chronus_live_remember(self, &m);
+		return LV2_WORKER_SUCCESS;
+	}
 	if (size != sizeof(WorkMessage)) {
 		return LV2_WORKER_ERR_UNKNOWN;
 	}
