@@ -166,7 +166,7 @@ typedef struct {
 	        atom_Path, atom_Property, atom_Sequence, atom_String, atom_URID, atom_Vector, atom_Tuple,
 	        midi_MidiEvent, patch_Get, patch_Set, patch_Put, patch_property, patch_value, patch_subject,
 	        chronus_patchText, chronus_patchFile, chronus_status, chronus_stateVersion, chronus_program,
-	        chronus_scaleFile, chronus_keymapFile, bufsz_nominal, bufsz_max, bufsz_min, unknown_mapped,
+	        chronus_scaleFile, chronus_keymapFile, chronus_set, bufsz_nominal, bufsz_max, bufsz_min, unknown_mapped,
 	        time_Position, time_beatsPerMinute, time_speed;
 } FhUrids;
 
@@ -210,6 +210,7 @@ fh_map_all(void)
 	u->chronus_program      = fh_map(NULL, CHRONUS__program);
 	u->chronus_scaleFile    = fh_map(NULL, CHRONUS__scaleFile);
 	u->chronus_keymapFile   = fh_map(NULL, CHRONUS__keymapFile);
+	u->chronus_set          = fh_map(NULL, CHRONUS__set);
 	u->bufsz_nominal        = fh_map(NULL, LV2_BUF_SIZE_PREFIX "nominalBlockLength");
 	u->bufsz_max            = fh_map(NULL, LV2_BUF_SIZE__maxBlockLength);
 	u->bufsz_min            = fh_map(NULL, LV2_BUF_SIZE__minBlockLength);
@@ -825,7 +826,10 @@ fh_random_object_body(FhBuf* w, Reader* r, unsigned depth)
  *  9 a patch:Set of patchText with one of the factory patches
  * 10 a time:Position (the host's transport): its tempo of a fuzz type and
  *    value (float, double, int, long or another), maybe a lying size, maybe
- *    after a speed */
+ *    after a speed
+ * 11 a live set (chronus:set): "module.param value" from menus of the
+ *    names factory patches use and of values (in and out of range, choices,
+ *    junk), or raw bytes; of type String or another */
 static void
 fh_event(FhSeq* s, Reader* r)
 {
@@ -835,7 +839,7 @@ fh_event(FhSeq* s, Reader* r)
 	static FhBuf   w;
 	w.n                  = 0;
 	const LV2_URID otype = (flags & 1u) ? fh_u.atom_Blank : fh_u.atom_Object;
-	switch (kind % 11u) {
+	switch (kind % 12u) {
 	case 0: {
 		const uint8_t* raw;
 		const size_t   len = rd_bytes(r, flags % 9u, &raw);
@@ -849,7 +853,7 @@ fh_event(FhSeq* s, Reader* r)
 		const uint8_t* raw  = NULL;
 		size_t         len  = 0;
 		static char    text[PATCH_MAX_TEXT + 8];
-		if (kind % 11u == 1) {
+		if (kind % 12u == 1) {
 			len = rd_bytes(r, rd_u16(r), &raw);
 		} else {
 			const FactoryPatch* fp = &factory_patches[rd_u8(r) % factory_patch_count];
@@ -925,10 +929,10 @@ fh_event(FhSeq* s, Reader* r)
 		break;
 	case 6:
 	case 7: {
-		const LV2_URID type = kind % 11u == 6 ? fh_value_type(r) : fh_pick_urid(r);
+		const LV2_URID type = kind % 12u == 6 ? fh_value_type(r) : fh_pick_urid(r);
 		const uint8_t* raw;
 		const size_t   len      = rd_bytes(r, rd_u16(r) % 4096u, &raw);
-		const uint32_t declared = kind % 11u == 7 && (flags & 0x10u) ? rd_u16(r) : (uint32_t)len;
+		const uint32_t declared = kind % 12u == 7 && (flags & 0x10u) ? rd_u16(r) : (uint32_t)len;
 		fh_seq_add(s, t, type, raw, (uint32_t)len, declared);
 		break;
 	}
@@ -968,6 +972,36 @@ fh_event(FhSeq* s, Reader* r)
 			fh_prop(&w, fh_u.time_speed, fh_u.atom_Float, &speed, sizeof speed, sizeof speed);
 		}
 		fh_prop(&w, fh_u.time_beatsPerMinute, vtype, raw, (uint32_t)len, (flags & 0x80u) ? rd_u16(r) : (uint32_t)len);
+		fh_seq_add(s, t, otype, w.b, w.n, w.n);
+		break;
+	}
+	case 11: {
+		static const char* const modules[] = {"vcf", "osc", "amp", "env", "lfo", "o", "a", "e", "d", "verb",
+		                                      "x", "", "vcf.vcf"};
+		static const char* const params[]  = {"cutoff", "resonance", "gain", "shape", "level", "pitch", "fine",
+		                                      "mode", "decay", "mix", "zzz", ""};
+		static const char* const values[]  = {"0", "800", "-1", "1e9", "sine", "0.5", "nan", "1e-40",
+		                                      "lowpass24", "12abc", "", "0.25 0.5", "-0", "99999999999999999999"};
+		char text[300];
+		size_t len;
+		if (flags & 0x10u) {
+			const uint8_t* raw;
+			len = rd_bytes(r, rd_u8(r), &raw);
+			memcpy(text, raw, len);
+		} else {
+			const uint8_t m = rd_u8(r), p = rd_u8(r), v = rd_u8(r);
+			const int n = snprintf(text, sizeof text, "%s%s.%s %s", (flags & 0x20u) ? "set " : "",
+			                       modules[m % (sizeof modules / sizeof modules[0])],
+			                       params[p % (sizeof params / sizeof params[0])],
+			                       values[v % (sizeof values / sizeof values[0])]);
+			len = n > 0 ? (size_t)n : 0;
+		}
+		const uint32_t nuls = (flags >> 1) & 3u;
+		memset(text + len, 0, nuls);
+		fh_obj_head(&w, 0, fh_u.patch_Set);
+		fh_prop_urid(&w, fh_u.patch_property, fh_u.chronus_set);
+		fh_prop(&w, fh_u.patch_value, (flags & 0x40u) ? fh_u.atom_Path : fh_u.atom_String, text,
+		        (uint32_t)len + nuls, (uint32_t)len + nuls);
 		fh_seq_add(s, t, otype, w.b, w.n, w.n);
 		break;
 	}

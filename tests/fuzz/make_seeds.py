@@ -471,6 +471,25 @@ def run_seeds():
                                  position(15, 0, struct.pack('<f', 120.0), lie=60000),
                                  position(17, 1, b'\x01\x02', odd_len=True), midi(20, 0x80, 60, 0)]) +
               block(4096) + block(4096, events=[position(0, 0, struct.pack('<f', 300.0), speed=0)]) + block(4096)))
+    # live sets (chronus:set): valid ones on every kind of parameter, a
+    # knob swept many times in one block, unknown names, out-of-range and
+    # junk values, raw bytes, the wrong atom type, then a rebuild
+    def live(t, module=0, param=0, value=0, with_set=False, raw=None, nuls=1, path=False):
+        flags = (nuls << 1) | (0x10 if raw is not None else 0) | (0x20 if with_set else 0) | (0x40 if path else 0)
+        payload = (u8(len(raw)) + raw) if raw is not None else u8(module) + u8(param) + u8(value)
+        return ev(11, t, flags, payload)
+    LIVE = ('create osc saw\ncreate vcf ladder\ncreate amp vca\ncreate env adsr\nconnect osc vcf\n'
+            'connect vcf amp\nconnect env amp.gain\nout amp\n')
+    s.append(('live-sets', host_header(worker=1) +
+              block(256, events=[set_text(0, LIVE), midi(1, 0x90, 48, 100)]) +
+              block(256, events=[live(0, 0, 0, 1), live(1, 0, 7, 8), live(2, 1, 6, 5, with_set=True),
+                                 live(3, 2, 2, 3), live(4, 4, 3, 4), live(5, 0, 10, 0), live(6, 12, 0, 1),
+                                 live(7, 0, 0, 9), live(8, 0, 0, 11), live(9, 0, 0, 6), live(10, 0, 0, 7),
+                                 live(11, raw=b'vcf.cutoff\x00800'), live(12, raw=b'\xff\xfe.\x01 2'),
+                                 live(13, 0, 0, 1, path=True), live(14, 3, 8, 13)] +
+                    [live(20 + i, 0, 0, i % 3) for i in range(40)]) +
+              block(256, ports={'polyphony': 4.0}, events=[live(0, 0, 1, 5)]) +
+              block(256, events=[live(0, 0, 0, 2, nuls=0)]) + block(4096) + block(4096)))
     s.append(('factory-all', host_header(worker=2, options=2) +
               b''.join(block(1 + i * 97, events=[set_factory(0, i), midi(0, 0x90, 40 + i, 100)])
                        for i in range(12))))

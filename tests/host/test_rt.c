@@ -207,6 +207,12 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 		char* text = patch_at((int)(i % 7));
 		host_patch_set(h, 50, CHRONUS_URI "#patchText", false, text, (uint32_t)strlen(text));
 		free(text);
+		/* Live sets: a voice parameter, a master one (only the even
+		 * patches have it), a choice, and a bad one (the worker says why). */
+		static const char* const sets[4] = {"vcf.cutoff 900", "verb.decay 2", "vcf.mode bandpass", "vcf.cutof 1"};
+		for (unsigned k = 0; k < 4; ++k) {
+			host_patch_set(h, 52 + k, CHRONUS_URI "#set", false, sets[(i + k) % 4], (uint32_t)strlen(sets[(i + k) % 4]) + 1);
+		}
 		if (i % 10 == 0) {
 			const char* bad = "create x nosuchmodule\nout x\n";
 			host_patch_set(h, 60, CHRONUS_URI "#patchText", false, bad, (uint32_t)strlen(bad));
