@@ -336,7 +336,8 @@ def fuzz(ctx):
     ctx.add_post_fun(run_fuzz)
 
 
-FUZZ_TARGETS = [('patch', False), ('run', True), ('state', True), ('tuning', False)]  # (name, links the plugin)
+FUZZ_TARGETS = [('patch', False), ('run', True), ('state', True), ('tuning', False),
+                ('osc', True)]  # (name, links the plugin)
 
 
 def build_fuzz_replay(bld):
@@ -347,7 +348,7 @@ def build_fuzz_replay(bld):
     for name, with_plugin in FUZZ_TARGETS:
         bld.program(source=['tests/fuzz/fuzz_%s.c' % name, 'tests/fuzz/replay_main.c'] + (plugin if with_plugin else []),
                     target='tests/fuzz-replay-' + name, includes=['src', 'src/lv2', 'tests/fuzz', '.'],
-                    use=['chronus_core', 'LV2', 'M', 'PTHREAD'], install_path=None)
+                    use=['chronus_core', 'LV2', 'LIBLO', 'M', 'PTHREAD'], install_path=None)
 
 
 def run_fuzz(ctx):
@@ -376,7 +377,8 @@ def run_fuzz(ctx):
         exe = os.path.join(out, 'fuzz_' + name)
         Logs.pprint('CYAN', '== building fuzz_%s' % name)
         subprocess.check_call([clang] + flags + [os.path.join(top, 'tests', 'fuzz', 'fuzz_%s.c' % name)] +
-                              (plugin if with_plugin else []) + core + ['-lm', '-lpthread', '-o', exe])
+                              (plugin if with_plugin else []) + core +
+                              ['-l' + lib for lib in ctx.env.LIB_LIBLO] + ['-lm', '-lpthread', '-o', exe])
         corpus = os.path.join(out, 'corpus-' + name)
         os.makedirs(corpus, exist_ok=True)
         cmd = [exe, '-max_total_time=%d' % seconds, '-timeout=30', '-print_final_stats=1',

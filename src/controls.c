@@ -36,6 +36,7 @@ const ControlUnitSpec control_units[UNIT_COUNT] = {
 	[UNIT_NOTE]     = {"key", NULL, "MIDI key", "key", "key %.0f"},
 	[UNIT_HZ]       = {"hz", "units:hz", "Hz", "Hz", "%.2f Hz"},
 	[UNIT_CHANNEL]  = {"channels", NULL, "MIDI channels", "ch", "%.0f ch"},
+	[UNIT_PORT]     = {"udpPort", NULL, "UDP port", "", "port %.0f"},
 };
 
 const ParameterSpec parameters[PARAM_COUNT] = {

@@ -37,7 +37,7 @@ typedef enum { GROUP_PATCH = 0, GROUP_MACROS, GROUP_STATUS, GROUP_COUNT } Contro
 
 /* Units: the LV2 units spec's where it has one, Chronus's own otherwise. */
 typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROGRAM, UNIT_LINE, UNIT_COLUMN,
-               UNIT_FLAG, UNIT_SEMITONE, UNIT_NOTE, UNIT_HZ, UNIT_CHANNEL, UNIT_COUNT } ControlUnit;
+               UNIT_FLAG, UNIT_SEMITONE, UNIT_NOTE, UNIT_HZ, UNIT_CHANNEL, UNIT_PORT, UNIT_COUNT } ControlUnit;
 
 /* X(ID, symbol, name, min, max, default, unit, flags, group, comment).
  * The order is the port order (from CTRL_FIRST_PORT); append new ports. */
@@ -100,7 +100,9 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	X(MPE_BEND, "mpe_bend", "MPE bend", 0.0f, 96.0f, 48.0f, UNIT_SEMITONE, CTRL_IN | CTRL_INTEGER,                  \
 	  GROUP_PATCH, "Per-note pitch bend range of the MPE member channels, up and down; RPN 0 on a member channel sets it too.") \
 	X(HOT_RELOAD, "hot_reload", "Hot reload", 0.0f, 1.0f, 1.0f, UNIT_FLAG, CTRL_IN | CTRL_TOGGLED, GROUP_PATCH,   \
-	  "Reload the patch file when it changes on disk (checked every 100 ms): save in the editor, hear it.")
+	  "Reload the patch file when it changes on disk (checked every 100 ms): save in the editor, hear it.")   \
+	X(OSC_PORT, "osc_port", "OSC port", 0.0f, 65535.0f, 0.0f, UNIT_PORT, CTRL_IN | CTRL_INTEGER, GROUP_PATCH,      \
+	  "UDP port of the OSC server on 127.0.0.1 (docs/osc.md); 0: off. A port in use is reported on the status.")
 
 #define CTRL_ENUM_ENTRY(id, ...) CTRL_##id,
 typedef enum { CHRONUS_CONTROLS(CTRL_ENUM_ENTRY) CTRL_COUNT } ControlId;

@@ -149,7 +149,11 @@ chronus_post_notice(Chronus* self, const char* fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	if (atomic_load_explicit(&self->notice_ready, memory_order_acquire) != 0) {
+	/* 0 → 2 claims the box (the worker and the OSC thread both post), 1
+	 * hands it to run(), which gives it back with 0. */
+	int free_box = 0;
+	if (!atomic_compare_exchange_strong_explicit(&self->notice_ready, &free_box, 2, memory_order_acquire,
+	                                             memory_order_relaxed)) {
 		lv2_log_note(&self->logger, "Chronus: %s\n", text); /* run() has not shown the last one yet */
 		return;
 	}

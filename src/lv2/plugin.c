@@ -130,10 +130,14 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	self->rate = rate;
 	pthread_mutex_init(&self->snapshot_lock, NULL);
 
-	Request* req = calloc(1, sizeof(Request));
-	self->tuner  = tuner_new();
-	if (!req || !self->tuner) {
+	Request* req   = calloc(1, sizeof(Request));
+	self->tuner    = tuner_new();
+	self->osc      = osc_new(self);
+	self->osc_text = malloc(PATCH_MAX_TEXT + 1);
+	if (!req || !self->tuner || !self->osc || !self->osc_text) {
 		free(req);
+		osc_free(self->osc);
+		free(self->osc_text);
 		tuner_free(self->tuner);
 		pthread_mutex_destroy(&self->snapshot_lock);
 		free(self);
@@ -157,6 +161,8 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 		lv2_log_error(&self->logger, "Chronus: factory program 0 failed: %s\n",
 		              o ? o->status_text : "out of memory");
 		chronus_outcome_free(o);
+		osc_free(self->osc);
+		free(self->osc_text);
 		tuner_free(self->tuner);
 		pthread_mutex_destroy(&self->snapshot_lock);
 		free(self);
@@ -224,6 +230,8 @@ static void
 cleanup(LV2_Handle instance)
 {
 	Chronus* self = (Chronus*)instance;
+	osc_free(self->osc); /* its thread first: it reads the snapshot */
+	free(self->osc_text);
 	chronus_outcome_free(self->active);
 	chronus_outcome_free(self->standby);
 	chronus_outcome_free(self->waiting);

@@ -13,6 +13,8 @@
 #include "dsp/limiter.h"
 #include "live_set.h"
 #include "mpe.h"
+#include "osc.h"
+#include "osc_ring.h"
 #include "params.h"
 #include "patch.h"
 #include "slot.h"
@@ -127,7 +129,7 @@ typedef struct {
 	char     text[LIVE_SET_MAX];
 } LiveRecord;
 
-typedef struct {
+typedef struct Chronus {
 	/* Ports (host-owned buffers). */
 	const LV2_Atom_Sequence* control;
 	LV2_Atom_Sequence*       notify;
@@ -200,6 +202,7 @@ typedef struct {
 	/* The last value each input port had: a change of the port is a
 	 * change, whatever else (OSC) moved the control meanwhile. */
 	float       port_seen[CTRL_COUNT];
+	bool        osc_port_pending; /* the OSC port changed; the worker has not been told yet */
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */
@@ -219,10 +222,21 @@ typedef struct {
 	Request           requests[REQUEST_POOL];
 	/* run() → the worker: the newest live set's number. */
 	_Atomic uint32_t  live_seq_pub;
-	/* Worker → run(): a status to show (a live set's outcome, the OSC
-	 * server's): notice_ready 1 hands the text to run(), 0 back. */
+	/* Worker or OSC thread → run(): a status to show (a live set's
+	 * outcome, the OSC server's): notice_ready 2 while one writes it, 1
+	 * hands the text to run(), 0 back. */
 	_Atomic int       notice_ready;
 	char              notice[STATUS_MAX];
+	/* OSC thread → run(): commands (osc_ring.h), and the text box a build
+	 * command refers to (osc_box 1 from the push until run() took the
+	 * text, 0 when the OSC thread may write it again); how many commands
+	 * run() took, for /engine/status. */
+	OscRing           osc_ring;
+	_Atomic int       osc_box;
+	char*             osc_text;      /* PATCH_MAX_TEXT + 1 bytes */
+	uint32_t          osc_text_len;
+	bool              osc_text_file; /* a file path, not a patch text */
+	_Atomic uint32_t  osc_taken;
 
 	/* Non-real-time threads only (worker, save, restore). */
 	pthread_mutex_t snapshot_lock;
@@ -235,6 +249,13 @@ typedef struct {
 	 * came from, "" for none, and its stamp when it was read. */
 	char            watch_path[PATH_MAX_LEN];
 	FileStamp       watch_stamp;
+	/* For /engine/status (OSC), behind snapshot_lock: the newest patch
+	 * that built, its status and prime time, and the last error. */
+	char            last_title[PATCH_MAX_TITLE + 1];
+	char            last_status[STATUS_MAX];
+	char            last_error[STATUS_MAX];
+	double          last_prime_ms;
+	ChronusOsc*     osc; /* the OSC server (worker, instantiate, cleanup) */
 	/* The tuning every build plays (tuning.h), behind snapshot_lock too:
 	 * the files loaded ("" for none), what they hold, and whether each is
 	 * loaded (else twelve-tone equal temperament and the linear map). */

@@ -547,6 +547,66 @@ handle_event(Chronus* self, const LV2_Atom_Event* ev)
 	}
 }
 
+/* A macro knob moved (its port, or OSC): both slots follow it. */
+static void
+set_macro(Chronus* self, unsigned knob, float v)
+{
+	self->ctrl[CTRL_MACRO1 + knob] = v;
+	++self->param_seq;
+	slot_set_macro(self->active->slot, knob, v, false);
+	if (self->standby) {
+		slot_set_macro(self->standby->slot, knob, v, false);
+	}
+}
+
+/* What the OSC thread sent (osc_ring.h), at the start of the block: every
+ * command there is, as the same events from the host would do. */
+static void
+take_osc(Chronus* self)
+{
+	const OscCommand* c;
+	uint32_t          n = 0;
+	while (n < OSC_RING_SIZE && (c = osc_ring_peek(&self->osc_ring))) {
+		switch (c->kind) {
+		case OSC_CMD_SET: chronus_live_set(self, c->text, c->len < LIVE_SET_MAX ? c->len : LIVE_SET_MAX); break;
+		case OSC_CMD_MIDI: handle_midi(self, c->midi, 3); break;
+		case OSC_CMD_MACRO:
+			if (c->number >= 0 && c->number < (int32_t)PATCH_MACRO_KNOBS) {
+				set_macro(self, (unsigned)c->number, c->value < 0.0f ? 0.0f : (c->value > 1.0f ? 1.0f : c->value));
+			}
+			break;
+		case OSC_CMD_PROGRAM:
+			if (c->number >= 0 && (uint32_t)c->number < factory_patch_count) {
+				request_build(self, REQ_PROGRAM, NULL, 0, (unsigned)c->number);
+			}
+			break;
+		case OSC_CMD_BUILD:
+			if (atomic_load_explicit(&self->osc_box, memory_order_acquire) == 1) {
+				request_build(self, self->osc_text_file ? REQ_FILE : REQ_TEXT, self->osc_text,
+				              self->osc_text_len, 0);
+				atomic_store_explicit(&self->osc_box, 0, memory_order_release);
+			}
+			break;
+		default: break;
+		}
+		osc_ring_drop(&self->osc_ring);
+		++n;
+	}
+	if (n) {
+		atomic_fetch_add_explicit(&self->osc_taken, n, memory_order_relaxed);
+	}
+}
+
+/* A new OSC port for the worker to open; tried again next block while
+ * the worker ring is full. */
+static void
+dispatch_osc_port(Chronus* self)
+{
+	if (self->osc_port_pending && schedule(self, WORK_OSC_PORT, (void*)(uintptr_t)self->ctrl[CTRL_OSC_PORT])) {
+		self->osc_port_pending = false;
+	}
+}
+
 /* ---- Controls --------------------------------------------------------- */
 
 /* Control ports are read once per block: hosts split blocks where they
@@ -571,11 +631,7 @@ read_controls(Chronus* self)
 		self->ctrl[i] = v;
 		rebuild |= (controls[i].flags & CTRL_REBUILDS) != 0;
 		if (i >= CTRL_MACRO1 && i <= CTRL_MACRO8) {
-			++self->param_seq;
-			slot_set_macro(self->active->slot, i - CTRL_MACRO1, v, false);
-			if (self->standby) {
-				slot_set_macro(self->standby->slot, i - CTRL_MACRO1, v, false);
-			}
+			set_macro(self, i - CTRL_MACRO1, v);
 		} else if (i == CTRL_MPE_LOWER || i == CTRL_MPE_UPPER || i == CTRL_MPE_BEND) {
 			const Mpe was = self->mpe;
 			if (i == CTRL_MPE_BEND) {
@@ -585,6 +641,8 @@ read_controls(Chronus* self)
 				mpe_configure(&self->mpe, i == CTRL_MPE_LOWER ? MPE_LOWER : MPE_UPPER, (unsigned)v);
 			}
 			zones_changed(self, &was);
+		} else if (i == CTRL_OSC_PORT) {
+			self->osc_port_pending = true; /* the worker opens it (dispatch_osc_port) */
 		} else if (i == CTRL_PROGRAM) {
 			/* A change loads that factory patch through the worker, like
 			 * any patch request; but a change to the value a restored
@@ -812,6 +870,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	chronus_take_notice(self);
 	read_controls(self);
 	take_outcomes(self);
+	take_osc(self);
 
 	uint32_t pos = 0;
 	if (self->control) {
@@ -839,6 +898,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	}
 	dispatch_pending(self);
 	chronus_live_flush(self);
+	dispatch_osc_port(self);
 	check_patch_file(self, n_samples);
 	flush_retired(self);
 	write_controls(self);

@@ -71,6 +71,9 @@ file_stamp(const char* path, FileStamp* out)
 static void
 log_outcome(Chronus* self, const Outcome* o)
 {
+	pthread_mutex_lock(&self->snapshot_lock); /* for OSC's /engine/status */
+	snprintf(o->slot ? self->last_status : self->last_error, STATUS_MAX, "%s", o->status_text);
+	pthread_mutex_unlock(&self->snapshot_lock);
 	if (o->slot && strstr(o->status_text, "; warning: ")) {
 		lv2_log_warning(&self->logger, "Chronus: %s\n", o->status_text);
 	} else if (o->slot) {
@@ -223,6 +226,8 @@ chronus_build_outcome(Chronus* self, const Request* req)
 			self->snapshot_len      = n;
 			self->snapshot_live_seq = o->live_seq;
 			++self->snapshot_version;
+			snprintf(self->last_title, sizeof(self->last_title), "%s", slot_title(o->slot));
+			self->last_prime_ms = o->prime_ms;
 			snprintf(self->snapshot_path, sizeof(self->snapshot_path), "%s", o->path);
 			pthread_mutex_unlock(&self->snapshot_lock);
 		}
@@ -338,6 +343,10 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 	memcpy(&msg, data, sizeof(msg));
 	if (msg.type == WORK_RETIRE) {
 		chronus_outcome_free((Outcome*)msg.ptr);
+		return LV2_WORKER_SUCCESS;
+	}
+	if (msg.type == WORK_OSC_PORT) {
+		osc_listen(self->osc, (unsigned)(uintptr_t)msg.ptr);
 		return LV2_WORKER_SUCCESS;
 	}
 	if (msg.type == WORK_CHECK_FILE) {

@@ -663,13 +663,75 @@ def tuning_seeds():
     ]
 
 
+def osc_message(path, *args):
+    """One OSC message: args are ints (i), floats (f), strs (s) or bytes (a
+    raw blob, b)."""
+    def pad(b):
+        return b + b'\0' * (4 - len(b) % 4)
+    types, data = ',', b''
+    for a in args:
+        if isinstance(a, bool):
+            types += 'T' if a else 'F'
+        elif isinstance(a, int):
+            types, data = types + 'i', data + struct.pack('>i', a)
+        elif isinstance(a, float):
+            types, data = types + 'f', data + struct.pack('>f', a)
+        elif isinstance(a, bytes):
+            types, data = types + 'b', data + struct.pack('>i', len(a)) + a + b'\0' * (-len(a) % 4)
+        else:
+            types, data = types + 's', data + pad(a.encode())
+    return pad(path.encode()) + pad(types.encode()) + data
+
+
+def osc_bundle(*elements):
+    return b'#bundle\0' + b'\0' * 8 + b''.join(struct.pack('>i', len(e)) + e for e in elements)
+
+
+def osc_seeds():
+    """fuzz_osc inputs: datagrams, each [u16 size][bytes]."""
+    def seed(*packets):
+        return b''.join(u16(len(p)) + p for p in packets)
+    m = osc_message
+    build = [m('/patch/abort'), m('/patch/create', 'osc', 'saw'), m('/patch/create', 'vcf', 'ladder'),
+             m('/patch/create', 'amp', 'vca'), m('/patch/create', 'env', 'adsr'), m('/patch/connect', 'osc', 'vcf'),
+             m('/patch/connect', 'vcf', 'amp'), m('/patch/connect', 'env', 'amp.gain', 1.0),
+             m('/patch/set', 'vcf.cutoff', 900), m('/patch/macro', 1, 'vcf.cutoff', 100.0, 8000.0, 'exp'),
+             m('/patch/out', 'amp'), m('/patch/staged'), m('/patch/commit')]
+    return [
+        ('status-schema', seed(m('/engine/status'), m('/engine/schema'), m('/engine/schema', 'ladder'),
+                               m('/engine/schema', 'nosuch'), m('/engine/status', 1))),
+        ('build-and-play', seed(*build, m('/note/on', 60, 100), m('/mod/vcf/cutoff', 2000.0),
+                                m('/mod/vcf/mode', 'bandpass'), m('/mod/vcf/cutoff', 1e9), m('/mod/vcff/cutoff', 1.0),
+                                m('/macro/1', 0.25), m('/note/off', 60), m('/program', 3))),
+        ('staged-errors', seed(m('/patch/create', 'x', 'nosuchtype'), m('/patch/connect', 'a', 'b'),
+                               m('/patch/line', 'create y saw\nout y'), m('/patch/line', 'create y saw'),
+                               m('/patch/out', 'y'), m('/patch/commit'), m('/patch/create', 1, 2),
+                               m('/patch/macro', 9, 'y.level', 0.0, 1.0), m('/patch/commit', 1))),
+        ('text-and-file', seed(m('/patch/text', 'patch "T"\ncreate o sine\nout o\n'), m('/patch/text', 'out nowhere'),
+                               m('/patch/file', '/nonexistent/x.chronus'), m('/patch/file', 'relative.chronus'),
+                               m('/patch/file', '/etc/hostname'))),
+        ('notes-macros-programs', seed(m('/note/on', 60, 100, 2), m('/note/on', 200, 100), m('/note/on', 60),
+                                       m('/note/off', 60, 2), m('/macro/0', 0.5), m('/macro/9', 0.5),
+                                       m('/macro/2', 1.5), m('/macro/x', 0.5), m('/program', -1),
+                                       m('/program', 999), m('/program', 2.5), m('/note/on', 61, 0), True and
+                                       m('/note/on', True, 1.5))),
+        ('malformed', seed(b'', b'/mod', b'/mod\0\0\0\0,f\0\0', b'#bundle\0', b'\xff' * 40,
+                           m('/mod/vcf', 1.0), m('/mod//x', 1.0), m('/mod/a b/c', 1.0), m('/unknown'),
+                           m('/mod/vcf/cutoff', b'blob'), m('/mod/vcf/cutoff'), m('/mod/vcf/cutoff', 1.0, 2.0))),
+        ('bundles', seed(osc_bundle(m('/note/on', 64, 90), osc_bundle(m('/mod/vcf/cutoff', 700.0),
+                                                                    osc_bundle(osc_bundle(osc_bundle(m('/engine/status')))))),
+                         osc_bundle(*[m('/mod/vcf/cutoff', float(100 + i)) for i in range(300)]),
+                         b'#bundle\0' + b'\0' * 8 + struct.pack('>i', 9999) + b'xx')),
+    ]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', default=os.path.join(HERE, 'corpus'))
     ap.add_argument('--dict', default=None, help='also write the fuzz_patch dictionary here')
     args = ap.parse_args()
     for name, seeds in (('patch', patch_seeds()), ('run', run_seeds()), ('state', state_seeds()),
-                        ('tuning', tuning_seeds())):
+                        ('tuning', tuning_seeds()), ('osc', osc_seeds())):
         write_dir(os.path.join(args.out, name), seeds)
         print('%-6s %3d seeds in %s' % (name, len(seeds), os.path.join(args.out, name)))
     if args.dict:
