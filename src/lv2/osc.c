@@ -538,7 +538,7 @@ json_string(Json* j, const char* s)
 /* Every module type (or the one named) with its inputs and parameters,
  * from the registry: what docs/modules.md says, for a program. */
 static void
-do_schema(const Sender* to, const char* types, lo_arg** argv, int argc)
+do_schema(const Sender* to, lo_arg** argv, int argc)
 {
 	const char* only = argc == 1 ? &argv[0]->s : NULL;
 	Json        j    = {malloc(60000), 0, 60000};
@@ -637,7 +637,7 @@ dispatch(const Sender* to, const char* path, const char* types, lo_arg** argv, i
 		if (argc > 1 || (argc == 1 && types[0] != LO_STRING)) {
 			reply_error(to, "takes nothing, or a module type's name");
 		} else {
-			do_schema(to, types, argv, argc);
+			do_schema(to, argv, argc);
 		}
 	} else {
 		reply_error(to, "unknown address (see docs/osc.md)");
