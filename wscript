@@ -140,14 +140,20 @@ def build(bld):
               use=['LILV', 'LV2', 'PTHREAD', 'M'])
     bld.program(source='tools/chronus_render.c', target='chronus-render',
                 use=['chronus_host', 'LILV', 'SNDFILE', 'PTHREAD', 'M'], install_path=None)
-    bld.program(source=['tools/chronus_bench.c', 'src/dsp/simd.c'], target='chronus-bench',
+    bld.program(source=['tools/chronus_bench.c', 'tools/bench_reload.c', 'src/dsp/simd.c'], target='chronus-bench',
                 includes=['src', 'tools', '.'],
                 use=['chronus_host', 'LILV', 'LV2', 'PTHREAD', 'M', 'DL'], install_path=None)
 
-    unit_sources = bld.path.ant_glob('tests/unit/*.c')
+    # The OSC client: its text side (tools/osc_args.c) is pure C, unit-tested.
+    bld.program(source=['tools/chronusctl.c', 'tools/osc_args.c'], target='chronusctl', includes=['tools', '.'],
+                use=['LIBLO'], install_path=None)
+
+    # LIBLO: the chronusctl suite answers the built program from an
+    # in-process OSC server.
+    unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c']
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
-                use=['chronus_core', 'CUNIT', 'FFTW3', 'M'], install_path=None)
+                use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'M'], install_path=None)
     bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
                 use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M', 'DL'],

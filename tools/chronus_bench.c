@@ -21,8 +21,10 @@
  *   of every factory program (worker CPU, from the plugin's status), peak
  *   RSS, and the cost of voices whose release is over against an instance
  *   that never played.
+ * - --reload, alone: the hot-reload latency (tools/bench_reload.c).
  */
 #define _GNU_SOURCE
+#include "bench_reload.h"
 #include "lv2host.h"
 #include "dsp/simd.h" /* the engine's own CPU check, so the report names the path that ran */
 
@@ -174,6 +176,8 @@ typedef struct {
 	unsigned    n_counts;
 	bool        no_paths;
 	bool        modules;    /* --modules: the per-module table only */
+	bool        reload;     /* --reload: the hot-reload latency only */
+	unsigned    saves;      /* --saves: how many saves it times */
 } Options;
 
 /* ---- Subjects: the plugins measured ----------------------------------- */
@@ -1166,6 +1170,66 @@ verdict(bool known, bool met)
 	return !known ? "n/a " : met ? "PASS" : "GAP ";
 }
 
+/* ---- Hot-reload latency (--reload) ---------------------------------------- */
+
+/* The whole report of a --reload run: it measures nothing else, so that
+ * the default run does not grow by the saves' real time. */
+static int
+measure_reload(const Options* o, int argc, char** argv)
+{
+	if (o->preset || o->uri) {
+		fprintf(stderr, "chronus-bench: --reload plays Chronus with a patch file (--patch), not --uri or --preset\n");
+		return 2;
+	}
+	char* text = read_file(o->patch);
+	if (!text) {
+		fprintf(stderr, "chronus-bench: cannot read %s\n", o->patch);
+		return 1;
+	}
+	const unsigned saves = o->saves ? o->saves : 50;
+	progress("Chronus: hot-reload latency, %u saves paced in real time (about %.0f s)", saves, saves * 0.4);
+	ReloadFigures f;
+	const bool    ok = bench_reload(CHRONUS_URI, text, saves, &f);
+	free(text);
+	char     cpu[256];
+	unsigned cores;
+	machine(cpu, sizeof(cpu), &cores);
+	out("## chronus-bench: hot-reload latency\n\n");
+	out("- machine: %s, %u cores\n- command: `", cpu, cores);
+	for (int i = 0; i < argc; ++i) {
+		out("%s%s", i ? " " : "", argv[i]);
+	}
+	out("`\n- patch: %s; the saves alternate %s\n", o->patch, f.change);
+	out("- %.0f Hz, %u-frame blocks run at their real-time deadlines (%.2f ms apart), threaded worker; one note "
+	    "held; each save writes a temporary file and renames it over the patch, 200 to 300 ms apart (a random "
+	    "phase of the plugin's 100 ms look at the file); latency: from the rename to the start of the block "
+	    "in which the crossfade begins\n\n",
+	    RATE, BLOCK, 1e3 * BLOCK / RATE);
+	if (!ok) {
+		out("not measured: %s\n", f.error[0] ? f.error : "no save was heard within 2 s");
+		return 1;
+	}
+	out("| saves | heard | median ms | mean ms | worst ms | best ms | build+prime ms (mean) |\n"
+	    "|---|---|---|---|---|---|---|\n");
+	out("| %u | %u | %.1f | %.1f | %.1f | %.1f | %.2f |\n\n", f.saves, f.swaps, f.median_ms, f.mean_ms, f.worst_ms,
+	    f.best_ms, f.prime_mean_ms);
+	out("- active_slot changed after %u of %u saves; output level %.1f / %.1f dBFS RMS with the two texts; "
+	    "%u blocks started over a block late\n\n",
+	    f.slot_flips, f.saves, f.level_db[0], f.level_db[1], f.late_blocks);
+	const bool met = f.swaps == f.saves && f.worst_ms <= 250.0;
+	out("%s every save heard within 250 ms: worst %.1f ms, median %.1f ms, %u of %u heard\n",
+	    verdict(true, met), f.worst_ms, f.median_ms, f.swaps, f.saves);
+	if (o->markdown) {
+		FILE* md = fopen(o->markdown, "w");
+		if (!md || fwrite(report, 1, report_len, md) != report_len || fclose(md)) {
+			fprintf(stderr, "chronus-bench: cannot write %s\n", o->markdown);
+			return 1;
+		}
+	}
+	free(report);
+	return 0;
+}
+
 /* ---- Main ------------------------------------------------------------------ */
 
 static void
@@ -1182,6 +1246,9 @@ usage(void)
 	        "  --no-paths       skip Chronus' per-path table (avx2, baseline, single): for profiling\n"
 	        "                   the default path alone\n"
 	        "  --modules        only Chronus' per-module table: each module's patch, 8 and 64 voices\n"
+	        "  --reload         only the hot-reload latency: save the patch file (by rename) N times\n"
+	        "                   while a note plays in real time; save to first crossfaded block\n"
+	        "  --saves N        saves for --reload, 1 to 1000 (default 50; about 0.4 s each)\n"
 	        "LV2_PATH must hold the Chronus bundle's folder (build/lv2) and /usr/lib/lv2;\n"
 	        "when it is not set, <folder of this program>/lv2:/usr/lib/lv2 is used.\n");
 }
@@ -1239,6 +1306,15 @@ main(int argc, char** argv)
 			o.no_paths = true;
 		} else if (!strcmp(argv[i], "--modules")) {
 			o.modules = true;
+		} else if (!strcmp(argv[i], "--reload")) {
+			o.reload = true;
+		} else if (!strcmp(argv[i], "--saves") && more) {
+			const long n = strtol(argv[++i], NULL, 10);
+			if (n < 1 || n > 1000) {
+				usage();
+				return 2;
+			}
+			o.saves = (unsigned)n;
 		} else {
 			usage();
 			return 2;
@@ -1279,6 +1355,11 @@ main(int argc, char** argv)
 		return 1;
 	}
 	o.patch = patch;
+	if (o.reload) {
+		const int rc = measure_reload(&o, argc, argv);
+		free(patch);
+		return rc;
+	}
 	calibrate_clock();
 	const long rss_start = peak_rss_kib();
 

@@ -951,6 +951,7 @@ host_worker_waiting(Host* h)
 
 unsigned    host_status_count(const Host* h) { return h->n_statuses; }
 uint64_t    host_status_frame(const Host* h, unsigned i) { return i < h->n_statuses ? h->status_frames[i] : 0; }
+uint64_t    host_frames_run(const Host* h) { return h->frames_run; }
 const char* host_status(const Host* h, unsigned i) { return i < h->n_statuses ? h->statuses[i] : NULL; }
 unsigned    host_refused(const Host* h) { return h->refused; }
 bool        host_status_is_error(const Host* h, unsigned i) { return i < h->n_statuses && h->status_errors[i]; }

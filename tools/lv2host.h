@@ -117,6 +117,8 @@ const char* host_status(const Host* host, unsigned i);
 /* The frame (counted from the first run) at which status i was sent: for a
  * swap, the first frame of its crossfade. */
 uint64_t    host_status_frame(const Host* host, unsigned i);
+/* Frames run so far, on the same count: the next block's first frame. */
+uint64_t    host_frames_run(const Host* host);
 /* Whether the plugin's "error" output port (if it has one) was set after
  * the block that brought status i: the status reports a rejected patch. */
 bool        host_status_is_error(const Host* host, unsigned i);
