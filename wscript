@@ -156,7 +156,7 @@ def build(bld):
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'M'], install_path=None)
     bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
-                use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'PTHREAD', 'M', 'DL'],
+                use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'LIBLO', 'PTHREAD', 'M', 'DL'],
                 install_path=None)
     # Preloaded into the host tests' real-time suite.
     bld.shlib(source='tests/rt/rt_guard.c', target='tests/rt_guard', use=['DL'], install_path=None)

@@ -38,7 +38,8 @@
 struct ChronusOsc {
 	Chronus*         plugin;
 	int              fd;       /* -1: not serving */
-	unsigned         port;
+	unsigned         port;     /* served now, 0: none */
+	unsigned         wanted;   /* the osc_port control's last value */
 	pthread_t        thread;
 	_Atomic bool     stop;
 	locale_t         c_locale; /* numbers in replies and staged text, whatever the host's locale */
@@ -135,7 +136,8 @@ arg_word(ChronusOsc* osc, const char* types, lo_arg** argv, int i, char* out, si
 		return false;
 	}
 	locale_t was = osc->c_locale ? uselocale(osc->c_locale) : (locale_t)0;
-	snprintf(out, cap, "%.9g", v);
+	/* a float's 7 significant digits read back as the same float */
+	snprintf(out, cap, types[i] == LO_FLOAT ? "%.7g" : "%.17g", v);
 	if (was) {
 		uselocale(was);
 	}
@@ -762,9 +764,10 @@ stop_serving(ChronusOsc* osc)
 void
 osc_listen(ChronusOsc* osc, unsigned port)
 {
-	if (!osc || port == osc->port) {
+	if (!osc || port == osc->wanted) {
 		return;
 	}
+	osc->wanted = port;
 	stop_serving(osc);
 	if (!port) {
 		chronus_post_notice(osc->plugin, "OSC: off");
