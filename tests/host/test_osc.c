@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define BLOCK 256u
@@ -482,6 +483,47 @@ test_close_while_messages_arrive(void)
 	}
 }
 
+/* From chronusctl alone (the built binary, its stdin a script): a chord,
+ * a patch statement by statement, the commit, and a bad line answered. */
+static void
+test_chronusctl_builds_a_patch(void)
+{
+	const unsigned port = free_port();
+	Host*          h    = osc_host(port, sine_patch);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	char script[] = "/tmp/chronus-ctl-XXXXXX";
+	const int fd  = mkstemp(script);
+	CU_ASSERT_FATAL(fd >= 0);
+	static const char lines[] = "# a chord, then a patch built live\n"
+	                            "/note/on 57 90\n/note/on 60 90\n/note/on 64 90\n"
+	                            "/patch/abort\n/patch/line \"patch \\\"From Ctl\\\"\"\n"
+	                            "/patch/create o saw\n/patch/create f ladder\n/patch/create e adsr\n"
+	                            "/patch/create a vca\n/patch/connect o f\n/patch/connect f a\n"
+	                            "/patch/connect e a.gain\n/patch/set f.cutoff 900\n/patch/out a\n"
+	                            "/patch/create z sawtooth\n/patch/commit\n";
+	CU_ASSERT_FATAL(write(fd, lines, sizeof lines - 1) == (ssize_t)(sizeof lines - 1));
+	close(fd);
+	const char* build = getenv("CHRONUS_BUILD_DIR");
+	char        cmd[512];
+	snprintf(cmd, sizeof cmd, "%s/chronusctl -p %u -w 1500 - < %s", build ? build : "build", port, script);
+	FILE* out = popen(cmd, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT(test_run_until(h, BLOCK, test_cond_playing, "From Ctl", NULL, 0, NULL));
+	float y[9600];
+	test_render(h, y, 9600, BLOCK);
+	CU_ASSERT(test_rms(y, 9600) > 0.02); /* the chord plays in the new patch */
+	char   text[8192] = "";
+	size_t n          = fread(text, 1, sizeof text - 1, out);
+	text[n]           = '\0';
+	const int status  = pclose(out);
+	unlink(script);
+	printf("\n  chronusctl printed:\n%s  exit status %d\n", text, WEXITSTATUS(status));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "/patch/committed"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "unknown module type 'sawtooth'"));
+	CU_ASSERT_EQUAL(WEXITSTATUS(status), 1); /* an /error came */
+	host_free(h);
+}
+
 int
 suite_osc(void)
 {
@@ -492,5 +534,6 @@ suite_osc(void)
 	       !CU_add_test(s, "a patch built by /patch/* is committed while a chord holds", test_commit_while_a_chord_holds) ||
 	       !CU_add_test(s, "10 000 messages: every one taken", test_ten_thousand_messages) ||
 	       !CU_add_test(s, "two instances, two ports", test_two_instances_two_ports) ||
-	       !CU_add_test(s, "closed while messages arrive", test_close_while_messages_arrive);
+	       !CU_add_test(s, "closed while messages arrive", test_close_while_messages_arrive) ||
+	       !CU_add_test(s, "chronusctl builds a patch while a chord holds", test_chronusctl_builds_a_patch);
 }
