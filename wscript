@@ -479,6 +479,8 @@ def run_tests(ctx):
     if ctx.env.JALV and ctx.env.JACKD and not ctx.env.SANITIZE:
         check('real host: jalv on a JACK dummy backend',
               ['sh', os.path.join(ctx.path.abspath(), 'tests', 'jalv', 'check-jalv.sh')])
+        check('real host: jalv with OSC, driven by chronusctl (hot reload, /mod)',
+              ['sh', os.path.join(ctx.path.abspath(), 'tests', 'jalv', 'check-jalv-live.sh'), b])
     elif not ctx.env.SANITIZE:
         Logs.pprint('YELLOW', '== jalv check skipped: install the Debian packages jalv and jackd2')
         checks.append(('real host: jalv (not installed)', False))
