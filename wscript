@@ -140,9 +140,10 @@ def build(bld):
               use=['LILV', 'LV2', 'PTHREAD', 'M'])
     bld.program(source='tools/chronus_render.c', target='chronus-render',
                 use=['chronus_host', 'LILV', 'SNDFILE', 'PTHREAD', 'M'], install_path=None)
-    bld.program(source=['tools/chronus_bench.c', 'tools/bench_reload.c', 'src/dsp/simd.c'], target='chronus-bench',
+    bld.program(source=['tools/chronus_bench.c', 'tools/bench_pace.c', 'tools/bench_reload.c', 'tools/bench_osc.c',
+                        'src/dsp/simd.c'], target='chronus-bench',
                 includes=['src', 'tools', '.'],
-                use=['chronus_host', 'LILV', 'LV2', 'PTHREAD', 'M', 'DL'], install_path=None)
+                use=['chronus_host', 'LILV', 'LV2', 'LIBLO', 'PTHREAD', 'M', 'DL'], install_path=None)
 
     # The OSC client: its text side (tools/osc_args.c) is pure C, unit-tested.
     bld.program(source=['tools/chronusctl.c', 'tools/osc_args.c'], target='chronusctl', includes=['tools', '.'],

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "bench_reload.h"
 
+#include "bench_pace.h"
 #include "lv2host.h"
 
 #include "chronus_config.h"
@@ -20,51 +21,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#define RATE       48000.0
-#define BLOCK      256u
+#define RATE       PACE_RATE
+#define BLOCK      PACE_BLOCK
 #define WAIT_LIMIT 2.0 /* s: a save not heard by then counts as missed */
 
 /* The reference patch's level line, and its other value: the second text
  * plays one saw 6 dB down. */
 static const char level_line[]  = "set osc1.level 0.4";
 static const char level_other[] = "set osc1.level 0.2";
-
-typedef struct {
-	Host*    host;
-	double   t0;     /* when block 0 was due */
-	uint64_t block;  /* the next block's index */
-	unsigned late;
-	float    left[BLOCK], right[BLOCK];
-} Pacer;
-
-static void
-sleep_until(double t)
-{
-	struct timespec ts;
-	ts.tv_sec  = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
-	}
-}
-
-/* One block at its deadline; returns when it started. A block that is
- * late starts at once, as a host's next cycle would after an overrun. */
-static double
-paced_run(Pacer* p)
-{
-	const double due = p->t0 + (double)p->block * BLOCK / RATE;
-	if (host_now() < due) {
-		sleep_until(due);
-	}
-	const double start = host_now();
-	p->late += start > due + BLOCK / RATE;
-	host_run(p->host, BLOCK, p->left, p->right);
-	++p->block;
-	return start;
-}
 
 /* Writes text to path as editors save: a temporary file renamed over it.
  * Returns the time the rename returned, or a negative value. */
@@ -83,23 +49,6 @@ save(const char* path, const char* text)
 		return -1.0;
 	}
 	return host_now();
-}
-
-static int
-cmp_double(const void* a, const void* b)
-{
-	const double x = *(const double*)a, y = *(const double*)b;
-	return (x > y) - (x < y);
-}
-
-/* A fixed sequence (xorshift32): the same gaps on every run. */
-static uint32_t
-next_random(uint32_t* s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
 }
 
 /* The new statuses since `from`: the index of a successful reload's, or
@@ -199,12 +148,12 @@ bench_reload(const char* uri, const char* text, unsigned saves, ReloadFigures* f
 			/* 200 to 300 ms between saves: past the last crossfade, and at a
 			 * random phase of the plugin's 100 ms look. The last 100 ms of it
 			 * give the level of the text playing. */
-			const unsigned gap  = (unsigned)((0.2 + 0.1 * (next_random(&seed) % 1000u) / 1000.0) * RATE / BLOCK);
+			const unsigned gap  = (unsigned)((0.2 + 0.1 * (pace_random(&seed) % 1000u) / 1000.0) * RATE / BLOCK);
 			const unsigned tail = (unsigned)(0.1 * RATE / BLOCK);
 			double         ms   = 0.0;
 			unsigned       n_ms = 0;
 			for (unsigned b = 0; b < gap; ++b) {
-				paced_run(&p);
+				pace_run(&p);
 				if (k > 0 && b + tail >= gap) {
 					ms += mean_square(&p);
 					++n_ms;
@@ -225,7 +174,7 @@ bench_reload(const char* uri, const char* text, unsigned saves, ReloadFigures* f
 			int found = -1;
 			while (found < 0 && host_now() - saved < WAIT_LIMIT) {
 				const uint64_t first = host_frames_run(h);
-				const double   start = paced_run(&p);
+				const double   start = pace_run(&p);
 				found                = reload_status(h, before);
 				if (found >= 0) {
 					const uint64_t frame = host_status_frame(h, (unsigned)found);
@@ -241,24 +190,19 @@ bench_reload(const char* uri, const char* text, unsigned saves, ReloadFigures* f
 			/* The crossfade (30 ms by default) is over well inside the next
 			 * gap; active_slot is read after its first 100 ms. */
 			for (unsigned b = 0; found >= 0 && b < 19; ++b) {
-				paced_run(&p);
+				pace_run(&p);
 			}
 			f->slot_flips += found >= 0 && host_get_control(h, "active_slot") != slot_before;
 		}
 		f->late_blocks = p.late;
 	}
 	if (ok && f->swaps) {
-		qsort(lat, f->swaps, sizeof(double), cmp_double);
-		const unsigned n = f->swaps;
-		f->median_ms     = n % 2 ? lat[n / 2] : 0.5 * (lat[n / 2 - 1] + lat[n / 2]);
-		f->best_ms       = lat[0];
-		f->worst_ms      = lat[n - 1];
-		double sum       = 0.0;
-		for (unsigned k = 0; k < n; ++k) {
-			sum += lat[k];
-		}
-		f->mean_ms       = sum / n;
-		f->prime_mean_ms = prime / n;
+		const PaceSummary sum = pace_summary(lat, f->swaps);
+		f->median_ms          = sum.median;
+		f->best_ms            = sum.best;
+		f->worst_ms           = sum.worst;
+		f->mean_ms            = sum.mean;
+		f->prime_mean_ms      = prime / f->swaps;
 	}
 	for (unsigned t = 0; t < 2; ++t) {
 		f->level_db[t] = level_n[t] ? 10.0 * log10(level[t] / level_n[t] + 1e-30) : NAN;

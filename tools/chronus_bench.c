@@ -22,8 +22,10 @@
  *   RSS, and the cost of voices whose release is over against an instance
  *   that never played.
  * - --reload, alone: the hot-reload latency (tools/bench_reload.c).
+ * - --osc, alone: OSC latency and throughput (tools/bench_osc.c).
  */
 #define _GNU_SOURCE
+#include "bench_osc.h"
 #include "bench_reload.h"
 #include "lv2host.h"
 #include "dsp/simd.h" /* the engine's own CPU check, so the report names the path that ran */
@@ -178,6 +180,9 @@ typedef struct {
 	bool        modules;    /* --modules: the per-module table only */
 	bool        reload;     /* --reload: the hot-reload latency only */
 	unsigned    saves;      /* --saves: how many saves it times */
+	bool        osc;        /* --osc: OSC latency and throughput only */
+	unsigned    mods;       /* --mods: /mod sends it times */
+	unsigned    commits;    /* --commits: /patch/commit sends it times */
 } Options;
 
 /* ---- Subjects: the plugins measured ----------------------------------- */
@@ -1230,6 +1235,135 @@ measure_reload(const Options* o, int argc, char** argv)
 	return 0;
 }
 
+/* ---- OSC latency and throughput (--osc) ------------------------------------ */
+
+static void
+write_markdown(const Options* o)
+{
+	if (o->markdown) {
+		FILE* md = fopen(o->markdown, "w");
+		if (!md || fwrite(report, 1, report_len, md) != report_len || fclose(md)) {
+			fprintf(stderr, "chronus-bench: cannot write %s\n", o->markdown);
+		}
+	}
+}
+
+/* The whole report of an --osc run; like --reload it measures nothing
+ * else, and is not part of the default run (it takes real time). */
+static int
+measure_osc(const Options* o, int argc, char** argv)
+{
+	if (o->preset || o->uri) {
+		fprintf(stderr, "chronus-bench: --osc plays Chronus with its own sine patch, not --uri or --preset\n");
+		return 2;
+	}
+	const unsigned mods = o->mods ? o->mods : 200, commits = o->commits ? o->commits : 20;
+	const double   block_ms = 1e3 * BLOCK / RATE;
+	progress("Chronus: OSC latency and throughput, %u /mod, %u commits, a %.0f s flood (about %.0f s)", mods, commits,
+	         o->seconds, mods * 0.045 + commits * 0.2 + o->seconds + 2.0);
+	OscFigures f;
+	const bool ok = bench_osc(CHRONUS_URI, mods, commits, o->seconds, &f);
+	char       cpu[256];
+	unsigned   cores;
+	machine(cpu, sizeof(cpu), &cores);
+	out("## chronus-bench: OSC latency and throughput\n\n");
+	out("- machine: %s, %u cores\n- command: `", cpu, cores);
+	for (int i = 0; i < argc; ++i) {
+		out("%s%s", i ? " " : "", argv[i]);
+	}
+	out("`\n- %.0f Hz, %u-frame blocks run at their real-time deadlines (%.2f ms apart), threaded worker; the "
+	    "plugin's OSC server on a free port of 127.0.0.1, a liblo client in this process; patch `create o sine / "
+	    "create a vca / connect o a / set a.gain 0.5 / out a`, limiter off, A4 held\n\n",
+	    RATE, BLOCK, block_ms);
+	if (!ok) {
+		out("not measured: %s\n", f.error);
+		write_markdown(o);
+		return 1;
+	}
+	out("### The OSC thread's round trip\n\n"
+	    "`/engine/status` sent at a random point early in a block gap and its answer waited for there: %u "
+	    "answered of 50, median %.3f ms, worst %.3f ms. A message sent less than this before a block may "
+	    "reach the plugin after the block has begun.\n\n",
+	    f.rtts, f.rtt_ms.median, f.rtt_ms.worst);
+	out("### /mod: send to the first changed block\n\n"
+	    "`/mod/a/gain f` alternating 0.25 and 0.5, 20 to 50 ms apart, each sent at a random point between two "
+	    "blocks; latency: from the send to the start of the first block whose second half's peak is more than "
+	    "2 %% off the steady level (the 5 ms gain ramp starts at that block's first frame); blocks: counted from "
+	    "the first block that began after the send (1: that block)\n\n");
+	out("| sent | heard | median ms | mean ms | worst ms | best ms | median blocks | worst blocks |\n"
+	    "|---|---|---|---|---|---|---|---|\n");
+	out("| %u | %u | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f |\n\n", f.mods, f.mods_heard, f.mod_ms.median,
+	    f.mod_ms.mean, f.mod_ms.worst, f.mod_ms.best, f.mod_blocks.median, f.mod_blocks.worst);
+	out("- heard in the first block after the send: %u of %u", f.mod_first_block, f.mods);
+	if (f.mod_first_block < f.mods_heard) {
+		out("; the %u heard later were sent at most %.3f ms before the first block began (%u of them longer "
+		    "than the worst round trip before it)",
+		    f.mods_heard - f.mod_first_block, f.mod_miss_lead_ms, f.mod_miss_early);
+	}
+	out("\n- steady peak %.2f dBFS at gain 0.25, %.2f dBFS at 0.5 (%.2f dB apart); %u /error replies\n\n",
+	    f.mod_level_db[0], f.mod_level_db[1], f.mod_level_db[1] - f.mod_level_db[0], f.mod_errors);
+
+	out("### /patch/commit: send to the first crossfaded block\n\n"
+	    "a title and 5 statements staged (`create o sine`, `create a vca`, `connect o a`, `set a.gain 0.3|0.45`, "
+	    "`out a`), /patch/staged answered, then `/patch/commit` at a random point between two blocks, the two "
+	    "titles alternating; latency: from the send to the start of the block in which the crossfade begins "
+	    "(the status \"<title>: primed in X ms\" marks its first frame); prime: X\n\n");
+	out("| commits | swapped | median ms | mean ms | worst ms | best ms | prime median ms | prime worst ms |\n"
+	    "|---|---|---|---|---|---|---|---|\n");
+	out("| %u | %u | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n\n", f.commits, f.commits_heard,
+	    f.commit_ms.median, f.commit_ms.mean, f.commit_ms.worst, f.commit_ms.best, f.prime_ms.median,
+	    f.prime_ms.worst);
+	out("- from the first block that began after the send to the crossfade's first block: median %.0f, worst "
+	    "%.0f blocks; less the prime: median %.2f, worst %.2f blocks (that block takes the commit and asks the "
+	    "worker; the build ends in the gap after it; the host hands the answer back after the next run(); the "
+	    "crossfade begins in the block after that)\n",
+	    f.swap_blocks.median, f.swap_blocks.worst, f.excess_blocks.median, f.excess_blocks.worst);
+	out("- /patch/committed answered %u times; active_slot changed after %u of %u commits; %u /error replies\n\n",
+	    f.commit_replies, f.commit_flips, f.commits, f.commit_errors);
+
+	out("### Flood: %.0f /mod a second for %.0f s\n\n"
+	    "a sender thread paced by the clock, not waiting for replies; then /engine/status until its count of "
+	    "commands taken by run() stops growing\n\n",
+	    f.flood_rate_asked, f.flood_seconds);
+	const long lost = (long)f.flood_sent - (long)f.flood_taken;
+	out("| sent | rate achieved /s | taken by run() | lost | busy replies | kernel drops | count settled after ms |\n"
+	    "|---|---|---|---|---|---|---|\n");
+	out("| %u | %.0f | %u | %ld | %u | ", f.flood_sent, f.flood_rate, f.flood_taken, lost, f.flood_busy);
+	if (f.flood_rcvbuf_errors >= 0) {
+		out("%ld", f.flood_rcvbuf_errors);
+	} else {
+		out("n/a");
+	}
+	out(" | %.0f |\n\n", f.flood_drain_ms);
+	if (f.flood_send_failed) {
+		out("- %u sends failed in liblo\n", f.flood_send_failed);
+	}
+	if (f.flood_busy) {
+		out("- the last busy reply: %s\n", f.flood_busy_text);
+	}
+	out("- kernel drops: UDP RcvbufErrors in /proc/net/snmp over the flood (any socket of this machine's network "
+	    "namespace); %u blocks started over a block late in the whole run\n\n",
+	    f.late_blocks);
+
+	const bool mod_met = f.mods_heard == f.mods && f.mod_blocks.worst <= 2.0 && f.mod_miss_early == 0;
+	out("%s every /mod heard in the first block that began after it reached the plugin: %u of %u in the first "
+	    "block after the send, the other %u sent at most %.3f ms (under the worst round trip, %.3f ms) before "
+	    "it; worst %.2f ms from the send\n",
+	    verdict(true, mod_met), f.mod_first_block, f.mods, f.mods - f.mod_first_block, f.mod_miss_lead_ms,
+	    f.rtt_ms.worst, f.mod_ms.worst);
+	const bool commit_met = f.commits_heard == f.commits && f.excess_blocks.worst <= 2.0;
+	out("%s every commit crossfading within its prime + 2 blocks (%.2f ms) of the first block after the send: "
+	    "worst prime + %.2f blocks, %u of %u swapped; from the send itself: worst %.2f ms = prime + %.2f "
+	    "blocks\n",
+	    verdict(true, commit_met), 2.0 * block_ms, f.excess_blocks.worst, f.commits_heard, f.commits,
+	    f.commit_ms.worst, (f.commit_ms.worst - f.prime_ms.worst) / block_ms);
+	out("%s no message lost at %.0f a second: %ld of %u lost\n", verdict(true, lost == 0), f.flood_rate_asked, lost,
+	    f.flood_sent);
+	write_markdown(o);
+	free(report);
+	return 0;
+}
+
 /* ---- Main ------------------------------------------------------------------ */
 
 static void
@@ -1249,6 +1383,11 @@ usage(void)
 	        "  --reload         only the hot-reload latency: save the patch file (by rename) N times\n"
 	        "                   while a note plays in real time; save to first crossfaded block\n"
 	        "  --saves N        saves for --reload, 1 to 1000 (default 50; about 0.4 s each)\n"
+	        "  --osc            only OSC latency and throughput, over loopback UDP in real time: /mod\n"
+	        "                   send to changed block, /patch/commit send to crossfade, and a flood of\n"
+	        "                   10 000 /mod a second for --seconds (default 10)\n"
+	        "  --mods N         /mod sends for --osc, 1 to 10000 (default 200; about 40 ms each)\n"
+	        "  --commits N      commits for --osc, 1 to 1000 (default 20; about 0.2 s each)\n"
 	        "LV2_PATH must hold the Chronus bundle's folder (build/lv2) and /usr/lib/lv2;\n"
 	        "when it is not set, <folder of this program>/lv2:/usr/lib/lv2 is used.\n");
 }
@@ -1315,6 +1454,16 @@ main(int argc, char** argv)
 				return 2;
 			}
 			o.saves = (unsigned)n;
+		} else if (!strcmp(argv[i], "--osc")) {
+			o.osc = true;
+		} else if ((!strcmp(argv[i], "--mods") || !strcmp(argv[i], "--commits")) && more) {
+			const bool mods = argv[i][2] == 'm';
+			const long n    = strtol(argv[++i], NULL, 10);
+			if (n < 1 || n > (mods ? 10000 : 1000)) {
+				usage();
+				return 2;
+			}
+			*(mods ? &o.mods : &o.commits) = (unsigned)n;
 		} else {
 			usage();
 			return 2;
@@ -1357,6 +1506,11 @@ main(int argc, char** argv)
 	o.patch = patch;
 	if (o.reload) {
 		const int rc = measure_reload(&o, argc, argv);
+		free(patch);
+		return rc;
+	}
+	if (o.osc) {
+		const int rc = measure_osc(&o, argc, argv);
 		free(patch);
 		return rc;
 	}
