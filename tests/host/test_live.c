@@ -9,6 +9,7 @@
  * the patch plays on untouched.
  */
 #define _GNU_SOURCE
+#include "click.h"
 #include "helpers.h"
 #include "suites.h"
 
@@ -105,6 +106,11 @@ test_set_moves_one_parameter_at_its_frame(void)
 	printf("\n  live set at frame %d: first differing sample %zu; afterwards %.2f dB; max difference from a "
 	       "patch built with the set %.2e\n",
 	       AT, first, level, (double)end_diff);
+	/* Through the parameter's smoothing: a jump of the gain by half would
+	 * be a step on the sine. */
+	const double click = click_metric_around(ya, N, AT, 4800, 4096);
+	printf("  click metric of the set %.3f (bound %.1f)\n", click, CLICK_BOUND_PARAM_JUMP);
+	CU_ASSERT(click < CLICK_BOUND_PARAM_JUMP);
 	CU_ASSERT(first >= AT && first <= AT + 1);
 	CU_ASSERT(fabs(level + 6.0206) < 0.01);
 	CU_ASSERT(end_diff < 1e-6f);
