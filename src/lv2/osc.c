@@ -571,7 +571,7 @@ do_schema(const Sender* to, lo_arg** argv, int argc)
 			json_string(&j, p->name);
 			json_add(&j, ",\"unit\":");
 			json_string(&j, p->unit);
-			json_add(&j, ",\"min\":%.9g,\"max\":%.9g,\"default\":%.9g", (double)p->min, (double)p->max,
+			json_add(&j, ",\"min\":%.7g,\"max\":%.7g,\"default\":%.7g", (double)p->min, (double)p->max,
 			         (double)p->def);
 			if (p->choices) {
 				json_add(&j, ",\"choices\":[");
