@@ -526,44 +526,95 @@ test_close_while_messages_arrive(void)
 	}
 }
 
-/* From chronusctl alone (the built binary, its stdin a script): a chord,
- * a patch statement by statement, the commit, and a bad line answered. */
+/* chronusctl (the built binary) with a script on its stdin; its output. */
+static FILE*
+chronusctl_start(unsigned port, const char* lines, char* script)
+{
+	const int fd = mkstemp(script);
+	if (fd < 0) {
+		return NULL;
+	}
+	const size_t n  = strlen(lines);
+	const bool   ok = write(fd, lines, n) == (ssize_t)n;
+	close(fd);
+	const char* build = getenv("CHRONUS_BUILD_DIR");
+	char        cmd[512];
+	snprintf(cmd, sizeof cmd, "%s/chronusctl -p %u -w 1500 - < %s", build ? build : "build", port, script);
+	return ok ? popen(cmd, "r") : NULL;
+}
+
+/* Its printed replies and exit status. */
+static int
+chronusctl_finish(FILE* out, char* script, char* text, size_t cap)
+{
+	const size_t n = fread(text, 1, cap - 1, out);
+	text[n]        = '\0';
+	const int st   = pclose(out);
+	unlink(script);
+	return WEXITSTATUS(st);
+}
+
+typedef struct {
+	float* y;
+	size_t n, max;
+} Tape;
+
+/* Records 4 blocks; whether the last two hold a chord (RMS over 0.05). */
+static bool
+chord_sounds(Host* h, const void* arg)
+{
+	Tape* t = (Tape*)arg;
+	if (t->n + BLOCK * 4 > t->max) {
+		return true; /* the caller's assertion fails */
+	}
+	test_render(h, t->y + t->n, BLOCK * 4, BLOCK);
+	t->n += BLOCK * 4;
+	return test_rms(t->y + t->n - BLOCK * 2, BLOCK * 2) > 0.05;
+}
+
+/* From chronusctl alone: a chord, then a patch statement by statement and
+ * the commit while it holds (no click), a bad line answered (exit 1). */
 static void
 test_chronusctl_builds_a_patch(void)
 {
 	const unsigned port = free_port();
 	Host*          h    = osc_host(port, sine_patch);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	char script[] = "/tmp/chronus-ctl-XXXXXX";
-	const int fd  = mkstemp(script);
-	CU_ASSERT_FATAL(fd >= 0);
-	static const char lines[] = "# a chord, then a patch built live\n"
-	                            "/note/on 57 90\n/note/on 60 90\n/note/on 64 90\n"
-	                            "/patch/abort\n/patch/line \"patch \\\"From Ctl\\\"\"\n"
-	                            "/patch/create o saw\n/patch/create f ladder\n/patch/create e adsr\n"
-	                            "/patch/create a vca\n/patch/connect o f\n/patch/connect f a\n"
-	                            "/patch/connect e a.gain\n/patch/set f.cutoff 900\n/patch/out a\n"
-	                            "/patch/create z sawtooth\n/patch/commit\n";
-	CU_ASSERT_FATAL(write(fd, lines, sizeof lines - 1) == (ssize_t)(sizeof lines - 1));
-	close(fd);
-	const char* build = getenv("CHRONUS_BUILD_DIR");
-	char        cmd[512];
-	snprintf(cmd, sizeof cmd, "%s/chronusctl -p %u -w 1500 - < %s", build ? build : "build", port, script);
-	FILE* out = popen(cmd, "r");
+	enum { MAX = 48000 * 60 };
+	Tape  t = {calloc(MAX, sizeof(float)), 0, MAX};
+	char  script[] = "/tmp/chronus-ctl-XXXXXX", text[8192];
+	FILE* out = chronusctl_start(port, "# a chord\n/note/on 57 90\n/note/on 60 90\n/note/on 64 90\n", script);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-	CU_ASSERT(test_run_until(h, BLOCK, test_cond_playing, "From Ctl", NULL, 0, NULL));
-	float y[9600];
-	test_render(h, y, 9600, BLOCK);
-	CU_ASSERT(test_rms(y, 9600) > 0.02); /* the chord plays in the new patch */
-	char   text[8192] = "";
-	size_t n          = fread(text, 1, sizeof text - 1, out);
-	text[n]           = '\0';
-	const int status  = pclose(out);
-	unlink(script);
-	printf("\n  chronusctl printed:\n%s  exit status %d\n", text, WEXITSTATUS(status));
+	CU_ASSERT_FATAL(test_run_until(h, BLOCK, chord_sounds, &t, NULL, 0, NULL) && t.n + 96000 < MAX);
+	CU_ASSERT_EQUAL(chronusctl_finish(out, script, text, sizeof text), 0);
+	test_render(h, t.y + t.n, 9600, BLOCK);
+	t.n += 9600;
+
+	char script2[] = "/tmp/chronus-ctl-XXXXXX";
+	out = chronusctl_start(port,
+	                       "# a patch built live\n/patch/abort\n/patch/line \"patch \\\"From Ctl\\\"\"\n"
+	                       "/patch/create o saw\n/patch/create f ladder\n/patch/create e adsr\n"
+	                       "/patch/create a vca\n/patch/connect o f\n/patch/connect f a\n"
+	                       "/patch/connect e a.gain\n/patch/set f.cutoff 900\n/patch/set e.sustain 0.7\n"
+	                       "/patch/out a\n/patch/create z sawtooth\n/patch/commit\n",
+	                       script2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	size_t at = t.n;
+	CU_ASSERT_FATAL(test_run_until(h, BLOCK, test_cond_playing, "From Ctl", t.y + t.n, MAX - t.n - 96000, &at));
+	const size_t swap = at - BLOCK, fade = test_fade_frames(h);
+	test_render(h, t.y + at, fade + 19200, BLOCK);
+	at += fade + 19200;
+	const double m      = click_metric_around(t.y, at, swap, fade + BLOCK, 4096);
+	const int    status = chronusctl_finish(out, script2, text, sizeof text);
+	printf("\n  chronusctl printed:\n%s  exit status %d; committed while the chord holds: click metric %.3f, "
+	       "after it %.3f RMS\n",
+	       text, status, m, test_rms(t.y + at - 4800, 4800));
+	CU_ASSERT(m < CLICK_BOUND_SWAP);
+	CU_ASSERT(test_rms(t.y + at - 4800, 4800) > 0.02); /* the chord plays on in the new patch */
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "/patch/committed"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "unknown module type 'sawtooth'"));
-	CU_ASSERT_EQUAL(WEXITSTATUS(status), 1); /* an /error came */
+	CU_ASSERT_EQUAL(status, 1); /* an /error came */
+	free(t.y);
 	host_free(h);
 }
 
