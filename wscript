@@ -146,7 +146,7 @@ def build(bld):
                 use=['chronus_host', 'LILV', 'LV2', 'LIBLO', 'PTHREAD', 'M', 'DL'], install_path=None)
 
     # The OSC client: its text side (tools/osc_args.c) is pure C, unit-tested.
-    bld.program(source=['tools/chronusctl.c', 'tools/osc_args.c'], target='chronusctl', includes=['tools', '.'],
+    bld.program(source=['tools/chronusctl.c', 'tools/osc_args.c'], target='chronusctl', includes=['tools', 'src', '.'],
                 use=['LIBLO'], install_path=None)
 
     # LIBLO: the chronusctl suite answers the built program from an

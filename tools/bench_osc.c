@@ -11,6 +11,7 @@
 #include "bench_osc.h"
 
 #include "bench_pace.h"
+#include "osc_arg.h"
 #include "lv2host.h"
 
 #include "chronus_config.h"
@@ -60,14 +61,14 @@ on_reply(const char* path, const char* types, lo_arg** argv, int argc, lo_messag
 	if (!strcmp(path, "/error")) {
 		++c->n_errors;
 		if (argc >= 2 && types[0] == LO_STRING && types[1] == LO_STRING) {
-			snprintf(c->error, sizeof c->error, "%.40s: %.110s", &argv[0]->s, &argv[1]->s);
+			snprintf(c->error, sizeof c->error, "%.40s: %.110s", osc_arg_str(argv[0]), osc_arg_str(argv[1]));
 		}
 	} else if (!strcmp(path, "/patch/committed")) {
 		++c->n_committed;
 	} else if (!strcmp(path, "/patch/staged")) {
 		++c->n_staged;
 	} else if (!strcmp(path, "/engine/status") && argc >= 5 && types[4] == LO_INT32) {
-		c->taken = argv[4]->i;
+		c->taken = osc_arg_i32(argv[4]);
 		++c->n_status;
 	}
 	return 0;

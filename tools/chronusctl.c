@@ -9,6 +9,7 @@
  * exit statuses in docs/chronusctl.md.
  */
 #define _GNU_SOURCE
+#include "osc_arg.h"
 #include "osc_args.h"
 
 #include <lo/lo.h>
@@ -92,19 +93,28 @@ on_reply(const char* path, const char* types, lo_arg** argv, int argc, lo_messag
 		const lo_arg* a = argv[k];
 		putchar(' ');
 		switch (types[k]) {
-		case LO_INT32: printf("%d", (int)a->i); break;
-		case LO_INT64: printf("%lld", (long long)a->h); break;
-		case LO_FLOAT: printf("%g", (double)a->f); break;
-		case LO_DOUBLE: printf("%g", a->d); break;
+		case LO_INT32: printf("%d", (int)osc_arg_i32(a)); break;
+		case LO_INT64: printf("%lld", (long long)osc_arg_i64(a)); break;
+		case LO_FLOAT: printf("%g", (double)osc_arg_f32(a)); break;
+		case LO_DOUBLE: printf("%g", osc_arg_f64(a)); break;
 		case LO_STRING:
-		case LO_SYMBOL: osc_print_string(stdout, &a->s); break;
-		case LO_CHAR: printf("'%c'", (char)a->c); break;
+		case LO_SYMBOL: osc_print_string(stdout, osc_arg_str(a)); break;
+		case LO_CHAR: printf("'%c'", (char)osc_arg_i32(a)); break;
 		case LO_TRUE: fputs("true", stdout); break;
 		case LO_FALSE: fputs("false", stdout); break;
 		case LO_NIL: fputs("nil", stdout); break;
 		case LO_INFINITUM: fputs("inf", stdout); break;
-		case LO_MIDI: printf("midi:%02x%02x%02x%02x", a->m[0], a->m[1], a->m[2], a->m[3]); break;
-		case LO_TIMETAG: printf("time:%u.%u", (unsigned)a->t.sec, (unsigned)a->t.frac); break;
+		case LO_MIDI: {
+			const uint8_t* m = (const uint8_t*)(const void*)a;
+			printf("midi:%02x%02x%02x%02x", m[0], m[1], m[2], m[3]);
+			break;
+		}
+		case LO_TIMETAG: {
+			lo_timetag t;
+			memcpy(&t, (const void*)a, sizeof t);
+			printf("time:%u.%u", (unsigned)t.sec, (unsigned)t.frac);
+			break;
+		}
 		case LO_BLOB: printf("blob:%d", (int)lo_blob_datasize((lo_blob)a)); break;
 		default: printf("?%c", types[k]); break;
 		}

@@ -13,6 +13,7 @@
 
 #include "factory_patches.h"
 #include "module_registry.h"
+#include "osc_arg.h"
 #include "plugin.h"
 
 #include <lo/lo.h>
@@ -112,10 +113,10 @@ static bool
 arg_number(const char* types, lo_arg** argv, int i, double* out)
 {
 	switch (types[i]) {
-	case LO_INT32: *out = argv[i]->i; return true;
-	case LO_FLOAT: *out = argv[i]->f; return true;
-	case LO_DOUBLE: *out = argv[i]->d; return true;
-	case LO_INT64: *out = (double)argv[i]->h; return true;
+	case LO_INT32: *out = osc_arg_i32(argv[i]); return true;
+	case LO_FLOAT: *out = osc_arg_f32(argv[i]); return true;
+	case LO_DOUBLE: *out = osc_arg_f64(argv[i]); return true;
+	case LO_INT64: *out = (double)osc_arg_i64(argv[i]); return true;
 	case LO_TRUE: *out = 1.0; return true;
 	case LO_FALSE: *out = 0.0; return true;
 	default: return false;
@@ -129,7 +130,7 @@ arg_word(ChronusOsc* osc, const char* types, lo_arg** argv, int i, char* out, si
 {
 	double v;
 	if (types[i] == LO_STRING || types[i] == LO_SYMBOL) {
-		snprintf(out, cap, "%s", &argv[i]->s);
+		snprintf(out, cap, "%s", osc_arg_str(argv[i]));
 		return true;
 	}
 	if (!arg_number(types, argv, i, &v) || v != v || v > 1e30 || v < -1e30) {
@@ -382,11 +383,11 @@ do_patch(const Sender* to, const char* verb, const char* types, lo_arg** argv, i
 	} else if ((!strcmp(verb, "out") || !strcmp(verb, "pan")) && argc == 1 && strings) {
 		snprintf(statement, sizeof statement, "%s %s", verb, w[0]);
 	} else if (!strcmp(verb, "line") && argc == 1 && strings) {
-		if (strchr(&argv[0]->s, '\n')) {
+		if (strchr(osc_arg_str(argv[0]), '\n')) {
 			reply_error(to, "one statement, without a newline");
 			return;
 		}
-		snprintf(statement, sizeof statement, "%s", &argv[0]->s);
+		snprintf(statement, sizeof statement, "%s", osc_arg_str(argv[0]));
 	} else if (!strcmp(verb, "commit") && argc == 0) {
 		do_commit(to);
 		return;
@@ -398,7 +399,7 @@ do_patch(const Sender* to, const char* verb, const char* types, lo_arg** argv, i
 		reply_strings(to, "/patch/staged", osc->staged, NULL);
 		return;
 	} else if ((!strcmp(verb, "text") || !strcmp(verb, "file")) && argc == 1 && strings) {
-		const char* s = &argv[0]->s;
+		const char* s = osc_arg_str(argv[0]);
 		if (verb[0] == 't') {
 			Patch*     p  = malloc(sizeof(Patch));
 			PatchError err;
@@ -542,7 +543,7 @@ json_string(Json* j, const char* s)
 static void
 do_schema(const Sender* to, lo_arg** argv, int argc)
 {
-	const char* only = argc == 1 ? &argv[0]->s : NULL;
+	const char* only = argc == 1 ? osc_arg_str(argv[0]) : NULL;
 	Json        j    = {malloc(60000), 0, 60000};
 	if (!j.b) {
 		reply_error(to, "out of memory");

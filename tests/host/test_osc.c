@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "click.h"
 #include "helpers.h"
+#include "osc_arg.h"
 #include "suites.h"
 
 #include "chronus_config.h"
@@ -56,11 +57,11 @@ on_reply(const char* path, const char* types, lo_arg** argv, int argc, lo_messag
 	c->arg[0][0] = c->arg[1][0] = '\0';
 	for (int k = 0, s = 0; k < argc; ++k) {
 		if (types[k] == LO_STRING && s < 2) {
-			snprintf(c->arg[s++], sizeof c->arg[0], "%s", &argv[k]->s);
+			snprintf(c->arg[s++], sizeof c->arg[0], "%s", osc_arg_str(argv[k]));
 		} else if (types[k] == LO_FLOAT) {
-			c->f = argv[k]->f;
+			c->f = osc_arg_f32(argv[k]);
 		} else if (types[k] == LO_INT32) {
-			c->i = argv[k]->i;
+			c->i = osc_arg_i32(argv[k]);
 		}
 	}
 	if (!strcmp(path, "/error")) {
