@@ -66,8 +66,8 @@ grep -q "reloaded: the file changed" "$out/reply" || fail "the status does not s
 
 "$ctl" -p "$port" /mod/a/gain 0.2 > "$out/reply" 2>&1
 [ -s "$out/reply" ] && fail "/mod/a/gain 0.2 answered: $(cat "$out/reply")"
-"$ctl" -p "$port" /mod/a/gian 0.2 > "$out/reply" 2>&1
-grep -q "did you mean 'gain'" "$out/reply" || fail "a bad /mod was not answered: $(cat "$out/reply")"
+until_says "did you mean 'gain'" "$ctl" -p "$port" -w 300 /mod/a/gian 0.2 ||
+	fail "a bad /mod was not answered: $(cat "$out/reply")"
 
 if grep -qi "segmentation\|abort" "$out/jalv.log"; then
 	fail "jalv reported a crash"
