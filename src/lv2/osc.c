@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -400,6 +401,7 @@ do_patch(const Sender* to, const char* verb, const char* types, lo_arg** argv, i
 		return;
 	} else if ((!strcmp(verb, "text") || !strcmp(verb, "file")) && argc == 1 && strings) {
 		const char* s = osc_arg_str(argv[0]);
+		struct stat st;
 		if (verb[0] == 't') {
 			Patch*     p  = malloc(sizeof(Patch));
 			PatchError err;
@@ -414,6 +416,9 @@ do_patch(const Sender* to, const char* verb, const char* types, lo_arg** argv, i
 			return;
 		} else if (access(s, R_OK) != 0) {
 			reply_error(to, "cannot read '%s': %s", s, strerror(errno));
+			return;
+		} else if (stat(s, &st) != 0 || !S_ISREG(st.st_mode)) {
+			reply_error(to, "'%s' is not a regular file", s);
 			return;
 		}
 		push_build(to, s, strlen(s), verb[0] == 'f');
