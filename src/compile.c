@@ -41,7 +41,10 @@ typedef struct {
 
 	/* plan_order: which patch modules are kept, in execution order. */
 	int      order[PATCH_MAX_MODULES];
-	unsigned n_order, n_voice;
+	unsigned n_order, n_voice, n_pre;
+	/* Master modules that feed per-voice ones (global modulators, and the
+	 * master modules they hear): they run before the voices. */
+	bool     pre[PATCH_MAX_MODULES];
 	int      step_of[PATCH_MAX_MODULES]; /* patch module → step, or -1 */
 
 	/* plan_states */
@@ -57,6 +60,10 @@ typedef struct {
 	unsigned n_accs;
 	bool     out_acc;  /* the output is a voice signal, summed into a buffer of its own */
 	uint16_t ctl_first; /* controller buffers after the sums: two per controller (voice, master) */
+	/* After the controllers' buffers: each global modulator that voices
+	 * read, spread over the lanes (glob_buf[m], 0 for none). */
+	uint16_t glob_buf[PATCH_MAX_MODULES];
+	unsigned n_globs;
 
 	/* plan_counts */
 	unsigned n_feeds, n_exports, n_macros;
@@ -116,12 +123,15 @@ sort_modules(const Patch* p, const bool* needed, Plan* plan, PatchError* err)
 		}
 	}
 	plan->n_order = 0;
-	for (int pass = 0; pass < 2; ++pass) { /* 0: voice modules, 1: master */
+	/* 0: the master modules voices hear (they run first), 1: voice
+	 * modules, 2: the other master modules. */
+	for (int pass = 0; pass < 3; ++pass) {
 		bool progress = true;
 		while (progress) {
 			progress = false;
 			for (unsigned m = 0; m < p->n_modules; ++m) {
-				if (!needed[m] || done[m] || indeg[m] || p->modules[m].master != (pass == 1)) {
+				const int kind = plan->pre[m] ? 0 : (p->modules[m].master ? 2 : 1);
+				if (!needed[m] || done[m] || indeg[m] || kind != pass) {
 					continue;
 				}
 				done[m]                      = true;
@@ -135,7 +145,9 @@ sort_modules(const Patch* p, const bool* needed, Plan* plan, PatchError* err)
 			}
 		}
 		if (pass == 0) {
-			plan->n_voice = plan->n_order;
+			plan->n_pre = plan->n_order;
+		} else if (pass == 1) {
+			plan->n_voice = plan->n_order - plan->n_pre;
 		}
 	}
 	unsigned n_needed = 0;
@@ -143,6 +155,12 @@ sort_modules(const Patch* p, const bool* needed, Plan* plan, PatchError* err)
 		n_needed += needed[m];
 	}
 	if (plan->n_order == n_needed) {
+		/* Steps are laid out voice steps first (the engine's layout);
+		 * the slot runs the first n_pre master steps before the voices. */
+		int pre[PATCH_MAX_MODULES];
+		memcpy(pre, plan->order, sizeof(int) * plan->n_pre);
+		memmove(plan->order, plan->order + plan->n_pre, sizeof(int) * plan->n_voice);
+		memcpy(plan->order + plan->n_voice, pre, sizeof(int) * plan->n_pre);
 		return true;
 	}
 
@@ -222,6 +240,9 @@ source_buf(const Patch* p, const Plan* plan, const PatchConnection* k)
 		case NOTE_SRC_SLIDE: return BUF_SLIDE;
 		default: return BUF_ZERO;
 		}
+	}
+	if (plan->pre[k->src_module] && !p->modules[k->dst_module].master) {
+		return plan->glob_buf[k->src_module]; /* its copy spread over the lanes */
 	}
 	return plan->out_buf[k->src_module];
 }
@@ -400,7 +421,7 @@ layout(Slot* s, uint8_t* base, const Plan* plan)
 	TAKE(params, plan->n_params, ParamState);
 	TAKE(macros, plan->n_macros, MacroBinding);
 	TAKE(voices, n_voices, Voice);
-	TAKE(bufs, (plan->n_bufs + n_sums + n_twins + 2 * (size_t)plan->n_ctls) * stride, float);
+	TAKE(bufs, (plan->n_bufs + n_sums + n_twins + 2 * (size_t)plan->n_ctls + plan->n_globs) * stride, float);
 	TAKE(tmp, 2 * (MODULE_MAX_INPUTS + MODULE_MAX_PARAMS) * stride, float); /* a stereo effect: both channels' */
 	TAKE(fade_buf, stride, float);
 	TAKE(param_lanes, lanes > 1 ? plan->n_voice_params * stride : 0, float);
@@ -420,6 +441,55 @@ layout(Slot* s, uint8_t* base, const Plan* plan)
 	return off;
 }
 
+/* Global modulators: master modules that feed per-voice modules (a master
+ * LFO on every voice's cutoff), and the master modules they hear. They run
+ * once, before the voices, so they may hear no voice and be no stereo
+ * effect (whose two channels a voice could not read). */
+static bool
+mark_global(const Patch* p, const bool* needed, Plan* plan, PatchError* err)
+{
+	memset(plan->pre, 0, sizeof plan->pre);
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (unsigned c = 0; c < p->n_connections; ++c) {
+			const PatchConnection* k = &p->connections[c];
+			if (k->src_module < 0 || !needed[k->dst_module] || !p->modules[k->src_module].master ||
+			    plan->pre[k->src_module]) {
+				continue;
+			}
+			if (!p->modules[k->dst_module].master || plan->pre[k->dst_module]) {
+				plan->pre[k->src_module] = true;
+				grew                     = true;
+			}
+		}
+	}
+	char text[200];
+	for (unsigned c = 0; c < p->n_connections; ++c) {
+		const PatchConnection* k = &p->connections[c];
+		if (!plan->pre[k->dst_module] || (k->src_module >= 0 && p->modules[k->src_module].master)) {
+			continue;
+		}
+		snprintf(text, sizeof text,
+		         "master module '%s' feeds per-voice modules, so it runs before the voices and cannot hear "
+		         "them; connect '%s' to a per-voice module instead",
+		         p->modules[k->dst_module].name,
+		         k->src_module >= 0 ? p->modules[k->src_module].name : "this source");
+		set_error(err, &k->pos, text);
+		return false;
+	}
+	for (unsigned m = 0; m < p->n_modules; ++m) {
+		if (plan->pre[m] && (p->modules[m].type->flags & MODULE_STEREO)) {
+			snprintf(text, sizeof text,
+			         "stereo master effect '%s' cannot feed per-voice modules (its two channels are one "
+			         "voice's one signal)",
+			         p->modules[m].name);
+			set_error(err, &p->modules[m].pos, text);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Only what the output depends on runs, voice modules before master ones,
  * every source before its readers; a cycle is an error that names it. */
 static bool
@@ -427,7 +497,7 @@ plan_order(const Patch* p, Plan* plan, PatchError* err)
 {
 	bool needed[PATCH_MAX_MODULES];
 	mark_needed(p, needed);
-	if (!sort_modules(p, needed, plan, err)) {
+	if (!mark_global(p, needed, plan, err) || !sort_modules(p, needed, plan, err)) {
 		return false;
 	}
 	for (unsigned m = 0; m < PATCH_MAX_MODULES; ++m) {
@@ -484,6 +554,13 @@ plan_buffers(const Patch* p, Plan* plan)
 	const unsigned n_sums  = plan->n_accs + plan->out_acc;
 	const unsigned n_twins = plan->stereo ? plan->n_bufs + n_sums - plan->n_voice_bufs : 0;
 	plan->ctl_first        = (uint16_t)(plan->n_bufs + n_sums + n_twins);
+	for (unsigned c = 0; c < p->n_connections; ++c) {
+		const PatchConnection* k = &p->connections[c];
+		if (k->src_module >= 0 && plan->pre[k->src_module] && plan->step_of[k->dst_module] >= 0 &&
+		    !p->modules[k->dst_module].master && !plan->glob_buf[k->src_module]) {
+			plan->glob_buf[k->src_module] = (uint16_t)(plan->ctl_first + 2 * p->n_ctls + plan->n_globs++);
+		}
+	}
 }
 
 /* How many feeds, voice → master sums and macro bindings the slot holds,
@@ -544,6 +621,7 @@ carve_arena(const Patch* p, const Plan* plan, unsigned polyphony, PatchError* er
 	s->n_voice_params     = plan->n_voice_params;
 	s->n_steps            = plan->n_order;
 	s->n_voice_steps      = plan->n_voice;
+	s->n_pre_steps        = plan->n_pre;
 	s->n_params           = plan->n_params;
 	s->n_exports          = plan->n_exports;
 	s->n_macros           = plan->n_macros;
@@ -701,6 +779,13 @@ fill_expression(Slot* s, const Patch* p, const Plan* plan)
 		const ModuleType* t = p->modules[plan->order[i]].type;
 		for (unsigned j = 0; j < t->n_inputs; ++j) {
 			s->note_srcs |= t->inputs[j].implicit == IMPLICIT_PITCH ? 1u << NOTE_SRC_PITCH : 0u;
+		}
+	}
+	for (unsigned m = 0; m < p->n_modules; ++m) { /* the global modulators voices read */
+		if (plan->glob_buf[m]) {
+			s->globs[s->n_globs].master_buf = plan->out_buf[m];
+			s->globs[s->n_globs].voice_buf  = plan->glob_buf[m];
+			++s->n_globs;
 		}
 	}
 	s->voicing       = p->voicing;

@@ -33,7 +33,8 @@ bool
 handover_same_layout(const Slot* a, const Slot* b)
 {
 	if (a->rate != b->rate || a->lanes != b->lanes || a->n_steps != b->n_steps ||
-	    a->n_voice_steps != b->n_voice_steps || a->group_state_size != b->group_state_size ||
+	    a->n_voice_steps != b->n_voice_steps || a->n_pre_steps != b->n_pre_steps ||
+	    a->group_state_size != b->group_state_size ||
 	    a->n_params != b->n_params || a->has_gate_env != b->has_gate_env || a->stereo != b->stereo ||
 	    a->pan_step != b->pan_step) {
 		return false;

@@ -861,11 +861,6 @@ connect_check(Parser* ps, const PatchConnection* c, const PatchToken* t)
 		return fail_at(ps, t->line, t->col, "module '%s' cannot connect to itself",
 		               d->name);
 	}
-	if (c->src_module >= 0 && p->modules[c->src_module].master && !d->master) {
-		return fail_at(ps, t->line, t->col,
-		               "master module '%s' cannot feed per-voice module '%s'",
-		               mod_name(ps, c->src_module), d->name);
-	}
 	if (c->src_module < 0 && c->src_ctl < 0 && d->master) {
 		return fail_at(ps, t->line, t->col,
 		               "note source '%s' cannot feed master module '%s', which has no note",

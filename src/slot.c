@@ -630,6 +630,23 @@ render_controllers(Slot* s, unsigned n)
 	s->bend_moving = s->bend_semis[n - 1] != s->bend_semis[0];
 }
 
+/* Master steps from..to-1, step by step: once, or once per channel, each
+ * with its own states and buffers; a stereo effect once for both. */
+static void
+run_master_steps(Slot* s, unsigned from, unsigned to, unsigned n)
+{
+	for (unsigned i = from; i < to; ++i) {
+		const PlanStep* st = &s->steps[i];
+		if (st->type->process_stereo) {
+			run_stereo_step(s, st, n);
+			continue;
+		}
+		for (unsigned c = 0; c < (s->stereo ? 2u : 1u); ++c) {
+			run_step(s, st, s->master_state + (c ? s->master_stride : 0u), n, 1, 1u, c ? s->chan_shift : 0u);
+		}
+	}
+}
+
 static void
 render_sub(Slot* s, float* left, float* right, unsigned n, bool aligned_end)
 {
@@ -646,21 +663,24 @@ render_sub(Slot* s, float* left, float* right, unsigned n, bool aligned_end)
 			memset(buf_at(s, s->acc_first + a + s->chan_shift), 0, sizeof(float) * n);
 		}
 	}
+	/* Global modulators first, then what the voices read of them over
+	 * the lanes (the left channel's: they hear no voice, so both channels
+	 * are the same). */
+	run_master_steps(s, s->n_voice_steps, s->n_voice_steps + s->n_pre_steps, n);
+	for (unsigned k = 0; k < s->n_globs; ++k) {
+		const float* restrict src = buf_at(s, s->globs[k].master_buf);
+		float* restrict       dst = buf_at(s, s->globs[k].voice_buf);
+		const unsigned        L   = s->lanes;
+		for (unsigned i = 0; i < n; ++i) {
+			for (unsigned l = 0; l < L; ++l) {
+				dst[i * L + l] = src[i];
+			}
+		}
+	}
 	for (unsigned g = 0; g < s->n_groups; ++g) {
 		render_group(s, g, n, aligned_end);
 	}
-	/* The master chain, step by step: once, or once per channel, each
-	 * with its own states and buffers; a stereo effect once for both. */
-	for (unsigned i = s->n_voice_steps; i < s->n_steps; ++i) {
-		const PlanStep* st = &s->steps[i];
-		if (st->type->process_stereo) {
-			run_stereo_step(s, st, n);
-			continue;
-		}
-		for (unsigned c = 0; c < (s->stereo ? 2u : 1u); ++c) {
-			run_step(s, st, s->master_state + (c ? s->master_stride : 0u), n, 1, 1u, c ? s->chan_shift : 0u);
-		}
-	}
+	run_master_steps(s, s->n_voice_steps + s->n_pre_steps, s->n_steps, n);
 	memcpy(left, buf_at(s, s->out_buf), sizeof(float) * n);
 	memcpy(right, buf_at(s, s->out_buf + (s->stereo ? s->chan_shift : 0u)), sizeof(float) * n);
 }

@@ -111,6 +111,7 @@ struct Slot {
 	PlanStep*     steps;
 	unsigned      n_steps;
 	unsigned      n_voice_steps; /* voice steps come first */
+	unsigned      n_pre_steps;   /* the master steps right after them run before the voices (global modulators) */
 	Feed*         feeds;
 	Export*       exports;
 	unsigned      n_exports;
@@ -174,6 +175,12 @@ struct Slot {
 	} ctls[PATCH_MAX_CTLS];
 	unsigned n_ctls;
 	uint16_t ctl_first; /* the controller buffers, from here on: never shifted to a twin */
+	/* Global modulators (master modules that per-voice ones read): each
+	 * one's output, copied over the lanes for the voices after it ran. */
+	struct {
+		uint16_t master_buf, voice_buf;
+	} globs[PATCH_MAX_MODULES];
+	unsigned n_globs;
 
 	/* Expression and voice modes (voices.c). */
 	unsigned     note_srcs;   /* bit k: note source k (NoteSource) is read */

@@ -66,8 +66,9 @@ struct Outcome {
 	char        path[PATH_MAX_LEN]; /* the patch file, or "" */
 	char        scale_path[PATH_MAX_LEN], keymap_path[PATH_MAX_LEN]; /* the tuning it plays, "" for none */
 	double      prime_ms;
-	/* The newest live set (live.c) its text holds, or that was made before
-	 * it was built: run() applies the later ones when it swaps in. */
+	/* The newest live set (live.c) its text holds (a rebuild), or that was
+	 * made before it was requested (a new patch): run() applies the later
+	 * ones when it swaps in. */
 	uint32_t    live_seq;
 	Outcome*    next;      /* retire lists */
 };
@@ -81,6 +82,7 @@ typedef enum { TUNE_NONE = 0, TUNE_SCALE, TUNE_KEYMAP } TuneFile;
 typedef struct {
 	_Atomic int   state;
 	bool          heap;     /* made by restore() or a hot reload: the worker frees it */
+	uint32_t      live_seq; /* the newest live set when it was made: later ones are the new patch's */
 	bool          reload;   /* a hot reload: the file changed on disk */
 	RequestKind   kind;
 	unsigned      program;  /* REQ_PROGRAM */

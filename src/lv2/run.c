@@ -204,6 +204,7 @@ request_build_tuned(Chronus* self, RequestKind kind, const char* text, uint32_t 
 		r->path[0] = '\0';
 	}
 	r->heap                = false;
+	r->live_seq            = self->live_seq;
 	r->settings            = current_settings(self);
 	r->settings.generation = chronus_new_generation(self);
 	atomic_store_explicit(&r->state, REQ_PENDING, memory_order_release);

@@ -225,6 +225,9 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 	}
 
 	Request* req = calloc(1, sizeof(Request));
+	if (req) {
+		req->live_seq = atomic_load_explicit(&self->live_seq_pub, memory_order_acquire);
+	}
 	if (!req) {
 		free(text);
 		free(file);

@@ -144,8 +144,9 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	}
 	o->generation = settings->generation;
 	o->program    = (int)CTRL_CUSTOM_PATCH;
-	/* A new patch holds no live set: those made so far were the old one's. */
-	o->live_seq   = atomic_load_explicit(&self->live_seq_pub, memory_order_acquire);
+	/* A new patch holds no live set: those made before it was asked for
+	 * were the old one's. */
+	o->live_seq   = req->live_seq;
 	char*  owned  = NULL;
 	size_t n      = 0;
 	PatchError terr = {0};
@@ -323,8 +324,9 @@ check_file(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respon
 		self->watch_stamp = now;
 	}
 	pthread_mutex_unlock(&self->snapshot_lock);
-	req->heap   = true;
-	req->reload = true;
+	req->heap     = true;
+	req->reload   = true;
+	req->live_seq = atomic_load_explicit(&self->live_seq_pub, memory_order_acquire);
 	req->kind   = REQ_FILE;
 	req->len    = strlen(req->text);
 	build_settings_default(&req->settings, self->rate);

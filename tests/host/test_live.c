@@ -210,22 +210,31 @@ test_set_is_remembered(void)
 	CU_ASSERT(test_all_finite(y, 9600));
 	CU_ASSERT(text_saved_has(a, "set o.fine 50"));
 
-	/* A set made while a rebuild waits at the worker's gate: the rebuild
-	 * read the text before it, and still plays it once swapped in. */
+	/* A new patch is asked for and held at the worker's gate; a set made
+	 * meanwhile applies to what plays and, as the new patch (built from
+	 * its own text, without the set) swaps in, to it too, and is written
+	 * into its text. */
 	host_worker_hold(a);
-	const unsigned held = host_status_count(a);
-	host_set_control(a, "polyphony", 6.0f);
+	static const char next[] = "patch \"Next\"\ncreate o sine\ncreate a vca\nconnect o a\nset a.gain 0.25\nout a\n";
+	host_patch_set(a, 0, CHRONUS_URI "#patchText", false, next, (uint32_t)sizeof next);
 	host_run(a, BLOCK, y, NULL);
-	send_set(a, 0, "o.fine 0");
+	const double deadline = host_now() + TEST_WAIT_SECONDS;
+	while (host_worker_waiting(a) < 1 && host_now() < deadline) {
+		host_run(a, BLOCK, y, NULL); /* until the request waits at the gate */
+	}
+	CU_ASSERT_FATAL(host_worker_waiting(a) >= 1);
+	send_set(a, 0, "o.fine 30");
 	host_run(a, BLOCK, y, NULL);
 	host_worker_release(a);
-	CU_ASSERT_FATAL(test_run_until(a, BLOCK, test_cond_status_after, &held, NULL, 0, NULL));
+	CU_ASSERT_FATAL(test_run_until(a, BLOCK, test_cond_playing, "Next", NULL, 0, NULL));
+	test_render(a, y, 9600, BLOCK); /* past the crossfade */
 	test_render(a, y, 9600, BLOCK);
-	test_render(a, y, 9600, BLOCK);
-	const double f0 = test_frequency(y, 9600, TEST_RATE);
-	printf("  a set made during a rebuild, after it: %.2f Hz (set back to 440)\n", f0);
-	CU_ASSERT(fabs(f0 - 440.0) < 0.05);
-	CU_ASSERT(test_run_until(a, BLOCK, text_saved_has, "set o.fine 0", NULL, 0, NULL));
+	const double f30 = test_frequency(y, 9600, TEST_RATE);
+	printf("  a set made while a new patch was being built, in it: %.2f Hz (+30 cents: %.2f)\n", f30,
+	       440.0 * pow(2.0, 30.0 / 1200.0));
+	CU_ASSERT(fabs(f30 - 440.0 * pow(2.0, 30.0 / 1200.0)) < 0.05);
+	CU_ASSERT(test_run_until(a, BLOCK, text_saved_has, "set o.fine 30", NULL, 0, NULL));
+	CU_ASSERT(text_saved_has(a, "Next"));
 	host_free(a);
 }
 

@@ -152,8 +152,8 @@ patch_at(int transpose)
 {
 	char* t = malloc(2048);
 	/* Every patch has the delay lines (pluck, comb, delay, the pluck
-	 * zoned to the keys up to 70), the vowel filter and a key-tracked
-	 * ladder highpass. The even ones have an eq on the oscillator and end in
+	 * zoned to the keys up to 70), the vowel filter, a key-tracked
+	 * ladder highpass and a master LFO on every voice's cutoff. The even ones have an eq on the oscillator and end in
  * the master effects (compressor, chorus, an echo synced to the host's
  * tempo, reverb); the odd
 	 * ones are stereo by a pan (through a master drive) and also have an
@@ -165,7 +165,7 @@ patch_at(int transpose)
 	         "connect env amp.gain\nset osc.pitch %d\nset body.track note\nset room.feedback 0.6\n"
 	         "create talk formant\nconnect osc talk\nconnect talk vcf\nconnect env talk.vowel 3\n"
 	         "set vcf.mode highpass12\nset vcf.keytrack 1\nzone str 0 70\n"
-	         "macro 1 vcf.cutoff 100 8000 exp\n%s%s",
+	         "macro 1 vcf.cutoff 100 8000 exp\ncreate wob lfo master\nconnect wob vcf.cutoff 300\n%s%s",
 	         transpose, transpose,
 	         transpose % 2 ? "create m op\ncreate c op\ncreate n noise\nconnect m c 2\nconnect c vcf\n"
 	                         "connect n vcf\nset m.feedback 1\nset c.start free\nset osc.start random\n"

@@ -794,6 +794,88 @@ test_output_never_aliases_an_input(void)
 	free(mixed);
 }
 
+/* RMS of x over windows of w frames: env[k] for window k. */
+static void
+window_rms(const float* x, unsigned n, unsigned w, float* env)
+{
+	for (unsigned k = 0; k < n / w; ++k) {
+		double sum = 0.0;
+		for (unsigned i = 0; i < w; ++i) {
+			sum += (double)x[k * w + i] * x[k * w + i];
+		}
+		env[k] = (float)sqrt(sum / w);
+	}
+}
+
+/* The level envelope, from 0.5 s to 1 s, of one note struck at `at`. */
+static void
+struck_at(const char* text, unsigned at, float* env)
+{
+	PatchError err;
+	Slot*      s = compile_text(text, 4, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	enum { N = 48000 };
+	float* l = calloc(N, sizeof(float));
+	float* r = calloc(N, sizeof(float));
+	slot_render(s, l, r, at);
+	voices_note_on(s, 93, 1.0f); /* 1760 Hz: 17.6 periods a window */
+	slot_render(s, l + at, r + at, N - at);
+	window_rms(l + N / 2, N / 2, 480, env);
+	free(l);
+	free(r);
+	slot_free(s);
+}
+
+/* A master LFO on every voice's gain is one LFO: two notes struck a
+ * quarter second apart swell together; the same LFO per voice (no
+ * `master`) restarts with each note. It runs before the voices, so it
+ * cannot hear them, and a stereo effect cannot feed them. */
+static void
+test_global_modulator_reaches_every_voice(void)
+{
+	static const char* global = "create g lfo master\nset g.rate 3\ncreate o sine\ncreate a vca\n"
+	                            "connect o a\nconnect g a.gain 0.25\nset a.gain 0.5\nout a\n";
+	static const char* local  = "create g lfo\nset g.rate 3\ncreate o sine\ncreate a vca\n"
+	                            "connect o a\nconnect g a.gain 0.25\nset a.gain 0.5\nout a\n";
+	float early[50], late[50], local_early[50], local_late[50];
+	struck_at(global, 0, early);
+	struck_at(global, 12000, late);
+	struck_at(local, 0, local_early);
+	struck_at(local, 12000, local_late);
+	double worst = 0.0, worst_local = 0.0, lo = 1.0, hi = 0.0;
+	for (unsigned k = 0; k < 50; ++k) {
+		worst       = fmax(worst, fabs(early[k] - late[k]));
+		worst_local = fmax(worst_local, fabs(local_early[k] - local_late[k]));
+		lo          = fmin(lo, early[k]);
+		hi          = fmax(hi, early[k]);
+	}
+	printf("\n  master LFO on the voices' gain: level %.3f..%.3f; two notes 0.25 s apart differ by %.5f "
+	       "(a per-voice LFO: %.3f)\n",
+	       lo, hi, worst, worst_local);
+	CU_ASSERT(hi - lo > 0.2);            /* it modulates */
+	CU_ASSERT(worst < 0.002);            /* one phase for every voice */
+	CU_ASSERT(worst_local > 0.1);        /* the test can tell */
+
+	float peak[2];
+	check_split_invariance(global, peak); /* any split of the run, the same samples */
+	CU_ASSERT(peak[0] > 0.1f);
+
+	PatchError err;
+	Slot*      s = compile_text("create o saw\ncreate a vca\ncreate rev drive master\nconnect o a\n"
+	                            "connect a rev\nconnect rev a.gain 0.1\nout rev\n",
+	                            4, &err);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT_EQUAL(err.line, 5);
+	CU_ASSERT_STRING_EQUAL(err.message, "line 5, col 1: master module 'rev' feeds per-voice modules, so it runs "
+	                                    "before the voices and cannot hear them; connect 'a' to a per-voice "
+	                                    "module instead");
+	s = compile_text("create o saw\ncreate a vca\ncreate verb reverb master\ncreate g lfo master\n"
+	                 "connect g verb.mix\nconnect verb a.gain\nconnect o a\nout a\n",
+	                 4, &err);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "stereo master effect 'verb' cannot feed per-voice modules"));
+}
+
 int
 suite_compile(void)
 {
@@ -810,5 +892,6 @@ suite_compile(void)
 	       !CU_add_test(s, "connection depths scale and add: in1 + 0.5 in2", test_depths_scale_and_add) ||
 	       !CU_add_test(s, "a modulated parameter is held to its range", test_modulation_held_to_the_range) ||
 	       !CU_add_test(s, "a macro follows its curve: exp middle is the geometric mean", test_macro_curves) ||
-	       !CU_add_test(s, "a module's output never aliases its input (note through a mixer)", test_output_never_aliases_an_input);
+	       !CU_add_test(s, "a module's output never aliases its input (note through a mixer)", test_output_never_aliases_an_input) ||
+	       !CU_add_test(s, "a master modulator reaches every voice, with one phase", test_global_modulator_reaches_every_voice);
 }
