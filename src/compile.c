@@ -466,14 +466,15 @@ mark_global(const Patch* p, const bool* needed, Plan* plan, PatchError* err)
 	char text[200];
 	for (unsigned c = 0; c < p->n_connections; ++c) {
 		const PatchConnection* k = &p->connections[c];
-		if (!plan->pre[k->dst_module] || (k->src_module >= 0 && p->modules[k->src_module].master)) {
+		/* A controller is rendered before everything (the parser keeps
+		 * note sources off master modules): only a voice module is wrong. */
+		if (!plan->pre[k->dst_module] || k->src_module < 0 || p->modules[k->src_module].master) {
 			continue;
 		}
 		snprintf(text, sizeof text,
 		         "master module '%s' feeds per-voice modules, so it runs before the voices and cannot hear "
 		         "them; connect '%s' to a per-voice module instead",
-		         p->modules[k->dst_module].name,
-		         k->src_module >= 0 ? p->modules[k->src_module].name : "this source");
+		         p->modules[k->dst_module].name, p->modules[k->src_module].name);
 		set_error(err, &k->pos, text);
 		return false;
 	}

@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 void
 chronus_outcome_free(Outcome* o)
@@ -33,24 +31,8 @@ chronus_outcome_free(Outcome* o)
 static char*
 read_patch_file(const char* path, size_t* len, Outcome* out)
 {
-	/* Not blocking on open (a FIFO would wait for a writer), and only a
-	 * regular file (a device or a FIFO named by mistake, or by an OSC
-	 * sender, must not hold the worker). */
-	const int   fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		const bool opened = fd >= 0;
-		snprintf(out->status_text, sizeof(out->status_text), opened ? "patch file '%.200s' is not a regular file"
-		                                                            : "cannot open patch file '%.200s': %s",
-		         path, strerror(errno));
-		if (opened) {
-			close(fd);
-		}
-		return NULL;
-	}
-	FILE* f = fdopen(fd, "rb");
+	FILE* f = fopen(path, "rb");
 	if (!f) {
-		close(fd);
 		snprintf(out->status_text, sizeof(out->status_text), "cannot open patch file '%.200s': %s", path,
 		         strerror(errno));
 		return NULL;

@@ -105,8 +105,6 @@ check_patch(const Patch* p)
 		} else {
 			CHECK((unsigned)k->src_module < p->n_modules, "connection %u src %d", c, k->src_module);
 			CHECK(k->src_module != k->dst_module, "connection %u to itself", c);
-			CHECK(!p->modules[k->src_module].master || p->modules[k->dst_module].master,
-			      "connection %u: master feeds voice", c);
 		}
 		const ModuleType* t = p->modules[k->dst_module].type;
 		CHECK(k->dst_kind == DST_INPUT ? k->dst_index < t->n_inputs : k->dst_index < t->n_params,

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -284,17 +285,29 @@ test_queries_and_errors_are_answered(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(c.error, bad[k].says));
 		printf("  %s -> /error \"%s\"\n", bad[k].path, c.error);
 	}
+	/* A FIFO as the patch file would hold the worker in open(): refused. */
+	char fifo[] = "/tmp/chronus-osc-fifo-XXXXXX";
+	CU_ASSERT_FATAL(mkdtemp(fifo) != NULL);
+	char path[64];
+	snprintf(path, sizeof path, "%s/p.chronus", fifo);
+	CU_ASSERT_FATAL(mkfifo(path, 0600) == 0);
+	lo_send_from(c.to, c.srv, LO_TT_IMMEDIATE, "/patch/file", "s", path);
+	CU_ASSERT(ask(h, &c, NULL, 0, NULL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.error, "is not a regular file"));
+	printf("  /patch/file of a FIFO -> /error \"%s\"\n", c.error);
+	unlink(path);
+	rmdir(fifo);
 	client_close(&c);
 	host_free(h);
 }
 
-/* Renders 10 blocks; whether their level is within 1 % of *arg (RMS). */
+/* Renders 4800 frames (whole periods of 440 Hz); whether their level is within 1 % of *arg (RMS). */
 static bool
 level_near(Host* h, const void* arg)
 {
-	float y[BLOCK * 10];
-	test_render(h, y, BLOCK * 10, BLOCK);
-	return fabs(test_rms(y, BLOCK * 10) / *(const double*)arg - 1.0) < 0.01;
+	float y[4800];
+	test_render(h, y, 4800, BLOCK);
+	return fabs(test_rms(y, 4800) / *(const double*)arg - 1.0) < 0.01;
 }
 
 /* /mod: the level falls 6 dB, with no rebuild, and the set is saved. */
@@ -307,15 +320,17 @@ test_mod_changes_the_sound(void)
 	Client c;
 	CU_ASSERT_FATAL(client_open(&c, port));
 	host_note_on(h, 0, 69, 100);
-	float y[BLOCK * 20];
-	test_render(h, y, BLOCK * 20, BLOCK);
-	const double   before = test_rms(y + BLOCK * 10, BLOCK * 10);
+	/* Levels over 4800 frames: 44 whole periods of 440 Hz, so the RMS is
+	 * exact whatever the phase. */
+	float y[BLOCK * 40];
+	test_render(h, y, BLOCK * 40, BLOCK);
+	const double   before = test_rms(y + BLOCK * 40 - 4800, 4800);
 	const float    slot   = host_get_control(h, "active_slot");
 	const unsigned n0     = host_status_count(h);
 	lo_send_from(c.to, c.srv, LO_TT_IMMEDIATE, "/mod/a/gain", "f", 0.25f);
 	CU_ASSERT(test_run_until(h, BLOCK, status_has, "set a.gain 0.25", NULL, 0, NULL));
-	test_render(h, y, BLOCK * 20, BLOCK);
-	const double after = test_rms(y + BLOCK * 10, BLOCK * 10);
+	test_render(h, y, BLOCK * 40, BLOCK);
+	const double after = test_rms(y + BLOCK * 40 - 4800, 4800);
 	printf("\n  /mod/a/gain 0.25: %+.3f dB, the same slot, no build\n", 20.0 * log10(after / before));
 	CU_ASSERT(fabs(20.0 * log10(after / before) + 6.0206) < 0.01);
 	CU_ASSERT_EQUAL(host_get_control(h, "active_slot"), slot);
@@ -329,7 +344,7 @@ test_mod_changes_the_sound(void)
 	CU_ASSERT(test_run_until(h, BLOCK, level_near, &want, NULL, 0, NULL));
 	float z[BLOCK * 40];
 	test_render(h, z, BLOCK * 40, BLOCK);
-	const double held = test_rms(z + BLOCK * 30, BLOCK * 10);
+	const double held = test_rms(z + BLOCK * 40 - 4800, 4800);
 	printf("  /macro/1 1.0: %+.3f dB over the set level, held\n", 20.0 * log10(held / after));
 	CU_ASSERT(fabs(held / want - 1.0) < 0.01);
 	client_close(&c);

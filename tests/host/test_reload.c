@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define BLOCK 256u
@@ -157,36 +156,11 @@ test_text_patch_is_not_watched(void)
 	host_free(h);
 }
 
-/* A FIFO or a directory named as the patch file (by mistake, or by an
- * OSC sender) is refused at once: opening a FIFO for reading would wait
- * for a writer and hold the worker. */
-static void
-test_fifo_is_refused(void)
-{
-	char fifo[160];
-	snprintf(fifo, sizeof fifo, "%s/pipe.chronus", dir);
-	CU_ASSERT_FATAL(mkfifo(fifo, 0600) == 0);
-	Host* h = test_host(HOST_WORKER_THREAD, BLOCK);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	host_patch_set(h, 0, CHRONUS_URI "#patchFile", true, fifo, (uint32_t)strlen(fifo) + 1);
-	CU_ASSERT(test_run_until(h, BLOCK, status_has, "is not a regular file", NULL, 0, NULL));
-	host_patch_set(h, 0, CHRONUS_URI "#patchFile", true, dir, (uint32_t)strlen(dir) + 1);
-	char said[200];
-	snprintf(said, sizeof said, "'%s' is not a regular file", dir);
-	CU_ASSERT(test_run_until(h, BLOCK, status_has, said, NULL, 0, NULL));
-	printf("\n  %s\n", host_status(h, host_status_count(h) - 1));
-	/* The worker is free: a patch after them builds. */
-	CU_ASSERT(test_load_patch(h, "patch \"After\"\ncreate o sine\nout o\n"));
-	unlink(fifo);
-	host_free(h);
-}
-
 int
 suite_reload(void)
 {
 	CU_pSuite s = CU_add_suite("reload: the patch file, saved, plays at once", setup, teardown);
 	return !s || !CU_add_test(s, "a saved file swaps in while a note holds; broken saves are refused; the switch",
 	                          test_saved_file_plays_at_once) ||
-	       !CU_add_test(s, "a patch set as text is not watched", test_text_patch_is_not_watched) ||
-	       !CU_add_test(s, "a FIFO or a directory as the patch file is refused at once", test_fifo_is_refused);
+	       !CU_add_test(s, "a patch set as text is not watched", test_text_patch_is_not_watched);
 }
