@@ -315,13 +315,14 @@ stage(const Sender* to, const char* statement)
 	PatchError err;
 	const bool ok = p && patch_parse(osc->staged, osc->staged_len + add + 1, p, &err);
 	free(p);
-	if (!p) {
-		reply_error(to, "out of memory");
-		return;
-	}
-	if (!ok && err.line == line) {
-		const char* bare = strstr(err.message, ": ");
-		reply_error(to, "%s: %s", statement, bare ? bare + 2 : err.message);
+	if (!p || (!ok && err.line == line)) {
+		osc->staged[osc->staged_len] = '\0'; /* the line is not kept */
+		if (!p) {
+			reply_error(to, "out of memory");
+		} else {
+			const char* bare = strstr(err.message, ": ");
+			reply_error(to, "%s: %s", statement, bare ? bare + 2 : err.message);
+		}
 		return;
 	}
 	osc->staged_len += add + 1;

@@ -393,9 +393,15 @@ test_commit_while_a_chord_holds(void)
 			lo_send_from(c.to, c.srv, LO_TT_IMMEDIATE, lines[k][0], "ss", lines[k][1], lines[k][2]);
 		}
 	}
+	lo_send_from(c.to, c.srv, LO_TT_IMMEDIATE, "/patch/create", "ss", "bad", "sawtooth"); /* refused, not kept */
 	lo_send_from(c.to, c.srv, LO_TT_IMMEDIATE, "/patch/staged", "");
 	CU_ASSERT_FATAL(ask(h, &c, y + n, MAX - n - 96000, &n));
-	CU_ASSERT_EQUAL(c.n_errors, 0);
+	if (!strcmp(c.path, "/error")) {
+		CU_ASSERT_FATAL(ask(h, &c, y + n, MAX - n - 96000, &n)); /* then the staged text */
+	}
+	CU_ASSERT_EQUAL(c.n_errors, 1);
+	CU_ASSERT_STRING_EQUAL(c.path, "/patch/staged");
+	CU_ASSERT_PTR_NULL(strstr(c.arg[0], "sawtooth"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.arg[0], "create f ladder\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.arg[0], "connect o f\n"));
 	lo_send_from(c.to, c.srv, LO_TT_IMMEDIATE, "/patch/commit", "");
