@@ -447,6 +447,13 @@ measure_commits(Pacer* p, Client* c, unsigned commits, OscFigures* f)
 				                      (double)(frame - first) / RATE;
 				excess[f->commits_heard] = (1e3 * (at_due - first_due) - pm) / (1e3 * BLOCK_S);
 				swaps[f->commits_heard]  = (double)(p->block - 1 - first_block);
+				if (swaps[f->commits_heard] > 2.0) {
+					/* sent so close to that block that it may have reached
+					 * the plugin after the block began, as for /mod */
+					const double lead = 1e3 * (first_due - t);
+					++f->commit_late;
+					f->commit_late_lead_ms = lead > f->commit_late_lead_ms ? lead : f->commit_late_lead_ms;
+				}
 				++f->commits_heard;
 			}
 		}

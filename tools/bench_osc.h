@@ -40,6 +40,8 @@ typedef struct {
 	OscSpread prime_ms;          /* the build's prime, from the status */
 	OscSpread excess_blocks;     /* from the first block after the send to the crossfade, less the prime, in blocks */
 	OscSpread swap_blocks;       /* first block after the send → first crossfaded block, in blocks (whole) */
+	unsigned  commit_late;       /* commits that crossfaded 3 or more blocks after the first block after the send */
+	double    commit_late_lead_ms; /* of those: the most time between the send and that first block */
 
 	/* The flood. */
 	double   flood_seconds, flood_rate_asked, flood_rate; /* messages per second */

@@ -1318,6 +1318,9 @@ measure_osc(const Options* o, int argc, char** argv)
 	    "worker; the build ends in the gap after it; the host hands the answer back after the next run(); the "
 	    "crossfade begins in the block after that)\n",
 	    f.swap_blocks.median, f.swap_blocks.worst, f.excess_blocks.median, f.excess_blocks.worst);
+	out("- crossfaded 3 blocks after the first block after the send: %u of %u; those were sent at most %.3f ms "
+	    "before that block began (the OSC thread's worst round trip: %.3f ms)\n",
+	    f.commit_late, f.commits_heard, f.commit_late_lead_ms, f.rtt_ms.worst);
 	out("- /patch/committed answered %u times; active_slot changed after %u of %u commits; %u /error replies\n\n",
 	    f.commit_replies, f.commit_flips, f.commits, f.commit_errors);
 
