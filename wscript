@@ -140,7 +140,7 @@ def build(bld):
               use=['LILV', 'LV2', 'PTHREAD', 'M'])
     bld.program(source='tools/chronus_render.c', target='chronus-render',
                 use=['chronus_host', 'LILV', 'SNDFILE', 'PTHREAD', 'M'], install_path=None)
-    bld.program(source=['tools/chronus_bench.c', 'tools/bench_pace.c', 'tools/bench_reload.c', 'tools/bench_osc.c',
+    bld.program(source=['tools/chronus_bench.c', 'tools/bench_pace.c', 'tools/bench_reload.c', 'tools/bench_osc.c', 'tools/osc_peer.c',
                         'src/dsp/simd.c'], target='chronus-bench',
                 includes=['src', 'tools', '.'],
                 use=['chronus_host', 'LILV', 'LV2', 'LIBLO', 'PTHREAD', 'M', 'DL'], install_path=None)
@@ -155,7 +155,7 @@ def build(bld):
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'M'], install_path=None)
-    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c'], target='tests/host-tests',
+    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
                 use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'LIBLO', 'PTHREAD', 'M', 'DL'],
                 install_path=None)

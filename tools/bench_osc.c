@@ -12,6 +12,7 @@
 
 #include "bench_pace.h"
 #include "osc_arg.h"
+#include "osc_peer.h"
 #include "lv2host.h"
 
 #include "chronus_config.h"
@@ -79,52 +80,19 @@ client_open(Client* c, unsigned port)
 {
 	memset(c, 0, sizeof *c);
 	c->taken = -1;
-	char p[16];
-	snprintf(p, sizeof p, "%u", port);
-	c->srv = lo_server_new_with_proto(NULL, LO_UDP, NULL);
-	c->to  = lo_address_new("127.0.0.1", p);
-	if (!c->srv || !c->to) {
-		return false;
-	}
-	lo_server_add_method(c->srv, NULL, NULL, on_reply, c);
-	return true;
+	return osc_peer_open(&c->srv, &c->to, port, on_reply, c);
 }
 
 static void
 client_close(Client* c)
 {
-	if (c->to) {
-		lo_address_free(c->to);
-	}
-	if (c->srv) {
-		lo_server_free(c->srv);
-	}
+	osc_peer_close(c->srv, c->to);
 }
 
 static void
 client_poll(Client* c)
 {
-	while (lo_server_recv_noblock(c->srv, 0) > 0) {
-	}
-}
-
-/* A UDP port free now on 127.0.0.1 (0: none). */
-static unsigned
-free_port(void)
-{
-	const int          fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct sockaddr_in a  = {0};
-	socklen_t          n  = sizeof a;
-	a.sin_family          = AF_INET;
-	a.sin_addr.s_addr     = htonl(INADDR_LOOPBACK);
-	unsigned port         = 0;
-	if (fd >= 0 && bind(fd, (struct sockaddr*)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr*)&a, &n) == 0) {
-		port = ntohs(a.sin_port);
-	}
-	if (fd >= 0) {
-		close(fd);
-	}
-	return port;
+	osc_peer_poll(c->srv);
 }
 
 /* The kernel's count of UDP datagrams dropped for a full receive buffer,
@@ -594,7 +562,7 @@ bench_osc(const char* uri, unsigned mods, unsigned commits, double flood_seconds
 	/* 1 and 2 on one instance; the flood on a fresh one, whose count of
 	 * commands taken starts from nothing else. */
 	for (unsigned part = 0; part < 2 && !f->error[0]; ++part) {
-		const unsigned port = free_port();
+		const unsigned port = osc_free_port();
 		Host*          h    = port ? start_host(uri, port, f) : NULL;
 		Client         c    = {0};
 		if (!port) {

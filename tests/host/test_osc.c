@@ -14,6 +14,7 @@
 #include "click.h"
 #include "helpers.h"
 #include "osc_arg.h"
+#include "osc_peer.h"
 #include "suites.h"
 
 #include "chronus_config.h"
@@ -77,45 +78,19 @@ static bool
 client_open(Client* c, unsigned port)
 {
 	memset(c, 0, sizeof *c);
-	char p[16];
-	snprintf(p, sizeof p, "%u", port);
-	c->srv = lo_server_new_with_proto(NULL, LO_UDP, NULL);
-	c->to  = lo_address_new("127.0.0.1", p);
-	if (!c->srv || !c->to) {
-		return false;
-	}
-	lo_server_add_method(c->srv, NULL, NULL, on_reply, c);
-	return true;
+	return osc_peer_open(&c->srv, &c->to, port, on_reply, c);
 }
 
 static void
 client_close(Client* c)
 {
-	lo_address_free(c->to);
-	lo_server_free(c->srv);
+	osc_peer_close(c->srv, c->to);
 }
 
 static void
 client_poll(Client* c)
 {
-	while (lo_server_recv_noblock(c->srv, 0) > 0) {
-	}
-}
-
-/* A UDP port free now on 127.0.0.1. */
-static unsigned
-free_port(void)
-{
-	const int          fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct sockaddr_in a  = {0};
-	socklen_t          n  = sizeof a;
-	a.sin_family          = AF_INET;
-	a.sin_addr.s_addr     = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr*)&a, sizeof a) != 0 || getsockname(fd, (struct sockaddr*)&a, &n)) {
-		return 0;
-	}
-	close(fd);
-	return ntohs(a.sin_port);
+	osc_peer_poll(c->srv);
 }
 
 /* ---- Waiting, with blocks running. */
@@ -205,7 +180,7 @@ bound_to_loopback_only(unsigned port)
 static void
 test_port_in_use_is_said(void)
 {
-	const unsigned port = free_port();
+	const unsigned port = osc_free_port();
 	const int      fd   = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in a = {0};
 	a.sin_family         = AF_INET;
@@ -234,7 +209,7 @@ test_port_in_use_is_said(void)
 static void
 test_queries_and_errors_are_answered(void)
 {
-	const unsigned port = free_port();
+	const unsigned port = osc_free_port();
 	Host*          h    = osc_host(port, sine_patch);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	Client c;
@@ -314,7 +289,7 @@ level_near(Host* h, const void* arg)
 static void
 test_mod_changes_the_sound(void)
 {
-	const unsigned port = free_port();
+	const unsigned port = osc_free_port();
 	Host*          h    = osc_host(port, sine_patch);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	Client c;
@@ -356,7 +331,7 @@ test_mod_changes_the_sound(void)
 static void
 test_commit_while_a_chord_holds(void)
 {
-	const unsigned port = free_port();
+	const unsigned port = osc_free_port();
 	Host*          h    = osc_host(port, sine_patch);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	Client c;
@@ -449,7 +424,7 @@ taken(Host* h, const void* arg)
 static void
 test_ten_thousand_messages(void)
 {
-	const unsigned port = free_port();
+	const unsigned port = osc_free_port();
 	Host*          h    = osc_host(port, sine_patch);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	Client c;
@@ -476,9 +451,9 @@ test_ten_thousand_messages(void)
 static void
 test_two_instances_two_ports(void)
 {
-	const unsigned pa = free_port();
+	const unsigned pa = osc_free_port();
 	Host*          a  = osc_host(pa, sine_patch);
-	const unsigned pb = free_port();
+	const unsigned pb = osc_free_port();
 	Host*          b  = osc_host(pb, "patch \"Second\"\ncreate o saw\nout o\n");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
@@ -531,7 +506,7 @@ static void
 test_close_while_messages_arrive(void)
 {
 	for (unsigned round = 0; round < 3; ++round) {
-		const unsigned port = free_port();
+		const unsigned port = osc_free_port();
 		Host*          h    = osc_host(port, sine_patch);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 		Flood     f = {port, false, 0};
@@ -599,7 +574,7 @@ chord_sounds(Host* h, const void* arg)
 static void
 test_chronusctl_builds_a_patch(void)
 {
-	const unsigned port = free_port();
+	const unsigned port = osc_free_port();
 	Host*          h    = osc_host(port, sine_patch);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	enum { MAX = 48000 * 60 };
