@@ -12,67 +12,52 @@
 #include <string.h>
 
 static bool
-is_blank(char c)
+is_set_word(const PatchToken* t)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return t->kind == TOK_IDENT && t->len == 3 && !memcmp(t->text, "set", 3);
 }
 
+/* `module.param` from the lexer; false when the next tokens are not that. */
 static bool
-is_ident_char(char c, bool first)
+read_target(PatchLexer* lex, LiveSet* out)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
-}
-
-/* The identifier starting at s[i], its end returned (i when there is none). */
-static size_t
-ident_end(const char* s, size_t len, size_t i)
-{
-	size_t j = i;
-	while (j < len && is_ident_char(s[j], j == i)) {
-		++j;
+	const PatchToken m = patch_lex_next(lex), dot = patch_lex_next(lex), p = patch_lex_next(lex);
+	if (m.kind != TOK_IDENT || dot.kind != TOK_DOT || p.kind != TOK_IDENT) {
+		return false;
 	}
-	return j;
+	out->module     = m.text;
+	out->module_len = m.len;
+	out->param      = p.text;
+	out->param_len  = p.len;
+	return true;
 }
 
-static size_t
-skip_blanks(const char* s, size_t len, size_t i)
-{
-	while (i < len && is_blank(s[i])) {
-		++i;
-	}
-	return i;
-}
-
+/* The patch language's own lexer reads it (pure and bounded: run() may):
+ * [set] module.param value, and nothing after but a comment. */
 bool
 live_set_split(const char* text, size_t len, LiveSet* out)
 {
-	size_t i = skip_blanks(text, len, 0);
-	if (len - i > 4 && !memcmp(text + i, "set", 3) && is_blank(text[i + 3])) {
-		i = skip_blanks(text, len, i + 3);
+	PatchLexer lex;
+	patch_lex_init(&lex, text, len);
+	PatchLexer       ahead = lex;
+	const PatchToken first = patch_lex_next(&ahead), second = patch_lex_next(&ahead);
+	if (is_set_word(&first) && second.kind == TOK_IDENT) {
+		patch_lex_next(&lex); /* the leading `set` */
 	}
-	size_t j = ident_end(text, len, i);
-	if (j == i || j >= len || text[j] != '.') {
+	if (!read_target(&lex, out)) {
 		return false;
 	}
-	out->module     = text + i;
-	out->module_len = j - i;
-	i               = j + 1;
-	j               = ident_end(text, len, i);
-	if (j == i || j >= len || !is_blank(text[j])) {
+	const PatchToken v = patch_lex_next(&lex);
+	if (v.kind != TOK_NUMBER && v.kind != TOK_IDENT && v.kind != TOK_WORD) {
 		return false;
 	}
-	out->param     = text + i;
-	out->param_len = j - i;
-	i              = skip_blanks(text, len, j);
-	j              = i;
-	while (j < len && !is_blank(text[j])) {
-		++j;
+	out->value     = v.text;
+	out->value_len = v.len;
+	for (PatchToken t = patch_lex_next(&lex); t.kind != TOK_END; t = patch_lex_next(&lex)) {
+		if (t.kind != TOK_NEWLINE) {
+			return false; /* more than one value */
+		}
 	}
-	if (j == i || skip_blanks(text, len, j) != len) {
-		return false; /* no value, or more than one word */
-	}
-	out->value     = text + i;
-	out->value_len = j - i;
 	return true;
 }
 
@@ -108,22 +93,13 @@ live_set_value(const LiveSet* set, const ParamSpec* spec, float* value)
 static bool
 line_sets(const char* s, size_t len, const LiveSet* set)
 {
-	size_t i = skip_blanks(s, len, 0);
-	if (len - i < 4 || memcmp(s + i, "set", 3) || !is_blank(s[i + 3])) {
-		return false;
-	}
-	i        = skip_blanks(s, len, i + 3);
-	size_t j = ident_end(s, len, i);
-	if (j - i != set->module_len || memcmp(s + i, set->module, j - i)) {
-		return false;
-	}
-	i = skip_blanks(s, len, j);
-	if (i >= len || s[i] != '.') {
-		return false;
-	}
-	i = skip_blanks(s, len, i + 1);
-	j = ident_end(s, len, i);
-	return j - i == set->param_len && !memcmp(s + i, set->param, j - i) && (j == len || is_blank(s[j]));
+	PatchLexer lex;
+	patch_lex_init(&lex, s, len);
+	const PatchToken first = patch_lex_next(&lex);
+	LiveSet          t;
+	return is_set_word(&first) && read_target(&lex, &t) && t.module_len == set->module_len &&
+	       t.param_len == set->param_len && !memcmp(t.module, set->module, t.module_len) &&
+	       !memcmp(t.param, set->param, t.param_len);
 }
 
 char*

@@ -604,6 +604,18 @@ render_group(Slot* s, unsigned g, unsigned n, bool aligned_end)
 	}
 }
 
+/* A one-lane signal copied into every lane of a voice buffer: what voice
+ * modules read of a controller or a global modulator. */
+static void
+fill_lanes(float* restrict dst, const float* restrict src, unsigned n, unsigned L)
+{
+	for (unsigned i = 0; i < n; ++i) {
+		for (unsigned l = 0; l < L; ++l) {
+			dst[i * L + l] = src[i];
+		}
+	}
+}
+
 /* The controllers the patch reads and the bend, for n frames: each
  * smoothed, in a one-lane buffer (master modules) and spread over the
  * lanes (voice modules). */
@@ -614,13 +626,7 @@ render_controllers(Slot* s, unsigned n)
 		ParamState* ps = &s->ctls[c].ps;
 		param_render(ps, n);
 		memcpy(buf_at(s, s->ctls[c].master_buf), ps->buf, sizeof(float) * n);
-		float* restrict d = buf_at(s, s->ctls[c].voice_buf);
-		const unsigned  L = s->lanes;
-		for (unsigned i = 0; i < n; ++i) {
-			for (unsigned l = 0; l < L; ++l) {
-				d[i * L + l] = ps->buf[i];
-			}
-		}
+		fill_lanes(buf_at(s, s->ctls[c].voice_buf), ps->buf, n, s->lanes);
 	}
 	param_render(&s->bend, n);
 	for (unsigned i = 0; i < n; ++i) {
@@ -668,14 +674,7 @@ render_sub(Slot* s, float* left, float* right, unsigned n, bool aligned_end)
 	 * are the same). */
 	run_master_steps(s, s->n_voice_steps, s->n_voice_steps + s->n_pre_steps, n);
 	for (unsigned k = 0; k < s->n_globs; ++k) {
-		const float* restrict src = buf_at(s, s->globs[k].master_buf);
-		float* restrict       dst = buf_at(s, s->globs[k].voice_buf);
-		const unsigned        L   = s->lanes;
-		for (unsigned i = 0; i < n; ++i) {
-			for (unsigned l = 0; l < L; ++l) {
-				dst[i * L + l] = src[i];
-			}
-		}
+		fill_lanes(buf_at(s, s->globs[k].voice_buf), buf_at(s, s->globs[k].master_buf), n, s->lanes);
 	}
 	for (unsigned g = 0; g < s->n_groups; ++g) {
 		render_group(s, g, n, aligned_end);

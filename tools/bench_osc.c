@@ -147,13 +147,7 @@ last_status_has(Host* h, unsigned from, const char* needle)
 static Host*
 start_host(const char* uri, unsigned port, OscFigures* f)
 {
-	HostConfig cfg;
-	host_config_default(&cfg);
-	cfg.rate      = RATE;
-	cfg.max_block = BLOCK;
-	cfg.worker    = HOST_WORKER_THREAD; /* as a live host */
-	cfg.quiet     = true;
-	Host* h       = host_new(&cfg, uri, f->error, sizeof f->error);
+	Host* h = pace_host_new(uri, f->error, sizeof f->error);
 	if (!h) {
 		return NULL;
 	}

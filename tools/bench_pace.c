@@ -8,6 +8,7 @@
 #include "bench_pace.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -78,4 +79,16 @@ pace_summary(double* v, unsigned n)
 	}
 	s.mean = sum / n;
 	return s;
+}
+
+Host*
+pace_host_new(const char* uri, char* err, size_t err_size)
+{
+	HostConfig cfg;
+	host_config_default(&cfg);
+	cfg.rate      = PACE_RATE;
+	cfg.max_block = PACE_BLOCK;
+	cfg.worker    = HOST_WORKER_THREAD; /* as a live host */
+	cfg.quiet     = true;
+	return host_new(&cfg, uri, err, err_size);
 }

@@ -24,6 +24,10 @@ typedef struct {
 	float    left[PACE_BLOCK], right[PACE_BLOCK];
 } Pacer;
 
+/* Chronus as the paced modes host it: PACE_RATE, PACE_BLOCK blocks, a
+ * threaded worker as a live host has, quiet. NULL with err filled. */
+Host* pace_host_new(const char* uri, char* err, size_t err_size);
+
 /* Sleeps until t (host_now()'s clock). */
 void pace_sleep_until(double t);
 /* When the next block is due. */

@@ -126,13 +126,7 @@ bench_reload(const char* uri, const char* text, unsigned saves, ReloadFigures* f
 	char path[sizeof dir + 32];
 	snprintf(path, sizeof path, "%s/live.chronus", dir);
 
-	HostConfig cfg;
-	host_config_default(&cfg);
-	cfg.rate      = RATE;
-	cfg.max_block = BLOCK;
-	cfg.worker    = HOST_WORKER_THREAD; /* as a live host */
-	cfg.quiet     = true;
-	Host*  h      = host_new(&cfg, uri, f->error, sizeof f->error);
+	Host*  h      = pace_host_new(uri, f->error, sizeof f->error);
 	double* lat   = calloc(saves ? saves : 1, sizeof(double));
 	double  prime = 0.0, level[2] = {0.0, 0.0};
 	unsigned level_n[2] = {0, 0};
