@@ -238,6 +238,7 @@ source_buf(const Patch* p, const Plan* plan, const PatchConnection* k)
 		case NOTE_SRC_RANDOM: return BUF_RANDOM;
 		case NOTE_SRC_PRESSURE: return BUF_PRESSURE;
 		case NOTE_SRC_SLIDE: return BUF_SLIDE;
+		case NOTE_SRC_UNISON: return BUF_UNISON;
 		default: return BUF_ZERO;
 		}
 	}
@@ -790,6 +791,8 @@ fill_expression(Slot* s, const Patch* p, const Plan* plan)
 		}
 	}
 	s->voicing       = p->voicing;
+	s->unison        = p->voicing.unison < 1 ? 1u : p->voicing.unison;
+	s->unison_gain   = (float)(1.0 / sqrt((double)s->unison));
 	s->bend_up       = p->voicing.bend_up;
 	s->bend_down     = p->voicing.bend_down;
 	s->glide_ms      = p->voicing.glide_ms;
@@ -854,7 +857,13 @@ compile_patch_simd(const Patch* p, double rate, unsigned polyphony, SimdMode sim
 	plan->rate     = rate;
 	plan->simd     = simd_resolve(simd);
 	plan->lanes    = plan->simd == SIMD_SINGLE ? 1u : CHRONUS_LANES;
-	plan->n_voices = polyphony + SLOT_STEAL_SPARES;
+	/* Polyphony counts notes: each takes a stack of `unison` voices, the
+	 * spares too, within SLOT_MAX_VOICES voices that play. */
+	const unsigned unison = p->voicing.unison < 1 ? 1u : p->voicing.unison;
+	if (polyphony * unison > SLOT_MAX_VOICES) {
+		polyphony = SLOT_MAX_VOICES / unison;
+	}
+	plan->n_voices = (polyphony + SLOT_STEAL_SPARES) * unison;
 	plan->pan_module = p->pan_module;
 	Slot* s        = NULL;
 	if (plan_order(p, plan, err)) {

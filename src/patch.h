@@ -27,6 +27,8 @@
 #define PATCH_MAX_CTLS        16u    /* distinct controllers (ctl.*) one patch reads */
 #define PATCH_MAX_BEND        48.0f  /* semitones of bend range, up or down */
 #define PATCH_MAX_GLIDE_MS    10000.0f
+#define PATCH_MAX_UNISON      16u    /* voices stacked on one note (`unison`) */
+#define PATCH_MAX_UNISON_CENTS 200.0f /* their total detune */
 
 /* Per-voice sources (note.*). */
 typedef enum {
@@ -39,6 +41,7 @@ typedef enum {
 	NOTE_SRC_RELEASE,  /* release velocity 0..1 (0 until the key is released) */
 	NOTE_SRC_PRESSURE, /* polyphonic aftertouch of the voice's key 0..1, smoothed (MPE: its channel's pressure) */
 	NOTE_SRC_SLIDE,    /* CC 74 0..1, smoothed (MPE: its channel's, the per-note slide) */
+	NOTE_SRC_UNISON,   /* the voice's place in its note's unison stack, -1..1 (0 alone) */
 	NOTE_SRC_COUNT
 } NoteSource;
 
@@ -51,7 +54,8 @@ enum { CTL_AFTERTOUCH = 128, CTL_BEND = 129, CTL_TEMPO = 130, CTL_COUNT = 131 };
 typedef enum { VOICE_MODE_POLY = 0, VOICE_MODE_MONO, VOICE_MODE_LEGATO } VoiceMode;
 typedef enum { PRIORITY_LAST = 0, PRIORITY_LOW, PRIORITY_HIGH } NotePriority;
 
-/* The patch's voice statements (`voice`, `priority`, `glide`, `bend`). */
+/* The patch's voice statements (`voice`, `priority`, `glide`, `bend`,
+ * `unison`). */
 typedef struct {
 	VoiceMode    mode;
 	NotePriority priority;
@@ -59,6 +63,8 @@ typedef struct {
 	bool         glide_rate;   /* constant rate: glide_ms per octave; else constant time */
 	bool         glide_legato; /* only between overlapping notes */
 	float        bend_up, bend_down; /* semitones, 0 .. PATCH_MAX_BEND */
+	unsigned     unison;       /* voices per note, 1 .. PATCH_MAX_UNISON (0 is read as 1) */
+	float        unison_cents; /* their total detune, evenly spaced, centred on the key */
 } PatchVoicing;
 
 typedef struct {

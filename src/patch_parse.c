@@ -603,7 +603,7 @@ st_create(Parser* ps)
 }
 
 static const char* const note_names[] = {NULL,  "pitch",   "gate",    "velocity",
-                                         "random", "key", "release", "pressure", "slide"};
+                                         "random", "key", "release", "pressure", "slide", "unison"};
 _Static_assert(sizeof note_names / sizeof note_names[0] == NOTE_SRC_COUNT, "a name per note source");
 
 /* Controllers by name; any other is ccN (N 0..127). */
@@ -753,7 +753,7 @@ connect_source(Parser* ps, PatchConnection* c)
 	}
 	const PatchToken t = ps->tok;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "pitch, gate, velocity, random, key, release, pressure or slide after 'note.'");
+		return unexpected(ps, "pitch, gate, velocity, random, key, release, pressure, slide or unison after 'note.'");
 	}
 	Suggest sg;
 	Hint    h;
@@ -767,8 +767,8 @@ connect_source(Parser* ps, PatchConnection* c)
 		suggest_try(&sg, note_names[k]);
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown note source '%s', expected pitch, gate, velocity, random, key, release, pressure or "
-	               "slide%s",
+	               "unknown note source '%s', expected pitch, gate, velocity, random, key, release, pressure, "
+	               "slide or unison%s",
 	               show_tok(&sh, &t), hint_text(&h, sg.best));
 }
 
@@ -1186,6 +1186,35 @@ st_pan(Parser* ps)
 	return true;
 }
 
+/* `unison <count> [<detune cents>]`: every note plays `count` voices
+ * (1 .. PATCH_MAX_UNISON), detuned evenly over the total detune in cents
+ * (0 when not given), centred on the key. */
+static bool
+st_unison(Parser* ps)
+{
+	PatchVoicing*    v = &ps->p->voicing;
+	float            n = 0.0f;
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken t = ps->tok;
+	if (!number_in(ps, "a count of voices, 1 to 16", 1.0f, (float)PATCH_MAX_UNISON, "voices", &n)) {
+		return false;
+	}
+	if (n != floorf(n)) {
+		Shown sh;
+		return fail_at(ps, t.line, t.col, "'%s' is not a whole number, expected 1 to %u voices", show_tok(&sh, &t),
+		               PATCH_MAX_UNISON);
+	}
+	v->unison       = (unsigned)n;
+	v->unison_cents = 0.0f;
+	if (!at_eol(ps)) {
+		return number_in(ps, "a total detune in cents, or end of line", 0.0f, PATCH_MAX_UNISON_CENTS, "cents",
+		                 &v->unison_cents);
+	}
+	return true;
+}
+
 /* `zone <module> <low key> [<high key>]`: the module's output is heard
  * only for notes whose key is in low..high (one key when high is not
  * given): splits and layers, and a drum kit in one patch. */
@@ -1245,7 +1274,7 @@ static const Statement statements[] = {
         {"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
         {"set", st_set},     {"macro", st_macro},   {"out", st_out},
         {"voice", st_voice}, {"priority", st_priority}, {"glide", st_glide}, {"bend", st_bend},
-        {"pan", st_pan},     {"zone", st_zone},
+        {"pan", st_pan},     {"zone", st_zone},     {"unison", st_unison},
 };
 
 #define N_STATEMENTS (sizeof statements / sizeof statements[0])
@@ -1259,7 +1288,7 @@ statement(Parser* ps)
 	ps->stmt = t;
 	if (t.kind != TOK_IDENT) {
 		return unexpected(ps, "a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, "
-		                       "glide or bend");
+		                       "glide, bend or unison");
 	}
 	Suggest sg;
 	suggest_init(&sg, t.text, t.len);
@@ -1285,7 +1314,7 @@ statement(Parser* ps)
 	}
 	return fail_at(ps, t.line, t.col,
 	               "unknown statement '%s', expected patch, create, connect, set, macro, out, pan, voice, "
-	               "priority, glide or bend",
+	               "priority, glide, bend or unison",
 	               show_tok(&sh, &t));
 }
 
@@ -1345,6 +1374,7 @@ patch_parse(const char* text, size_t len, Patch* out, PatchError* err)
 	out->pan_module        = -1;
 	out->voicing.bend_up   = 2.0f;
 	out->voicing.bend_down = 2.0f;
+	out->voicing.unison    = 1;
 	patch_lex_init(&ps.lex, text, len);
 	for (;;) {
 		if (!advance(&ps)) {

@@ -96,14 +96,15 @@ modulated(const Slot* s, const PlanStep* st, unsigned j, float* restrict tmp, un
 
 /* Whether a port's feeds give the same value in every frame of this
  * sub-block, lane by lane: nothing, or the pitch (unless it glides or
- * bends now), velocity, random value, key or release velocity as they are. */
+ * bends now), velocity, random value, key, release velocity or unison
+ * place as they are. */
 static bool
 feeds_steady(const Slot* s, const Feed* f, unsigned count)
 {
 	return count == 0 ||
 	       (count == 1 && f[0].depth == 1.0f &&
 	        ((f[0].buf == BUF_PITCH && s->pitch_steady) || f[0].buf == BUF_VELOCITY || f[0].buf == BUF_RANDOM ||
-	         f[0].buf == BUF_KEY || f[0].buf == BUF_RELEASE));
+	         f[0].buf == BUF_KEY || f[0].buf == BUF_RELEASE || f[0].buf == BUF_UNISON));
 }
 
 /* One step: a voice step over a lane group (lanes = s->lanes), or a master
@@ -284,8 +285,10 @@ voice_smooth(const Slot* s, float* at, float target, float* restrict out, unsign
 }
 
 /* A lane group's note sources and each voice's weight in the sums (its
- * fade), for n frames: per-lane values, then one fill of every frame; the
- * pitch frame by frame when a voice glides or the wheel moves. */
+ * fade, times the unison gain), for n frames: per-lane values, then one
+ * fill of every frame; the pitch frame by frame when a voice glides or the
+ * wheel moves. A unison stack's voices add their detune to the pitch (a
+ * stack of one adds nothing, so it is the plain patch, bit for bit). */
 static void
 group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 {
@@ -293,15 +296,18 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 	float          p[CHRONUS_LANES], g[CHRONUS_LANES], v[CHRONUS_LANES], w[CHRONUS_LANES];
 	bool           gliding = false;
 	float          r[CHRONUS_LANES];
+	const bool     stacked = s->unison > 1;
+	const float    ug      = s->unison_gain;
 	for (unsigned l = 0; l < L; ++l) { /* a silent lane (maybe past the last voice): no note */
 		p[l] = 60.0f;
 		g[l] = v[l] = w[l] = r[l] = 0.0f;
 		if (sounding[l]) {
 			const Voice* vo = &vs[l];
 			p[l]            = vo->pitch + s->bend_semis[0] + vo->nbend;
+			p[l]            = stacked ? p[l] + vo->detune : p[l];
 			g[l]            = vo->key_down || vo->sustained ? 1.0f : 0.0f;
 			v[l]            = vo->velocity;
-			w[l]            = vo->fade;
+			w[l]            = stacked ? vo->fade * ug : vo->fade;
 			gliding |= vo->glide_left != 0 || vo->nbend != vo->nbend_target;
 			r[l]            = s->uses_random ? note_random(vo->started) : 0.0f;
 		}
@@ -329,6 +335,9 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 				pitch[i * L + l] += s->bend_semis[i];
 			}
 			voice_smooth(s, &vs[l].nbend, vs[l].nbend_target, pitch + l, n, L, true);
+			for (unsigned i = 0; stacked && i < n; ++i) {
+				pitch[i * L + l] += vs[l].detune;
+			}
 		}
 	}
 	spread_lanes(gate, g, n, L);
@@ -344,6 +353,13 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 		spread_lanes(buf_at(s, BUF_KEY), k, n, L);
 		spread_lanes(buf_at(s, BUF_RELEASE), rel, n, L);
 		spread_lanes(buf_at(s, BUF_RANDOM), x, n, L);
+	}
+	if (s->note_srcs & (1u << NOTE_SRC_UNISON)) {
+		float u[CHRONUS_LANES];
+		for (unsigned l = 0; l < L; ++l) {
+			u[l] = sounding[l] ? vs[l].unison : 0.0f;
+		}
+		spread_lanes(buf_at(s, BUF_UNISON), u, n, L);
 	}
 	if (s->note_srcs & (1u << NOTE_SRC_PRESSURE)) {
 		float* restrict pr = buf_at(s, BUF_PRESSURE);
@@ -383,7 +399,7 @@ group_sources(Slot* s, Voice* vs, const bool* sounding, unsigned n)
 			for (unsigned i = 0; i < n; ++i) {
 				f = f + vo->fade_step;
 				f = f < 0.0f ? 0.0f : (f > 1.0f ? 1.0f : f);
-				fb[i * L + l] = f;
+				fb[i * L + l] = stacked ? f * ug : f;
 			}
 			vo->fade = f;
 		}

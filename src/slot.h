@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #define SLOT_MAX_POLYPHONY 64u
+#define SLOT_MAX_VOICES    256u /* polyphony x unison voices at most: a wide stack plays fewer notes */
 #define SLOT_STEAL_SPARES  8u   /* extra voices that let a stolen one fade out */
 #define SLOT_STEAL_FADE_MS 3.0  /* fade of a stolen voice */
 #define SLOT_DECLICK_MS    5.0  /* release fade of a voice with no envelope */

@@ -17,10 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Buffers 0..7 are the fixed sources every voice provides (the last four
+/* Buffers 0..9 are the fixed sources every voice provides (the last five
  * are only filled when the patch reads them: Slot.note_srcs). */
 enum { BUF_ZERO = 0, BUF_PITCH, BUF_GATE, BUF_VELOCITY, BUF_RANDOM, BUF_KEY, BUF_RELEASE, BUF_PRESSURE,
-       BUF_SLIDE, BUF_FIRST_FREE };
+       BUF_SLIDE, BUF_UNISON, BUF_FIRST_FREE };
 
 #define SLOT_MAX_HELD         128u
 
@@ -85,7 +85,7 @@ typedef struct {
 	float      velocity;    /* 0..1 */
 	float      fade;        /* output gain: 1, or fading to 0 when stolen */
 	float      fade_step;   /* per sample; 0 when not fading */
-	uint64_t   started;     /* for oldest-first stealing */
+	uint64_t   started;     /* for oldest-first stealing; the voices of one note's unison stack share it */
 	float      release_vel; /* 0..1, set at note off */
 	float      pressure;    /* poly aftertouch, smoothed, 0..1 */
 	float      pressure_target;
@@ -97,6 +97,9 @@ typedef struct {
 	float      target;      /* the key's pitch in the tuning: where a glide lands */
 	float      glide_step;  /* per sample while glide_left > 0 */
 	unsigned   glide_left;  /* samples of glide to go; the last one lands on the key */
+	uint8_t    place;       /* its place in its note's unison stack, 0 .. unison - 1 (0 leads) */
+	float      unison;      /* the same as -1..1 (note.unison; 0 in a stack of one) */
+	float      detune;      /* semitones its stack place adds to the pitch */
 	uint8_t*   state;       /* module states of this voice's lane group */
 	unsigned   lane;        /* its lane in the group */
 } Voice;
@@ -158,8 +161,10 @@ struct Slot {
 
 	/* Voices. */
 	Voice*   voices;
-	unsigned n_voices;   /* polyphony + spares */
-	unsigned polyphony;
+	unsigned n_voices;   /* (polyphony + spares) x unison */
+	unsigned polyphony;  /* notes (unison stacks) at once */
+	unsigned unison;     /* voices per note, 1 .. PATCH_MAX_UNISON */
+	float    unison_gain; /* each voice's weight in the sums: 1 / sqrt(unison) */
 	uint64_t clock;      /* notes started, for ages */
 	uint64_t frames;     /* frames rendered: sub-blocks align to it */
 	bool     sustain;    /* pedal down */

@@ -7,6 +7,13 @@
  * first) fades out over SLOT_STEAL_FADE_MS while the new note starts on a
  * spare voice. A voice that has not rendered a sample yet (several notes in
  * the same frame) is reused at once, since cutting it is inaudible.
+ *
+ * Unison: every note is a stack of Slot.unison voices that share its
+ * `started` count (the stack's identity), each at its own place (detune,
+ * note.unison) and with its own seed (a voice's index goes into it). The
+ * polyphony counts notes, stealing takes a whole stack, and everything a
+ * note does (off, glide, expression, the mono modes, a handover) reaches
+ * each voice of its stack.
  */
 #include "voices.h"
 
@@ -140,13 +147,27 @@ take_channel(Slot* s, Voice* v, uint8_t chan, bool snap)
 	}
 }
 
+/* Place k of a unison stack: -1..1 evenly from the lowest voice to the
+ * highest (0 for a stack of one), and its detune, that times half the
+ * stack's total detune. */
 static void
-start_voice(Slot* s, Voice* v, uint8_t chan, uint8_t note, float velocity)
+take_place(const Slot* s, Voice* v, unsigned k)
+{
+	const unsigned n = s->unison;
+	v->place         = (uint8_t)k;
+	v->unison        = n > 1 ? (float)(2.0 * k / (n - 1) - 1.0) : 0.0f;
+	v->detune        = v->unison * s->voicing.unison_cents * (0.5f / 100.0f);
+}
+
+/* Voice k of a stack the note starts (every voice of it from the same
+ * pitch `from`; the caller counts the note: ++clock, last_pitch). */
+static void
+start_voice(Slot* s, Voice* v, uint8_t chan, uint8_t note, float velocity, float from, unsigned k)
 {
 	reset_voice_modules(s, v);
 	const bool overlap = s->n_held > 1;
-	glide_to(s, v, s->last_pitch, note, overlap);
-	s->last_pitch       = v->target;
+	glide_to(s, v, from, note, overlap);
+	take_place(s, v, k);
 	v->release_vel      = 0.0f;
 	take_channel(s, v, chan, true);
 	v->phase     = VOICE_ON;
@@ -159,7 +180,7 @@ start_voice(Slot* s, Voice* v, uint8_t chan, uint8_t note, float velocity)
 	v->stolen    = false;
 	v->fade      = 1.0f;
 	v->fade_step = 0.0f;
-	v->started   = ++s->clock;
+	v->started   = s->clock + 1;
 }
 
 static void
@@ -197,7 +218,50 @@ pick_victim(Slot* s)
 	return best;
 }
 
-static bool is_live(const Voice* v);
+/* Every live voice of the stack `id` fades out as stolen, over the steal
+ * fade from full level (`from_full`) or from where it is. */
+static void
+steal_stack(Slot* s, uint64_t id, bool from_full)
+{
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (is_live(v) && v->started == id) {
+			v->stolen    = true;
+			v->fade_step = per_sample_fade(s, SLOT_STEAL_FADE_MS, from_full ? 1.0f : v->fade);
+		}
+	}
+}
+
+/* Notes sounding: live stacks, counted by their leading voice. */
+static unsigned
+live_notes(const Slot* s)
+{
+	unsigned live = 0;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		live += is_live(&s->voices[i]) && s->voices[i].place == 0;
+	}
+	return live;
+}
+
+/* A free voice for a new stack: an idle one, else the quietest of those
+ * fading out (every spare still fading); NULL when none. */
+static Voice*
+free_voice(Slot* s)
+{
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		if (s->voices[i].phase == VOICE_IDLE) {
+			return &s->voices[i];
+		}
+	}
+	Voice* chosen = NULL;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (v->stolen && (!chosen || v->fade < chosen->fade)) {
+			chosen = v;
+		}
+	}
+	return chosen;
+}
 
 /* The voice of a mono slot: its one live voice, or NULL. */
 static Voice*
@@ -213,30 +277,39 @@ mono_voice(Slot* s)
 	return found;
 }
 
-/* A mono voice moves to `note` (a new key, or back to a key still held):
- * it glides there, and is struck again unless the mode is legato and
- * another key was held (then the envelopes go on undisturbed). */
+/* The mono voice's stack (`lead`'s, every live voice that shares its
+ * `started`) moves to `note` (a new key, or back to a key still held): it
+ * glides there, and is struck again unless the mode is legato and another
+ * key was held (then the envelopes go on undisturbed). */
 static void
-mono_move(Slot* s, Voice* v, uint16_t key, float velocity, bool overlap)
+mono_move(Slot* s, const Voice* lead, uint16_t key, float velocity, bool overlap)
 {
-	const bool    strike = s->voicing.mode != VOICE_MODE_LEGATO || !overlap;
-	const uint8_t note   = key & 0x7f;
-	glide_to(s, v, v->pitch, note, overlap);
-	take_channel(s, v, (uint8_t)(key >> 7), false);
-	s->last_pitch = v->target;
-	v->key_down   = true;
-	v->sustained  = false;
-	v->phase      = VOICE_ON;
-	if (strike) {
-		v->velocity    = velocity;
-		v->retrigger   = true;
-		v->release_vel = 0.0f;
-		v->started     = ++s->clock; /* a new note: note.random draws again, and it is the newest */
+	const bool     strike = s->voicing.mode != VOICE_MODE_LEGATO || !overlap;
+	const uint8_t  note   = key & 0x7f;
+	const uint64_t id     = lead->started;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		Voice* v = &s->voices[i];
+		if (!is_live(v) || v->started != id) {
+			continue;
+		}
+		glide_to(s, v, v->pitch, note, overlap);
+		take_channel(s, v, (uint8_t)(key >> 7), false);
+		s->last_pitch = v->target;
+		v->key_down   = true;
+		v->sustained  = false;
+		v->phase      = VOICE_ON;
+		if (strike) {
+			v->velocity    = velocity;
+			v->retrigger   = true;
+			v->release_vel = 0.0f;
+			v->started     = s->clock + 1; /* a new note: note.random draws again, and it is the newest */
+		}
+		if (!s->has_gate_env) {
+			v->fade_step = 0.0f;
+			v->fade      = 1.0f;
+		}
 	}
-	if (!s->has_gate_env) {
-		v->fade_step = 0.0f;
-		v->fade      = 1.0f;
-	}
+	s->clock += strike;
 }
 
 void
@@ -266,7 +339,8 @@ voices_note_on_ch(Slot* s, uint8_t chan, uint8_t note, float velocity)
 			return;
 		}
 	}
-	/* The same key again: retrigger its voice rather than stack a second. */
+	/* The same key again: retrigger its voices rather than stack more. */
+	bool again = false;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		Voice* v = &s->voices[i];
 		if (is_live(v) && v->note == note && v->chan == chan && (v->key_down || v->sustained)) {
@@ -279,43 +353,43 @@ voices_note_on_ch(Slot* s, uint8_t chan, uint8_t note, float velocity)
 				v->fade_step = 0.0f;
 				v->fade      = 1.0f;
 			}
-			return;
+			again = true;
 		}
+	}
+	if (again) {
+		return;
 	}
 
-	unsigned live = 0;
-	for (unsigned i = 0; i < s->n_voices; ++i) {
-		live += is_live(&s->voices[i]);
-	}
-	if (live >= s->polyphony) {
-		Voice* victim = pick_victim(s);
+	/* A new stack. At the polyphony the oldest stack gives way: one that
+	 * has not rendered yet is reused at once, another fades out. */
+	Voice*   reuse[PATCH_MAX_UNISON];
+	unsigned n_reuse = 0;
+	if (live_notes(s) >= s->polyphony) {
+		const Voice* victim = pick_victim(s);
 		if (victim && victim->fresh) {
-			start_voice(s, victim, chan, note, velocity);
-			return;
-		}
-		if (victim) {
-			victim->stolen    = true;
-			victim->fade_step = per_sample_fade(s, SLOT_STEAL_FADE_MS, 1.0f);
-		}
-	}
-	Voice* chosen = NULL;
-	for (unsigned i = 0; i < s->n_voices && !chosen; ++i) {
-		if (s->voices[i].phase == VOICE_IDLE) {
-			chosen = &s->voices[i];
-		}
-	}
-	if (!chosen) {
-		/* Every spare is still fading: take the quietest fading voice. */
-		for (unsigned i = 0; i < s->n_voices; ++i) {
-			Voice* v = &s->voices[i];
-			if (v->stolen && (!chosen || v->fade < chosen->fade)) {
-				chosen = v;
+			const uint64_t id = victim->started;
+			for (unsigned i = 0; i < s->n_voices && n_reuse < s->unison; ++i) {
+				Voice* v = &s->voices[i];
+				if (is_live(v) && v->started == id) {
+					reuse[n_reuse++] = v;
+				}
 			}
+		} else if (victim) {
+			steal_stack(s, victim->started, true);
 		}
 	}
-	if (chosen) {
-		start_voice(s, chosen, chan, note, velocity);
+	const float from    = s->last_pitch;
+	bool        started = false;
+	for (unsigned k = 0; k < s->unison; ++k) {
+		Voice* v = k < n_reuse ? reuse[k] : free_voice(s);
+		if (!v) {
+			break;
+		}
+		start_voice(s, v, chan, note, velocity, from, k);
+		s->last_pitch = v->target;
+		started       = true;
 	}
+	s->clock += started;
 }
 
 void
@@ -509,23 +583,30 @@ voices_note_on_held(Slot* s, uint8_t chan, uint8_t note, float velocity, bool by
 	note &= 0x7f;
 	chan &= 0x0f;
 	voices_note_on_ch(s, chan, note, velocity);
-	Voice* v = newest_voice_of(s, chan, note);
-	if (!v) {
+	const Voice* newest = newest_voice_of(s, chan, note);
+	if (!newest) {
 		return;
 	}
-	for (unsigned i = 0; i < s->n_voice_steps; ++i) {
-		const PlanStep* st = &s->steps[i];
-		if (!st->type->enter_held) {
+	const uint64_t id = newest->started;
+	for (unsigned j = 0; j < s->n_voices; ++j) { /* every voice of its stack */
+		Voice* v = &s->voices[j];
+		if (!is_live(v) || v->started != id) {
 			continue;
 		}
-		st->type->enter_held(v->state + st->state_offset, v->lane, age); /* lane-group contract */
-	}
-	v->retrigger  = false; /* the gate is high already: no rising edge */
-	v->glide_left = 0;     /* and it is where it was */
-	v->pitch      = v->target;
-	if (by_pedal) {
-		v->key_down  = false;
-		v->sustained = true;
+		for (unsigned i = 0; i < s->n_voice_steps; ++i) {
+			const PlanStep* st = &s->steps[i];
+			if (!st->type->enter_held) {
+				continue;
+			}
+			st->type->enter_held(v->state + st->state_offset, v->lane, age); /* lane-group contract */
+		}
+		v->retrigger  = false; /* the gate is high already: no rising edge */
+		v->glide_left = 0;     /* and it is where it was */
+		v->pitch      = v->target;
+		if (by_pedal) {
+			v->key_down  = false;
+			v->sustained = true;
+		}
 	}
 }
 
@@ -542,21 +623,16 @@ voices_note_held(const Slot* s, uint8_t chan, uint8_t note)
 	return false;
 }
 
-/* More live voices than the polyphony (voices copied from a slot with more
- * of them): the surplus, oldest released first, fades out as stolen. */
+/* More live notes than the polyphony (voices copied from a slot with more
+ * of them): the surplus stacks, oldest released first, fade out as stolen. */
 void
 voices_trim(Slot* s)
 {
-	unsigned live = 0;
-	for (unsigned i = 0; i < s->n_voices; ++i) {
-		live += is_live(&s->voices[i]);
-	}
-	for (; live > s->polyphony; --live) {
-		Voice* victim = pick_victim(s);
+	for (unsigned guard = 0; guard < s->n_voices && live_notes(s) > s->polyphony; ++guard) {
+		const Voice* victim = pick_victim(s);
 		if (!victim) {
 			return;
 		}
-		victim->stolen    = true;
-		victim->fade_step = per_sample_fade(s, SLOT_STEAL_FADE_MS, victim->fade);
+		steal_stack(s, victim->started, false);
 	}
 }

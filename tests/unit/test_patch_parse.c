@@ -459,7 +459,7 @@ test_lexical_errors(void)
 	                : ", expected a type from docs/modules.md"));
 	ERR("create a saw\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n", 2, 1,
 	    "unexpected '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@...', expected a statement: "
-	    "patch, create, connect, set, macro, out, pan, zone, voice, priority, glide or bend");
+	    "patch, create, connect, set, macro, out, pan, zone, voice, priority, glide, bend or unison");
 }
 
 static void
@@ -470,13 +470,13 @@ test_statement_errors(void)
 	ERR("Create osc saw\n", 1, 1, "unknown statement 'Create' (did you mean 'create'?)");
 	ERR("  frobnicate\n", 1, 3,
 	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out, pan, voice, "
-	    "priority, glide or bend");
+	    "priority, glide, bend or unison");
 	ERR("5 a saw\n", 1, 1,
-	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide or bend");
+	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide, bend or unison");
 	ERR(".\n", 1, 1,
-	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide or bend");
+	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide, bend or unison");
 	ERR("\"x\"\n", 1, 1,
-	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide or bend");
+	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide, bend or unison");
 	ERR("create osc saw\nout osc 0.5\n", 2, 9,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	/* `pan`: one, naming a per-voice module. */
@@ -503,7 +503,7 @@ test_statement_errors(void)
 	ERR("create o saw\nzone x 36\nout o\n", 2, 6, "unknown module 'x', expected a module created on an earlier line");
 	ERR("create o saw\nzone o\nout o\n", 2, 7, "unexpected end of line, expected a low key, 0 to 127");
 	ERR("create o saw\nconnect note.rand o.level\nout o\n", 2, 14,
-	    "unknown note source 'rand', expected pitch, gate, velocity, random, key, release, pressure or slide (did you mean 'random'?)");
+	    "unknown note source 'rand', expected pitch, gate, velocity, random, key, release, pressure, slide or unison (did you mean 'random'?)");
 	ERR("create osc saw\ncreate vcf ladder\nset vcf.resonance 0.5 0.5\n", 3, 23,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	ERR("patch \"a\" \"b\"\n", 1, 11,
@@ -625,18 +625,18 @@ test_connect_errors(void)
 	ERR(WITH("connect note vcf\n"), 5, 14,
 	    "unexpected 'vcf', expected '.' after 'note', as in note.pitch");
 	ERR(WITH("connect note. vcf\n"), 5, 15,
-	    "unknown note source 'vcf', expected pitch, gate, velocity, random, key, release, pressure or slide");
+	    "unknown note source 'vcf', expected pitch, gate, velocity, random, key, release, pressure, slide or unison");
 	ERR(WITH("connect note.\n"), 5, 14,
-	    "unexpected end of line, expected pitch, gate, velocity, random, key, release, pressure or slide after "
+	    "unexpected end of line, expected pitch, gate, velocity, random, key, release, pressure, slide or unison after "
 	    "'note.'");
 	ERR(WITH("connect note.pich vcf\n"), 5, 14,
-	    "unknown note source 'pich', expected pitch, gate, velocity, random, key, release, pressure or slide "
+	    "unknown note source 'pich', expected pitch, gate, velocity, random, key, release, pressure, slide or unison "
 	    "(did you mean 'pitch'?)");
 	ERR(WITH("connect note.vel vcf\n"), 5, 14,
-	    "unknown note source 'vel', expected pitch, gate, velocity, random, key, release, pressure or slide "
+	    "unknown note source 'vel', expected pitch, gate, velocity, random, key, release, pressure, slide or unison "
 	    "(did you mean 'velocity'?)");
 	ERR(WITH("connect note.keys vcf\n"), 5, 14,
-	    "unknown note source 'keys', expected pitch, gate, velocity, random, key, release, pressure or slide "
+	    "unknown note source 'keys', expected pitch, gate, velocity, random, key, release, pressure, slide or unison "
 	    "(did you mean 'key'?)");
 	ERR(WITH("connect ctl vcf\n"), 5, 13, "unexpected 'vcf', expected '.' after 'ctl', as in ctl.modwheel");
 	ERR(WITH("connect ctl.modweel vcf\n"), 5, 13,
