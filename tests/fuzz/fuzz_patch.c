@@ -237,8 +237,11 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 			compiled = true;
 			CHECK(patch.out_module >= 0 && (unsigned)patch.out_module < patch.n_modules,
 			      "compiled a patch whose out_module %d is invalid", patch.out_module);
-			CHECK(slot->polyphony == poly && slot->n_voices == poly + SLOT_STEAL_SPARES,
-			      "polyphony %u voices %u", slot->polyphony, slot->n_voices);
+			/* Polyphony counts notes, each a unison stack, within SLOT_MAX_VOICES. */
+			const unsigned un    = patch.voicing.unison < 1 ? 1u : patch.voicing.unison;
+			const unsigned notes = poly * un > SLOT_MAX_VOICES ? SLOT_MAX_VOICES / un : poly;
+			CHECK(slot->polyphony == notes && slot->n_voices == (notes + SLOT_STEAL_SPARES) * un,
+			      "polyphony %u voices %u (unison %u)", slot->polyphony, slot->n_voices, un);
 			CHECK(slot->out_buf < slot->n_bufs, "out_buf %u of %u", slot->out_buf, slot->n_bufs);
 			float buf[300], right[300];
 			voices_note_on(slot, 60, 1.0f);

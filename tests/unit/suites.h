@@ -23,6 +23,7 @@ int suite_tuning(void);
 int suite_mpe(void);
 int suite_library(void);
 int suite_effects(void);
+int suite_unison(void);
 int suite_chronusctl(void); /* tools/osc_args.c and build/chronusctl */
 const char* tuning_edo19_scl(void); /* test_tuning.c */
 
