@@ -655,6 +655,17 @@ test_connect_errors(void)
 	ERR(WITH("glide 50 rate time\n"), 5, 15,
 	    "'time' contradicts an earlier glide option, expected one of time or rate");
 	ERR(WITH("bend 2 49\n"), 5, 8, "'49' is out of range, expected 0 to 48 semitones");
+	ERR(WITH("unison 0\n"), 5, 8, "'0' is out of range, expected 1 to 16 voices");
+	ERR(WITH("unison 17 10\n"), 5, 8, "'17' is out of range, expected 1 to 16 voices");
+	ERR(WITH("unison 2.5\n"), 5, 8, "'2.5' is not a whole number, expected 1 to 16 voices");
+	ERR(WITH("unison 7 -5\n"), 5, 10, "'-5' is out of range, expected 0 to 200 cents");
+	ERR(WITH("unison 7 201\n"), 5, 10, "'201' is out of range, expected 0 to 200 cents");
+	ERR(WITH("unison\n"), 5, 7, "unexpected end of line, expected a count of voices, 1 to 16");
+	ERR(WITH("unison 7 wide\n"), 5, 10, "unexpected 'wide', expected a total detune in cents, or end of line");
+	ERR(WITH("unison 7 20 30\n"), 5, 13, "unexpected '30' after end of statement, expected end of line");
+	ERR(WITH("connect note.unisn vcf\n"), 5, 14,
+	    "unknown note source 'unisn', expected pitch, gate, velocity, random, key, release, pressure, slide or "
+	    "unison (did you mean 'unison'?)");
 	ERR(WITH("connect osc note.pitch\n"), 5, 13,
 	    "unexpected 'note', expected a target module (note and ctl sources can only send)");
 
@@ -1376,6 +1387,13 @@ test_expression_forms(void)
 	CU_ASSERT(p->connections[1].src_ctl == 1 && p->connections[1].src_module == -1);
 	CU_ASSERT(p->connections[5].src_ctl == -1 && p->connections[5].src_note == NOTE_SRC_KEY);
 	CU_ASSERT_EQUAL(p->connections[6].src_note, NOTE_SRC_PRESSURE);
+	CU_ASSERT(p->voicing.unison == 1 && p->voicing.unison_cents == 0.0f); /* no statement: one voice */
+
+	check_ok(__LINE__, "unison 7 25\ncreate o saw\nconnect note.unison o.fine 3\nout o\n", 60);
+	CU_ASSERT(g_patch.voicing.unison == 7 && g_patch.voicing.unison_cents == 25.0f);
+	CU_ASSERT_EQUAL(g_patch.connections[0].src_note, NOTE_SRC_UNISON);
+	check_ok(__LINE__, "unison 16\ncreate o saw\nout o\n", 29);
+	CU_ASSERT(g_patch.voicing.unison == 16 && g_patch.voicing.unison_cents == 0.0f);
 
 	check_ok(__LINE__, "glide 20 legato time\nbend 12\ncreate o saw\nout o\n", 48);
 	CU_ASSERT(!g_patch.voicing.glide_rate && g_patch.voicing.glide_legato);
