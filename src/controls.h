@@ -47,7 +47,7 @@ typedef enum { UNIT_DB = 0, UNIT_MS, UNIT_KNOB, UNIT_VOICE, UNIT_SLOT, UNIT_PROG
 	X(CROSSFADE, "crossfade", "Crossfade", 5.0f, 2000.0f, 30.0f, UNIT_MS, CTRL_IN | CTRL_LOGARITHMIC,     \
 	  GROUP_PATCH, "Length of the crossfade to a newly built patch.")                               \
 	X(POLYPHONY, "polyphony", "Polyphony", 1.0f, 64.0f, 16.0f, UNIT_VOICE, CTRL_IN | CTRL_INTEGER | CTRL_REBUILDS, \
-	  GROUP_PATCH, "Voices per patch; a change rebuilds the patch in the worker.")                              \
+	  GROUP_PATCH, "Notes at once (a unison stack is one note); a change rebuilds the patch in the worker.")   \
 	X(MACRO1, "macro1", "Macro 1", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \
 	  "Macro knob 1: sweeps whatever the patch binds to it with `macro 1`.")                                    \
 	X(MACRO2, "macro2", "Macro 2", 0.0f, 1.0f, 0.5f, UNIT_KNOB, CTRL_IN | CTRL_PRESET, GROUP_MACROS,                           \

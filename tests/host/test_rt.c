@@ -157,7 +157,10 @@ patch_at(int transpose)
  * the master effects (compressor, chorus, an echo synced to the host's
  * tempo, reverb); the odd
 	 * ones are stereo by a pan (through a master drive) and also have an
-	 * FM pair, noise and random and free start phases (per-note seeds). */
+	 * FM pair, noise and random and free start phases (per-note seeds),
+	 * and play each note as a unison stack of 3 spread by note.unison (a
+	 * swap between odd and even hands held notes between stacks and
+	 * single voices). */
 	const int len = snprintf(t, 2048,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
 	         "create str pluck\ncreate body comb\ncreate room delay\n" /* the delay lines too */
@@ -172,7 +175,8 @@ patch_at(int transpose)
 	                         "set n.level 0.1\n"
 	                       : "",
 	         transpose % 2 ? "create p pan\nset p.key 0.5\nset p.random 0.4\ncreate fx drive master\n"
-	                         "connect amp fx\npan p\nout fx\n"
+	                         "connect amp fx\npan p\nunison 3 15\nconnect note.unison p.index\nset p.spread 0.7\n"
+	                         "out fx\n"
 	                       : "create verb reverb master\ncreate ens chorus master\ncreate dly echo master\n"
 	                         "create glue comp master\ncreate tone eq\nconnect osc tone\nconnect tone vcf\n"
 	                         "create swirl phaser master\nconnect amp glue\nconnect glue swirl\nconnect swirl ens\n"

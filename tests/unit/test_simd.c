@@ -145,7 +145,7 @@ test_paths_agree(void)
 		"examples/fm-bell.chronus",       "examples/free-phase.chronus",
 		"examples/pluck.chronus",         "examples/resonator.chronus",
 		"examples/talking-bass.chronus",  "examples/drum-kit.chronus",     "examples/supersaw-pad.chronus",
-		"examples/pingpong-echo.chronus",
+		"examples/pingpong-echo.chronus", "examples/unison-pad.chronus",
 	};
 	printf("\n  max |lane groups - single voices| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
 	double worst = 0.0;
