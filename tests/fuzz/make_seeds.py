@@ -157,6 +157,17 @@ EDGE = [
                  'connect ctl.modwheel c.mix\nmacro 1 c.release 10 2000 exp\ncreate p phaser master\nconnect c p\n'
                  'set p.stages 12\nset p.feedback -0.9\nconnect ctl.aftertouch p.center 1000000\nout p\n'),
     ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
+    # unison stacks: spread by note.unison, in the mono modes with glide, and its errors
+    ('unison', 'unison 7 25\ncreate o saw\ncreate e adsr\ncreate a vca\ncreate p pan\nset o.start random\n'
+               'connect o a\nconnect e a.gain\nconnect note.unison p.index\nconnect note.unison o.fine 5\n'
+               'set p.spread 0.8\npan p\nout a\n'),
+    ('unison-legato', 'voice legato\nglide 40\nunison 4 200\ncreate o sine\nset o.start free\n'
+                      'connect note.unison o.level 0.5\nout o\n'),
+    ('unison-range', 'unison 17 20\ncreate o saw\nout o\n'),
+    ('unison-zero', 'unison 0\ncreate o saw\nout o\n'),
+    ('unison-fraction', 'unison 2.5\ncreate o saw\nout o\n'),
+    ('unison-cents', 'unison 3 201\ncreate o saw\nout o\n'),
+    ('unison-source', 'create o saw\nconnect note.unisn o.fine\nout o\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),
 ]
@@ -208,6 +219,8 @@ def patch_seeds():
                       patch_header() + text.encode('utf-8', 'surrogateescape')))
     for kind in ('modules', 'connections', 'settings', 'macros', 'text'):
         seeds.append(('limit-' + kind, patch_header(poly=64) + too_many(kind).encode()))
+    # the widest stack at the most notes: the slot's voice limit takes notes off
+    seeds.append(('limit-unison', patch_header(poly=64) + b'unison 16 200\ncreate o saw\nout o\n'))
     return seeds
 
 
@@ -216,7 +229,8 @@ def patch_dict(path):
              'note.pitch', 'note.gate', 'note.velocity', 'note.key', 'note.release', 'note.random',
              'note.pressure', 'ctl', 'ctl.modwheel', 'ctl.breath', 'ctl.foot', 'ctl.expression',
              'ctl.aftertouch', 'ctl.bend', 'ctl.cc74', 'ctl.cc127', 'voice', 'poly', 'mono', 'legato',
-             'priority', 'last', 'low', 'high', 'glide', 'time', 'rate', 'always', 'bend', 'pan', '\n', '\r\n', '\t', '#', '"', '\\"', '\\\\',
+             'priority', 'last', 'low', 'high', 'glide', 'time', 'rate', 'always', 'bend', 'pan', 'unison',
+             'note.unison', 'note.slide', '\n', '\r\n', '\t', '#', '"', '\\"', '\\\\',
              '.', '-', '+', 'e-3', '1e6', '1000000', '0.5', '20000', '-48', '1024']
     text = open(os.path.join(ROOT, 'docs', 'modules.md'), encoding='utf-8').read()
     words += re.findall(r'^## (\w+)', text, re.M)
