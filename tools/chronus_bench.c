@@ -976,7 +976,9 @@ print_paths(const Options* o, const PathCost* pc)
 
 /* One small patch per module (or use of one): held notes, no envelope, so
  * a figure is that module's cost plus the engine's per-voice work (the
- * voice sum; `sine` is the cheapest row to compare with). */
+ * voice sum; `sine` is the cheapest row to compare with). A patch with a
+ * `unison N` line plays notes of N voices each: 8 / N and 64 / N notes
+ * (at least one), its figures per voice of the stacks. */
 static const struct {
 	const char* what;
 	const char* text;
@@ -987,6 +989,11 @@ static const struct {
 	{"triangle", "create o triangle\nout o\n"},
 	{"noise", "create o noise\nout o\n"},
 	{"saw, start random", "create o saw\nset o.start random\nout o\n"},
+	{"saw, start random, unison 7 (1 and 9 notes: 7 and 63 voices)",
+	 "create o saw\nset o.start random\nunison 7 25\nout o\n"},
+	{"saw, unison 7 spread by note.unison (1 and 9 notes: 7 and 63 voices)",
+	 "create o saw\nset o.start random\ncreate p pan\nconnect note.unison p.index\nset p.spread 0.8\npan p\n"
+	 "unison 7 25\nout o\n"},
 	{"saw hard-synced by a sine", "create m sine\ncreate o saw\nset m.pitch -5\nset o.pitch 7\nconnect m o.sync\nout o\n"},
 	{"op", "create o op\nout o\n"},
 	{"op, feedback 1", "create o op\nset o.feedback 1\nout o\n"},
@@ -1027,13 +1034,16 @@ measure_modules(Subject* chronus, const Options* o)
 		q.patch   = path;
 		q.preset  = NULL;
 		q.seconds = fmin(o->seconds, 3.0);
-		Point p8 = {0}, p64 = {0};
-		progress("Chronus: module %s, 8 and 64 voices held", module_patches[k].what);
-		if (!ok || !measure(chronus, &q, 8, false, &p8) || !measure(chronus, &q, 64, false, &p64)) {
+		Point          p8 = {0}, p64 = {0};
+		const char*    un = strstr(module_patches[k].text, "\nunison ");
+		const unsigned u  = un ? (unsigned)atoi(un + 8) : 1u;
+		const unsigned lo = 8u / u ? 8u / u : 1u, hi = 64u / u; /* notes */
+		progress("Chronus: module %s, %u and %u voices held", module_patches[k].what, lo * u, hi * u);
+		if (!ok || !measure(chronus, &q, lo, false, &p8) || !measure(chronus, &q, hi, false, &p64)) {
 			out("| %s | not measured: %s | | |\n", module_patches[k].what, chronus->error);
 		} else {
-			out("| %s | %.2f | %.2f | %.2f |\n", module_patches[k].what, p8.cost_ns / 8.0, p64.cost_ns / 64.0,
-			    (p64.cost_ns - p8.cost_ns) / 56.0);
+			out("| %s | %.2f | %.2f | %.2f |\n", module_patches[k].what, p8.cost_ns / (lo * u),
+			    p64.cost_ns / (hi * u), (p64.cost_ns - p8.cost_ns) / ((hi - lo) * u));
 		}
 		unlink(path);
 	}
