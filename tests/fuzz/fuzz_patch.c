@@ -76,6 +76,9 @@ check_patch(const Patch* p)
 	CHECK(p->n_connections <= PATCH_MAX_CONNECTIONS, "n_connections %u", p->n_connections);
 	CHECK(p->n_settings <= PATCH_MAX_SETTINGS, "n_settings %u", p->n_settings);
 	CHECK(p->n_macros <= PATCH_MAX_MACROS, "n_macros %u", p->n_macros);
+	CHECK(p->voicing.unison >= 1 && p->voicing.unison <= PATCH_MAX_UNISON && p->voicing.unison_cents >= 0.0f &&
+	              p->voicing.unison_cents <= PATCH_MAX_UNISON_CENTS,
+	      "unison %u, %g cents", p->voicing.unison, (double)p->voicing.unison_cents);
 	for (unsigned m = 0; m < p->n_modules; ++m) {
 		const PatchModule* pm = &p->modules[m];
 		CHECK(pm->type != NULL, "module %u has no type", m);
