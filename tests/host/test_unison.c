@@ -270,6 +270,41 @@ test_swap_with_held_stacks(void)
 	host_free(h);
 }
 
+/* A held chord (3 s, past a 2 s attack) swapped from a plain sine patch to
+ * `unison 5 0` (five voices in phase: the stack is sqrt(5) times a voice,
+ * steady, no beating): every voice of each note's stack enters held, at
+ * its sustain level, so 100 to 200 ms after the request the chord is
+ * within 0.5 dB of its level a second later (a voice struck again would
+ * be in a new 2 s attack: 4 of 5 near silent, -12 dB). */
+static void
+test_held_stack_enters_held(void)
+{
+	static const char* plain = "patch \"P\"\ncreate osc sine\ncreate env adsr\ncreate amp vca\nconnect osc amp\n"
+	                           "connect env amp.gain\nset osc.level 0.2\nset env.attack 2000\nset env.sustain 1\n"
+	                           "out amp\n";
+	static const char* stack = "patch \"U\"\ncreate osc sine\ncreate env adsr\ncreate amp vca\nconnect osc amp\n"
+	                           "connect env amp.gain\nset osc.level 0.2\nset env.attack 2000\nset env.sustain 1\n"
+	                           "unison 5 0\nout amp\n";
+	enum { SEG = 3 * 48000, AFTER = 2 * 48000 };
+	Host* h = host_on(plain);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	host_note_on(h, 0, 79, 110);
+	host_note_on(h, 0, 67, 90);
+	float* y = calloc(SEG + AFTER, sizeof(float));
+	test_render_stereo(h, y, SEG, B);
+	render_with_request(h, y + SEG, AFTER, 0, stack);
+	const double entered = test_rms(y + SEG + 4800, 4800), later = test_rms(y + SEG + 48000, 24000);
+	const double plain_level = test_rms(y + SEG - 24000, 24000);
+	printf("\n  held chord into unison 5 0: %.2f dB 100 ms after the swap against 1 s later; the stack %.2f dB "
+	       "over the plain patch (sqrt(5): %.2f)\n",
+	       20.0 * log10(entered / later), 20.0 * log10(later / plain_level), 10.0 * log10(5.0));
+	CU_ASSERT(fabs(20.0 * log10(entered / later)) < 0.5);
+	CU_ASSERT(fabs(20.0 * log10(later / plain_level) - 10.0 * log10(5.0)) < 0.5);
+	CU_ASSERT(test_all_finite(y, SEG + AFTER));
+	free(y);
+	host_free(h);
+}
+
 /* examples/unison-pad.chronus: A5 held 4 s. In tune: over 1.5..4 s (0.4 Hz
  * bins) its seven stack voices show as seven partials within 0.3 Hz of
  * 880 Hz * 2^(c/1200), c = -12, -8 .. +12 cents (2 Hz apart), and their
@@ -336,6 +371,7 @@ suite_unison(void)
 	    !CU_add_test(s, "8 notes of unison 7 sound whole at polyphony 16", test_chord_of_stacks) ||
 	    !CU_add_test(s, "stack steals and a stack's note off do not click", test_steal_and_release_clicks) ||
 	    !CU_add_test(s, "swaps to and from a unison patch under held notes", test_swap_with_held_stacks) ||
+	    !CU_add_test(s, "a held note's whole stack enters held at a swap", test_held_stack_enters_held) ||
 	    !CU_add_test(s, "examples/unison-pad.chronus is in tune and wide", test_unison_pad_example)) {
 		return -1;
 	}
