@@ -245,6 +245,23 @@ test_polyphony_counts_notes(void)
 	CU_ASSERT_EQUAL(s->polyphony, SLOT_MAX_VOICES / 16u);
 	CU_ASSERT_EQUAL(s->n_voices, (SLOT_MAX_VOICES / 16u + SLOT_STEAL_SPARES) * 16u);
 	slot_free(s);
+
+	/* Memory follows the voices: the delay-line modules at unison 16 and
+	 * polyphony 64 (384 voices) against no unison (72 voices). */
+	static const char* lines = "create s saw\ncreate p pluck\ncreate c comb\ncreate d delay\nconnect s p\n"
+	                           "connect p c\nconnect c d\nout d\n";
+	char wide[512];
+	snprintf(wide, sizeof wide, "unison 16 20\n%s", lines);
+	Slot* a = compile_text(lines, 64);
+	Slot* b = compile_text(wide, 64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	const double ratio = (double)b->arena_size / (double)a->arena_size;
+	printf("  pluck, comb, delay: arena %zu KiB at polyphony 64, %zu KiB with unison 16 (x%.2f, voices x%.2f)\n",
+	       a->arena_size / 1024, b->arena_size / 1024, ratio, (double)b->n_voices / a->n_voices);
+	CU_ASSERT(ratio <= 1.05 * b->n_voices / a->n_voices);
+	slot_free(a);
+	slot_free(b);
 }
 
 /* Mono and legato: the whole stack moves to the next key (gliding
@@ -279,6 +296,48 @@ test_mono_moves_the_stack(void)
 	printf("\n  legato, unison 5: %u voices on the new key, %u back on the first\n", on64, on60);
 	CU_ASSERT_EQUAL(voices_active(s), 5u);
 	CU_ASSERT_EQUAL(on60, 5u);
+	slot_free(s);
+}
+
+/* Per-note expression (MPE: a channel's bend, pressure and slide; poly
+ * aftertouch of a key) reaches every voice of the note's stack and no
+ * other note's; a note off releases every voice of its stack. */
+static void
+test_expression_reaches_the_stack(void)
+{
+	static const char* text = "create osc saw\ncreate env adsr\ncreate amp vca\nconnect osc amp\n"
+	                          "connect env amp.gain\nconnect note.pressure amp.gain\nunison 5 30\nout amp\n";
+	Slot* s = compile_text(text, 16);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	voices_note_on_ch(s, 3, 60, 0.8f);
+	voices_note_on_ch(s, 4, 64, 0.8f);
+	render(s, NULL, NULL, 256, 256);
+	voices_channel(s, 3, CHAN_BEND, 1.5f, true);
+	voices_channel(s, 3, CHAN_SLIDE, 0.25f, true);
+	voices_pressure(s, 4, 64, 0.75f);
+	unsigned bent = 0, slid = 0, pressed = 0, others = 0;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		const Voice* v = &s->voices[i];
+		if (v->phase == VOICE_IDLE) {
+			continue;
+		}
+		if (v->chan == 3) {
+			bent += v->nbend == 1.5f;
+			slid += v->slide == 0.25f;
+			others += v->pressure_target != 0.0f;
+		} else {
+			pressed += v->pressure_target == 0.75f;
+			others += v->nbend != 0.0f || v->slide != 0.0f;
+		}
+	}
+	voices_note_off_ch(s, 4, 64, 0.5f);
+	unsigned released = 0;
+	for (unsigned i = 0; i < s->n_voices; ++i) {
+		released += s->voices[i].phase == VOICE_RELEASED && s->voices[i].note == 64;
+	}
+	printf("\n  unison 5, MPE: bend on %u, slide on %u, pressure on %u voices, %u of the other note; %u released\n",
+	       bent, slid, pressed, others, released);
+	CU_ASSERT(bent == 5 && slid == 5 && pressed == 5 && others == 0 && released == 5);
 	slot_free(s);
 }
 
@@ -351,6 +410,7 @@ suite_unison(void)
 	    !CU_add_test(s, "polyphony counts notes; steals and note offs take whole stacks",
 	                 test_polyphony_counts_notes) ||
 	    !CU_add_test(s, "mono and legato move the whole stack", test_mono_moves_the_stack) ||
+	    !CU_add_test(s, "per-note expression and note off reach the whole stack", test_expression_reaches_the_stack) ||
 	    !CU_add_test(s, "any block split and every instruction set agree", test_blocks_and_paths)) {
 		return -1;
 	}
