@@ -37,23 +37,6 @@ db(double x)
 	return x > 0.0 ? 20.0 * log10(x) : -INFINITY;
 }
 
-/* The factory patches are the program port's range. */
-static unsigned
-program_count(Host* h)
-{
-	LilvWorld*  w   = host_world(h);
-	LilvNode*   sym = lilv_new_string(w, "program");
-	const LilvPort* port = lilv_plugin_get_port_by_symbol(host_plugin(h), sym);
-	lilv_node_free(sym);
-	LilvNode* max = NULL;
-	if (port) {
-		lilv_port_get_range(host_plugin(h), port, NULL, NULL, &max);
-	}
-	const unsigned n = max ? (unsigned)lilv_node_as_float(max) + 1u : 0u;
-	lilv_node_free(max);
-	return n;
-}
-
 /* A host playing factory patch k (waits for its status, then the fade). */
 static Host*
 host_with_program(unsigned k)
@@ -147,7 +130,7 @@ test_factory_chords(void)
 {
 	Host* probe = test_host(HOST_WORKER_INLINE, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
-	const unsigned n = program_count(probe);
+	const unsigned n = test_program_count(probe);
 	host_free(probe);
 	CU_ASSERT_FATAL(n >= 13);
 	const float ceiling = (float)pow(10.0, CEILING_DBFS / 20.0);
