@@ -45,8 +45,14 @@ def read_presets(top):
 def macros_of(text):
     """The macro knobs a preset binds, named as its header names them
     ("M1 cutoff, M2 resonance"), else by the first binding's comment."""
-    header = ' '.join(l[1:].strip() for l in text.splitlines() if l.startswith('#') and not l.startswith('# bank'))
-    named = {int(k): v.strip() for k, v in re.findall(r'\bM(\d) ([^,;.]+)', header)}
+    lead = []
+    for l in text.splitlines():  # the comment block at the top, the bank line left out
+        if not l.startswith('#'):
+            break
+        if not l.startswith('# bank'):
+            lead.append(l[1:].strip())
+    header = ' '.join(lead)
+    named = {int(k): v.strip().rstrip('.') for k, v in re.findall(r'\bM(\d) ([^,;]+)', header)}
     knobs = {}
     for m in re.finditer(r'^macro\s+(\d)\s+(\S+)[^#\n]*(?:#\s*([^:\n]+))?', text, re.M):
         k = int(m.group(1))
