@@ -316,6 +316,11 @@ class BenchContext(Build.BuildContext):
     fun = 'bench'
 
 
+class SoundSheetContext(Build.BuildContext):
+    cmd = 'soundsheet'
+    fun = 'soundsheet'
+
+
 class MutateContext(Context.Context):
     """Needs no configured build here: the scratch copy configures its own."""
     cmd = 'mutate'
@@ -410,6 +415,21 @@ def demo(ctx):
 def bench(ctx):
     build(ctx)
     ctx.add_post_fun(run_bench)
+
+
+def soundsheet(ctx):
+    build(ctx)
+    ctx.add_post_fun(run_soundsheet)
+
+
+def run_soundsheet(ctx):
+    """docs/sound-sheet.md and docs/sound-sheet/ (a WAV per factory preset,
+    one picture) from the built bundle: tools/soundsheet.py."""
+    cmd = [sys.executable, os.path.join(ctx.path.abspath(), 'tools', 'soundsheet.py'),
+           '--build', ctx.bldnode.abspath(), '--out', os.path.join(ctx.path.abspath(), 'docs', 'sound-sheet'),
+           '--doc', os.path.join(ctx.path.abspath(), 'docs', 'sound-sheet.md')]
+    if subprocess.call(cmd, env=_env(ctx), cwd=ctx.path.abspath()):
+        ctx.fatal('the sound sheet was not made')
 
 
 def _env(ctx):

@@ -190,6 +190,22 @@ test_frequency(const float* x, size_t n, double rate)
 	return count > 1 ? (double)(count - 1) * rate / (last - first) : 0.0;
 }
 
+unsigned
+test_program_count(Host* h)
+{
+	LilvWorld*      w    = host_world(h);
+	LilvNode*       sym  = lilv_new_string(w, "program");
+	const LilvPort* port = lilv_plugin_get_port_by_symbol(host_plugin(h), sym);
+	lilv_node_free(sym);
+	LilvNode* max = NULL;
+	if (port) {
+		lilv_port_get_range(host_plugin(h), port, NULL, NULL, &max);
+	}
+	const unsigned n = max ? (unsigned)lilv_node_as_float(max) + 1u : 0u;
+	lilv_node_free(max);
+	return n;
+}
+
 float
 test_peak(const float* x, size_t n)
 {

@@ -51,6 +51,8 @@ void  test_render(Host* host, float* out, size_t n, uint32_t block);
  * crossings. */
 double test_frequency(const float* x, size_t n, double rate);
 float  test_peak(const float* x, size_t n);
+/* How many factory programs the plugin has: the program port's range. */
+unsigned test_program_count(Host* h);
 double test_rms(const float* x, size_t n);
 bool   test_all_finite(const float* x, size_t n);
 /* lilv_state_new_from_instance()'s port reader: user_data is the Host;

@@ -37,23 +37,6 @@ db(double x)
 	return x > 0.0 ? 20.0 * log10(x) : -INFINITY;
 }
 
-/* The factory patches are the program port's range. */
-static unsigned
-program_count(Host* h)
-{
-	LilvWorld*  w   = host_world(h);
-	LilvNode*   sym = lilv_new_string(w, "program");
-	const LilvPort* port = lilv_plugin_get_port_by_symbol(host_plugin(h), sym);
-	lilv_node_free(sym);
-	LilvNode* max = NULL;
-	if (port) {
-		lilv_port_get_range(host_plugin(h), port, NULL, NULL, &max);
-	}
-	const unsigned n = max ? (unsigned)lilv_node_as_float(max) + 1u : 0u;
-	lilv_node_free(max);
-	return n;
-}
-
 /* A host playing factory patch k (waits for its status, then the fade). */
 static Host*
 host_with_program(unsigned k)
@@ -62,12 +45,14 @@ host_with_program(unsigned k)
 	if (!h) {
 		return NULL;
 	}
-	float y[256];
+	/* Both channels: a factory patch may be stereo (a chorus, reverb,
+	 * echo or phaser on its master), so no left == right here. */
+	float l[256], r[256];
 	if (k > 0) {
 		const unsigned before = host_status_count(h);
 		host_set_control(h, "program", (float)k);
 		for (unsigned b = 0; b < 2000 && host_status_count(h) == before; ++b) {
-			test_run_stereo(h, 256, y);
+			host_run(h, 256, l, r);
 		}
 		if (host_status_count(h) == before || !strstr(host_status(h, host_status_count(h) - 1), "primed")) {
 			fprintf(stderr, "\n  program %u did not load\n", k);
@@ -76,7 +61,7 @@ host_with_program(unsigned k)
 		}
 	}
 	for (unsigned b = 0; b < 40; ++b) { /* the crossfade, and some */
-		test_run_stereo(h, 256, y);
+		host_run(h, 256, l, r);
 	}
 	return h;
 }
@@ -145,11 +130,13 @@ test_factory_chords(void)
 {
 	Host* probe = test_host(HOST_WORKER_INLINE, 256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
-	const unsigned n = program_count(probe);
+	const unsigned n = test_program_count(probe);
 	host_free(probe);
 	CU_ASSERT_FATAL(n >= 13);
 	const float ceiling = (float)pow(10.0, CEILING_DBFS / 20.0);
 	printf("\n  8-note chord (C major, 2 octaves), peak L/R and RMS in dBFS, limiter off | on:\n");
+	float    loudest      = 0.0f; /* the peak over both channels, limiter on */
+	unsigned loudest_prog = 0;
 	for (unsigned k = 0; k < n; ++k) {
 		Level one;
 		CU_ASSERT(chord_level(k, true, 1, 100, &one));
@@ -162,10 +149,17 @@ test_factory_chords(void)
 			CU_ASSERT(chord_level(k, true, 8, vel, &on) && port);
 			printf("    program %2u vel %3u: off %+6.1f %+6.1f rms %6.1f | on %+6.1f %+6.1f rms %6.1f\n", k, vel,
 			       db(off.peak[0]), db(off.peak[1]), db(off.rms), db(on.peak[0]), db(on.peak[1]), db(on.rms));
-			CU_ASSERT(on.peak[0] < ceiling && on.peak[1] < ceiling);
+			const float peak = fmaxf(on.peak[0], on.peak[1]);
+			CU_ASSERT(peak < ceiling);
 			CU_ASSERT(on.rms > 1e-3); /* it plays */
+			if (peak > loudest) {
+				loudest      = peak;
+				loudest_prog = k;
+			}
 		}
 	}
+	printf("  loudest chord: program %u at %+.2f dBFS (ceiling %+.1f dBFS)\n", loudest_prog, db(loudest),
+	       CEILING_DBFS);
 }
 
 /* A single sine note peaking at -12 dBFS: the limiter changes no sample. */
