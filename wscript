@@ -105,7 +105,7 @@ CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/suggest.c', 'src/pa
                 'src/module_registry.c',
                 'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
                 'src/build_slot.c', 'src/controls.c', 'src/silence_reason.c',
-                'src/handover.c', 'src/tuning.c', 'src/mpe.c', 'src/live_set.c']
+                'src/handover.c', 'src/tuning.c', 'src/mpe.c', 'src/live_set.c', 'src/graph_desc.c']
 
 
 def build(bld):

@@ -25,6 +25,7 @@ int suite_mpe(void);
 int suite_reload(void);
 int suite_live(void);
 int suite_osc(void);
+int suite_ui(void);
 int suite_rt(void); /* only under the preloaded real-time guard */
 
 #endif
