@@ -269,6 +269,34 @@ draw_knob(UiState* s, cairo_t* cr, double k, int i, double cx, double cy, const 
 	fit_text(cr, cx - (tw < lw ? tw : lw) / 2, cy + r + 29 * k, 9 * k, false, label, lw);
 }
 
+/* The scope alone: redrawn 30 times a second without the rest. */
+void
+ui_draw_scope(UiState* s, void* vcr)
+{
+	cairo_t*     cr = vcr;
+	const double k  = s->scale;
+	const UiRect sc = s->scope_rect;
+	rgb3(cr, 0x10, 0x12, 0x15);
+	cairo_rectangle(cr, sc.x, sc.y, sc.w, sc.h);
+	cairo_fill(cr);
+	if (s->scope_n > 1) {
+		rgb3(cr, 0x6f, 0xe0, 0x8f);
+		cairo_set_line_width(cr, 1.2 * k);
+		cairo_new_path(cr);
+		for (unsigned i = 0; i < s->scope_n; ++i) {
+			float v = s->scope[i];
+			v       = v > 1.0f ? 1.0f : (v < -1.0f ? -1.0f : v);
+			const double x = sc.x + sc.w * i / (s->scope_n - 1), y = sc.y + sc.h / 2 - v * sc.h / 2;
+			if (i == 0) {
+				cairo_move_to(cr, x, y);
+			} else {
+				cairo_line_to(cr, x, y);
+			}
+		}
+		cairo_stroke(cr);
+	}
+}
+
 static void
 draw_bottom(UiState* s, cairo_t* cr, double k, UiRect area)
 {
@@ -286,26 +314,8 @@ draw_bottom(UiState* s, cairo_t* cr, double k, UiRect area)
 	for (int i = 0; i < 3; ++i) {
 		draw_knob(s, cr, k, KNOB_MACROS + i, area.x + 46 * k + (KNOB_MACROS + i) * step + 10 * k, cy, names[i], "");
 	}
-	/* The scope, at the right. */
-	const UiRect sc = {area.x + area.w - 150 * k, area.y + 10 * k, 140 * k, area.h - 20 * k};
-	rgb3(cr, 0x10, 0x12, 0x15);
-	cairo_rectangle(cr, sc.x, sc.y, sc.w, sc.h);
-	cairo_fill(cr);
-	if (s->scope_n > 1) {
-		rgb3(cr, 0x6f, 0xe0, 0x8f);
-		cairo_set_line_width(cr, 1.2 * k);
-		for (unsigned i = 0; i < s->scope_n; ++i) {
-			float v = s->scope[i];
-			v       = v > 1.0f ? 1.0f : (v < -1.0f ? -1.0f : v);
-			const double x = sc.x + sc.w * i / (s->scope_n - 1), y = sc.y + sc.h / 2 - v * sc.h / 2;
-			if (i == 0) {
-				cairo_move_to(cr, x, y);
-			} else {
-				cairo_line_to(cr, x, y);
-			}
-		}
-		cairo_stroke(cr);
-	}
+	s->scope_rect = (UiRect){area.x + area.w - 150 * k, area.y + 10 * k, 140 * k, area.h - 20 * k};
+	ui_draw_scope(s, cr);
 }
 
 void

@@ -59,6 +59,7 @@ typedef struct {
 	LV2_URID_Map*        map;
 	UiUrids              u;
 	bool                 dirty, closed, graph_logged, layout_logged;
+	bool                 scope_dirty; /* only the scope changed: redraw it alone */
 	int                  error_logged; /* the error port's state last logged, -1: none yet */
 } Ui;
 
@@ -197,6 +198,22 @@ log_drawn(Ui* ui)
 }
 
 static void
+redraw_scope(Ui* ui)
+{
+	cairo_t* cr = cairo_create(ui->surface);
+	cairo_push_group(cr);
+	ui_draw_scope(&ui->s, cr);
+	cairo_pop_group_to_source(cr);
+	const UiRect* r = &ui->s.scope_rect;
+	cairo_rectangle(cr, r->x, r->y, r->w, r->h);
+	cairo_fill(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(ui->surface);
+	XFlush(ui->dpy);
+	ui->scope_dirty = false;
+}
+
+static void
 redraw(Ui* ui)
 {
 	cairo_t* cr = cairo_create(ui->surface);
@@ -207,7 +224,8 @@ redraw(Ui* ui)
 	cairo_destroy(cr);
 	cairo_surface_flush(ui->surface);
 	XFlush(ui->dpy);
-	ui->dirty = false;
+	ui->dirty       = false;
+	ui->scope_dirty = false;
 	log_drawn(ui);
 }
 
@@ -419,7 +437,9 @@ take_set(Ui* ui, const LV2_Atom_Object* obj)
 				fprintf(s->test_log, "scope %u\n", n);
 				fflush(s->test_log);
 			}
+			ui->scope_dirty = true;
 		}
+		return;
 	} else {
 		return;
 	}
@@ -484,6 +504,8 @@ idle(LV2UI_Handle handle)
 	}
 	if (ui->dirty) {
 		redraw(ui);
+	} else if (ui->scope_dirty && ui->s.scope_rect.w > 0) {
+		redraw_scope(ui);
 	}
 	return ui->closed ? 1 : 0;
 }

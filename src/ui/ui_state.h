@@ -37,6 +37,7 @@ typedef struct {
 	unsigned   scope_messages;
 	/* Layout, in pixels, filled by draw.c. */
 	UiRect     knob[KNOB_COUNT];
+	UiRect     scope_rect;
 	UiRect     preset[128];
 	unsigned   n_presets;
 	/* A knob being dragged (-1: none), where and at which value it began. */
@@ -57,5 +58,7 @@ const char* ui_control_symbol(ControlId id);
 
 /* draw.c: the whole window into cr (a cairo_t*), and the layout. */
 void ui_draw(UiState* s, void* cr);
+/* draw.c: the scope alone, in the place the last ui_draw gave it. */
+void ui_draw_scope(UiState* s, void* cr);
 
 #endif

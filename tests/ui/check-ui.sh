@@ -165,6 +165,17 @@ until_logged "^graph .* polyphony $voices title $title\$" || fail "the plugin di
 import -window root "$build/ui-preset.png" 2> /dev/null
 
 until_logged '^scope [0-9]' || fail "no scope data reached the UI"
+
+# CPU of the whole jalv.gtk3 process (plugin, GTK, the UI and its scope at
+# 30 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
+ticks() { awk '{print $14 + $15}' "/proc/$jalv_pid/stat"; }
+t0=$(ticks)
+w0=$(date +%s.%N)
+sleep 5 # the measuring window, not a wait for a condition
+t1=$(ticks)
+w1=$(date +%s.%N)
+cpu=$(python3 -c "print('%.1f' % (100.0 * ($t1 - $t0) / $(getconf CLK_TCK) / ($w1 - $w0)))")
+echo "check-ui: jalv.gtk3 with Chronus's UI open (scope running, no note): $cpu% of one core"
 kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical" "$out/jalv.log"; then
 	fail "jalv reported a crash or a critical error"
