@@ -25,7 +25,6 @@
 #include <lv2/ui/ui.h>
 #include <lv2/urid/urid.h>
 
-#include <cairo-xlib.h>
 #include <cairo.h>
 
 #include <X11/Xlib.h>
@@ -53,13 +52,19 @@ typedef struct {
 	Window               win;
 	bool                 toplevel; /* no ui:parent: a window of its own (showInterface) */
 	Atom                 wm_delete;
-	cairo_surface_t*     surface;
+	/* Drawn by cairo into an image in this process, shown with XPutImage:
+	 * no cairo state tied to the X connection, nothing left behind when
+	 * the UI closes (cairo-xlib keeps a device per connection). */
+	cairo_surface_t*     image;
+	XImage*              ximage;
+	GC                   gc;
 	LV2UI_Write_Function write;
 	LV2UI_Controller     controller;
 	LV2_URID_Map*        map;
 	UiUrids              u;
 	bool                 dirty, closed, graph_logged, layout_logged;
 	bool                 scope_dirty; /* only the scope changed: redraw it alone */
+	bool                 opened;      /* instantiate finished: the scope was asked for */
 	int                  error_logged; /* the error port's state last logged, -1: none yet */
 } Ui;
 
@@ -197,33 +202,64 @@ log_drawn(Ui* ui)
 	fflush(s->test_log);
 }
 
+/* An image the window's size, and the XImage that shows it. */
+static bool
+make_image(Ui* ui)
+{
+	if (ui->ximage) {
+		ui->ximage->data = NULL; /* cairo's pixels: freed with the surface */
+		XDestroyImage(ui->ximage);
+		ui->ximage = NULL;
+	}
+	if (ui->image) {
+		cairo_surface_destroy(ui->image);
+	}
+	const int screen = DefaultScreen(ui->dpy);
+	ui->image        = cairo_image_surface_create(CAIRO_FORMAT_RGB24, ui->s.width, ui->s.height);
+	if (cairo_surface_status(ui->image) != CAIRO_STATUS_SUCCESS) {
+		return false;
+	}
+	ui->ximage = XCreateImage(ui->dpy, DefaultVisual(ui->dpy, screen), (unsigned)DefaultDepth(ui->dpy, screen),
+	                          ZPixmap, 0, (char*)cairo_image_surface_get_data(ui->image), (unsigned)ui->s.width,
+	                          (unsigned)ui->s.height, 32, cairo_image_surface_get_stride(ui->image));
+	if (ui->ximage) {
+		const uint16_t one     = 1;
+		ui->ximage->byte_order = *(const uint8_t*)&one ? LSBFirst : MSBFirst; /* cairo's: native */
+	}
+	return ui->ximage != NULL;
+}
+
+static void
+present(Ui* ui, double x, double y, double w, double h)
+{
+	cairo_surface_flush(ui->image);
+	const int x0 = x < 0 ? 0 : (int)x, y0 = y < 0 ? 0 : (int)y;
+	const int x1 = x + w + 1 > ui->s.width ? ui->s.width : (int)(x + w + 1);
+	const int y1 = y + h + 1 > ui->s.height ? ui->s.height : (int)(y + h + 1);
+	if (ui->ximage && x1 > x0 && y1 > y0) {
+		XPutImage(ui->dpy, ui->win, ui->gc, ui->ximage, x0, y0, x0, y0, (unsigned)(x1 - x0), (unsigned)(y1 - y0));
+	}
+	XFlush(ui->dpy);
+}
+
 static void
 redraw_scope(Ui* ui)
 {
-	cairo_t* cr = cairo_create(ui->surface);
-	cairo_push_group(cr);
+	cairo_t* cr = cairo_create(ui->image);
 	ui_draw_scope(&ui->s, cr);
-	cairo_pop_group_to_source(cr);
-	const UiRect* r = &ui->s.scope_rect;
-	cairo_rectangle(cr, r->x, r->y, r->w, r->h);
-	cairo_fill(cr);
 	cairo_destroy(cr);
-	cairo_surface_flush(ui->surface);
-	XFlush(ui->dpy);
+	const UiRect* r = &ui->s.scope_rect;
+	present(ui, r->x, r->y, r->w, r->h);
 	ui->scope_dirty = false;
 }
 
 static void
 redraw(Ui* ui)
 {
-	cairo_t* cr = cairo_create(ui->surface);
-	cairo_push_group(cr); /* drawn whole, then shown: no flicker */
+	cairo_t* cr = cairo_create(ui->image);
 	ui_draw(&ui->s, cr);
-	cairo_pop_group_to_source(cr);
-	cairo_paint(cr);
 	cairo_destroy(cr);
-	cairo_surface_flush(ui->surface);
-	XFlush(ui->dpy);
+	present(ui, 0, 0, ui->s.width, ui->s.height);
 	ui->dirty       = false;
 	ui->scope_dirty = false;
 	log_drawn(ui);
@@ -303,6 +339,8 @@ map_urids(UiUrids* u, LV2_URID_Map* map)
 	u->chronus_scopeData  = map->map(h, CHRONUS_URI "#scopeData");
 }
 
+static void cleanup(LV2UI_Handle handle);
+
 static LV2UI_Handle
 instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const char* bundle_path,
             LV2UI_Write_Function write_function, LV2UI_Controller controller, LV2UI_Widget* widget,
@@ -380,14 +418,24 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 	} else {
 		XMapRaised(ui->dpy, ui->win);
 	}
-	ui->surface = cairo_xlib_surface_create(ui->dpy, ui->win, DefaultVisual(ui->dpy, screen), s->width, s->height);
+	ui->gc = XCreateGC(ui->dpy, ui->win, 0, NULL);
+	const int depth = DefaultDepth(ui->dpy, screen);
+	if ((depth != 24 && depth != 32) || !make_image(ui)) {
+		fprintf(stderr, "Chronus UI: needs a 24- or 32-bit TrueColor display (this one is %d-bit)\n", depth);
+		cleanup(ui);
+		return NULL;
+	}
 	if (resize) {
 		resize->ui_resize(resize->handle, s->width, s->height);
 	}
+	/* The host asks the X server about the window on its own connection:
+	 * it must exist there before the host has its id. */
+	XSync(ui->dpy, False);
 	*widget   = (LV2UI_Widget)(uintptr_t)ui->win;
 	ui->dirty = true;
 	send_get(ui);         /* the graph and status of what plays now */
 	send_scope(ui, true); /* only while a UI is open */
+	ui->opened = true;
 	return ui;
 }
 
@@ -395,8 +443,17 @@ static void
 cleanup(LV2UI_Handle handle)
 {
 	Ui* ui = handle;
-	send_scope(ui, false);
-	cairo_surface_destroy(ui->surface);
+	if (ui->opened) {
+		send_scope(ui, false);
+	}
+	if (ui->ximage) {
+		ui->ximage->data = NULL; /* cairo's pixels */
+		XDestroyImage(ui->ximage);
+	}
+	if (ui->image) {
+		cairo_surface_destroy(ui->image);
+	}
+	XFreeGC(ui->dpy, ui->gc);
 	XDestroyWindow(ui->dpy, ui->win);
 	XCloseDisplay(ui->dpy);
 	if (ui->s.test_log) {
@@ -480,8 +537,7 @@ idle(LV2UI_Handle handle)
 			if (e.xconfigure.width != ui->s.width || e.xconfigure.height != ui->s.height) {
 				ui->s.width  = e.xconfigure.width;
 				ui->s.height = e.xconfigure.height;
-				cairo_xlib_surface_set_size(ui->surface, ui->s.width, ui->s.height);
-				ui->dirty = true;
+				ui->dirty = make_image(ui);
 			}
 			break;
 		case ButtonPress:
