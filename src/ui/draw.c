@@ -93,6 +93,8 @@ draw_header(UiState* s, cairo_t* cr, double k)
 	         s->port[CTRL_ACTIVE_SLOT] > 0.5f ? 'B' : 'A', s->graph.polyphony, s->graph.stereo ? ", stereo" : "");
 	rgb3(cr, 0x9a, 0xa4, 0xb0);
 	text_at(cr, s->width - text_width(cr, 11 * k, false, right) - 12 * k, 20 * k, 11 * k, false, right);
+	/* "Edit": the playing patch in the user's editor (ui.c, edit.c). */
+	s->edit_rect = (UiRect){s->width - 110 * k, 30 * k, 100 * k, 20 * k};
 	/* The status: red band on an error, its line and column in bold. */
 	if (error) {
 		rgb3(cr, 0x7a, 0x1c, 0x1c);
@@ -109,12 +111,19 @@ draw_header(UiState* s, cairo_t* cr, double k)
 			msg = strstr(msg, ": ") + 2; /* the place is already in bold */
 		}
 		rgb3(cr, 0xff, 0xff, 0xff);
-		fit_text(cr, wx, 46 * k, 12 * k, false, msg, s->width - wx - 12 * k);
+		fit_text(cr, wx, 46 * k, 12 * k, false, msg, s->width - wx - 124 * k);
 	} else {
 		rgb3(cr, 0x8f, 0xd0, 0x8f);
 		fit_text(cr, 12 * k, 46 * k, 12 * k, false, s->status[0] ? s->status : "waiting for the plugin…",
-		         s->width - 24 * k);
+		         s->width - 136 * k);
 	}
+	const UiRect* b = &s->edit_rect;
+	rgb3(cr, 0x3a, 0x4a, 0x5c);
+	rounded(cr, b->x, b->y + 1 * k, b->w, b->h - 2 * k, 4 * k);
+	cairo_fill(cr);
+	const char* label = s->patch_file[0] ? "Edit file" : "Edit a copy";
+	rgb3(cr, 0xee, 0xee, 0xee);
+	text_at(cr, b->x + (b->w - text_width(cr, 11 * k, true, label)) / 2, b->y + 14 * k, 11 * k, true, label);
 }
 
 static void

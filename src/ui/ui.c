@@ -11,6 +11,7 @@
  * CHRONUS_UI_TEST_LOG=<file> makes it write what it drew and did, one
  * line each, for tests/ui.
  */
+#include "edit.h"
 #include "ui_state.h"
 
 #include "chronus_config.h"
@@ -43,7 +44,7 @@
 typedef struct {
 	LV2_URID atom_eventTransfer, atom_Object, atom_Blank, atom_String, atom_URID, atom_Bool, atom_Vector,
 	        atom_Float, patch_Set, patch_Get, patch_property, patch_value, chronus_graph, chronus_status,
-	        chronus_scope, chronus_scopeData;
+	        chronus_scope, chronus_scopeData, chronus_patchFile, chronus_patchText, atom_Path;
 } UiUrids;
 
 typedef struct {
@@ -150,6 +151,24 @@ send_scope(Ui* ui, bool on)
 	send_atom(ui, a);
 }
 
+/* patch:Set chronus:patchFile: the plugin plays (and watches) that file. */
+static void
+send_patch_file(Ui* ui, const char* path)
+{
+	static uint8_t buf[4096 + 256];
+	LV2_Atom_Forge forge;
+	lv2_atom_forge_init(&forge, ui->map);
+	lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
+	LV2_Atom_Forge_Frame f;
+	LV2_Atom* a = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, ui->u.patch_Set));
+	lv2_atom_forge_key(&forge, ui->u.patch_property);
+	lv2_atom_forge_urid(&forge, ui->u.chronus_patchFile);
+	lv2_atom_forge_key(&forge, ui->u.patch_value);
+	lv2_atom_forge_path(&forge, path, (uint32_t)strlen(path));
+	lv2_atom_forge_pop(&forge, &f);
+	send_atom(ui, a);
+}
+
 static void
 write_control(Ui* ui, ControlId id, float v)
 {
@@ -177,6 +196,8 @@ log_drawn(Ui* ui)
 			fprintf(s->test_log, "knob %s %d %d\n", ui_control_symbol(ui_knob_control(i)),
 			        (int)(s->knob[i].x + s->knob[i].w / 2), (int)(s->knob[i].y + s->knob[i].h / 2));
 		}
+		fprintf(s->test_log, "edit %d %d\n", (int)(s->edit_rect.x + s->edit_rect.w / 2),
+		        (int)(s->edit_rect.y + s->edit_rect.h / 2));
 		for (unsigned i = 0; i < s->n_presets; ++i) {
 			fprintf(s->test_log, "preset %u %d %d\n", i, (int)(s->preset[i].x + s->preset[i].w / 2),
 			        (int)(s->preset[i].y + s->preset[i].h / 2));
@@ -273,10 +294,41 @@ inside(const UiRect* r, int x, int y)
 	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
 }
 
+/* "Edit": the patch's file in the user's editor; a patch that is only
+ * text is first written to a new file, which the plugin then plays. */
+static void
+edit(Ui* ui)
+{
+	UiState* s = &ui->s;
+	char     path[4096];
+	if (s->patch_file[0]) {
+		snprintf(path, sizeof path, "%s", s->patch_file);
+	} else if (!s->patch_len || !edit_new_file(s->graph.title, s->patch_text, s->patch_len, path, sizeof path)) {
+		snprintf(s->status, sizeof s->status, "Edit: cannot write a copy of the patch to the user's folder");
+		ui->dirty = true;
+		return;
+	} else {
+		send_patch_file(ui, path);
+	}
+	const bool started = edit_open(path);
+	if (!started) {
+		snprintf(s->status, sizeof s->status, "Edit: cannot start an editor ($VISUAL, $EDITOR or xdg-open)");
+		ui->dirty = true;
+	}
+	if (s->test_log) {
+		fprintf(s->test_log, "edit %s %s\n", started ? "started" : "failed", path);
+		fflush(s->test_log);
+	}
+}
+
 static void
 button_press(Ui* ui, const XButtonEvent* e)
 {
 	UiState* s = &ui->s;
+	if (e->button == Button1 && inside(&s->edit_rect, e->x, e->y)) {
+		edit(ui);
+		return;
+	}
 	for (int i = 0; i < KNOB_COUNT; ++i) {
 		if (!inside(&s->knob[i], e->x, e->y)) {
 			continue;
@@ -337,6 +389,9 @@ map_urids(UiUrids* u, LV2_URID_Map* map)
 	u->chronus_status     = map->map(h, CHRONUS_URI "#status");
 	u->chronus_scope      = map->map(h, CHRONUS_URI "#scope");
 	u->chronus_scopeData  = map->map(h, CHRONUS_URI "#scopeData");
+	u->chronus_patchFile  = map->map(h, CHRONUS_URI "#patchFile");
+	u->chronus_patchText  = map->map(h, CHRONUS_URI "#patchText");
+	u->atom_Path          = map->map(h, LV2_ATOM__Path);
 }
 
 static void cleanup(LV2UI_Handle handle);
@@ -388,6 +443,7 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 	for (int i = 0; i < CTRL_COUNT; ++i) {
 		s->port[i] = ui_control_default((ControlId)i);
 	}
+	s->patch_text   = malloc(UI_TEXT_MAX + 1);
 	const char* log = getenv("CHRONUS_UI_TEST_LOG");
 	s->test_log     = log && log[0] ? fopen(log, "a") : NULL;
 
@@ -454,6 +510,7 @@ cleanup(LV2UI_Handle handle)
 		cairo_surface_destroy(ui->image);
 	}
 	XFreeGC(ui->dpy, ui->gc);
+	free(ui->s.patch_text);
 	XDestroyWindow(ui->dpy, ui->win);
 	XCloseDisplay(ui->dpy);
 	if (ui->s.test_log) {
@@ -482,6 +539,17 @@ take_set(Ui* ui, const LV2_Atom_Object* obj)
 			fprintf(s->test_log, "status %s\n", s->status);
 			fflush(s->test_log);
 		}
+	} else if (key == ui->u.chronus_patchFile && value->type == ui->u.atom_Path) {
+		snprintf(s->patch_file, sizeof s->patch_file, "%.*s", (int)value->size, (const char*)LV2_ATOM_BODY_CONST(value));
+	} else if (key == ui->u.chronus_patchText && value->type == ui->u.atom_String && s->patch_text) {
+		const char* t = LV2_ATOM_BODY_CONST(value);
+		size_t      n = value->size;
+		while (n && t[n - 1] == '\0') {
+			--n;
+		}
+		s->patch_len = n < UI_TEXT_MAX ? n : UI_TEXT_MAX;
+		memcpy(s->patch_text, t, s->patch_len);
+		s->patch_text[s->patch_len] = '\0';
 	} else if (key == ui->u.chronus_scopeData && value->type == ui->u.atom_Vector &&
 	           value->size >= sizeof(LV2_Atom_Vector_Body)) {
 		const LV2_Atom_Vector* v = (const LV2_Atom_Vector*)value;

@@ -18,6 +18,7 @@
 #define UI_HEIGHT       620
 #define UI_SCOPE_POINTS 256
 #define UI_STATUS_MAX   400
+#define UI_TEXT_MAX     65536 /* the plugin's PATCH_MAX_TEXT */
 
 /* The knobs: the 8 macros, then volume, crossfade, polyphony. */
 enum { KNOB_MACROS = 8, KNOB_COUNT = 11 };
@@ -38,6 +39,10 @@ typedef struct {
 	/* Layout, in pixels, filled by draw.c. */
 	UiRect     knob[KNOB_COUNT];
 	UiRect     scope_rect;
+	UiRect     edit_rect;                /* the "Edit" button */
+	char       patch_file[4096];        /* the file the playing patch came from, "" for none */
+	char*      patch_text;              /* the playing patch's text (PATCH_TEXT_MAX + 1 bytes) */
+	size_t     patch_len;
 	UiRect     preset[128];
 	unsigned   n_presets;
 	/* A knob being dragged (-1: none), where and at which value it began. */

@@ -13,6 +13,9 @@
 #     plugin sends the graph of the patch of presets/02-*.chronus;
 #   - dragging the Macro 1 knob up writes its port; dragging Polyphony up
 #     makes the plugin rebuild with that many voices (its new graph says so);
+#   - "Edit a copy" writes the preset playing to a new file in the user's
+#     folder and opens it in $VISUAL; the editor's save (by rename) swaps
+#     in through the hot reload; "Edit file" reopens the same file;
 #   - the scope's data arrives while the UI is open;
 #   - opened and closed 100 times in one process (tests/ui/ui_cycles.c),
 #     the UI does what each cycle must and the process does not grow.
@@ -74,7 +77,17 @@ port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_
 export JACK_DEFAULT_SERVER="chronus-ui-$$"
 jackd --no-realtime -n "$JACK_DEFAULT_SERVER" -d dummy -r 48000 -p 256 > "$out/jackd.log" 2>&1 &
 jack_pid=$!
-CHRONUS_UI_TEST_LOG="$out/ui.log" jalv.gtk3 -c "osc_port=$port" "$uri" > "$out/jalv.log" 2>&1 &
+# The user's editor: changes the title and saves as editors do (a new file
+# renamed over the old one); "Edited 1" the first time, then "Edited 2".
+cat > "$out/editor.sh" << 'EDITOR'
+#!/bin/sh
+n=$(($(cat "$0.count" 2> /dev/null || echo 0) + 1))
+echo "$n" > "$0.count"
+sed "s/^patch \".*\"/patch \"Edited $n\"/" "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+EDITOR
+mkdir -p "$out/data"
+CHRONUS_UI_TEST_LOG="$out/ui.log" VISUAL="sh $out/editor.sh" XDG_DATA_HOME="$out/data" \
+	jalv.gtk3 -c "osc_port=$port" "$uri" > "$out/jalv.log" 2>&1 &
 jalv_pid=$!
 
 # until WHAT: waits until the UI's log has a line matching the regular
@@ -172,6 +185,22 @@ voices=$(sed -n 's/^write polyphony \([0-9]*\)$/\1/p' "$out/ui.log" | tail -n 1)
 until_logged "^graph .* polyphony $voices title $title\$" || fail "the plugin did not rebuild with $voices voices"
 import -window root "$build/ui-preset.png" 2> /dev/null
 
+# "Edit a copy": the preset playing is only text; the UI writes it to a new
+# file in the user's folder, the plugin plays that file, the editor saves
+# it and the hot reload brings the save in. "Edit file" then opens the same
+# file again.
+set -- $(sed -n 's/^edit \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged '^edit started ' || fail "the Edit button started no editor: $(grep '^edit' "$out/ui.log")"
+copy=$(sed -n 's/^edit started \(.*\)$/\1/p' "$out/ui.log" | head -n 1)
+case "$copy" in "$out/data/chronus/patches/"*.chronus) ;; *) fail "the copy was written to '$copy'" ;; esac
+until_logged '^graph .* title Edited 1$' || fail "the editor's save did not swap in: $(grep '^graph\|^status' "$out/ui.log" | tail -n 2)"
+import -window root "$build/ui-edited.png" 2> /dev/null
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged '^graph .* title Edited 2$' || fail "a second Edit did not reopen the file: $(grep '^edit' "$out/ui.log")"
+[ "$(sed -n 's/^edit started \(.*\)$/\1/p' "$out/ui.log" | sed -n 2p)" = "$copy" ] ||
+	fail "the second Edit opened another file: $(grep '^edit' "$out/ui.log")"
+
 until_logged '^scope [0-9]' || fail "no scope data reached the UI"
 
 # CPU of the whole jalv.gtk3 process (plugin, GTK, the UI and its scope at
@@ -188,4 +217,4 @@ kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen, a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; scope data arrived: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen, a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived: passed"
