@@ -18,7 +18,9 @@
 #     in through the hot reload; "Edit file" reopens the same file;
 #   - the scope's data arrives while the UI is open;
 #   - opened and closed 100 times in one process (tests/ui/ui_cycles.c),
-#     the UI does what each cycle must and the process does not grow.
+#     the UI does what each cycle must and the process does not grow; at
+#     GDK_SCALE=2 it is twice the size, its knob where twice the
+#     coordinates put it.
 # Screenshots are left in BUILD_DIR/ui-*.png (docs/ui.md shows them).
 # Every wait polls a condition for at most 60 s, never a fixed time. When
 # no X server can be started the check is skipped, and says so.
@@ -72,6 +74,12 @@ export DISPLAY=":$(cat "$out/display")"
 "$build/tests/ui-cycles" "$build/libchronus_ui.so" 100 > "$out/cycles.log" 2>&1 ||
 	fail "the UI's open/close cycles: $(cat "$out/cycles.log")"
 cat "$out/cycles.log"
+# HiDPI: at GDK_SCALE=2 the UI asks for twice the size, and its knob is
+# where twice the coordinates put it (the drag in each cycle).
+GDK_SCALE=2 "$build/tests/ui-cycles" "$build/libchronus_ui.so" 3 > "$out/cycles2.log" 2>&1 ||
+	fail "the UI at GDK_SCALE=2: $(cat "$out/cycles2.log")"
+grep -q 'asked for 2000x1240 pixels' "$out/cycles2.log" ||
+	fail "at GDK_SCALE=2 the UI did not ask for 2000x1240: $(cat "$out/cycles2.log")"
 
 port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export JACK_DEFAULT_SERVER="chronus-ui-$$"

@@ -183,17 +183,19 @@ main(int argc, char** argv)
 		for (int i = 0; i < 3; ++i) {
 			idle->idle(ui);
 		}
-		/* A drag on Macro 1 (its knob at 46, 546 at scale 1), as the X
-		 * server would deliver it. */
+		/* A drag on Macro 1 (its knob at 46, 546 at scale 1: the UI asked
+		 * for 1000 pixels' width times its scale), as the X server would
+		 * deliver it. */
+		const double k = seen.width / 1000.0;
 		XEvent e = {0};
 		e.xbutton.type    = ButtonPress;
 		e.xbutton.display = dpy;
 		e.xbutton.window  = (Window)(uintptr_t)widget;
 		e.xbutton.button  = Button1;
-		e.xbutton.x = 46, e.xbutton.y = 546;
+		e.xbutton.x = (int)(46 * k), e.xbutton.y = (int)(546 * k);
 		XSendEvent(dpy, (Window)(uintptr_t)widget, False, ButtonPressMask, &e);
 		e.xmotion.type = MotionNotify;
-		e.xmotion.x = 46, e.xmotion.y = 500;
+		e.xmotion.x = (int)(46 * k), e.xmotion.y = (int)(500 * k);
 		XSendEvent(dpy, (Window)(uintptr_t)widget, False, PointerMotionMask, &e);
 		e.xbutton.type = ButtonRelease;
 		XSendEvent(dpy, (Window)(uintptr_t)widget, False, ButtonReleaseMask, &e);
@@ -217,10 +219,17 @@ main(int argc, char** argv)
 		if (c == 10) {
 			rss10 = rss_kib();
 		}
+		if (c == cycles) {
+			printf("ui-cycles: the UI asked for %dx%d pixels\n", seen.width, seen.height);
+		}
 	}
 	const long rss = rss_kib();
-	printf("ui-cycles: %d open/close cycles; resident %ld KiB after cycle 10, %ld KiB after cycle %d (%+ld KiB)\n",
-	       cycles, rss10, rss, cycles, rss - rss10);
+	if (cycles >= 10) {
+		printf("ui-cycles: %d open/close cycles; resident %ld KiB after cycle 10, %ld KiB after cycle %d (%+ld KiB)\n",
+		       cycles, rss10, rss, cycles, rss - rss10);
+	} else {
+		printf("ui-cycles: %d open/close cycles\n", cycles);
+	}
 	XDestroyWindow(dpy, parent);
 	XCloseDisplay(dpy);
 	dlclose(lib);
