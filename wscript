@@ -28,6 +28,8 @@ DEPENDENCIES = [
     ('sndfile', None, 'WAV output', 'libsndfile1-dev'),
     ('fftw3', None, 'spectral measurements in tests', 'libfftw3-dev'),
     ('liblo', '0.29', 'OSC: the plugin\'s server and chronusctl', 'liblo-dev'),
+    ('cairo', '1.14', 'the plugin\'s UI (drawing)', 'libcairo2-dev'),
+    ('x11', None, 'the plugin\'s UI (its X11 window)', 'libx11-dev'),
 ]
 
 PROGRAMS = [
@@ -105,7 +107,7 @@ CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/suggest.c', 'src/pa
                 'src/module_registry.c',
                 'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
                 'src/build_slot.c', 'src/controls.c', 'src/silence_reason.c',
-                'src/handover.c', 'src/tuning.c', 'src/mpe.c', 'src/live_set.c']
+                'src/handover.c', 'src/tuning.c', 'src/mpe.c', 'src/live_set.c', 'src/graph_desc.c']
 
 
 def build(bld):
@@ -119,6 +121,17 @@ def build(bld):
               cflags=['-fvisibility=hidden', '-fPIC'],
               linkflags=['-Wl,--version-script=' + bld.path.find_node('src/lv2/exports.map').abspath()],
               install_path=None)
+
+    # The UI (src/ui, docs/ui.md): X11, cairo and the LV2 headers, nothing
+    # of the engine; the factory patches' names for the preset list.
+    bld.shlib(source=bld.path.ant_glob('src/ui/*.c') + [bld.path.find_or_declare('src/factory_patches.c')],
+              target='chronus_ui', includes=['src', 'src/ui', '.'], use=['CAIRO', 'X11', 'LV2', 'M'],
+              cflags=['-fvisibility=hidden', '-fPIC'],
+              linkflags=['-Wl,--version-script=' + bld.path.find_node('src/ui/exports.map').abspath()],
+              install_path=None)
+    # Opens and closes the UI 100 times in one process (tests/ui/check-ui.sh).
+    bld.program(source='tests/ui/ui_cycles.c', target='tests/ui-cycles', includes=['src', '.'],
+                use=['X11', 'LV2', 'DL'], install_path=None)
 
     # In a folder of its own: build/ is not a bundle, and LV2_PATH=$PWD must
     # not find a second copy of the plugin there.
@@ -151,8 +164,8 @@ def build(bld):
 
     # LIBLO: the chronusctl suite answers the built program from an
     # in-process OSC server.
-    unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c']
-    bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'tests/unit', 'tools', '.'],
+    unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c', 'src/ui/graph_model.c']
+    bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'src/ui', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'M'], install_path=None)
     bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c'], target='tests/host-tests',
@@ -173,13 +186,15 @@ def build(bld):
 
     bundle = '${LV2DIR}/chronus.lv2'
     bld.install_as(bundle + '/chronus' + bld.env.LIB_EXT, 'libchronus' + bld.env.LIB_EXT)
+    bld.install_as(bundle + '/chronus_ui' + bld.env.LIB_EXT, 'libchronus_ui' + bld.env.LIB_EXT)
     bld.install_files(bundle, ['bundle/manifest.ttl', 'bundle/chronus.ttl', 'bundle/presets.ttl'])
 
 
 def bundle_files(ctx):
     """(source path, name in the bundle) for every file of chronus.lv2."""
     b = ctx.bldnode.abspath()
-    files = [(os.path.join(b, 'libchronus' + ctx.env.LIB_EXT), 'chronus' + ctx.env.LIB_EXT)]
+    files = [(os.path.join(b, 'libchronus' + ctx.env.LIB_EXT), 'chronus' + ctx.env.LIB_EXT),
+             (os.path.join(b, 'libchronus_ui' + ctx.env.LIB_EXT), 'chronus_ui' + ctx.env.LIB_EXT)]
     for name in ('manifest.ttl', 'chronus.ttl', 'presets.ttl'):
         files.append((os.path.join(b, 'bundle', name), name))
     return files
@@ -497,6 +512,18 @@ def run_tests(ctx):
     Logs.pprint('GREEN' if ok else 'RED', '   %s' % ' '.join(syms))
     checks.append(('plugin exports only lv2_descriptor', ok))
 
+    # The UI: only its descriptor, and nothing of the engine linked in
+    # (X11, cairo and the C library only).
+    ui_lib = os.path.join(bundle, 'chronus_ui' + ctx.env.LIB_EXT)
+    out = subprocess.run(ctx.env.NM + ['-D', '--defined-only', ui_lib], capture_output=True, text=True).stdout
+    syms = sorted(l.split()[-1] for l in out.splitlines() if l.split() and l.split()[-2] in 'TDBRW')
+    needed = re.findall(r'\(NEEDED\).*\[(.*)\]', subprocess.run(['readelf', '-d', ui_lib], capture_output=True,
+                                                               text=True).stdout)
+    ok = syms == ['lv2ui_descriptor'] and all(n.split('.so')[0] in ('libcairo', 'libX11', 'libm', 'libc')
+                                              for n in needed)
+    Logs.pprint('GREEN' if ok else 'RED', '   UI: %s; links %s' % (' '.join(syms), ' '.join(needed)))
+    checks.append(('UI exports only lv2ui_descriptor and links only X11, cairo, libm, libc', ok))
+
     if ctx.env.JALV and ctx.env.JACKD and not ctx.env.SANITIZE:
         check('real host: jalv on a JACK dummy backend',
               ['sh', os.path.join(ctx.path.abspath(), 'tests', 'jalv', 'check-jalv.sh')])
@@ -505,6 +532,11 @@ def run_tests(ctx):
     elif not ctx.env.SANITIZE:
         Logs.pprint('YELLOW', '== jalv check skipped: install the Debian packages jalv and jackd2')
         checks.append(('real host: jalv (not installed)', False))
+    if not ctx.env.SANITIZE:
+        # Says SKIPPED (and passes) only where no X server can be started;
+        # a missing Xvfb, xdotool or ImageMagick fails with what to install.
+        check('the plugin\'s UI in jalv.gtk3 under Xvfb (screenshots, a preset click, knob drags)',
+              ['sh', os.path.join(ctx.path.abspath(), 'tests', 'ui', 'check-ui.sh'), b, ctx.path.abspath()])
 
     check('docs/modules.md matches the module registry',
           [os.path.join(b, 'tests', 'unit-tests'), '--check-modules-doc',

@@ -9,6 +9,8 @@
  */
 #include "build_slot.h"
 
+#include "graph_desc.h"
+
 #include "compile.h"
 #include "controls.h"
 #include "silence_reason.h"
@@ -181,6 +183,9 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 		return NULL;
 	}
 	warn_if_silent(patch, bs, slot, r);
+	if (bs->graph) {
+		r->graph_len = graph_describe(patch, slot, bs->graph, bs->graph_cap);
+	}
 	free(patch);
 	voices_reset(slot);
 	apply_settings(slot, bs);

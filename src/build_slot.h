@@ -34,6 +34,11 @@ typedef struct {
 	SimdMode simd;          /* SIMD_AUTO unless a test asks for a path */
 	float    tune_key, tune_hz; /* the tuning ports (the worker turns them and the files into key_pitch) */
 	const float* key_pitch; /* each key's pitch (tuning.h), or NULL: twelve-tone equal temperament */
+	/* Out, may be NULL: receives the compiled graph's description
+	 * (graph_desc.h) for the UI, graph_cap bytes; its length goes to
+	 * BuildReport.graph_len. */
+	char*    graph;
+	size_t   graph_cap;
 } BuildSettings;
 
 typedef enum {
@@ -55,6 +60,7 @@ typedef struct {
 	char        warning[256]; /* BUILD_OK: "" or "warm-up is silent: <likely reason>" */
 	double      prime_ms;   /* worker CPU time of the whole build */
 	float       peak, rms;  /* of the warm-up */
+	size_t      graph_len;  /* bytes written to BuildSettings.graph (0: none) */
 } BuildReport;
 
 void build_settings_default(BuildSettings* bs, double rate);

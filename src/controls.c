@@ -68,6 +68,13 @@ const ParameterSpec parameters[PARAM_COUNT] = {
 	               "It moves at the event's frame through the parameter's smoothing, without a rebuild, and is "
 	               "written into the patch text that the next rebuild, the saved state and presets keep "
 	               "(docs/live.md)."},
+	[PARAM_GRAPH] = {"graph", "Compiled graph", "atom:String", PARAM_READABLE,
+	                 "The patch as it was compiled, for the plugin's UI: the modules that run, their wires "
+	                 "and depths, the output and the macro bindings, one record per line (docs/ui.md). Sent "
+	                 "after each swap and on patch:Get."},
+	[PARAM_SCOPE] = {"scope", "Scope on", "xsd:boolean", PARAM_ACCEPTED,
+	                 "true: the plugin sends a decimated block of its output (chronus:scopeData, an atom:Vector "
+	                 "of floats) at most 30 times a second, for the UI's scope; false stops it (docs/ui.md)."},
 };
 
 float

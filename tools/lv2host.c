@@ -88,6 +88,7 @@ typedef struct {
 typedef struct {
 	char*    property;
 	char*    value;
+	uint32_t size;  /* the value atom's body size in bytes (a vector's floats too) */
 	unsigned count;
 } SeenValue;
 
@@ -166,8 +167,9 @@ struct Host {
 	int       error_port;                /* index of the "error" output, or -1 */
 	unsigned  n_statuses;
 	uint64_t  frames_run;
-	SeenValue values[8];
+	SeenValue values[16];
 	unsigned  n_values;
+	uint64_t  notify_bytes; /* every event the plugin wrote on notify, headers included */
 };
 
 static void
@@ -684,6 +686,23 @@ host_patch_get(Host* h, uint32_t frame)
 }
 
 void
+host_patch_set_bool(Host* h, uint32_t frame, const char* property, bool value)
+{
+	uint8_t        buf[256];
+	LV2_Atom_Forge forge;
+	lv2_atom_forge_init(&forge, &h->map);
+	lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
+	LV2_Atom_Forge_Frame f;
+	LV2_Atom* obj = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, h->urid_set));
+	lv2_atom_forge_key(&forge, h->urid_property);
+	lv2_atom_forge_urid(&forge, map_uri(h, property));
+	lv2_atom_forge_key(&forge, h->urid_value);
+	lv2_atom_forge_bool(&forge, value);
+	lv2_atom_forge_pop(&forge, &f);
+	host_raw_event(h, frame, obj->type, LV2_ATOM_BODY(obj), obj->size);
+}
+
+void
 host_time_position(Host* h, uint32_t frame, float bpm, bool rolling)
 {
 	uint8_t        buf[256];
@@ -762,7 +781,7 @@ host_get_control(Host* h, const char* symbol)
 /* ---- Notify ------------------------------------------------------- */
 
 static void
-remember_value(Host* h, const char* property, const char* value, uint32_t len)
+remember_value(Host* h, const char* property, const char* value, uint32_t len, uint32_t size)
 {
 	SeenValue* v = NULL;
 	for (unsigned i = 0; i < h->n_values; ++i) {
@@ -779,6 +798,7 @@ remember_value(Host* h, const char* property, const char* value, uint32_t len)
 	}
 	free(v->value);
 	v->value = strndup(value, len);
+	v->size  = size;
 	++v->count;
 }
 
@@ -786,6 +806,7 @@ static void
 read_notify(Host* h)
 {
 	LV2_ATOM_SEQUENCE_FOREACH (h->out_seq, ev) {
+		h->notify_bytes += sizeof(LV2_Atom_Event) + lv2_atom_pad_size(ev->body.size);
 		if (ev->body.type != h->urid_object) {
 			continue;
 		}
@@ -810,7 +831,7 @@ read_notify(Host* h)
 			h->statuses[h->n_statuses++]    = strndup(str, len);
 		}
 		if (key) {
-			remember_value(h, key, str, len);
+			remember_value(h, key, str, len, val->size);
 		}
 	}
 }
@@ -965,6 +986,24 @@ host_last_value(const Host* h, const char* property)
 		}
 	}
 	return NULL;
+}
+
+uint32_t
+host_value_size(const Host* h, const char* property)
+{
+	uint32_t size = 0;
+	for (unsigned i = 0; i < h->n_values; ++i) {
+		if (!strcmp(h->values[i].property, property)) {
+			size = h->values[i].size;
+		}
+	}
+	return size;
+}
+
+uint64_t
+host_notify_bytes(const Host* h)
+{
+	return h->notify_bytes;
 }
 
 unsigned

@@ -70,6 +70,8 @@ void host_program_change(Host* host, uint32_t frame, uint8_t program);
 void host_patch_set(Host* host, uint32_t frame, const char* property, bool is_path, const char* value,
                     uint32_t len);
 void host_patch_get(Host* host, uint32_t frame);
+/* patch:Set of property (a full URI) to an atom:Bool. */
+void host_patch_set_bool(Host* host, uint32_t frame, const char* property, bool value);
 /* The transport as Ardour and jalv send it: a time:Position object with
  * the speed (rolling or not) and the tempo in BPM. */
 void host_time_position(Host* host, uint32_t frame, float bpm, bool rolling);
@@ -124,6 +126,10 @@ uint64_t    host_frames_run(const Host* host);
 bool        host_status_is_error(const Host* host, unsigned i);
 const char* host_last_value(const Host* host, const char* property); /* NULL if none seen */
 unsigned    host_value_count(const Host* host, const char* property);
+/* The body size in bytes of the last value of property (0 if none seen). */
+uint32_t    host_value_size(const Host* host, const char* property);
+/* Bytes the plugin wrote on its notify port so far (events and headers). */
+uint64_t    host_notify_bytes(const Host* host);
 
 /* Counters for tests. */
 unsigned host_refused(const Host* host);    /* refused ones */

@@ -211,6 +211,10 @@ def make_steps(args):
                                   '@S@/tests/fuzz/corpus/$t $s/$t; done' % sys.executable], t)]
     if shutil.which('jalv') and shutil.which('jackd'):
         steps.append(Step('jalv', ['sh', '@S@/tests/jalv/check-jalv.sh'], t))
+    if all(shutil.which(p) for p in ('Xvfb', 'jalv.gtk3', 'xdotool', 'import', 'jackd')):
+        # The plugin's UI in jalv.gtk3 under Xvfb (~15 s).
+        steps.append(Step('ui', ['sh', '@S@/tests/ui/check-ui.sh', '@B@', '@S@'], t,
+                          {'LV2_PATH': os.pathsep.join(['@B@/lv2', '/usr/lib/lv2'])}))
     steps += [Step('unit tests', ['@B@/tests/unit-tests'], t),
               Step('host tests', ['@B@/tests/host-tests'], t)]
     if not args.quick:

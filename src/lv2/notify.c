@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC
  *
  * What the plugin tells the host on its notify port: patch:Set echoes of
- * the patch text and file, and a status string: every patch:readable
- * parameter of the control table. AUDIO THREAD: forging
+ * the patch text and file, the compiled graph for the UI (docs/ui.md),
+ * and a status string: every patch:readable parameter of the control
+ * table. AUDIO THREAD: forging
  * writes into the host's buffer and nothing else; a message that does not
  * fit is dropped whole (the forge reports overflow), never half-written.
  */
@@ -59,10 +60,36 @@ notify_patch_values(Chronus* self, const Outcome* o, unsigned what)
 		          (uint32_t)strlen(o->scale_path));
 		forge_set(self, self->uris.chronus_keymapFile, self->uris.atom_Path, o->keymap_path,
 		          (uint32_t)strlen(o->keymap_path));
+		if (o->graph_len) { /* the worker wrote it; copied from its buffer */
+			forge_set(self, self->uris.chronus_graph, self->uris.atom_String, o->graph, o->graph_len);
+		}
 	}
 	if (what & ANNOUNCE_STATUS) {
 		notify_status(self, self->status);
 	}
+}
+
+/* One patch:Set chronus:scopeData of n floats (scope.c), or nothing when
+ * it does not fit. */
+void
+notify_scope(Chronus* self, const float* samples, uint32_t n)
+{
+	LV2_Atom_Forge*      forge = &self->forge;
+	LV2_Atom_Forge_Frame frame;
+	const uint32_t       size_before   = self->notify->atom.size;
+	const uint32_t       offset_before = forge->offset;
+	if (!lv2_atom_forge_frame_time(forge, 0) ||
+	    !lv2_atom_forge_object(forge, &frame, 0, self->uris.patch_Set) ||
+	    !lv2_atom_forge_key(forge, self->uris.patch_property) ||
+	    !lv2_atom_forge_urid(forge, self->uris.chronus_scopeData) ||
+	    !lv2_atom_forge_key(forge, self->uris.patch_value) ||
+	    !lv2_atom_forge_vector(forge, sizeof(float), self->uris.atom_Float, n, samples)) {
+		self->notify->atom.size = size_before;
+		forge->offset           = offset_before;
+		forge->stack            = &self->notify_frame;
+		return;
+	}
+	lv2_atom_forge_pop(forge, &frame);
 }
 
 void

@@ -51,6 +51,8 @@ typedef enum {
 #define ANNOUNCE_STATUS      2u   /* the status (already sent with each outcome) */
 #define ANNOUNCE_ALL         (ANNOUNCE_VALUES | ANNOUNCE_STATUS)
 #define HOT_RELOAD_MS        100.0 /* how often run() asks the worker to look at the patch file */
+#define SCOPE_POINTS         256u /* samples in one scope message at most */
+#define SCOPE_HZ             30u  /* scope messages per second at most */
 #define LIVE_LOG             64u  /* live sets run() keeps: re-applied to a slot built before them */
 
 /* The result of one build, handed from the worker to run() and back. */
@@ -63,6 +65,8 @@ struct Outcome {
 	int         program;   /* the factory program this patch is, or -1 (CTRL_CUSTOM_PATCH) */
 	char*       text;      /* the patch text (owned), for patch:Set echoes */
 	size_t      text_len;
+	char*       graph;     /* the compiled graph for the UI (graph_desc.h, owned), or NULL */
+	uint32_t    graph_len;
 	char        path[PATH_MAX_LEN]; /* the patch file, or "" */
 	char        scale_path[PATH_MAX_LEN], keymap_path[PATH_MAX_LEN]; /* the tuning it plays, "" for none */
 	double      prime_ms;
@@ -205,6 +209,13 @@ typedef struct Chronus {
 	 * change, whatever else (OSC) moved the control meanwhile. */
 	float       port_seen[CTRL_COUNT];
 	bool        osc_port_pending; /* the OSC port changed; the worker has not been told yet */
+	/* The UI's scope (scope.c): on while a UI asked for it; output
+	 * samples decimated into scope_buf, sent every scope_period frames. */
+	bool        scope_on;
+	uint32_t    scope_period, scope_left, scope_step, scope_phase;
+	uint32_t    scope_n;
+	float       scope_acc;
+	float       scope_buf[SCOPE_POINTS];
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */
@@ -290,6 +301,12 @@ void     chronus_outcome_free(Outcome* outcome);
 void notify_begin(Chronus* self);
 void notify_patch_values(Chronus* self, const Outcome* o, unsigned what);
 void notify_status(Chronus* self, const char* text);
+void notify_scope(Chronus* self, const float* samples, uint32_t n);
+
+/* scope.c — audio thread: the UI's scope on or off; take n output
+ * frames and send a scope message when one is due. */
+void scope_enable(Chronus* self, bool on);
+void scope_feed(Chronus* self, const float* left, const float* right, uint32_t n);
 
 /* live.c — a live set (live_set.h). Audio thread: apply one at this frame
  * (the control port's patch:Set, OSC), hand the log to the worker, apply

@@ -484,6 +484,12 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 		request_build(self, REQ_TEXT, str, len, 0);
 	} else if (key == self->uris.chronus_set && value->type == self->uris.atom_String) {
 		chronus_live_set(self, str, len);
+	} else if (key == self->uris.chronus_scope &&
+	           (value->type == self->uris.atom_Bool || value->type == self->uris.atom_Int) &&
+	           value->size >= sizeof(int32_t)) {
+		int32_t on;
+		memcpy(&on, LV2_ATOM_BODY_CONST(value), sizeof on); /* the host's buffer need not be aligned */
+		scope_enable(self, on != 0);
 	} else if (key == self->uris.chronus_patchFile && value->type == self->uris.atom_Path && len > 0 &&
 	           len < PATH_MAX_LEN) {
 		request_build(self, REQ_FILE, str, len, 0);
@@ -884,6 +890,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 		}
 	}
 	render(self, pos, n_samples);
+	scope_feed(self, self->out[0], self->out[1], n_samples);
 
 	if (self->unsupported) {
 		static const char why[] = "patch changes need the host's worker feature (worker:schedule), "

@@ -38,4 +38,9 @@ chronus_map_uris(ChronusURIDs* u, LV2_URID_Map* map)
 	u->time_beatsPerMinute      = map->map(h, LV2_TIME__beatsPerMinute);
 	u->atom_Double              = map->map(h, LV2_ATOM__Double);
 	u->atom_Long                = map->map(h, LV2_ATOM__Long);
+	u->atom_Bool                = map->map(h, LV2_ATOM__Bool);
+	u->atom_Vector              = map->map(h, LV2_ATOM__Vector);
+	u->chronus_graph            = map->map(h, CHRONUS__graph);
+	u->chronus_scope            = map->map(h, CHRONUS__scope);
+	u->chronus_scopeData        = map->map(h, CHRONUS__scopeData);
 }

@@ -27,6 +27,9 @@
 #define CHRONUS__scaleFile    CHRONUS_URI "#scaleFile"
 #define CHRONUS__keymapFile   CHRONUS_URI "#keymapFile"
 #define CHRONUS__set          CHRONUS_URI "#set"
+#define CHRONUS__graph        CHRONUS_URI "#graph"
+#define CHRONUS__scope        CHRONUS_URI "#scope"
+#define CHRONUS__scopeData    CHRONUS_URI "#scopeData"
 
 typedef struct {
 	LV2_URID atom_Blank;
@@ -59,6 +62,11 @@ typedef struct {
 	LV2_URID time_beatsPerMinute;
 	LV2_URID atom_Double;
 	LV2_URID atom_Long;
+	LV2_URID atom_Bool;
+	LV2_URID atom_Vector;
+	LV2_URID chronus_graph;
+	LV2_URID chronus_scope;
+	LV2_URID chronus_scopeData;
 } ChronusURIDs;
 
 void chronus_map_uris(ChronusURIDs* uris, LV2_URID_Map* map);

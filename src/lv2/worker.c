@@ -10,6 +10,7 @@
 
 #include "compile.h"
 #include "factory_patches.h"
+#include "graph_desc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ chronus_outcome_free(Outcome* o)
 	if (o) {
 		slot_free(o->slot);
 		free(o->text);
+		free(o->graph);
 		free(o);
 	}
 }
@@ -200,8 +202,14 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	}
 	bs.key_pitch = equal ? NULL : tuning.note;
 
+	/* The UI's description of the graph, made from the compiled slot;
+	 * run() copies it to the notify port without allocating. */
+	o->graph     = malloc(GRAPH_DESC_MAX);
+	bs.graph     = o->graph;
+	bs.graph_cap = o->graph ? GRAPH_DESC_MAX : 0;
 	BuildReport report;
-	o->slot     = build_slot(owned, n, &bs, &report);
+	o->slot      = build_slot(owned, n, &bs, &report);
+	o->graph_len = o->slot ? (uint32_t)report.graph_len : 0;
 	o->prime_ms = report.prime_ms;
 	if (o->slot) {
 		o->program = chronus_factory_program(owned, n);

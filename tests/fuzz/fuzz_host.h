@@ -167,7 +167,7 @@ typedef struct {
 	        midi_MidiEvent, patch_Get, patch_Set, patch_Put, patch_property, patch_value, patch_subject,
 	        chronus_patchText, chronus_patchFile, chronus_status, chronus_stateVersion, chronus_program,
 	        chronus_scaleFile, chronus_keymapFile, chronus_set, bufsz_nominal, bufsz_max, bufsz_min, unknown_mapped,
-	        time_Position, time_beatsPerMinute, time_speed;
+	        time_Position, time_beatsPerMinute, time_speed, chronus_graph, chronus_scope, chronus_scopeData;
 } FhUrids;
 
 static FhUrids fh_u;
@@ -218,6 +218,9 @@ fh_map_all(void)
 	u->time_Position        = fh_map(NULL, LV2_TIME__Position);
 	u->time_beatsPerMinute  = fh_map(NULL, LV2_TIME__beatsPerMinute);
 	u->time_speed           = fh_map(NULL, LV2_TIME__speed);
+	u->chronus_graph        = fh_map(NULL, CHRONUS__graph);
+	u->chronus_scope        = fh_map(NULL, CHRONUS__scope);
+	u->chronus_scopeData    = fh_map(NULL, CHRONUS__scopeData);
 	const LV2_URID menu[]   = {
                 u->chronus_patchText, u->chronus_patchFile, u->patch_property, u->patch_value,
                 u->patch_Set,         u->patch_Get,         u->atom_Object,    u->atom_Blank,
@@ -227,6 +230,7 @@ fh_map_all(void)
                 u->atom_Tuple,        u->atom_Vector,       u->atom_Long,      u->patch_Put,
                 0,                    9999,                 0xffffffffu,       fh_n_uris + 1,
                 u->time_Position,     u->time_beatsPerMinute, u->atom_Double,  u->time_speed,
+                u->chronus_scope,     u->chronus_graph,     u->chronus_scopeData,
         };
 	fh_n_urid_menu = sizeof menu / sizeof menu[0];
 	memcpy(fh_urid_menu, menu, sizeof menu);
@@ -1038,7 +1042,17 @@ fh_check_notify(const FhHost* h)
 		const LV2_URID key = ((const LV2_Atom_URID*)property)->body;
 		const bool path = key == fh_u.chronus_patchFile || key == fh_u.chronus_scaleFile ||
 		                  key == fh_u.chronus_keymapFile;
-		FH_CHECK(path || key == fh_u.chronus_patchText || key == fh_u.chronus_status, "notify key %u", key);
+		if (key == fh_u.chronus_scopeData) { /* the UI's scope: at most 256 floats */
+			const LV2_Atom_Vector* v = (const LV2_Atom_Vector*)value;
+			FH_CHECK(value->type == fh_u.atom_Vector && value->size >= sizeof(LV2_Atom_Vector_Body) &&
+			                 v->body.child_type == fh_u.atom_Float && v->body.child_size == sizeof(float) &&
+			                 value->size - sizeof(LV2_Atom_Vector_Body) <= 256u * sizeof(float),
+			         "notify scope data of type %u, size %u", value->type, value->size);
+			p += sizeof(LV2_Atom_Event) + lv2_atom_pad_size(ev->body.size);
+			continue;
+		}
+		FH_CHECK(path || key == fh_u.chronus_patchText || key == fh_u.chronus_status || key == fh_u.chronus_graph,
+		         "notify key %u", key);
 		FH_CHECK(value->type == (path ? fh_u.atom_Path : fh_u.atom_String), "notify value type %u", value->type);
 		const char* str = (const char*)LV2_ATOM_BODY_CONST(value);
 		FH_CHECK(value->size >= 1 && str[value->size - 1] == '\0', "notify string not terminated");

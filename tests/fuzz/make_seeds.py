@@ -383,8 +383,10 @@ SINE = 'patch "Sine"\ncreate s sine\ncreate env adsr\ncreate amp vca\nconnect s 
 
 # fh_urid_menu indices (fuzz_host.h)
 M_PATCHTEXT, M_PATCHFILE, M_STATUS, M_PROGRAM, M_UNKNOWN = 0, 1, 14, 15, 19
+M_SCOPE, M_GRAPH, M_SCOPEDATA = 32, 33, 34
 # fh_value_type indices
 V_STRING, V_PATH, V_INT, V_FLOAT, V_URID, V_OBJECT = 0, 1, 2, 3, 4, 5
+V_BOOL, V_VECTOR = 9, 10
 
 
 def run_seeds():
@@ -494,6 +496,21 @@ def run_seeds():
         return ev(11, t, flags, payload)
     LIVE = ('create osc saw\ncreate vcf ladder\ncreate amp vca\ncreate env adsr\nconnect osc vcf\n'
             'connect vcf amp\nconnect env amp.gain\nout amp\n')
+    # The UI's messages (docs/ui.md): the scope on (Bool, Int), its data
+    # flowing over blocks of every size, a patch:Get for the graph, a
+    # scope message of the wrong type or too short, and what only the
+    # plugin sends (graph, scope data) sent back to it; then off.
+    on, off = struct.pack('<i', 1), struct.pack('<i', 0)
+    s.append(('ui-scope', host_header(worker=1) +
+              block(256, events=[set_text(0, ACID), midi(1, 0x90, 45, 110)]) +
+              block(256, events=[set_any(0, M_SCOPE, V_BOOL, on)]) +
+              block(4095) + block(1) + block(2000, events=[get(3)]) + block(1600) +
+              block(256, events=[set_any(0, M_SCOPE, V_INT, off), set_any(1, M_SCOPE, V_INT, on),
+                                 set_any(2, M_SCOPE, V_BOOL, on[:2]), set_any(3, M_SCOPE, V_FLOAT, on),
+                                 set_any(4, M_GRAPH, V_STRING, b'module\tx\tsine\tvoice\n'),
+                                 set_any(5, M_SCOPEDATA, V_VECTOR, on + on)]) +
+              block(4095) + block(3000) +
+              block(256, events=[set_any(0, M_SCOPE, V_BOOL, off)]) + block(4095)))
     s.append(('live-sets', host_header(worker=1) +
               block(256, events=[set_text(0, LIVE), midi(1, 0x90, 48, 100)]) +
               block(256, events=[live(0, 0, 0, 1), live(1, 0, 7, 8), live(2, 1, 6, 5, with_set=True),

@@ -235,6 +235,9 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 			}
 			host_midi(h, 94, finger, 3);
 		}
+		if (i % 30 == 0 || i % 30 == 20) { /* a UI's scope, on for 20 rounds, off for 10 */
+			host_patch_set_bool(h, 95, CHRONUS_URI "#scope", i % 30 == 0);
+		}
 		host_set_control(h, "macro1", (float)(i % 10) / 10.0f);
 		host_set_control(h, "volume", -(float)(i % 12));
 		if (i == 50) {

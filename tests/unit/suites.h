@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 int suite_sources(void);
+int suite_graph_model(void);
 int suite_filters(void);
 int suite_patch_parse(void);
 int suite_compile(void);

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: ISC
+ *
+ * What the plugin tells its UI (issue 16, docs/ui.md), read from the
+ * notify port of the plugin loaded from the bundle: the compiled graph
+ * (chronus:graph) after each swap and on patch:Get, with the modules that
+ * run (not those that reach no output), the wires with their depths, the
+ * master modules, the output and the macro bindings; none for a rejected
+ * patch; and the scope (chronus:scopeData), silent until a UI asks for it,
+ * then at most 30 messages a second of at most 256 floats, and silent
+ * again when it stops asking. The bandwidth is printed.
+ */
+#define _GNU_SOURCE
+#include "helpers.h"
+#include "suites.h"
+
+#include "chronus_config.h"
+
+#include <CUnit/CUnit.h>
+#include <lv2/atom/atom.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK 256u
+#define GRAPH CHRONUS_URI "#graph"
+#define SCOPE_DATA CHRONUS_URI "#scopeData"
+
+/* Five modules run (one of them master); `dead` reaches no output and is
+ * not compiled, so the graph must leave it and its wire out. */
+static const char* const graph_patch = "patch \"Graph Test\"\n"
+                                       "create osc saw\n"
+                                       "create wob lfo\n"
+                                       "create vcf ladder\n"
+                                       "create amp vca\n"
+                                       "create dead sine\n"
+                                       "create verb reverb master\n"
+                                       "connect osc vcf\n"
+                                       "connect wob vcf.cutoff 800\n"
+                                       "connect note.velocity vcf.cutoff 300\n"
+                                       "connect vcf amp\n"
+                                       "connect wob dead.level 0.5\n"
+                                       "connect amp verb\n"
+                                       "macro 1 vcf.cutoff 80 8000 exp\n"
+                                       "macro 3 verb.mix 0 0.5 lin\n"
+                                       "out verb\n";
+
+/* Lines of text that begin with prefix. */
+static unsigned
+count_lines(const char* text, const char* prefix)
+{
+	unsigned    n   = 0;
+	const size_t pl = strlen(prefix);
+	for (const char* p = text; p && *p;) {
+		if (!strncmp(p, prefix, pl)) {
+			++n;
+		}
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return n;
+}
+
+/* Whether text holds this whole line. */
+static bool
+has_line(const char* text, const char* line)
+{
+	const size_t n = strlen(line);
+	for (const char* p = text; p && *p;) {
+		if (!strncmp(p, line, n) && (p[n] == '\n' || p[n] == '\0')) {
+			return true;
+		}
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return false;
+}
+
+static Host*
+graph_host(void)
+{
+	Host* h = test_host(HOST_WORKER_THREAD, BLOCK);
+	if (h && !test_load_patch(h, graph_patch)) {
+		host_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+static void
+test_graph_after_swap(void)
+{
+	Host* h = graph_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	const char* g = host_last_value(h, GRAPH);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	CU_ASSERT_TRUE(has_line(g, "chronus-graph\t1"));
+	CU_ASSERT_TRUE(has_line(g, "title\tGraph Test"));
+	CU_ASSERT_EQUAL(count_lines(g, "module\t"), 5);
+	CU_ASSERT_TRUE(has_line(g, "module\tosc\tsaw\tvoice"));
+	CU_ASSERT_TRUE(has_line(g, "module\tvcf\tladder\tvoice"));
+	CU_ASSERT_TRUE(has_line(g, "module\tverb\treverb\tmaster"));
+	CU_ASSERT_FALSE(strstr(g, "dead") != NULL); /* not compiled: reaches no output */
+	CU_ASSERT_EQUAL(count_lines(g, "wire\t"), 5);
+	CU_ASSERT_TRUE(has_line(g, "wire\tosc\tvcf\tin\tinput\t1"));
+	CU_ASSERT_TRUE(has_line(g, "wire\twob\tvcf\tcutoff\tparam\t800"));
+	CU_ASSERT_TRUE(has_line(g, "wire\tnote.velocity\tvcf\tcutoff\tparam\t300"));
+	CU_ASSERT_TRUE(has_line(g, "wire\tamp\tverb\tin\tinput\t1"));
+	CU_ASSERT_TRUE(has_line(g, "out\tverb"));
+	CU_ASSERT_EQUAL(count_lines(g, "macro\t"), 2);
+	CU_ASSERT_TRUE(has_line(g, "macro\t1\tvcf\tcutoff\t80\t8000\texp"));
+	CU_ASSERT_TRUE(has_line(g, "macro\t3\tverb\tmix\t0\t0.5\tlin"));
+	host_free(h);
+}
+
+static bool
+graph_count_above(Host* h, const void* arg)
+{
+	return host_value_count(h, GRAPH) > *(const unsigned*)arg;
+}
+
+/* A UI that opens later asks with patch:Get and gets the same graph. */
+static void
+test_graph_on_patch_get(void)
+{
+	Host* h = graph_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	char*          before = strdup(host_last_value(h, GRAPH));
+	const unsigned n      = host_value_count(h, GRAPH);
+	host_patch_get(h, 0);
+	CU_ASSERT_TRUE(test_run_until(h, BLOCK, graph_count_above, &n, NULL, 0, NULL));
+	CU_ASSERT_STRING_EQUAL(host_last_value(h, GRAPH), before);
+	free(before);
+	host_free(h);
+}
+
+/* A rejected patch sends no graph: the UI keeps drawing the one that
+ * plays, beside the error. */
+static void
+test_rejected_patch_sends_no_graph(void)
+{
+	Host* h = graph_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	const unsigned n  = host_value_count(h, GRAPH);
+	const unsigned st = host_status_count(h);
+	const char*    bad = "create osc sawtooth\nout osc\n";
+	host_patch_set(h, 0, CHRONUS_URI "#patchText", false, bad, (uint32_t)strlen(bad));
+	CU_ASSERT_TRUE(test_run_until(h, BLOCK, test_cond_status_after, &st, NULL, 0, NULL));
+	CU_ASSERT_TRUE(host_status_is_error(h, host_status_count(h) - 1));
+	CU_ASSERT_EQUAL(host_value_count(h, GRAPH), n);
+	CU_ASSERT_TRUE(has_line(host_last_value(h, GRAPH), "title\tGraph Test"));
+	host_free(h);
+}
+
+/* patch:Set chronus:scope <bool> on the control port, as the UI sends it. */
+static void
+send_scope(Host* h, bool on)
+{
+	host_patch_set_bool(h, 0, CHRONUS_URI "#scope", on);
+}
+
+/* Runs `seconds` of a held note; returns the scope messages that came. */
+static unsigned
+run_seconds(Host* h, double seconds, uint64_t* bytes)
+{
+	const unsigned before = host_value_count(h, SCOPE_DATA);
+	const uint64_t b0     = host_notify_bytes(h);
+	float          buf[BLOCK];
+	for (uint32_t done = 0; done < (uint32_t)(seconds * TEST_RATE); done += BLOCK) {
+		host_run(h, BLOCK, buf, NULL);
+	}
+	if (bytes) {
+		*bytes = host_notify_bytes(h) - b0;
+	}
+	return host_value_count(h, SCOPE_DATA) - before;
+}
+
+static void
+test_scope_bounded_and_only_when_asked(void)
+{
+	Host* h = graph_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	host_note_on(h, 0, 57, 100);
+	CU_ASSERT_EQUAL(run_seconds(h, 1.0, NULL), 0); /* nobody asked */
+
+	send_scope(h, true);
+	uint64_t       bytes = 0;
+	const unsigned n     = run_seconds(h, 2.0, &bytes);
+	/* 30 a second: 60 in two seconds, one fewer if the first period had
+	 * not ended; never more. */
+	CU_ASSERT_TRUE(n >= 59 && n <= 60);
+	const uint32_t size = host_value_size(h, SCOPE_DATA);
+	CU_ASSERT_TRUE(size > sizeof(LV2_Atom_Vector_Body) && size <= sizeof(LV2_Atom_Vector_Body) + 256 * sizeof(float));
+	printf("\n  scope: %u messages in 2 s, %u floats each, notify %.0f bytes/s (scope on, a note held)\n", n,
+	       (unsigned)((size - sizeof(LV2_Atom_Vector_Body)) / sizeof(float)), (double)bytes / 2.0);
+	CU_ASSERT_TRUE(bytes / 2 <= 30u * 1200u);
+
+	send_scope(h, false);
+	run_seconds(h, 0.1, NULL); /* the message that may have been due in the block of the request */
+	uint64_t quiet = 0;
+	CU_ASSERT_EQUAL(run_seconds(h, 1.0, &quiet), 0);
+	printf("  notify %.0f bytes/s with the scope off\n", (double)quiet);
+	host_free(h);
+}
+
+int
+suite_ui(void)
+{
+	CU_pSuite s = CU_add_suite("ui_messages", NULL, NULL);
+	if (!s) {
+		return 1;
+	}
+	return !CU_add_test(s, "graph after a swap", test_graph_after_swap) ||
+	       !CU_add_test(s, "graph on patch:Get", test_graph_on_patch_get) ||
+	       !CU_add_test(s, "rejected patch sends no graph", test_rejected_patch_sends_no_graph) ||
+	       !CU_add_test(s, "scope bounded and only when asked", test_scope_bounded_and_only_when_asked);
+}

@@ -1,0 +1,228 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# The plugin's UI as a person uses it (issue 16, docs/ui.md): under Xvfb,
+# jalv.gtk3 opens Chronus with its own UI (an X11 UI that suil embeds in
+# GTK 3) on a JACK dummy backend. Then, each step checked on the screen
+# (a screenshot's pixels) and in what the UI and the plugin did:
+#   - a known patch file loaded (over OSC, chronusctl /patch/file) is drawn
+#     with as many voice and master boxes as it has modules, counted by
+#     the boxes' colours in the screenshot; the UI read the same graph;
+#   - a broken patch file shows the red error band, with its line and column;
+#   - a click on a preset in the list loads that factory program: the
+#     plugin sends the graph of the patch of presets/02-*.chronus;
+#   - dragging the Macro 1 knob up writes its port; dragging Polyphony up
+#     makes the plugin rebuild with that many voices (its new graph says so);
+#   - "Edit a copy" writes the preset playing to a new file in the user's
+#     folder and opens it in $VISUAL; the editor's save (by rename) swaps
+#     in through the hot reload; "Edit file" reopens the same file;
+#   - the scope's data arrives while the UI is open;
+#   - opened and closed 100 times in one process (tests/ui/ui_cycles.c),
+#     the UI does what each cycle must and the process does not grow; at
+#     GDK_SCALE=2 it is twice the size, its knob where twice the
+#     coordinates put it.
+# Screenshots are left in BUILD_DIR/ui-*.png (docs/ui.md shows them).
+# Every wait polls a condition for at most 60 s, never a fixed time. When
+# no X server can be started the check is skipped, and says so.
+# Usage: check-ui.sh BUILD_DIR SOURCE_DIR. Exits non-zero on any failure.
+set -u
+build=${1:?usage: check-ui.sh BUILD_DIR SOURCE_DIR}
+src=${2:?usage: check-ui.sh BUILD_DIR SOURCE_DIR}
+uri=${CHRONUS_URI:-http://chronus.audio/plugins/chronus}
+ctl="$build/chronusctl"
+out=$(mktemp -d)
+xvfb_pid=""
+jack_pid=""
+jalv_pid=""
+cleanup() {
+	[ -n "$jalv_pid" ] && kill "$jalv_pid" 2>/dev/null
+	[ -n "$jack_pid" ] && kill "$jack_pid" 2>/dev/null
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+	rm -rf "$out"
+}
+trap cleanup EXIT
+fail() {
+	echo "check-ui: FAILED: $*"
+	for f in ui.log jalv.log; do
+		[ -f "$out/$f" ] && { echo "--- $f:"; tail -n 40 "$out/$f"; }
+	done
+	exit 1
+}
+
+for p in Xvfb jalv.gtk3 xdotool import jackd python3; do
+	command -v "$p" > /dev/null 2>&1 ||
+		fail "'$p' is missing: install the Debian packages xvfb jalv xdotool imagemagick jackd2 (./setup test does)"
+done
+ls /usr/lib/*/suil-0/libsuil_x11_in_gtk3.so > /dev/null 2>&1 ||
+	fail "suil's X11-in-GTK3 wrapper is missing: install the Debian package libsuil-0-0"
+
+# An X server on a free display: Xvfb picks it and writes its number.
+Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp 5> "$out/display" 2> "$out/xvfb.log" &
+xvfb_pid=$!
+end=$(($(date +%s) + 60))
+while [ ! -s "$out/display" ] && kill -0 "$xvfb_pid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
+	sleep 0.1
+done
+if [ ! -s "$out/display" ]; then
+	echo "check-ui: SKIPPED: no X server could be started here (Xvfb: $(tail -n 3 "$out/xvfb.log" | tr '\n' ' '))"
+	exit 0
+fi
+export DISPLAY=":$(cat "$out/display")"
+
+# 100 opens and closes of the UI in one process: every cycle does what it
+# must, and the process does not grow.
+"$build/tests/ui-cycles" "$build/libchronus_ui.so" 100 > "$out/cycles.log" 2>&1 ||
+	fail "the UI's open/close cycles: $(cat "$out/cycles.log")"
+cat "$out/cycles.log"
+# HiDPI: at GDK_SCALE=2 the UI asks for twice the size, and its knob is
+# where twice the coordinates put it (the drag in each cycle).
+GDK_SCALE=2 "$build/tests/ui-cycles" "$build/libchronus_ui.so" 3 > "$out/cycles2.log" 2>&1 ||
+	fail "the UI at GDK_SCALE=2: $(cat "$out/cycles2.log")"
+grep -q 'asked for 2000x1240 pixels' "$out/cycles2.log" ||
+	fail "at GDK_SCALE=2 the UI did not ask for 2000x1240: $(cat "$out/cycles2.log")"
+
+port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export JACK_DEFAULT_SERVER="chronus-ui-$$"
+jackd --no-realtime -n "$JACK_DEFAULT_SERVER" -d dummy -r 48000 -p 256 > "$out/jackd.log" 2>&1 &
+jack_pid=$!
+# The user's editor: changes the title and saves as editors do (a new file
+# renamed over the old one); "Edited 1" the first time, then "Edited 2".
+cat > "$out/editor.sh" << 'EDITOR'
+#!/bin/sh
+n=$(($(cat "$0.count" 2> /dev/null || echo 0) + 1))
+echo "$n" > "$0.count"
+sed "s/^patch \".*\"/patch \"Edited $n\"/" "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+EDITOR
+mkdir -p "$out/data"
+CHRONUS_UI_TEST_LOG="$out/ui.log" VISUAL="sh $out/editor.sh" XDG_DATA_HOME="$out/data" \
+	jalv.gtk3 -c "osc_port=$port" "$uri" > "$out/jalv.log" 2>&1 &
+jalv_pid=$!
+
+# until WHAT: waits until the UI's log has a line matching the regular
+# expression WHAT (at most 60 s).
+until_logged() {
+	end=$(($(date +%s) + 60))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		grep -q -- "$1" "$out/ui.log" 2> /dev/null && return 0
+		kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
+		sleep 0.2
+	done
+	return 1
+}
+# until_screen NAME TEST...: screenshots until `pixels.py` with TEST's
+# arguments prints a number that satisfies the shell test in $want (e.g.
+# "-eq 5"); keeps the last screenshot as NAME.
+until_screen() {
+	name=$1
+	shift
+	end=$(($(date +%s) + 60))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		import -window root -depth 8 "$out/shot.ppm" 2> /dev/null &&
+			got=$(python3 "$src/tests/ui/pixels.py" "$out/shot.ppm" "$@") &&
+			[ "$got" $want ] && { import -window root "$build/$name" 2> /dev/null; return 0; }
+		sleep 0.3
+	done
+	return 1
+}
+
+# The plugin's OSC server answers once jalv runs it.
+end=$(($(date +%s) + 60))
+until "$ctl" -p "$port" -w 200 /engine/status 2> /dev/null | grep -q 'Init Saw'; do
+	[ "$(date +%s)" -lt "$end" ] || fail "the plugin's OSC server never answered on port $port"
+	sleep 0.2
+done
+until_logged '^graph .* title Init Saw$' || fail "the UI never drew the patch a new instance plays (Init Saw)"
+until_logged '^window ' || fail "the UI logged no window"
+grep -q "UI:.*$uri#ui" "$out/jalv.log" || fail "jalv did not pick Chronus's own UI"
+win=$(sed -n 's/^window \([0-9]*\) .*/\1/p' "$out/ui.log" | head -n 1)
+
+# A known patch: five voice modules, one master, five wires (one from note.velocity).
+cat > "$out/known.chronus" << 'PATCH'
+patch "UI Test"
+create osc saw
+create wob lfo
+create vcf ladder
+create env adsr
+create amp vca
+create verb reverb master
+connect osc vcf
+connect wob vcf.cutoff 800
+connect note.velocity vcf.cutoff 300
+connect vcf amp
+connect env amp.gain
+connect amp verb
+macro 1 vcf.cutoff 80 8000 exp
+out verb
+PATCH
+"$ctl" -p "$port" /patch/file "$out/known.chronus" > "$out/reply" 2>&1
+grep -q /error "$out/reply" && fail "/patch/file answered: $(cat "$out/reply")"
+until_logged '^graph modules 6 voice 5 master 1 wires 6 macros 1 polyphony [0-9]* title UI Test$' ||
+	fail "the UI did not read the known patch's graph: $(grep '^graph' "$out/ui.log" | tail -n 1)"
+want="-eq 5"
+until_screen ui-graph.png boxes 2f6f9f 400 || fail "the screen does not show 5 voice boxes (last count: $got)"
+want="-eq 1"
+until_screen ui-graph.png boxes 8f4f9f 400 || fail "the screen does not show 1 master box (last count: $got)"
+
+# A broken patch: the red band names its line and column.
+printf 'patch "Broken"\ncreate osc saw\ncreate amp vcaa\nout amp\n' > "$out/broken.chronus"
+"$ctl" -p "$port" /patch/file "$out/broken.chronus" > "$out/reply" 2>&1
+until_logged '^error 1 line 3 col 12$' || fail "the UI did not show the error at line 3, col 12: $(grep '^error\|^status' "$out/ui.log" | tail -n 2)"
+want="-gt 5000"
+until_screen ui-error.png count 7a1c1c || fail "the screen shows no red error band (pixels: $got)"
+
+# A click on the third preset loads factory program 2.
+title=$(sed -n 's/^patch "\(.*\)"$/\1/p' "$src"/presets/02-*.chronus)
+set -- $(sed -n 's/^preset 2 \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log")
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged '^write program 2$' || fail "the click on preset 2 wrote no program"
+until_logged "^graph .* title $title\$" || fail "the plugin did not switch to '$title' after the click"
+until_logged '^error 0 ' || fail "the error band did not clear with a patch that builds"
+
+# Drag Macro 1 up by 60 pixels: 0.5 + 60/200 of its range.
+set -- $(sed -n 's/^knob macro1 \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log")
+xdotool mousemove --window "$win" "$1" "$2" mousedown 1 mousemove --window "$win" "$1" $(($2 - 30)) \
+	mousemove --window "$win" "$1" $(($2 - 60)) mouseup 1
+until_logged '^write macro1 0.8$' || fail "dragging Macro 1 did not write 0.8: $(grep '^write macro1' "$out/ui.log" | tail -n 1)"
+
+# Drag Polyphony up: the plugin rebuilds with the voices the UI wrote.
+set -- $(sed -n 's/^knob polyphony \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log")
+xdotool mousemove --window "$win" "$1" "$2" mousedown 1 mousemove --window "$win" "$1" $(($2 - 40)) mouseup 1
+until_logged '^write polyphony ' || fail "dragging Polyphony wrote nothing"
+voices=$(sed -n 's/^write polyphony \([0-9]*\)$/\1/p' "$out/ui.log" | tail -n 1)
+[ "$voices" -gt 16 ] || fail "dragging Polyphony up wrote $voices voices"
+until_logged "^graph .* polyphony $voices title $title\$" || fail "the plugin did not rebuild with $voices voices"
+import -window root "$build/ui-preset.png" 2> /dev/null
+
+# "Edit a copy": the preset playing is only text; the UI writes it to a new
+# file in the user's folder, the plugin plays that file, the editor saves
+# it and the hot reload brings the save in. "Edit file" then opens the same
+# file again.
+set -- $(sed -n 's/^edit \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged '^edit started ' || fail "the Edit button started no editor: $(grep '^edit' "$out/ui.log")"
+copy=$(sed -n 's/^edit started \(.*\)$/\1/p' "$out/ui.log" | head -n 1)
+case "$copy" in "$out/data/chronus/patches/"*.chronus) ;; *) fail "the copy was written to '$copy'" ;; esac
+until_logged '^graph .* title Edited 1$' || fail "the editor's save did not swap in: $(grep '^graph\|^status' "$out/ui.log" | tail -n 2)"
+import -window root "$build/ui-edited.png" 2> /dev/null
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged '^graph .* title Edited 2$' || fail "a second Edit did not reopen the file: $(grep '^edit' "$out/ui.log")"
+[ "$(sed -n 's/^edit started \(.*\)$/\1/p' "$out/ui.log" | sed -n 2p)" = "$copy" ] ||
+	fail "the second Edit opened another file: $(grep '^edit' "$out/ui.log")"
+
+until_logged '^scope [0-9]' || fail "no scope data reached the UI"
+
+# CPU of the whole jalv.gtk3 process (plugin, GTK, the UI and its scope at
+# 30 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
+ticks() { awk '{print $14 + $15}' "/proc/$jalv_pid/stat"; }
+t0=$(ticks)
+w0=$(date +%s.%N)
+sleep 5 # the measuring window, not a wait for a condition
+t1=$(ticks)
+w1=$(date +%s.%N)
+cpu=$(python3 -c "print('%.1f' % (100.0 * ($t1 - $t0) / $(getconf CLK_TCK) / ($w1 - $w0)))")
+echo "check-ui: jalv.gtk3 with Chronus's UI open (scope running, no note): $cpu% of one core"
+kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
+if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
+	fail "jalv reported a crash, a critical or an X error"
+fi
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen, a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived: passed"
