@@ -34,6 +34,7 @@ typedef struct {
 	SimdMode simd;          /* SIMD_AUTO unless a test asks for a path */
 	float    tune_key, tune_hz; /* the tuning ports (the worker turns them and the files into key_pitch) */
 	const float* key_pitch; /* each key's pitch (tuning.h), or NULL: twelve-tone equal temperament */
+	const char*  base_dir;  /* the patch file's folder: where a `wavetable` file's relative path starts (NULL: the working directory) */
 } BuildSettings;
 
 typedef enum {
@@ -43,6 +44,7 @@ typedef enum {
 	BUILD_NOT_FINITE,    /* warm-up produced NaN or Inf */
 	BUILD_TOO_LOUD,      /* warm-up peak above +18 dBFS: a runaway */
 	BUILD_NO_MEMORY,
+	BUILD_FILE_ERROR,    /* a file the patch names (a `wavetable` statement's) cannot be used */
 } BuildStatus;
 
 /* Verification refuses only what would harm the listener or the host: a

@@ -27,6 +27,8 @@
 #define PATCH_MAX_CTLS        16u    /* distinct controllers (ctl.*) one patch reads */
 #define PATCH_MAX_BEND        48.0f  /* semitones of bend range, up or down */
 #define PATCH_MAX_GLIDE_MS    10000.0f
+#define PATCH_MAX_WAVETABLES  8u     /* `wavetable` statements (one per wavetable module) */
+#define PATCH_MAX_PATH        255u   /* bytes of a file name in the patch text */
 
 /* Per-voice sources (note.*). */
 typedef enum {
@@ -106,6 +108,15 @@ typedef struct {
 	PatchPos   pos;
 } PatchMacro;
 
+/* `wavetable <module> "file.wav" [<samples per wave>]`: the table the
+ * module plays, read when the slot is built (src/wavetable_file.c). */
+typedef struct {
+	int      module;
+	char     path[PATCH_MAX_PATH + 1]; /* as written: relative to the patch file's folder */
+	unsigned wave;                     /* samples per wave (a power of two) */
+	PatchPos pos;                      /* of the file name, for the build's errors */
+} PatchWavetable;
+
 typedef struct {
 	char            title[PATCH_MAX_TITLE + 1]; /* "" when no `patch` line */
 	PatchModule     modules[PATCH_MAX_MODULES];
@@ -121,6 +132,8 @@ typedef struct {
 	PatchVoicing    voicing;
 	int             out_module; /* the module heard at the output */
 	int             pan_module; /* the voice signal that places each voice, -1: none (mono) */
+	PatchWavetable  wavetables[PATCH_MAX_WAVETABLES];
+	unsigned        n_wavetables;
 } Patch;
 
 typedef struct {

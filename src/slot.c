@@ -833,7 +833,39 @@ slot_rewind(Slot* s)
 void
 slot_free(Slot* s)
 {
+	if (s) {
+		for (unsigned i = 0; i < s->n_owned; ++i) {
+			free(s->owned[i]);
+		}
+	}
 	free(s); /* the arena is the slot: one allocation */
+}
+
+bool
+slot_attach(Slot* s, unsigned module, void* data)
+{
+	if (s->n_owned >= PATCH_MAX_WAVETABLES) {
+		free(data);
+		return false;
+	}
+	s->owned[s->n_owned++] = data;
+	for (unsigned i = 0; i < s->n_steps; ++i) {
+		const PlanStep* st = &s->steps[i];
+		if (st->module != module || !st->type->attach) {
+			continue;
+		}
+		if (st->master) {
+			st->type->attach(s->master_state + st->state_offset, data);
+			if (s->stereo) {
+				st->type->attach(s->master_state + s->master_stride + st->state_offset, data);
+			}
+			continue;
+		}
+		for (unsigned g = 0; g < s->n_groups; ++g) {
+			st->type->attach(s->voices[g * s->lanes].state + st->state_offset, data);
+		}
+	}
+	return true;
 }
 
 bool

@@ -201,6 +201,10 @@ struct Slot {
 	float        chan_bend[16], chan_pressure[16], chan_slide[16];
 
 	size_t arena_size;   /* bytes in this one allocation */
+	/* Data loaded for modules (slot_attach: a `wavetable` statement's
+	 * table), freed with the slot. */
+	void*    owned[PATCH_MAX_WAVETABLES];
+	unsigned n_owned;
 };
 
 #endif
