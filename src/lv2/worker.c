@@ -202,7 +202,7 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	/* A `wavetable` file's relative path starts at the patch file's folder
 	 * (the working directory for a text with no file). */
 	char  dir[PATH_MAX_LEN];
-	snprintf(dir, sizeof(dir), "%s", o->path);
+	snprintf(dir, sizeof(dir), "%s", o->path[0] ? o->path : "");
 	char* slash = strrchr(dir, '/');
 	if (slash) {
 		slash[slash == dir ? 1 : 0] = '\0';
