@@ -402,6 +402,9 @@ test_parameter_jumps_do_not_click(void)
 			if (m > bound) {
 				fprintf(stderr, "\n  %s.%s: click metric %.2f > %.2f\n", type->name, ps->name, m, bound);
 			}
+			if (!strcmp(type->name, "wavetable") && !strcmp(ps->name, "position")) {
+				printf("\n  wavetable.position jumped end to end (sine to square): click metric %.2f", m);
+			}
 			CU_ASSERT(m <= bound);
 			free(y);
 			slot_free(s);
