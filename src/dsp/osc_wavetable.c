@@ -9,8 +9,10 @@
  * Why it does not alias: every level of a table is band-limited, and a
  * note plays the level whose top harmonic is below Nyquist at its pitch
  * (one level an octave, chosen when the pitch changes); what is left is
- * the images of linear interpolation between table samples, at most
- * (h / 2048)^2 of a harmonic h: below -84 dB at 1 kHz for any spectrum.
+ * the images of linear interpolation between table samples, about
+ * (h / 2048)^2 of a harmonic h: below -84 dB at 1 kHz (48 kHz: harmonics
+ * up to 16) for any wave whose harmonics are no louder than its
+ * fundamental.
  * A morph is the linear crossfade of the two frames either side of the
  * position (smoothed by the engine), so it is continuous in the position:
  * a jump end to end is a smooth change of timbre over the smoothing time,
@@ -105,7 +107,8 @@ wt_level_for(uint32_t step)
 	return k < WT_LEVELS ? k : WT_LEVELS - 1;
 }
 
-/* One level read at phase ph in [0, 1), linearly interpolated. */
+/* A level's sample j + fr (0 <= fr < 1), linearly interpolated (the guard
+ * sample makes j + 1 valid at the end). */
 static inline float
 wt_read(const float* lev, unsigned j, float fr)
 {
