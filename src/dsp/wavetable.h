@@ -58,7 +58,7 @@ enum { WT_BASIC, WT_PWM, WT_HARMONIC, WT_VOCAL, WT_SYNC, WT_DIGITAL, WT_BUILTIN_
 extern const char* const wt_table_choices[];
 
 /* Worker thread: make sure the built-in tables exist (pthread_once; about
- * 60 ms and 8.6 MB, the first time a wavetable module is created in the
+ * 90 ms and 8.2 MiB, the first time a wavetable module is created in the
  * process). Returns false if memory ran out (the oscillator is then
  * silent, never wrong). */
 bool wt_builtin_init(void);
