@@ -7,7 +7,9 @@
  * relative path; the plugin plays A4 at 440 Hz with the shape of the wave
  * the position picks (the other harmonic 60 dB down). A missing file, a
  * file that is not audio and one shorter than a wave are refused with the
- * line and column of the file name, and the patch that played plays on.
+ * line and column of the file name, and the patch that played plays on;
+ * so is a saved session restored after its WAV moved, which plays again
+ * once the file is back.
  */
 #include "helpers.h"
 #include "suites.h"
@@ -15,6 +17,7 @@
 #include "chronus_config.h"
 
 #include <CUnit/CUnit.h>
+#include <lilv/lilv.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -52,6 +55,7 @@ teardown(void)
 	remove_file("wt.chronus");
 	remove_file("shape.wav");
 	remove_file("short.wav");
+	remove_file("moved.wav");
 	rmdir(dir);
 	return 0;
 }
@@ -185,6 +189,30 @@ test_wav_table_plays(void)
 		measure(h, &hz, &h3, &h5);
 		CU_ASSERT(fabs(hz - 440.0) < 0.05 && fabs(h3 + 6.02) < 0.1); /* still the loaded table */
 	}
+
+	/* A session saved with "WT third" and restored after the WAV moved:
+	 * the patch text holds the path, so the restore reads the file again
+	 * and is refused where the file is named; what played plays on. Put
+	 * back, the same restore plays. */
+	LilvState* st = lilv_state_new_from_instance(host_plugin(h), host_instance(h), host_map(h), NULL, NULL, NULL,
+	                                             NULL, NULL, NULL, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	char from[160], to[160];
+	snprintf(from, sizeof from, "%s/shape.wav", dir);
+	snprintf(to, sizeof to, "%s/moved.wav", dir);
+	CU_ASSERT_FATAL(rename(from, to) == 0);
+	lilv_state_restore(st, host_instance(h), NULL, NULL, 0, host_features(h));
+	CU_ASSERT_FATAL(test_run_until(h, BLOCK, status_has, "cannot open wavetable file 'shape.wav'", NULL, 0, NULL));
+	printf("\n  restored with the WAV moved: \"%s\"", host_status(h, host_status_count(h) - 1));
+	CU_ASSERT(status_has(h, "line 9, col 13"));
+	measure(h, &hz, &h3, &h5);
+	CU_ASSERT(fabs(hz - 440.0) < 0.05 && fabs(h3 + 6.02) < 0.1); /* what played plays on */
+	CU_ASSERT_FATAL(rename(to, from) == 0);
+	lilv_state_restore(st, host_instance(h), NULL, NULL, 0, host_features(h));
+	CU_ASSERT_FATAL(test_run_until(h, BLOCK, status_has, "WT third: primed", NULL, 0, NULL));
+	measure(h, &hz, &h3, &h5);
+	CU_ASSERT(fabs(hz - 440.0) < 0.05 && fabs(h3 + 6.02) < 0.1);
+	lilv_state_free(st);
 	printf("\n");
 	host_free(h);
 }
