@@ -8,7 +8,9 @@
  *
  * Why it does not alias: every level of a table is band-limited, and a
  * note plays the level whose top harmonic is below Nyquist at its pitch
- * (one level an octave, chosen when the pitch changes); what is left is
+ * (one level an octave, chosen when the pitch changes; over the top
+ * quarter of an octave it crossfades into the next, duller level, so a
+ * glide across a level's edge has no step in brightness); what is left is
  * the images of linear interpolation between table samples, about
  * (h / 2048)^2 of a harmonic h: below -84 dB at 1 kHz (48 kHz: harmonics
  * up to 16) for any wave whose harmonics are no louder than its
@@ -40,6 +42,7 @@ typedef struct {
 	uint32_t       phase[CHRONUS_LANES];
 	uint32_t       level_step[CHRONUS_LANES]; /* the step `level` was chosen for */
 	uint8_t        level[CHRONUS_LANES];      /* mip level in play */
+	float          fade[CHRONUS_LANES];       /* how far into level + 1 (wt_level_for) */
 	uint8_t        started[CHRONUS_LANES];
 	uint32_t       seed[CHRONUS_LANES];
 	uint64_t       frame[CHRONUS_LANES];
@@ -51,6 +54,7 @@ wt_reset_lane(void* state, unsigned l)
 	Wavetable* s     = state;
 	s->started[l]    = 0;
 	s->level[l]      = 0;
+	s->fade[l]       = 0.0f;
 	s->level_step[l] = 0;
 	osc_pitch_lanes_reset(&s->pitch, l);
 }
@@ -95,16 +99,30 @@ wt_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 	s->frame[lane] = frame;
 }
 
-/* The first level whose top harmonic, (WT_HARMONICS >> k) inc, is at most
- * half the rate: 2^k >= 1024 inc = step / 2^22. */
+/* The level a step plays, and how far it has faded into the next, duller
+ * one: level k is the first whose top harmonic, (WT_HARMONICS >> k) inc,
+ * is at most half the rate (2^k >= 1024 inc = step / 2^22); over the top
+ * WT_FADE_OCTAVES of its octave it crossfades into level k + 1, reached
+ * exactly where level k + 1 takes over, so a glide or a vibrato across a
+ * level's edge changes the brightness smoothly, not in a step (a fade
+ * towards the brighter level would alias). */
+#define WT_FADE_OCTAVES 0.25
+
 static inline unsigned
-wt_level_for(uint32_t step)
+wt_level_for(uint32_t step, float* fade)
 {
+	*fade = 0.0f;
 	if (step <= (1u << 22)) {
 		return 0;
 	}
 	const unsigned k = 32u - (unsigned)__builtin_clz(step - 1u) - 22u;
-	return k < WT_LEVELS ? k : WT_LEVELS - 1;
+	if (k >= WT_LEVELS - 1) {
+		return WT_LEVELS - 1;
+	}
+	const double into = log2((double)step) - 22.0 - (double)(k - 1); /* (0, 1] of level k's octave */
+	const double w    = (into - (1.0 - WT_FADE_OCTAVES)) / WT_FADE_OCTAVES;
+	*fade             = (float)(w > 0.0 ? (w < 1.0 ? w : 1.0) : 0.0);
+	return k;
 }
 
 /* A level's sample j + fr (0 <= fr < 1), linearly interpolated (the guard
@@ -150,7 +168,7 @@ wt_kernel(void* state, const ModuleIO* io, unsigned L)
 			}
 			const uint32_t step = s->pitch.step[l];
 			if (step != s->level_step[l]) {
-				s->level[l]      = (uint8_t)wt_level_for(step);
+				s->level[l]      = (uint8_t)wt_level_for(step, &s->fade[l]);
 				s->level_step[l] = step;
 			}
 			const WtTable* t = s->loaded ? s->loaded : wt_builtin((unsigned)table[at]);
@@ -176,9 +194,16 @@ wt_kernel(void* state, const ModuleIO* io, unsigned L)
 			j                 = j < WT_LEN ? j : WT_LEN - 1;
 			const float    fr = (float)(ix - (double)j);
 			const unsigned k  = s->level[l];
-			const float    a  = wt_read(wt_level(t, f0, k), j, fr);
-			const float    b  = wt_read(wt_level(t, f1, k), j, fr);
-			io->out[at]       = (a + mf * (b - a)) * level[at];
+			const float    fd = s->fade[l];
+			float          a  = wt_read(wt_level(t, f0, k), j, fr);
+			float          b  = wt_read(wt_level(t, f1, k), j, fr);
+			if (fd > 0.0f) { /* fading into the next level */
+				const float a1 = wt_read(wt_level(t, f0, k + 1), j, fr);
+				const float b1 = wt_read(wt_level(t, f1, k + 1), j, fr);
+				a += fd * (a1 - a);
+				b += fd * (b1 - b);
+			}
+			io->out[at] = (a + mf * (b - a)) * level[at];
 			s->phase[l] += step;
 		}
 	}

@@ -152,6 +152,29 @@ test_level_keeps_its_harmonics(void)
 	CHECK(h17 <= -100.0, "17th harmonic of a 1 kHz square at %.1f dB: above its level's band", h17);
 }
 
+/* A level's edge is smooth: a note a hair below the pitch where level 6
+ * takes over (1500 Hz at 48 kHz) and one a hair above it give the same
+ * wave but for their tiny detune (both play level 6: the lower one has
+ * faded into it over the top quarter octave of level 5); playing level 5
+ * up to the edge would differ there by its whole top octave of harmonics
+ * (a saw's 9th to 16th). */
+static void
+test_level_edge_is_smooth(void)
+{
+	const double rate = 48000.0, edge = 1500.0;
+	const size_t n    = 128; /* 4 cycles: their detune moves them 0.004 samples apart */
+	float*       lo   = render(rate, edge * exp2(-0.00002), WT_BASIC, NULL, 2.0f / 3.0f, NULL, n);
+	float*       hi   = render(rate, edge * exp2(0.00002), WT_BASIC, NULL, 2.0f / 3.0f, NULL, n);
+	double       d    = 0.0;
+	for (size_t i = 0; i < n; ++i) {
+		d = fmax(d, fabs((double)hi[i] - lo[i]));
+	}
+	free(lo);
+	free(hi);
+	printf("\n  a saw either side of a level's edge (1500 Hz at 48 kHz): %.5f apart (bound 0.02)", d);
+	CHECK(d <= 0.02, "a saw either side of a level's edge (1500 Hz at 48 kHz) differs by %.4f", d);
+}
+
 /* The morph is continuous in the position: two renders whose positions
  * differ by 1/1000 differ sample by sample by at most what a crossfade
  * between two frames (peaks about 1) can move over 1/1000 of a frame
@@ -281,6 +304,7 @@ suite_wavetable(void)
 	CU_pSuite s = CU_add_suite("wavetable", NULL, NULL);
 	return !s || !CU_add_test(s, "every built-in table, 4 positions: alias at 1/2/5 kHz <= -80 dB", test_alias) ||
 	       !CU_add_test(s, "a level keeps the harmonics below Nyquist", test_level_keeps_its_harmonics) ||
+	       !CU_add_test(s, "a level's edge is smooth (a crossfade into the next level)", test_level_edge_is_smooth) ||
 	       !CU_add_test(s, "the morph is continuous in the position", test_morph_is_continuous) ||
 	       !CU_add_test(s, "a sweep end to end has no step", test_sweep_has_no_step) ||
 	       !CU_add_test(s, "a table made from waves plays them", test_table_from_waves);
