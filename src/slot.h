@@ -60,6 +60,12 @@ bool slot_zone_hears(const Slot* slot, uint8_t key);
  * already. */
 bool slot_attach(Slot* slot, unsigned module, void* data);
 
+/* Audio thread (bounded pointer writes): give every module its own slot's
+ * data again, after handover_copy_voices copied another slot's states
+ * over this one's (their pointers were the other slot's, freed once the
+ * swap ends). */
+void slot_reattach(Slot* slot);
+
 /* Audio thread: the parameter `param` of the module named `module` (not
  * NUL-terminated) in this slot: an index for slot_set_param, or -1 when no
  * such module runs in it (none of that name, or one that reaches no

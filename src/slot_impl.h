@@ -204,6 +204,7 @@ struct Slot {
 	/* Data loaded for modules (slot_attach: a `wavetable` statement's
 	 * table), freed with the slot. */
 	void*    owned[PATCH_MAX_WAVETABLES];
+	uint16_t owned_module[PATCH_MAX_WAVETABLES]; /* the patch module each is for */
 	unsigned n_owned;
 };
 

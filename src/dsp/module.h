@@ -165,7 +165,9 @@ typedef struct ModuleType {
 	 * this module (a `wavetable` statement's table), given after init to
 	 * every state of the module (each lane group, each channel). The slot
 	 * owns the data and frees it with itself; the state keeps the pointer
-	 * across resets. */
+	 * across resets. Also called on the audio thread after a handover
+	 * copied another slot's states over (slot_reattach): it must only
+	 * store the pointer. */
 	void (*attach)(void* state, const void* data);
 } ModuleType;
 

@@ -9,17 +9,23 @@
  * frame boundary); a table made from waves plays those waves.
  * wavetable_print_figures() prints the alias figures for docs/modules.md.
  */
+#include "build_slot.h"
 #include "dsp/module.h"
 #include "dsp/wavetable.h"
+#include "handover.h"
+#include "slot.h"
+#include "voices.h"
 #include "module_registry.h"
 #include "spectrum.h"
 #include "suites.h"
 
 #include <CUnit/CUnit.h>
 #include <math.h>
+#include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N      65536
 #define SETTLE 4096
@@ -284,6 +290,57 @@ test_table_from_waves(void)
 	free(x);
 }
 
+/* A swap to the same patch hands the voices over by copying their module
+ * states (handover.c), which hold a pointer to the old slot's table: the
+ * new slot must point its states at its own table again, since the old
+ * slot (and its table) is freed once the swap ends. The table here is
+ * larger than malloc's mmap threshold, so reading it after the free
+ * would fault at once. */
+static void
+test_handover_keeps_its_own_table(void)
+{
+	char path[] = "/tmp/chronus-wt-unit-XXXXXX";
+	const int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	enum { WAVE = 256, WAVES = 8 };
+	SF_INFO  info = {.samplerate = 48000, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+	SNDFILE* sf   = sf_open(path, SFM_WRITE, &info);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sf);
+	static float x[WAVE * WAVES];
+	for (unsigned i = 0; i < WAVE * WAVES; ++i) {
+		x[i] = (float)sin(6.28318530717958647692 * (1 + i / WAVE) * (i % WAVE) / WAVE);
+	}
+	CU_ASSERT(sf_writef_float(sf, x, WAVE * WAVES) == WAVE * WAVES);
+	sf_close(sf);
+	char text[512];
+	snprintf(text, sizeof text,
+	         "create w wavetable\ncreate e adsr\ncreate a vca\nconnect w a\nconnect e a.gain\nset e.sustain 1\n"
+	         "set w.position 0.5\nwavetable w \"%s\" 256\nout a\n", path);
+	BuildSettings bs;
+	build_settings_default(&bs, 48000.0);
+	BuildReport r;
+	Slot*       old = build_slot(text, strlen(text), &bs, &r);
+	Slot*       now = build_slot(text, strlen(text), &bs, &r);
+	unlink(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(old);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(now);
+	CU_ASSERT(wt_table_bytes(WAVES) > 256 * 1024); /* freed by munmap */
+	static float y[2048], right[2048];
+	voices_note_on(old, 69, 1.0f);
+	slot_render(old, y, right, 1024);
+	CU_ASSERT_FATAL(handover_copy_voices(now, old));
+	slot_free(old);
+	slot_render(now, y + 1024, right + 1024, 1024);
+	double peak = 0.0;
+	for (unsigned i = 1024; i < 2048; ++i) {
+		CU_ASSERT_FATAL(isfinite(y[i]));
+		peak = fmax(peak, fabs((double)y[i]));
+	}
+	CU_ASSERT(peak > 0.1); /* the handed-over note plays on */
+	slot_free(now);
+}
+
 void
 wavetable_print_figures(FILE* f)
 {
@@ -307,5 +364,7 @@ suite_wavetable(void)
 	       !CU_add_test(s, "a level's edge is smooth (a crossfade into the next level)", test_level_edge_is_smooth) ||
 	       !CU_add_test(s, "the morph is continuous in the position", test_morph_is_continuous) ||
 	       !CU_add_test(s, "a sweep end to end has no step", test_sweep_has_no_step) ||
-	       !CU_add_test(s, "a table made from waves plays them", test_table_from_waves);
+	       !CU_add_test(s, "a table made from waves plays them", test_table_from_waves) ||
+	       !CU_add_test(s, "a handover to the same patch plays its own table, not the freed one's",
+	                    test_handover_keeps_its_own_table);
 }
