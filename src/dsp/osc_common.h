@@ -314,17 +314,36 @@ osc_blep_push(OscBlep* b, float naive)
 	}
 
 /* Hard sync (saw and square): their second input, and the samples of it
- * they keep: a rising zero crossing between the middle two of the last
- * OSC_SYNC_TAPS restarts the phase (osc_sync.c). */
+ * they keep: a rising zero crossing of the input low-passed at 0.40 of
+ * the rate, between the middle two of the last OSC_SYNC_TAPS, restarts
+ * the phase (osc_sync.c). */
 enum { OSC_IN_SYNC = OSC_IN_NOTE + 1 };
 #define OSC_SYNC_TAPS 128
 
-/* Worker thread (init): the reconstruction table, built once. */
+/* Worker thread (init): the low-pass table, built once. */
 void osc_sync_init(void);
-/* Audio thread: where in [0, 1) between w[TAPS/2 - 1] (<= 0) and
- * w[TAPS/2] (> 0) the band-limited input crosses 0; w holds TAPS samples,
- * oldest first, one every `stride` floats. */
-double osc_sync_fraction(const float* w, unsigned stride);
+
+/* Audio thread: whether the raw input (w: TAPS samples, oldest first, one
+ * every `stride` floats) changes sign, rising, within 3 samples of the
+ * middle: the cheap test that must pass before osc_sync_find can find a
+ * crossing (the filter moves a crossing by well under a sample). */
+static inline int
+osc_sync_near(const float* w, unsigned stride)
+{
+	const float* m  = w + (size_t)(OSC_SYNC_TAPS / 2 - 3) * stride;
+	float        lo = m[0], hi = m[0];
+	for (unsigned k = 1; k < 6; ++k) {
+		const float v = m[(size_t)k * stride];
+		lo            = v < lo ? v : lo;
+		hi            = v > hi ? v : hi;
+	}
+	return (lo <= 0.0f) & (hi > 0.0f) & (m[5 * (size_t)stride] > m[0]);
+}
+
+/* Audio thread: where in [0, 1) after w[TAPS/2 - 1] the low-passed input
+ * rises through 0 (from <= 0 there to > 0 at w[TAPS/2]), or -1 if it does
+ * not. */
+double osc_sync_find(const float* w, unsigned stride);
 
 #define OSC_INPUTS_SYNC                                                                         \
 	{                                                                                             \

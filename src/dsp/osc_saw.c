@@ -189,8 +189,7 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 			hist[hp][l] = hist[hp + OSC_SYNC_TAPS][l] = sync[i * L + l];
 		}
 		for (unsigned l = 0; l < L; ++l) {
-			const int sc = (hist[hp + OSC_SYNC_TAPS / 2][l] <= 0.0f) & (hist[hp + OSC_SYNC_TAPS / 2 + 1][l] > 0.0f) &
-			               (on[l] != 0u);
+			const int sc = osc_sync_near(&hist[hp + 1][l], CHRONUS_LANES) & (on[l] != 0u);
 			at[l] = sc ? 0.0f : -1.0f;
 			any_sync |= sc;
 		}
@@ -203,7 +202,10 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 				if (at[l] < 0.0f) {
 					continue;
 				}
-				const double   a   = osc_sync_fraction(&hist[hp + 1][l], CHRONUS_LANES);
+				const double   a   = osc_sync_find(&hist[hp + 1][l], CHRONUS_LANES);
+				if (a < 0.0) {
+					continue;
+				}
 				const uint32_t stp = step[l];
 				/* The saw's own jump counts if it came before the restart. */
 				if (jump[l] >= 0.0f && 1.0 - (double)jump[l] >= a) {

@@ -133,8 +133,8 @@ square_process(void* state, const ModuleIO* io)
 		s->sync_hist[hp] = s->sync_hist[hp + OSC_SYNC_TAPS] = sync[i];
 		s->sync_pos      = (hp + 1) & (OSC_SYNC_TAPS - 1);
 		const float* win = s->sync_hist + hp + 1; /* the last TAPS, oldest first */
-		if (win[OSC_SYNC_TAPS / 2 - 1] <= 0.0f && win[OSC_SYNC_TAPS / 2] > 0.0f) { /* restart at a of this interval */
-			const double a = osc_sync_fraction(win, 1);
+		const double a   = osc_sync_near(win, 1) ? osc_sync_find(win, 1) : -1.0;
+		if (a >= 0.0) { /* restart at a of this interval */
 			square_advance(s, s->phase, a * inc, inc, w, 1.0 - a);
 			square_flip(s, 1.0f, 1.0 - a);
 			s->phase = square_advance(s, 0.0, (1.0 - a) * inc, inc, w, 0.0);

@@ -1,22 +1,31 @@
 /* SPDX-License-Identifier: ISC
  *
- * Hard sync's timing (saw and square, osc_common.h): where between two
- * samples a band-limited sync input crosses zero. A line through the two
- * samples is not enough: a band-limited master (a saw's minBLEP ringing,
- * a sine's curve) bends between them, and the error moves the restart by
- * up to 0.01 sample, a jitter that aliased at -46 dB (a saw master at
- * 1 kHz, 44.1 kHz) and -14 dB at 5 kHz. So the input is reconstructed by
- * a 128-tap Kaiser-windowed sinc (beta 10, a table of 1/1024-sample steps,
- * built once on the worker thread) and the crossing found by regula falsi
- * (Illinois) between the two samples, which bracket it. The oscillators
- * look for a crossing in the middle of their last 128 input samples, so
- * sync acts 64 samples late (1.3 ms at 48 kHz), the same for every note.
+ * Hard sync's timing (saw and square, osc_common.h): whether, and where
+ * between two samples, a band-limited sync input rises through zero. A
+ * line through the two samples is not enough: a band-limited master (a
+ * saw's minBLEP ringing, a sine's curve) bends between them, and the error
+ * moves the restart by up to 0.01 sample, a jitter that aliased at -46 dB
+ * (a saw master at 1 kHz, 44.1 kHz) and -14 dB at 5 kHz. Nor is the plain
+ * sinc interpolation of the samples: 128 taps cannot be a brick wall at
+ * half the rate, so a master's content near there (a saw's top partials)
+ * comes back as images whose error changes from cycle to cycle (-71 dB
+ * with a 1 kHz saw master at 44.1 kHz). So the input is low-passed at
+ * 0.40 of the rate (a 128-tap Kaiser-windowed sinc, beta 10, stopband
+ * from about 0.43: no image reaches it; a table of 1/1024-sample steps,
+ * built once on the worker thread), and the crossing is one of that
+ * filtered input, found by regula falsi (Illinois) between the two
+ * samples that bracket it. Filtering a periodic master changes its
+ * crossings by the same time every cycle, so the restarts stay periodic.
+ * The oscillators look for a crossing in the middle of their last 128
+ * input samples, so sync acts 64 samples late (1.3 ms at 48 kHz), the
+ * same for every note.
  */
 #include "dsp/osc_common.h"
 
 #define SYNC_RES  1024
 #define SYNC_HALF (OSC_SYNC_TAPS / 2)
 #define SYNC_BETA 10.0
+#define SYNC_CUTOFF 0.40 /* of the rate */
 
 static float          sync_kernel[SYNC_HALF * SYNC_RES + 2];
 static pthread_once_t sync_once = PTHREAD_ONCE_INIT;
@@ -40,7 +49,7 @@ sync_build(void)
 		const double d   = (double)i / SYNC_RES;
 		const double w   = d / SYNC_HALF;
 		const double win = w < 1.0 ? sync_i0(SYNC_BETA * sqrt(1.0 - w * w)) / norm : 0.0;
-		sync_kernel[i]   = (float)((d == 0.0 ? 1.0 : sin(DSP_PI * d) / (DSP_PI * d)) * win);
+		sync_kernel[i]   = (float)((d == 0.0 ? 2.0 * SYNC_CUTOFF : sin(2.0 * DSP_PI * SYNC_CUTOFF * d) / (DSP_PI * d)) * win);
 	}
 }
 
@@ -66,15 +75,18 @@ sync_eval(const float* w, unsigned stride, double t)
 }
 
 double
-osc_sync_fraction(const float* w, unsigned stride)
+osc_sync_find(const float* w, unsigned stride)
 {
 	double lo = 0.0, hi = 1.0;
-	double flo = w[(size_t)(SYNC_HALF - 1) * stride], fhi = w[(size_t)SYNC_HALF * stride];
-	int    side = 0;
-	for (unsigned it = 0; it < 10 && fhi > flo; ++it) {
+	double flo = sync_eval(w, stride, 0.0), fhi = sync_eval(w, stride, 1.0);
+	if (!(flo <= 0.0 && fhi > 0.0)) {
+		return -1.0; /* also NaN */
+	}
+	int side = 0;
+	for (unsigned it = 0; it < 10; ++it) {
 		const double t  = lo - flo * (hi - lo) / (fhi - flo);
 		const double ft = sync_eval(w, stride, t);
-		if (fabs(ft) <= 1e-9) {
+		if (fabs(ft) <= 1e-12) {
 			return t >= 0.0 ? (t < 1.0 ? t : 0.999999) : 0.0;
 		}
 		if (ft > 0.0) {
@@ -89,6 +101,6 @@ osc_sync_fraction(const float* w, unsigned stride)
 			side = 1;
 		}
 	}
-	const double a = fhi > flo ? lo - flo * (hi - lo) / (fhi - flo) : 0.0;
+	const double a = lo - flo * (hi - lo) / (fhi - flo);
 	return a >= 0.0 ? (a < 1.0 ? a : 0.999999) : 0.0; /* NaN: 0 */
 }
