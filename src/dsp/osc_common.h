@@ -324,20 +324,18 @@ enum { OSC_IN_SYNC = OSC_IN_NOTE + 1 };
 void osc_sync_init(void);
 
 /* Audio thread: whether the raw input (w: TAPS samples, oldest first, one
- * every `stride` floats) changes sign, rising, within 3 samples of the
- * middle: the cheap test that must pass before osc_sync_find can find a
- * crossing (the filter moves a crossing by well under a sample). */
+ * every `stride` floats) rises through 0 between two samples within 2 of
+ * the middle two: the cheap test that must pass before osc_sync_find can
+ * find a crossing (the low-pass moves a crossing by well under a sample). */
 static inline int
 osc_sync_near(const float* w, unsigned stride)
 {
-	const float* m  = w + (size_t)(OSC_SYNC_TAPS / 2 - 3) * stride;
-	float        lo = m[0], hi = m[0];
-	for (unsigned k = 1; k < 6; ++k) {
-		const float v = m[(size_t)k * stride];
-		lo            = v < lo ? v : lo;
-		hi            = v > hi ? v : hi;
+	const float* m   = w + (size_t)(OSC_SYNC_TAPS / 2 - 3) * stride;
+	int          any = 0;
+	for (unsigned k = 0; k < 5; ++k) {
+		any |= (m[(size_t)k * stride] <= 0.0f) & (m[(size_t)(k + 1) * stride] > 0.0f);
 	}
-	return (lo <= 0.0f) & (hi > 0.0f) & (m[5 * (size_t)stride] > m[0]);
+	return any;
 }
 
 /* Audio thread: where in [0, 1) after w[TAPS/2 - 1] the low-passed input
@@ -349,8 +347,9 @@ double osc_sync_find(const float* w, unsigned stride);
 	{                                                                                             \
 		{"note", "pitch in semitones (69 = A4); the voice's note unless connected",             \
 		 IMPLICIT_PITCH},                                                                         \
-		{"sync", "hard sync: a rising zero crossing (from <= 0 to > 0) restarts the phase, 64 " \
-		         "samples later, band-limited", IMPLICIT_NONE},                                     \
+		{"sync", "hard sync: a rising zero crossing (from <= 0 to > 0) of the input low-passed " \
+		         "at 0.4 of the rate restarts the phase, 64 samples later, band-limited",       \
+		 IMPLICIT_NONE},                                                                          \
 	}
 
 #define OSC_PARAM_PITCH                                                          \

@@ -16,8 +16,8 @@
  * is the naive saw itself.
  *
  * Hard sync: a rising zero crossing of the sync input between two samples,
- * at a fraction a of the interval (osc_sync.c: found on the band-limited
- * input, 64 samples back), restarts the phase at the same fraction of the
+ * at a fraction a of the interval (osc_sync.c: found on the input
+ * low-passed at 0.4 of the rate, 64 samples back), restarts the phase at the same fraction of the
  * interval being rendered (so sync acts 64 samples late): the
  * saw's own jump counts only if it came before, the restart's step from
  * the value reached to 0 gets a BLEP at its sub-sample time, and the

@@ -14,7 +14,8 @@
  * or free, osc_common.h), set at the first frame after a reset.
  *
  * Hard sync: a rising zero crossing of the sync input between two samples
- * (at a fraction a, osc_sync.c: 64 samples back) restarts the phase at
+ * (at a fraction a, osc_sync.c: of the input low-passed at 0.4 of the
+ * rate, 64 samples back) restarts the phase at
  * the same fraction of the interval being rendered (64 samples late, as
  * the saw): the
  * edges before it happen, the level steps to +1 with a BLEP at that time,
