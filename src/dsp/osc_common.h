@@ -324,15 +324,15 @@ enum { OSC_IN_SYNC = OSC_IN_NOTE + 1 };
 void osc_sync_init(void);
 
 /* Audio thread: whether the raw input (w: TAPS samples, oldest first, one
- * every `stride` floats) rises through 0 between two samples within 2 of
+ * every `stride` floats) rises through 0 between two samples within 1 of
  * the middle two: the cheap test that must pass before osc_sync_find can
  * find a crossing (the low-pass moves a crossing by well under a sample). */
 static inline int
 osc_sync_near(const float* w, unsigned stride)
 {
-	const float* m   = w + (size_t)(OSC_SYNC_TAPS / 2 - 3) * stride;
+	const float* m   = w + (size_t)(OSC_SYNC_TAPS / 2 - 2) * stride;
 	int          any = 0;
-	for (unsigned k = 0; k < 5; ++k) {
+	for (unsigned k = 0; k < 3; ++k) {
 		any |= (m[(size_t)k * stride] <= 0.0f) & (m[(size_t)(k + 1) * stride] > 0.0f);
 	}
 	return any;

@@ -28,6 +28,7 @@
 #define SYNC_CUTOFF 0.40 /* of the rate */
 
 static float          sync_kernel[SYNC_HALF * SYNC_RES + 2];
+static double         sync_whole[SYNC_HALF + 1]; /* the kernel at whole samples */
 static pthread_once_t sync_once = PTHREAD_ONCE_INIT;
 
 static double
@@ -50,6 +51,9 @@ sync_build(void)
 		const double w   = d / SYNC_HALF;
 		const double win = w < 1.0 ? sync_i0(SYNC_BETA * sqrt(1.0 - w * w)) / norm : 0.0;
 		sync_kernel[i]   = (float)((d == 0.0 ? 2.0 * SYNC_CUTOFF : sin(2.0 * DSP_PI * SYNC_CUTOFF * d) / (DSP_PI * d)) * win);
+	}
+	for (unsigned d = 0; d <= SYNC_HALF; ++d) {
+		sync_whole[d] = (double)sync_kernel[d * SYNC_RES];
 	}
 }
 
@@ -74,11 +78,24 @@ sync_eval(const float* w, unsigned stride, double t)
 	return acc;
 }
 
+/* The input at w[HALF - 1 + n], low-passed (n = 0 or 1): the kernel at
+ * whole samples, no interpolation (the same values sync_eval reads). */
+static double
+sync_eval_whole(const float* w, unsigned stride, unsigned n)
+{
+	double acc = 0.0;
+	for (unsigned k = 0; k < OSC_SYNC_TAPS; ++k) {
+		const int d = (int)(SYNC_HALF - 1 + n) - (int)k;
+		acc += (double)w[(size_t)k * stride] * sync_whole[d < 0 ? -d : d];
+	}
+	return acc;
+}
+
 double
 osc_sync_find(const float* w, unsigned stride)
 {
 	double lo = 0.0, hi = 1.0;
-	double flo = sync_eval(w, stride, 0.0), fhi = sync_eval(w, stride, 1.0);
+	double flo = sync_eval_whole(w, stride, 0), fhi = sync_eval_whole(w, stride, 1);
 	if (!(flo <= 0.0 && fhi > 0.0)) {
 		return -1.0; /* also NaN */
 	}
