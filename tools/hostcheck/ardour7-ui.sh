@@ -14,7 +14,10 @@
 # the right of the toolbar); a double-click on the plugin in the strip
 # opens Chronus's UI; a click on the "Acid 303" preset in it. The clicks
 # are at positions measured in Ardour 7.3 at 1600x1000 with no window
-# manager: another version may need them moved.
+# manager: another version may need them moved. NOT RELIABLE YET: it made
+# the pictures in docs/images once, but in later runs (on a loaded machine)
+# Ardour's engine stopped ("JACK HALTED", Audio: none) before the track's
+# ports came, and the script stops with JACK's port list and the screen.
 set -eu
 out=${1:?usage: ardour7-ui.sh OUTDIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,8 +27,19 @@ disp=:$((90 + $$ % 100))
 server=chronus-ardour-$$
 export DISPLAY=$disp JACK_DEFAULT_SERVER=$server XDG_CONFIG_HOME=$work/config
 export LV2_PATH=$top/build/lv2:/usr/lib/lv2
-pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; }
+pids="" jack="" xvfb=""
+# Clients first, then the JACK server, given time to leave JACK's server
+# registry (/dev/shm/jack-shm-registry has 8 slots; a server that dies
+# without leaving keeps its slot and others get "Too many servers").
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	sleep 2
+	if [ -n "$jack" ]; then
+		kill "$jack" 2>/dev/null || true
+		i=0; while kill -0 "$jack" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
+	fi
+	[ -z "$xvfb" ] || kill "$xvfb" 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 
 # Wait up to 60 s for a window whose name matches $1; print its id. It
@@ -41,8 +55,8 @@ window() {
 	echo "no window named '$1' after 60 s (the screen: $work/timeout.png)" >&2; return 1
 }
 
-Xvfb "$disp" -screen 0 1600x1000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 & pids="$pids $!"
-jackd -n "$server" -d dummy -r 48000 -p 256 >"$work/jackd.log" 2>&1 & pids="$pids $!"
+Xvfb "$disp" -screen 0 1600x1000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 & xvfb=$!
+jackd -n "$server" -d dummy -r 48000 -p 256 >"$work/jackd.log" 2>&1 & jack=$!
 sleep 2
 ardour7-lua "$top/tools/hostcheck/ardour7-session.lua" "$work/session" >"$work/lua.log" 2>&1
 
