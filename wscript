@@ -117,7 +117,7 @@ def build(bld):
               includes=['src', '.'], export_includes=['src', '.'], use=['M', 'SNDFILE'])
 
     bld.shlib(source=bld.path.ant_glob('src/lv2/*.c') + [bld.path.find_or_declare('src/factory_patches.c')], target='chronus',
-              includes=['src', '.'], use=['chronus_core', 'LV2', 'LIBLO', 'SNDFILE', 'M', 'PTHREAD'],
+              includes=['src', '.'], use=['chronus_core', 'LV2', 'LIBLO', 'SNDFILE', 'CAIRO', 'M', 'PTHREAD'],
               cflags=['-fvisibility=hidden', '-fPIC'],
               linkflags=['-Wl,--version-script=' + bld.path.find_node('src/lv2/exports.map').abspath()],
               install_path=None)
@@ -375,7 +375,7 @@ def build_fuzz_replay(bld):
     for name, with_plugin in FUZZ_TARGETS:
         bld.program(source=['tests/fuzz/fuzz_%s.c' % name, 'tests/fuzz/replay_main.c'] + (plugin if with_plugin else []),
                     target='tests/fuzz-replay-' + name, includes=['src', 'src/lv2', 'tests/fuzz', '.'],
-                    use=['chronus_core', 'LV2', 'LIBLO', 'SNDFILE', 'M', 'PTHREAD'], install_path=None)
+                    use=['chronus_core', 'LV2', 'LIBLO', 'SNDFILE', 'CAIRO', 'M', 'PTHREAD'], install_path=None)
 
 
 def run_fuzz(ctx):
@@ -393,7 +393,8 @@ def run_fuzz(ctx):
     plugin = [n.abspath() for n in ctx.path.ant_glob('src/lv2/*.c')] + [os.path.join(b, 'src', 'factory_patches.c')]
     flags = ['-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all',
              '-fno-omit-frame-pointer', '-std=c11', '-D_POSIX_C_SOURCE=200809L', '-Wall', '-Wextra',
-             '-I' + os.path.join(top, 'src'), '-I' + b, '-I' + os.path.join(top, 'src', 'lv2')]
+             '-I' + os.path.join(top, 'src'), '-I' + b, '-I' + os.path.join(top, 'src', 'lv2')] + \
+            ['-I' + d for d in ctx.env.INCLUDES_CAIRO]  # the inline display (src/lv2/inline_display.c)
     seeds = os.path.join(out, 'seeds')
     dictionary = os.path.join(out, 'patch.dict')
     subprocess.check_call([sys.executable, os.path.join(top, 'tests', 'fuzz', 'make_seeds.py'),
@@ -405,7 +406,8 @@ def run_fuzz(ctx):
         Logs.pprint('CYAN', '== building fuzz_%s' % name)
         subprocess.check_call([clang] + flags + [os.path.join(top, 'tests', 'fuzz', 'fuzz_%s.c' % name)] +
                               (plugin if with_plugin else []) + core +
-                              ['-l' + lib for lib in ctx.env.LIB_LIBLO] + ['-lm', '-lpthread', '-o', exe])
+                              ['-l' + lib for lib in ctx.env.LIB_LIBLO + (ctx.env.LIB_CAIRO if with_plugin else [])] +
+                              ['-lm', '-lpthread', '-o', exe])
         corpus = os.path.join(out, 'corpus-' + name)
         os.makedirs(corpus, exist_ok=True)
         cmd = [exe, '-max_total_time=%d' % seconds, '-timeout=30', '-print_final_stats=1',

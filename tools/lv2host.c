@@ -428,6 +428,9 @@ host_new(const HostConfig* cfg, const char* uri, char* err, size_t err_size)
 	if (cfg->worker != HOST_WORKER_NONE) {
 		h->features[nf++] = &h->f_schedule;
 	}
+	if (cfg->extra_feature) {
+		h->features[nf++] = cfg->extra_feature;
+	}
 	h->features[nf] = NULL;
 
 	h->instance = lilv_plugin_instantiate(h->plugin, cfg->rate, h->features);

@@ -36,6 +36,9 @@ typedef struct {
 	 * the start: a test decides when a slow worker proceeds
 	 * (host_worker_release), instead of guessing how slow it is. */
 	bool           hold_worker;
+	/* One more feature to offer (e.g. Ardour's inline display queue_draw),
+	 * or NULL. */
+	const LV2_Feature* extra_feature;
 } HostConfig;
 
 typedef struct Host Host;

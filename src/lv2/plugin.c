@@ -107,11 +107,13 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	}
 	const LV2_Options_Option* options = NULL;
 	LV2_Log_Log*              log     = NULL;
+	const LV2_Inline_Display* idisp   = NULL;
 	const char* missing = lv2_features_query(features,
 	                                         LV2_LOG__log, &log, false,
 	                                         LV2_URID__map, &self->map, true,
 	                                         LV2_WORKER__schedule, &self->schedule, false,
 	                                         LV2_OPTIONS__options, &options, false,
+	                                         LV2_INLINEDISPLAY__queue_draw, &idisp, false,
 	                                         NULL);
 	lv2_log_logger_init(&self->logger, self->map, log);
 	if (missing) {
@@ -173,6 +175,8 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	self->ctrl[CTRL_PRIME_MS] = (float)o->prime_ms;
 	self->ctrl[CTRL_PLAYING]  = (float)o->program;
 	snprintf(self->status, sizeof(self->status), "%s", o->status_text);
+	inline_init(&self->idisp, idisp, rate);
+	inline_outcome(&self->idisp, slot_title(o->slot));
 	volume_spec_init(&self->volume_spec);
 	param_init(&self->volume, &self->volume_spec, rate, self->volume_spec.def);
 	limiter_init(&self->limiter, rate);
@@ -240,6 +244,7 @@ cleanup(LV2_Handle instance)
 	free_list(atomic_load(&self->retire_stack));
 	free(self->snapshot_text);
 	tuner_free(self->tuner);
+	inline_free(&self->idisp);
 	pthread_mutex_destroy(&self->snapshot_lock);
 	free(self);
 }
@@ -254,6 +259,9 @@ extension_data(const char* uri)
 	}
 	if (!strcmp(uri, LV2_STATE__interface)) {
 		return &state;
+	}
+	if (!strcmp(uri, LV2_INLINEDISPLAY__interface)) {
+		return &inline_display_interface;
 	}
 	return NULL;
 }

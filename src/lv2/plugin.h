@@ -11,6 +11,7 @@
 #include "build_slot.h"
 #include "controls.h"
 #include "dsp/limiter.h"
+#include "lv2/inline_display.h"
 #include "live_set.h"
 #include "mpe.h"
 #include "osc.h"
@@ -216,6 +217,8 @@ typedef struct Chronus {
 	uint32_t    scope_n;
 	float       scope_acc;
 	float       scope_buf[SCOPE_POINTS];
+	/* Ardour's inline display (inline_display.c): its own threads' fields. */
+	InlineDisplay idisp;
 
 	/* Shared between threads. */
 	_Atomic(Outcome*) mailbox;      /* worker → run: the newest result */

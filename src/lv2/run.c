@@ -789,6 +789,7 @@ report_outcome(Chronus* self, const Outcome* o)
 	self->ctrl[CTRL_ERROR_COLUMN] = o->slot ? 0.0f : (float)o->error_column;
 	memcpy(self->status, o->status_text, sizeof(self->status));
 	notify_status(self, self->status);
+	inline_outcome(&self->idisp, o->slot ? slot_title(o->slot) : NULL);
 }
 
 /* Whether a primed outcome is older than the newest one run() already
@@ -891,6 +892,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	}
 	render(self, pos, n_samples);
 	scope_feed(self, self->out[0], self->out[1], n_samples);
+	inline_feed(&self->idisp, self->out[0], self->out[1], n_samples);
 
 	if (self->unsupported) {
 		static const char why[] = "patch changes need the host's worker feature (worker:schedule), "

@@ -28,6 +28,7 @@ int suite_live(void);
 int suite_osc(void);
 int suite_unison(void);
 int suite_ui(void);
+int suite_inline(void);
 int suite_rt(void); /* only under the preloaded real-time guard */
 
 #endif

@@ -21,10 +21,13 @@
 #include "chronus_config.h"
 #include "rt_guard.h"
 #include "rt_probe.h"
+#include "lv2/ardour_inline.h"
 
 #include <CUnit/CUnit.h>
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +198,39 @@ patch_at(int transpose)
 	return t;
 }
 
+/* Ardour's inline display as Ardour drives it: queue_draw offered (it
+ * counts the calls run() makes), and render() called from a GUI thread of
+ * its own, over and over, at several sizes, while run() plays. */
+typedef struct {
+	_Atomic unsigned draws;
+	_Atomic bool     stop;
+	unsigned         renders;
+	LilvInstance*    instance;
+} Gui;
+
+static void
+count_draw(LV2_Inline_Display_Handle handle)
+{
+	atomic_fetch_add_explicit(&((Gui*)handle)->draws, 1u, memory_order_relaxed);
+}
+
+static void*
+gui_thread(void* arg)
+{
+	Gui*                                gui = arg;
+	const LV2_Inline_Display_Interface* iface =
+	    lilv_instance_get_extension_data(gui->instance, LV2_INLINEDISPLAY__interface);
+	static const uint32_t sizes[][2] = {{80, 40}, {200, 100}, {200, 30}, {64, 200}};
+	while (iface && !atomic_load(&gui->stop)) {
+		const uint32_t* sz = sizes[gui->renders % 4u];
+		if (iface->render(gui->instance->lv2_handle, sz[0], sz[1])) {
+			++gui->renders;
+		}
+		nanosleep(&(struct timespec){0, 2000000}, NULL);
+	}
+	return NULL;
+}
+
 static void
 drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 {
@@ -207,8 +243,15 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 	cfg.worker       = mode;
 	cfg.refuse_every = refuse_every;
 	cfg.quiet        = true;
+	Gui                gui  = {0};
+	LV2_Inline_Display idisp = {&gui, count_draw};
+	const LV2_Feature  queue = {LV2_INLINEDISPLAY__queue_draw, &idisp};
+	cfg.extra_feature = &queue;
 	Host* h          = host_new(&cfg, chronus_uri, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	gui.instance = host_instance(h);
+	pthread_t gui_tid;
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&gui_tid, NULL, gui_thread, &gui), 0);
 	float y[256], yr[256];
 	bool  finite = true;
 	guard_reset();
@@ -274,9 +317,14 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 		}
 	}
 	const unsigned long v = guard_count();
-	printf("\n  %s: %lu forbidden calls in run()/work_response()/end_run()%s%s\n", label, v,
-	       v ? ", first: " : "", v ? guard_first() : "");
+	atomic_store(&gui.stop, true);
+	pthread_join(gui_tid, NULL);
+	printf("\n  %s: %lu forbidden calls in run()/work_response()/end_run()%s%s"
+	       " (inline display: %u queue_draw, %u renders meanwhile)\n", label, v,
+	       v ? ", first: " : "", v ? guard_first() : "", atomic_load(&gui.draws), gui.renders);
 	CU_ASSERT_EQUAL(v, 0ul);
+	CU_ASSERT_TRUE(atomic_load(&gui.draws) > 0u);
+	CU_ASSERT_TRUE(gui.renders > 0u);
 	CU_ASSERT(finite);
 	/* The patches built (seen where statuses come back in order, the
 	 * threaded worker): one with a wavetable file (odd), one without. */
