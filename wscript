@@ -406,7 +406,7 @@ def run_fuzz(ctx):
         Logs.pprint('CYAN', '== building fuzz_%s' % name)
         subprocess.check_call([clang] + flags + [os.path.join(top, 'tests', 'fuzz', 'fuzz_%s.c' % name)] +
                               (plugin if with_plugin else []) + core +
-                              ['-l' + lib for lib in ctx.env.LIB_LIBLO + (ctx.env.LIB_CAIRO if with_plugin else [])] +
+                              ['-l' + lib for lib in ctx.env.LIB_LIBLO + ctx.env.LIB_SNDFILE + (ctx.env.LIB_CAIRO if with_plugin else [])] +
                               ['-lm', '-lpthread', '-o', exe])
         corpus = os.path.join(out, 'corpus-' + name)
         os.makedirs(corpus, exist_ok=True)
