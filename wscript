@@ -25,7 +25,7 @@ DEPENDENCIES = [
     ('lv2', '1.18.0', 'LV2 headers', 'lv2-dev'),
     ('lilv-0', '0.24.0', 'host side: render, tests, bench', 'liblilv-dev'),
     ('cunit', None, 'unit and host tests', 'libcunit1-dev'),
-    ('sndfile', None, 'WAV output', 'libsndfile1-dev'),
+    ('sndfile', None, 'WAV output; wavetables the plugin reads', 'libsndfile1-dev'),
     ('fftw3', None, 'spectral measurements in tests', 'libfftw3-dev'),
     ('liblo', '0.29', 'OSC: the plugin\'s server and chronusctl', 'liblo-dev'),
     ('cairo', '1.14', 'the plugin\'s UI (drawing)', 'libcairo2-dev'),
@@ -107,17 +107,17 @@ CORE_SOURCES = ['src/patch_parse.c', 'src/patch_lex.c', 'src/suggest.c', 'src/pa
                 'src/module_registry.c',
                 'src/compile.c', 'src/slot.c', 'src/voices.c', 'src/params.c',
                 'src/build_slot.c', 'src/controls.c', 'src/silence_reason.c',
-                'src/handover.c', 'src/tuning.c', 'src/mpe.c', 'src/live_set.c', 'src/graph_desc.c']
+                'src/handover.c', 'src/tuning.c', 'src/mpe.c', 'src/live_set.c', 'src/graph_desc.c', 'src/wavetable_file.c']
 
 
 def build(bld):
     dsp = bld.path.ant_glob('src/dsp/*.c')
     # Everything below LV2 glue, linked into the plugin and the unit tests.
     bld.stlib(source=CORE_SOURCES + dsp, target='chronus_core', cflags=['-fPIC'],
-              includes=['src', '.'], export_includes=['src', '.'], use=['M'])
+              includes=['src', '.'], export_includes=['src', '.'], use=['M', 'SNDFILE'])
 
     bld.shlib(source=bld.path.ant_glob('src/lv2/*.c') + [bld.path.find_or_declare('src/factory_patches.c')], target='chronus',
-              includes=['src', '.'], use=['chronus_core', 'LV2', 'LIBLO', 'M', 'PTHREAD'],
+              includes=['src', '.'], use=['chronus_core', 'LV2', 'LIBLO', 'SNDFILE', 'M', 'PTHREAD'],
               cflags=['-fvisibility=hidden', '-fPIC'],
               linkflags=['-Wl,--version-script=' + bld.path.find_node('src/lv2/exports.map').abspath()],
               install_path=None)
@@ -142,7 +142,7 @@ def build(bld):
     # The control ports, groups, units and parameters come from the control
     # table (src/controls.c) through a small program built from it.
     bld.program(source=['ttl/gen_controls.c', bld.path.find_or_declare('src/factory_patches.c')],
-                target='chronus-controls', includes=['src', '.'], use=['chronus_core', 'M'], install_path=None)
+                target='chronus-controls', includes=['src', '.'], use=['chronus_core', 'SNDFILE', 'M'], install_path=None)
     bld(rule=gen_bundle_ttl, source=factory + ['ttl/manifest.ttl.in', 'ttl/chronus.ttl.in',
                                                bld.path.find_or_declare('chronus-controls')],
         target=['bundle/manifest.ttl', 'bundle/chronus.ttl', 'bundle/presets.ttl'])
@@ -167,7 +167,7 @@ def build(bld):
     unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c', 'src/ui/graph_model.c']
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'src/ui', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
-                use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'M'], install_path=None)
+                use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'SNDFILE', 'M'], install_path=None)
     bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
                 use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'LIBLO', 'PTHREAD', 'M', 'DL'],
@@ -375,7 +375,7 @@ def build_fuzz_replay(bld):
     for name, with_plugin in FUZZ_TARGETS:
         bld.program(source=['tests/fuzz/fuzz_%s.c' % name, 'tests/fuzz/replay_main.c'] + (plugin if with_plugin else []),
                     target='tests/fuzz-replay-' + name, includes=['src', 'src/lv2', 'tests/fuzz', '.'],
-                    use=['chronus_core', 'LV2', 'LIBLO', 'M', 'PTHREAD'], install_path=None)
+                    use=['chronus_core', 'LV2', 'LIBLO', 'SNDFILE', 'M', 'PTHREAD'], install_path=None)
 
 
 def run_fuzz(ctx):

@@ -15,6 +15,7 @@
 #include "controls.h"
 #include "silence_reason.h"
 #include "voices.h"
+#include "wavetable_file.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -172,6 +173,16 @@ build_slot(const char* text, size_t len, const BuildSettings* bs, BuildReport* r
 		free(patch);
 		r->status = BUILD_COMPILE_ERROR;
 		return NULL;
+	}
+	for (unsigned i = 0; i < patch->n_wavetables; ++i) { /* the files the patch names */
+		const PatchWavetable* w = &patch->wavetables[i];
+		WtTable*              t = wavetable_file_load(w, bs->base_dir, &r->error);
+		if (!t || !slot_attach(slot, (unsigned)w->module, t)) {
+			r->status = t ? BUILD_NO_MEMORY : BUILD_FILE_ERROR;
+			free(patch);
+			slot_free(slot);
+			return NULL;
+		}
 	}
 	apply_settings(slot, bs);
 	if (bs->key_pitch) {

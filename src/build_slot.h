@@ -39,6 +39,7 @@ typedef struct {
 	 * BuildReport.graph_len. */
 	char*    graph;
 	size_t   graph_cap;
+	const char*  base_dir;  /* the patch file's folder: where a `wavetable` file's relative path starts (NULL: the working directory) */
 } BuildSettings;
 
 typedef enum {
@@ -48,6 +49,7 @@ typedef enum {
 	BUILD_NOT_FINITE,    /* warm-up produced NaN or Inf */
 	BUILD_TOO_LOUD,      /* warm-up peak above +18 dBFS: a runaway */
 	BUILD_NO_MEMORY,
+	BUILD_FILE_ERROR,    /* a file the patch names (a `wavetable` statement's) cannot be used */
 } BuildStatus;
 
 /* Verification refuses only what would harm the listener or the host: a

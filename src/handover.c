@@ -98,5 +98,6 @@ handover_copy_voices(Slot* dst, const Slot* src)
 	memcpy(dst->held, src->held, sizeof(dst->held)); /* mono: the keys still held, in order */
 	dst->n_held     = src->n_held;
 	dst->last_pitch = src->last_pitch; /* dst keeps its own tuning: slot_retune takes the voices there */
+	slot_reattach(dst); /* the copied states point at src's data (a wavetable): dst's own again */
 	return true;
 }

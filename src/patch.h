@@ -30,6 +30,8 @@
 #define PATCH_MAX_GLIDE_MS    10000.0f
 #define PATCH_MAX_UNISON      16u    /* voices stacked on one note (`unison`) */
 #define PATCH_MAX_UNISON_CENTS 200.0f /* their total detune */
+#define PATCH_MAX_WAVETABLES  8u     /* `wavetable` statements (one per wavetable module) */
+#define PATCH_MAX_PATH        255u   /* bytes of a file name in the patch text */
 
 /* Per-voice sources (note.*). */
 typedef enum {
@@ -119,6 +121,15 @@ typedef struct {
 	PatchPos pos;
 } PatchKnobName;
 
+/* `wavetable <module> "file.wav" [<samples per wave>]`: the table the
+ * module plays, read when the slot is built (src/wavetable_file.c). */
+typedef struct {
+	int      module;
+	char     path[PATCH_MAX_PATH + 1]; /* as written: relative to the patch file's folder */
+	unsigned wave;                     /* samples per wave (a power of two) */
+	PatchPos pos;                      /* of the file name, for the build's errors */
+} PatchWavetable;
+
 typedef struct {
 	char            title[PATCH_MAX_TITLE + 1]; /* "" when no `patch` line */
 	PatchModule     modules[PATCH_MAX_MODULES];
@@ -135,6 +146,8 @@ typedef struct {
 	PatchVoicing    voicing;
 	int             out_module; /* the module heard at the output */
 	int             pan_module; /* the voice signal that places each voice, -1: none (mono) */
+	PatchWavetable  wavetables[PATCH_MAX_WAVETABLES];
+	unsigned        n_wavetables;
 } Patch;
 
 typedef struct {

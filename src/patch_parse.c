@@ -1316,6 +1316,68 @@ st_zone(Parser* ps)
 	return true;
 }
 
+/* `wavetable <module> "file.wav" [<samples per wave>]`: the table a
+ * wavetable module plays, from a WAV file (read by the build, not here:
+ * parsing touches no file). */
+static bool
+st_wavetable(Parser* ps)
+{
+	Patch* p = ps->p;
+	if (!advance(ps)) {
+		return false;
+	}
+	const PatchToken t = ps->tok;
+	int              m = -1;
+	if (!module_ref(ps, &m)) {
+		return false;
+	}
+	if (strcmp(p->modules[m].type->name, "wavetable") != 0) {
+		return fail_at(ps, t.line, t.col, "module '%s' is a %s, expected a wavetable module (e.g. 'create w wavetable')",
+		               mod_name(ps, m), p->modules[m].type->name);
+	}
+	for (unsigned i = 0; i < p->n_wavetables; ++i) {
+		if (p->wavetables[i].module == m) {
+			return fail_at(ps, t.line, t.col, "module '%s' has a wavetable file already (line %u), expected one per module",
+			               mod_name(ps, m), p->wavetables[i].pos.line);
+		}
+	}
+	if (p->n_wavetables >= PATCH_MAX_WAVETABLES) {
+		return fail_at(ps, ps->stmt.line, ps->stmt.col, "too many wavetable statements, expected at most %u",
+		               PATCH_MAX_WAVETABLES);
+	}
+	const PatchToken f = ps->tok;
+	if (f.kind != TOK_STRING) {
+		return unexpected(ps, "a quoted file name, as in wavetable w \"tables/formant.wav\"");
+	}
+	PatchWavetable* w = &p->wavetables[p->n_wavetables];
+	const size_t    n = patch_lex_string(&f, w->path, PATCH_MAX_PATH);
+	if (n > PATCH_MAX_PATH || n == 0 || memchr(w->path, '\0', n)) {
+		return fail_at(ps, f.line, f.col, "%s, expected a file name of 1 to %u bytes", n ? (n > PATCH_MAX_PATH ? "file name too long" : "a NUL byte in the file name") : "empty file name", PATCH_MAX_PATH);
+	}
+	w->path[n] = '\0';
+	w->module  = m;
+	w->wave    = 2048u; /* Serum's convention, most wavetable files */
+	w->pos     = (PatchPos){f.line, f.col};
+	if (!advance(ps)) {
+		return false;
+	}
+	if (!at_eol(ps)) {
+		const PatchToken tn = ps->tok;
+		float            v  = 0.0f;
+		if (!number_in(ps, "samples per wave, a power of two from 64 to 8192", 64.0f, 8192.0f, "", &v)) {
+			return false;
+		}
+		const unsigned k = (unsigned)v;
+		if ((float)k != v || (k & (k - 1))) {
+			return fail_at(ps, tn.line, tn.col, "%g samples per wave, expected a power of two from 64 to 8192 (2048 "
+			               "for most wavetable files)", (double)v);
+		}
+		w->wave = k;
+	}
+	++p->n_wavetables;
+	return true;
+}
+
 typedef struct {
 	const char* word;
 	bool (*parse)(Parser* ps);
@@ -1325,7 +1387,7 @@ static const Statement statements[] = {
         {"patch", st_patch}, {"create", st_create}, {"connect", st_connect},
         {"set", st_set},     {"macro", st_macro},   {"out", st_out},
         {"voice", st_voice}, {"priority", st_priority}, {"glide", st_glide}, {"bend", st_bend},
-        {"pan", st_pan},     {"zone", st_zone},     {"unison", st_unison},
+        {"pan", st_pan},     {"zone", st_zone},     {"unison", st_unison}, {"wavetable", st_wavetable},
 };
 
 #define N_STATEMENTS (sizeof statements / sizeof statements[0])
@@ -1338,8 +1400,8 @@ statement(Parser* ps)
 	Shown            sh;
 	ps->stmt = t;
 	if (t.kind != TOK_IDENT) {
-		return unexpected(ps, "a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, "
-		                       "glide, bend or unison");
+		return unexpected(ps, "a statement: patch, create, connect, set, macro, out, pan, zone, wavetable, voice, "
+		                       "priority, glide, bend or unison");
 	}
 	Suggest sg;
 	suggest_init(&sg, t.text, t.len);
@@ -1364,8 +1426,8 @@ statement(Parser* ps)
 		               hint_text(&h, sg.best));
 	}
 	return fail_at(ps, t.line, t.col,
-	               "unknown statement '%s', expected patch, create, connect, set, macro, out, pan, voice, "
-	               "priority, glide, bend or unison",
+	               "unknown statement '%s', expected patch, create, connect, set, macro, out, pan, zone, "
+	               "wavetable, voice, priority, glide, bend or unison",
 	               show_tok(&sh, &t));
 }
 

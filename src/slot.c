@@ -849,7 +849,55 @@ slot_rewind(Slot* s)
 void
 slot_free(Slot* s)
 {
+	if (s) {
+		for (unsigned i = 0; i < s->n_owned; ++i) {
+			free(s->owned[i]);
+		}
+	}
 	free(s); /* the arena is the slot: one allocation */
+}
+
+/* Every state of patch module `module` gets data (ModuleType.attach). */
+static void
+attach_all(Slot* s, unsigned module, void* data)
+{
+	for (unsigned i = 0; i < s->n_steps; ++i) {
+		const PlanStep* st = &s->steps[i];
+		if (st->module != module || !st->type->attach) {
+			continue;
+		}
+		if (st->master) {
+			st->type->attach(s->master_state + st->state_offset, data);
+			if (s->stereo) {
+				st->type->attach(s->master_state + s->master_stride + st->state_offset, data);
+			}
+			continue;
+		}
+		for (unsigned g = 0; g < s->n_groups; ++g) {
+			st->type->attach(s->voices[g * s->lanes].state + st->state_offset, data);
+		}
+	}
+}
+
+bool
+slot_attach(Slot* s, unsigned module, void* data)
+{
+	if (s->n_owned >= PATCH_MAX_WAVETABLES) {
+		free(data);
+		return false;
+	}
+	s->owned_module[s->n_owned] = (uint16_t)module;
+	s->owned[s->n_owned++]      = data;
+	attach_all(s, module, data);
+	return true;
+}
+
+void
+slot_reattach(Slot* s)
+{
+	for (unsigned i = 0; i < s->n_owned; ++i) {
+		attach_all(s, s->owned_module[i], s->owned[i]);
+	}
 }
 
 bool

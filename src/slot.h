@@ -53,6 +53,20 @@ void slot_render(Slot* slot, float* left, float* right, unsigned n);
  * every key when the patch has no zones). */
 bool slot_zone_hears(const Slot* slot, uint8_t key);
 
+/* Worker thread: give patch module `module` the data a statement loaded
+ * for it (ModuleType.attach: every state of the module, each lane group and
+ * channel). The slot owns data from here on, and frees it (free()) in
+ * slot_free, off the audio thread, also when the module was pruned from
+ * the plan. False (data freed) if the slot holds PATCH_MAX_WAVETABLES
+ * already. */
+bool slot_attach(Slot* slot, unsigned module, void* data);
+
+/* Audio thread (bounded pointer writes): give every module its own slot's
+ * data again, after handover_copy_voices copied another slot's states
+ * over this one's (their pointers were the other slot's, freed once the
+ * swap ends). */
+void slot_reattach(Slot* slot);
+
 /* Audio thread: the parameter `param` of the module named `module` (not
  * NUL-terminated) in this slot: an index for slot_set_param, or -1 when no
  * such module runs in it (none of that name, or one that reaches no

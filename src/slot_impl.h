@@ -206,6 +206,11 @@ struct Slot {
 	float        chan_bend[16], chan_pressure[16], chan_slide[16];
 
 	size_t arena_size;   /* bytes in this one allocation */
+	/* Data loaded for modules (slot_attach: a `wavetable` statement's
+	 * table), freed with the slot. */
+	void*    owned[PATCH_MAX_WAVETABLES];
+	uint16_t owned_module[PATCH_MAX_WAVETABLES]; /* the patch module each is for */
+	unsigned n_owned;
 };
 
 #endif

@@ -1007,6 +1007,9 @@ static const struct {
 	{"saw into formant (vowel held)", "create o saw\ncreate f formant\nconnect o f\nout f\n"},
 	{"saw into formant (vowel swept by an LFO)", "create o saw\ncreate f formant\ncreate l lfo\n"
 	                                             "connect l f.vowel 2\nconnect o f\nout f\n"},
+	{"wavetable (harmonic, position held)", "create o wavetable\nset o.table harmonic\nset o.position 0.5\nout o\n"},
+	{"wavetable (harmonic, position swept by an LFO)", "create o wavetable\ncreate l lfo\nset o.table harmonic\n"
+	                                                   "set o.position 0.5\nset l.rate 3\nconnect l o.position 0.5\nout o\n"},
 };
 #define N_MODULE_PATCHES (sizeof module_patches / sizeof module_patches[0])
 

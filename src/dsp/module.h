@@ -161,6 +161,14 @@ typedef struct ModuleType {
 	 * those of their channel; the parameters are read from left (both hold
 	 * the same values but where a modulator differs per channel). */
 	void (*process_stereo)(void* state, const ModuleIO* left, const ModuleIO* right);
+	/* Worker thread, may be NULL: the data a patch statement loaded for
+	 * this module (a `wavetable` statement's table), given after init to
+	 * every state of the module (each lane group, each channel). The slot
+	 * owns the data and frees it with itself; the state keeps the pointer
+	 * across resets. Also called on the audio thread after a handover
+	 * copied another slot's states over (slot_reattach): it must only
+	 * store the pointer. */
+	void (*attach)(void* state, const void* data);
 } ModuleType;
 
 #endif

@@ -14,6 +14,7 @@
  * (build time only, about 2.5 ms once; the plugin links no FFT library).
  */
 #include "dsp/osc_common.h"
+#include "dsp/wavetable.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -58,8 +59,9 @@ osc_kernel(double t)
 }
 
 /* In-place radix-2 FFT of n complex points (re, im interleaved), n a power
- * of two; sign -1 forward, +1 inverse (unscaled). */
-static void
+ * of two; sign -1 forward, +1 inverse (unscaled). Also builds the
+ * wavetables (dsp/wavetable.h). */
+void
 osc_fft(double* z, size_t n, int sign)
 {
 	for (size_t i = 1, j = 0; i < n; ++i) { /* bit-reversed order */

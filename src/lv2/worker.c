@@ -201,6 +201,17 @@ chronus_build_outcome(Chronus* self, const Request* req)
 		return o;
 	}
 	bs.key_pitch = equal ? NULL : tuning.note;
+	/* A `wavetable` file's relative path starts at the patch file's folder
+	 * (the working directory for a text with no file). */
+	char  dir[PATH_MAX_LEN];
+	snprintf(dir, sizeof(dir), "%s", o->path[0] ? o->path : "");
+	char* slash = strrchr(dir, '/');
+	if (slash) {
+		slash[slash == dir ? 1 : 0] = '\0';
+	} else {
+		dir[0] = '\0';
+	}
+	bs.base_dir = dir;
 
 	/* The UI's description of the graph, made from the compiled slot;
 	 * run() copies it to the notify port without allocating. */

@@ -152,6 +152,20 @@ check_patch(const Patch* p)
 		      (double)sp->max);
 		CHECK(mc->curve != CURVE_EXP || (mc->lo > 0.0f && mc->hi > 0.0f), "macro %u exp through 0", i);
 	}
+	CHECK(p->n_wavetables <= PATCH_MAX_WAVETABLES, "n_wavetables %u", p->n_wavetables);
+	for (unsigned i = 0; i < p->n_wavetables && i < PATCH_MAX_WAVETABLES; ++i) {
+		const PatchWavetable* w = &p->wavetables[i];
+		CHECK(w->module >= 0 && (unsigned)w->module < p->n_modules &&
+		              !strcmp(p->modules[w->module].type->name, "wavetable"),
+		      "wavetable %u names module %d, not a wavetable", i, w->module);
+		CHECK(w->wave >= 64 && w->wave <= 8192 && !(w->wave & (w->wave - 1)), "wavetable %u: %u samples a wave", i,
+		      w->wave);
+		const size_t len = strnlen(w->path, sizeof w->path);
+		CHECK(len > 0 && len < sizeof w->path, "wavetable %u: a path of %zu bytes", i, len);
+		for (unsigned j = 0; j < i; ++j) {
+			CHECK(p->wavetables[j].module != w->module, "wavetables %u and %u name one module", j, i);
+		}
+	}
 }
 
 typedef struct {

@@ -125,6 +125,20 @@ EDGE = [
                    'connect note.velocity a.feedback 1000000\nset b.mode fixed\nset b.fixed 20000\n'
                    'set b.feedback 1.5\nset a.ratio 32\nout b\n'),
     ('fm-master', 'create o op master\ncreate l lfo master\nconnect l o.fm 500\nout o\n'),
+    ('wavetable-tables', 'create a wavetable\ncreate b wavetable\ncreate m op\ncreate l lfo\ncreate x mix\n'
+                         'connect a x.in1\nconnect b x.in2\nconnect m b.pm 1000000\nconnect l a.position 1000000\n'
+                         'connect note.velocity b.position -1000000\nset a.table digital\nset b.table sync\n'
+                         'set a.start random\nset b.start free\nset a.pitch 48\nset b.pitch -48\n'
+                         'macro 1 a.table 0 5\nmacro 2 b.position 0 1\nout x\n'),
+    ('wavetable-master', 'create w wavetable master\nset w.table vocal\nset w.position 1\nout w\n'),
+    ('wavetable-missing', 'create w wavetable\nwavetable w "no-such-table.wav"\nout w\n'),
+    ('wavetable-not-file', 'create w wavetable\nwavetable w "/" 64\nout w\n'),
+    ('wavetable-device', 'create w wavetable\nwavetable w "/dev/zero" 8192\nout w\n'),
+    ('wavetable-on-saw', 'create o saw\nwavetable o "a.wav"\nout o\n'),
+    ('wavetable-wave-size', 'create w wavetable\nwavetable w "a.wav" 1000\nout w\n'),
+    ('wavetable-twice', 'create w wavetable\nwavetable w "a.wav"\nwavetable w "b.wav" 256\nout w\n'),
+    ('wavetable-too-many', ''.join('create w%d wavetable\nwavetable w%d "t%d.wav"\n' % (k, k, k) for k in range(9)) +
+                           'out w0\n'),
     ('start-modes', 'create a saw\ncreate b square\ncreate c triangle\ncreate d sine\ncreate n noise\n'
                     'create m mix\nconnect a m.in1\nconnect b m.in2\nconnect c m.in3\nconnect d m.in4\n'
                     'connect n m.gain1 0.5\nset a.start random\nset b.start free\nset c.start 1\n'

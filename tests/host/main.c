@@ -23,7 +23,7 @@ main(int argc, char** argv)
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		return 1;
 	}
-	int (*all[])(void)    = {suite_playback, suite_swap, suite_state, suite_docs, suite_figures, suite_stress, suite_controls, suite_headroom, suite_warnings, suite_handover, suite_voices, suite_stereo, suite_fmbell, suite_examples, suite_expression, suite_tuning, suite_mpe, suite_reload, suite_live, suite_osc, suite_unison, suite_ui};
+	int (*all[])(void)    = {suite_playback, suite_swap, suite_state, suite_docs, suite_figures, suite_stress, suite_controls, suite_headroom, suite_warnings, suite_handover, suite_voices, suite_stereo, suite_fmbell, suite_examples, suite_expression, suite_tuning, suite_mpe, suite_reload, suite_live, suite_osc, suite_unison, suite_ui, suite_wavetable};
 	int (*only_rt[])(void) = {suite_rt};
 	int (**suites)(void)  = rt ? only_rt : all;
 	const size_t n        = rt ? 1 : sizeof(all) / sizeof(all[0]);

@@ -90,6 +90,7 @@ static const char* const op_modes[]     = {"ratio", "fixed", NULL};
 static const char* const tracks[]       = {"off", "note", NULL};
 static const char* const comb_modes[]   = {"feedback", "feedforward", NULL};
 static const char* const excites[]      = {"noise", "pulse", NULL};
+static const char* const wt_tables[]    = {"basic", "pwm", "harmonic", "vocal", "sync", "digital", NULL};
 
 #define OSC_PARAMS                                                                             \
 	{"pitch", -48, 48, 0, false, NULL}, {"fine", -100, 100, 0, false, NULL},               \
@@ -97,7 +98,7 @@ static const char* const excites[]      = {"noise", "pulse", NULL};
 #define OSC_START {"start", 0, 2, 0, false, start_modes}
 
 enum { T_SINE, T_SAW, T_SQUARE, T_TRIANGLE, T_NOISE, T_LFO, T_ADSR, T_VCA, T_MIX, T_SVF, T_LADDER, T_DRIVE, T_OP,
-       T_DELAY, T_COMB, T_PLUCK };
+       T_DELAY, T_COMB, T_PLUCK, T_WAVETABLE };
 
 static const RpType types[] = {
         [T_SINE]     = {"sine", K_OSC, 1, {"note"}, 5, {OSC_PARAMS, OSC_START}, 4},
@@ -165,6 +166,9 @@ static const RpType types[] = {
                          {"bright", 0, 1, 0.8f, false, NULL},
                          {"excite", 0, 1, 0, false, excites},
                          {"level", 0, 1, 0.5f, false, NULL}}},
+        [T_WAVETABLE] = {"wavetable", K_OSC, 2, {"note", "pm"}, 7,
+                         {OSC_PARAMS, {"position", 0, 1, 0, false, NULL}, {"table", 0, 5, 0, false, wt_tables},
+                          OSC_START}, 0},
 };
 
 /* Parameters the main stream draws from (see RpType.n_main). */
@@ -323,7 +327,10 @@ sample_value(Gen* g, int m, unsigned j)
 		if (!strcmp(n, "start")) { /* steady: the same wave at every note */
 			return st ? 0.0 : (double)rp_below(r, 3);
 		}
-		return rp_range(r, 0.1, 1.0); /* level */
+		if (p->choices) { /* a wavetable's table */
+			return (double)rp_below(r, n_choices(p));
+		}
+		return rp_range(r, 0.1, 1.0); /* level, a wavetable's position */
 	case K_OP: /* steady: whole ratios of the note, so a chord of octaves stays periodic */
 		if (!strcmp(n, "mode")) {
 			return st ? 0.0 : (double)rp_below(r, 2);
@@ -641,6 +648,25 @@ side_additions(Gen* g)
 					}
 				}
 			}
+			g->out = mx;
+			char out[G_LINE];
+			snprintf(out, sizeof out, "out %s", g->mods[mx].name);
+			memcpy(g->lines[out_line], out, sizeof out);
+		}
+	}
+	/* Sometimes a wavetable (a built-in table at a held position) mixed
+	 * with the output: periodic, so steady patches may have one too. */
+	if (!g->mods[g->out].master && rp_chance(r, 0.2)) {
+		const int w  = add_module(g, T_WAVETABLE, false);
+		const int mx = add_module(g, T_MIX, false);
+		if (w >= 0 && mx >= 0) {
+			for (unsigned j = 0; j < types[T_WAVETABLE].n_params; ++j) {
+				if (rp_chance(r, 0.6)) {
+					emit_set(g, w, j, sample_value(g, w, j));
+				}
+			}
+			connect(g, g->out, 0, mx, false, 0, false, 1.0);
+			connect(g, w, 0, mx, false, 1, false, 0.5);
 			g->out = mx;
 			char out[G_LINE];
 			snprintf(out, sizeof out, "out %s", g->mods[mx].name);

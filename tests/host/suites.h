@@ -23,6 +23,7 @@ int suite_examples(void);
 int suite_tuning(void);
 int suite_mpe(void);
 int suite_reload(void);
+int suite_wavetable(void);
 int suite_live(void);
 int suite_osc(void);
 int suite_unison(void);

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include "helpers.h"
+#include "chronus_config.h"
 #include "suites.h"
 
 #include <CUnit/CUnit.h>
@@ -359,6 +360,95 @@ test_pingpong_echo_follows_the_host_tempo(void)
 	free(text);
 }
 
+/* The fundamental's frequency of y (as played from frame 4800 on) near f0,
+ * and its cents off f0. */
+static double
+cents_off(const float* y, size_t n, double f0)
+{
+	const size_t from = 4800, len = (size_t)(8.0 * TEST_RATE / f0);
+	const double fc   = freq_step(y, from, len / 2, f0);
+	const double f    = freq_step(y, from, n - from - len - 1, fc);
+	return 1200.0 * log2(f / f0);
+}
+
+/* examples/wavetable-vowels.chronus (built-in `vocal` table, an LFO on the
+ * position) is in tune from A2 to A5, and its vowel moves: at A3 the 4th
+ * harmonic (880 Hz, where a's first formant is and i's is not) re the
+ * fundamental moves over at least 10 dB in 3 s (a static table: 0). */
+static void
+test_wavetable_vowels(void)
+{
+	char* text = read_example("wavetable-vowels.chronus");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	enum { N = 144000 };
+	float*           y       = calloc(2 * N, sizeof(float));
+	static const int notes[] = {45, 57, 69, 81};
+	printf("\n  examples/wavetable-vowels.chronus:");
+	for (unsigned k = 0; k < 4; ++k) {
+		Host* h = test_host(HOST_WORKER_THREAD, 256);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		CU_ASSERT_TRUE_FATAL(test_load_patch(h, text));
+		host_note_on(h, 0, (uint8_t)notes[k], 100);
+		test_render_stereo(h, y, N, 256);
+		const double f0 = 440.0 * exp2((notes[k] - 69) / 12.0);
+		const double c  = cents_off(y, 48000, f0);
+		printf(" A%d %+.4f cents", notes[k] / 12 - 1, c);
+		CU_ASSERT(fabs(c) <= 1.0);
+		CU_ASSERT(test_all_finite(y, N));
+		if (notes[k] == 57) { /* the 4th harmonic re the fundamental, every 0.2 s */
+			double lo = 1e9, hi = -1e9;
+			for (size_t at = 0; at + 4800 <= N; at += 9600) {
+				const double d = 20.0 * log10(amp_at_len(y, at, 4800, 4 * f0) / amp_at_len(y, at, 4800, f0));
+				lo             = fmin(lo, d);
+				hi             = fmax(hi, d);
+			}
+			printf(" (A3: 4th harmonic from %.1f to %.1f dB re the fundamental over 3 s)", lo, hi);
+			CU_ASSERT(hi - lo >= 10.0);
+		}
+		host_free(h);
+	}
+	printf("\n");
+	free(y);
+	free(text);
+}
+
+/* examples/wavetable-organ.chronus, loaded as a file (its WAV is found
+ * beside it): in tune at A3; with the mod wheel down the 8' drawbar alone
+ * (2nd harmonic below -50 dB), with it up all seven (harmonics 2, 3, 4, 5,
+ * 6 and 8 within 1 dB of the fundamental). */
+static void
+test_wavetable_organ(void)
+{
+	const char* dir = getenv("CHRONUS_SOURCE_DIR");
+	char        path[1024];
+	snprintf(path, sizeof(path), "%s/examples/wavetable-organ.chronus", dir && *dir ? dir : ".");
+	Host* h = test_host(HOST_WORKER_THREAD, 256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	host_patch_set(h, 0, CHRONUS_URI "#patchFile", true, path, (uint32_t)strlen(path) + 1);
+	CU_ASSERT_FATAL(test_run_until(h, 256, test_cond_playing, "Wavetable organ", NULL, 0, NULL));
+	enum { N = 48000 };
+	float*       y  = calloc(2 * N, sizeof(float));
+	const double f0 = 220.0;
+	host_note_on(h, 0, 57, 100);
+	test_render_stereo(h, y, N, 256);
+	const double c  = cents_off(y, N, f0);
+	const double h2 = 20.0 * log10(amp_at(y, 24000, 2 * f0) / amp_at(y, 24000, f0));
+	host_cc(h, 0, 1, 127);
+	test_render_stereo(h, y, N, 256);
+	double worst = 0.0;
+	static const int bars[] = {2, 3, 4, 5, 6, 8};
+	for (unsigned k = 0; k < 6; ++k) {
+		worst = fmax(worst, fabs(20.0 * log10(amp_at(y, 24000, bars[k] * f0) / amp_at(y, 24000, f0))));
+	}
+	printf("\n  examples/wavetable-organ.chronus at A3: %+.4f cents; wheel down: 2nd harmonic %.1f dB; "
+	       "wheel up: drawbar harmonics within %.2f dB of the fundamental\n", c, h2, worst);
+	CU_ASSERT(fabs(c) <= 1.0);
+	CU_ASSERT(h2 < -50.0);
+	CU_ASSERT(worst <= 1.0);
+	free(y);
+	host_free(h);
+}
+
 int
 suite_examples(void)
 {
@@ -370,5 +460,8 @@ suite_examples(void)
 	       !CU_add_test(s, "examples/supersaw-pad.chronus is in tune, wide, and its reverb tail decays",
 	                    test_supersaw_pad) ||
 	       !CU_add_test(s, "examples/pingpong-echo.chronus bounces on the host's tempo",
-	                    test_pingpong_echo_follows_the_host_tempo);
+	                    test_pingpong_echo_follows_the_host_tempo) ||
+	       !CU_add_test(s, "examples/wavetable-vowels.chronus is in tune and its vowel moves", test_wavetable_vowels) ||
+	       !CU_add_test(s, "examples/wavetable-organ.chronus reads its WAV, in tune, the wheel pulls the drawbars",
+	                    test_wavetable_organ);
 }

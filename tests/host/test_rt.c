@@ -150,7 +150,7 @@ test_guard_catches_every_call_in_run(void)
 static char*
 patch_at(int transpose)
 {
-	char* t = malloc(2048);
+	char* t = malloc(4096);
 	/* Every patch has the delay lines (pluck, comb, delay, the pluck
 	 * zoned to the keys up to 70), the vowel filter, a key-tracked
 	 * ladder highpass and a master LFO on every voice's cutoff. The even ones have an eq on the oscillator and end in
@@ -160,16 +160,25 @@ patch_at(int transpose)
 	 * FM pair, noise and random and free start phases (per-note seeds),
 	 * and play each note as a unison stack of 3 spread by note.unison (a
 	 * swap between odd and even hands held notes between stacks and
-	 * single voices). */
-	const int len = snprintf(t, 2048,
+	 * single voices).
+	 * Every patch has a wavetable whose position the master LFO sweeps;
+	 * the odd ones read its table from examples/wavetables/drawbars.wav
+	 * (read in the worker, freed with the slot, never in run()). */
+	const char* src = getenv("CHRONUS_SOURCE_DIR");
+	char        wt[1024];
+	snprintf(wt, sizeof wt, "create wt wavetable\nconnect wt vcf\nconnect wob wt.position 0.4\nset wt.table vocal\n"
+	         "set wt.position 0.5\n%s%s%s",
+	         transpose % 2 ? "wavetable wt \"" : "", transpose % 2 ? (src && *src ? src : ".") : "",
+	         transpose % 2 ? "/examples/wavetables/drawbars.wav\" 256\n" : "");
+	const int len = snprintf(t, 4096,
 	         "patch \"rt %d\"\ncreate osc saw\ncreate vcf ladder\ncreate env adsr\ncreate amp vca\n"
 	         "create str pluck\ncreate body comb\ncreate room delay\n" /* the delay lines too */
 	         "connect osc vcf\nconnect vcf body\nconnect str body\nconnect body room\nconnect room amp\n"
 	         "connect env amp.gain\nset osc.pitch %d\nset body.track note\nset room.feedback 0.6\n"
 	         "create talk formant\nconnect osc talk\nconnect talk vcf\nconnect env talk.vowel 3\n"
 	         "set vcf.mode highpass12\nset vcf.keytrack 1\nzone str 0 70\n"
-	         "macro 1 vcf.cutoff 100 8000 exp\ncreate wob lfo master\nconnect wob vcf.cutoff 300\n%s%s",
-	         transpose, transpose,
+	         "macro 1 vcf.cutoff 100 8000 exp\ncreate wob lfo master\nconnect wob vcf.cutoff 300\n%s%s%s",
+	         transpose, transpose, wt,
 	         transpose % 2 ? "create m op\ncreate c op\ncreate n noise\nconnect m c 2\nconnect c vcf\n"
 	                         "connect n vcf\nset m.feedback 1\nset c.start free\nset osc.start random\n"
 	                         "set n.level 0.1\n"
@@ -182,7 +191,7 @@ patch_at(int transpose)
 	                         "create swirl phaser master\nconnect amp glue\nconnect glue swirl\nconnect swirl ens\n"
 	                         "connect ens dly\nconnect dly verb\nconnect ctl.tempo dly.tempo\n"
 	                         "set dly.sync eighth\nset verb.decay 5\nout verb\n");
-	CU_ASSERT(len > 0 && len < 2048); /* the whole patch, not cut short */
+	CU_ASSERT(len > 0 && len < 4096); /* the whole patch, not cut short */
 	return t;
 }
 
@@ -269,6 +278,14 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 	       v ? ", first: " : "", v ? guard_first() : "");
 	CU_ASSERT_EQUAL(v, 0ul);
 	CU_ASSERT(finite);
+	/* The patches built (seen where statuses come back in order, the
+	 * threaded worker): one with a wavetable file (odd), one without. */
+	bool odd = false, even = false;
+	for (unsigned k = 0; k < host_status_count(h); ++k) {
+		odd |= strstr(host_status(h, k), "rt 1: primed") != NULL;
+		even |= strstr(host_status(h, k), "rt 2: primed") != NULL;
+	}
+	CU_ASSERT(mode != HOST_WORKER_THREAD || (odd && even));
 	host_free(h);
 }
 

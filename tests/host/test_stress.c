@@ -1851,7 +1851,7 @@ pitched_param(char names[][40], char types_[][16], unsigned n, const char* targe
 static void
 test_steady_patches_in_octaves(void)
 {
-	static const char* const oscs[] = {"sine", "saw", "square", "triangle"};
+	static const char* const oscs[] = {"sine", "saw", "square", "triangle", "wavetable"};
 	RpRng                    r;
 	rp_seed(&r, 20261204);
 	RandomPatch* p = malloc(sizeof(RandomPatch));
@@ -1875,7 +1875,7 @@ test_steady_patches_in_octaves(void)
 			           (param = pitched_param(names, types_, n_mods, w[1], &type))) {
 				const double v   = strtod(w[2], NULL);
 				bool         osc = false;
-				for (unsigned i = 0; i < 4; ++i) {
+				for (unsigned i = 0; i < 5; ++i) {
 					osc = osc || !strcmp(type, oscs[i]);
 				}
 				const bool op = !strcmp(type, "op");

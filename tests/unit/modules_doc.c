@@ -89,6 +89,7 @@ modules_doc_write(FILE* out)
 	sources_print_figures(out);
 	filters_print_figures(out);
 	oscpal_print_figures(out);
+	wavetable_print_figures(out);
 	delay_print_figures(out);
 	effects_print_figures(out);
 	fprintf(out, "\n# Writing a module\n\n"

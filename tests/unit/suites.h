@@ -19,6 +19,7 @@ int suite_verify(void);
 int suite_limiter(void);
 int suite_voices(void);
 int suite_oscpal(void);
+int suite_wavetable(void);
 int suite_delay(void);
 int suite_tuning(void);
 int suite_mpe(void);
@@ -31,6 +32,7 @@ const char* tuning_edo19_scl(void); /* test_tuning.c */
 void sources_print_figures(FILE* f);
 void filters_print_figures(FILE* f);
 void oscpal_print_figures(FILE* f);
+void wavetable_print_figures(FILE* f);
 void delay_print_figures(FILE* f);
 void effects_print_figures(FILE* f);
 

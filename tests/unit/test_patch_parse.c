@@ -459,7 +459,7 @@ test_lexical_errors(void)
 	                : ", expected a type from docs/modules.md"));
 	ERR("create a saw\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n", 2, 1,
 	    "unexpected '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@...', expected a statement: "
-	    "patch, create, connect, set, macro, out, pan, zone, voice, priority, glide, bend or unison");
+	    "patch, create, connect, set, macro, out, pan, zone, wavetable, voice, priority, glide, bend or unison");
 }
 
 static void
@@ -469,14 +469,14 @@ test_statement_errors(void)
 	    "unknown statement 'conect' (did you mean 'connect'?)");
 	ERR("Create osc saw\n", 1, 1, "unknown statement 'Create' (did you mean 'create'?)");
 	ERR("  frobnicate\n", 1, 3,
-	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out, pan, voice, "
-	    "priority, glide, bend or unison");
+	    "unknown statement 'frobnicate', expected patch, create, connect, set, macro, out, pan, zone, "
+	    "wavetable, voice, priority, glide, bend or unison");
 	ERR("5 a saw\n", 1, 1,
-	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide, bend or unison");
+	    "unexpected '5', expected a statement: patch, create, connect, set, macro, out, pan, zone, wavetable, voice, priority, glide, bend or unison");
 	ERR(".\n", 1, 1,
-	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide, bend or unison");
+	    "unexpected '.', expected a statement: patch, create, connect, set, macro, out, pan, zone, wavetable, voice, priority, glide, bend or unison");
 	ERR("\"x\"\n", 1, 1,
-	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, pan, zone, voice, priority, glide, bend or unison");
+	    "unexpected '\"x\"', expected a statement: patch, create, connect, set, macro, out, pan, zone, wavetable, voice, priority, glide, bend or unison");
 	ERR("create osc saw\nout osc 0.5\n", 2, 9,
 	    "unexpected '0.5' after end of statement, expected end of line");
 	/* `pan`: one, naming a per-voice module. */
@@ -502,6 +502,26 @@ test_statement_errors(void)
 	ERR("create o saw\nzone o 36.5\nout o\n", 2, 6, "a zone's keys are whole numbers, got 36.5 to 36.5");
 	ERR("create o saw\nzone x 36\nout o\n", 2, 6, "unknown module 'x', expected a module created on an earlier line");
 	ERR("create o saw\nzone o\nout o\n", 2, 7, "unexpected end of line, expected a low key, 0 to 127");
+	/* `wavetable`: a wavetable module, one file each, a power of two of
+	 * samples per wave (the file is read by the build, not the parser). */
+	OK("create w wavetable\nwavetable w \"tables/formant.wav\"\nout w\n");
+	CU_ASSERT(g_patch.n_wavetables == 1 && g_patch.wavetables[0].module == 0 && g_patch.wavetables[0].wave == 2048);
+	CU_ASSERT(!strcmp(g_patch.wavetables[0].path, "tables/formant.wav"));
+	CU_ASSERT(g_patch.wavetables[0].pos.line == 2 && g_patch.wavetables[0].pos.col == 13);
+	OK("create w wavetable\nwavetable w \"a.wav\" 256\nout w\n");
+	CU_ASSERT(g_patch.wavetables[0].wave == 256);
+	ERR("create o saw\nwavetable o \"a.wav\"\nout o\n", 2, 11,
+	    "module 'o' is a saw, expected a wavetable module (e.g. 'create w wavetable')");
+	ERR("create w wavetable\nwavetable w \"a.wav\"\nwavetable w \"b.wav\"\nout w\n", 3, 11,
+	    "module 'w' has a wavetable file already (line 2), expected one per module");
+	ERR("create w wavetable\nwavetable w a.wav\nout w\n", 2, 13,
+	    "unexpected 'a', expected a quoted file name, as in wavetable w \"tables/formant.wav\"");
+	ERR("create w wavetable\nwavetable w \"\"\nout w\n", 2, 13, "empty file name, expected a file name of 1 to 255 bytes");
+	ERR("create w wavetable\nwavetable w \"a.wav\" 1000\nout w\n", 2, 21,
+	    "1000 samples per wave, expected a power of two from 64 to 8192 (2048 for most wavetable files)");
+	ERR("create w wavetable\nwavetable w \"a.wav\" 16384\nout w\n", 2, 21, "'16384' is out of range, expected 64 to 8192");
+	ERR("create w wavetable\nwavetable x \"a.wav\"\nout w\n", 2, 11,
+	    "unknown module 'x', expected a module created on an earlier line");
 	ERR("create o saw\nconnect note.rand o.level\nout o\n", 2, 14,
 	    "unknown note source 'rand', expected pitch, gate, velocity, random, key, release, pressure, slide or unison (did you mean 'random'?)");
 	ERR("create osc saw\ncreate vcf ladder\nset vcf.resonance 0.5 0.5\n", 3, 23,

@@ -102,6 +102,10 @@ compare_paths(const char* name, const char* text, size_t len, unsigned polyphony
 		build_settings_default(&bs, RATE);
 		bs.polyphony = polyphony;
 		bs.simd      = modes[m];
+		char dir[1024]; /* a file the patch names is beside it (examples/wavetables/) */
+		snprintf(dir, sizeof dir, "%s/%s", CHRONUS_SRCDIR, name);
+		*strrchr(dir, '/') = '\0';
+		bs.base_dir        = dir;
 		BuildReport r;
 		Slot*       s = build_slot(text, len, &bs, &r);
 		CU_ASSERT_PTR_NOT_NULL(s);
@@ -145,7 +149,8 @@ test_paths_agree(void)
 		"examples/fm-bell.chronus",       "examples/free-phase.chronus",
 		"examples/pluck.chronus",         "examples/resonator.chronus",
 		"examples/talking-bass.chronus",  "examples/drum-kit.chronus",     "examples/supersaw-pad.chronus",
-		"examples/pingpong-echo.chronus", "examples/unison-pad.chronus",
+		"examples/pingpong-echo.chronus", "examples/unison-pad.chronus", "examples/wavetable-vowels.chronus",
+		"examples/wavetable-organ.chronus",
 	};
 	printf("\n  max |lane groups - single voices| per patch (%s):", simd_cpu_has_avx2() ? "baseline and avx2" : "baseline; no avx2 on this CPU");
 	double worst = 0.0;
