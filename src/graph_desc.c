@@ -4,7 +4,8 @@
  * macro bindings are read from the slot's plan (what plays, not what the
  * text said: a module that reaches no output is not there); the wires
  * are the patch's connections between modules of that plan, with the
- * parsed depths. Format: docs/ui.md, "The graph message".
+ * parsed depths; the knob names are the patch's (`macro <knob> "Name"`).
+ * Format: docs/ui.md, "The graph message".
  */
 #include "graph_desc.h"
 
@@ -131,6 +132,11 @@ graph_describe(const Patch* p, const Slot* s, char* out, size_t cap)
 	}
 	if (s->has_pan && s->pan_step < s->n_steps) {
 		line(&w, "pan\t%s\n", s->steps[s->pan_step].name);
+	}
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+		if (p->knob_names[k].name[0]) { /* printable, no tab: the parser saw to it */
+			line(&w, "knob\t%u\t%s\n", k + 1u, p->knob_names[k].name);
+		}
 	}
 	for (unsigned i = 0; i < s->n_macros; ++i) {
 		const MacroBinding* m = &s->macros[i];

@@ -2,8 +2,8 @@
  *
  * The description of a compiled slot that the plugin sends to its UI
  * (chronus:graph, docs/ui.md): the modules that run, in execution order,
- * the wires between them with their depths, the output, the macro
- * bindings and the title. A small line-based text, one record per line,
+ * the wires between them with their depths, the output, the knob names,
+ * the macro bindings and the title. A small line-based text, one record per line,
  * fields separated by tabs, so the UI parses it without an RDF library.
  * WORKER THREAD: written right after a build, never in run().
  */
@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* Bytes the description of the largest patch takes, with room to spare:
- * 64 modules, 128 wires and 32 macros of the longest names. */
+ * 64 modules, 128 wires, 8 knob names and 32 macros of the longest names. */
 #define GRAPH_DESC_MAX 32768u
 #define GRAPH_DESC_VERSION 1
 

@@ -23,6 +23,7 @@
 #define PATCH_MAX_SETTINGS    256u
 #define PATCH_MAX_MACROS      32u    /* macro bindings (several per knob) */
 #define PATCH_MACRO_KNOBS     8u
+#define PATCH_MAX_KNOB_NAME   24u    /* bytes in a macro knob's name (`macro <knob> "Name"`) */
 #define PATCH_MAX_DEPTH       1e6f   /* |depth| of a modulation */
 #define PATCH_MAX_CTLS        16u    /* distinct controllers (ctl.*) one patch reads */
 #define PATCH_MAX_BEND        48.0f  /* semitones of bend range, up or down */
@@ -114,6 +115,12 @@ typedef struct {
 	PatchPos   pos;
 } PatchMacro;
 
+/* `macro <knob> "Name"`: what the musician sees on the knob. */
+typedef struct {
+	char     name[PATCH_MAX_KNOB_NAME + 1]; /* "" when the patch names it not */
+	PatchPos pos;
+} PatchKnobName;
+
 /* `wavetable <module> "file.wav" [<samples per wave>]`: the table the
  * module plays, read when the slot is built (src/wavetable_file.c). */
 typedef struct {
@@ -133,6 +140,7 @@ typedef struct {
 	unsigned        n_settings;
 	PatchMacro      macros[PATCH_MAX_MACROS];
 	unsigned        n_macros;
+	PatchKnobName   knob_names[PATCH_MACRO_KNOBS]; /* [knob - 1] */
 	uint8_t         ctls[PATCH_MAX_CTLS]; /* distinct controllers the connections read (CTL ids, < 256) */
 	unsigned        n_ctls;
 	PatchVoicing    voicing;

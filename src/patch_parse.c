@@ -943,15 +943,56 @@ st_set(Parser* ps)
 	return true;
 }
 
+/* `macro <knob> "Name"`: names a knob (bound or not) for the musician.
+ * At most PATCH_MAX_KNOB_NAME bytes of printable text (well-formed UTF-8,
+ * no control bytes: a name is one field of the UI's graph message), not
+ * blank, once per knob. The current token is the string. */
+static bool
+knob_name(Parser* ps, unsigned knob)
+{
+	PatchKnobName*   kn = &ps->p->knob_names[knob - 1];
+	const PatchToken t  = ps->tok;
+	Shown            sh;
+	char             buf[PATCH_MAX_KNOB_NAME];
+	if (kn->pos.line) {
+		return fail_at(ps, t.line, t.col,
+		               "knob %u is named twice, expected one name a knob (the first is on line %u)", knob,
+		               kn->pos.line);
+	}
+	const size_t n = patch_lex_string(&t, buf, sizeof buf);
+	if (n > PATCH_MAX_KNOB_NAME) {
+		return fail_at(ps, t.line, t.col, "knob name '%s' is too long, expected at most %u bytes",
+		               show_tok(&sh, &t), PATCH_MAX_KNOB_NAME);
+	}
+	bool blank = true;
+	for (size_t i = 0; i < n;) {
+		const unsigned char c = (unsigned char)buf[i];
+		const size_t        k = c >= 0x80 ? utf8_seq((const unsigned char*)buf + i, n - i) : 1;
+		if (k == 0 || c < 0x20 || c == 0x7f) {
+			return fail_at(ps, t.line, t.col,
+			               "knob name '%s' has a byte that is not printable text, expected letters, "
+			               "digits, spaces and punctuation",
+			               show_tok(&sh, &t));
+		}
+		blank = blank && c == ' ';
+		i += k;
+	}
+	if (blank) {
+		return fail_at(ps, t.line, t.col, "knob name '%s' is blank, expected a name such as \"Cutoff\"",
+		               show_tok(&sh, &t));
+	}
+	memcpy(kn->name, buf, n);
+	kn->name[n]  = '\0';
+	kn->pos.line = t.line;
+	kn->pos.col  = t.col;
+	return advance(ps);
+}
+
 static bool
 st_macro(Parser* ps)
 {
 	Patch* p = ps->p;
 	Shown  sh;
-	if (p->n_macros >= PATCH_MAX_MACROS) {
-		return fail_at(ps, ps->stmt.line, ps->stmt.col,
-		               "too many macro bindings, expected at most %u", PATCH_MAX_MACROS);
-	}
 	PatchMacro mc;
 	memset(&mc, 0, sizeof mc);
 	mc.pos.line = ps->stmt.line;
@@ -971,6 +1012,16 @@ st_macro(Parser* ps)
 		               show_tok(&sh, &kt), PATCH_MACRO_KNOBS);
 	}
 	mc.knob = (unsigned)knob;
+	if (ps->tok.kind == TOK_STRING) {
+		return knob_name(ps, mc.knob);
+	}
+	if (p->n_macros >= PATCH_MAX_MACROS) {
+		return fail_at(ps, ps->stmt.line, ps->stmt.col,
+		               "too many macro bindings, expected at most %u", PATCH_MAX_MACROS);
+	}
+	if (ps->tok.kind != TOK_IDENT) {
+		return unexpected(ps, "a module name, or a quoted knob name as in macro 1 \"Cutoff\"");
+	}
 	if (!module_ref(ps, &mc.module) || !param_ref(ps, mc.module, &mc.param)) {
 		return false;
 	}

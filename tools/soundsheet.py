@@ -7,8 +7,9 @@ by chronus-render through the real bundle (lilv), a short phrase suited to
 its bank (a beat on its own keys for drums), and kept as a small 16-bit
 WAV; the 8-note chord of the headroom test is rendered too, for its peak;
 one picture shows each preset's waveform over its spectrogram, a row per
-bank. The page lists, bank by bank, each preset with its macros, its chord
-peak and its sound.
+bank. The page lists, bank by bank, each preset with its macro knobs (the
+names its `macro <knob> "Name"` lines give them), its chord peak and its
+sound.
 
 Needs the built tree (chronus-render, the bundle in build/lv2), sox,
 gnuplot and ImageMagick's montage. Run from the repository root:
@@ -43,21 +44,14 @@ def read_presets(top):
 
 
 def macros_of(text):
-    """The macro knobs a preset binds, named as its header names them
-    ("M1 cutoff, M2 resonance"), else by the first binding's comment."""
-    lead = []
-    for l in text.splitlines():  # the comment block at the top, the bank line left out
-        if not l.startswith('#'):
-            break
-        if not l.startswith('# bank'):
-            lead.append(l[1:].strip())
-    header = ' '.join(lead)
-    named = {int(k): v.strip().rstrip('.') for k, v in re.findall(r'\bM(\d) ([^,;]+)', header)}
-    knobs = {}
-    for m in re.finditer(r'^macro\s+(\d)\s+(\S+)[^#\n]*(?:#\s*([^:\n]+))?', text, re.M):
-        k = int(m.group(1))
-        if k not in knobs:
-            knobs[k] = named.get(k) or (m.group(3) or m.group(2)).strip()
+    """The macro knobs a preset binds or names, under the names its
+    `macro <knob> "Name"` lines give them (a bound knob without one, which
+    the library suite forbids, shows its first binding)."""
+    named = {int(k): re.sub(r'\\(["\\])', r'\1', n)
+             for k, n in re.findall(r'^macro\s+(\d)\s+"((?:[^"\\]|\\.)*)"', text, re.M)}
+    knobs = dict(named)
+    for k, target in re.findall(r'^macro\s+(\d)\s+([A-Za-z_]\w*\.\w+)', text, re.M):
+        knobs.setdefault(int(k), target)
     return [(k, knobs[k]) for k in sorted(knobs)]
 
 

@@ -3,8 +3,8 @@
  * The UI drawn with cairo: the header (patch name, status, an error's line
  * and column highlighted, prime time), the factory presets by bank, the
  * graph (voice section, master section apart, wires with their depths),
- * the knobs (8 macros named after what the patch binds to them, volume,
- * crossfade, polyphony) and the scope. Everything is laid out in logical
+ * the knobs (8 macros under the names the patch gives them, over what
+ * they drive; volume, crossfade, polyphony) and the scope. Everything is laid out in logical
  * units times the HiDPI scale; the layout of what can be clicked is kept
  * in the UiState for ui.c.
  */
@@ -271,9 +271,16 @@ draw_knob(UiState* s, cairo_t* cr, double k, int i, double cx, double cy, const 
 	}
 	rgb3(cr, 0xee, 0xee, 0xee);
 	text_at(cr, cx - text_width(cr, 10 * k, false, value) / 2, cy + 4 * k, 10 * k, false, value);
-	text_at(cr, cx - text_width(cr, 10 * k, true, name) / 2, cy + r + 16 * k, 10 * k, true, name);
-	rgb3(cr, 0xa8, 0xb4, 0xc0);
+	/* the name in the knob's width: smaller type for a long one (down to
+	 * 7.5), then cut with "…" */
 	const double lw = 70 * k;
+	double       ns = 10 * k, nw = text_width(cr, ns, true, name);
+	if (nw > lw) {
+		ns = ns * lw / nw < 7.5 * k ? 7.5 * k : ns * lw / nw;
+		nw = text_width(cr, ns, true, name);
+	}
+	fit_text(cr, cx - (nw < lw ? nw : lw) / 2, cy + r + 16 * k, ns, true, name, lw);
+	rgb3(cr, 0xa8, 0xb4, 0xc0);
 	const double tw = text_width(cr, 9 * k, false, label);
 	fit_text(cr, cx - (tw < lw ? tw : lw) / 2, cy + r + 29 * k, 9 * k, false, label, lw);
 }
@@ -314,10 +321,20 @@ draw_bottom(UiState* s, cairo_t* cr, double k, UiRect area)
 	cairo_fill(cr);
 	const double step = 74 * k, cy = area.y + 36 * k;
 	for (int i = 0; i < KNOB_MACROS; ++i) {
-		char name[16], label[128];
-		snprintf(name, sizeof name, "Macro %d", i + 1);
-		gm_macro_label(&s->graph, i + 1, label, sizeof label);
-		draw_knob(s, cr, k, i, area.x + 46 * k + i * step, cy, name, label[0] ? label : "(unbound)");
+		/* the patch's name for the knob (`macro 1 "Cutoff"`) over what it drives */
+		char*       name  = s->knob_title[i];
+		char*       label = s->knob_label[i];
+		const char* given = gm_knob_name(&s->graph, i + 1);
+		if (given[0]) {
+			snprintf(name, sizeof s->knob_title[i], "%s", given);
+		} else {
+			snprintf(name, sizeof s->knob_title[i], "Macro %d", i + 1);
+		}
+		gm_macro_label(&s->graph, i + 1, label, sizeof s->knob_label[i]);
+		if (!label[0]) {
+			snprintf(label, sizeof s->knob_label[i], "(unbound)");
+		}
+		draw_knob(s, cr, k, i, area.x + 46 * k + i * step, cy, name, label);
 	}
 	static const char* const names[3] = {"Volume", "Crossfade", "Polyphony"};
 	for (int i = 0; i < 3; ++i) {

@@ -38,6 +38,44 @@ split(const char* line, size_t len, char f[MAX_FIELDS][GM_NAME])
 	return n;
 }
 
+/* Length of the well-formed UTF-8 sequence of 2 to 4 bytes at s, else 0
+ * (cairo refuses a string with a broken one, and stops drawing). */
+static size_t
+utf8_len(const unsigned char* s)
+{
+	const unsigned c = s[0];
+	const size_t   k = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	for (size_t i = 1; i < k; ++i) {
+		if ((s[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+	}
+	return k;
+}
+
+/* A name from the message made safe to draw: control bytes and broken
+ * UTF-8 become '?'. dst holds GM_NAME bytes, src is NUL-terminated. */
+static void
+printable(char* dst, const char* src)
+{
+	const unsigned char* s = (const unsigned char*)src;
+	size_t               o = 0;
+	for (size_t i = 0; s[i] && o + 1 < GM_NAME;) {
+		const size_t k = s[i] >= 0x80 ? utf8_len(s + i) : 1;
+		if (k == 0 || s[i] < 0x20 || s[i] == 0x7f) {
+			dst[o++] = '?';
+			++i;
+		} else if (o + k < GM_NAME) {
+			memcpy(dst + o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			break;
+		}
+	}
+	dst[o] = '\0';
+}
+
 static int
 find_module(const GraphModel* m, const char* name)
 {
@@ -117,6 +155,11 @@ record(GraphModel* m, char f[MAX_FIELDS][GM_NAME], int n, const char* line, size
 		mc->lo  = strtod(f[4], NULL);
 		mc->hi  = strtod(f[5], NULL);
 		mc->exp = !strcmp(f[6], "exp");
+	} else if (!strcmp(f[0], "knob") && n >= 3) {
+		const int knob = atoi(f[1]);
+		if (knob >= 1 && knob <= 8) {
+			printable(m->knob_names[knob - 1], f[2]);
+		}
 	} else if (!strcmp(f[0], "truncated")) {
 		m->truncated = true;
 	}
@@ -224,6 +267,12 @@ gm_layout(GraphModel* m, double x0, double y0, double w_voice, double w_master, 
 	}
 	place_section(m, false, x0 + src_w, y0, w_voice - src_w, h, scale);
 	place_section(m, true, x0 + w_voice, y0, w_master, h, scale);
+}
+
+const char*
+gm_knob_name(const GraphModel* m, int knob)
+{
+	return knob >= 1 && knob <= 8 ? m->knob_names[knob - 1] : "";
 }
 
 void

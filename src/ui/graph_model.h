@@ -58,6 +58,7 @@ typedef struct {
 	int      n_wires;
 	GmMacro  macros[GM_MAX_MACROS];
 	int      n_macros;
+	char     knob_names[8][GM_NAME]; /* [knob - 1]: the patch's name for it, "" when none */
 	int      out;           /* module index heard at the output, or -1 */
 } GraphModel;
 
@@ -71,6 +72,9 @@ bool gm_parse(GraphModel* m, const char* text, size_t len);
  * rectangle to its right (x0 + w_voice, y0, w_master, h), sources in a
  * narrow column at the voice side's left; box sizes scale with `scale`. */
 void gm_layout(GraphModel* m, double x0, double y0, double w_voice, double w_master, double h, double scale);
+
+/* The name the patch gives knob k (1..8), "" when it gives none. */
+const char* gm_knob_name(const GraphModel* m, int knob);
 
 /* "cutoff, mix" — the names knob k (1..8) drives, as "module.param", into
  * buf; "" when the patch binds nothing to it. */

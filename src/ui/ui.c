@@ -211,6 +211,10 @@ log_drawn(Ui* ui)
 		ui->error_logged = error;
 	}
 	if (g->valid && !ui->graph_logged) {
+		for (int i = 0; i < KNOB_MACROS; ++i) { /* each macro knob as drawn: its name, its bindings */
+			fprintf(s->test_log, "label %s %s|%s\n", ui_control_symbol(ui_knob_control(i)), s->knob_title[i],
+			        s->knob_label[i]);
+		}
 		int voice = 0, master = 0;
 		for (int i = 0; i < g->n_modules; ++i) {
 			voice += !g->modules[i].master;

@@ -38,6 +38,8 @@ typedef struct {
 	unsigned   scope_messages;
 	/* Layout, in pixels, filled by draw.c. */
 	UiRect     knob[KNOB_COUNT];
+	char       knob_title[KNOB_MACROS][GM_NAME]; /* as drawn: the patch's name, else "Macro N" */
+	char       knob_label[KNOB_MACROS][128];     /* as drawn under it: its bindings, or "(unbound)" */
 	UiRect     scope_rect;
 	UiRect     edit_rect;                /* the "Edit" button */
 	char       patch_file[4096];        /* the file the playing patch came from, "" for none */

@@ -131,6 +131,15 @@ check_patch(const Patch* p)
 		CHECK(s->value >= sp->min && s->value <= sp->max, "setting %u value %g outside %g..%g", i,
 		      (double)s->value, (double)sp->min, (double)sp->max);
 	}
+	for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) { /* `macro <knob> "Name"`: bounded, no control byte */
+		const char*  kn = p->knob_names[k].name;
+		const size_t n  = strnlen(kn, PATCH_MAX_KNOB_NAME + 1);
+		CHECK(n <= PATCH_MAX_KNOB_NAME, "knob %u name not terminated", k + 1);
+		CHECK((n > 0) == (p->knob_names[k].pos.line > 0), "knob %u name and its line disagree", k + 1);
+		for (size_t i = 0; i < n; ++i) {
+			CHECK((unsigned char)kn[i] >= 0x20 && kn[i] != 0x7f, "knob %u name has byte %d", k + 1, kn[i]);
+		}
+	}
 	for (unsigned i = 0; i < p->n_macros; ++i) {
 		const PatchMacro* mc = &p->macros[i];
 		CHECK(mc->knob >= 1 && mc->knob <= PATCH_MACRO_KNOBS, "macro %u knob %u", i, mc->knob);

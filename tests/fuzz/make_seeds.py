@@ -182,6 +182,14 @@ EDGE = [
     ('unison-fraction', 'unison 2.5\ncreate o saw\nout o\n'),
     ('unison-cents', 'unison 3 201\ncreate o saw\nout o\n'),
     ('unison-source', 'create o saw\nconnect note.unisn o.fine\nout o\n'),
+    # knob names: named, bound and unbound, and their errors
+    ('knob-names', 'create vcf ladder\nmacro 1 "Cutoff"\nmacro 1 vcf.cutoff 100 5000 exp\nmacro 8 "Spare \\"8\\""\n'
+                   'macro 2 vcf.resonance 0 0.9\nmacro 2 "D\u00e9tune"\nout vcf\n'),
+    ('knob-named-twice', 'create vcf ladder\nmacro 1 "Cutoff"\nmacro 1 "Tone"\nout vcf\n'),
+    ('knob-name-long', 'create vcf ladder\nmacro 1 "Low-pass filter cutoff (Hz)"\nout vcf\n'),
+    ('knob-name-blank', 'create vcf ladder\nmacro 1 "  "\nout vcf\n'),
+    ('knob-name-control', 'create vcf ladder\nmacro 1 "a\tb"\nout vcf\n'),
+    ('knob-name-then-binding', 'create vcf ladder\nmacro 1 "Cutoff" vcf.cutoff 100 5000\nout vcf\n'),
     ('no-statement', '\n\n# only comments\n   \t\n'),
     ('empty', ''),
 ]

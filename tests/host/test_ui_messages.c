@@ -4,8 +4,8 @@
  * notify port of the plugin loaded from the bundle: the compiled graph
  * (chronus:graph) after each swap and on patch:Get, with the modules that
  * run (not those that reach no output), the wires with their depths, the
- * master modules, the output and the macro bindings; none for a rejected
- * patch; and the scope (chronus:scopeData), silent until a UI asks for it,
+ * master modules, the output, the knob names and the macro bindings; none
+ * for a rejected patch; and the scope (chronus:scopeData), silent until a UI asks for it,
  * then at most 30 messages a second of at most 256 floats, and silent
  * again when it stops asking. The bandwidth is printed.
  */
@@ -43,6 +43,8 @@ static const char* const graph_patch = "patch \"Graph Test\"\n"
                                        "connect amp verb\n"
                                        "macro 1 vcf.cutoff 80 8000 exp\n"
                                        "macro 3 verb.mix 0 0.5 lin\n"
+                                       "macro 1 \"Cut-off \\\"Hz\\\"\"\n"
+                                       "macro 5 \"Not yet\"\n"
                                        "out verb\n";
 
 /* Lines of text that begin with prefix. */
@@ -110,6 +112,10 @@ test_graph_after_swap(void)
 	CU_ASSERT_EQUAL(count_lines(g, "macro\t"), 2);
 	CU_ASSERT_TRUE(has_line(g, "macro\t1\tvcf\tcutoff\t80\t8000\texp"));
 	CU_ASSERT_TRUE(has_line(g, "macro\t3\tverb\tmix\t0\t0.5\tlin"));
+	/* the knob names the patch gives, bound (1) or not (5), and no others */
+	CU_ASSERT_EQUAL(count_lines(g, "knob\t"), 2);
+	CU_ASSERT_TRUE(has_line(g, "knob\t1\tCut-off \"Hz\""));
+	CU_ASSERT_TRUE(has_line(g, "knob\t5\tNot yet"));
 	host_free(h);
 }
 

@@ -11,6 +11,8 @@
 #   - a broken patch file shows the red error band, with its line and column;
 #   - a click on a preset in the list loads that factory program: the
 #     plugin sends the graph of the patch of presets/02-*.chronus;
+#   - the macro knobs are drawn under the names the patch gives them, with
+#     what they drive below ("Cutoff" over vcf.cutoff, "Air" unbound);
 #   - dragging the Macro 1 knob up writes its port; dragging Polyphony up
 #     makes the plugin rebuild with that many voices (its new graph says so);
 #   - "Edit a copy" writes the preset playing to a new file in the user's
@@ -152,12 +154,22 @@ connect vcf amp
 connect env amp.gain
 connect amp verb
 macro 1 vcf.cutoff 80 8000 exp
+macro 1 "Cutoff"
+macro 4 "Air"
 out verb
 PATCH
 "$ctl" -p "$port" /patch/file "$out/known.chronus" > "$out/reply" 2>&1
 grep -q /error "$out/reply" && fail "/patch/file answered: $(cat "$out/reply")"
 until_logged '^graph modules 6 voice 5 master 1 wires 6 macros 1 polyphony [0-9]* title UI Test$' ||
 	fail "the UI did not read the known patch's graph: $(grep '^graph' "$out/ui.log" | tail -n 1)"
+# The knobs under the names the patch gives them: knob 1 over what it
+# drives, knob 4 named but bound to nothing, knob 2 neither.
+grep -q '^label macro1 Cutoff|vcf.cutoff$' "$out/ui.log" ||
+	fail "knob 1 is not drawn as 'Cutoff' over vcf.cutoff: $(grep '^label macro1' "$out/ui.log" | tail -n 1)"
+grep -q '^label macro4 Air|(unbound)$' "$out/ui.log" ||
+	fail "knob 4 is not drawn as 'Air', unbound: $(grep '^label macro4' "$out/ui.log" | tail -n 1)"
+grep -q '^label macro2 Macro 2|(unbound)$' "$out/ui.log" ||
+	fail "knob 2 is not drawn as 'Macro 2': $(grep '^label macro2' "$out/ui.log" | tail -n 1)"
 want="-eq 5"
 until_screen ui-graph.png boxes 2f6f9f 400 || fail "the screen does not show 5 voice boxes (last count: $got)"
 want="-eq 1"
@@ -225,4 +237,4 @@ kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen, a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived: passed"

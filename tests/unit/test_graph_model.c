@@ -25,6 +25,7 @@ static const char* const patch_text = "patch \"Two Sides\"\n"
                                       "connect wob vcf.cutoff 500\nconnect amp verb\n"
                                       "connect note.velocity amp.gain 0.25\nconnect ctl.modwheel vcf.resonance 0.5\n"
                                       "macro 2 vcf.cutoff 100 5000 exp\nmacro 2 verb.mix 0 1 lin\n"
+                                      "macro 2 \"Bright & Wet\"\nmacro 7 \"Spare\"\n"
                                       "out verb\n";
 
 static size_t
@@ -66,6 +67,12 @@ test_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(label, "vcf.cutoff, verb.mix");
 	gm_macro_label(m, 1, label, sizeof label);
 	CU_ASSERT_STRING_EQUAL(label, "");
+	/* the patch's knob names, bound (2) or not (7); the others have none */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nknob\t2\tBright & Wet\n"));
+	CU_ASSERT_STRING_EQUAL(gm_knob_name(m, 2), "Bright & Wet");
+	CU_ASSERT_STRING_EQUAL(gm_knob_name(m, 7), "Spare");
+	CU_ASSERT_STRING_EQUAL(gm_knob_name(m, 1), "");
+	CU_ASSERT_STRING_EQUAL(gm_knob_name(m, 9), "");
 	bool found = false;
 	for (int i = 0; i < m->n_wires; ++i) {
 		const GmWire* w = &m->wires[i];
@@ -128,11 +135,16 @@ test_junk_is_bounded(void)
 		at += (size_t)snprintf(big + at, sizeof big - at, "wire\tnote.n%d\tm1\tx\tparam\t1\nwire\tnobody\tm1\tin\tinput\t1\n", i);
 	}
 	at += (size_t)snprintf(big + at, sizeof big - at, "macro\t9\ta\tb\t0\t1\tlin\nmacro\t0\ta\tb\t0\t1\tlin\nwhatever\n\t\t\t\n");
+	/* knob names: no knob 9, a name longer than a field cut, control bytes and broken UTF-8 made '?' */
+	at += (size_t)snprintf(big + at, sizeof big - at,
+	                       "knob\t9\tNine\nknob\t1\t%060d\nknob\t2\ta\x01\xff\xc3\xa9\xe2\x82\n", 0);
 	CU_ASSERT_TRUE(gm_parse(&m, big, at));
 	CU_ASSERT_EQUAL(m.n_modules, GM_MAX_MODULES);
 	CU_ASSERT_EQUAL(m.n_sources, GM_MAX_SOURCES);
 	CU_ASSERT_EQUAL(m.n_wires, GM_MAX_SOURCES); /* one per source that found room */
 	CU_ASSERT_EQUAL(m.n_macros, 0); /* knobs 9 and 0 do not exist */
+	CU_ASSERT_EQUAL(strlen(gm_knob_name(&m, 1)), GM_NAME - 1);
+	CU_ASSERT_STRING_EQUAL(gm_knob_name(&m, 2), "a??\xc3\xa9??");
 	CU_ASSERT_TRUE(strlen(m.title) < sizeof m.title);
 	for (int i = 0; i < m.n_wires; ++i) {
 		CU_ASSERT_TRUE(m.wires[i].src < 0 && -1 - m.wires[i].src < m.n_sources); /* "nobody" was dropped */

@@ -3,8 +3,8 @@
  * What the factory library (presets/NN-*.chronus) promises a player, read
  * from the patches themselves: the mod wheel does something on every lead
  * and pad; aftertouch (channel, poly or MPE pressure) on every pad and
- * brass patch; every bass glides. A patch added to those banks without
- * them fails here, naming it.
+ * brass patch; every bass glides; every knob a patch binds has a name. A
+ * patch added to those banks without them fails here, naming it.
  */
 #include "patch.h"
 
@@ -110,9 +110,53 @@ test_library_uses_the_sources(void)
 	globfree(&g);
 }
 
+/* Every knob a factory patch binds has a name (`macro <knob> "Name"`), so
+ * the UI and the sound sheet never show a bare "Macro 3" for a knob that
+ * does something; and every patch binds at least one. */
+static void
+test_library_names_its_knobs(void)
+{
+	const char* dir = getenv("CHRONUS_SOURCE_DIR");
+	char        pattern[4096];
+	snprintf(pattern, sizeof pattern, "%s/presets/*.chronus", dir ? dir : CHRONUS_SRCDIR);
+	glob_t g;
+	CU_ASSERT_EQUAL_FATAL(glob(pattern, 0, NULL, &g), 0);
+	Patch* p = malloc(sizeof(Patch));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	unsigned named = 0;
+	for (size_t i = 0; i < g.gl_pathc; ++i) {
+		size_t len  = 0;
+		char*  text = slurp(g.gl_pathv[i], &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		PatchError err;
+		CU_ASSERT_FATAL(patch_parse(text, len, p, &err));
+		if (p->n_macros == 0) {
+			printf("\n  %s: binds no macro knob", g.gl_pathv[i]);
+			CU_FAIL("a factory patch without a macro");
+		}
+		for (unsigned m = 0; m < p->n_macros; ++m) {
+			const unsigned k = p->macros[m].knob;
+			if (!p->knob_names[k - 1].name[0]) {
+				printf("\n  %s: knob %u is bound (line %u) but has no name", g.gl_pathv[i], k,
+				       p->macros[m].pos.line);
+				CU_FAIL("a bound knob without a name");
+			}
+		}
+		for (unsigned k = 0; k < PATCH_MACRO_KNOBS; ++k) {
+			named += p->knob_names[k].name[0] != '\0';
+		}
+		free(text);
+	}
+	printf("\n  %zu factory patches name %u knobs\n", g.gl_pathc, named);
+	CU_ASSERT(g.gl_pathc >= 48 && named >= g.gl_pathc);
+	free(p);
+	globfree(&g);
+}
+
 int
 suite_library(void)
 {
 	CU_pSuite s = CU_add_suite("library", NULL, NULL);
-	return !s || !CU_add_test(s, "the factory library uses the expression sources", test_library_uses_the_sources);
+	return !s || !CU_add_test(s, "the factory library uses the expression sources", test_library_uses_the_sources) ||
+	       !CU_add_test(s, "every factory patch names every knob it binds", test_library_names_its_knobs);
 }

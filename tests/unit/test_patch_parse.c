@@ -900,6 +900,75 @@ test_macro_errors(void)
 #undef WITH
 }
 
+/* `macro <knob> "Name"`: a name for a knob, bound or not, once a knob;
+ * bounded, printable, not blank; a binding line keeps its form. */
+static void
+test_knob_names(void)
+{
+	const char* h = "create vcf ladder\n";
+	char        buf[512];
+#define WITH(tail) (snprintf(buf, sizeof buf, "%s%s", h, (tail)), buf)
+	OK(WITH("macro 1 \"Cutoff\"\nmacro 1 vcf.cutoff 100 1000\nmacro 8 \"Spare \\\"knob\\\"\"   # unbound\n"
+	        "out vcf\n"));
+	CU_ASSERT_STRING_EQUAL(g_patch.knob_names[0].name, "Cutoff");
+	CU_ASSERT_EQUAL(g_patch.knob_names[0].pos.line, 2);
+	CU_ASSERT_EQUAL(g_patch.knob_names[0].pos.col, 9);
+	CU_ASSERT_STRING_EQUAL(g_patch.knob_names[7].name, "Spare \"knob\"");
+	for (unsigned k = 1; k < 7; ++k) {
+		CU_ASSERT_STRING_EQUAL(g_patch.knob_names[k].name, "");
+		CU_ASSERT_EQUAL(g_patch.knob_names[k].pos.line, 0);
+	}
+	CU_ASSERT_EQUAL(g_patch.n_macros, 1); /* a name is no binding */
+	/* the name may come after the bindings, and be UTF-8 */
+	OK(WITH("macro 2 vcf.cutoff 100 1000\nmacro 2 \"D\xc3\xa9tune \xe2\x86\x94\"\nout vcf\n"));
+	CU_ASSERT_STRING_EQUAL(g_patch.knob_names[1].name, "D\xc3\xa9tune \xe2\x86\x94");
+	/* a name of exactly PATCH_MAX_KNOB_NAME bytes fits; one more does not */
+	char name[PATCH_MAX_KNOB_NAME + 2];
+	memset(name, 'n', sizeof name);
+	name[PATCH_MAX_KNOB_NAME] = '\0';
+	snprintf(buf, sizeof buf, "%smacro 3 \"%s\"\nout vcf\n", h, name);
+	OK(buf);
+	CU_ASSERT_STRING_EQUAL(g_patch.knob_names[2].name, name);
+	name[PATCH_MAX_KNOB_NAME]     = 'n';
+	name[PATCH_MAX_KNOB_NAME + 1] = '\0';
+	snprintf(buf, sizeof buf, "%smacro 3 \"%s\"\nout vcf\n", h, name);
+	ERR(buf, 2, 9, fmt("knob name '\"%s\"' is too long, expected at most %u bytes", name, PATCH_MAX_KNOB_NAME));
+
+	ERR(WITH("macro 1 \"Cutoff\"\nmacro 1 \"Tone\"\nout vcf\n"), 3, 9,
+	    "knob 1 is named twice, expected one name a knob (the first is on line 2)");
+	ERR(WITH("macro 9 \"Cutoff\"\n"), 2, 7, "knob '9' does not exist, expected 1 to 8");
+	ERR(WITH("macro \"Cutoff\"\n"), 2, 7, "unexpected '\"Cutoff\"', expected a knob number from 1 to 8");
+	ERR(WITH("macro 1 \"\"\n"), 2, 9, "knob name '\"\"' is blank, expected a name such as \"Cutoff\"");
+	ERR(WITH("macro 1 \"   \"\n"), 2, 9, "knob name '\"   \"' is blank, expected a name such as \"Cutoff\"");
+	ERR(WITH("macro 1 \"a\tb\"\n"), 2, 9,
+	    "knob name '\"a\\x09b\"' has a byte that is not printable text, expected letters, digits, spaces and "
+	    "punctuation");
+	ERR(WITH("macro 1 \"a\xff" "b\"\n"), 2, 9,
+	    "knob name '\"a\\xffb\"' has a byte that is not printable text, expected letters, digits, spaces and "
+	    "punctuation");
+	ERR(WITH("macro 1 \"Cutoff\" vcf.cutoff 100 1000\n"), 2, 18,
+	    "unexpected 'vcf' after end of statement, expected end of line");
+	ERR(WITH("macro 1 \"Cutoff\n"), 2, 9, "unterminated string '\"Cutoff', expected a closing '\"'");
+	ERR(WITH("macro 1\n"), 2, 8,
+	    "unexpected end of line, expected a module name, or a quoted knob name as in macro 1 \"Cutoff\"");
+	ERR(WITH("macro 1 5\n"), 2, 9,
+	    "unexpected '5', expected a module name, or a quoted knob name as in macro 1 \"Cutoff\"");
+	/* names do not count against the bindings' limit */
+	text_reset();
+	text_add("%s", h);
+	for (unsigned k = 1; k <= PATCH_MACRO_KNOBS; ++k) {
+		text_add("macro %u \"Knob %u\"\n", k, k);
+	}
+	for (unsigned i = 0; i < PATCH_MAX_MACROS; ++i) {
+		text_add("macro %u vcf.cutoff 100 1000\n", i % PATCH_MACRO_KNOBS + 1);
+	}
+	text_add("out vcf\n");
+	OK_BUF();
+	CU_ASSERT_EQUAL(g_patch.n_macros, PATCH_MAX_MACROS);
+	CU_ASSERT_STRING_EQUAL(g_patch.knob_names[7].name, "Knob 8");
+#undef WITH
+}
+
 static void
 test_out_errors(void)
 {
@@ -1144,6 +1213,7 @@ test_doc_examples(void)
 	        {"PATCH_MAX_SETTINGS", PATCH_MAX_SETTINGS},
 	        {"PATCH_MAX_MACROS", PATCH_MAX_MACROS},
 	        {"PATCH_MACRO_KNOBS", PATCH_MACRO_KNOBS},
+	        {"PATCH_MAX_KNOB_NAME", PATCH_MAX_KNOB_NAME},
 	        {"PATCH_MAX_DEPTH", PATCH_MAX_DEPTH},
 	        {"PATCH_MAX_CTLS", PATCH_MAX_CTLS},
 	        {"PATCH_MAX_BEND", PATCH_MAX_BEND},
@@ -1446,6 +1516,7 @@ suite_patch_parse(void)
 	        {"errors: connect", test_connect_errors},
 	        {"errors: set", test_set_errors},
 	        {"errors: macro", test_macro_errors},
+	        {"knob names: macro <knob> \"Name\"", test_knob_names},
 	        {"errors: out", test_out_errors},
 	        {"errors: one did-you-mean rule for types, inputs, parameters", test_did_you_mean},
 	        {"limits: at the limit passes, one over fails", test_limits},
