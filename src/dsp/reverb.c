@@ -266,7 +266,7 @@ static const ParamSpec reverb_params[] = {
 	                0.0f, 1.0f, 1.0f, CURVE_LIN, 10.0f, NULL},
 	[P_MIX]      = {"mix", "", "dry/wet: 0 dry only, 1 reverb only", 0.0f, 1.0f, 0.3f, CURVE_LIN, 10.0f, NULL},
 	[P_TYPE]     = {"type", "", "character: hall (long lines, a gap before the wash) or plate (short lines, dense "
-	                "diffusion, starts at once, brighter); a change fades the wet out and in over 10 ms",
+	                "diffusion, starts at once, brighter); a change fades the wet out over 10 ms, then in over 10 ms",
 	                0.0f, (float)(N_TYPES - 1), 0.0f, CURVE_LIN, 0.0f, reverb_type_choices},
 };
 

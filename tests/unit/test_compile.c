@@ -337,8 +337,9 @@ test_split_invariance(void)
 /* Every smoothed parameter of every module, jumped from min to max while a
  * note plays: the transition is no sharper than the sharper of the steady
  * states on either side (click metric of DESIGN.md, bound 2). A master
- * effect's choices (the reverb's type) are jumped too: they switch by a
- * fade of at most 20 ms (the span measured is 20 ms + 10 ms). */
+ * effect's choice that switches by a fade (the reverb's type, 10 ms out
+ * and 10 ms in) is jumped too, over a span of 20 ms + 10 ms; the echo's
+ * sync and mode are not covered here. */
 static void
 test_parameter_jumps_do_not_click(void)
 {
@@ -354,7 +355,7 @@ test_parameter_jumps_do_not_click(void)
 		}
 		for (unsigned j = 0; j < type->n_params; ++j) {
 			const ParamSpec* ps = &type->params[j];
-			const bool fx_choice = effect && ps->choices;
+			const bool fx_choice = effect && ps->choices && !strcmp(type->name, "reverb"); /* echo's: not covered */
 			if (!fx_choice && (ps->choices || ps->smooth_ms <= 0.0f)) {
 				continue;
 			}

@@ -770,6 +770,20 @@ effects_print_figures(FILE* f)
 	reverb_ir(2.0, 8000.0, 1.0, l, r, (size_t)(1.5 * RATE));
 	fprintf(f, "| reverb tail, left/right correlation at width 1 (first 1.5 s) | %.3f |\n",
 	        correlation(l, r, 0, (size_t)(1.5 * RATE)));
+	for (unsigned d = 0; d < 2; ++d) {
+		reverb_ir_typed(1, 1.0, decays[d], 20000.0, 1.0, l, r, n);
+		fprintf(f, "| reverb plate decay %.0f s (damping 20 kHz): RT60 at 500 Hz / 2 kHz | %.3f / %.3f s |\n",
+		        decays[d], rt60(l, n, 500.0), rt60(l, n, 2000.0));
+	}
+	for (unsigned ty = 0; ty < N_TYPES; ++ty) {
+		double onset, share, dens;
+		reverb_ir_typed(ty, 1.0, 2.0, 8000.0, 1.0, l, r, (size_t)(1.5 * RATE));
+		buildup(l, r, &onset, &share, &dens);
+		fprintf(f,
+		        "| reverb %s (size 1, decay 2 s): onset / energy in the first 20 ms (of 200) / echo density 5..25 ms / "
+		        "tail left-right correlation | %.1f ms / %.1f %% / %.2f / %.3f |\n",
+		        type_names[ty], onset, 100.0 * share, dens, correlation(l, r, 0, (size_t)(1.5 * RATE)));
+	}
 	free(l);
 	free(r);
 }
