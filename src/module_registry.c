@@ -17,7 +17,7 @@
 extern const ModuleType module_sine, module_saw, module_square, module_triangle, module_noise,
 	module_lfo, module_adsr, module_vca, module_mix, module_svf, module_ladder, module_drive,
 	module_pan, module_op, module_delay, module_comb, module_pluck, module_formant, module_reverb, module_chorus, module_echo,
-	module_eq, module_comp, module_phaser, module_wavetable;
+	module_eq, module_comp, module_phaser, module_wavetable, module_brickwall;
 
 ONE_VOICE_HOOKS(module_sine);
 ONE_VOICE_HOOKS(module_square);
@@ -48,7 +48,7 @@ static const Entry entries[] = {
 	LANES(module_delay),    LANES(module_comb),    LANES(module_pluck),
 	ONE_VOICE(module_formant), LANES(module_reverb), LANES(module_chorus), LANES(module_echo),
 	ONE_VOICE(module_eq),       LANES(module_comp),    LANES(module_phaser),
-	LANES(module_wavetable),
+	LANES(module_wavetable), LANES(module_brickwall),
 };
 
 #define REGISTRY_COUNT (sizeof entries / sizeof entries[0])

@@ -16,8 +16,6 @@
 
 #include <math.h>
 
-#define LIMITER_ENV_MAX 64.0f /* +36 dBFS: what the envelope remembers, so a burst recovers in time */
-
 void
 limiter_init(Limiter* lim, double rate)
 {
@@ -45,37 +43,29 @@ limiter_set_enabled(Limiter* lim, bool on)
 }
 
 float
-limiter_curve(const Limiter* lim, float peak)
+limiter_shape(float knee, float range, float peak)
 {
-	if (!(peak > lim->knee)) {
+	if (!(peak > knee)) {
 		return peak;
 	}
-	return lim->knee + lim->range * tanhf((peak - lim->knee) / lim->range);
+	return knee + range * tanhf((peak - knee) / range);
+}
+
+float
+limiter_curve(const Limiter* lim, float peak)
+{
+	return limiter_shape(lim->knee, lim->range, peak);
 }
 
 void
 limiter_process(Limiter* lim, float* left, float* right, unsigned n)
 {
-	float       env  = lim->env;
-	unsigned    held = lim->held;
+	LimiterEnv  le   = {lim->env, lim->held};
 	float       mix  = lim->mix;
 	const float goal = lim->on ? 1.0f : 0.0f;
 	for (unsigned i = 0; i < n; ++i) {
 		const float p = fmaxf(fabsf(left[i]), fabsf(right[i])); /* NaN: ignored by fmaxf */
-		float       e;
-		if (p >= env) {
-			e    = p;
-			env  = p < LIMITER_ENV_MAX ? p : LIMITER_ENV_MAX;
-			held = 0;
-		} else {
-			if (held < lim->hold) {
-				++held;
-			} else {
-				env *= lim->release;
-				env = env < 1e-20f ? 0.0f : env; /* no denormals */
-			}
-			e = env;
-		}
+		const float e = limiter_env_step(&le, p, lim->hold, lim->release);
 		if (mix != goal) {
 			mix = goal > mix ? fminf(goal, mix + lim->mix_step) : fmaxf(goal, mix - lim->mix_step);
 		}
@@ -86,7 +76,7 @@ limiter_process(Limiter* lim, float* left, float* right, unsigned n)
 			right[i] *= m;
 		}
 	}
-	lim->env  = env;
-	lim->held = held;
+	lim->env  = le.env;
+	lim->held = le.held;
 	lim->mix  = mix;
 }

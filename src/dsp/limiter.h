@@ -19,6 +19,38 @@
 #define LIMITER_RELEASE_MS   80.0    /* time constant of the return to unity */
 #define LIMITER_SWITCH_MS    10.0    /* on/off is a ramp, not a step */
 
+/* The peak envelope the output limiter and the brickwall module share:
+ * it jumps to every new peak, holds it, then falls exponentially. */
+typedef struct {
+	float    env;  /* >= every recent peak */
+	unsigned held; /* frames held since the last new peak */
+} LimiterEnv;
+
+#define LIMITER_ENV_MAX 64.0f /* +36 dBFS: what the envelope remembers, so a burst recovers in time */
+
+/* Audio thread: one frame of peak p (NaN ignored); returns the level the
+ * gain must bring under the curve (p itself on a new peak). */
+static inline float
+limiter_env_step(LimiterEnv* le, float p, unsigned hold, float release)
+{
+	if (p >= le->env) {
+		le->env  = p < LIMITER_ENV_MAX ? p : LIMITER_ENV_MAX;
+		le->held = 0;
+		return p;
+	}
+	if (le->held < hold) {
+		++le->held;
+	} else {
+		le->env *= release;
+		le->env = le->env < 1e-20f ? 0.0f : le->env; /* no denormals */
+	}
+	return le->env;
+}
+
+/* The soft-knee curve: knee + range * tanh((peak - knee) / range) above
+ * the knee (slope 1 there, tending to knee + range), peak below it. */
+float limiter_shape(float knee, float range, float peak);
+
 typedef struct {
 	float    knee, range;   /* linear: knee level, ceiling - knee */
 	float    env;           /* stereo-linked peak envelope, >= every recent |x| */

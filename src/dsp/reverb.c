@@ -24,6 +24,18 @@
  * - Out of the loop, two orthogonal sign patterns of the lines make a left
  *   and a right that are nearly uncorrelated (a wide tail); `width` goes
  *   from mono (0) to that (1) by mid/side.
+ * - `type` picks the character. hall (the default): the long lines above,
+ *   two diffusers, the tail arriving after the shortest line (a gap, then
+ *   the wash). plate: lines about a third as long (9.7 .. 26.9 ms at size
+ *   1), four denser diffusers before the network, and the diffused input
+ *   itself sent to the output at once: a plate has no room to cross, so
+ *   its sound starts with the strike and builds up fast, with no discrete
+ *   early echoes; its damping frequency is doubled (metal keeps its highs
+ *   longer than air). The decay rule is the same, so RT60 holds for both.
+ *   Changing the type fades the wet output out over 10 ms, switches the
+ *   lengths while it is silent and fades back in: the tail carries on in
+ *   the new network with no click (a change of lengths under a playing
+ *   tail would jump every read).
  * Master only, stereo (MODULE_STEREO): both channels in one state. Its
  * rings are fixed (no allocation in the audio thread): every length fits
  * up to 96 kHz; above, the longest lines are held at the ring (a smaller
@@ -33,19 +45,33 @@
 #include "dsp/module.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
-enum { P_SIZE, P_DECAY, P_DAMPING, P_PREDELAY, P_WIDTH, P_MIX };
+enum { P_SIZE, P_DECAY, P_DAMPING, P_PREDELAY, P_WIDTH, P_MIX, P_TYPE };
+enum { T_HALL, T_PLATE, N_TYPES };
 
 #define N_LINES   8
 #define LINE_RING 16384u /* samples per line: 146 ms (the longest at size 2) up to 112 kHz */
 #define PRE_RING  16384u
 #define AP_RING   2048u
-#define N_AP      2 /* diffusers per channel */
+#define N_AP      4 /* diffusers per channel, at most */
+#define SWITCH_MS 10.0 /* the wet fades out, then in, over this on a type change */
 
-static const double line_ms[N_LINES] = {31.7, 37.9, 41.3, 47.1, 53.3, 59.9, 67.3, 73.1};
-static const double ap_ms[2][N_AP]   = {{4.77, 3.59}, {5.21, 3.11}}; /* left, right: not the same */
-#define AP_GAIN 0.6f
+static const double line_ms[N_TYPES][N_LINES] = {
+	{31.7, 37.9, 41.3, 47.1, 53.3, 59.9, 67.3, 73.1}, /* hall */
+	{9.7, 11.3, 13.1, 15.7, 17.9, 20.3, 23.3, 26.9},  /* plate */
+};
+/* Per type, left and right (not the same, so the channels decorrelate). */
+static const double ap_ms[N_TYPES][2][N_AP] = {
+	{{4.77, 3.59, 0, 0}, {5.21, 3.11, 0, 0}},
+	{{1.43, 2.11, 3.37, 4.91}, {1.61, 2.39, 3.11, 5.23}},
+};
+static const unsigned n_ap[N_TYPES]    = {2, 4};
+static const float    ap_gain[N_TYPES] = {0.6f, 0.7f};
+static const float    early[N_TYPES]   = {0.0f, 0.5f}; /* diffused input straight to the output */
+static const float    damp_mul[N_TYPES] = {1.0f, 2.0f};
+static const char* const reverb_type_choices[] = {"hall", "plate", NULL};
 
 typedef struct {
 	double   rate;
@@ -55,7 +81,10 @@ typedef struct {
 	float    lp[N_LINES];    /* damping state of each line */
 	unsigned w;              /* write index, shared by every ring */
 	unsigned len[N_LINES];   /* line lengths now */
-	unsigned ap_len[2][N_AP];
+	unsigned ap_len[N_TYPES][2][N_AP];
+	unsigned type;           /* the network now */
+	float    fade, fade_step; /* wet gain during a type change */
+	bool     fresh;          /* since reset: the first sample takes the type at once */
 	float    gain[N_LINES];  /* per-pass gain for the decay */
 	float    damp;           /* damping pole, 0: none */
 	float    last_size, last_decay, last_damping;
@@ -67,15 +96,16 @@ reverb_coefs(Reverb* r, float size, float decay, float damping)
 {
 	const double fs = r->rate;
 	for (unsigned i = 0; i < N_LINES; ++i) {
-		long n = lrint(line_ms[i] * 0.001 * dsp_clamp(size, 0.1, 4.0) * fs);
+		long n = lrint(line_ms[r->type][i] * 0.001 * dsp_clamp(size, 0.1, 4.0) * fs);
 		n      = n < 8 ? 8 : (n > (long)LINE_RING - 2 ? (long)LINE_RING - 2 : n);
 		r->len[i]  = (unsigned)n;
 		r->gain[i] = (float)pow(10.0, -3.0 * (double)n / (dsp_clamp(decay, 0.05, 100.0) * fs));
 	}
+	damping *= damp_mul[r->type];
 	r->damp         = damping >= 19999.0f ? 0.0f : (float)exp(-DSP_TAU * dsp_clamp(damping, 20.0, 0.49 * fs) / fs);
 	r->last_size    = size;
 	r->last_decay   = decay;
-	r->last_damping = damping;
+	r->last_damping = damping / damp_mul[r->type];
 }
 
 static void
@@ -87,6 +117,9 @@ reverb_reset(void* state)
 	memset(r->ap, 0, sizeof r->ap);
 	memset(r->lp, 0, sizeof r->lp);
 	r->w         = 0;
+	r->type      = T_HALL;
+	r->fade      = 1.0f;
+	r->fresh     = true;
 	r->last_size = -1.0f; /* remake the lengths at the first sample */
 }
 
@@ -95,24 +128,27 @@ reverb_init(void* state, double rate)
 {
 	Reverb* r = state;
 	r->rate   = rate;
-	for (unsigned c = 0; c < 2; ++c) {
-		for (unsigned k = 0; k < N_AP; ++k) {
-			const long n    = lrint(ap_ms[c][k] * 0.001 * rate);
-			r->ap_len[c][k] = (unsigned)(n < 1 ? 1 : (n > (long)AP_RING - 1 ? (long)AP_RING - 1 : n));
+	for (unsigned t = 0; t < N_TYPES; ++t) {
+		for (unsigned c = 0; c < 2; ++c) {
+			for (unsigned k = 0; k < N_AP; ++k) {
+				const long n       = lrint(ap_ms[t][c][k] * 0.001 * rate);
+				r->ap_len[t][c][k] = (unsigned)(n < 1 ? 1 : (n > (long)AP_RING - 1 ? (long)AP_RING - 1 : n));
+			}
 		}
 	}
-	reverb_coefs(r, 1.0f, 2.5f, 8000.0f);
+	r->fade_step = (float)(1.0 / fmax(1.0, SWITCH_MS * 0.001 * rate));
 	reverb_reset(r);
+	reverb_coefs(r, 1.0f, 2.5f, 8000.0f);
 }
 
 /* A Schroeder allpass on ring a (length n) at write index w. */
 static inline float
-allpass(float* a, unsigned n, unsigned w, float x)
+allpass(float* a, unsigned n, unsigned w, float g, float x)
 {
 	const float d = a[(w - n) & (AP_RING - 1u)];
-	const float v = x + AP_GAIN * d;
+	const float v = x + g * d;
 	a[w & (AP_RING - 1u)] = dsp_flush(v);
-	return d - AP_GAIN * v;
+	return d - g * v;
 }
 
 /* In-place 8-point Hadamard transform, scaled by 1/sqrt(8): orthogonal. */
@@ -145,8 +181,28 @@ reverb_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 	const float* predelay = left->param[P_PREDELAY];
 	const float* width    = left->param[P_WIDTH];
 	const float* mix      = left->param[P_MIX];
+	const float* type     = left->param[P_TYPE];
 	const unsigned lm = LINE_RING - 1u, pm = PRE_RING - 1u;
 	for (unsigned i = 0; i < left->n; ++i) {
+		const long want = lrintf(type[i]);
+		const unsigned t = want <= 0 ? T_HALL : (want >= N_TYPES - 1 ? N_TYPES - 1 : (unsigned)want);
+		if (r->fresh) {
+			r->fresh = false;
+			if (t != r->type) {
+				r->type      = t;
+				r->last_size = -1.0f;
+			}
+		} else if (t != r->type) { /* fade out, then switch while silent */
+			r->fade -= r->fade_step;
+			if (r->fade <= 0.0f) {
+				r->fade      = 0.0f;
+				r->type      = t;
+				r->last_size = -1.0f;
+			}
+		} else if (r->fade < 1.0f) {
+			r->fade = fminf(1.0f, r->fade + r->fade_step);
+		}
+		const unsigned ty = r->type;
 		if (size[i] != r->last_size || decay[i] != r->last_decay || damping[i] != r->last_damping) {
 			reverb_coefs(r, size[i], decay[i], damping[i]);
 		}
@@ -160,8 +216,8 @@ reverb_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 		for (unsigned c = 0; c < 2; ++c) {
 			r->pre[c][w & pm] = x[c];
 			float v           = r->pre[c][(w - (unsigned)pd) & pm];
-			for (unsigned k = 0; k < N_AP; ++k) {
-				v = allpass(r->ap[c][k], r->ap_len[c][k], w, v);
+			for (unsigned k = 0; k < n_ap[ty]; ++k) {
+				v = allpass(r->ap[c][k], r->ap_len[ty][c][k], w, ap_gain[ty], v);
 			}
 			d[c] = v;
 		}
@@ -180,10 +236,14 @@ reverb_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 			r->line[j][w & lm] = dsp_flush(f[j] + d[j & 1u] * 0.5f);
 		}
 		/* Two orthogonal sign patterns: nearly uncorrelated channels. */
-		const float wl = 0.5f * (y[0] - y[1] + y[2] - y[3] + y[4] - y[5] + y[6] - y[7]);
-		const float wr = 0.5f * (y[0] + y[1] - y[2] - y[3] + y[4] + y[5] - y[6] - y[7]);
+		float wl = 0.5f * (y[0] - y[1] + y[2] - y[3] + y[4] - y[5] + y[6] - y[7]);
+		float wr = 0.5f * (y[0] + y[1] - y[2] - y[3] + y[4] + y[5] - y[6] - y[7]);
+		if (early[ty] != 0.0f) {
+			wl += early[ty] * d[0];
+			wr += early[ty] * d[1];
+		}
 		const float mid = 0.5f * (wl + wr), side = 0.5f * (wl - wr) * width[i];
-		const float dry = 1.0f - mix[i], wet = mix[i];
+		const float dry = 1.0f - mix[i], wet = r->fade < 1.0f ? mix[i] * r->fade : mix[i];
 		left->out[i]  = dry * x[0] + wet * (mid + side);
 		right->out[i] = dry * x[1] + wet * (mid - side);
 		r->w          = w + 1u;
@@ -205,11 +265,14 @@ static const ParamSpec reverb_params[] = {
 	[P_WIDTH]    = {"width", "", "stereo width of the tail: 0 mono, 1 as wide as the network makes it",
 	                0.0f, 1.0f, 1.0f, CURVE_LIN, 10.0f, NULL},
 	[P_MIX]      = {"mix", "", "dry/wet: 0 dry only, 1 reverb only", 0.0f, 1.0f, 0.3f, CURVE_LIN, 10.0f, NULL},
+	[P_TYPE]     = {"type", "", "character: hall (long lines, a gap before the wash) or plate (short lines, dense "
+	                "diffusion, starts at once, brighter); a change fades the wet out over 10 ms, then in over 10 ms",
+	                0.0f, (float)(N_TYPES - 1), 0.0f, CURVE_LIN, 0.0f, reverb_type_choices},
 };
 
 const ModuleType module_reverb = {
 	.name           = "reverb",
-	.summary        = "stereo reverb (8-line feedback delay network): size, decay (RT60), damping, pre-delay, width, mix; master only",
+	.summary        = "stereo reverb (8-line feedback delay network), hall or plate: size, decay (RT60), damping, pre-delay, width, mix; master only",
 	.flags          = MODULE_LANES | MODULE_MASTER_ONLY | MODULE_STEREO,
 	.n_inputs       = sizeof reverb_inputs / sizeof reverb_inputs[0],
 	.inputs         = reverb_inputs,

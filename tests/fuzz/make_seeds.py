@@ -170,6 +170,10 @@ EDGE = [
                  'set c.ratio 20\nset c.knee 0\nset c.attack 0.1\nset c.makeup 24\nset c.threshold -60\n'
                  'connect ctl.modwheel c.mix\nmacro 1 c.release 10 2000 exp\ncreate p phaser master\nconnect c p\n'
                  'set p.stages 12\nset p.feedback -0.9\nconnect ctl.aftertouch p.center 1000000\nout p\n'),
+    ('plate-brickwall', 'create s saw\ncreate v reverb master\ncreate b brickwall master\ncreate l lfo master\n'
+                        'connect s v\nconnect v b\nset v.type plate\nconnect l v.type 1000000\n'
+                        'connect l b.ceiling 1000000\nconnect ctl.modwheel b.gain 24\nset b.release 5\n'
+                        'macro 1 v.type 0 1\nmacro 2 b.release 5 1000 exp\nout b\n'),
     ('delay-cycle', 'create s saw\ncreate d delay\ncreate v vca\nconnect s d\nconnect d v\nconnect v d\nout v\n'),
     # unison stacks: spread by note.unison, in the mono modes with glide, and its errors
     ('unison', 'unison 7 25\ncreate o saw\ncreate e adsr\ncreate a vca\ncreate p pan\nset o.start random\n'

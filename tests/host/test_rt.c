@@ -158,7 +158,7 @@ patch_at(int transpose)
 	 * zoned to the keys up to 70), the vowel filter, a key-tracked
 	 * ladder highpass and a master LFO on every voice's cutoff. The even ones have an eq on the oscillator and end in
  * the master effects (compressor, chorus, an echo synced to the host's
- * tempo, reverb); the odd
+ * tempo, a plate reverb, a brickwall limiter driven 6 dB); the odd
 	 * ones are stereo by a pan (through a master drive) and also have an
 	 * FM pair, noise and random and free start phases (per-note seeds),
 	 * and play each note as a unison stack of 3 spread by note.unison (a
@@ -193,7 +193,8 @@ patch_at(int transpose)
 	                         "create glue comp master\ncreate tone eq\nconnect osc tone\nconnect tone vcf\n"
 	                         "create swirl phaser master\nconnect amp glue\nconnect glue swirl\nconnect swirl ens\n"
 	                         "connect ens dly\nconnect dly verb\nconnect ctl.tempo dly.tempo\n"
-	                         "set dly.sync eighth\nset verb.decay 5\nout verb\n");
+	                         "set dly.sync eighth\nset verb.decay 5\nset verb.type plate\n"
+	                         "create wall brickwall master\nconnect verb wall\nset wall.gain 6\nout wall\n");
 	CU_ASSERT(len > 0 && len < 4096); /* the whole patch, not cut short */
 	return t;
 }

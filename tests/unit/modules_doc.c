@@ -92,6 +92,7 @@ modules_doc_write(FILE* out)
 	wavetable_print_figures(out);
 	delay_print_figures(out);
 	effects_print_figures(out);
+	brickwall_print_figures(out);
 	fprintf(out, "\n# Writing a module\n\n"
 	             "A module is a file in src/dsp/ with a state struct, init, reset and process\n"
 	             "functions and a `ModuleType` (src/dsp/module.h), listed once in\n"

@@ -25,6 +25,7 @@ int suite_tuning(void);
 int suite_mpe(void);
 int suite_library(void);
 int suite_effects(void);
+int suite_brickwall(void);
 int suite_unison(void);
 int suite_chronusctl(void); /* tools/osc_args.c and build/chronusctl */
 const char* tuning_edo19_scl(void); /* test_tuning.c */
@@ -35,5 +36,6 @@ void oscpal_print_figures(FILE* f);
 void wavetable_print_figures(FILE* f);
 void delay_print_figures(FILE* f);
 void effects_print_figures(FILE* f);
+void brickwall_print_figures(FILE* f);
 
 #endif

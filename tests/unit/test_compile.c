@@ -336,7 +336,10 @@ test_split_invariance(void)
 
 /* Every smoothed parameter of every module, jumped from min to max while a
  * note plays: the transition is no sharper than the sharper of the steady
- * states on either side (click metric of DESIGN.md, bound 2). */
+ * states on either side (click metric of DESIGN.md, bound 2). A master
+ * effect's choice that switches by a fade (the reverb's type, 10 ms out
+ * and 10 ms in) is jumped too, over a span of 20 ms + 10 ms; the echo's
+ * sync and mode are not covered here. */
 static void
 test_parameter_jumps_do_not_click(void)
 {
@@ -352,7 +355,8 @@ test_parameter_jumps_do_not_click(void)
 		}
 		for (unsigned j = 0; j < type->n_params; ++j) {
 			const ParamSpec* ps = &type->params[j];
-			if (ps->choices || ps->smooth_ms <= 0.0f) {
+			const bool fx_choice = effect && ps->choices && !strcmp(type->name, "reverb"); /* echo's: not covered */
+			if (!fx_choice && (ps->choices || ps->smooth_ms <= 0.0f)) {
 				continue;
 			}
 			/* Heard the way it is used: a processor on a saw, an
@@ -393,8 +397,11 @@ test_parameter_jumps_do_not_click(void)
 			param_set(p, ps->max, false);
 			slot_render(s, y + PRE, r + PRE, POST);
 			free(r); /* the left channel is measured (a mono patch: the right is its copy) */
-			const unsigned ramp = (unsigned)(ps->smooth_ms * 0.001 * RATE);
+			const unsigned ramp = fx_choice ? (unsigned)(0.020 * RATE) : (unsigned)(ps->smooth_ms * 0.001 * RATE);
 			const double   m    = click_metric_around(y, PRE + POST, PRE, ramp + 480, 4096);
+			if (fx_choice || !strcmp(type->name, "brickwall")) {
+				printf("\n  %s.%s jumped end to end: click metric %.2f", type->name, ps->name, m);
+			}
 			if (m > worst) {
 				worst = m;
 				snprintf(worst_name, sizeof(worst_name), "%s.%s", type->name, ps->name);

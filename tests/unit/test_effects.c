@@ -30,6 +30,7 @@
 #include "module_params.h"
 #include "suites.h"
 #include "voices.h"
+#include "click.h"
 
 #include <CUnit/CUnit.h>
 #include <math.h>
@@ -44,6 +45,7 @@ extern const ModuleType module_chorus;
 extern const ModuleType module_echo;
 extern const ModuleType module_comp;
 extern const ModuleType module_phaser;
+extern const ModuleType module_brickwall;
 
 
 
@@ -89,7 +91,11 @@ run(const ModuleType* t, const float* inl, const float* inr, const Params* ps, f
 	free(state);
 }
 
-enum { R_SIZE, R_DECAY, R_DAMPING, R_PREDELAY, R_WIDTH, R_MIX };
+static double correlation(const float* l, const float* r, size_t from, size_t n);
+
+enum { R_SIZE, R_DECAY, R_DAMPING, R_PREDELAY, R_WIDTH, R_MIX, R_TYPE };
+static const char* const type_names[] = {"hall", "plate"};
+#define N_TYPES 2
 
 /* RBJ band-pass (0 dB peak) at f0, Q 2, in place. */
 static void
@@ -139,15 +145,21 @@ rt60(const float* x, size_t n, double f0)
 
 /* The reverb's wet impulse response (mix 1, no pre-delay), left and right. */
 static void
-reverb_ir_sized(double size, double decay, double damping, double width, float* l, float* r, size_t n)
+reverb_ir_typed(unsigned type, double size, double decay, double damping, double width, float* l, float* r, size_t n)
 {
 	float* in = calloc(n, sizeof(float));
 	in[0]     = 1.0f;
 	Params ps = params_new(&module_reverb, n, R_SIZE, size, R_DECAY, decay, R_DAMPING, damping, R_PREDELAY, 0.0,
-	                       R_WIDTH, width, R_MIX, 1.0, -1);
+	                       R_WIDTH, width, R_MIX, 1.0, R_TYPE, (double)type, -1);
 	run(&module_reverb, in, in, &ps, l, r, n, CHRONUS_SUBBLOCK, 1);
 	params_free(&ps);
 	free(in);
+}
+
+static void
+reverb_ir_sized(double size, double decay, double damping, double width, float* l, float* r, size_t n)
+{
+	reverb_ir_typed(0, size, decay, damping, width, l, r, n);
 }
 
 static void
@@ -160,32 +172,131 @@ static void
 test_reverb_rt60(void)
 {
 	const double decays[] = {1.0, 3.0}, bands[] = {500.0, 2000.0};
-	for (unsigned d = 0; d < 2; ++d) {
-		const size_t n = (size_t)((decays[d] * 1.3 + 0.5) * RATE);
-		float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
-		reverb_ir(decays[d], 20000.0, 1.0, l, r, n);
-		for (unsigned b = 0; b < 2; ++b) {
-			const double t = rt60(l, n, bands[b]);
-			printf("\n  reverb decay %.1f s: RT60 %.3f s at %.0f Hz", decays[d], t, bands[b]);
-			CHECKF(fabs(t / decays[d] - 1.0) < 0.10, "reverb decay %g s: RT60 at %g Hz %.3f s (bound 10 %%)",
-			       decays[d], bands[b], t);
+	for (unsigned ty = 0; ty < N_TYPES; ++ty) {
+		for (unsigned d = 0; d < 2; ++d) {
+			const size_t n = (size_t)((decays[d] * 1.3 + 0.5) * RATE);
+			float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+			reverb_ir_typed(ty, 1.0, decays[d], 20000.0, 1.0, l, r, n);
+			for (unsigned b = 0; b < 2; ++b) {
+				const double t = rt60(l, n, bands[b]);
+				printf("\n  reverb %s decay %.1f s: RT60 %.3f s at %.0f Hz", type_names[ty], decays[d], t, bands[b]);
+				CHECKF(fabs(t / decays[d] - 1.0) < 0.10, "reverb %s decay %g s: RT60 at %g Hz %.3f s (bound 10 %%)",
+				       type_names[ty], decays[d], bands[b], t);
+			}
+			free(l);
+			free(r);
 		}
-		free(l);
-		free(r);
-	}
-	/* The decay holds whatever the room's size (every line its own gain). */
-	const double sizes[] = {0.3, 2.0};
-	for (unsigned k = 0; k < 2; ++k) {
-		const size_t n = (size_t)(3.1 * RATE);
-		float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
-		reverb_ir_sized(sizes[k], 2.0, 20000.0, 1.0, l, r, n);
-		const double t = rt60(l, n, 1000.0);
-		printf("\n  reverb size %.1f, decay 2 s: RT60 %.3f s at 1 kHz", sizes[k], t);
-		CHECKF(fabs(t / 2.0 - 1.0) < 0.10, "reverb size %g: RT60 %.3f s (decay 2 s)", sizes[k], t);
-		free(l);
-		free(r);
+		/* The decay holds whatever the room's size (every line its own gain). */
+		const double sizes[] = {0.3, 2.0};
+		for (unsigned k = 0; k < 2; ++k) {
+			const size_t n = (size_t)(3.1 * RATE);
+			float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+			reverb_ir_typed(ty, sizes[k], 2.0, 20000.0, 1.0, l, r, n);
+			const double t = rt60(l, n, 1000.0);
+			printf("\n  reverb %s size %.1f, decay 2 s: RT60 %.3f s at 1 kHz", type_names[ty], sizes[k], t);
+			CHECKF(fabs(t / 2.0 - 1.0) < 0.10, "reverb %s size %g: RT60 %.3f s (decay 2 s)", type_names[ty], sizes[k], t);
+			free(l);
+			free(r);
+		}
 	}
 	printf("\n");
+}
+
+/* The build-up of an impulse response (left + right): when the first
+ * sample reaches 1 % of the peak, the share of the first 200 ms's energy
+ * in the first 20 ms, and the echo density of 5..25 ms (the fraction of
+ * its samples above 1 % of the peak: 1 is a continuous wash, a few
+ * discrete echoes give almost 0). */
+static void
+buildup(const float* l, const float* r, double* onset_ms, double* early_share, double* density)
+{
+	const size_t n200 = (size_t)(0.2 * RATE), n20 = (size_t)(0.02 * RATE);
+	double       peak = 0.0, e20 = 0.0, e200 = 0.0;
+	for (size_t i = 0; i < n200; ++i) {
+		peak = fmax(peak, fmax(fabs((double)l[i]), fabs((double)r[i])));
+	}
+	*onset_ms = -1.0;
+	size_t dense = 0;
+	for (size_t i = 0; i < n200; ++i) {
+		const double a = fmax(fabs((double)l[i]), fabs((double)r[i]));
+		if (*onset_ms < 0.0 && a >= 0.01 * peak) {
+			*onset_ms = 1000.0 * (double)i / RATE;
+		}
+		const double e = (double)l[i] * l[i] + (double)r[i] * r[i];
+		e200 += e;
+		e20 += i < n20 ? e : 0.0;
+		dense += (i >= n20 / 4 && i < n20 * 5 / 4 && fabs((double)l[i]) >= 0.01 * peak) ? 1u : 0u;
+	}
+	*early_share = e20 / e200;
+	*density     = (double)dense / (double)n20;
+}
+
+/* Plate against hall: the plate starts at once and is dense from the
+ * start; the hall waits for its shortest line. Both tails wide. */
+static void
+test_reverb_types_buildup(void)
+{
+	const size_t n = (size_t)(1.5 * RATE);
+	float *      l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	double       onset[N_TYPES], share[N_TYPES], dens[N_TYPES], corr[N_TYPES];
+	for (unsigned ty = 0; ty < N_TYPES; ++ty) {
+		reverb_ir_typed(ty, 1.0, 2.0, 8000.0, 1.0, l, r, n);
+		buildup(l, r, &onset[ty], &share[ty], &dens[ty]);
+		corr[ty] = correlation(l, r, 0, n);
+		printf("\n  reverb %s: onset %.2f ms, first 20 ms %.1f %% of the first 200 ms's energy, echo density "
+		       "5..25 ms %.2f, tail left/right correlation %.3f",
+		       type_names[ty], onset[ty], 100.0 * share[ty], dens[ty], corr[ty]);
+		CHECKF(fabs(corr[ty]) < 0.3, "reverb %s: correlation %.3f", type_names[ty], corr[ty]);
+	}
+	printf("\n");
+	CHECKF(onset[1] < 5.0 && onset[0] > 25.0, "onsets: plate %.2f ms, hall %.2f ms", onset[1], onset[0]);
+	CHECKF(share[1] > 0.1 && share[1] > 4.0 * share[0], "early share: plate %.3f, hall %.3f", share[1], share[0]);
+	CHECKF(dens[1] > 0.5 && dens[1] > 2.0 * dens[0], "echo density: plate %.2f, hall %.2f", dens[1], dens[0]);
+	free(l);
+	free(r);
+}
+
+/* Switching the type while it rings: the wet fades out and back in (at
+ * most 20 ms), and the tail goes on in the new network. The input is a
+ * steady 220 Hz sine, so the reverb's output is a smooth tone whose
+ * second difference is small: a jump of the lines' read positions under
+ * it (a switch with no fade) shows as a click. On noise it would not (a
+ * noisy tail is as sharp as any jump). */
+static void
+test_reverb_type_switch(void)
+{
+	const size_t n = (size_t)(1.0 * RATE), at = (size_t)(0.5 * RATE);
+	float *      in = calloc(n, sizeof(float)), *l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	for (size_t i = 0; i < n; ++i) {
+		in[i] = 0.5f * (float)sin(DSP_TAU * 220.0 * (double)i / RATE);
+	}
+	for (unsigned from = 0; from < N_TYPES; ++from) {
+		Params ps = params_new(&module_reverb, n, R_MIX, 1.0, R_TYPE, (double)from, -1);
+		for (size_t i = at; i < n; ++i) {
+			ps.p[R_TYPE][i] = (float)(1u - from);
+		}
+		run(&module_reverb, in, in, &ps, l, r, n, 0, 9);
+		double before = 0.0, after = 0.0, gap = 1.0;
+		for (size_t i = at - 4800; i < at; ++i) {
+			before = fmax(before, fabs((double)l[i]));
+		}
+		for (size_t i = at + 960; i < at + 5760; ++i) {
+			after = fmax(after, fabs((double)l[i]));
+		}
+		for (size_t i = at + 470; i < at + 490; ++i) {
+			gap = fmin(gap, 1.0 - fabs((double)l[i]) / before); /* near silent at the switch */
+		}
+		const double m = click_metric_around(l, n, at, 960 + 480, 4096);
+		printf("\n  reverb %s -> %s mid-tail: click metric %.2f, peak before %.3f, after %.3f",
+		       type_names[from], type_names[1 - from], m, before, after);
+		CHECKF(m <= CLICK_BOUND_PARAM_JUMP && after > 0.1 * before && gap > 0.9,
+		       "type switch: metric %.2f, before %.3f after %.3f", m, before, after);
+		params_free(&ps);
+	}
+	printf("\n");
+	free(in);
+	free(l);
+	free(r);
 }
 
 static void
@@ -662,6 +773,20 @@ effects_print_figures(FILE* f)
 	reverb_ir(2.0, 8000.0, 1.0, l, r, (size_t)(1.5 * RATE));
 	fprintf(f, "| reverb tail, left/right correlation at width 1 (first 1.5 s) | %.3f |\n",
 	        correlation(l, r, 0, (size_t)(1.5 * RATE)));
+	for (unsigned d = 0; d < 2; ++d) {
+		reverb_ir_typed(1, 1.0, decays[d], 20000.0, 1.0, l, r, n);
+		fprintf(f, "| reverb plate decay %.0f s (damping 20 kHz): RT60 at 500 Hz / 2 kHz | %.3f / %.3f s |\n",
+		        decays[d], rt60(l, n, 500.0), rt60(l, n, 2000.0));
+	}
+	for (unsigned ty = 0; ty < N_TYPES; ++ty) {
+		double onset, share, dens;
+		reverb_ir_typed(ty, 1.0, 2.0, 8000.0, 1.0, l, r, (size_t)(1.5 * RATE));
+		buildup(l, r, &onset, &share, &dens);
+		fprintf(f,
+		        "| reverb %s (size 1, decay 2 s): onset / energy in the first 20 ms (of 200) / echo density 5..25 ms / "
+		        "tail left-right correlation | %.1f ms / %.1f %% / %.2f / %.3f |\n",
+		        type_names[ty], onset, 100.0 * share, dens, correlation(l, r, 0, (size_t)(1.5 * RATE)));
+	}
 	free(l);
 	free(r);
 }
@@ -673,6 +798,8 @@ suite_effects(void)
 	return !s || !CU_add_test(s, "reverb: RT60 within 10 % of the decay at 500 Hz and 2 kHz", test_reverb_rt60) ||
 	       !CU_add_test(s, "reverb: damping shortens the highs", test_reverb_damping) ||
 	       !CU_add_test(s, "reverb: a wide tail, mono at width 0", test_reverb_width) ||
+	       !CU_add_test(s, "reverb: plate builds up at once and dense, hall after a gap", test_reverb_types_buildup) ||
+	       !CU_add_test(s, "reverb: a type switch mid-tail fades, no click", test_reverb_type_switch) ||
 	       !CU_add_test(s, "reverb: dry passes exactly, bounded, split-invariant", test_reverb_dry_bounded_split) ||
 	       !CU_add_test(s, "a stereo effect makes a mono patch stereo, centred at full level", test_stereo_effect_in_a_patch) ||
 	       !CU_add_test(s, "chorus: depth 0 delays by exactly the delay", test_chorus_delay_exact) ||

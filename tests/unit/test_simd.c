@@ -185,9 +185,11 @@ test_paths_agree(void)
 	                        "create e echo master\ncreate ch chorus master\ncreate r reverb master\ncreate ph phaser master\n"
 	                        "connect osc q\nconnect q amp\nconnect env amp.gain\nconnect amp c\nconnect c ch\n"
 	                        "connect ch ph\nconnect ph e\nconnect e r\nset q.midgain 9\nset q.lowgain -6\nset c.threshold -30\n"
-	                        "connect env q.midfreq 3000\nset e.time 30\nmacro 2 c.ratio 1 20 exp\nout r\n";
+	                        "connect env q.midfreq 3000\nset e.time 30\nmacro 2 c.ratio 1 20 exp\n"
+	                        "set r.type plate\ncreate bw brickwall master\nconnect r bw\nset bw.gain 12\n"
+	                        "set bw.release 30\nout bw\n";
 	for (unsigned k = 0; k < 2; ++k) {
-		const double d = compare_paths("eq, comp, chorus, phaser, echo, reverb", fx, strlen(fx), k ? 64 : 5);
+		const double d = compare_paths("eq, comp, chorus, phaser, echo, plate reverb, brickwall", fx, strlen(fx), k ? 64 : 5);
 		CU_ASSERT(d >= 0.0 && d <= 1e-6);
 		worst = d > worst ? d : worst;
 	}

@@ -967,7 +967,7 @@ test_specs(void)
 static void
 test_registry(void)
 {
-	CU_ASSERT(module_registry_count() == 25);
+	CU_ASSERT(module_registry_count() == 26);
 	/* A lane-group module is registered as it is; a one-voice one
 	 * through the adapter: the same name, ports and documentation. */
 	for (unsigned t = 0; t < N_MY_TYPES; ++t) {
