@@ -126,6 +126,10 @@ draw_header(UiState* s, cairo_t* cr, double k)
 	text_at(cr, b->x + (b->w - text_width(cr, 11 * k, true, label)) / 2, b->y + 14 * k, 11 * k, true, label);
 }
 
+/* The factory presets grouped by bank, banks in the order they first
+ * appear (programs are numbered as they were added, so a bank's presets
+ * are spread over the numbers), scrolled by the wheel (preset_scroll);
+ * rows outside the panel get an empty rectangle, so they take no click. */
 static void
 draw_presets(UiState* s, cairo_t* cr, double k, double top, double bottom)
 {
@@ -133,29 +137,52 @@ draw_presets(UiState* s, cairo_t* cr, double k, double top, double bottom)
 	rgb3(cr, 0x22, 0x26, 0x2c);
 	cairo_rectangle(cr, x, top, w, bottom - top);
 	cairo_fill(cr);
-	double      y    = top + 16 * k;
-	const char* bank = "";
-	const int   playing = (int)lrintf(s->port[CTRL_PLAYING]);
-	s->n_presets        = 0;
-	for (unsigned i = 0; i < factory_patch_count && i < 128; ++i) {
-		const FactoryPatch* p = &factory_patches[i];
-		if (strcmp(bank, p->bank)) {
-			bank = p->bank;
-			rgb3(cr, 0x7f, 0x8b, 0x99);
-			text_at(cr, 8 * k, y, 10 * k, true, bank);
+	cairo_save(cr);
+	cairo_rectangle(cr, x, top, w, bottom - top);
+	cairo_clip(cr);
+	const unsigned n       = factory_patch_count < 128 ? factory_patch_count : 128;
+	const int      playing = (int)lrintf(s->port[CTRL_PLAYING]);
+	double         y       = top + 16 * k - s->preset_scroll;
+	for (unsigned i = 0; i < n; ++i) {
+		s->preset[i] = (UiRect){0, 0, 0, 0};
+	}
+	for (unsigned b = 0; b < n; ++b) {
+		const char* bank  = factory_patches[b].bank;
+		bool        first = true;
+		for (unsigned j = 0; j < b && first; ++j) {
+			first = strcmp(factory_patches[j].bank, bank) != 0;
+		}
+		if (!first) {
+			continue;
+		}
+		rgb3(cr, 0x7f, 0x8b, 0x99);
+		text_at(cr, 8 * k, y, 10 * k, true, bank);
+		y += 14 * k;
+		for (unsigned i = b; i < n; ++i) {
+			const FactoryPatch* p = &factory_patches[i];
+			if (strcmp(p->bank, bank)) {
+				continue;
+			}
+			const UiRect r = {x + 4 * k, y - 11 * k, w - 8 * k, 14 * k};
+			if (r.y >= top && r.y + r.h <= bottom) {
+				s->preset[i] = r;
+			}
+			if ((int)i == playing) {
+				rgb3(cr, 0x35, 0x5c, 0x7d);
+				cairo_rectangle(cr, r.x, r.y, r.w, r.h);
+				cairo_fill(cr);
+			}
+			rgb3(cr, 0xdd, 0xdd, 0xdd);
+			fit_text(cr, 14 * k, y, 11 * k, false, p->name, w - 20 * k);
 			y += 14 * k;
 		}
-		s->preset[i] = (UiRect){x + 4 * k, y - 11 * k, w - 8 * k, 14 * k};
-		if ((int)i == playing) {
-			rgb3(cr, 0x35, 0x5c, 0x7d);
-			cairo_rectangle(cr, s->preset[i].x, s->preset[i].y, s->preset[i].w, s->preset[i].h);
-			cairo_fill(cr);
-		}
-		rgb3(cr, 0xdd, 0xdd, 0xdd);
-		fit_text(cr, 14 * k, y, 11 * k, false, p->name, w - 20 * k);
-		y += 14 * k;
-		s->n_presets = i + 1;
 	}
+	cairo_restore(cr);
+	/* How far the list may scroll: its height past the panel's. */
+	const double overflow = (y + s->preset_scroll) - (bottom - 6 * k);
+	s->preset_scroll_max  = overflow > 0 ? overflow : 0;
+	s->preset_list        = (UiRect){x, top, w, bottom - top};
+	s->n_presets          = n;
 }
 
 /* A wire from the right edge of a to the left edge of b, depth at its middle. */

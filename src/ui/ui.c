@@ -348,6 +348,21 @@ button_press(Ui* ui, const XButtonEvent* e)
 		}
 		return;
 	}
+	if ((e->button == Button4 || e->button == Button5) && inside(&s->preset_list, e->x, e->y)) {
+		const double step = 3 * 14 * s->scale; /* three rows a notch */
+		double       to   = s->preset_scroll + (e->button == Button5 ? step : -step);
+		to                = to > s->preset_scroll_max ? s->preset_scroll_max : to;
+		s->preset_scroll  = to < 0 ? 0 : to;
+		redraw(ui);
+		if (s->test_log) { /* where each preset is now (0 0: out of sight) */
+			fprintf(s->test_log, "scroll %d of %d\n", (int)s->preset_scroll, (int)s->preset_scroll_max);
+			for (unsigned i = 0; i < s->n_presets; ++i) {
+				fprintf(s->test_log, "preset %u %d %d\n", i, (int)(s->preset[i].x + s->preset[i].w / 2),
+				        (int)(s->preset[i].y + s->preset[i].h / 2));
+			}
+		}
+		return;
+	}
 	for (unsigned i = 0; i < s->n_presets && e->button == Button1; ++i) {
 		if (inside(&s->preset[i], e->x, e->y)) {
 			write_control(ui, CTRL_PROGRAM, (float)i); /* the plugin loads the factory program */

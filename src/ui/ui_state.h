@@ -45,8 +45,11 @@ typedef struct {
 	char       patch_file[4096];        /* the file the playing patch came from, "" for none */
 	char*      patch_text;              /* the playing patch's text (PATCH_TEXT_MAX + 1 bytes) */
 	size_t     patch_len;
-	UiRect     preset[128];
+	UiRect     preset[128];             /* by program number; empty where scrolled out of sight */
 	unsigned   n_presets;
+	UiRect     preset_list;             /* the panel the list scrolls in */
+	double     preset_scroll;           /* pixels scrolled down */
+	double     preset_scroll_max;
 	/* A knob being dragged (-1: none), where and at which value it began. */
 	int        drag;
 	double     drag_y, drag_t;

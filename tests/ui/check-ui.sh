@@ -223,6 +223,32 @@ until_logged '^graph .* title Edited 2$' || fail "a second Edit did not reopen t
 
 until_logged '^scope [0-9]' || fail "no scope data reached the UI"
 
+# The list is grouped by bank and longer than its panel: the last bank's
+# last preset is out of sight (no place to click) until the wheel scrolls
+# the list, then a click on it loads it.
+last=$(($(ls "$src"/presets/*.chronus | wc -l) - 1))
+lastbank=$(sed -n 's/^# bank: *//p' "$src"/presets/*.chronus | awk '!seen[$0]++' | tail -n 1)
+target=$(grep -l "^# bank: *$lastbank\$" "$src"/presets/*.chronus | tail -n 1)
+num=$(basename "$target" | sed 's/^0*\([0-9][0-9]*\)-.*/\1/')
+[ -n "$num" ] || num=0
+[ "$(sed -n "s/^preset $num \([0-9]*\) \([0-9]*\)\$/\1 \2/p" "$out/ui.log" | tail -n 1)" = "0 0" ] ||
+	fail "preset $num (bank $lastbank) was in sight before scrolling: the list should outgrow its panel"
+set -- $(sed -n 's/^preset 0 \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | head -n 1)
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	xdotool mousemove --window "$win" "$1" "$2" click 5
+done
+until_logged '^scroll [1-9]' || fail "the wheel did not scroll the preset list"
+sleep 0.5 # let the last of the 20 wheel notches land (the check below waits for its condition)
+end=$(($(date +%s) + 60))
+while :; do
+	set -- $(sed -n "s/^preset $num \([0-9]*\) \([0-9]*\)\$/\1 \2/p" "$out/ui.log" | tail -n 1)
+	[ "$1" != 0 ] && break
+	[ "$(date +%s)" -lt "$end" ] || fail "preset $num never came into sight: $(grep '^scroll' "$out/ui.log" | tail -n 1)"
+	sleep 0.2
+done
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged "^write program $num\$" || fail "the click on scrolled-in preset $num wrote no program"
+
 # CPU of the whole jalv.gtk3 process (plugin, GTK, the UI and its scope at
 # 30 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
 ticks() { awk '{print $14 + $15}' "/proc/$jalv_pid/stat"; }
@@ -237,4 +263,4 @@ kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it: passed"
