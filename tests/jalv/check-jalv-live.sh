@@ -15,15 +15,7 @@ ctl="$build/chronusctl"
 out=$(mktemp -d)
 jack_pid=""
 jalv_pid=""
-# jalv first, then jackd, each waited for (10 s at most): a jackd killed
-# while its client still hangs on never leaves JACK's server registry
-# (/dev/shm/jack-shm-registry, 8 slots), and once 8 dead servers hold it
-# every jackd fails with "Too many servers already active".
-stop() {
-	kill "$1" 2>/dev/null || return 0
-	n=0
-	while kill -0 "$1" 2>/dev/null && [ $n -lt 20 ]; do sleep 0.5; n=$((n + 1)); done
-}
+. "$(dirname "$0")/stop.sh" # stop(): jalv first, then jackd, each waited for
 cleanup() {
 	touch "$out/done"
 	[ -n "$jalv_pid" ] && stop "$jalv_pid"

@@ -9,7 +9,9 @@
 set -u
 uri=${CHRONUS_URI:-http://chronus.audio/plugins/chronus}
 out=$(mktemp -d)
-trap 'kill $jack_pid 2>/dev/null; rm -rf "$out"' EXIT
+. "$(dirname "$0")/stop.sh" # stop(): wait for jackd to leave JACK's registry
+jack_pid=""
+trap '[ -n "$jack_pid" ] && stop "$jack_pid"; rm -rf "$out"' EXIT
 fail() { echo "check-jalv: FAILED: $*"; echo "--- jalv output:"; cat "$out/jalv.log"; exit 1; }
 
 export JACK_DEFAULT_SERVER="chronus-check-$$"

@@ -36,9 +36,10 @@ out=$(mktemp -d)
 xvfb_pid=""
 jack_pid=""
 jalv_pid=""
+. "$src/tests/jalv/stop.sh" # stop(): jalv first, then jackd, each waited for
 cleanup() {
-	[ -n "$jalv_pid" ] && kill "$jalv_pid" 2>/dev/null
-	[ -n "$jack_pid" ] && kill "$jack_pid" 2>/dev/null
+	[ -n "$jalv_pid" ] && stop "$jalv_pid"
+	[ -n "$jack_pid" ] && stop "$jack_pid"
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
 	rm -rf "$out"
 }
