@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC
  *
  * What the unit tests that run a module directly (test_filters.c,
- * test_effects.c) share: per-sample parameter buffers, each at its
- * default unless overridden, and a deterministic noise source.
+ * test_effects.c, test_brickwall.c) share: per-sample parameter buffers,
+ * each at its default unless overridden, a deterministic noise source, and
+ * a stereo master module run over a whole signal in calls of any size.
  */
 #ifndef CHRONUS_TEST_MODULE_PARAMS_H
 #define CHRONUS_TEST_MODULE_PARAMS_H
@@ -12,6 +13,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Per-sample parameter buffers, one per parameter, n frames long. */
 typedef struct {
@@ -65,6 +67,41 @@ static inline float
 rnd_uniform(uint32_t* s) /* -1 .. 1 */
 {
 	return (float)((double)rnd_next(s) / 2147483648.0 - 1.0);
+}
+
+/* A fresh instance of a stereo master module (MODULE_STEREO) at `rate`
+ * over n frames of inl/inr in calls of `chunk` frames (0: random 1..64
+ * from seed, so a test can show a run's split does not matter); its other
+ * inputs are unfed. */
+static inline void
+run_stereo_module(const ModuleType* t, double rate, const float* inl, const float* inr, const Params* ps, float* outl,
+                  float* outr, size_t n, unsigned chunk, uint32_t seed)
+{
+	void* state = calloc(1, t->state_size);
+	t->init(state, rate);
+	for (size_t i = 0; i < n;) {
+		unsigned len = chunk ? chunk : 1u + rnd_next(&seed) % CHRONUS_SUBBLOCK;
+		len          = len < n - i ? len : (unsigned)(n - i);
+		ModuleIO io[2];
+		memset(io, 0, sizeof io);
+		static const float zeros[CHRONUS_SUBBLOCK]; /* other inputs: unfed */
+		for (unsigned c = 0; c < 2; ++c) {
+			for (unsigned j = 1; j < t->n_inputs; ++j) {
+				io[c].in[j] = zeros;
+			}
+			io[c].in[0]    = (c ? inr : inl) + i;
+			io[c].out      = (c ? outr : outl) + i;
+			io[c].n        = len;
+			io[c].lanes    = 1;
+			io[c].sounding = 1u;
+			for (unsigned j = 0; j < t->n_params; ++j) {
+				io[c].param[j] = ps->p[j] + i;
+			}
+		}
+		t->process_stereo(state, &io[0], &io[1]);
+		i += len;
+	}
+	free(state);
 }
 
 #endif

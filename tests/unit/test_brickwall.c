@@ -28,29 +28,7 @@ enum { B_CEILING, B_GAIN, B_RELEASE };
 static void
 run_bw(const Params* ps, const float* il, const float* ir, float* ol, float* orr, size_t n, unsigned chunk)
 {
-	const ModuleType* t     = &module_brickwall;
-	void*             state = calloc(1, t->state_size);
-	uint32_t          seed  = 5u;
-	t->init(state, RATE);
-	for (size_t i = 0; i < n;) {
-		unsigned len = chunk ? chunk : 1u + rnd_next(&seed) % CHRONUS_SUBBLOCK;
-		len          = len < n - i ? len : (unsigned)(n - i);
-		ModuleIO io[2];
-		memset(io, 0, sizeof io);
-		for (unsigned c = 0; c < 2; ++c) {
-			io[c].in[0]    = (c ? ir : il) + i;
-			io[c].out      = (c ? orr : ol) + i;
-			io[c].n        = len;
-			io[c].lanes    = 1;
-			io[c].sounding = 1u;
-			for (unsigned j = 0; j < t->n_params; ++j) {
-				io[c].param[j] = ps->p[j] + i;
-			}
-		}
-		t->process_stereo(state, &io[0], &io[1]);
-		i += len;
-	}
-	free(state);
+	run_stereo_module(&module_brickwall, RATE, il, ir, ps, ol, orr, n, chunk, 5u);
 }
 
 /* A loud naive saw chord (C E G C, peaks near 1), left and right detuned. */

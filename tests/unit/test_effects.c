@@ -64,31 +64,7 @@ static void
 run(const ModuleType* t, const float* inl, const float* inr, const Params* ps, float* outl, float* outr, size_t n,
     unsigned chunk, uint32_t seed)
 {
-	void* state = calloc(1, t->state_size);
-	t->init(state, RATE);
-	for (size_t i = 0; i < n;) {
-		unsigned len = chunk ? chunk : 1u + rnd_next(&seed) % CHRONUS_SUBBLOCK;
-		len          = len < n - i ? len : (unsigned)(n - i);
-		ModuleIO io[2];
-		memset(io, 0, sizeof io);
-		static const float zeros[CHRONUS_SUBBLOCK]; /* other inputs: unfed */
-		for (unsigned c = 0; c < 2; ++c) {
-			for (unsigned j = 1; j < t->n_inputs; ++j) {
-				io[c].in[j] = zeros;
-			}
-			io[c].in[0]    = (c ? inr : inl) + i;
-			io[c].out      = (c ? outr : outl) + i;
-			io[c].n        = len;
-			io[c].lanes    = 1;
-			io[c].sounding = 1u;
-			for (unsigned j = 0; j < t->n_params; ++j) {
-				io[c].param[j] = ps->p[j] + i;
-			}
-		}
-		t->process_stereo(state, &io[0], &io[1]);
-		i += len;
-	}
-	free(state);
+	run_stereo_module(t, RATE, inl, inr, ps, outl, outr, n, chunk, seed);
 }
 
 static double correlation(const float* l, const float* r, size_t from, size_t n);
