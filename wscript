@@ -465,6 +465,9 @@ def _env(ctx):
     env['CHRONUS_SOURCE_DIR'] = ctx.path.abspath()
     env['CHRONUS_BUILD_DIR'] = ctx.bldnode.abspath()
     env['CHRONUS_URI'] = ctx.env.PLUGIN_URI
+    # The ASan build: fontconfig's process-wide cache is not a leak of ours.
+    supp = 'suppressions=' + os.path.join(ctx.path.abspath(), 'tests', 'lsan.supp')
+    env['LSAN_OPTIONS'] = ':'.join([o for o in [env.get('LSAN_OPTIONS', ''), supp] if o])
     return env
 
 
