@@ -53,6 +53,7 @@ typedef struct {
 	/* A knob being dragged (-1: none), where and at which value it began. */
 	int        drag;
 	double     drag_y, drag_t;
+	struct FileUi* files;               /* User bank, Open..., Save (files_ui.h) */
 	FILE*      test_log;                /* CHRONUS_UI_TEST_LOG: machine-readable lines for the tests */
 } UiState;
 
