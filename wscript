@@ -176,7 +176,7 @@ def build(bld):
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'src/ui', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'SNDFILE', 'M'], install_path=None)
-    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c'], target='tests/host-tests',
+    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c', 'tests/unit/temp_dir.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
                 use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'LIBLO', 'PTHREAD', 'M', 'DL'],
                 install_path=None)

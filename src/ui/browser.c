@@ -74,27 +74,21 @@ row_label(const FileUi* f, unsigned i, char* buf, size_t cap, bool* dir)
 	return buf;
 }
 
-static bool
-inside(const UiRect* r, int x, int y)
-{
-	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
-}
-
 FilesAction
 browser_press(UiState* s, int x, int y, int button, char* path, size_t cap)
 {
 	FileUi* f = s->files;
-	if (button == 3 || (button == 1 && (inside(&f->cancel_rect, x, y) || !inside(&f->panel, x, y)))) {
+	if (button == 3 || (button == 1 && (ui_inside(&f->cancel_rect, x, y) || !ui_inside(&f->panel, x, y)))) {
 		close_browser(s);
 		return FILES_REDRAW;
 	}
-	if ((button == 4 || button == 5) && inside(&f->rows, x, y)) {
+	if ((button == 4 || button == 5) && ui_inside(&f->rows, x, y)) {
 		const double to = f->scroll + (button == 5 ? 3 : -3) * f->row_h; /* three rows a notch */
 		f->scroll       = to > f->scroll_max ? f->scroll_max : (to < 0 ? 0 : to);
 		f->browse_pending = true;
 		return FILES_REDRAW;
 	}
-	if (button != 1 || !inside(&f->rows, x, y) || f->row_h <= 0) {
+	if (button != 1 || !ui_inside(&f->rows, x, y) || f->row_h <= 0) {
 		return FILES_REDRAW; /* the browser is modal: nothing under it takes the click */
 	}
 	const double at = (y - f->rows.y + f->scroll) / f->row_h;

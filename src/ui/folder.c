@@ -52,7 +52,8 @@ folder_make(const char* path)
 }
 
 /* Folders before files; then by name without case, then with it (so the
- * order never depends on the folder's). */
+ * order never depends on the folder's); files by name less ".chronus", so
+ * "pad" comes before "pad-2". */
 static int
 entry_order(const void* a, const void* b)
 {
@@ -61,8 +62,11 @@ entry_order(const void* a, const void* b)
 	if (x->dir != y->dir) {
 		return x->dir ? -1 : 1;
 	}
-	const int c = strcasecmp(x->name, y->name);
-	return c ? c : strcmp(x->name, y->name);
+	char p[FOLDER_NAME], q[FOLDER_NAME];
+	snprintf(p, sizeof p, "%.*s", (int)(strlen(x->name) - (x->dir ? 0 : 8)), x->name);
+	snprintf(q, sizeof q, "%.*s", (int)(strlen(y->name) - (y->dir ? 0 : 8)), y->name);
+	const int c = strcasecmp(p, q);
+	return c ? c : strcmp(p, q);
 }
 
 static bool

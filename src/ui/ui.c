@@ -302,7 +302,7 @@ redraw(Ui* ui)
 static bool
 inside(const UiRect* r, int x, int y)
 {
-	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+	return ui_inside(r, x, y);
 }
 
 /* "Edit": the patch's file in the user's editor; a patch that is only

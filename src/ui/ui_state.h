@@ -57,6 +57,13 @@ typedef struct {
 	FILE*      test_log;                /* CHRONUS_UI_TEST_LOG: machine-readable lines for the tests */
 } UiState;
 
+/* Whether the point (x, y) is in r. */
+static inline bool
+ui_inside(const UiRect* r, double x, double y)
+{
+	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+}
+
 /* The ControlId of knob k. */
 ControlId ui_knob_control(int k);
 /* A control's range and its value as 0..1 on the knob (log for

@@ -62,12 +62,6 @@ files_save(UiState* s, char* path, size_t cap)
 	return ok;
 }
 
-static bool
-inside(const UiRect* r, int x, int y)
-{
-	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
-}
-
 FilesAction
 files_press(UiState* s, int x, int y, int button, char* path, size_t cap)
 {
@@ -81,11 +75,11 @@ files_press(UiState* s, int x, int y, int button, char* path, size_t cap)
 	if (button != 1) {
 		return FILES_NONE;
 	}
-	if (inside(&f->open_rect, x, y)) {
+	if (ui_inside(&f->open_rect, x, y)) {
 		browser_open(s);
 		return FILES_REDRAW;
 	}
-	if (inside(&f->save_rect, x, y)) {
+	if (ui_inside(&f->save_rect, x, y)) {
 		char       where[4096];
 		const bool ok = files_save(s, where, sizeof where);
 		if (ok) {
@@ -99,7 +93,7 @@ files_press(UiState* s, int x, int y, int button, char* path, size_t cap)
 		return FILES_REDRAW;
 	}
 	for (unsigned i = 0; i < f->user.n; ++i) {
-		if (inside(&f->user_row[i], x, y)) {
+		if (ui_inside(&f->user_row[i], x, y)) {
 			return user_presets_path(&f->user, i, path, cap) ? FILES_LOAD : FILES_NONE;
 		}
 	}

@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE
 #include "folder.h"
 #include "suites.h"
+#include "temp_dir.h"
 #include "user_presets.h"
 
 #include <CUnit/CUnit.h>
@@ -46,16 +47,13 @@ sub(const char* rel)
 static int
 make_root(void)
 {
-	snprintf(root, sizeof root, "/tmp/chronus-folder-XXXXXX");
-	return mkdtemp(root) ? 0 : 1;
+	return temp_dir_make(root, sizeof root, "folder");
 }
 
 static int
 remove_root(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : 1;
+	return temp_dir_remove(root);
 }
 
 static void
@@ -67,6 +65,7 @@ test_list_order(void)
 	put("list/bass.chronus", "patch \"Bass\"\n");
 	put("list/Acid.chronus", "");
 	put("list/zeta.chronus", "");
+	put("list/bass-2.chronus", ""); /* after "bass": compared without ".chronus" */
 	put("list/notes.txt", "not a patch");
 	put("list/.hidden.chronus", "");
 	put("list/.chronus", ""); /* hidden too */
@@ -76,9 +75,9 @@ test_list_order(void)
 	FolderList* l = malloc(sizeof *l);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
 	CU_ASSERT_EQUAL(folder_list(dir, l), 0);
-	CU_ASSERT_EQUAL_FATAL(l->n, 5);
-	const char* want[] = {"leads", "Pads", "Acid.chronus", "bass.chronus", "zeta.chronus"};
-	for (unsigned i = 0; i < 5; ++i) {
+	CU_ASSERT_EQUAL_FATAL(l->n, 6);
+	const char* want[] = {"leads", "Pads", "Acid.chronus", "bass.chronus", "bass-2.chronus", "zeta.chronus"};
+	for (unsigned i = 0; i < 6; ++i) {
 		CU_ASSERT_STRING_EQUAL(l->entry[i].name, want[i]);
 		CU_ASSERT_EQUAL(l->entry[i].dir, i < 2);
 	}
