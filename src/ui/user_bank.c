@@ -54,8 +54,10 @@ files_save(UiState* s, char* path, size_t cap)
 	const char* base              = strrchr(s->patch_file, '/');
 	if (s->graph.valid && s->graph.title[0]) {
 		snprintf(name, sizeof name, "%s", s->graph.title);
-	} else if (base && strlen(base) > 9) {
-		snprintf(name, sizeof name, "%.*s", (int)(strlen(base + 1) - 8), base + 1);
+	} else if (base && base[1]) {
+		const size_t n = strlen(base + 1);
+		const bool   ext = n > 8 && !strcmp(base + 1 + n - 8, ".chronus");
+		snprintf(name, sizeof name, "%.*s", (int)(ext ? n - 8 : n), base + 1);
 	}
 	const bool ok = folder_new_file(dir, name, s->patch_text, s->patch_len, path, cap);
 	files_rescan(s);
