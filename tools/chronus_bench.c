@@ -25,6 +25,7 @@
  * - --osc, alone: OSC latency and throughput (tools/bench_osc.c).
  */
 #define _GNU_SOURCE
+#include "bench_effects.h"
 #include "bench_osc.h"
 #include "bench_reload.h"
 #include "lv2host.h"
@@ -177,7 +178,8 @@ typedef struct {
 	const unsigned* counts;
 	unsigned    n_counts;
 	bool        no_paths;
-	bool        modules;    /* --modules: the per-module table only */
+	bool        modules;    /* --modules: the per-module tables only */
+	bool        effects;    /* --effects: the master-effect table only */
 	bool        reload;     /* --reload: the hot-reload latency only */
 	unsigned    saves;      /* --saves: how many saves it times */
 	bool        osc;        /* --osc: OSC latency and throughput only */
@@ -1052,6 +1054,98 @@ measure_modules(Subject* chronus, const Options* o)
 	}
 }
 
+/* ---- Master-effect cost (--effects, and with --modules) ----------------- */
+
+/* Writes text to a new temporary patch file; its path into `path` (at
+ * least 32 bytes). False if it cannot. */
+static bool
+temp_patch(const char* text, char* path)
+{
+	strcpy(path, "/tmp/chronus-bench-fx-XXXXXX");
+	const int fd = mkstemp(path);
+	if (fd < 0) {
+		return false;
+	}
+	const size_t len = strlen(text);
+	const bool   ok  = write(fd, text, len) == (ssize_t)len;
+	close(fd);
+	return ok;
+}
+
+/* Each master effect of tools/bench_effects.h on one held saw note: the
+ * plugin's run() per frame with the effect less the same saw without it,
+ * measured in pairs (the two alternate, so the machine's load drifts into
+ * both alike), each pair a fresh instance with its warm-up (start()); the
+ * median difference of the pairs, and their least and greatest. A master
+ * effect runs once per frame whatever the voices, so one note shows its
+ * whole cost; the difference also holds what a stereo effect adds to a mono
+ * patch (the voices' right-channel sum: one voice here). Returns false if
+ * a row could not be measured or came out silent. */
+static bool
+measure_effects(Subject* chronus, const Options* o)
+{
+	const unsigned reps    = o->quick ? 3u : 7u;
+	const double   seconds = fmin(o->seconds, 1.0);
+	out("\n### Chronus master effects\n\n");
+	out("Each row one saw note into that effect, created `master` (tools/bench_effects.h); its cost is "
+	    "run() per stereo frame with the effect less the same saw without it: the median of %u such "
+	    "pairs (%.3g s of audio each, fresh instances after a warm-up), and the least and greatest of "
+	    "them; default path. %% of a core: the median at 48 kHz.\n\n",
+	    reps, seconds);
+	out("| effect | ns/frame (median) | least – greatest | %% of a core @48 kHz |\n"
+	    "|---|---|---|---|\n");
+	char base_path[32];
+	if (!temp_patch(BENCH_EFFECT_BASELINE, base_path)) {
+		out("| (baseline) | no temporary file | | |\n");
+		return false;
+	}
+	bool all = true;
+	for (unsigned k = 0; k < N_BENCH_EFFECTS; ++k) {
+		char fx_path[32];
+		if (!temp_patch(bench_effects[k].text, fx_path)) {
+			out("| %s | no temporary file | | |\n", bench_effects[k].what);
+			all = false;
+			continue;
+		}
+		progress("Chronus: master effect %s, %u pairs of %.3g s", bench_effects[k].what, reps, seconds);
+		double   diff[7];
+		unsigned n = 0;
+		bool     silent = false;
+		for (unsigned r = 0; r < reps; ++r) {
+			Options q = *o;
+			q.preset  = NULL;
+			q.seconds = seconds;
+			Point with = {0}, without = {0};
+			q.patch    = fx_path;
+			if (!measure(chronus, &q, 1, false, &with)) {
+				break;
+			}
+			q.patch = base_path;
+			if (!measure(chronus, &q, 1, false, &without)) {
+				break;
+			}
+			silent |= with.silent;
+			diff[n++] = with.cost_ns - without.cost_ns;
+		}
+		if (n < reps || silent) {
+			out("| %s | not measured: %s | | |\n", bench_effects[k].what,
+			    silent ? "silent output" : chronus->error);
+			all = false;
+		} else {
+			double lo = diff[0], hi = diff[0];
+			for (unsigned r = 1; r < n; ++r) {
+				lo = fmin(lo, diff[r]);
+				hi = fmax(hi, diff[r]);
+			}
+			const double med = median(diff, n);
+			out("| %s | %.1f | %.1f – %.1f | %.2f |\n", bench_effects[k].what, med, lo, hi, 100.0 * med * RATE / 1e9);
+		}
+		unlink(fx_path);
+	}
+	unlink(base_path);
+	return all;
+}
+
 /* Peak resident memory of this process image: VmHWM from /proc, not
  * getrusage's ru_maxrss, which Linux carries over exec from the parent
  * (waf's Python would be counted). 0 where /proc has no such line. */
@@ -1395,7 +1489,11 @@ usage(void)
 	        "  --markdown FILE  write the report to FILE too\n"
 	        "  --no-paths       skip Chronus' per-path table (avx2, baseline, single): for profiling\n"
 	        "                   the default path alone\n"
-	        "  --modules        only Chronus' per-module table: each module's patch, 8 and 64 voices\n"
+	        "  --modules        only Chronus' per-module table: each module's patch, 8 and 64 voices,\n"
+	        "                   then the master-effect table\n"
+	        "  --effects        only the master-effect table: each effect's cost per stereo frame\n"
+	        "                   (median of 7 pairs with and without it; 3 with --quick); exits 1 if a\n"
+	        "                   row could not be measured\n"
 	        "  --reload         only the hot-reload latency: save the patch file (by rename) N times\n"
 	        "                   while a note plays in real time; save to first crossfaded block\n"
 	        "  --saves N        saves for --reload, 1 to 1000 (default 50; about 0.4 s each)\n"
@@ -1461,6 +1559,8 @@ main(int argc, char** argv)
 			o.no_paths = true;
 		} else if (!strcmp(argv[i], "--modules")) {
 			o.modules = true;
+		} else if (!strcmp(argv[i], "--effects")) {
+			o.effects = true;
 		} else if (!strcmp(argv[i], "--reload")) {
 			o.reload = true;
 		} else if (!strcmp(argv[i], "--saves") && more) {
@@ -1598,14 +1698,17 @@ main(int argc, char** argv)
 		         getenv("LV2_PATH"));
 		return 1;
 	}
-	if (o.modules) { /* the per-module table alone */
+	if (o.modules || o.effects) { /* the per-module tables alone */
 		if (!chronus->installed) {
 			progress("Chronus <%s> is not on LV2_PATH (%s): build it first (./waf build)", CHRONUS_URI,
 			         getenv("LV2_PATH"));
 			return 1;
 		}
 		out("## chronus-bench: module costs\n");
-		measure_modules(chronus, &o);
+		if (o.modules) {
+			measure_modules(chronus, &o);
+		}
+		const bool fx_ok = measure_effects(chronus, &o);
 		if (o.markdown) {
 			FILE* f = fopen(o.markdown, "w");
 			if (!f || fwrite(report, 1, report_len, f) != report_len || fclose(f)) {
@@ -1614,7 +1717,7 @@ main(int argc, char** argv)
 			}
 		}
 		free(patch);
-		return 0;
+		return fx_ok ? 0 : 1;
 	}
 	if (measure_chronus) {
 		/* Peak RSS after instantiating (and loading the patch), before any
