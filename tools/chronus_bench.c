@@ -180,6 +180,7 @@ typedef struct {
 	bool        no_paths;
 	bool        modules;    /* --modules: the per-module tables only */
 	bool        effects;    /* --effects: the master-effect table only */
+	bool        no_limiter; /* Chronus' output limiter off (the effect rows: the effect alone) */
 	bool        reload;     /* --reload: the hot-reload latency only */
 	unsigned    saves;      /* --saves: how many saves it times */
 	bool        osc;        /* --osc: OSC latency and throughput only */
@@ -364,6 +365,9 @@ start(Subject* s, const Options* o)
 	bool applied = false;
 	if (is_chronus(s)) {
 		host_set_control(h, "polyphony", (float)s->doc_cap);
+		if (o->no_limiter) {
+			host_set_control(h, "limiter", 0.0f);
+		}
 		run_blocks(h, 1);
 		host_settle(h);
 		run_blocks(h, 40); /* the rebuild at 64 voices, and its fade */
@@ -1079,8 +1083,10 @@ temp_patch(const char* text, char* path)
  * median difference of the pairs, and their least and greatest. A master
  * effect runs once per frame whatever the voices, so one note shows its
  * whole cost; the difference also holds what a stereo effect adds to a mono
- * patch (the voices' right-channel sum: one voice here). Returns false if
- * a row could not be measured or came out silent. */
+ * patch (the voices' right-channel sum: one voice here). The plugin's
+ * output limiter is off in both, so a row does not count what the effect
+ * changes in the limiter's work. Returns false if a row could not be
+ * measured or came out silent. */
 static bool
 measure_effects(Subject* chronus, const Options* o)
 {
@@ -1090,7 +1096,7 @@ measure_effects(Subject* chronus, const Options* o)
 	out("Each row one saw note into that effect, created `master` (tools/bench_effects.h); its cost is "
 	    "run() per stereo frame with the effect less the same saw without it: the median of %u such "
 	    "pairs (%.3g s of audio each, fresh instances after a warm-up), and the least and greatest of "
-	    "them; default path. %% of a core: the median at 48 kHz.\n\n",
+	    "them; default path, the output limiter off. %% of a core: the median at 48 kHz.\n\n",
 	    reps, seconds);
 	out("| effect | ns/frame (median) | least – greatest | %% of a core @48 kHz |\n"
 	    "|---|---|---|---|\n");
@@ -1112,9 +1118,10 @@ measure_effects(Subject* chronus, const Options* o)
 		unsigned n = 0;
 		bool     silent = false;
 		for (unsigned r = 0; r < reps; ++r) {
-			Options q = *o;
-			q.preset  = NULL;
-			q.seconds = seconds;
+			Options q    = *o;
+			q.preset     = NULL;
+			q.seconds    = seconds;
+			q.no_limiter = true;
 			Point with = {0}, without = {0};
 			q.patch    = fx_path;
 			if (!measure(chronus, &q, 1, false, &with)) {
