@@ -106,12 +106,12 @@ delay_samples(const Echo* e, float time_ms, int k, float t)
 static inline void
 follow_delay(Echo* e, float time_ms, float sync, float bpm, float tempo)
 {
-	float     t;
-	const int k = sync_of(sync, bpm, tempo, &t);
+	float       t;
+	const int   k      = sync_of(sync, bpm, tempo, &t);
 	const float target = delay_samples(e, time_ms, k, t);
 	if (e->fresh) {
-		e->d_new   = target;
-		e->sync_on = k;
+		e->d_new    = target;
+		e->sync_on  = k;
 		e->tempo_on = t;
 	} else if (k != e->sync_on || t != e->tempo_on) {
 		if (!e->fade_left) {

@@ -55,10 +55,10 @@ phaser_reset(void* state)
 {
 	Phaser* p = state;
 	memset(p->s, 0, sizeof p->s);
-	p->last[0]    = p->last[1] = 0.0f;
-	p->phase      = 0.0;
-	p->fresh      = true;
-	p->fade_left  = 0;
+	p->last[0]   = p->last[1] = 0.0f;
+	p->phase     = 0.0;
+	p->fresh     = true;
+	p->fade_left = 0;
 }
 
 static void
