@@ -29,6 +29,7 @@
 #include "bench_osc.h"
 #include "bench_reload.h"
 #include "lv2host.h"
+#include "temp_file.h"
 #include "dsp/simd.h" /* the engine's own CPU check, so the report names the path that ran */
 
 #include "chronus_config.h"
@@ -980,6 +981,16 @@ print_paths(const Options* o, const PathCost* pc)
 
 /* ---- Per-module cost (--modules) --------------------------------------- */
 
+/* Writes text to a new temporary patch file; its path into `path` (at
+ * least 32 bytes). False if it cannot. */
+static bool
+temp_patch(const char* text, char* path)
+{
+	strcpy(path, "/tmp/chronus-bench-patch-XXXXXX");
+	return temp_file_write(path, text);
+}
+
+
 /* One small patch per module (or use of one): held notes, no envelope, so
  * a figure is that module's cost plus the engine's per-voice work (the
  * voice sum; `sine` is the cheapest row to compare with). A patch with a
@@ -1030,15 +1041,12 @@ measure_modules(Subject* chronus, const Options* o)
 	out("| module | ns/voice-sample @8 | ns/voice-sample @64 | marginal ns per added voice (8→64) |\n"
 	    "|---|---|---|---|\n");
 	for (unsigned k = 0; k < N_MODULE_PATCHES; ++k) {
-		char path[] = "/tmp/chronus-bench-module-XXXXXX";
-		const int fd = mkstemp(path);
-		if (fd < 0) {
+		char path[32];
+		if (!temp_patch(module_patches[k].text, path)) {
 			out("| %s | no temporary file | | |\n", module_patches[k].what);
+			unlink(path);
 			continue;
 		}
-		const size_t len = strlen(module_patches[k].text);
-		const bool   ok  = write(fd, module_patches[k].text, len) == (ssize_t)len;
-		close(fd);
 		Options q = *o;
 		q.patch   = path;
 		q.preset  = NULL;
@@ -1048,7 +1056,7 @@ measure_modules(Subject* chronus, const Options* o)
 		const unsigned u  = un ? (unsigned)atoi(un + 8) : 1u;
 		const unsigned lo = 8u / u ? 8u / u : 1u, hi = 64u / u; /* notes */
 		progress("Chronus: module %s, %u and %u voices held", module_patches[k].what, lo * u, hi * u);
-		if (!ok || !measure(chronus, &q, lo, false, &p8) || !measure(chronus, &q, hi, false, &p64)) {
+		if (!measure(chronus, &q, lo, false, &p8) || !measure(chronus, &q, hi, false, &p64)) {
 			out("| %s | not measured: %s | | |\n", module_patches[k].what, chronus->error);
 		} else {
 			out("| %s | %.2f | %.2f | %.2f |\n", module_patches[k].what, p8.cost_ns / (lo * u),
@@ -1059,22 +1067,6 @@ measure_modules(Subject* chronus, const Options* o)
 }
 
 /* ---- Master-effect cost (--effects, and with --modules) ----------------- */
-
-/* Writes text to a new temporary patch file; its path into `path` (at
- * least 32 bytes). False if it cannot. */
-static bool
-temp_patch(const char* text, char* path)
-{
-	strcpy(path, "/tmp/chronus-bench-fx-XXXXXX");
-	const int fd = mkstemp(path);
-	if (fd < 0) {
-		return false;
-	}
-	const size_t len = strlen(text);
-	const bool   ok  = write(fd, text, len) == (ssize_t)len;
-	close(fd);
-	return ok;
-}
 
 /* Each master effect of tools/bench_effects.h on one held saw note: the
  * plugin's run() per frame with the effect less the same saw without it,
@@ -1103,6 +1095,7 @@ measure_effects(Subject* chronus, const Options* o)
 	char base_path[32];
 	if (!temp_patch(BENCH_EFFECT_BASELINE, base_path)) {
 		out("| (baseline) | no temporary file | | |\n");
+		unlink(base_path);
 		return false;
 	}
 	bool all = true;
@@ -1110,6 +1103,7 @@ measure_effects(Subject* chronus, const Options* o)
 		char fx_path[32];
 		if (!temp_patch(bench_effects[k].text, fx_path)) {
 			out("| %s | no temporary file | | |\n", bench_effects[k].what);
+			unlink(fx_path);
 			all = false;
 			continue;
 		}
