@@ -551,6 +551,11 @@ def run_tests(ctx):
         check('the plugin\'s UI in jalv.gtk3 under Xvfb (screenshots, a preset click, knob drags)',
               ['sh', os.path.join(ctx.path.abspath(), 'tests', 'ui', 'check-ui.sh'), b, ctx.path.abspath()])
 
+    # The bench's master-effect rows run (correctness only: every row
+    # measured and not silent; no time is asserted).
+    check('chronus-bench --effects measures every master-effect row',
+          [os.path.join(b, 'chronus-bench'), '--effects', '--quick', '--seconds', '0.1'])
+
     check('docs/modules.md matches the module registry',
           [os.path.join(b, 'tests', 'unit-tests'), '--check-modules-doc',
            os.path.join(ctx.path.abspath(), 'docs', 'modules.md')])
