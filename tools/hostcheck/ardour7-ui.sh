@@ -49,7 +49,7 @@ fail() {
 	[ -f "$log" ] && tail -n 8 "$log" >&2
 	exit 1
 }
-for p in ardour ardour7-lua Xvfb xdotool import convert python3; do
+for p in ardour ardour7-lua Xvfb xdotool import convert python3 timeout; do
 	command -v "$p" >/dev/null 2>&1 || fail "'$p' is missing: install ardour, xvfb, xdotool, imagemagick, python3"
 done
 [ -n "$(ls "$top"/build/lv2/*/chronus_ui.so 2>/dev/null)" ] ||
@@ -92,8 +92,10 @@ export LV2_PATH="$top/build/lv2:/usr/lib/lv2" CHRONUS_UI_TEST_LOG="$log"
 
 # 2. The session, made by Ardour's own Lua on the dummy backend; its MIDI
 # input is then connected to the first of the GUI's MIDI generators, and
-# the device hint left out, so Ardour opens it asking nothing.
-ardour7-lua "$top/tools/hostcheck/ardour7-session.lua" "$work/session" >"$work/lua.log" 2>&1 ||
+# the device hint left out, so Ardour opens it asking nothing. (It takes
+# 2 s; the bound is there because a libardour that lost its engine, as
+# with JACK, would wait forever.)
+timeout 300 ardour7-lua "$top/tools/hostcheck/ardour7-session.lua" "$work/session" >"$work/lua.log" 2>&1 ||
 	fail "ardour7-lua could not make the session: $(tail -n 3 "$work/lua.log")"
 sess=$work/session/chronus.ardour
 python3 - "$sess" <<'PY' || fail "the session has no Chronus/midi_in 1 port to connect"
