@@ -30,19 +30,24 @@ uri=http://chronus.audio/plugins/chronus
 mkdir -p "$out"
 work=$(mktemp -d /tmp/chronus-ardour-walk.XXXXXX)
 log=$work/ui.log
-ardour_pid="" xvfb_pid=""
+ardour_pid="" xvfb_pid="" passed="" failed=""
 
-# Ardour first (asked, then waited for, then forced), then the X server.
+# Ardour first (asked, then waited for, then forced), then the X server;
+# the work folder goes when the walk passed (kept, with its logs, if not).
 cleanup() {
 	if [ -n "$ardour_pid" ] && kill "$ardour_pid" 2>/dev/null; then
 		i=0; while kill -0 "$ardour_pid" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.5; i=$((i + 1)); done
 		kill -9 "$ardour_pid" 2>/dev/null || true
 	fi
 	[ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
+	[ -z "$passed" ] || rm -rf "$work"
+	[ -n "$passed" ] || [ -n "$failed" ] ||
+		echo "ardour7-ui: FAILED: a command failed (above); logs in $work" >&2
 }
 trap cleanup EXIT INT TERM
 
 fail() {
+	failed=1
 	import -window root "$work/failed.png" 2>/dev/null || true
 	echo "ardour7-ui: FAILED: $*" >&2
 	echo "  (the screen: $work/failed.png; logs: $work/ardour.log, $log)" >&2
@@ -79,8 +84,20 @@ level() { levels_after "$1" | sed -n 2,5p | awk '{ t += $1 } END { printf "%.4f"
 # quiet: moves the pointer off the UI and Ardour's buttons (no tooltip, no
 # hover in the pictures), to the mixer's empty area.
 quiet() { xdotool mousemove 1000 950; }
-window_named() { xdotool search --name "$1" 2>/dev/null | head -n 1; }
+window_named() { xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1; }
 has_window() { [ -n "$(window_named "$1")" ]; }
+# place NAME X Y [W H]: moves (and sizes) the window named NAME; true once
+# it is there. Searched again each time, and retried: once, under load,
+# the search that had just found the UI's window came back empty and the
+# move went to window 0 (BadWindow), which ended the walk.
+place() {
+	w=$(window_named "$1")
+	[ -n "$w" ] && xdotool windowmove "$w" "$2" "$3" 2>/dev/null || return 1
+	[ $# -lt 5 ] || xdotool windowsize "$w" "$4" "$5" 2>/dev/null || return 1
+	geo=$(xdotool getwindowgeometry "$w" 2>/dev/null) || return 1
+	echo "$geo" | grep -q "Position: $2,$3 " || return 1
+	[ $# -lt 5 ] || echo "$geo" | grep -q "Geometry: $4x$5\$"
+}
 shot() { import -window root "$work/$1.png" || fail "import could not take the screen"; }
 
 # 1. An X server on a free display (Xvfb picks it and writes its number).
@@ -156,8 +173,7 @@ export VISUAL="sh $work/editor.sh"
 ardour "$sess" >"$work/ardour.log" 2>&1 &
 ardour_pid=$!
 until_ok 300 "Ardour's main window" has_window "chronus - Ardour"
-main=$(window_named "chronus - Ardour")
-xdotool windowmove "$main" 0 0 windowsize "$main" 1600 1000
+until_ok 60 "Ardour's main window at 0,0, 1600x1000" place "chronus - Ardour" 0 0 1600 1000
 
 # 4. The Mixer, then a double-click on Chronus in the strip opens its UI.
 # The strip's plugin row is reddish (an instrument) once the mixer shows.
@@ -175,11 +191,10 @@ mixer_and_ui() {
 	return 1
 }
 until_ok 300 "the mixer strip and Chronus's own UI" mixer_and_ui
-ui=$(window_named "Chronus: Chronus")
 until_ok 60 "the UI's window (its log)" logged '^window '
 win=$(sed -n 's/^window \([0-9]*\) .*/\1/p' "$log" | head -n 1)
 until_ok 60 "the UI drawing Init Saw's graph" logged '^graph .* title Init Saw$'
-xdotool windowmove "$ui" 440 110
+until_ok 60 "the UI's window at 440,110" place "Chronus: Chronus" 440 110
 quiet
 # Notes reach the plugin: the scope hears them.
 until_ok 90 "two levels from the scope" has_levels "$(line_of '^graph .* title Init Saw$' 0)" 2
@@ -241,4 +256,5 @@ for s in 1-graph 2-preset 3-edited 4-error; do
 done
 convert "$work/3-edited.png" -crop 112x120+328+168 +repage -scale 200% "$out/ardour-inline.png"
 convert "$work/4-error.png" -crop 112x120+328+168 +repage -scale 200% "$out/ardour-inline-error.png"
-echo "ardour7-ui: passed; screenshots in $out (logs in $work)"
+passed=1
+echo "ardour7-ui: passed; screenshots in $out"
