@@ -605,6 +605,18 @@ take_set(Ui* ui, const LV2_Atom_Object* obj)
 				fprintf(s->test_log, "scope %u\n", n);
 				fflush(s->test_log);
 			}
+			if (s->test_log) { /* what the scope heard, once a second: the level a test compares */
+				for (unsigned i = 0; i < n; ++i) {
+					s->scope_sq += (double)s->scope[i] * s->scope[i];
+				}
+				s->scope_sq_n += n;
+				if (s->scope_messages % 30 == 0 && s->scope_sq_n) {
+					fprintf(s->test_log, "level rms %.4f\n", sqrt(s->scope_sq / s->scope_sq_n));
+					fflush(s->test_log);
+					s->scope_sq   = 0;
+					s->scope_sq_n = 0;
+				}
+			}
 			ui->scope_dirty = true;
 		}
 		return;

@@ -36,6 +36,8 @@ typedef struct {
 	float      scope[UI_SCOPE_POINTS];
 	unsigned   scope_n;
 	unsigned   scope_messages;
+	double     scope_sq;                /* test log: sum of squares over the last second's messages */
+	unsigned   scope_sq_n;              /* and how many samples */
 	/* Layout, in pixels, filled by draw.c. */
 	UiRect     knob[KNOB_COUNT];
 	char       knob_title[KNOB_MACROS][GM_NAME]; /* as drawn: the patch's name, else "Macro N" */
