@@ -270,7 +270,10 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	} else if (o->path[0]) {
 		o->error_line   = report.error.line;
 		o->error_column = report.error.col;
-		snprintf(o->status_text, sizeof(o->status_text), "%.60s: %.250s", o->path, report.error.message);
+		/* A long path keeps its end: the file's name is what the user reads. */
+		const size_t plen = strlen(o->path);
+		snprintf(o->status_text, sizeof(o->status_text), "%s%.60s: %.250s", plen > 60 ? "..." : "",
+		         o->path + (plen > 60 ? plen - 57 : 0), report.error.message);
 	} else {
 		o->error_line   = report.error.line;
 		o->error_column = report.error.col;
