@@ -490,6 +490,12 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 		int32_t on;
 		memcpy(&on, LV2_ATOM_BODY_CONST(value), sizeof on); /* the host's buffer need not be aligned */
 		scope_enable(self, on != 0);
+	} else if (key == self->uris.chronus_spectrum &&
+	           (value->type == self->uris.atom_Bool || value->type == self->uris.atom_Int) &&
+	           value->size >= sizeof(int32_t)) {
+		int32_t on;
+		memcpy(&on, LV2_ATOM_BODY_CONST(value), sizeof on);
+		spectrum_enable(self, on != 0);
 	} else if (key == self->uris.chronus_patchFile && value->type == self->uris.atom_Path && len > 0 &&
 	           len < PATH_MAX_LEN) {
 		request_build(self, REQ_FILE, str, len, 0);
@@ -892,6 +898,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	}
 	render(self, pos, n_samples);
 	scope_feed(self, self->out[0], self->out[1], n_samples);
+	spectrum_feed(self, self->out[0], self->out[1], n_samples);
 	inline_feed(&self->idisp, self->out[0], self->out[1], n_samples);
 
 	if (self->unsupported) {
@@ -911,6 +918,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	dispatch_osc_port(self);
 	check_patch_file(self, n_samples);
 	flush_retired(self);
+	swap_report(self, n_samples);
 	write_controls(self);
 	restore_fp_mode(csr);
 }

@@ -118,8 +118,8 @@ chronus_new_generation(Chronus* self)
 	return g;
 }
 
-Outcome*
-chronus_build_outcome(Chronus* self, const Request* req)
+static Outcome*
+build_outcome(Chronus* self, const Request* req)
 {
 	const BuildSettings* settings = &req->settings;
 	Outcome*             o        = calloc(1, sizeof(Outcome));
@@ -280,6 +280,17 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	return o;
 }
 
+/* A build, counted while it runs: run() shows the swap in progress
+ * (swap_state.c) from the request to the crossfade's end. */
+Outcome*
+chronus_build_outcome(Chronus* self, const Request* req)
+{
+	atomic_fetch_add_explicit(&self->builds_busy, 1, memory_order_acq_rel);
+	Outcome* o = build_outcome(self, req);
+	atomic_fetch_sub_explicit(&self->builds_busy, 1, memory_order_acq_rel);
+	return o;
+}
+
 static bool
 superseded(Chronus* self, uint32_t generation)
 {
@@ -293,8 +304,12 @@ static void
 reply_outcome(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle, Outcome* o)
 {
 	WorkMessage reply = {o->slot ? WORK_PRIMED : WORK_REJECTED, o};
+	/* counted until work_response() publishes it, so the swap in progress
+	 * shows no gap between the build and run() taking it */
+	atomic_fetch_add_explicit(&self->replies_busy, 1, memory_order_acq_rel);
 	if (respond(handle, sizeof(reply), &reply) != LV2_WORKER_SUCCESS) {
 		chronus_publish(self, o);
+		atomic_fetch_sub_explicit(&self->replies_busy, 1, memory_order_acq_rel);
 	}
 }
 
@@ -443,6 +458,7 @@ chronus_work_response(LV2_Handle instance, uint32_t size, const void* data)
 	memcpy(&msg, data, sizeof(msg));
 	if ((msg.type == WORK_PRIMED || msg.type == WORK_REJECTED) && msg.ptr) {
 		chronus_publish(self, (Outcome*)msg.ptr);
+		atomic_fetch_sub_explicit(&self->replies_busy, 1, memory_order_acq_rel);
 	}
 	return LV2_WORKER_SUCCESS;
 }
