@@ -297,8 +297,10 @@ badges=$(grep -c '^badge crossfade' "$out/ui.log")
 "$ctl" -p "$port" /patch/file "$out/known.chronus" > "$out/reply" 2>&1
 # a screenshot while the badge shows (the 2 s crossfade); the check is the
 # log, the screenshot is for docs/ui.md when it caught the badge
+end=$(($(date +%s) + 60))
 until [ "$(grep -c '^badge crossfade' "$out/ui.log")" -gt "$badges" ]; do
 	kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
+	[ "$(date +%s)" -lt "$end" ] || fail "no swap badge and no swap done within 60 s: $(grep '^swap' "$out/ui.log" | tail -n 1)"
 	[ "$(grep -c '^swap done' "$out/ui.log")" -gt "$dones" ] && fail "the swap ended and the UI never drew its badge"
 	sleep 0.05
 done
