@@ -554,6 +554,7 @@ handle_event(Chronus* self, const LV2_Atom_Event* ev)
 			handle_patch_set(self, obj);
 		} else if (obj->body.otype == u->patch_Get) {
 			self->announce = ANNOUNCE_ALL; /* every readable value */
+			self->swap_sent = 2.0f;        /* and the swap in progress again (swap_state.c) */
 		} else if (obj->body.otype == u->time_Position) {
 			handle_position(self, obj);
 		}

@@ -142,9 +142,16 @@ test_graph_on_patch_get(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	char*          before = strdup(host_last_value(h, GRAPH));
 	const unsigned n      = host_value_count(h, GRAPH);
+	const unsigned swaps  = host_value_count(h, SWAP);
 	host_patch_get(h, 0);
 	CU_ASSERT_TRUE(test_run_until(h, BLOCK, graph_count_above, &n, NULL, 0, NULL));
 	CU_ASSERT_STRING_EQUAL(host_last_value(h, GRAPH), before);
+	/* and the swap in progress: nothing under way */
+	float swap = 0.0f;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(host_last_value(h, SWAP));
+	memcpy(&swap, host_last_value(h, SWAP), sizeof swap);
+	CU_ASSERT_EQUAL(swap, 1.0f);
+	CU_ASSERT_EQUAL(host_value_count(h, SWAP), swaps + 1);
 	free(before);
 	host_free(h);
 }
