@@ -349,13 +349,43 @@ check_file(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respon
 	req->settings.warmup_frames = self->nominal_block;
 	chronus_shared_settings(self, &req->settings);
 	req->settings.generation = chronus_new_generation(self);
-	Outcome* o               = chronus_build_outcome(self, req);
+	atomic_fetch_add_explicit(&self->builds_busy, 1, memory_order_acq_rel); /* until replied */
+	Outcome* o = chronus_build_outcome(self, req);
 	free(req);
 	if (o && superseded(self, o->generation)) {
 		chronus_outcome_free(o);
 	} else if (o) {
 		reply_outcome(self, respond, handle, o);
 	}
+	atomic_fetch_sub_explicit(&self->builds_busy, 1, memory_order_acq_rel);
+}
+
+/* WORK_BUILD: build the request unless a newer one superseded it, free
+ * it, and reply with the outcome. */
+static void
+build_request(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle, Request* req)
+{
+	const uint32_t gen = req->settings.generation;
+	Outcome*       o   = NULL;
+	if (!superseded(self, gen)) {
+		o = chronus_build_outcome(self, req);
+	} else if (req->set_scale || req->set_keymap) {
+		PatchError err;
+		load_tuning_files(self, req, &err); /* the newer build plays it */
+	}
+	if (req->heap) {
+		free(req);
+	} else {
+		atomic_store_explicit(&req->state, REQ_FREE, memory_order_release);
+	}
+	if (!o) {
+		return; /* a newer request replaces this one */
+	}
+	if (superseded(self, gen)) {
+		chronus_outcome_free(o); /* finished too late: never swapped in */
+		return;
+	}
+	reply_outcome(self, respond, handle, o);
 }
 
 LV2_Worker_Status
@@ -393,28 +423,11 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 	if (msg.type != WORK_BUILD) {
 		return LV2_WORKER_ERR_UNKNOWN;
 	}
-	Request* req = (Request*)msg.ptr;
-	const uint32_t gen = req->settings.generation;
-	Outcome*       o   = NULL;
-	if (!superseded(self, gen)) {
-		o = chronus_build_outcome(self, req);
-	} else if (req->set_scale || req->set_keymap) {
-		PatchError err;
-		load_tuning_files(self, req, &err); /* the newer build plays it */
-	}
-	if (req->heap) {
-		free(req);
-	} else {
-		atomic_store_explicit(&req->state, REQ_FREE, memory_order_release);
-	}
-	if (!o) {
-		return LV2_WORKER_SUCCESS; /* a newer request replaces this one */
-	}
-	if (superseded(self, gen)) {
-		chronus_outcome_free(o); /* finished too late: never swapped in */
-		return LV2_WORKER_SUCCESS;
-	}
-	reply_outcome(self, respond, handle, o);
+	/* counted from here until the reply is in the host's ring (then
+	 * replies_busy counts it): the request stops being QUEUED below */
+	atomic_fetch_add_explicit(&self->builds_busy, 1, memory_order_acq_rel);
+	build_request(self, respond, handle, (Request*)msg.ptr);
+	atomic_fetch_sub_explicit(&self->builds_busy, 1, memory_order_acq_rel);
 	return LV2_WORKER_SUCCESS;
 }
 
