@@ -110,3 +110,14 @@ sv_lit(const SpectrumView* v)
 	}
 	return n;
 }
+
+bool
+sv_peaks_lit(const SpectrumView* v)
+{
+	for (unsigned c = 0; c < SV_COLS; ++c) {
+		if (v->peak[c] > SV_FLOOR_DB) {
+			return true;
+		}
+	}
+	return false;
+}

@@ -38,5 +38,7 @@ double sv_col_hz(const SpectrumView* v, unsigned c);
 double sv_hz_pos(const SpectrumView* v, double hz); /* 0..1 across the panel */
 /* Columns above the floor: what the panel draws. */
 unsigned sv_lit(const SpectrumView* v);
+/* Whether any peak hold is above the floor. */
+bool sv_peaks_lit(const SpectrumView* v);
 
 #endif

@@ -573,8 +573,11 @@ take_spectrum(Ui* ui, const LV2_Atom* value)
 	if (v->body.child_type != ui->u.atom_Float || v->body.child_size != sizeof(float)) {
 		return;
 	}
-	const float*   f = (const float*)(v + 1);
-	const unsigned n = (value->size - sizeof(LV2_Atom_Vector_Body)) / sizeof(float) - 1;
+	const float*   f      = (const float*)(v + 1);
+	const unsigned n      = (value->size - sizeof(LV2_Atom_Vector_Body)) / sizeof(float) - 1;
+	const unsigned lit    = sv_lit(&s->spectrum);
+	const bool     peaked = sv_peaks_lit(&s->spectrum);
+	const double   rate   = s->spectrum.rate;
 	if (!sv_take(&s->spectrum, f + 1, n, f[0])) {
 		return;
 	}
@@ -583,7 +586,9 @@ take_spectrum(Ui* ui, const LV2_Atom* value)
 		        s->spectrum.peak_hz, (double)s->spectrum.peak_db, sv_lit(&s->spectrum));
 		fflush(s->test_log);
 	}
-	ui->spectrum_dirty = true;
+	/* silence that stays silence, at the same rate, changes nothing on screen */
+	ui->spectrum_dirty |= lit || peaked || sv_lit(&s->spectrum) || sv_peaks_lit(&s->spectrum) ||
+	                      s->spectrum.rate != rate;
 }
 
 static void

@@ -96,6 +96,7 @@ test_view_levels_fall_and_peaks_hold(void)
 	CU_ASSERT_TRUE(v.level[c1k] > -9.0f && v.level[c1k] < -5.0f); /* -6 dB, less scalloping */
 	CU_ASSERT_EQUAL(v.level[c100], SV_FLOOR_DB);
 	CU_ASSERT_DOUBLE_EQUAL(v.peak_hz, 1000.0, 48000.0 / N);
+	CU_ASSERT_TRUE(sv_peaks_lit(&v));
 	const float top = v.level[c1k];
 	/* silence: the level falls SV_FALL_DB a message; the peak stays SV_HOLD */
 	for (unsigned m = 1; m <= SV_HOLD; ++m) {
@@ -111,6 +112,7 @@ test_view_levels_fall_and_peaks_hold(void)
 	}
 	CU_ASSERT_EQUAL(sv_lit(&v), 0u);
 	CU_ASSERT_EQUAL(v.peak[c1k], SV_FLOOR_DB);
+	CU_ASSERT_FALSE(sv_peaks_lit(&v)); /* the UI stops redrawing the panel */
 }
 
 static void
