@@ -315,8 +315,8 @@ done
 "$ctl" -p "$port" /note/off 57 > "$out/reply" 2>&1
 echo "check-ui: spectrum fill $lit pixels with a note, under 20 in silence; swap badge drawn during a 2 s crossfade ($badge badge pixels in the screenshot taken then)"
 
-# CPU of the whole jalv.gtk3 process (plugin, GTK, the UI and its scope at
-# 30 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
+# CPU of the whole jalv.gtk3 process (plugin, GTK, the UI, its scope at 30 Hz and spectrum at
+# 15 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
 ticks() { awk '{print $14 + $15}' "/proc/$jalv_pid/stat"; }
 t0=$(ticks)
 w0=$(date +%s.%N)
@@ -324,7 +324,7 @@ sleep 5 # the measuring window, not a wait for a condition
 t1=$(ticks)
 w1=$(date +%s.%N)
 cpu=$(python3 -c "print('%.1f' % (100.0 * ($t1 - $t0) / $(getconf CLK_TCK) / ($w1 - $w0)))")
-echo "check-ui: jalv.gtk3 with Chronus's UI open (scope running, no note): $cpu% of one core"
+echo "check-ui: jalv.gtk3 with Chronus's UI open (scope and spectrum running, no note): $cpu% of one core"
 kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
