@@ -172,11 +172,13 @@ def build(bld):
     # LIBLO: the chronusctl suite answers the built program from an
     # in-process OSC server.
     unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c', 'src/ui/graph_model.c',
-                                                           'src/ui/spectrum_fft.c', 'src/ui/spectrum_view.c']
+                                                              'src/ui/folder.c', 'src/ui/user_presets.c',
+                                                              'src/ui/spectrum_fft.c', 'src/ui/spectrum_view.c']
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'src/ui', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'SNDFILE', 'M'], install_path=None)
-    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c', 'src/ui/spectrum_fft.c'], target='tests/host-tests',
+    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c', 'tests/unit/temp_dir.c',
+                                                             'src/ui/spectrum_fft.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
                 use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'LIBLO', 'PTHREAD', 'M', 'DL'],
                 install_path=None)

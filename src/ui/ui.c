@@ -13,6 +13,7 @@
  * line each, for tests/ui.
  */
 #include "edit.h"
+#include "files_ui.h"
 #include "ui_state.h"
 
 #include "chronus_config.h"
@@ -137,11 +138,12 @@ send_get(Ui* ui)
 	send_atom(ui, a);
 }
 
-/* patch:Set key to an atom:Bool: the scope or the spectrum on or off. */
+/* patch:Set of key to a value of the given type and body: the one shape of
+ * every setting the UI sends the plugin. */
 static void
-send_bool(Ui* ui, LV2_URID key, bool on)
+send_set(Ui* ui, LV2_URID key, LV2_URID type, const void* body, uint32_t size)
 {
-	uint8_t        buf[128];
+	uint8_t        buf[4096 + 256];
 	LV2_Atom_Forge forge;
 	lv2_atom_forge_init(&forge, ui->map);
 	lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
@@ -150,27 +152,31 @@ send_bool(Ui* ui, LV2_URID key, bool on)
 	lv2_atom_forge_key(&forge, ui->u.patch_property);
 	lv2_atom_forge_urid(&forge, key);
 	lv2_atom_forge_key(&forge, ui->u.patch_value);
-	lv2_atom_forge_bool(&forge, on);
+	lv2_atom_forge_atom(&forge, size, type);
+	lv2_atom_forge_write(&forge, body, size);
 	lv2_atom_forge_pop(&forge, &f);
-	send_atom(ui, a);
+	if (a && forge.offset <= sizeof buf) {
+		send_atom(ui, a);
+	}
 }
 
-/* patch:Set chronus:patchFile: the plugin plays (and watches) that file. */
+/* chronus:scope or chronus:spectrum on or off: the plugin sends their data
+ * only while on. */
+static void
+send_bool(Ui* ui, LV2_URID key, bool on)
+{
+	const int32_t v = on;
+	send_set(ui, key, ui->u.atom_Bool, &v, sizeof v);
+}
+
+/* chronus:patchFile: the plugin plays (and watches) that file. */
 static void
 send_patch_file(Ui* ui, const char* path)
 {
-	static uint8_t buf[4096 + 256];
-	LV2_Atom_Forge forge;
-	lv2_atom_forge_init(&forge, ui->map);
-	lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
-	LV2_Atom_Forge_Frame f;
-	LV2_Atom* a = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, ui->u.patch_Set));
-	lv2_atom_forge_key(&forge, ui->u.patch_property);
-	lv2_atom_forge_urid(&forge, ui->u.chronus_patchFile);
-	lv2_atom_forge_key(&forge, ui->u.patch_value);
-	lv2_atom_forge_path(&forge, path, (uint32_t)strlen(path));
-	lv2_atom_forge_pop(&forge, &f);
-	send_atom(ui, a);
+	const size_t n = strlen(path);
+	if (n < 4096) {
+		send_set(ui, ui->u.chronus_patchFile, ui->u.atom_Path, path, (uint32_t)n + 1);
+	}
 }
 
 static void
@@ -208,6 +214,7 @@ log_drawn(Ui* ui)
 		}
 		ui->layout_logged = true;
 	}
+	files_log(s); /* the User bank's rows and Open...'s, when they moved */
 	const int error = s->port[CTRL_ERROR] > 0.5f;
 	if (error != ui->error_logged) {
 		fprintf(s->test_log, "error %d line %d col %d\n", error, (int)s->port[CTRL_ERROR_LINE],
@@ -311,7 +318,7 @@ redraw(Ui* ui)
 static bool
 inside(const UiRect* r, int x, int y)
 {
-	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+	return ui_inside(r, x, y);
 }
 
 /* "Edit": the patch's file in the user's editor; a patch that is only
@@ -329,6 +336,7 @@ edit(Ui* ui)
 		return;
 	} else {
 		send_patch_file(ui, path);
+		files_rescan(s); /* the copy is a new user preset */
 	}
 	const bool started = edit_open(path);
 	if (!started) {
@@ -345,6 +353,20 @@ static void
 button_press(Ui* ui, const XButtonEvent* e)
 {
 	UiState* s = &ui->s;
+	char     path[4096];
+	switch (files_press(s, e->x, e->y, (int)e->button, path, sizeof path)) { /* Open..., Save, User bank */
+	case FILES_LOAD:
+		send_patch_file(ui, path);
+		if (s->test_log) {
+			fprintf(s->test_log, "load %s\n", path);
+		}
+		/* fall through */
+	case FILES_REDRAW:
+		redraw(ui);
+		return;
+	case FILES_NONE:
+		break;
+	}
 	if (e->button == Button1 && inside(&s->edit_rect, e->x, e->y)) {
 		edit(ui);
 		return;
@@ -484,6 +506,7 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 		s->port[i] = ui_control_default((ControlId)i);
 	}
 	s->patch_text   = malloc(UI_TEXT_MAX + 1);
+	s->files        = files_new(); /* reads the user's folder: the User bank */
 	const char* log = getenv("CHRONUS_UI_TEST_LOG");
 	s->test_log     = log && log[0] ? fopen(log, "a") : NULL;
 
@@ -553,6 +576,7 @@ cleanup(LV2UI_Handle handle)
 	}
 	XFreeGC(ui->dpy, ui->gc);
 	free(ui->s.patch_text);
+	files_free(ui->s.files);
 	XDestroyWindow(ui->dpy, ui->win);
 	XCloseDisplay(ui->dpy);
 	if (ui->s.test_log) {
@@ -714,7 +738,8 @@ idle(LV2UI_Handle handle)
 		if (ui->scope_dirty && ui->s.scope_rect.w > 0) {
 			redraw_scope(ui);
 		}
-		if (ui->spectrum_dirty && ui->s.spectrum_rect.w > 0) {
+		/* not over "Open...", which covers the spectrum while it is open */
+		if (ui->spectrum_dirty && ui->s.spectrum_rect.w > 0 && !(ui->s.files && ui->s.files->browsing)) {
 			redraw_spectrum(ui);
 		}
 	}

@@ -58,8 +58,16 @@ typedef struct {
 	/* A knob being dragged (-1: none), where and at which value it began. */
 	int        drag;
 	double     drag_y, drag_t;
+	struct FileUi* files;               /* User bank, Open..., Save (files_ui.h) */
 	FILE*      test_log;                /* CHRONUS_UI_TEST_LOG: machine-readable lines for the tests */
 } UiState;
+
+/* Whether the point (x, y) is in r. */
+static inline bool
+ui_inside(const UiRect* r, double x, double y)
+{
+	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+}
 
 /* The ControlId of knob k. */
 ControlId ui_knob_control(int k);

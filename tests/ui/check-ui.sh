@@ -102,7 +102,15 @@ n=$(($(cat "$0.count" 2> /dev/null || echo 0) + 1))
 echo "$n" > "$0.count"
 sed "s/^patch \".*\"/patch \"Edited $n\"/" "$1" > "$1.tmp" && mv "$1.tmp" "$1"
 EDITOR
-mkdir -p "$out/data"
+# The user's folder: two presets at its top (the User bank) and a
+# sub-folder with a good and a broken patch (bank User/more, and the
+# folder "Open..." goes into).
+user="$out/data/chronus/patches"
+mkdir -p "$user/more"
+printf 'patch "User Alpha"\ncreate osc saw\ncreate env adsr\ncreate amp vca\nconnect osc amp\nconnect env amp.gain\nout amp\n' > "$user/alpha.chronus"
+printf 'patch "User Beta"\ncreate osc square\ncreate env adsr\ncreate amp vca\nconnect osc amp\nconnect env amp.gain\nout amp\n' > "$user/beta.chronus"
+printf 'patch "Browsed Good"\ncreate osc sine\ncreate env adsr\ncreate amp vca\nconnect osc amp\nconnect env amp.gain\nout amp\n' > "$user/more/good.chronus"
+printf 'patch "Browsed Bad"\ncreate osc saw\ncreate amp vcaa\nout amp\n' > "$user/more/bad.chronus"
 CHRONUS_UI_TEST_LOG="$out/ui.log" VISUAL="sh $out/editor.sh" XDG_DATA_HOME="$out/data" \
 	jalv.gtk3 -c "osc_port=$port" "$uri" > "$out/jalv.log" 2>&1 &
 jalv_pid=$!
@@ -256,6 +264,103 @@ done
 xdotool mousemove --window "$win" "$1" "$2" click 1
 until_logged "^write program $num\$" || fail "the click on scrolled-in preset $num wrote no program"
 
+# The User bank: the files of the user's folder after the factory banks,
+# sorted by name, then its sub-folder's bank; out of sight until the wheel
+# scrolls the list down to them; a click loads the file.
+# user_row BANK|NAME: "X Y" of the row's newest place (0 0: out of sight).
+user_row() {
+	grep "^user [0-9]* [0-9]* [0-9]* $1\$" "$out/ui.log" | tail -n 1 | cut -d' ' -f3,4
+}
+until_logged '^user [0-9]* [0-9]* [0-9]* User/more|good$' || fail "the User bank does not list more/good: $(grep '^user' "$out/ui.log" | tail -n 6)"
+ia=$(grep '^user [0-9]* [0-9]* [0-9]* User|alpha$' "$out/ui.log" | tail -n 1 | cut -d' ' -f2)
+ib=$(grep '^user [0-9]* [0-9]* [0-9]* User|beta$' "$out/ui.log" | tail -n 1 | cut -d' ' -f2)
+ig=$(grep '^user [0-9]* [0-9]* [0-9]* User/more|good$' "$out/ui.log" | tail -n 1 | cut -d' ' -f2)
+[ -n "$ib" ] && [ -n "$ig" ] && [ "$ia" -lt "$ib" ] && [ "$ib" -lt "$ig" ] ||
+	fail "the User bank is not alpha, beta, then User/more's good: $(grep '^user' "$out/ui.log" | tail -n 6)"
+set -- $(sed -n 's/^preset 0 \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | head -n 1)
+px=$1 py=$2
+end=$(($(date +%s) + 60))
+until [ "$(user_row 'User|alpha')" != "0 0" ]; do
+	[ "$(date +%s)" -lt "$end" ] || fail "the User bank never came into sight: $(grep '^user\|^scroll' "$out/ui.log" | tail -n 3)"
+	xdotool mousemove --window "$win" "$px" "$py" click 5
+	sleep 0.2
+done
+set -- $(user_row 'User|alpha')
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged "^load $user/alpha.chronus\$" || fail "a click on the user preset alpha loaded nothing"
+until_logged '^graph .* title User Alpha$' || fail "the plugin did not play the user preset alpha: $(grep '^graph\|^status' "$out/ui.log" | tail -n 2)"
+import -window root "$build/ui-user.png" 2> /dev/null
+
+# Save: the playing patch's text to a new file named after its title, never
+# over one, listed in the User bank at once.
+set -- $(sed -n 's/^files open [0-9]* [0-9]* save \([0-9]*\) \([0-9]*\) .*/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged '^save wrote ' || fail "Save wrote nothing: $(grep '^save' "$out/ui.log")"
+saved=$(sed -n 's/^save wrote \(.*\)$/\1/p' "$out/ui.log" | tail -n 1)
+[ "$saved" = "$user/user-alpha.chronus" ] || fail "Save wrote '$saved', not $user/user-alpha.chronus"
+cmp -s "$saved" "$user/alpha.chronus" || fail "the saved file is not the playing patch's text"
+until_logged '^user [0-9]* [0-9]* [0-9]* User|user-alpha$' || fail "the saved preset is not listed"
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged "^save wrote $user/user-alpha-2.chronus\$" || fail "a second Save did not write user-alpha-2: $(grep '^save' "$out/ui.log")"
+cmp -s "$user/user-alpha.chronus" "$user/alpha.chronus" || fail "the second Save changed the first file"
+
+# "Open...": the chooser starts in the playing patch's folder (the user's),
+# lists ".." and its sub-folder first; a click goes into it, another loads
+# a file there. Then a broken file picked there shows its error, and the
+# patch before plays on. ".." goes up; Cancel closes.
+# browse_row LABEL: "X Y" of LABEL's row in the newest listing.
+browse_row() {
+	awk -v want="$1" '/^browse dir /{x = ""} /^browse row /{l = $0; sub(/^browse row [0-9]+ [0-9]+ [0-9]+ /, "", l); if (l == want) x = $4 " " $5} END {print x}' "$out/ui.log"
+}
+# until_count REGEX N: waits until N lines of the UI's log match REGEX.
+until_count() {
+	end=$(($(date +%s) + 60))
+	until [ "$(grep -c -- "$1" "$out/ui.log")" -ge "$2" ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+# until_listed REGEX N: until_count, then until the newest listing's rows
+# are all in the log (it reaches the file in more than one write).
+until_listed() {
+	until_count "$1" "$2" || return 1
+	end=$(($(date +%s) + 60))
+	until [ "$(awk '/^browse dir /{want = $(NF - 5); n = 0} /^browse row /{n++} END {print (want != "" && n == want) ? 1 : 0}' "$out/ui.log")" = 1 ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+open_at=$(sed -n 's/^files open \([0-9]*\) \([0-9]*\) .*/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" $open_at click 1
+until_listed "^browse dir $user rows " 1 || fail "Open... did not list the user's folder: $(grep '^browse dir' "$out/ui.log")"
+[ "$(browse_row ..)" != "" ] && [ "$(grep '^browse row 1 ' "$out/ui.log" | tail -n 1 | cut -d' ' -f6-)" = "more/" ] ||
+	fail "Open... did not list '..' then 'more/': $(grep '^browse row' "$out/ui.log" | tail -n 6)"
+xdotool mousemove --window "$win" $(browse_row more/) click 1
+until_listed "^browse dir $user/more rows 3 error 0 " 1 || fail "a click on more/ did not list it: $(grep '^browse dir' "$out/ui.log" | tail -n 1)"
+[ "$(browse_row bad)" != "" ] && [ "$(browse_row good)" != "" ] || fail "more/ does not list bad and good: $(grep '^browse row' "$out/ui.log" | tail -n 3)"
+import -window root "$build/ui-open.png" 2> /dev/null
+xdotool mousemove --window "$win" $(browse_row good) click 1
+until_logged "^load $user/more/good.chronus\$" || fail "a click on good in Open... loaded nothing"
+until_logged '^graph .* title Browsed Good$' || fail "the plugin did not play the file picked in Open..."
+errors=$(grep -c '^error 1 line 3 col 12$' "$out/ui.log")
+xdotool mousemove --window "$win" $open_at click 1
+until_listed "^browse dir $user/more rows 3 " 2 || fail "Open... did not start in the playing patch's folder: $(grep '^browse dir' "$out/ui.log" | tail -n 1)"
+xdotool mousemove --window "$win" $(browse_row bad) click 1
+until_logged "^load $user/more/bad.chronus\$" || fail "a click on bad in Open... loaded nothing"
+until_count '^error 1 line 3 col 12$' $((errors + 1)) || fail "the broken file from Open... showed no error at line 3, col 12"
+"$ctl" -p "$port" -w 500 /engine/status > "$out/reply" 2>&1
+grep -q '^/engine/status "Browsed Good" .*line 3' "$out/reply" || fail "after the broken file, the plugin does not play 'Browsed Good' on: $(cat "$out/reply")"
+[ "$(grep '^graph ' "$out/ui.log" | tail -n 1 | sed 's/.* title //')" = "Browsed Good" ] || fail "the UI's graph changed for a broken file"
+import -window root "$build/ui-open-error.png" 2> /dev/null
+xdotool mousemove --window "$win" $open_at click 1
+until_listed "^browse dir $user/more rows 3 " 3 || fail "Open... did not open a third time in more/"
+xdotool mousemove --window "$win" $(browse_row ..) click 1
+until_listed "^browse dir $user rows " 2 || fail "'..' did not go up to the user's folder: $(grep '^browse dir' "$out/ui.log" | tail -n 1)"
+cancel=$(grep '^browse dir ' "$out/ui.log" | tail -n 1 | sed 's/.* cancel //')
+closed=$(grep -c '^browse closed' "$out/ui.log")
+xdotool mousemove --window "$win" $cancel click 1
+until_count '^browse closed' $((closed + 1)) || fail "Cancel did not close Open..."
+
 # The spectrum: a saw at 220 Hz (A3) lights the panel; silence leaves it dark.
 cat > "$out/spectrum.chronus" << 'PATCH'
 patch "Spectrum Test"
@@ -329,4 +434,4 @@ kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the spectrum lit with a note and went dark in silence; the swap badge showed; the list scrolled to preset $num ($lastbank) and a click loaded it: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed: passed"
