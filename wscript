@@ -138,7 +138,7 @@ def build(bld):
               install_path=None)
     # Opens and closes the UI 100 times in one process (tests/ui/check-ui.sh).
     bld.program(source='tests/ui/ui_cycles.c', target='tests/ui-cycles', includes=['src', '.'],
-                use=['X11', 'LV2', 'DL'], install_path=None)
+                use=['X11', 'LV2', 'DL', 'M'], install_path=None)
 
     # In a folder of its own: build/ is not a bundle, and LV2_PATH=$PWD must
     # not find a second copy of the plugin there.
@@ -172,11 +172,13 @@ def build(bld):
     # LIBLO: the chronusctl suite answers the built program from an
     # in-process OSC server.
     unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c', 'src/ui/graph_model.c',
-                                                              'src/ui/folder.c', 'src/ui/user_presets.c']
+                                                              'src/ui/folder.c', 'src/ui/user_presets.c',
+                                                              'src/ui/spectrum_fft.c', 'src/ui/spectrum_view.c']
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'src/ui', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'SNDFILE', 'M'], install_path=None)
-    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c', 'tests/unit/temp_dir.c'], target='tests/host-tests',
+    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c', 'tests/unit/temp_dir.c',
+                                                             'src/ui/spectrum_fft.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
                 use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'LIBLO', 'PTHREAD', 'M', 'DL'],
                 install_path=None)

@@ -4,7 +4,8 @@
  * and column highlighted, prime time), the factory presets by bank, the
  * graph (voice section, master section apart, wires with their depths),
  * the knobs (8 macros under the names the patch gives them, over what
- * they drive; volume, crossfade, polyphony) and the scope. Everything is laid out in logical
+ * they drive; volume, crossfade, polyphony), the scope, and hooks for the
+ * spectrum (spectrum_draw.c) and the swap badge (swap_badge.c). Everything is laid out in logical
  * units times the HiDPI scale; the layout of what can be clicked is kept
  * in the UiState for ui.c.
  */
@@ -95,6 +96,7 @@ draw_header(UiState* s, cairo_t* cr, double k)
 	         s->port[CTRL_ACTIVE_SLOT] > 0.5f ? 'B' : 'A', s->graph.polyphony, s->graph.stereo ? ", stereo" : "");
 	rgb3(cr, 0x9a, 0xa4, 0xb0);
 	text_at(cr, s->width - text_width(cr, 11 * k, false, right) - 12 * k, 20 * k, 11 * k, false, right);
+	ui_draw_swap_badge(s, cr, s->width - text_width(cr, 11 * k, false, right) - 24 * k);
 	/* "Edit": the playing patch in the user's editor (ui.c, edit.c). */
 	s->edit_rect = (UiRect){s->width - 110 * k, 30 * k, 100 * k, 20 * k};
 	/* The status: red band on an error, its line and column in bold. */
@@ -383,10 +385,15 @@ ui_draw(UiState* s, void* vcr)
 	cairo_paint(cr);
 	draw_header(s, cr, k);
 	const double bottom_h = 110 * k, top = 52 * k, bar_h = FILES_BAR_H * k;
-	const UiRect graph    = {170 * k, top, s->width - 170 * k, s->height - bottom_h - top};
+	/* the spectrum in a strip under the graph (spectrum_draw.c) */
+	const double spec_h = 120 * k, graph_h = s->height - bottom_h - top - spec_h;
+	const UiRect graph  = {170 * k, top, s->width - 170 * k, graph_h};
 	draw_presets(s, cr, k, top, s->height - bottom_h - bar_h);
 	files_draw_bar(s, cr, k, (UiRect){0, s->height - bottom_h - bar_h, 170 * k, bar_h});
 	draw_graph(s, cr, k, graph);
+	s->spectrum_rect = (UiRect){180 * k, top + graph_h, s->width - 190 * k, spec_h - 8 * k};
+	ui_draw_spectrum(s, cr);
 	draw_bottom(s, cr, k, (UiRect){0, s->height - bottom_h, s->width, bottom_h});
-	browser_draw(s, cr, k, graph); /* "Open...", when open, over the graph */
+	/* "Open...", when open, over the graph and the spectrum */
+	browser_draw(s, cr, k, (UiRect){graph.x, graph.y, graph.w, graph.h + spec_h});
 }

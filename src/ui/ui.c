@@ -5,8 +5,9 @@
  * (ui:idleInterface), shown on its own by hosts that ask for that
  * (ui:showInterface). It talks to the plugin only through the ports: the
  * control ports (knobs, the program port for presets) and atom messages
- * (patch:Get and chronus:scope on the control port; chronus:graph,
- * status and scope data from notify). It never selects key events nor
+ * (patch:Get, chronus:scope and chronus:spectrum on the control port;
+ * chronus:graph, status, scope and spectrum data and the swap in progress
+ * from notify). It never selects key events nor
  * takes the input focus, so the host's keyboard shortcuts keep working.
  * CHRONUS_UI_TEST_LOG=<file> makes it write what it drew and did, one
  * line each, for tests/ui.
@@ -45,7 +46,8 @@
 typedef struct {
 	LV2_URID atom_eventTransfer, atom_Object, atom_Blank, atom_String, atom_URID, atom_Bool, atom_Vector,
 	        atom_Float, patch_Set, patch_Get, patch_property, patch_value, chronus_graph, chronus_status,
-	        chronus_scope, chronus_scopeData, chronus_patchFile, chronus_patchText, atom_Path;
+	        chronus_scope, chronus_scopeData, chronus_patchFile, chronus_patchText, atom_Path,
+	        chronus_spectrum, chronus_spectrumData, chronus_swap;
 } UiUrids;
 
 typedef struct {
@@ -66,6 +68,7 @@ typedef struct {
 	UiUrids              u;
 	bool                 dirty, closed, graph_logged, layout_logged;
 	bool                 scope_dirty; /* only the scope changed: redraw it alone */
+	bool                 spectrum_dirty; /* the spectrum changed: redraw it alone */
 	bool                 opened;      /* instantiate finished: the scope was asked for */
 	int                  error_logged; /* the error port's state last logged, -1: none yet */
 } Ui;
@@ -157,12 +160,13 @@ send_set(Ui* ui, LV2_URID key, LV2_URID type, const void* body, uint32_t size)
 	}
 }
 
-/* chronus:scope on or off: the plugin sends scope data only while on. */
+/* chronus:scope or chronus:spectrum on or off: the plugin sends their data
+ * only while on. */
 static void
-send_scope(Ui* ui, bool on)
+send_bool(Ui* ui, LV2_URID key, bool on)
 {
 	const int32_t v = on;
-	send_set(ui, ui->u.chronus_scope, ui->u.atom_Bool, &v, sizeof v);
+	send_set(ui, key, ui->u.atom_Bool, &v, sizeof v);
 }
 
 /* chronus:patchFile: the plugin plays (and watches) that file. */
@@ -286,14 +290,26 @@ redraw_scope(Ui* ui)
 }
 
 static void
+redraw_spectrum(Ui* ui)
+{
+	cairo_t* cr = cairo_create(ui->image);
+	ui_draw_spectrum(&ui->s, cr);
+	cairo_destroy(cr);
+	const UiRect* r = &ui->s.spectrum_rect;
+	present(ui, r->x, r->y, r->w, r->h);
+	ui->spectrum_dirty = false;
+}
+
+static void
 redraw(Ui* ui)
 {
 	cairo_t* cr = cairo_create(ui->image);
 	ui_draw(&ui->s, cr);
 	cairo_destroy(cr);
 	present(ui, 0, 0, ui->s.width, ui->s.height);
-	ui->dirty       = false;
-	ui->scope_dirty = false;
+	ui->dirty          = false;
+	ui->scope_dirty    = false;
+	ui->spectrum_dirty = false;
 	log_drawn(ui);
 }
 
@@ -430,6 +446,9 @@ map_urids(UiUrids* u, LV2_URID_Map* map)
 	u->chronus_status     = map->map(h, CHRONUS_URI "#status");
 	u->chronus_scope      = map->map(h, CHRONUS_URI "#scope");
 	u->chronus_scopeData  = map->map(h, CHRONUS_URI "#scopeData");
+	u->chronus_spectrum     = map->map(h, CHRONUS_URI "#spectrum");
+	u->chronus_spectrumData = map->map(h, CHRONUS_URI "#spectrumData");
+	u->chronus_swap         = map->map(h, CHRONUS_URI "#swap");
 	u->chronus_patchFile  = map->map(h, CHRONUS_URI "#patchFile");
 	u->chronus_patchText  = map->map(h, CHRONUS_URI "#patchText");
 	u->atom_Path          = map->map(h, LV2_ATOM__Path);
@@ -478,6 +497,8 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 	map_urids(&ui->u, map);
 	UiState* s = &ui->s;
 	s->drag    = -1;
+	s->swap    = 1.0f; /* no swap under way */
+	sv_reset(&s->spectrum);
 	s->scale   = find_scale(ui->dpy, features, map);
 	s->width   = (int)lrint(UI_WIDTH * s->scale);
 	s->height  = (int)lrint(UI_HEIGHT * s->scale);
@@ -532,7 +553,8 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 	*widget   = (LV2UI_Widget)(uintptr_t)ui->win;
 	ui->dirty = true;
 	send_get(ui);         /* the graph and status of what plays now */
-	send_scope(ui, true); /* only while a UI is open */
+	send_bool(ui, ui->u.chronus_scope, true); /* only while a UI is open */
+	send_bool(ui, ui->u.chronus_spectrum, true);
 	ui->opened = true;
 	return ui;
 }
@@ -542,7 +564,8 @@ cleanup(LV2UI_Handle handle)
 {
 	Ui* ui = handle;
 	if (ui->opened) {
-		send_scope(ui, false);
+		send_bool(ui, ui->u.chronus_scope, false);
+		send_bool(ui, ui->u.chronus_spectrum, false);
 	}
 	if (ui->ximage) {
 		ui->ximage->data = NULL; /* cairo's pixels */
@@ -560,6 +583,36 @@ cleanup(LV2UI_Handle handle)
 		fclose(ui->s.test_log);
 	}
 	free(ui);
+}
+
+/* chronus:spectrumData: the sample rate, then contiguous samples. */
+static void
+take_spectrum(Ui* ui, const LV2_Atom* value)
+{
+	UiState* s = &ui->s;
+	if (value->type != ui->u.atom_Vector || value->size < sizeof(LV2_Atom_Vector_Body) + 2 * sizeof(float)) {
+		return;
+	}
+	const LV2_Atom_Vector* v = (const LV2_Atom_Vector*)value;
+	if (v->body.child_type != ui->u.atom_Float || v->body.child_size != sizeof(float)) {
+		return;
+	}
+	const float*   f      = (const float*)(v + 1);
+	const unsigned n      = (value->size - sizeof(LV2_Atom_Vector_Body)) / sizeof(float) - 1;
+	const unsigned lit    = sv_lit(&s->spectrum);
+	const bool     peaked = sv_peaks_lit(&s->spectrum);
+	const double   rate   = s->spectrum.rate;
+	if (!sv_take(&s->spectrum, f + 1, n, f[0])) {
+		return;
+	}
+	if (s->test_log && (s->spectrum.messages == 1 || s->spectrum.messages % 15 == 0)) {
+		fprintf(s->test_log, "spectrum %u rate %.0f peak %.0f Hz %.0f dB lit %u\n", n, s->spectrum.rate,
+		        s->spectrum.peak_hz, (double)s->spectrum.peak_db, sv_lit(&s->spectrum));
+		fflush(s->test_log);
+	}
+	/* silence that stays silence, at the same rate, changes nothing on screen */
+	ui->spectrum_dirty |= lit || peaked || sv_lit(&s->spectrum) || sv_peaks_lit(&s->spectrum) ||
+	                      s->spectrum.rate != rate;
 }
 
 static void
@@ -620,6 +673,16 @@ take_set(Ui* ui, const LV2_Atom_Object* obj)
 			ui->scope_dirty = true;
 		}
 		return;
+	} else if (key == ui->u.chronus_spectrumData) {
+		take_spectrum(ui, value);
+		return;
+	} else if (key == ui->u.chronus_swap && value->type == ui->u.atom_Float && value->size >= sizeof(float)) {
+		const float p = ((const LV2_Atom_Float*)value)->body;
+		if (s->test_log) {
+			fprintf(s->test_log, "swap %s\n", p < 0.0f ? "building" : (p < 1.0f ? "crossfade" : "done"));
+			fflush(s->test_log);
+		}
+		s->swap = p;
 	} else {
 		return;
 	}
@@ -683,8 +746,14 @@ idle(LV2UI_Handle handle)
 	}
 	if (ui->dirty) {
 		redraw(ui);
-	} else if (ui->scope_dirty && ui->s.scope_rect.w > 0) {
-		redraw_scope(ui);
+	} else {
+		if (ui->scope_dirty && ui->s.scope_rect.w > 0) {
+			redraw_scope(ui);
+		}
+		/* not over "Open...", which covers the spectrum while it is open */
+		if (ui->spectrum_dirty && ui->s.spectrum_rect.w > 0 && !(ui->s.files && ui->s.files->browsing)) {
+			redraw_spectrum(ui);
+		}
 	}
 	return ui->closed ? 1 : 0;
 }

@@ -291,6 +291,9 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 		if (i % 30 == 0 || i % 30 == 20) { /* a UI's scope, on for 20 rounds, off for 10 */
 			host_patch_set_bool(h, 95, CHRONUS_URI "#scope", i % 30 == 0);
 		}
+		if (i % 30 == 5 || i % 30 == 25) { /* its spectrum, on for 20 rounds, off for 10 */
+			host_patch_set_bool(h, 96, CHRONUS_URI "#spectrum", i % 30 == 5);
+		}
 		host_set_control(h, "macro1", (float)(i % 10) / 10.0f);
 		host_set_control(h, "volume", -(float)(i % 12));
 		if (i == 50) {
@@ -321,11 +324,16 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 	atomic_store(&gui.stop, true);
 	pthread_join(gui_tid, NULL);
 	printf("\n  %s: %lu forbidden calls in run()/work_response()/end_run()%s%s"
-	       " (inline display: %u queue_draw, %u renders meanwhile)\n", label, v,
-	       v ? ", first: " : "", v ? guard_first() : "", atomic_load(&gui.draws), gui.renders);
+	       " (inline display: %u queue_draw, %u renders meanwhile; UI: %u scope, %u spectrum, %u swap messages)\n",
+	       label, v, v ? ", first: " : "", v ? guard_first() : "", atomic_load(&gui.draws), gui.renders,
+	       host_value_count(h, CHRONUS_URI "#scopeData"), host_value_count(h, CHRONUS_URI "#spectrumData"),
+	       host_value_count(h, CHRONUS_URI "#swap"));
 	CU_ASSERT_EQUAL(v, 0ul);
 	CU_ASSERT_TRUE(atomic_load(&gui.draws) > 0u);
 	CU_ASSERT_TRUE(gui.renders > 0u);
+	/* the UI's messages were made under the guard */
+	CU_ASSERT_TRUE(host_value_count(h, CHRONUS_URI "#spectrumData") > 0u);
+	CU_ASSERT_TRUE(host_value_count(h, CHRONUS_URI "#swap") > 0u);
 	CU_ASSERT(finite);
 	/* The patches built (seen where statuses come back in order, the
 	 * threaded worker): one with a wavetable file (odd), one without. */

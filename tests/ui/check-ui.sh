@@ -19,6 +19,12 @@
 #     folder and opens it in $VISUAL; the editor's save (by rename) swaps
 #     in through the hot reload; "Edit file" reopens the same file;
 #   - the scope's data arrives while the UI is open;
+#   - the spectrum panel is dark in silence, filled in its colour while a
+#     saw note plays (the UI read its peak at the note's frequency), dark
+#     again after the note ends;
+#   - with the Crossfade knob dragged to 2 s, a patch loaded shows the swap
+#     badge (the UI logged it drawn, and a screenshot has its colour) until
+#     the plugin says the swap is done;
 #   - opened and closed 100 times in one process (tests/ui/ui_cycles.c),
 #     the UI does what each cycle must and the process does not grow; at
 #     GDK_SCALE=2 it is twice the size, its knob where twice the
@@ -355,8 +361,67 @@ closed=$(grep -c '^browse closed' "$out/ui.log")
 xdotool mousemove --window "$win" $cancel click 1
 until_count '^browse closed' $((closed + 1)) || fail "Cancel did not close Open..."
 
-# CPU of the whole jalv.gtk3 process (plugin, GTK, the UI and its scope at
-# 30 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
+# The spectrum: a saw at 220 Hz (A3) lights the panel; silence leaves it dark.
+cat > "$out/spectrum.chronus" << 'PATCH'
+patch "Spectrum Test"
+create osc saw
+create env adsr
+create amp vca
+connect osc amp
+connect env amp.gain
+set osc.level 0.5
+set env.attack 5
+set env.sustain 1
+set env.release 30
+out amp
+PATCH
+"$ctl" -p "$port" /patch/file "$out/spectrum.chronus" > "$out/reply" 2>&1
+until_logged '^graph .* title Spectrum Test$' || fail "the spectrum test patch did not load: $(cat "$out/reply")"
+until_logged '^spectrum 2048 rate [0-9]* peak' || fail "no spectrum data reached the UI"
+want="-lt 20"
+until_screen ui-spectrum-silent.png count 1f8faf || fail "the spectrum panel shows $got pixels of its fill in silence"
+"$ctl" -p "$port" /note/on 57 100 > "$out/reply" 2>&1
+until_logged '^spectrum .* peak 2[0-4][0-9] Hz' ||
+	fail "the UI did not read a peak near 220 Hz: $(grep '^spectrum' "$out/ui.log" | tail -n 1)"
+want="-gt 3000"
+until_screen ui-spectrum.png count 1f8faf || fail "the spectrum panel shows only $got pixels of its fill with a note"
+lit=$got
+"$ctl" -p "$port" /note/off 57 > "$out/reply" 2>&1
+want="-lt 20"
+until_screen ui-spectrum-after.png count 1f8faf || fail "the spectrum panel still shows $got pixels after the note ended"
+
+# The swap in progress: Crossfade dragged to its top (2 s), then a patch
+# loaded: the badge is drawn while it crossfades and the swap ends.
+set -- $(sed -n 's/^knob crossfade \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" mousedown 1 mousemove --window "$win" "$1" $(($2 - 120)) \
+	mousemove --window "$win" "$1" $(($2 - 240)) mouseup 1
+until_logged '^write crossfade 2000$' || fail "dragging Crossfade up did not write 2000: $(grep '^write crossfade' "$out/ui.log" | tail -n 1)"
+dones=$(grep -c '^swap done' "$out/ui.log")
+badges=$(grep -c '^badge crossfade' "$out/ui.log")
+"$ctl" -p "$port" /note/on 57 100 > "$out/reply" 2>&1
+"$ctl" -p "$port" /patch/file "$out/known.chronus" > "$out/reply" 2>&1
+# a screenshot while the badge shows (the 2 s crossfade); the check is the
+# log, the screenshot is for docs/ui.md when it caught the badge
+end=$(($(date +%s) + 60))
+until [ "$(grep -c '^badge crossfade' "$out/ui.log")" -gt "$badges" ]; do
+	kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
+	[ "$(date +%s)" -lt "$end" ] || fail "no swap badge and no swap done within 60 s: $(grep '^swap' "$out/ui.log" | tail -n 1)"
+	[ "$(grep -c '^swap done' "$out/ui.log")" -gt "$dones" ] && fail "the swap ended and the UI never drew its badge"
+	sleep 0.05
+done
+import -window root -depth 8 "$out/shot.ppm" 2> /dev/null
+badge=$(python3 "$src/tests/ui/pixels.py" "$out/shot.ppm" count 3fa06f)
+[ "$badge" -gt 0 ] && import -window root "$build/ui-swap.png" 2> /dev/null
+end=$(($(date +%s) + 60))
+until [ "$(grep -c '^swap done' "$out/ui.log")" -gt "$dones" ]; do
+	[ "$(date +%s)" -lt "$end" ] || fail "the plugin never said the swap was done: $(grep '^swap' "$out/ui.log" | tail -n 1)"
+	sleep 0.2
+done
+"$ctl" -p "$port" /note/off 57 > "$out/reply" 2>&1
+echo "check-ui: spectrum fill $lit pixels with a note, under 20 in silence; swap badge drawn during a 2 s crossfade ($badge badge pixels in the screenshot taken then)"
+
+# CPU of the whole jalv.gtk3 process (plugin, GTK, the UI, its scope at 30 Hz and spectrum at
+# 15 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
 ticks() { awk '{print $14 + $15}' "/proc/$jalv_pid/stat"; }
 t0=$(ticks)
 w0=$(date +%s.%N)
@@ -364,9 +429,9 @@ sleep 5 # the measuring window, not a wait for a condition
 t1=$(ticks)
 w1=$(date +%s.%N)
 cpu=$(python3 -c "print('%.1f' % (100.0 * ($t1 - $t0) / $(getconf CLK_TCK) / ($w1 - $w0)))")
-echo "check-ui: jalv.gtk3 with Chronus's UI open (scope running, no note): $cpu% of one core"
+echo "check-ui: jalv.gtk3 with Chronus's UI open (scope and spectrum running, no note): $cpu% of one core"
 kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, went up with '..' and closed on Cancel: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed: passed"
