@@ -10,6 +10,7 @@
  */
 #include "draw_util.h"
 #include "files_ui.h"
+#include "settings_ui.h"
 #include "ui_state.h"
 
 #include "factory_patches.h"
@@ -385,8 +386,10 @@ ui_draw(UiState* s, void* vcr)
 	const double bottom_h = 110 * k, top = 52 * k, bar_h = FILES_BAR_H * k;
 	const UiRect graph    = {170 * k, top, s->width - 170 * k, s->height - bottom_h - top};
 	draw_presets(s, cr, k, top, s->height - bottom_h - bar_h);
-	files_draw_bar(s, cr, k, (UiRect){0, s->height - bottom_h - bar_h, 170 * k, bar_h});
+	files_draw_bar(s, cr, k, (UiRect){0, s->height - bottom_h - bar_h, 108 * k, bar_h});
+	settings_draw_button(s, cr, k, (UiRect){108 * k, s->height - bottom_h - bar_h, 62 * k, bar_h});
 	draw_graph(s, cr, k, graph);
 	draw_bottom(s, cr, k, (UiRect){0, s->height - bottom_h, s->width, bottom_h});
 	browser_draw(s, cr, k, graph); /* "Open...", when open, over the graph */
+	settings_draw(s, cr, k, graph); /* "Settings", when open, over the graph */
 }
