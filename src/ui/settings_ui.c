@@ -172,16 +172,7 @@ settings_draw_button(UiState* s, void* vcr, double k, UiRect area)
 		g->button      = b;
 		g->log_pending = true;
 	}
-	if (g->open) {
-		rgb3(cr, 0x35, 0x5c, 0x7d);
-	} else {
-		rgb3(cr, 0x3a, 0x4a, 0x5c);
-	}
-	rounded(cr, b.x, b.y, b.w, b.h, 4 * k);
-	cairo_fill(cr);
-	rgb3(cr, 0xee, 0xee, 0xee);
-	text_at(cr, b.x + (b.w - text_width(cr, 11 * k, true, "Settings")) / 2, b.y + b.h / 2 + 4 * k, 11 * k, true,
-	        "Settings");
+	draw_button(cr, k, &g->button, "Settings", g->open);
 }
 
 /* One control's row: its name, then its value in a box that fills as the
@@ -223,30 +214,14 @@ settings_draw(UiState* s, void* vcr, double k, UiRect area)
 	if (!g || !g->open) {
 		return;
 	}
-	const UiRect p = {area.x + 16 * k, area.y + 12 * k, area.w - 32 * k, area.h - 24 * k};
+	const UiRect p = draw_panel(cr, k, area, "Settings", "Close", &g->close);
 	if (memcmp(&p, &g->panel, sizeof p)) {
 		g->panel       = p;
 		g->log_pending = true;
 	}
-	rgb3(cr, 0x2c, 0x33, 0x3c);
-	cairo_rectangle(cr, p.x, p.y, p.w, p.h);
-	cairo_fill(cr);
-	rgb3(cr, 0x4f, 0xb0, 0xe8);
-	cairo_set_line_width(cr, 1.5 * k);
-	cairo_rectangle(cr, p.x, p.y, p.w, p.h);
-	cairo_stroke(cr);
-	rgb3(cr, 0xee, 0xee, 0xee);
-	text_at(cr, p.x + 10 * k, p.y + 20 * k, 13 * k, true, "Settings");
 	rgb3(cr, 0x9a, 0xa4, 0xb0);
 	text_at(cr, p.x + 10 * k, p.y + 36 * k, 10 * k, false,
 	        "drag a value up or down, or turn the wheel over it; click a switch; the host saves them with the session");
-	g->close = (UiRect){p.x + p.w - 90 * k, p.y + 8 * k, 80 * k, 22 * k};
-	rgb3(cr, 0x3a, 0x4a, 0x5c);
-	rounded(cr, g->close.x, g->close.y, g->close.w, g->close.h, 4 * k);
-	cairo_fill(cr);
-	rgb3(cr, 0xee, 0xee, 0xee);
-	text_at(cr, g->close.x + (g->close.w - text_width(cr, 11 * k, true, "Close")) / 2, g->close.y + 15 * k,
-	        11 * k, true, "Close");
 
 	const double col_w = (p.w - 30 * k) / 2, row_h = 22 * k;
 	double       y[2]  = {p.y + 50 * k, p.y + 50 * k};
