@@ -14,6 +14,7 @@
  */
 #include "edit.h"
 #include "files_ui.h"
+#include "settings_ui.h"
 #include "ui_state.h"
 
 #include "chronus_config.h"
@@ -214,7 +215,8 @@ log_drawn(Ui* ui)
 		}
 		ui->layout_logged = true;
 	}
-	files_log(s); /* the User bank's rows and Open...'s, when they moved */
+	files_log(s);    /* the User bank's rows and Open...'s, when they moved */
+	settings_log(s); /* the Settings button and rows, when they moved or changed */
 	const int error = s->port[CTRL_ERROR] > 0.5f;
 	if (error != ui->error_logged) {
 		fprintf(s->test_log, "error %d line %d col %d\n", error, (int)s->port[CTRL_ERROR_LINE],
@@ -354,6 +356,18 @@ button_press(Ui* ui, const XButtonEvent* e)
 {
 	UiState* s = &ui->s;
 	char     path[4096];
+	ControlId set_id;
+	float     set_v;
+	switch (settings_press(s, e->x, e->y, (int)e->button, &set_id, &set_v)) { /* first: modal when open */
+	case SETTINGS_WRITE:
+		write_control(ui, set_id, set_v);
+		return;
+	case SETTINGS_REDRAW:
+		redraw(ui);
+		return;
+	case SETTINGS_NONE:
+		break;
+	}
 	switch (files_press(s, e->x, e->y, (int)e->button, path, sizeof path)) { /* Open..., Save, User bank */
 	case FILES_LOAD:
 		send_patch_file(ui, path);
@@ -377,7 +391,7 @@ button_press(Ui* ui, const XButtonEvent* e)
 		}
 		const ControlId id = ui_knob_control(i);
 		if (e->button == Button1) {
-			s->drag   = i;
+			s->drag   = (int)id;
 			s->drag_y = e->y;
 			s->drag_t = ui_control_to_unit(id, s->port[id]);
 		} else if (e->button == Button4 || e->button == Button5) { /* the wheel: 1/50 a step */
@@ -417,7 +431,7 @@ motion(Ui* ui, int y)
 		return;
 	}
 	/* 200 logical pixels up: the whole range */
-	const ControlId id = ui_knob_control(s->drag);
+	const ControlId id = (ControlId)s->drag;
 	const float     v  = ui_unit_to_control(id, s->drag_t + (s->drag_y - y) / (200.0 * s->scale));
 	if (v != s->port[id]) {
 		write_control(ui, id, v);
@@ -507,6 +521,7 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 	}
 	s->patch_text   = malloc(UI_TEXT_MAX + 1);
 	s->files        = files_new(); /* reads the user's folder: the User bank */
+	s->settings     = settings_new();
 	const char* log = getenv("CHRONUS_UI_TEST_LOG");
 	s->test_log     = log && log[0] ? fopen(log, "a") : NULL;
 
@@ -577,6 +592,7 @@ cleanup(LV2UI_Handle handle)
 	XFreeGC(ui->dpy, ui->gc);
 	free(ui->s.patch_text);
 	files_free(ui->s.files);
+	settings_free(ui->s.settings);
 	XDestroyWindow(ui->dpy, ui->win);
 	XCloseDisplay(ui->dpy);
 	if (ui->s.test_log) {
@@ -750,8 +766,9 @@ idle(LV2UI_Handle handle)
 		if (ui->scope_dirty && ui->s.scope_rect.w > 0) {
 			redraw_scope(ui);
 		}
-		/* not over "Open...", which covers the spectrum while it is open */
-		if (ui->spectrum_dirty && ui->s.spectrum_rect.w > 0 && !(ui->s.files && ui->s.files->browsing)) {
+		/* not over "Open..." or "Settings", which cover the spectrum while open */
+		if (ui->spectrum_dirty && ui->s.spectrum_rect.w > 0 && !(ui->s.files && ui->s.files->browsing) &&
+		    !(ui->s.settings && ui->s.settings->open)) {
 			redraw_spectrum(ui);
 		}
 	}
