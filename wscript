@@ -173,7 +173,7 @@ def build(bld):
     # LIBLO: the chronusctl suite answers the built program from an
     # in-process OSC server.
     unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c', 'src/ui/graph_model.c',
-                                                              'src/ui/folder.c', 'src/ui/user_presets.c',
+                                                              'src/ui/folder.c', 'src/ui/user_presets.c', 'src/ui/editor_line.c', 'src/ui/edit.c',
                                                               'src/ui/spectrum_fft.c', 'src/ui/spectrum_view.c']
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'src/ui', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],

@@ -13,6 +13,7 @@
  * line each, for tests/ui.
  */
 #include "edit.h"
+#include "editor_line.h"
 #include "files_ui.h"
 #include "settings_ui.h"
 #include "ui_state.h"
@@ -175,8 +176,9 @@ static void
 send_patch_file(Ui* ui, const char* path)
 {
 	const size_t n = strlen(path);
-	if (n < 4096) {
+	if (n < sizeof ui->s.asked_file) {
 		send_set(ui, ui->u.chronus_patchFile, ui->u.atom_Path, path, (uint32_t)n + 1);
+		memcpy(ui->s.asked_file, path, n + 1);
 	}
 }
 
@@ -328,9 +330,20 @@ inside(const UiRect* r, int x, int y)
 static void
 edit(Ui* ui)
 {
-	UiState* s = &ui->s;
-	char     path[4096];
-	if (s->patch_file[0]) {
+	UiState*       s     = &ui->s;
+	char           path[4096];
+	const bool     error = s->port[CTRL_ERROR] > 0.5f && s->port[CTRL_ERROR_LINE] >= 1.0f;
+	unsigned       line  = 0;
+	/* After a refused file, the editor opens the file the error names (the
+	 * playing one saved broken, or one asked for and refused, which the
+	 * plugin now watches) at the error's line. */
+	if (error && status_names_file(s->status, s->patch_file)) {
+		snprintf(path, sizeof path, "%s", s->patch_file);
+		line = (unsigned)s->port[CTRL_ERROR_LINE];
+	} else if (error && status_names_file(s->status, s->asked_file)) {
+		snprintf(path, sizeof path, "%s", s->asked_file);
+		line = (unsigned)s->port[CTRL_ERROR_LINE];
+	} else if (s->patch_file[0]) {
 		snprintf(path, sizeof path, "%s", s->patch_file);
 	} else if (!s->patch_len || !edit_new_file(s->graph.title, s->patch_text, s->patch_len, path, sizeof path)) {
 		snprintf(s->status, sizeof s->status, "Edit: cannot write a copy of the patch to the user's folder");
@@ -340,13 +353,13 @@ edit(Ui* ui)
 		send_patch_file(ui, path);
 		files_rescan(s); /* the copy is a new user preset */
 	}
-	const bool started = edit_open(path);
+	const bool started = edit_open(path, line);
 	if (!started) {
 		snprintf(s->status, sizeof s->status, "Edit: cannot start an editor ($VISUAL, $EDITOR or xdg-open)");
 		ui->dirty = true;
 	}
 	if (s->test_log) {
-		fprintf(s->test_log, "edit %s %s\n", started ? "started" : "failed", path);
+		fprintf(s->test_log, "edit %s %s line %u\n", started ? "started" : "failed", path, line);
 		fflush(s->test_log);
 	}
 }

@@ -50,6 +50,7 @@ typedef struct {
 	UiRect     scope_rect;
 	UiRect     edit_rect;                /* the "Edit" button */
 	char       patch_file[4096];        /* the file the playing patch came from, "" for none */
+	char       asked_file[4096];        /* the last file the UI asked the plugin to play */
 	char*      patch_text;              /* the playing patch's text (PATCH_TEXT_MAX + 1 bytes) */
 	size_t     patch_len;
 	UiRect     preset[128];             /* by program number; empty where scrolled out of sight */

@@ -231,13 +231,13 @@ import -window root "$build/ui-preset.png" 2> /dev/null
 set -- $(sed -n 's/^edit \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
 xdotool mousemove --window "$win" "$1" "$2" click 1
 until_logged '^edit started ' || fail "the Edit button started no editor: $(grep '^edit' "$out/ui.log")"
-copy=$(sed -n 's/^edit started \(.*\)$/\1/p' "$out/ui.log" | head -n 1)
+copy=$(sed -n 's/^edit started \(.*\) line [0-9]*$/\1/p' "$out/ui.log" | head -n 1)
 case "$copy" in "$out/data/chronus/patches/"*.chronus) ;; *) fail "the copy was written to '$copy'" ;; esac
 until_logged '^graph .* title Edited 1$' || fail "the editor's save did not swap in: $(grep '^graph\|^status' "$out/ui.log" | tail -n 2)"
 import -window root "$build/ui-edited.png" 2> /dev/null
 xdotool mousemove --window "$win" "$1" "$2" click 1
 until_logged '^graph .* title Edited 2$' || fail "a second Edit did not reopen the file: $(grep '^edit' "$out/ui.log")"
-[ "$(sed -n 's/^edit started \(.*\)$/\1/p' "$out/ui.log" | sed -n 2p)" = "$copy" ] ||
+[ "$(sed -n 's/^edit started \(.*\) line [0-9]*$/\1/p' "$out/ui.log" | sed -n 2p)" = "$copy" ] ||
 	fail "the second Edit opened another file: $(grep '^edit' "$out/ui.log")"
 
 until_logged '^scope [0-9]' || fail "no scope data reached the UI"
@@ -356,6 +356,13 @@ until_count '^error 1 line 3 col 12$' $((errors + 1)) || fail "the broken file f
 grep -q '^/engine/status "Browsed Good" .*line 3' "$out/reply" || fail "after the broken file, the plugin does not play 'Browsed Good' on: $(cat "$out/reply")"
 [ "$(grep '^graph ' "$out/ui.log" | tail -n 1 | sed 's/.* title //')" = "Browsed Good" ] || fail "the UI's graph changed for a broken file"
 import -window root "$build/ui-open-error.png" 2> /dev/null
+# "Edit file" after the error opens the broken file at the error's line
+# (the test's editor, a shell script, takes the file alone; the UI logs
+# the line it would give an editor that takes one).
+set -- $(sed -n 's/^edit \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged "^edit started $user/more/bad.chronus line 3\$" ||
+	fail "Edit after the error did not open bad.chronus at line 3: $(grep '^edit' "$out/ui.log" | tail -n 1)"
 xdotool mousemove --window "$win" $open_at click 1
 until_listed "^browse dir $user/more rows 3 " 3 || fail "Open... did not open a third time in more/"
 xdotool mousemove --window "$win" $(browse_row ..) click 1
@@ -507,4 +514,4 @@ kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed; Settings showed the limiter on (a loud note's RMS at most $on_max), a click switched it off (RMS $off_level), Glide dragged to 399.2 ms, the wheel moved the OSC server to port $port, Close closed it: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, Edit opened bad at line 3, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed; Settings showed the limiter on (a loud note's RMS at most $on_max), a click switched it off (RMS $off_level), Glide dragged to 399.2 ms, the wheel moved the OSC server to port $port, Close closed it: passed"
