@@ -100,6 +100,10 @@ draw_header(UiState* s, cairo_t* cr, double k)
 	ui_draw_swap_badge(s, cr, s->width - text_width(cr, 11 * k, false, right) - 24 * k);
 	/* "Edit": the playing patch in the user's editor (ui.c, edit.c). */
 	s->edit_rect = (UiRect){s->width - 110 * k, 30 * k, 100 * k, 20 * k};
+	/* "New from this": a patch from a file can be copied and edited too
+	 * (one that is only text gets its copy from "Edit a copy"). */
+	s->new_rect          = s->patch_file[0] ? (UiRect){s->width - 220 * k, 30 * k, 104 * k, 20 * k} : (UiRect){0};
+	const double buttons = s->patch_file[0] ? 234 * k : 124 * k; /* what the status leaves them */
 	/* The status: red band on an error, its line and column in bold. */
 	if (error) {
 		rgb3(cr, 0x7a, 0x1c, 0x1c);
@@ -116,19 +120,24 @@ draw_header(UiState* s, cairo_t* cr, double k)
 			msg = strstr(msg, ": ") + 2; /* the place is already in bold */
 		}
 		rgb3(cr, 0xff, 0xff, 0xff);
-		fit_text(cr, wx, 46 * k, 12 * k, false, msg, s->width - wx - 124 * k);
+		fit_text(cr, wx, 46 * k, 12 * k, false, msg, s->width - wx - buttons);
 	} else {
 		rgb3(cr, 0x8f, 0xd0, 0x8f);
 		fit_text(cr, 12 * k, 46 * k, 12 * k, false, s->status[0] ? s->status : "waiting for the plugin…",
-		         s->width - 136 * k);
+		         s->width - buttons - 12 * k);
 	}
-	const UiRect* b = &s->edit_rect;
-	rgb3(cr, 0x3a, 0x4a, 0x5c);
-	rounded(cr, b->x, b->y + 1 * k, b->w, b->h - 2 * k, 4 * k);
-	cairo_fill(cr);
-	const char* label = s->patch_file[0] ? "Edit file" : "Edit a copy";
-	rgb3(cr, 0xee, 0xee, 0xee);
-	text_at(cr, b->x + (b->w - text_width(cr, 11 * k, true, label)) / 2, b->y + 14 * k, 11 * k, true, label);
+	for (int i = 0; i < 2; ++i) {
+		const UiRect* b     = i ? &s->new_rect : &s->edit_rect;
+		const char*   label = i ? "New from this" : s->patch_file[0] ? "Edit file" : "Edit a copy";
+		if (b->w <= 0) {
+			continue;
+		}
+		rgb3(cr, 0x3a, 0x4a, 0x5c);
+		rounded(cr, b->x, b->y + 1 * k, b->w, b->h - 2 * k, 4 * k);
+		cairo_fill(cr);
+		rgb3(cr, 0xee, 0xee, 0xee);
+		text_at(cr, b->x + (b->w - text_width(cr, 11 * k, true, label)) / 2, b->y + 14 * k, 11 * k, true, label);
+	}
 }
 
 /* The factory presets grouped by bank, banks in the order they first

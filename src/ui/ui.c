@@ -71,6 +71,7 @@ typedef struct {
 	bool                 dirty, closed, graph_logged, layout_logged;
 	bool                 scope_dirty; /* only the scope changed: redraw it alone */
 	bool                 spectrum_dirty; /* the spectrum changed: redraw it alone */
+	bool                 new_logged;     /* the test log last said "New from this" is shown */
 	bool                 opened;      /* instantiate finished: the scope was asked for */
 	int                  error_logged; /* the error port's state last logged, -1: none yet */
 } Ui;
@@ -217,6 +218,11 @@ log_drawn(Ui* ui)
 		}
 		ui->layout_logged = true;
 	}
+	if ((s->new_rect.w > 0) != ui->new_logged) { /* "New from this" comes and goes with a file */
+		ui->new_logged = s->new_rect.w > 0;
+		fprintf(s->test_log, "new %d %d\n", (int)(s->new_rect.x + s->new_rect.w / 2),
+		        (int)(s->new_rect.y + s->new_rect.h / 2));
+	}
 	files_log(s);    /* the User bank's rows and Open...'s, when they moved */
 	settings_log(s); /* the Settings button and rows, when they moved or changed */
 	const int error = s->port[CTRL_ERROR] > 0.5f;
@@ -326,18 +332,21 @@ inside(const UiRect* r, int x, int y)
 }
 
 /* "Edit": the patch's file in the user's editor; a patch that is only
- * text is first written to a new file, which the plugin then plays. */
+ * text, or any patch when copy ("New from this"), is first written to a
+ * new file, which the plugin then plays. */
 static void
-edit(Ui* ui)
+edit(Ui* ui, bool copy)
 {
-	UiState*       s     = &ui->s;
-	char           path[4096];
-	const bool     error = s->port[CTRL_ERROR] > 0.5f && s->port[CTRL_ERROR_LINE] >= 1.0f;
-	unsigned       line  = 0;
+	UiState*   s          = &ui->s;
+	char       path[4096] = "";
+	const bool error      = s->port[CTRL_ERROR] > 0.5f && s->port[CTRL_ERROR_LINE] >= 1.0f;
+	unsigned   line       = 0;
 	/* After a refused file, the editor opens the file the error names (the
 	 * playing one saved broken, or one asked for and refused, which the
 	 * plugin now watches) at the error's line. */
-	if (error && status_names_file(s->status, s->patch_file)) {
+	if (copy) {
+		/* a new file below, whatever the patch came from */
+	} else if (error && status_names_file(s->status, s->patch_file)) {
 		snprintf(path, sizeof path, "%s", s->patch_file);
 		line = (unsigned)s->port[CTRL_ERROR_LINE];
 	} else if (error && status_names_file(s->status, s->asked_file)) {
@@ -345,11 +354,13 @@ edit(Ui* ui)
 		line = (unsigned)s->port[CTRL_ERROR_LINE];
 	} else if (s->patch_file[0]) {
 		snprintf(path, sizeof path, "%s", s->patch_file);
-	} else if (!s->patch_len || !edit_new_file(s->graph.title, s->patch_text, s->patch_len, path, sizeof path)) {
-		snprintf(s->status, sizeof s->status, "Edit: cannot write a copy of the patch to the user's folder");
-		ui->dirty = true;
-		return;
-	} else {
+	}
+	if (!path[0]) {
+		if (!s->patch_len || !edit_new_file(s->graph.title, s->patch_text, s->patch_len, path, sizeof path)) {
+			snprintf(s->status, sizeof s->status, "Edit: cannot write a copy of the patch to the user's folder");
+			ui->dirty = true;
+			return;
+		}
 		send_patch_file(ui, path);
 		files_rescan(s); /* the copy is a new user preset */
 	}
@@ -394,8 +405,8 @@ button_press(Ui* ui, const XButtonEvent* e)
 	case FILES_NONE:
 		break;
 	}
-	if (e->button == Button1 && inside(&s->edit_rect, e->x, e->y)) {
-		edit(ui);
+	if (e->button == Button1 && (inside(&s->edit_rect, e->x, e->y) || inside(&s->new_rect, e->x, e->y))) {
+		edit(ui, inside(&s->new_rect, e->x, e->y));
 		return;
 	}
 	for (int i = 0; i < KNOB_COUNT; ++i) {

@@ -49,6 +49,7 @@ typedef struct {
 	char       knob_label[KNOB_MACROS][128];     /* as drawn under it: its bindings, or "(unbound)" */
 	UiRect     scope_rect;
 	UiRect     edit_rect;                /* the "Edit" button */
+	UiRect     new_rect;                 /* "New from this" (a patch from a file only) */
 	char       patch_file[4096];        /* the file the playing patch came from, "" for none */
 	char       asked_file[4096];        /* the last file the UI asked the plugin to play */
 	char*      patch_text;              /* the playing patch's text (PATCH_TEXT_MAX + 1 bytes) */

@@ -239,6 +239,21 @@ xdotool mousemove --window "$win" "$1" "$2" click 1
 until_logged '^graph .* title Edited 2$' || fail "a second Edit did not reopen the file: $(grep '^edit' "$out/ui.log")"
 [ "$(sed -n 's/^edit started \(.*\) line [0-9]*$/\1/p' "$out/ui.log" | sed -n 2p)" = "$copy" ] ||
 	fail "the second Edit opened another file: $(grep '^edit' "$out/ui.log")"
+# "New from this": the patch playing (from that file) is copied to a new
+# file, which the plugin then plays and the editor opens; its save swaps in.
+set -- $(sed -n 's/^new \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+[ -n "${1:-}" ] || fail "a patch from a file shows no 'New from this' button"
+xdotool mousemove --window "$win" "$1" "$2" click 1
+end=$(($(date +%s) + 60))
+until [ "$(grep -c '^edit started ' "$out/ui.log")" -ge 3 ]; do
+	[ "$(date +%s)" -lt "$end" ] || fail "New from this started no editor: $(grep '^edit' "$out/ui.log" | tail -n 1)"
+	sleep 0.2
+done
+fresh=$(sed -n 's/^edit started \(.*\) line [0-9]*$/\1/p' "$out/ui.log" | sed -n 3p)
+case "$fresh" in "$out/data/chronus/patches/"*.chronus) ;; *) fail "New from this wrote '$fresh'" ;; esac
+[ "$fresh" != "$copy" ] || fail "New from this opened the same file again"
+until_logged '^graph .* title Edited 3$' || fail "the new file's save did not swap in: $(grep '^graph\|^status' "$out/ui.log" | tail -n 2)"
+grep -q '^patch "Edited 2"' "$copy" || fail "New from this changed the file it copied"
 
 until_logged '^scope [0-9]' || fail "no scope data reached the UI"
 
@@ -514,4 +529,4 @@ kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, Edit opened bad at line 3, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed; Settings showed the limiter on (a loud note's RMS at most $on_max), a click switched it off (RMS $off_level), Glide dragged to 399.2 ms, the wheel moved the OSC server to port $port, Close closed it: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice, New from this copied the file and its save swapped in; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, Edit opened bad at line 3, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed; Settings showed the limiter on (a loud note's RMS at most $on_max), a click switched it off (RMS $off_level), Glide dragged to 399.2 ms, the wheel moved the OSC server to port $port, Close closed it: passed"
