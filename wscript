@@ -138,7 +138,7 @@ def build(bld):
               install_path=None)
     # Opens and closes the UI 100 times in one process (tests/ui/check-ui.sh).
     bld.program(source='tests/ui/ui_cycles.c', target='tests/ui-cycles', includes=['src', '.'],
-                use=['X11', 'LV2', 'DL'], install_path=None)
+                use=['X11', 'LV2', 'DL', 'M'], install_path=None)
     # The UI's own CPU, idle and with the scope running (docs/ui.md);
     # -rdynamic: the UI's XPutImage resolves to the bench's, which counts
     # the frames drawn.
@@ -176,11 +176,14 @@ def build(bld):
 
     # LIBLO: the chronusctl suite answers the built program from an
     # in-process OSC server.
-    unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c', 'src/ui/graph_model.c']
+    unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c', 'src/ui/graph_model.c',
+                                                              'src/ui/folder.c', 'src/ui/user_presets.c',
+                                                              'src/ui/spectrum_fft.c', 'src/ui/spectrum_view.c']
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'src/ui', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],
                 use=['chronus_core', 'CUNIT', 'FFTW3', 'LIBLO', 'PTHREAD', 'SNDFILE', 'M'], install_path=None)
-    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c'], target='tests/host-tests',
+    bld.program(source=bld.path.ant_glob('tests/host/*.c') + ['src/controls.c', 'tools/osc_peer.c', 'tests/unit/temp_dir.c',
+                                                             'src/ui/spectrum_fft.c'], target='tests/host-tests',
                 includes=['src', 'tools', 'tests/host', 'tests/unit', 'tests/rt', '.'],
                 use=['chronus_host', 'chronus_core', 'LILV', 'CUNIT', 'SNDFILE', 'LIBLO', 'PTHREAD', 'M', 'DL'],
                 install_path=None)
@@ -560,6 +563,11 @@ def run_tests(ctx):
         # a missing Xvfb, xdotool or ImageMagick fails with what to install.
         check('the plugin\'s UI in jalv.gtk3 under Xvfb (screenshots, a preset click, knob drags)',
               ['sh', os.path.join(ctx.path.abspath(), 'tests', 'ui', 'check-ui.sh'), b, ctx.path.abspath()])
+
+    # The bench's master-effect rows run (correctness only: every row
+    # measured and not silent; no time is asserted).
+    check('chronus-bench --effects measures every master-effect row',
+          [os.path.join(b, 'chronus-bench'), '--effects', '--quick', '--seconds', '0.1'])
 
     check('docs/modules.md matches the module registry',
           [os.path.join(b, 'tests', 'unit-tests'), '--check-modules-doc',

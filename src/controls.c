@@ -75,6 +75,10 @@ const ParameterSpec parameters[PARAM_COUNT] = {
 	[PARAM_SCOPE] = {"scope", "Scope on", "xsd:boolean", PARAM_ACCEPTED,
 	                 "true: the plugin sends a decimated block of its output (chronus:scopeData, an atom:Vector "
 	                 "of floats) at most 30 times a second, for the UI's scope; false stops it (docs/ui.md)."},
+	[PARAM_SPECTRUM] = {"spectrum", "Spectrum on", "xsd:boolean", PARAM_ACCEPTED,
+	                    "true: the plugin sends 2048 contiguous frames of its output (the mean of both channels, "
+	                    "chronus:spectrumData, an atom:Vector of floats after the sample rate) at most 15 times a "
+	                    "second, for the UI's spectrum; false stops it (docs/ui.md)."},
 };
 
 float

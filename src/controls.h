@@ -168,7 +168,8 @@ typedef struct {
 } ParameterSpec;
 
 typedef enum { PARAM_PATCH_TEXT = 0, PARAM_PATCH_FILE, PARAM_STATUS, PARAM_STATE_VERSION, PARAM_PROGRAM,
-               PARAM_SCALE_FILE, PARAM_KEYMAP_FILE, PARAM_SET, PARAM_GRAPH, PARAM_SCOPE, PARAM_COUNT } ParameterId;
+               PARAM_SCALE_FILE, PARAM_KEYMAP_FILE, PARAM_SET, PARAM_GRAPH, PARAM_SCOPE,
+               PARAM_SPECTRUM, PARAM_COUNT } ParameterId;
 
 extern const ParameterSpec parameters[PARAM_COUNT];
 

@@ -25,9 +25,11 @@
  * - --osc, alone: OSC latency and throughput (tools/bench_osc.c).
  */
 #define _GNU_SOURCE
+#include "bench_effects.h"
 #include "bench_osc.h"
 #include "bench_reload.h"
 #include "lv2host.h"
+#include "temp_file.h"
 #include "dsp/simd.h" /* the engine's own CPU check, so the report names the path that ran */
 
 #include "chronus_config.h"
@@ -177,7 +179,9 @@ typedef struct {
 	const unsigned* counts;
 	unsigned    n_counts;
 	bool        no_paths;
-	bool        modules;    /* --modules: the per-module table only */
+	bool        modules;    /* --modules: the per-module tables only */
+	bool        effects;    /* --effects: the master-effect table only */
+	bool        no_limiter; /* Chronus' output limiter off (the effect rows: the effect alone) */
 	bool        reload;     /* --reload: the hot-reload latency only */
 	unsigned    saves;      /* --saves: how many saves it times */
 	bool        osc;        /* --osc: OSC latency and throughput only */
@@ -362,6 +366,9 @@ start(Subject* s, const Options* o)
 	bool applied = false;
 	if (is_chronus(s)) {
 		host_set_control(h, "polyphony", (float)s->doc_cap);
+		if (o->no_limiter) {
+			host_set_control(h, "limiter", 0.0f);
+		}
 		run_blocks(h, 1);
 		host_settle(h);
 		run_blocks(h, 40); /* the rebuild at 64 voices, and its fade */
@@ -974,6 +981,16 @@ print_paths(const Options* o, const PathCost* pc)
 
 /* ---- Per-module cost (--modules) --------------------------------------- */
 
+/* Writes text to a new temporary patch file; its path into `path` (at
+ * least 32 bytes). False if it cannot. */
+static bool
+temp_patch(const char* text, char* path)
+{
+	strcpy(path, "/tmp/chronus-bench-patch-XXXXXX");
+	return temp_file_write(path, text);
+}
+
+
 /* One small patch per module (or use of one): held notes, no envelope, so
  * a figure is that module's cost plus the engine's per-voice work (the
  * voice sum; `sine` is the cheapest row to compare with). A patch with a
@@ -1024,15 +1041,12 @@ measure_modules(Subject* chronus, const Options* o)
 	out("| module | ns/voice-sample @8 | ns/voice-sample @64 | marginal ns per added voice (8→64) |\n"
 	    "|---|---|---|---|\n");
 	for (unsigned k = 0; k < N_MODULE_PATCHES; ++k) {
-		char path[] = "/tmp/chronus-bench-module-XXXXXX";
-		const int fd = mkstemp(path);
-		if (fd < 0) {
+		char path[32];
+		if (!temp_patch(module_patches[k].text, path)) {
 			out("| %s | no temporary file | | |\n", module_patches[k].what);
+			unlink(path);
 			continue;
 		}
-		const size_t len = strlen(module_patches[k].text);
-		const bool   ok  = write(fd, module_patches[k].text, len) == (ssize_t)len;
-		close(fd);
 		Options q = *o;
 		q.patch   = path;
 		q.preset  = NULL;
@@ -1042,7 +1056,7 @@ measure_modules(Subject* chronus, const Options* o)
 		const unsigned u  = un ? (unsigned)atoi(un + 8) : 1u;
 		const unsigned lo = 8u / u ? 8u / u : 1u, hi = 64u / u; /* notes */
 		progress("Chronus: module %s, %u and %u voices held", module_patches[k].what, lo * u, hi * u);
-		if (!ok || !measure(chronus, &q, lo, false, &p8) || !measure(chronus, &q, hi, false, &p64)) {
+		if (!measure(chronus, &q, lo, false, &p8) || !measure(chronus, &q, hi, false, &p64)) {
 			out("| %s | not measured: %s | | |\n", module_patches[k].what, chronus->error);
 		} else {
 			out("| %s | %.2f | %.2f | %.2f |\n", module_patches[k].what, p8.cost_ns / (lo * u),
@@ -1050,6 +1064,87 @@ measure_modules(Subject* chronus, const Options* o)
 		}
 		unlink(path);
 	}
+}
+
+/* ---- Master-effect cost (--effects, and with --modules) ----------------- */
+
+/* Each master effect of tools/bench_effects.h on one held saw note: the
+ * plugin's run() per frame with the effect less the same saw without it,
+ * measured in pairs (the two alternate, so the machine's load drifts into
+ * both alike), each pair a fresh instance with its warm-up (start()); the
+ * median difference of the pairs, and their least and greatest. A master
+ * effect runs once per frame whatever the voices, so one note shows its
+ * whole cost; the difference also holds what a stereo effect adds to a mono
+ * patch (the voices' right-channel sum: one voice here). The plugin's
+ * output limiter is off in both, so a row does not count what the effect
+ * changes in the limiter's work. Returns false if a row could not be
+ * measured or came out silent. */
+static bool
+measure_effects(Subject* chronus, const Options* o)
+{
+	const unsigned reps    = o->quick ? 3u : 7u;
+	const double   seconds = fmin(o->seconds, 1.0);
+	out("\n### Chronus master effects\n\n");
+	out("Each row one saw note into that effect, created `master` (tools/bench_effects.h); its cost is "
+	    "run() per stereo frame with the effect less the same saw without it: the median of %u such "
+	    "pairs (%.3g s of audio each, fresh instances after a warm-up), and the least and greatest of "
+	    "them; default path, the output limiter off. %% of a core: the median at 48 kHz.\n\n",
+	    reps, seconds);
+	out("| effect | ns/frame (median) | least – greatest | %% of a core @48 kHz |\n"
+	    "|---|---|---|---|\n");
+	char base_path[32];
+	if (!temp_patch(BENCH_EFFECT_BASELINE, base_path)) {
+		out("| (baseline) | no temporary file | | |\n");
+		unlink(base_path);
+		return false;
+	}
+	bool all = true;
+	for (unsigned k = 0; k < N_BENCH_EFFECTS; ++k) {
+		char fx_path[32];
+		if (!temp_patch(bench_effects[k].text, fx_path)) {
+			out("| %s | no temporary file | | |\n", bench_effects[k].what);
+			unlink(fx_path);
+			all = false;
+			continue;
+		}
+		progress("Chronus: master effect %s, %u pairs of %.3g s", bench_effects[k].what, reps, seconds);
+		double   diff[7];
+		unsigned n = 0;
+		bool     silent = false;
+		for (unsigned r = 0; r < reps; ++r) {
+			Options q    = *o;
+			q.preset     = NULL;
+			q.seconds    = seconds;
+			q.no_limiter = true;
+			Point with = {0}, without = {0};
+			q.patch    = fx_path;
+			if (!measure(chronus, &q, 1, false, &with)) {
+				break;
+			}
+			q.patch = base_path;
+			if (!measure(chronus, &q, 1, false, &without)) {
+				break;
+			}
+			silent |= with.silent;
+			diff[n++] = with.cost_ns - without.cost_ns;
+		}
+		if (n < reps || silent) {
+			out("| %s | not measured: %s | | |\n", bench_effects[k].what,
+			    silent ? "silent output" : chronus->error);
+			all = false;
+		} else {
+			double lo = diff[0], hi = diff[0];
+			for (unsigned r = 1; r < n; ++r) {
+				lo = fmin(lo, diff[r]);
+				hi = fmax(hi, diff[r]);
+			}
+			const double med = median(diff, n);
+			out("| %s | %.1f | %.1f – %.1f | %.2f |\n", bench_effects[k].what, med, lo, hi, 100.0 * med * RATE / 1e9);
+		}
+		unlink(fx_path);
+	}
+	unlink(base_path);
+	return all;
 }
 
 /* Peak resident memory of this process image: VmHWM from /proc, not
@@ -1395,7 +1490,11 @@ usage(void)
 	        "  --markdown FILE  write the report to FILE too\n"
 	        "  --no-paths       skip Chronus' per-path table (avx2, baseline, single): for profiling\n"
 	        "                   the default path alone\n"
-	        "  --modules        only Chronus' per-module table: each module's patch, 8 and 64 voices\n"
+	        "  --modules        only Chronus' per-module table: each module's patch, 8 and 64 voices,\n"
+	        "                   then the master-effect table\n"
+	        "  --effects        only the master-effect table: each effect's cost per stereo frame\n"
+	        "                   (median of 7 pairs with and without it; 3 with --quick); exits 1 if a\n"
+	        "                   row could not be measured\n"
 	        "  --reload         only the hot-reload latency: save the patch file (by rename) N times\n"
 	        "                   while a note plays in real time; save to first crossfaded block\n"
 	        "  --saves N        saves for --reload, 1 to 1000 (default 50; about 0.4 s each)\n"
@@ -1461,6 +1560,8 @@ main(int argc, char** argv)
 			o.no_paths = true;
 		} else if (!strcmp(argv[i], "--modules")) {
 			o.modules = true;
+		} else if (!strcmp(argv[i], "--effects")) {
+			o.effects = true;
 		} else if (!strcmp(argv[i], "--reload")) {
 			o.reload = true;
 		} else if (!strcmp(argv[i], "--saves") && more) {
@@ -1598,14 +1699,17 @@ main(int argc, char** argv)
 		         getenv("LV2_PATH"));
 		return 1;
 	}
-	if (o.modules) { /* the per-module table alone */
+	if (o.modules || o.effects) { /* the per-module tables alone */
 		if (!chronus->installed) {
 			progress("Chronus <%s> is not on LV2_PATH (%s): build it first (./waf build)", CHRONUS_URI,
 			         getenv("LV2_PATH"));
 			return 1;
 		}
 		out("## chronus-bench: module costs\n");
-		measure_modules(chronus, &o);
+		if (o.modules) {
+			measure_modules(chronus, &o);
+		}
+		const bool fx_ok = measure_effects(chronus, &o);
 		if (o.markdown) {
 			FILE* f = fopen(o.markdown, "w");
 			if (!f || fwrite(report, 1, report_len, f) != report_len || fclose(f)) {
@@ -1614,7 +1718,7 @@ main(int argc, char** argv)
 			}
 		}
 		free(patch);
-		return 0;
+		return fx_ok ? 0 : 1;
 	}
 	if (measure_chronus) {
 		/* Peak RSS after instantiating (and loading the patch), before any

@@ -800,7 +800,13 @@ remember_value(Host* h, const char* property, const char* value, uint32_t len, u
 		v->property = strdup(property);
 	}
 	free(v->value);
-	v->value = strndup(value, len);
+	/* the whole body (a vector's floats too, zeros included), NUL after
+	 * the string's length */
+	v->value = malloc((size > len ? size : len) + 1);
+	if (v->value) {
+		memcpy(v->value, value, size > len ? size : len);
+		v->value[len] = '\0';
+	}
 	v->size  = size;
 	++v->count;
 }

@@ -10,15 +10,19 @@
  * sends at 48 kHz (docs/ui.md, "The scope"), then for N seconds with, 30
  * times a second, a new value of the Macro 1 port as a host sends it when
  * automation moves the knob (each one redraws the whole window: the
- * dearest case). Each phase reports the
+ * dearest case), then for N seconds with the scope's messages and the
+ * spectrum's, 15 a second (chronus:spectrumData: the rate, then 2048
+ * frames of a 440 Hz sine), as the plugin sends both to an open UI while a
+ * note sounds. Each phase reports the
  * process's CPU (getrusage, user + system) per second of wall time, i.e. %
  * of one core, the frames drawn (counted where the UI puts its pixels on
  * the window, XPutImage, which this program interposes: the whole window or
  * only the scope's rectangle) and the CPU per frame; with --xserver-pid, the
  * X server's CPU too (its share of each frame: the XPutImage it receives).
  * --check fails unless the UI drew the window once at open, nothing while
- * nothing changed, exactly one frame (the scope's) per scope message and
- * one whole frame per knob move (what check-ui.sh asks; never a time).
+ * nothing changed, exactly one frame (the scope's) per scope message, one
+ * (the scope's or the spectrum's) per message with both, and one whole
+ * frame per knob move (what check-ui.sh asks; never a time).
  * Usage: chronus-ui-bench [--seconds S] [--idle-hz HZ] [--xserver-pid PID]
  *                         [--check] path/to/chronus_ui.so
  */
@@ -133,6 +137,30 @@ message(uint8_t* buf, size_t cap, const char* key, const char* text, unsigned fr
 	return a;
 }
 
+/* patch:Set of spectrumData: the rate, then 2048 frames of a 440 Hz sine
+ * at 0.5 starting at frame `start` (docs/ui.md, "The spectrum"). */
+#define SPECTRUM_FRAMES 2048u
+static const LV2_Atom*
+spectrum_message(uint8_t* buf, size_t cap, unsigned start)
+{
+	static float x[1 + SPECTRUM_FRAMES];
+	x[0] = 48000.0f;
+	for (unsigned i = 0; i < SPECTRUM_FRAMES; ++i) {
+		x[1 + i] = 0.5f * sinf(6.2831853f * 440.0f * (float)((start + i) % 48000u) / 48000.0f);
+	}
+	LV2_Atom_Forge forge;
+	lv2_atom_forge_init(&forge, &map);
+	lv2_atom_forge_set_buffer(&forge, buf, cap);
+	LV2_Atom_Forge_Frame f;
+	LV2_Atom* a = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, map_uri(NULL, LV2_PATCH__Set)));
+	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__property));
+	lv2_atom_forge_urid(&forge, map_uri(NULL, CHRONUS_URI "#spectrumData"));
+	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__value));
+	lv2_atom_forge_vector(&forge, sizeof(float), map_uri(NULL, LV2_ATOM__Float), 1 + SPECTRUM_FRAMES, x);
+	lv2_atom_forge_pop(&forge, &f);
+	return a;
+}
+
 static const char* const graph = "chronus-graph\t1\ntitle\tUI Bench\nvoices\t16\tmono\n"
                                  "module\tosc\tsaw\tvoice\nmodule\twob\tlfo\tvoice\nmodule\tvcf\tladder\tvoice\n"
                                  "module\tenv\tadsr\tvoice\nmodule\tamp\tvca\tvoice\nmodule\tverb\treverb\tmaster\n"
@@ -187,17 +215,19 @@ typedef struct {
 	unsigned long full, part, messages;
 } Phase;
 
-typedef enum { FEED_NOTHING, FEED_SCOPE, FEED_KNOB } Feed;
+typedef enum { FEED_NOTHING, FEED_SCOPE, FEED_KNOB, FEED_BOTH } Feed;
 
 /* idle() at idle_hz for `seconds`; with FEED_SCOPE or FEED_KNOB, 30 times a
  * second a scope message or a new Macro 1 value before the idle() of a
- * tick (at most one per tick). */
+ * tick (at most one per tick); FEED_BOTH adds a spectrum message 15 times
+ * a second to the scope's. */
 static Phase
 run_phase(const LV2UI_Descriptor* d, LV2UI_Handle ui, const LV2UI_Idle_Interface* idle, double seconds,
           double idle_hz, Feed feed, long xpid)
 {
 	const double    feed_hz = 30.0;
-	static uint8_t  buf[4096];
+	static uint8_t  buf[16384];
+	double          next_spectrum = now();
 	const LV2_URID  transfer = map_uri(NULL, LV2_ATOM__eventTransfer);
 	Phase           p        = {0};
 	const unsigned long f0 = frames_full, p0 = frames_part;
@@ -208,7 +238,7 @@ run_phase(const LV2UI_Descriptor* d, LV2UI_Handle ui, const LV2UI_Idle_Interface
 	const long step = (long)(1e9 / idle_hz);
 	for (unsigned long i = 0; now() - t0 < seconds; ++i) {
 		if (feed != FEED_NOTHING && now() >= next_feed) {
-			if (feed == FEED_SCOPE) {
+			if (feed == FEED_SCOPE || feed == FEED_BOTH) {
 				const LV2_Atom* a = message(buf, sizeof buf, CHRONUS_URI "#scopeData", NULL, (unsigned)i);
 				d->port_event(ui, 1, sizeof(LV2_Atom) + a->size, transfer, a);
 			} else {
@@ -217,6 +247,12 @@ run_phase(const LV2UI_Descriptor* d, LV2UI_Handle ui, const LV2UI_Idle_Interface
 			}
 			++p.messages;
 			next_feed += 1.0 / feed_hz;
+		}
+		if (feed == FEED_BOTH && now() >= next_spectrum) {
+			const LV2_Atom* a = spectrum_message(buf, sizeof buf, (unsigned)(p.messages * 1600u));
+			d->port_event(ui, 1, sizeof(LV2_Atom) + a->size, transfer, a);
+			++p.messages;
+			next_spectrum += 1.0 / 15.0;
 		}
 		idle->idle(ui);
 		tick.tv_nsec += step;
@@ -239,7 +275,7 @@ report(const char* name, const char* fed, const Phase* p, double idle_hz)
 {
 	const unsigned long frames = p->full + p->part;
 	printf("ui-bench: %-5s %4.1f s, idle() at %.0f Hz, %s: UI %5.2f %% of one core; %lu frames drawn (%lu whole, %lu "
-	       "scope only)",
+	       "scope or spectrum only)",
 	       name, p->wall, idle_hz, fed, 100.0 * p->cpu / p->wall, frames, p->full, p->part);
 	if (frames) {
 		printf(", %.2f ms CPU per frame", 1000.0 * p->cpu / (double)frames);
@@ -316,10 +352,12 @@ main(int argc, char** argv)
 	const Phase still = run_phase(d, ui, idle, seconds, idle_hz, FEED_NOTHING, xpid);
 	const Phase scope = run_phase(d, ui, idle, seconds, idle_hz, FEED_SCOPE, xpid);
 	const Phase knob  = run_phase(d, ui, idle, seconds, idle_hz, FEED_KNOB, xpid);
+	const Phase both  = run_phase(d, ui, idle, seconds, idle_hz, FEED_BOTH, xpid);
 	printf("ui-bench: chronus_ui.so at %dx%d pixels on %s\n", ui_width, ui_height, getenv("DISPLAY"));
 	report("idle", "no data", &still, idle_hz);
 	report("scope", "scope data at 30 Hz", &scope, idle_hz);
 	report("knob", "Macro 1 moved 30 times a second", &knob, idle_hz);
+	report("both", "scope at 30 Hz and spectrum at 15 Hz", &both, idle_hz);
 	d->cleanup(ui);
 	XDestroyWindow(dpy, parent);
 	XCloseDisplay(dpy);
@@ -329,11 +367,12 @@ main(int argc, char** argv)
 	if (check) {
 		const bool ok = open.full >= 1 && still.full + still.part == 0 && scope.messages >= 1 &&
 		                scope.part + scope.full == scope.messages && scope.part >= 1 && knob.messages >= 1 &&
-		                knob.full == knob.messages && knob.part == 0;
+		                knob.full == knob.messages && knob.part == 0 && both.messages >= 1 &&
+		                both.part + both.full == both.messages;
 		printf("ui-bench: check: frames drawn at open %lu, while nothing changed %lu, for %lu scope messages %lu, for "
-		       "%lu knob moves %lu whole: %s\n",
+		       "%lu knob moves %lu whole, for %lu scope and spectrum messages %lu: %s\n",
 		       open.full + open.part, still.full + still.part, scope.messages, scope.full + scope.part, knob.messages,
-		       knob.full, ok ? "passed" : "FAILED");
+		       knob.full, both.messages, both.full + both.part, ok ? "passed" : "FAILED");
 		return ok ? 0 : 1;
 	}
 	return 0;

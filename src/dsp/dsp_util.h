@@ -65,6 +65,15 @@ dsp_sane(float x)
 	return x == x ? dsp_clampf(x, -DSP_IN_MAX, DSP_IN_MAX) : 0.0f;
 }
 
+/* The S-curve 3x^2 - 2x^3 over 0..1 (x clamped): a fade shaped by it has
+ * no corner where it starts or ends, so it does not click even on a sine. */
+static inline float
+dsp_smoothstep(float x)
+{
+	x = dsp_clampf(x, 0.0f, 1.0f);
+	return x * x * (3.0f - 2.0f * x);
+}
+
 static inline double
 dsp_flushd(double x)
 {

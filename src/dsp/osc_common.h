@@ -25,6 +25,20 @@
  * corner and is larger than a linear-phase filter's, which split it
  * either side: a jump overshoots by 21 % of its height (9 % before), so a
  * saw peaks at 1.42 and a square at 1.63 (1.17 and 1.20 before).
+ *
+ * Hard sync makes a wave whose fundamental (the master's) can be weak
+ * next to its steps, so the 32-sample step's stopband just above Nyquist
+ * (a 5 kHz saw slave at 48 kHz: its 25 kHz partial, at 0.52 of the rate)
+ * read -78 dB against it. A note's first sync restart turns it to a
+ * longer step for the rest of the note: 64 samples, beta 10 (stopband
+ * from about 0.48 of the rate, 100 dB deep), the same 0.43 cutoff, lag
+ * osc_sync_blep_lag (3.12 samples). Every step of the note then goes
+ * through it, its own jumps too: the partials above Nyquist of a synced
+ * wave come from all its steps together and partly cancel, and the
+ * restart's step alone through the long filter breaks that (the 5 kHz
+ * saw slaves read -77 dB so). The saw's tilt takes the long lag at that
+ * restart, the change part of the restart's step. A wave never synced
+ * is the same to the bit.
  */
 #ifndef CHRONUS_DSP_OSC_COMMON_H
 #define CHRONUS_DSP_OSC_COMMON_H
@@ -43,6 +57,12 @@
 #define OSC_BLEP_CUTOFF 0.43 /* of the rate (at 0.45 a 5 kHz saw at 48 kHz aliased at -76 dB) */
 #define OSC_BLEP_BETA   7.5  /* Kaiser window */
 #define OSC_MAX_INC     0.45 /* highest frequency, as a fraction of the rate */
+/* The step of a hard-synced note (saw, square; see above): twice as
+ * long, a deeper stopband, the same cutoff. */
+#define OSC_SYNC_BLEP_TAPS   64
+#define OSC_SYNC_BLEP_CUTOFF 0.43
+#define OSC_SYNC_BLEP_BETA   10.0
+#define OSC_BLEP_RING        64 /* a ring of corrections to come: the longest one */
 
 /* ---- pitch ---------------------------------------------------------------- */
 
@@ -248,21 +268,25 @@ extern float osc_step_table[(OSC_BLEP_PHASES + 1) * OSC_BLEP_TAPS];
 extern float osc_ramp_table[(OSC_BLEP_PHASES + 1) * OSC_BLEP_TAPS];
 /* The band limit's lag at low frequencies, in samples (set with the tables). */
 extern float osc_blep_lag;
+/* The synced notes' step, OSC_SYNC_BLEP_TAPS wide, and its lag. */
+extern float osc_sync_step_table[(OSC_BLEP_PHASES + 1) * OSC_SYNC_BLEP_TAPS];
+extern float osc_sync_blep_lag;
 
-/* Worker thread (init): make sure the tables exist (built once, ~2.5 ms). */
+/* Worker thread (init): make sure the tables exist (built once, ~5.5 ms,
+ * 3.8 of it the synced notes' long step). */
 void osc_tables_init(void);
 
 /* Corrections for the samples to come: slot pos is the next sample's, the
- * others the TAPS - 1 after it. */
+ * others the RING - 1 after it. */
 typedef struct {
-	float    ring[OSC_BLEP_TAPS];
+	float    ring[OSC_BLEP_RING];
 	unsigned pos;
 } OscBlep;
 
 static inline void
 osc_blep_reset(OscBlep* b)
 {
-	for (unsigned j = 0; j < OSC_BLEP_TAPS; ++j) {
+	for (unsigned j = 0; j < OSC_BLEP_RING; ++j) {
 		b->ring[j] = 0.0f;
 	}
 	b->pos = 0;
@@ -274,19 +298,34 @@ osc_blep_reset(OscBlep* b)
  * sample every `stride` floats (a lane of a group's ring, or a plain one),
  * pos is the slot of the next sample. */
 static inline void
-osc_blep_add_at(float* ring, unsigned stride, unsigned pos, const float* table, double since, float height)
+osc_blep_add_taps(float* ring, unsigned stride, unsigned pos, const float* table, unsigned taps, double since,
+                  float height)
 {
 	const double d  = since > 0.0 ? (since < 1.0 ? since : 1.0) : 0.0; /* NaN: 0 */
 	const double fp = d * OSC_BLEP_PHASES;
 	unsigned     p  = (unsigned)fp;
 	p               = p < OSC_BLEP_PHASES ? p : OSC_BLEP_PHASES - 1;
 	const float  fr = (float)(fp - p);
-	const float* r0 = table + p * OSC_BLEP_TAPS;
-	const float* r1 = r0 + OSC_BLEP_TAPS;
-	for (unsigned j = 0; j < OSC_BLEP_TAPS; ++j) {
-		const unsigned slot = (pos + j) & (OSC_BLEP_TAPS - 1);
+	const float* r0 = table + p * taps;
+	const float* r1 = r0 + taps;
+	for (unsigned j = 0; j < taps; ++j) {
+		const unsigned slot = (pos + j) & (OSC_BLEP_RING - 1);
 		ring[slot * stride] += height * (r0[j] + fr * (r1[j] - r0[j]));
 	}
+}
+
+static inline void
+osc_blep_add_at(float* ring, unsigned stride, unsigned pos, const float* table, double since, float height)
+{
+	osc_blep_add_taps(ring, stride, pos, table, OSC_BLEP_TAPS, since, height);
+}
+
+/* Audio thread: a step of a synced note, of `height`, `since` samples
+ * (0..1) before the next sample: the long table. */
+static inline void
+osc_blep_add_sync(float* ring, unsigned stride, unsigned pos, double since, float height)
+{
+	osc_blep_add_taps(ring, stride, pos, osc_sync_step_table, OSC_SYNC_BLEP_TAPS, since, height);
 }
 
 static inline void
@@ -301,7 +340,7 @@ osc_blep_push(OscBlep* b, float naive)
 {
 	const float y = naive + b->ring[b->pos];
 	b->ring[b->pos] = 0.0f;
-	b->pos          = (b->pos + 1) & (OSC_BLEP_TAPS - 1);
+	b->pos          = (b->pos + 1) & (OSC_BLEP_RING - 1);
 	return y;
 }
 

@@ -23,8 +23,11 @@
  * the value reached to 0 gets a BLEP at its sub-sample time, and the
  * phase goes on from 0 for the rest of the interval. The jumps of a
  * periodic wave add up to minus its rise, so the tilt still cancels the
- * residuals' DC. Only sounding lanes advance (and look for sync), as the
- * one-voice path renders only sounding voices.
+ * residuals' DC. From a note's first restart on, every step of that lane
+ * uses the long sync step (osc_common.h: better stopband, more lag), and
+ * the tilt its lag, the change added to that restart's step. Only
+ * sounding lanes advance (and look for sync), as the one-voice path
+ * renders only sounding voices.
  */
 #include "dsp/osc_common.h"
 #include "dsp/simd.h"
@@ -40,11 +43,12 @@ typedef struct {
 	OscPitchLanes pitch;
 	float         tilt[CHRONUS_LANES]; /* lag * slope: what the ramp is lowered by */
 	uint8_t       started[CHRONUS_LANES];
+	uint8_t       synced[CHRONUS_LANES]; /* restarted by sync this note: the long step for all */
 	uint32_t      seed[CHRONUS_LANES]; /* the notes' (seed_lane) */
 	uint64_t      frame[CHRONUS_LANES]; /* the notes' start frames (seed_lane) */
 	float         sync_hist[2 * OSC_SYNC_TAPS][CHRONUS_LANES]; /* the sync input, written twice */
 	unsigned      sync_pos; /* slot of the next sync sample, shared by the lanes */
-	float         ring[OSC_BLEP_TAPS][CHRONUS_LANES];
+	float         ring[OSC_BLEP_RING][CHRONUS_LANES];
 	unsigned      pos; /* ring slot of the next sample, shared by the lanes */
 } Saw;
 
@@ -55,11 +59,12 @@ saw_reset_lane(void* state, unsigned l)
 	Saw* s        = state;
 	s->tilt[l]    = 0.0f;
 	s->started[l] = 0;
+	s->synced[l]  = 0;
 	for (unsigned j = 0; j < 2 * OSC_SYNC_TAPS; ++j) {
 		s->sync_hist[j][l] = 0.0f;
 	}
 	osc_pitch_lanes_reset(&s->pitch, l);
-	for (unsigned j = 0; j < OSC_BLEP_TAPS; ++j) {
+	for (unsigned j = 0; j < OSC_BLEP_RING; ++j) {
 		s->ring[j][l] = 0.0f;
 	}
 }
@@ -118,15 +123,21 @@ saw_start(Saw* s, const ModuleIO* io, unsigned L)
 	}
 }
 
+/* What a ramp of this step is lowered by, for a band limit of this lag. */
+static inline float
+saw_tilt_of(uint32_t step, float lag)
+{
+	return (float)((double)step * (2.0 * (double)lag / OSC_PHASE_ONE));
+}
+
 /* Audio thread: the lanes' tilts from their increments, and for a lane
  * that has just been reset, the BLAMP of its corner from silence at the
  * next sample (the ramp starts at 0 with slope 2 inc). */
 static inline void
 saw_tilt(Saw* s, unsigned L)
 {
-	const double per_step = 2.0 * (double)osc_blep_lag / OSC_PHASE_ONE;
 	for (unsigned l = 0; l < L; ++l) {
-		s->tilt[l] = (float)((double)s->pitch.step[l] * per_step);
+		s->tilt[l] = saw_tilt_of(s->pitch.step[l], s->synced[l] ? osc_sync_blep_lag : osc_blep_lag);
 		if (!s->started[l]) {
 			const float slope = (float)((double)s->pitch.step[l] * (2.0 / OSC_PHASE_ONE));
 			osc_blep_add_at(&s->ring[0][l], CHRONUS_LANES, s->pos, osc_ramp_table, 0.0, slope);
@@ -195,7 +206,7 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 		}
 		memset(due, 0, sizeof(float) * L);
 		memcpy(io->out + (size_t)i * L, y, sizeof(float) * L);
-		s->pos      = (s->pos + 1) & (OSC_BLEP_TAPS - 1);
+		s->pos      = (s->pos + 1) & (OSC_BLEP_RING - 1);
 		s->sync_pos = (hp + 1) & (OSC_SYNC_TAPS - 1);
 		if (any_sync) {
 			for (unsigned l = 0; l < L; ++l) {
@@ -213,14 +224,26 @@ saw_kernel(void* state, const ModuleIO* io, const unsigned L)
 				}
 				const uint32_t pc = phase[l] - stp + (uint32_t)(a * (double)stp);
 				const float    v  = (float)(int32_t)pc * 0x1p-31f;
-				osc_blep_add_at(&s->ring[0][l], CHRONUS_LANES, s->pos, osc_step_table, 1.0 - a, -v);
+				/* The first restart of a note turns the lane to the
+				 * long step: its lag lowers the ramp further, a step
+				 * of the restart's too. */
+				float          dt = 0.0f;
+				if (!s->synced[l]) {
+					s->synced[l] = 1;
+					const float t = saw_tilt_of(stp, osc_sync_blep_lag);
+					dt            = t - s->tilt[l];
+					s->tilt[l]    = t;
+				}
+				osc_blep_add_sync(&s->ring[0][l], CHRONUS_LANES, s->pos, 1.0 - a, -v - dt);
 				phase[l] = (uint32_t)((1.0 - a) * (double)stp);
 				any |= jump[l] >= 0.0f;
 			}
 		}
 		if (any) {
 			for (unsigned l = 0; l < L; ++l) {
-				if (jump[l] >= 0.0f) {
+				if (jump[l] >= 0.0f && s->synced[l]) {
+					osc_blep_add_sync(&s->ring[0][l], CHRONUS_LANES, s->pos, jump[l], -2.0f);
+				} else if (jump[l] >= 0.0f) {
 					osc_blep_add_at(&s->ring[0][l], CHRONUS_LANES, s->pos, osc_step_table, jump[l], -2.0f);
 				}
 			}

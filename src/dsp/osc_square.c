@@ -19,7 +19,8 @@
  * the same fraction of the interval being rendered (64 samples late, as
  * the saw): the
  * edges before it happen, the level steps to +1 with a BLEP at that time,
- * and the rest of the interval runs on from phase 0.
+ * and the rest of the interval runs on from phase 0. From a note's first
+ * restart on, every flip uses the long sync step (osc_common.h).
  */
 #include "dsp/osc_common.h"
 
@@ -36,6 +37,7 @@ typedef struct {
 	float    sync_hist[2 * OSC_SYNC_TAPS]; /* the sync input, written twice */
 	unsigned sync_pos; /* slot of the next sync sample */
 	bool     fresh; /* the start mode is still to apply */
+	bool     synced; /* restarted by sync this note: the long step for every flip */
 } Square;
 
 /* A fresh note: the phase stays for the start mode to decide. */
@@ -47,6 +49,7 @@ square_reset(void* state)
 	memset(s->sync_hist, 0, sizeof s->sync_hist);
 	s->sync_pos = 0;
 	s->fresh  = true;
+	s->synced = false;
 	osc_pitch_reset(&s->pitch);
 	osc_blep_reset(&s->blep);
 }
@@ -78,7 +81,10 @@ square_seed(void* state, unsigned lane, uint32_t seed, uint64_t frame)
 static inline void
 square_flip(Square* s, float v, double since)
 {
-	if (v != s->level) {
+	if (v != s->level && s->synced) {
+		osc_blep_add_sync(s->blep.ring, 1, s->blep.pos, since, v - s->level);
+		s->level = v;
+	} else if (v != s->level) {
 		osc_blep_add(&s->blep, osc_step_table, since, v - s->level);
 		s->level = v;
 	}
@@ -137,6 +143,7 @@ square_process(void* state, const ModuleIO* io)
 		const double a   = osc_sync_near(win, 1) ? osc_sync_find(win, 1) : -1.0;
 		if (a >= 0.0) { /* restart at a of this interval */
 			square_advance(s, s->phase, a * inc, inc, w, 1.0 - a);
+			s->synced = true; /* from here on (the wave is flat: no tilt to change) */
 			square_flip(s, 1.0f, 1.0 - a);
 			s->phase = square_advance(s, 0.0, (1.0 - a) * inc, inc, w, 0.0);
 		} else {

@@ -11,7 +11,10 @@
  * the minimum-phase impulse with the same magnitude response: causal, its
  * energy as early as it can be. Integrated once it is the step (minBLEP),
  * twice the ramp (BLAMP). The transforms are a plain radix-2 FFT of our own
- * (build time only, about 2.5 ms once; the plugin links no FFT library).
+ * (build time only; the plugin links no FFT library). Two band limits are
+ * built: the oscillators' 32-sample one (tables 1.6 ms) and hard-synced
+ * notes' 64-sample one (osc_common.h; 3.8 ms more, as its transforms are
+ * twice as long).
  */
 #include "dsp/osc_common.h"
 #include "dsp/wavetable.h"
@@ -24,12 +27,17 @@
 float                 osc_step_table[(OSC_BLEP_PHASES + 1) * OSC_BLEP_TAPS];
 float                 osc_ramp_table[(OSC_BLEP_PHASES + 1) * OSC_BLEP_TAPS];
 float                 osc_blep_lag;
+float                 osc_sync_step_table[(OSC_BLEP_PHASES + 1) * OSC_SYNC_BLEP_TAPS];
+float                 osc_sync_blep_lag;
 static pthread_once_t osc_tables_once = PTHREAD_ONCE_INIT;
 
-/* Points of the oversampled kernel, and of the transforms (zero-padded so
- * the cepstrum, which a deep stopband makes long, does not alias). */
-#define OSC_KERNEL_POINTS (OSC_BLEP_TAPS * OSC_BLEP_PHASES)
-#define OSC_FFT_POINTS    (4 * OSC_KERNEL_POINTS)
+/* One band limit: the Kaiser-windowed sinc's width in samples (a power of
+ * 2), cutoff (of the rate) and window. */
+typedef struct {
+	unsigned taps;
+	double   cutoff, beta;
+} OscBand;
+
 /* Floor of the magnitude, relative to the DC gain, before its log: the
  * windowed sinc's stopband has exact nulls. */
 #define OSC_LOG_FLOOR 1e-9
@@ -47,14 +55,14 @@ osc_bessel_i0(double x)
 }
 
 /* The linear-phase band-limited impulse: Kaiser-windowed sinc over
- * [-TAPS / 2, TAPS / 2] samples. */
+ * [-taps / 2, taps / 2] samples. */
 static double
-osc_kernel(double t)
+osc_kernel(const OscBand* b, double t)
 {
-	const double half = OSC_BLEP_TAPS / 2;
+	const double half = b->taps / 2;
 	const double w    = t / half;
-	const double win  = osc_bessel_i0(OSC_BLEP_BETA * sqrt(fmax(0.0, 1.0 - w * w)));
-	const double fc   = OSC_BLEP_CUTOFF;
+	const double win  = osc_bessel_i0(b->beta * sqrt(fmax(0.0, 1.0 - w * w)));
+	const double fc   = b->cutoff;
 	return (t == 0.0 ? 2.0 * fc : sin(2.0 * DSP_PI * fc * t) / (DSP_PI * t)) * win;
 }
 
@@ -95,15 +103,17 @@ osc_fft(double* z, size_t n, int sign)
 	}
 }
 
-/* Worker thread, once: z (2 * FFT_POINTS doubles) ends holding the
- * minimum-phase impulse in its real parts, at PHASES points a sample. */
+/* Worker thread, once: z (2 m doubles, m = 4 taps PHASES: zero-padded so
+ * the cepstrum, which a deep stopband makes long, does not alias) ends
+ * holding the minimum-phase impulse in its real parts, at PHASES points a
+ * sample. */
 static void
-osc_min_phase_impulse(double* z)
+osc_min_phase_impulse(const OscBand* b, double* z)
 {
-	const size_t m = OSC_FFT_POINTS;
+	const size_t n = (size_t)b->taps * OSC_BLEP_PHASES, m = 4 * n;
 	for (size_t i = 0; i < m; ++i) {
-		const double t = (double)i / OSC_BLEP_PHASES - OSC_BLEP_TAPS / 2;
-		z[2 * i]       = i <= OSC_KERNEL_POINTS ? osc_kernel(t) : 0.0;
+		const double t = (double)i / OSC_BLEP_PHASES - (double)(b->taps / 2);
+		z[2 * i]       = i <= n ? osc_kernel(b, t) : 0.0;
 		z[2 * i + 1]   = 0.0;
 	}
 	osc_fft(z, m, -1);
@@ -132,23 +142,25 @@ osc_min_phase_impulse(double* z)
 
 /* Worker thread, once: integrate the minimum-phase impulse (trapezoids at
  * PHASES points a sample) into the step S and the ramp R; S is scaled to
- * end at exactly 1 at TAPS samples, and the ramp's lag behind the hard
- * ramp there, TAPS - R(TAPS), is the lag L every residual ramp is measured
- * against (osc_common.h). Rows of the tables: x = j + p / PHASES. */
-static void
-osc_build_tables(void)
+ * end at exactly 1 at taps samples, and the ramp's lag behind the hard
+ * ramp there, taps - R(taps), is the lag L every residual ramp is measured
+ * against (osc_common.h). Rows of the tables (taps wide): x = j + p /
+ * PHASES; ramp may be NULL. Returns L, or NAN without memory (the tables
+ * stay 0: the naive waves, aliased but playing). */
+static double
+osc_build_band(const OscBand* b, float* step, float* ramp)
 {
-	const size_t n = OSC_KERNEL_POINTS;
-	double*      z = malloc(2 * OSC_FFT_POINTS * sizeof(double));
+	const size_t n = (size_t)b->taps * OSC_BLEP_PHASES;
+	double*      z = malloc(8 * n * sizeof(double));
 	double*      s = malloc((n + 1) * sizeof(double));
 	double*      r = malloc((n + 1) * sizeof(double));
-	if (!z || !s || !r) { /* tables stay 0: the naive waves, aliased but playing */
+	if (!z || !s || !r) {
 		free(z);
 		free(s);
 		free(r);
-		return;
+		return NAN;
 	}
-	osc_min_phase_impulse(z);
+	osc_min_phase_impulse(b, z);
 	const double dx = 1.0 / OSC_BLEP_PHASES;
 	s[0]            = 0.0;
 	for (size_t i = 1; i <= n; ++i) {
@@ -160,19 +172,34 @@ osc_build_tables(void)
 		s[i] *= norm;
 		r[i] = i ? r[i - 1] + 0.5 * (s[i - 1] + s[i]) * dx : 0.0;
 	}
-	const double lag = (double)OSC_BLEP_TAPS - r[n];
-	for (int p = 0; p <= OSC_BLEP_PHASES; ++p) {
-		for (int j = 0; j < OSC_BLEP_TAPS; ++j) {
-			const size_t i = (size_t)j * OSC_BLEP_PHASES + (size_t)p;
+	const double lag = (double)b->taps - r[n];
+	for (unsigned p = 0; p <= OSC_BLEP_PHASES; ++p) {
+		for (unsigned j = 0; j < b->taps; ++j) {
+			const size_t i = (size_t)j * OSC_BLEP_PHASES + p;
 			const double x = (double)i * dx;
-			osc_step_table[p * OSC_BLEP_TAPS + j] = (float)(s[i] - 1.0);
-			osc_ramp_table[p * OSC_BLEP_TAPS + j] = (float)(r[i] - x + lag);
+			step[p * b->taps + j] = (float)(s[i] - 1.0);
+			if (ramp) {
+				ramp[p * b->taps + j] = (float)(r[i] - x + lag);
+			}
 		}
 	}
-	osc_blep_lag = (float)lag;
 	free(z);
 	free(s);
 	free(r);
+	return lag;
+}
+
+/* Worker thread, once: the oscillators' tables, and the sync restart's
+ * longer step (osc_common.h). */
+static void
+osc_build_tables(void)
+{
+	const OscBand plain = {OSC_BLEP_TAPS, OSC_BLEP_CUTOFF, OSC_BLEP_BETA};
+	const OscBand sync  = {OSC_SYNC_BLEP_TAPS, OSC_SYNC_BLEP_CUTOFF, OSC_SYNC_BLEP_BETA};
+	const double  lag   = osc_build_band(&plain, osc_step_table, osc_ramp_table);
+	const double  slag  = osc_build_band(&sync, osc_sync_step_table, NULL);
+	osc_blep_lag        = isnan(lag) ? 0.0f : (float)lag;
+	osc_sync_blep_lag   = isnan(slag) ? 0.0f : (float)slag;
 }
 
 void

@@ -18,6 +18,12 @@
  *   left's: the notches move apart between the ears.
  * - The LFO phase is counted in double from the module's start, so any
  *   split of a run gives the same samples.
+ * - A `stages` change crossfades, over SWITCH_MS on an S-curve, from the
+ *   chain's output after the old number of stages to its output after the
+ *   new (one chain, run to the longer of the two, read at both; stages it
+ *   adds start from rest); the feedback takes the blend. A chain that
+ *   changed length at once would jump. A change during a fade waits for
+ *   it to end.
  * Master only, stereo (MODULE_STEREO).
  */
 #include "dsp/dsp_util.h"
@@ -29,6 +35,7 @@
 enum { P_RATE, P_DEPTH, P_CENTER, P_STAGES, P_FEEDBACK, P_WIDTH, P_MIX };
 
 #define MAX_STAGES 12
+#define SWITCH_MS  20.0 /* a stages change crossfades over this */
 
 static const unsigned stage_counts[] = {2, 4, 6, 8, 12};
 #define N_COUNTS (sizeof stage_counts / sizeof stage_counts[0])
@@ -38,6 +45,9 @@ typedef struct {
 	double phase;                 /* LFO, cycles */
 	float  s[2][MAX_STAGES];      /* each allpass's state, per channel */
 	float  last[2];               /* each channel's chain output (feedback) */
+	bool     fresh;               /* nothing rendered yet: take the stages as they are */
+	unsigned n, n_old;            /* stages now, and before a change (while it fades) */
+	unsigned fade_left, fade_len; /* samples left of a crossfade; its length */
 } Phaser;
 
 static void
@@ -45,15 +55,18 @@ phaser_reset(void* state)
 {
 	Phaser* p = state;
 	memset(p->s, 0, sizeof p->s);
-	p->last[0] = p->last[1] = 0.0f;
-	p->phase   = 0.0;
+	p->last[0]   = p->last[1] = 0.0f;
+	p->phase     = 0.0;
+	p->fresh     = true;
+	p->fade_left = 0;
 }
 
 static void
 phaser_init(void* state, double rate)
 {
 	Phaser* p = state;
-	p->rate   = rate;
+	p->rate     = rate;
+	p->fade_len = (unsigned)fmax(1.0, SWITCH_MS * 0.001 * rate);
 	phaser_reset(p);
 }
 
@@ -71,21 +84,47 @@ phaser_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 	const float* width  = left->param[P_WIDTH];
 	const float* mix    = left->param[P_MIX];
 	for (unsigned i = 0; i < left->n; ++i) {
-		const unsigned n = stage_counts[(unsigned)dsp_clamp(stages[i], 0.0, N_COUNTS - 1.0)];
+		const unsigned want = stage_counts[(unsigned)dsp_clamp(stages[i], 0.0, N_COUNTS - 1.0)];
+		if (p->fresh) {
+			p->fresh = false;
+			p->n     = want;
+		} else if (want != p->n && !p->fade_left) {
+			for (unsigned c = 0; c < 2; ++c) {
+				for (unsigned k = p->n; k < want; ++k) {
+					p->s[c][k] = 0.0f; /* added stages: from rest */
+				}
+			}
+			p->n_old     = p->n;
+			p->n         = want;
+			p->fade_left = p->fade_len;
+		}
+		const unsigned n    = p->n;
+		const unsigned nrun = p->fade_left && p->n_old > n ? p->n_old : n;
+		const float    g    = p->fade_left ? dsp_smoothstep((float)p->fade_left / (float)p->fade_len) : 0.0f;
 		for (unsigned c = 0; c < 2; ++c) {
 			const double ph = p->phase + (c ? 0.25 * width[i] : 0.0);
 			const double f  = dsp_clamp(center[i] * exp2(depth[i] * sin(DSP_TAU * ph)), 10.0, 0.45 * p->rate);
 			const double t  = tan(DSP_PI * f / p->rate);
 			const float  a  = (float)((t - 1.0) / (t + 1.0)); /* y = a x + s; s = x - a y */
 			const float  x  = dsp_sane(in[c][i]);
-			float        v  = x + fb[i] * p->last[c];
-			for (unsigned k = 0; k < n; ++k) {
+			float        v  = x + fb[i] * p->last[c], v_old = v, v_new = v;
+			for (unsigned k = 0; k < nrun; ++k) {
 				const float y = a * v + p->s[c][k];
 				p->s[c][k]    = dsp_flush(v - a * y);
 				v             = y;
+				if (k + 1 == n) {
+					v_new = v;
+				}
+				if (k + 1 == p->n_old) {
+					v_old = v;
+				}
 			}
+			v          = p->fade_left ? v_new + g * (v_old - v_new) : v;
 			p->last[c] = v;
 			out[c][i]  = (1.0f - mix[i]) * x + mix[i] * v;
+		}
+		if (p->fade_left) {
+			--p->fade_left;
 		}
 		p->phase += rate[i] / p->rate;
 		p->phase -= floor(p->phase);
@@ -104,7 +143,8 @@ static const ParamSpec phaser_params[] = {
 	                CURVE_LIN, 10.0f, NULL},
 	[P_CENTER]   = {"center", "Hz", "the allpasses' break frequency at the middle of the sweep", 50.0f, 10000.0f,
 	                800.0f, CURVE_EXP, 10.0f, NULL},
-	[P_STAGES]   = {"stages", "", "allpass stages (half as many notches)", 0.0f, 4.0f, 1.0f, CURVE_LIN, 0.0f,
+	[P_STAGES]   = {"stages", "", "allpass stages (half as many notches); a change crossfades from the old number "
+	                "to the new over 20 ms", 0.0f, 4.0f, 1.0f, CURVE_LIN, 0.0f,
 	                stage_names},
 	[P_FEEDBACK] = {"feedback", "", "the chain's output fed back to its input: sharper notches and peaks",
 	                -0.9f, 0.9f, 0.0f, CURVE_LIN, 10.0f, NULL},

@@ -32,10 +32,13 @@
  *   its sound starts with the strike and builds up fast, with no discrete
  *   early echoes; its damping frequency is doubled (metal keeps its highs
  *   longer than air). The decay rule is the same, so RT60 holds for both.
- *   Changing the type fades the wet output out over 10 ms, switches the
- *   lengths while it is silent and fades back in: the tail carries on in
- *   the new network with no click (a change of lengths under a playing
- *   tail would jump every read).
+ *   Changing the type fades out over 10 ms (on an S-curve) the wet output
+ *   and, with it, what enters the diffusers and what the lines feed back,
+ *   switches the lengths while all three are at 0 (the diffusers cleared)
+ *   and fades back in: the tail carries on in the new network with no
+ *   click, now or when the reads that jumped come round (a change of
+ *   lengths under a playing tail would jump every read, and the loop
+ *   would write the jump back).
  * Master only, stereo (MODULE_STEREO): both channels in one state. Its
  * rings are fixed (no allocation in the audio thread): every length fits
  * up to 96 kHz; above, the longest lines are held at the ring (a smaller
@@ -198,11 +201,16 @@ reverb_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 				r->fade      = 0.0f;
 				r->type      = t;
 				r->last_size = -1.0f;
+				memset(r->ap, 0, sizeof r->ap); /* the diffusers restart from rest */
 			}
 		} else if (r->fade < 1.0f) {
 			r->fade = fminf(1.0f, r->fade + r->fade_step);
 		}
 		const unsigned ty = r->type;
+		/* During a change, what goes into the diffusers and the lines and
+		 * what comes out fade together, on an S-curve: the reads that jump
+		 * at the switch are written back at a weight of 0 and slope 0. */
+		const float    sw = r->fade < 1.0f ? dsp_smoothstep(r->fade) : 1.0f;
 		if (size[i] != r->last_size || decay[i] != r->last_decay || damping[i] != r->last_damping) {
 			reverb_coefs(r, size[i], decay[i], damping[i]);
 		}
@@ -215,7 +223,7 @@ reverb_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 		float d[2];
 		for (unsigned c = 0; c < 2; ++c) {
 			r->pre[c][w & pm] = x[c];
-			float v           = r->pre[c][(w - (unsigned)pd) & pm];
+			float v           = sw * r->pre[c][(w - (unsigned)pd) & pm];
 			for (unsigned k = 0; k < n_ap[ty]; ++k) {
 				v = allpass(r->ap[c][k], r->ap_len[ty][c][k], w, ap_gain[ty], v);
 			}
@@ -233,7 +241,7 @@ reverb_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 		}
 		hadamard8(f);
 		for (unsigned j = 0; j < N_LINES; ++j) {
-			r->line[j][w & lm] = dsp_flush(f[j] + d[j & 1u] * 0.5f);
+			r->line[j][w & lm] = dsp_flush(sw * (f[j] + d[j & 1u] * 0.5f));
 		}
 		/* Two orthogonal sign patterns: nearly uncorrelated channels. */
 		float wl = 0.5f * (y[0] - y[1] + y[2] - y[3] + y[4] - y[5] + y[6] - y[7]);
@@ -243,7 +251,7 @@ reverb_process_stereo(void* state, const ModuleIO* left, const ModuleIO* right)
 			wr += early[ty] * d[1];
 		}
 		const float mid = 0.5f * (wl + wr), side = 0.5f * (wl - wr) * width[i];
-		const float dry = 1.0f - mix[i], wet = r->fade < 1.0f ? mix[i] * r->fade : mix[i];
+		const float dry = 1.0f - mix[i], wet = mix[i] * sw;
 		left->out[i]  = dry * x[0] + wet * (mid + side);
 		right->out[i] = dry * x[1] + wet * (mid - side);
 		r->w          = w + 1u;

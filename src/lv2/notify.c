@@ -2,8 +2,9 @@
  *
  * What the plugin tells the host on its notify port: patch:Set echoes of
  * the patch text and file, the compiled graph for the UI (docs/ui.md),
- * and a status string: every patch:readable parameter of the control
- * table. AUDIO THREAD: forging
+ * a status string (every patch:readable parameter of the control
+ * table), the swap in progress, and for an open UI the scope and the
+ * spectrum of the output. AUDIO THREAD: forging
  * writes into the host's buffer and nothing else; a message that does not
  * fit is dropped whole (the forge reports overflow), never half-written.
  */
@@ -69,10 +70,15 @@ notify_patch_values(Chronus* self, const Outcome* o, unsigned what)
 	}
 }
 
-/* One patch:Set chronus:scopeData of n floats (scope.c), or nothing when
- * it does not fit. */
+/* One patch:Set chronus:scopeData of n floats (scope.c). */
 void
 notify_scope(Chronus* self, const float* samples, uint32_t n)
+{
+	notify_floats(self, self->uris.chronus_scopeData, samples, n);
+}
+
+void
+notify_floats(Chronus* self, LV2_URID key, const float* samples, uint32_t n)
 {
 	LV2_Atom_Forge*      forge = &self->forge;
 	LV2_Atom_Forge_Frame frame;
@@ -80,10 +86,28 @@ notify_scope(Chronus* self, const float* samples, uint32_t n)
 	const uint32_t       offset_before = forge->offset;
 	if (!lv2_atom_forge_frame_time(forge, 0) ||
 	    !lv2_atom_forge_object(forge, &frame, 0, self->uris.patch_Set) ||
-	    !lv2_atom_forge_key(forge, self->uris.patch_property) ||
-	    !lv2_atom_forge_urid(forge, self->uris.chronus_scopeData) ||
+	    !lv2_atom_forge_key(forge, self->uris.patch_property) || !lv2_atom_forge_urid(forge, key) ||
 	    !lv2_atom_forge_key(forge, self->uris.patch_value) ||
 	    !lv2_atom_forge_vector(forge, sizeof(float), self->uris.atom_Float, n, samples)) {
+		self->notify->atom.size = size_before;
+		forge->offset           = offset_before;
+		forge->stack            = &self->notify_frame;
+		return;
+	}
+	lv2_atom_forge_pop(forge, &frame);
+}
+
+void
+notify_float(Chronus* self, LV2_URID key, float value)
+{
+	LV2_Atom_Forge*      forge = &self->forge;
+	LV2_Atom_Forge_Frame frame;
+	const uint32_t       size_before   = self->notify->atom.size;
+	const uint32_t       offset_before = forge->offset;
+	if (!lv2_atom_forge_frame_time(forge, 0) ||
+	    !lv2_atom_forge_object(forge, &frame, 0, self->uris.patch_Set) ||
+	    !lv2_atom_forge_key(forge, self->uris.patch_property) || !lv2_atom_forge_urid(forge, key) ||
+	    !lv2_atom_forge_key(forge, self->uris.patch_value) || !lv2_atom_forge_float(forge, value)) {
 		self->notify->atom.size = size_before;
 		forge->offset           = offset_before;
 		forge->stack            = &self->notify_frame;

@@ -130,6 +130,7 @@ instantiate(const LV2_Descriptor* descriptor, double rate, const char* bundle_pa
 	lv2_atom_forge_init(&self->forge, self->map);
 	read_options(self, options);
 	self->rate = rate;
+	self->swap_sent = 1.0f; /* nothing under way (swap_state.c) */
 	pthread_mutex_init(&self->snapshot_lock, NULL);
 
 	Request* req   = calloc(1, sizeof(Request));

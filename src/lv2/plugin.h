@@ -54,6 +54,9 @@ typedef enum {
 #define HOT_RELOAD_MS        100.0 /* how often run() asks the worker to look at the patch file */
 #define SCOPE_POINTS         256u /* samples in one scope message at most */
 #define SCOPE_HZ             30u  /* scope messages per second at most */
+#define SPECTRUM_N           2048u /* contiguous frames in one spectrum message */
+#define SPECTRUM_HZ          15u  /* spectrum messages per second at most */
+#define SWAP_HZ              30u  /* crossfade progress messages per second at most */
 #define LIVE_LOG             64u  /* live sets run() keeps: re-applied to a slot built before them */
 
 /* The result of one build, handed from the worker to run() and back. */
@@ -217,6 +220,17 @@ typedef struct Chronus {
 	uint32_t    scope_n;
 	float       scope_acc;
 	float       scope_buf[SCOPE_POINTS];
+	/* The UI's spectrum (spectrum.c): on while a UI asked for it; the
+	 * first SPECTRUM_N frames of every spectrum_period, after the sample
+	 * rate in spectrum_buf[0]. */
+	bool        spectrum_on;
+	uint32_t    spectrum_period, spectrum_left, spectrum_n;
+	float       spectrum_buf[1 + SPECTRUM_N];
+	/* The swap in progress (swap_state.c): the last chronus:swap value
+	 * sent (-1 building, 0..1 crossfading, 1 done) and frames until the
+	 * next crossfade progress may be sent. */
+	float       swap_sent;
+	uint32_t    swap_left;
 	/* Ardour's inline display (inline_display.c): its own threads' fields. */
 	InlineDisplay idisp;
 
@@ -225,6 +239,11 @@ typedef struct Chronus {
 	_Atomic(Outcome*) retire_stack; /* any thread → run: results to retire */
 	_Atomic uint32_t  latest_generation; /* the newest request: older ones are stale */
 	_Atomic uint32_t  generations;       /* counter shared by run() and restore() */
+	/* Builds under way (worker, restore) and finished builds on their
+	 * way back through the host's response ring: run() shows a swap in
+	 * progress while either is non-zero (swap_state.c). */
+	_Atomic int       builds_busy;
+	_Atomic int       replies_busy;
 	/* The program port value a restored state was saved with: when the
 	 * host then sets the port to it, run() adopts it instead of loading the
 	 * factory patch over the restored one. -1: none pending. */
@@ -305,11 +324,25 @@ void notify_begin(Chronus* self);
 void notify_patch_values(Chronus* self, const Outcome* o, unsigned what);
 void notify_status(Chronus* self, const char* text);
 void notify_scope(Chronus* self, const float* samples, uint32_t n);
+/* One patch:Set of key to a vector of n floats, or nothing when it does
+ * not fit; the same with a float value. */
+void notify_floats(Chronus* self, LV2_URID key, const float* samples, uint32_t n);
+void notify_float(Chronus* self, LV2_URID key, float value);
 
 /* scope.c — audio thread: the UI's scope on or off; take n output
  * frames and send a scope message when one is due. */
 void scope_enable(Chronus* self, bool on);
 void scope_feed(Chronus* self, const float* left, const float* right, uint32_t n);
+
+/* spectrum.c — audio thread: the UI's spectrum on or off; take n output
+ * frames and send a spectrum message when one is due. */
+void spectrum_enable(Chronus* self, bool on);
+void spectrum_feed(Chronus* self, const float* left, const float* right, uint32_t n);
+
+/* swap_state.c — audio thread, at the end of run(): send chronus:swap
+ * when the swap in progress changed (and its crossfade at most SWAP_HZ
+ * times a second). */
+void swap_report(Chronus* self, uint32_t n_samples);
 
 /* live.c — a live set (live_set.h). Audio thread: apply one at this frame
  * (the control port's patch:Set, OSC), hand the log to the worker, apply

@@ -490,6 +490,12 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 		int32_t on;
 		memcpy(&on, LV2_ATOM_BODY_CONST(value), sizeof on); /* the host's buffer need not be aligned */
 		scope_enable(self, on != 0);
+	} else if (key == self->uris.chronus_spectrum &&
+	           (value->type == self->uris.atom_Bool || value->type == self->uris.atom_Int) &&
+	           value->size >= sizeof(int32_t)) {
+		int32_t on;
+		memcpy(&on, LV2_ATOM_BODY_CONST(value), sizeof on);
+		spectrum_enable(self, on != 0);
 	} else if (key == self->uris.chronus_patchFile && value->type == self->uris.atom_Path && len > 0 &&
 	           len < PATH_MAX_LEN) {
 		request_build(self, REQ_FILE, str, len, 0);
@@ -548,6 +554,7 @@ handle_event(Chronus* self, const LV2_Atom_Event* ev)
 			handle_patch_set(self, obj);
 		} else if (obj->body.otype == u->patch_Get) {
 			self->announce = ANNOUNCE_ALL; /* every readable value */
+			self->swap_sent = 2.0f;        /* and the swap in progress again (swap_state.c) */
 		} else if (obj->body.otype == u->time_Position) {
 			handle_position(self, obj);
 		}
@@ -892,6 +899,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	}
 	render(self, pos, n_samples);
 	scope_feed(self, self->out[0], self->out[1], n_samples);
+	spectrum_feed(self, self->out[0], self->out[1], n_samples);
 	inline_feed(&self->idisp, self->out[0], self->out[1], n_samples);
 
 	if (self->unsupported) {
@@ -911,6 +919,7 @@ chronus_run(LV2_Handle instance, uint32_t n_samples)
 	dispatch_osc_port(self);
 	check_patch_file(self, n_samples);
 	flush_retired(self);
+	swap_report(self, n_samples);
 	write_controls(self);
 	restore_fp_mode(csr);
 }

@@ -277,10 +277,12 @@ chronus_restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_S
 	}
 	/* No worker for restore (Ardour loading a session), or it refused:
 	 * build here; run() takes the result from the mailbox. */
+	atomic_fetch_add_explicit(&self->builds_busy, 1, memory_order_acq_rel); /* until published (swap_state.c) */
 	Outcome* o = chronus_build_outcome(self, req);
 	free(req);
 	if (o) {
 		chronus_publish(self, o);
 	}
+	atomic_fetch_sub_explicit(&self->builds_busy, 1, memory_order_acq_rel);
 	return LV2_STATE_SUCCESS;
 }

@@ -43,4 +43,7 @@ chronus_map_uris(ChronusURIDs* u, LV2_URID_Map* map)
 	u->chronus_graph            = map->map(h, CHRONUS__graph);
 	u->chronus_scope            = map->map(h, CHRONUS__scope);
 	u->chronus_scopeData        = map->map(h, CHRONUS__scopeData);
+	u->chronus_spectrum         = map->map(h, CHRONUS__spectrum);
+	u->chronus_spectrumData     = map->map(h, CHRONUS__spectrumData);
+	u->chronus_swap             = map->map(h, CHRONUS__swap);
 }

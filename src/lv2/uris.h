@@ -30,6 +30,9 @@
 #define CHRONUS__graph        CHRONUS_URI "#graph"
 #define CHRONUS__scope        CHRONUS_URI "#scope"
 #define CHRONUS__scopeData    CHRONUS_URI "#scopeData"
+#define CHRONUS__spectrum     CHRONUS_URI "#spectrum"
+#define CHRONUS__spectrumData CHRONUS_URI "#spectrumData"
+#define CHRONUS__swap         CHRONUS_URI "#swap"
 
 typedef struct {
 	LV2_URID atom_Blank;
@@ -67,6 +70,9 @@ typedef struct {
 	LV2_URID chronus_graph;
 	LV2_URID chronus_scope;
 	LV2_URID chronus_scopeData;
+	LV2_URID chronus_spectrum;
+	LV2_URID chronus_spectrumData;
+	LV2_URID chronus_swap;
 } ChronusURIDs;
 
 void chronus_map_uris(ChronusURIDs* uris, LV2_URID_Map* map);

@@ -118,8 +118,8 @@ chronus_new_generation(Chronus* self)
 	return g;
 }
 
-Outcome*
-chronus_build_outcome(Chronus* self, const Request* req)
+static Outcome*
+build_outcome(Chronus* self, const Request* req)
 {
 	const BuildSettings* settings = &req->settings;
 	Outcome*             o        = calloc(1, sizeof(Outcome));
@@ -270,13 +270,27 @@ chronus_build_outcome(Chronus* self, const Request* req)
 	} else if (o->path[0]) {
 		o->error_line   = report.error.line;
 		o->error_column = report.error.col;
-		snprintf(o->status_text, sizeof(o->status_text), "%.60s: %.250s", o->path, report.error.message);
+		/* A long path keeps its end: the file's name is what the user reads. */
+		const size_t plen = strlen(o->path);
+		snprintf(o->status_text, sizeof(o->status_text), "%s%.60s: %.250s", plen > 60 ? "..." : "",
+		         o->path + (plen > 60 ? plen - 57 : 0), report.error.message);
 	} else {
 		o->error_line   = report.error.line;
 		o->error_column = report.error.col;
 		snprintf(o->status_text, sizeof(o->status_text), "%s", report.error.message);
 	}
 	log_outcome(self, o);
+	return o;
+}
+
+/* A build, counted while it runs: run() shows the swap in progress
+ * (swap_state.c) from the request to the crossfade's end. */
+Outcome*
+chronus_build_outcome(Chronus* self, const Request* req)
+{
+	atomic_fetch_add_explicit(&self->builds_busy, 1, memory_order_acq_rel);
+	Outcome* o = build_outcome(self, req);
+	atomic_fetch_sub_explicit(&self->builds_busy, 1, memory_order_acq_rel);
 	return o;
 }
 
@@ -293,8 +307,12 @@ static void
 reply_outcome(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle, Outcome* o)
 {
 	WorkMessage reply = {o->slot ? WORK_PRIMED : WORK_REJECTED, o};
+	/* counted until work_response() publishes it, so the swap in progress
+	 * shows no gap between the build and run() taking it */
+	atomic_fetch_add_explicit(&self->replies_busy, 1, memory_order_acq_rel);
 	if (respond(handle, sizeof(reply), &reply) != LV2_WORKER_SUCCESS) {
 		chronus_publish(self, o);
+		atomic_fetch_sub_explicit(&self->replies_busy, 1, memory_order_acq_rel);
 	}
 }
 
@@ -334,13 +352,43 @@ check_file(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respon
 	req->settings.warmup_frames = self->nominal_block;
 	chronus_shared_settings(self, &req->settings);
 	req->settings.generation = chronus_new_generation(self);
-	Outcome* o               = chronus_build_outcome(self, req);
+	atomic_fetch_add_explicit(&self->builds_busy, 1, memory_order_acq_rel); /* until replied */
+	Outcome* o = chronus_build_outcome(self, req);
 	free(req);
 	if (o && superseded(self, o->generation)) {
 		chronus_outcome_free(o);
 	} else if (o) {
 		reply_outcome(self, respond, handle, o);
 	}
+	atomic_fetch_sub_explicit(&self->builds_busy, 1, memory_order_acq_rel);
+}
+
+/* WORK_BUILD: build the request unless a newer one superseded it, free
+ * it, and reply with the outcome. */
+static void
+build_request(Chronus* self, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle, Request* req)
+{
+	const uint32_t gen = req->settings.generation;
+	Outcome*       o   = NULL;
+	if (!superseded(self, gen)) {
+		o = chronus_build_outcome(self, req);
+	} else if (req->set_scale || req->set_keymap) {
+		PatchError err;
+		load_tuning_files(self, req, &err); /* the newer build plays it */
+	}
+	if (req->heap) {
+		free(req);
+	} else {
+		atomic_store_explicit(&req->state, REQ_FREE, memory_order_release);
+	}
+	if (!o) {
+		return; /* a newer request replaces this one */
+	}
+	if (superseded(self, gen)) {
+		chronus_outcome_free(o); /* finished too late: never swapped in */
+		return;
+	}
+	reply_outcome(self, respond, handle, o);
 }
 
 LV2_Worker_Status
@@ -378,28 +426,11 @@ chronus_work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worke
 	if (msg.type != WORK_BUILD) {
 		return LV2_WORKER_ERR_UNKNOWN;
 	}
-	Request* req = (Request*)msg.ptr;
-	const uint32_t gen = req->settings.generation;
-	Outcome*       o   = NULL;
-	if (!superseded(self, gen)) {
-		o = chronus_build_outcome(self, req);
-	} else if (req->set_scale || req->set_keymap) {
-		PatchError err;
-		load_tuning_files(self, req, &err); /* the newer build plays it */
-	}
-	if (req->heap) {
-		free(req);
-	} else {
-		atomic_store_explicit(&req->state, REQ_FREE, memory_order_release);
-	}
-	if (!o) {
-		return LV2_WORKER_SUCCESS; /* a newer request replaces this one */
-	}
-	if (superseded(self, gen)) {
-		chronus_outcome_free(o); /* finished too late: never swapped in */
-		return LV2_WORKER_SUCCESS;
-	}
-	reply_outcome(self, respond, handle, o);
+	/* counted from here until the reply is in the host's ring (then
+	 * replies_busy counts it): the request stops being QUEUED below */
+	atomic_fetch_add_explicit(&self->builds_busy, 1, memory_order_acq_rel);
+	build_request(self, respond, handle, (Request*)msg.ptr);
+	atomic_fetch_sub_explicit(&self->builds_busy, 1, memory_order_acq_rel);
 	return LV2_WORKER_SUCCESS;
 }
 
@@ -443,6 +474,7 @@ chronus_work_response(LV2_Handle instance, uint32_t size, const void* data)
 	memcpy(&msg, data, sizeof(msg));
 	if ((msg.type == WORK_PRIMED || msg.type == WORK_REJECTED) && msg.ptr) {
 		chronus_publish(self, (Outcome*)msg.ptr);
+		atomic_fetch_sub_explicit(&self->replies_busy, 1, memory_order_acq_rel);
 	}
 	return LV2_WORKER_SUCCESS;
 }

@@ -4,10 +4,13 @@
  * and column highlighted, prime time), the factory presets by bank, the
  * graph (voice section, master section apart, wires with their depths),
  * the knobs (8 macros under the names the patch gives them, over what
- * they drive; volume, crossfade, polyphony) and the scope. Everything is laid out in logical
+ * they drive; volume, crossfade, polyphony), the scope, and hooks for the
+ * spectrum (spectrum_draw.c) and the swap badge (swap_badge.c). Everything is laid out in logical
  * units times the HiDPI scale; the layout of what can be clicked is kept
  * in the UiState for ui.c.
  */
+#include "draw_util.h"
+#include "files_ui.h"
 #include "ui_state.h"
 
 #include "factory_patches.h"
@@ -25,14 +28,14 @@
 #define VOICE_BOX  0x2f, 0x6f, 0x9f
 #define MASTER_BOX 0x8f, 0x4f, 0x9f
 
-static void
+void
 rgb3(cairo_t* cr, int r, int g, int b)
 {
 	cairo_set_source_rgb(cr, r / 255.0, g / 255.0, b / 255.0);
 }
 #define rgb(cr, c) rgb3(cr, c)
 
-static void
+void
 text_at(cairo_t* cr, double x, double y, double size, bool bold, const char* s)
 {
 	cairo_select_font_face(cr, "Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
@@ -41,7 +44,7 @@ text_at(cairo_t* cr, double x, double y, double size, bool bold, const char* s)
 	cairo_show_text(cr, s);
 }
 
-static double
+double
 text_width(cairo_t* cr, double size, bool bold, const char* s)
 {
 	cairo_text_extents_t e;
@@ -52,7 +55,7 @@ text_width(cairo_t* cr, double size, bool bold, const char* s)
 }
 
 /* s cut with "…" to fit width. */
-static void
+void
 fit_text(cairo_t* cr, double x, double y, double size, bool bold, const char* s, double width)
 {
 	char buf[256];
@@ -68,7 +71,7 @@ fit_text(cairo_t* cr, double x, double y, double size, bool bold, const char* s,
 	text_at(cr, x, y, size, bold, buf);
 }
 
-static void
+void
 rounded(cairo_t* cr, double x, double y, double w, double h, double r)
 {
 	cairo_new_sub_path(cr);
@@ -93,6 +96,7 @@ draw_header(UiState* s, cairo_t* cr, double k)
 	         s->port[CTRL_ACTIVE_SLOT] > 0.5f ? 'B' : 'A', s->graph.polyphony, s->graph.stereo ? ", stereo" : "");
 	rgb3(cr, 0x9a, 0xa4, 0xb0);
 	text_at(cr, s->width - text_width(cr, 11 * k, false, right) - 12 * k, 20 * k, 11 * k, false, right);
+	ui_draw_swap_badge(s, cr, s->width - text_width(cr, 11 * k, false, right) - 24 * k);
 	/* "Edit": the playing patch in the user's editor (ui.c, edit.c). */
 	s->edit_rect = (UiRect){s->width - 110 * k, 30 * k, 100 * k, 20 * k};
 	/* The status: red band on an error, its line and column in bold. */
@@ -177,6 +181,7 @@ draw_presets(UiState* s, cairo_t* cr, double k, double top, double bottom)
 			y += 14 * k;
 		}
 	}
+	y = files_draw_user_bank(s, cr, k, x, w, y, top, bottom); /* the User bank (user_bank.c) */
 	cairo_restore(cr);
 	/* How far the list may scroll: its height past the panel's. */
 	const double overflow = (y + s->preset_scroll) - (bottom - 6 * k);
@@ -379,8 +384,16 @@ ui_draw(UiState* s, void* vcr)
 	rgb3(cr, 0x16, 0x18, 0x1c);
 	cairo_paint(cr);
 	draw_header(s, cr, k);
-	const double bottom_h = 110 * k, top = 52 * k;
-	draw_presets(s, cr, k, top, s->height - bottom_h);
-	draw_graph(s, cr, k, (UiRect){170 * k, top, s->width - 170 * k, s->height - bottom_h - top});
+	const double bottom_h = 110 * k, top = 52 * k, bar_h = FILES_BAR_H * k;
+	/* the spectrum in a strip under the graph (spectrum_draw.c) */
+	const double spec_h = 120 * k, graph_h = s->height - bottom_h - top - spec_h;
+	const UiRect graph  = {170 * k, top, s->width - 170 * k, graph_h};
+	draw_presets(s, cr, k, top, s->height - bottom_h - bar_h);
+	files_draw_bar(s, cr, k, (UiRect){0, s->height - bottom_h - bar_h, 170 * k, bar_h});
+	draw_graph(s, cr, k, graph);
+	s->spectrum_rect = (UiRect){180 * k, top + graph_h, s->width - 190 * k, spec_h - 8 * k};
+	ui_draw_spectrum(s, cr);
 	draw_bottom(s, cr, k, (UiRect){0, s->height - bottom_h, s->width, bottom_h});
+	/* "Open...", when open, over the graph and the spectrum */
+	browser_draw(s, cr, k, (UiRect){graph.x, graph.y, graph.w, graph.h + spec_h});
 }

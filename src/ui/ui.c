@@ -5,13 +5,15 @@
  * (ui:idleInterface), shown on its own by hosts that ask for that
  * (ui:showInterface). It talks to the plugin only through the ports: the
  * control ports (knobs, the program port for presets) and atom messages
- * (patch:Get and chronus:scope on the control port; chronus:graph,
- * status and scope data from notify). It never selects key events nor
+ * (patch:Get, chronus:scope and chronus:spectrum on the control port;
+ * chronus:graph, status, scope and spectrum data and the swap in progress
+ * from notify). It never selects key events nor
  * takes the input focus, so the host's keyboard shortcuts keep working.
  * CHRONUS_UI_TEST_LOG=<file> makes it write what it drew and did, one
  * line each, for tests/ui.
  */
 #include "edit.h"
+#include "files_ui.h"
 #include "ui_state.h"
 
 #include "chronus_config.h"
@@ -44,7 +46,8 @@
 typedef struct {
 	LV2_URID atom_eventTransfer, atom_Object, atom_Blank, atom_String, atom_URID, atom_Bool, atom_Vector,
 	        atom_Float, patch_Set, patch_Get, patch_property, patch_value, chronus_graph, chronus_status,
-	        chronus_scope, chronus_scopeData, chronus_patchFile, chronus_patchText, atom_Path;
+	        chronus_scope, chronus_scopeData, chronus_patchFile, chronus_patchText, atom_Path,
+	        chronus_spectrum, chronus_spectrumData, chronus_swap;
 } UiUrids;
 
 typedef struct {
@@ -65,6 +68,7 @@ typedef struct {
 	UiUrids              u;
 	bool                 dirty, closed, graph_logged, layout_logged;
 	bool                 scope_dirty; /* only the scope changed: redraw it alone */
+	bool                 spectrum_dirty; /* the spectrum changed: redraw it alone */
 	bool                 opened;      /* instantiate finished: the scope was asked for */
 	int                  error_logged; /* the error port's state last logged, -1: none yet */
 } Ui;
@@ -134,39 +138,45 @@ send_get(Ui* ui)
 	send_atom(ui, a);
 }
 
+/* patch:Set of key to a value of the given type and body: the one shape of
+ * every setting the UI sends the plugin. */
 static void
-send_scope(Ui* ui, bool on)
+send_set(Ui* ui, LV2_URID key, LV2_URID type, const void* body, uint32_t size)
 {
-	uint8_t        buf[128];
+	uint8_t        buf[4096 + 256];
 	LV2_Atom_Forge forge;
 	lv2_atom_forge_init(&forge, ui->map);
 	lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
 	LV2_Atom_Forge_Frame f;
 	LV2_Atom* a = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, ui->u.patch_Set));
 	lv2_atom_forge_key(&forge, ui->u.patch_property);
-	lv2_atom_forge_urid(&forge, ui->u.chronus_scope);
+	lv2_atom_forge_urid(&forge, key);
 	lv2_atom_forge_key(&forge, ui->u.patch_value);
-	lv2_atom_forge_bool(&forge, on);
+	lv2_atom_forge_atom(&forge, size, type);
+	lv2_atom_forge_write(&forge, body, size);
 	lv2_atom_forge_pop(&forge, &f);
-	send_atom(ui, a);
+	if (a && forge.offset <= sizeof buf) {
+		send_atom(ui, a);
+	}
 }
 
-/* patch:Set chronus:patchFile: the plugin plays (and watches) that file. */
+/* chronus:scope or chronus:spectrum on or off: the plugin sends their data
+ * only while on. */
+static void
+send_bool(Ui* ui, LV2_URID key, bool on)
+{
+	const int32_t v = on;
+	send_set(ui, key, ui->u.atom_Bool, &v, sizeof v);
+}
+
+/* chronus:patchFile: the plugin plays (and watches) that file. */
 static void
 send_patch_file(Ui* ui, const char* path)
 {
-	static uint8_t buf[4096 + 256];
-	LV2_Atom_Forge forge;
-	lv2_atom_forge_init(&forge, ui->map);
-	lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
-	LV2_Atom_Forge_Frame f;
-	LV2_Atom* a = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, ui->u.patch_Set));
-	lv2_atom_forge_key(&forge, ui->u.patch_property);
-	lv2_atom_forge_urid(&forge, ui->u.chronus_patchFile);
-	lv2_atom_forge_key(&forge, ui->u.patch_value);
-	lv2_atom_forge_path(&forge, path, (uint32_t)strlen(path));
-	lv2_atom_forge_pop(&forge, &f);
-	send_atom(ui, a);
+	const size_t n = strlen(path);
+	if (n < 4096) {
+		send_set(ui, ui->u.chronus_patchFile, ui->u.atom_Path, path, (uint32_t)n + 1);
+	}
 }
 
 static void
@@ -204,6 +214,7 @@ log_drawn(Ui* ui)
 		}
 		ui->layout_logged = true;
 	}
+	files_log(s); /* the User bank's rows and Open...'s, when they moved */
 	const int error = s->port[CTRL_ERROR] > 0.5f;
 	if (error != ui->error_logged) {
 		fprintf(s->test_log, "error %d line %d col %d\n", error, (int)s->port[CTRL_ERROR_LINE],
@@ -279,14 +290,26 @@ redraw_scope(Ui* ui)
 }
 
 static void
+redraw_spectrum(Ui* ui)
+{
+	cairo_t* cr = cairo_create(ui->image);
+	ui_draw_spectrum(&ui->s, cr);
+	cairo_destroy(cr);
+	const UiRect* r = &ui->s.spectrum_rect;
+	present(ui, r->x, r->y, r->w, r->h);
+	ui->spectrum_dirty = false;
+}
+
+static void
 redraw(Ui* ui)
 {
 	cairo_t* cr = cairo_create(ui->image);
 	ui_draw(&ui->s, cr);
 	cairo_destroy(cr);
 	present(ui, 0, 0, ui->s.width, ui->s.height);
-	ui->dirty       = false;
-	ui->scope_dirty = false;
+	ui->dirty          = false;
+	ui->scope_dirty    = false;
+	ui->spectrum_dirty = false;
 	log_drawn(ui);
 }
 
@@ -295,7 +318,7 @@ redraw(Ui* ui)
 static bool
 inside(const UiRect* r, int x, int y)
 {
-	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+	return ui_inside(r, x, y);
 }
 
 /* "Edit": the patch's file in the user's editor; a patch that is only
@@ -313,6 +336,7 @@ edit(Ui* ui)
 		return;
 	} else {
 		send_patch_file(ui, path);
+		files_rescan(s); /* the copy is a new user preset */
 	}
 	const bool started = edit_open(path);
 	if (!started) {
@@ -329,6 +353,20 @@ static void
 button_press(Ui* ui, const XButtonEvent* e)
 {
 	UiState* s = &ui->s;
+	char     path[4096];
+	switch (files_press(s, e->x, e->y, (int)e->button, path, sizeof path)) { /* Open..., Save, User bank */
+	case FILES_LOAD:
+		send_patch_file(ui, path);
+		if (s->test_log) {
+			fprintf(s->test_log, "load %s\n", path);
+		}
+		/* fall through */
+	case FILES_REDRAW:
+		redraw(ui);
+		return;
+	case FILES_NONE:
+		break;
+	}
 	if (e->button == Button1 && inside(&s->edit_rect, e->x, e->y)) {
 		edit(ui);
 		return;
@@ -408,6 +446,9 @@ map_urids(UiUrids* u, LV2_URID_Map* map)
 	u->chronus_status     = map->map(h, CHRONUS_URI "#status");
 	u->chronus_scope      = map->map(h, CHRONUS_URI "#scope");
 	u->chronus_scopeData  = map->map(h, CHRONUS_URI "#scopeData");
+	u->chronus_spectrum     = map->map(h, CHRONUS_URI "#spectrum");
+	u->chronus_spectrumData = map->map(h, CHRONUS_URI "#spectrumData");
+	u->chronus_swap         = map->map(h, CHRONUS_URI "#swap");
 	u->chronus_patchFile  = map->map(h, CHRONUS_URI "#patchFile");
 	u->chronus_patchText  = map->map(h, CHRONUS_URI "#patchText");
 	u->atom_Path          = map->map(h, LV2_ATOM__Path);
@@ -456,6 +497,8 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 	map_urids(&ui->u, map);
 	UiState* s = &ui->s;
 	s->drag    = -1;
+	s->swap    = 1.0f; /* no swap under way */
+	sv_reset(&s->spectrum);
 	s->scale   = find_scale(ui->dpy, features, map);
 	s->width   = (int)lrint(UI_WIDTH * s->scale);
 	s->height  = (int)lrint(UI_HEIGHT * s->scale);
@@ -463,6 +506,7 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 		s->port[i] = ui_control_default((ControlId)i);
 	}
 	s->patch_text   = malloc(UI_TEXT_MAX + 1);
+	s->files        = files_new(); /* reads the user's folder: the User bank */
 	const char* log = getenv("CHRONUS_UI_TEST_LOG");
 	s->test_log     = log && log[0] ? fopen(log, "a") : NULL;
 
@@ -509,7 +553,8 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 	*widget   = (LV2UI_Widget)(uintptr_t)ui->win;
 	ui->dirty = true;
 	send_get(ui);         /* the graph and status of what plays now */
-	send_scope(ui, true); /* only while a UI is open */
+	send_bool(ui, ui->u.chronus_scope, true); /* only while a UI is open */
+	send_bool(ui, ui->u.chronus_spectrum, true);
 	ui->opened = true;
 	return ui;
 }
@@ -519,7 +564,8 @@ cleanup(LV2UI_Handle handle)
 {
 	Ui* ui = handle;
 	if (ui->opened) {
-		send_scope(ui, false);
+		send_bool(ui, ui->u.chronus_scope, false);
+		send_bool(ui, ui->u.chronus_spectrum, false);
 	}
 	if (ui->ximage) {
 		ui->ximage->data = NULL; /* cairo's pixels */
@@ -530,12 +576,43 @@ cleanup(LV2UI_Handle handle)
 	}
 	XFreeGC(ui->dpy, ui->gc);
 	free(ui->s.patch_text);
+	files_free(ui->s.files);
 	XDestroyWindow(ui->dpy, ui->win);
 	XCloseDisplay(ui->dpy);
 	if (ui->s.test_log) {
 		fclose(ui->s.test_log);
 	}
 	free(ui);
+}
+
+/* chronus:spectrumData: the sample rate, then contiguous samples. */
+static void
+take_spectrum(Ui* ui, const LV2_Atom* value)
+{
+	UiState* s = &ui->s;
+	if (value->type != ui->u.atom_Vector || value->size < sizeof(LV2_Atom_Vector_Body) + 2 * sizeof(float)) {
+		return;
+	}
+	const LV2_Atom_Vector* v = (const LV2_Atom_Vector*)value;
+	if (v->body.child_type != ui->u.atom_Float || v->body.child_size != sizeof(float)) {
+		return;
+	}
+	const float*   f      = (const float*)(v + 1);
+	const unsigned n      = (value->size - sizeof(LV2_Atom_Vector_Body)) / sizeof(float) - 1;
+	const unsigned lit    = sv_lit(&s->spectrum);
+	const bool     peaked = sv_peaks_lit(&s->spectrum);
+	const double   rate   = s->spectrum.rate;
+	if (!sv_take(&s->spectrum, f + 1, n, f[0])) {
+		return;
+	}
+	if (s->test_log && (s->spectrum.messages == 1 || s->spectrum.messages % 15 == 0)) {
+		fprintf(s->test_log, "spectrum %u rate %.0f peak %.0f Hz %.0f dB lit %u\n", n, s->spectrum.rate,
+		        s->spectrum.peak_hz, (double)s->spectrum.peak_db, sv_lit(&s->spectrum));
+		fflush(s->test_log);
+	}
+	/* silence that stays silence, at the same rate, changes nothing on screen */
+	ui->spectrum_dirty |= lit || peaked || sv_lit(&s->spectrum) || sv_peaks_lit(&s->spectrum) ||
+	                      s->spectrum.rate != rate;
 }
 
 static void
@@ -581,9 +658,31 @@ take_set(Ui* ui, const LV2_Atom_Object* obj)
 				fprintf(s->test_log, "scope %u\n", n);
 				fflush(s->test_log);
 			}
+			if (s->test_log) { /* what the scope heard, once a second: the level a test compares */
+				for (unsigned i = 0; i < n; ++i) {
+					s->scope_sq += (double)s->scope[i] * s->scope[i];
+				}
+				s->scope_sq_n += n;
+				if (s->scope_messages % 30 == 0 && s->scope_sq_n) {
+					fprintf(s->test_log, "level rms %.4f\n", sqrt(s->scope_sq / s->scope_sq_n));
+					fflush(s->test_log);
+					s->scope_sq   = 0;
+					s->scope_sq_n = 0;
+				}
+			}
 			ui->scope_dirty = true;
 		}
 		return;
+	} else if (key == ui->u.chronus_spectrumData) {
+		take_spectrum(ui, value);
+		return;
+	} else if (key == ui->u.chronus_swap && value->type == ui->u.atom_Float && value->size >= sizeof(float)) {
+		const float p = ((const LV2_Atom_Float*)value)->body;
+		if (s->test_log) {
+			fprintf(s->test_log, "swap %s\n", p < 0.0f ? "building" : (p < 1.0f ? "crossfade" : "done"));
+			fflush(s->test_log);
+		}
+		s->swap = p;
 	} else {
 		return;
 	}
@@ -647,8 +746,14 @@ idle(LV2UI_Handle handle)
 	}
 	if (ui->dirty) {
 		redraw(ui);
-	} else if (ui->scope_dirty && ui->s.scope_rect.w > 0) {
-		redraw_scope(ui);
+	} else {
+		if (ui->scope_dirty && ui->s.scope_rect.w > 0) {
+			redraw_scope(ui);
+		}
+		/* not over "Open...", which covers the spectrum while it is open */
+		if (ui->spectrum_dirty && ui->s.spectrum_rect.w > 0 && !(ui->s.files && ui->s.files->browsing)) {
+			redraw_spectrum(ui);
+		}
 	}
 	return ui->closed ? 1 : 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC
  *
  * What the UI holds between events: the control ports as the host last
- * told them, the graph, status and scope the plugin sent, the layout of
+ * told them, the graph, status, scope, spectrum and swap in progress the
+ * plugin sent, the layout of
  * every clickable thing, and a drag in progress. Shared by ui.c (LV2 and
  * X11) and draw.c (cairo); neither X11 nor LV2 types appear here.
  */
@@ -10,6 +11,7 @@
 
 #include "controls.h"
 #include "graph_model.h"
+#include "spectrum_view.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,6 +38,11 @@ typedef struct {
 	float      scope[UI_SCOPE_POINTS];
 	unsigned   scope_n;
 	unsigned   scope_messages;
+	double     scope_sq;                /* test log: sum of squares over the last second's messages */
+	unsigned   scope_sq_n;              /* and how many samples */
+	SpectrumView spectrum;              /* spectrum_view.h, from chronus:spectrumData */
+	UiRect     spectrum_rect;           /* filled by draw.c */
+	float      swap;                    /* chronus:swap: -1 building, 0..1 crossfading, 1 done */
 	/* Layout, in pixels, filled by draw.c. */
 	UiRect     knob[KNOB_COUNT];
 	char       knob_title[KNOB_MACROS][GM_NAME]; /* as drawn: the patch's name, else "Macro N" */
@@ -53,8 +60,16 @@ typedef struct {
 	/* A knob being dragged (-1: none), where and at which value it began. */
 	int        drag;
 	double     drag_y, drag_t;
+	struct FileUi* files;               /* User bank, Open..., Save (files_ui.h) */
 	FILE*      test_log;                /* CHRONUS_UI_TEST_LOG: machine-readable lines for the tests */
 } UiState;
+
+/* Whether the point (x, y) is in r. */
+static inline bool
+ui_inside(const UiRect* r, double x, double y)
+{
+	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+}
 
 /* The ControlId of knob k. */
 ControlId ui_knob_control(int k);
@@ -70,5 +85,12 @@ const char* ui_control_symbol(ControlId id);
 void ui_draw(UiState* s, void* cr);
 /* draw.c: the scope alone, in the place the last ui_draw gave it. */
 void ui_draw_scope(UiState* s, void* cr);
+/* spectrum_draw.c: the spectrum panel in s->spectrum_rect (set by
+ * ui_draw first). */
+void ui_draw_spectrum(UiState* s, void* cr);
+/* swap_badge.c: "building…" or the crossfade's progress, right-aligned
+ * at x_right on the header's first line; nothing when no swap is under
+ * way. */
+void ui_draw_swap_badge(UiState* s, void* cr, double x_right);
 
 #endif

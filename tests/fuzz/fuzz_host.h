@@ -167,7 +167,8 @@ typedef struct {
 	        midi_MidiEvent, patch_Get, patch_Set, patch_Put, patch_property, patch_value, patch_subject,
 	        chronus_patchText, chronus_patchFile, chronus_status, chronus_stateVersion, chronus_program,
 	        chronus_scaleFile, chronus_keymapFile, chronus_set, bufsz_nominal, bufsz_max, bufsz_min, unknown_mapped,
-	        time_Position, time_beatsPerMinute, time_speed, chronus_graph, chronus_scope, chronus_scopeData;
+	        time_Position, time_beatsPerMinute, time_speed, chronus_graph, chronus_scope, chronus_scopeData,
+	        chronus_spectrum, chronus_spectrumData, chronus_swap;
 } FhUrids;
 
 static FhUrids fh_u;
@@ -221,6 +222,9 @@ fh_map_all(void)
 	u->chronus_graph        = fh_map(NULL, CHRONUS__graph);
 	u->chronus_scope        = fh_map(NULL, CHRONUS__scope);
 	u->chronus_scopeData    = fh_map(NULL, CHRONUS__scopeData);
+	u->chronus_spectrum     = fh_map(NULL, CHRONUS__spectrum);
+	u->chronus_spectrumData = fh_map(NULL, CHRONUS__spectrumData);
+	u->chronus_swap         = fh_map(NULL, CHRONUS__swap);
 	const LV2_URID menu[]   = {
                 u->chronus_patchText, u->chronus_patchFile, u->patch_property, u->patch_value,
                 u->patch_Set,         u->patch_Get,         u->atom_Object,    u->atom_Blank,
@@ -231,6 +235,7 @@ fh_map_all(void)
                 0,                    9999,                 0xffffffffu,       fh_n_uris + 1,
                 u->time_Position,     u->time_beatsPerMinute, u->atom_Double,  u->time_speed,
                 u->chronus_scope,     u->chronus_graph,     u->chronus_scopeData,
+                u->chronus_spectrum,  u->chronus_spectrumData, u->chronus_swap,
         };
 	fh_n_urid_menu = sizeof menu / sizeof menu[0];
 	memcpy(fh_urid_menu, menu, sizeof menu);
@@ -1048,6 +1053,26 @@ fh_check_notify(const FhHost* h)
 			                 v->body.child_type == fh_u.atom_Float && v->body.child_size == sizeof(float) &&
 			                 value->size - sizeof(LV2_Atom_Vector_Body) <= 256u * sizeof(float),
 			         "notify scope data of type %u, size %u", value->type, value->size);
+			p += sizeof(LV2_Atom_Event) + lv2_atom_pad_size(ev->body.size);
+			continue;
+		}
+		if (key == fh_u.chronus_spectrumData) { /* the UI's spectrum: the rate, then 2048 frames */
+			const LV2_Atom_Vector* v = (const LV2_Atom_Vector*)value;
+			FH_CHECK(value->type == fh_u.atom_Vector &&
+			                 value->size == sizeof(LV2_Atom_Vector_Body) + (1u + 2048u) * sizeof(float) &&
+			                 v->body.child_type == fh_u.atom_Float && v->body.child_size == sizeof(float),
+			         "notify spectrum data of type %u, size %u", value->type, value->size);
+			float rate;
+			memcpy(&rate, v + 1, sizeof rate);
+			FH_CHECK(rate > 0.0f, "notify spectrum at rate %g", (double)rate);
+			p += sizeof(LV2_Atom_Event) + lv2_atom_pad_size(ev->body.size);
+			continue;
+		}
+		if (key == fh_u.chronus_swap) { /* the swap in progress: -1, 0..1 */
+			FH_CHECK(value->type == fh_u.atom_Float && value->size == sizeof(float), "notify swap of type %u",
+			         value->type);
+			const float f = ((const LV2_Atom_Float*)value)->body;
+			FH_CHECK(f == -1.0f || (f >= 0.0f && f <= 1.0f), "notify swap %g", (double)f);
 			p += sizeof(LV2_Atom_Event) + lv2_atom_pad_size(ev->body.size);
 			continue;
 		}

@@ -410,6 +410,7 @@ SINE = 'patch "Sine"\ncreate s sine\ncreate env adsr\ncreate amp vca\nconnect s 
 # fh_urid_menu indices (fuzz_host.h)
 M_PATCHTEXT, M_PATCHFILE, M_STATUS, M_PROGRAM, M_UNKNOWN = 0, 1, 14, 15, 19
 M_SCOPE, M_GRAPH, M_SCOPEDATA = 32, 33, 34
+M_SPECTRUM, M_SPECTRUMDATA, M_SWAP = 35, 36, 37
 # fh_value_type indices
 V_STRING, V_PATH, V_INT, V_FLOAT, V_URID, V_OBJECT = 0, 1, 2, 3, 4, 5
 V_BOOL, V_VECTOR = 9, 10
@@ -537,6 +538,20 @@ def run_seeds():
                                  set_any(5, M_SCOPEDATA, V_VECTOR, on + on)]) +
               block(4095) + block(3000) +
               block(256, events=[set_any(0, M_SCOPE, V_BOOL, off)]) + block(4095)))
+    # The UI's spectrum (docs/ui.md): on (Bool, Int) over blocks of every
+    # size, through a patch swap (the swap in progress goes out too), a
+    # message of the wrong type or too short, the spectrum data and the
+    # swap sent back to the plugin; then off.
+    s.append(('ui-spectrum', host_header(worker=1) +
+              block(256, events=[set_text(0, SINE), midi(1, 0x90, 69, 110)]) +
+              block(256, events=[set_any(0, M_SPECTRUM, V_BOOL, on), set_any(1, M_SCOPE, V_BOOL, on)]) +
+              block(4095) + block(1) + block(2048, events=[set_text(3, ACID)]) + block(1600) + block(7) +
+              block(256, events=[set_any(0, M_SPECTRUM, V_INT, off), set_any(1, M_SPECTRUM, V_INT, on),
+                                 set_any(2, M_SPECTRUM, V_BOOL, on[:2]), set_any(3, M_SPECTRUM, V_FLOAT, on),
+                                 set_any(4, M_SPECTRUMDATA, V_VECTOR, on + on),
+                                 set_any(5, M_SWAP, V_FLOAT, struct.pack('<f', 0.5))]) +
+              block(4095) + block(3000) +
+              block(256, events=[set_any(0, M_SPECTRUM, V_BOOL, off)]) + block(4095)))
     s.append(('live-sets', host_header(worker=1) +
               block(256, events=[set_text(0, LIVE), midi(1, 0x90, 48, 100)]) +
               block(256, events=[live(0, 0, 0, 1), live(1, 0, 7, 8), live(2, 1, 6, 5, with_set=True),

@@ -16,6 +16,7 @@
 #include "osc_arg.h"
 #include "osc_peer.h"
 #include "suites.h"
+#include "temp_file.h"
 
 #include "chronus_config.h"
 
@@ -527,13 +528,7 @@ test_close_while_messages_arrive(void)
 static FILE*
 chronusctl_start(unsigned port, const char* lines, char* script)
 {
-	const int fd = mkstemp(script);
-	if (fd < 0) {
-		return NULL;
-	}
-	const size_t n  = strlen(lines);
-	const bool   ok = write(fd, lines, n) == (ssize_t)n;
-	close(fd);
+	const bool  ok    = temp_file_write(script, lines);
 	const char* build = getenv("CHRONUS_BUILD_DIR");
 	char        cmd[512];
 	snprintf(cmd, sizeof cmd, "%s/chronusctl -p %u -w 1500 - < %s", build ? build : "build", port, script);

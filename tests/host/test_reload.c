@@ -26,8 +26,10 @@
 
 #define BLOCK 256u
 
+#define LONG_NAME "a-patch-whose-file-name-is-long-enough-to-be-cut-in-the-status-line.chronus"
+
 static char dir[64];
-static char path[128];
+static char path[160];
 
 static int
 setup(void)
@@ -36,15 +38,16 @@ setup(void)
 	if (!mkdtemp(dir)) {
 		return 1;
 	}
-	snprintf(path, sizeof path, "%s/live.chronus", dir);
+	/* Long enough that the status must shorten it, keeping its end. */
+	snprintf(path, sizeof path, "%s/%s", dir, LONG_NAME);
 	return 0;
 }
 
 static int
 teardown(void)
 {
-	char tmp[160];
-	snprintf(tmp, sizeof tmp, "%s/live.chronus.tmp", dir);
+	char tmp[176];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	unlink(tmp);
 	unlink(path);
 	rmdir(dir);
@@ -60,7 +63,7 @@ write_patch(const char* title, float level, bool by_rename)
 	         "patch \"%s\"\ncreate o sine\ncreate e adsr\ncreate a vca\nconnect o a\nconnect e a.gain %g\n"
 	         "set e.attack 5\nset e.sustain 1\nout a\n",
 	         title, (double)level);
-	char tmp[160];
+	char tmp[176];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	FILE* f = fopen(by_rename ? tmp : path, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -116,6 +119,7 @@ test_saved_file_plays_at_once(void)
 	fputs("patch \"Live C\"\ncreate o sine\nconnect o nowhere\nout o\n", f);
 	fclose(f);
 	CU_ASSERT_FATAL(test_run_until(h, BLOCK, status_has, "line 3, col 11", NULL, 0, NULL));
+	CU_ASSERT(status_has(h, "...") && status_has(h, "cut-in-the-status-line.chronus: line 3, col 11"));
 	printf("  broken save: \"%s\", error line %.0f col %.0f\n", host_status(h, host_status_count(h) - 1),
 	       (double)host_get_control(h, "error_line"), (double)host_get_control(h, "error_column"));
 	CU_ASSERT(host_get_control(h, "error") == 1.0f);

@@ -294,7 +294,10 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 			host_patch_set_bool(h, 95, CHRONUS_URI "#scope", i % 30 == 0);
 		}
 		if (i % 10 == 5) { /* a UI opening: it asks for the graph and status */
-			host_patch_get(h, 96);
+			host_patch_get(h, 97);
+		}
+		if (i % 30 == 5 || i % 30 == 25) { /* its spectrum, on for 20 rounds, off for 10 */
+			host_patch_set_bool(h, 96, CHRONUS_URI "#spectrum", i % 30 == 5);
 		}
 		host_set_control(h, "macro1", (float)(i % 10) / 10.0f);
 		host_set_control(h, "volume", -(float)(i % 12));
@@ -330,8 +333,10 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 	atomic_store(&gui.stop, true);
 	pthread_join(gui_tid, NULL);
 	printf("\n  %s: %lu forbidden calls in run()/work_response()/end_run()%s%s"
-	       " (inline display: %u queue_draw, %u renders meanwhile; UI: %u scope messages, %u graphs)\n", label, v,
-	       v ? ", first: " : "", v ? guard_first() : "", atomic_load(&gui.draws), gui.renders, scopes, graphs);
+	       " (inline display: %u queue_draw, %u renders meanwhile; UI: %u scope, %u spectrum, %u swap messages,"
+	       " %u graphs)\n",
+	       label, v, v ? ", first: " : "", v ? guard_first() : "", atomic_load(&gui.draws), gui.renders, scopes,
+	       host_value_count(h, CHRONUS_URI "#spectrumData"), host_value_count(h, CHRONUS_URI "#swap"), graphs);
 	CU_ASSERT_EQUAL(v, 0ul);
 	/* 70 rounds of 8 blocks of 256 frames with the scope on: 3 s, about
 	 * 89 messages at 30 a second (one period lost each time it is turned
@@ -340,6 +345,9 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 	CU_ASSERT_TRUE(graphs >= 10u);
 	CU_ASSERT_TRUE(atomic_load(&gui.draws) > 0u);
 	CU_ASSERT_TRUE(gui.renders > 0u);
+	/* the UI's messages were made under the guard */
+	CU_ASSERT_TRUE(host_value_count(h, CHRONUS_URI "#spectrumData") > 0u);
+	CU_ASSERT_TRUE(host_value_count(h, CHRONUS_URI "#swap") > 0u);
 	CU_ASSERT(finite);
 	/* The patches built (seen where statuses come back in order, the
 	 * threaded worker): one with a wavetable file (odd), one without. */

@@ -12,6 +12,7 @@
 #include "click.h"
 #include "helpers.h"
 #include "suites.h"
+#include "temp_dir.h"
 
 #include "chronus_config.h"
 
@@ -285,16 +286,13 @@ test_state_keeps_the_tuning(void)
 static int
 make_dir(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/chronus-tuning-XXXXXX");
-	return mkdtemp(dir) ? 0 : 1;
+	return temp_dir_make(dir, sizeof dir, "tuning");
 }
 
 static int
 remove_dir(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : 1;
+	return temp_dir_remove(dir);
 }
 
 int

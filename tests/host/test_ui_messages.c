@@ -7,16 +7,21 @@
  * master modules, the output, the knob names and the macro bindings; none
  * for a rejected patch; and the scope (chronus:scopeData), silent until a UI asks for it,
  * then at most 30 messages a second of at most 256 floats, and silent
- * again when it stops asking. The bandwidth is printed. And the plugin
- * runs unchanged with no UI: the same notes give bit-identical output
- * whether a UI never asked for anything, keeps the scope on, or turned
- * it on and off, and with no UI notify sends nothing while nothing changes.
+ * again when it stops asking; the spectrum (chronus:spectrumData), the same
+ * way at most 15 times a second, contiguous frames whose FFT puts a 440 Hz
+ * note in its bin and finds nothing in silence; the swap in progress
+ * (chronus:swap) reported while the worker builds, then the crossfade's
+ * progress, then cleared. The bandwidth is printed. And the plugin runs
+ * unchanged with no UI: the same notes give bit-identical output whether a
+ * UI never asked for anything, keeps the scope and spectrum on, or turned
+ * them on and off, and with no UI notify sends nothing while nothing changes.
  */
 #define _GNU_SOURCE
 #include "helpers.h"
 #include "suites.h"
 
 #include "chronus_config.h"
+#include "../../src/ui/spectrum_fft.h"
 
 #include <CUnit/CUnit.h>
 #include <lv2/atom/atom.h>
@@ -28,6 +33,10 @@
 #define BLOCK 256u
 #define GRAPH CHRONUS_URI "#graph"
 #define SCOPE_DATA CHRONUS_URI "#scopeData"
+#define SPECTRUM CHRONUS_URI "#spectrum"
+#define SPECTRUM_DATA CHRONUS_URI "#spectrumData"
+#define SWAP CHRONUS_URI "#swap"
+#define SPECTRUM_FRAMES 2048u /* the plugin's SPECTRUM_N */
 
 /* Five modules run (one of them master); `dead` reaches no output and is
  * not compiled, so the graph must leave it and its wire out. */
@@ -136,9 +145,16 @@ test_graph_on_patch_get(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	char*          before = strdup(host_last_value(h, GRAPH));
 	const unsigned n      = host_value_count(h, GRAPH);
+	const unsigned swaps  = host_value_count(h, SWAP);
 	host_patch_get(h, 0);
 	CU_ASSERT_TRUE(test_run_until(h, BLOCK, graph_count_above, &n, NULL, 0, NULL));
 	CU_ASSERT_STRING_EQUAL(host_last_value(h, GRAPH), before);
+	/* and the swap in progress: nothing under way */
+	float swap = 0.0f;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(host_last_value(h, SWAP));
+	memcpy(&swap, host_last_value(h, SWAP), sizeof swap);
+	CU_ASSERT_EQUAL(swap, 1.0f);
+	CU_ASSERT_EQUAL(host_value_count(h, SWAP), swaps + 1);
 	free(before);
 	host_free(h);
 }
@@ -212,6 +228,216 @@ test_scope_bounded_and_only_when_asked(void)
 	host_free(h);
 }
 
+/* Runs `seconds` of blocks of `block` frames; the spectrum messages and
+ * the notify bytes that came meanwhile. */
+static unsigned
+run_spectrum(Host* h, double seconds, uint32_t block, uint64_t* bytes)
+{
+	const unsigned before = host_value_count(h, SPECTRUM_DATA);
+	const uint64_t b0     = host_notify_bytes(h);
+	float          buf[4096];
+	for (uint32_t done = 0; done < (uint32_t)(seconds * TEST_RATE); done += block) {
+		host_run(h, block, buf, NULL);
+	}
+	if (bytes) {
+		*bytes = host_notify_bytes(h) - b0;
+	}
+	return host_value_count(h, SPECTRUM_DATA) - before;
+}
+
+/* The last spectrum message as dB per bin (spec_analyse of its frames);
+ * its sample rate into *rate. 0 when it is not rate + 2048 floats. */
+static unsigned
+last_spectrum(Host* h, float* db, double* rate)
+{
+	const uint32_t size = host_value_size(h, SPECTRUM_DATA);
+	const char*    body = host_last_value(h, SPECTRUM_DATA);
+	if (!body || size != sizeof(LV2_Atom_Vector_Body) + (1 + SPECTRUM_FRAMES) * sizeof(float)) {
+		return 0;
+	}
+	static float f[1 + SPECTRUM_FRAMES];
+	memcpy(f, body + sizeof(LV2_Atom_Vector_Body), sizeof f);
+	*rate = f[0];
+	return spec_analyse(f + 1, SPECTRUM_FRAMES, db);
+}
+
+static float
+loudest(const float* db, unsigned bins)
+{
+	return db[spec_peak_bin(db, bins)];
+}
+
+/* A 440 Hz sine: its peak in the bin of 440 Hz (bin 19 of 2048 at 48
+ * kHz, 23.4 Hz apart) at its level; silence, before the note and after its
+ * release: no bin above -120 dB. */
+static void
+test_spectrum_peak_and_silence(void)
+{
+	Host* h = test_host(HOST_WORKER_THREAD, BLOCK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_TRUE_FATAL(test_load_patch(h, patch_sine));
+	host_patch_set_bool(h, 0, SPECTRUM, true);
+	static float db[SPECTRUM_FRAMES / 2 + 1];
+	double       rate = 0.0;
+	CU_ASSERT_TRUE(run_spectrum(h, 0.5, BLOCK, NULL) >= 7);
+	unsigned bins = last_spectrum(h, db, &rate);
+	CU_ASSERT_EQUAL_FATAL(bins, SPECTRUM_FRAMES / 2 + 1);
+	CU_ASSERT_DOUBLE_EQUAL(rate, TEST_RATE, 0.5);
+	printf("\n  spectrum: silence, loudest bin %.1f dB\n", (double)loudest(db, bins));
+	CU_ASSERT_TRUE(loudest(db, bins) < -120.0f);
+
+	host_note_on(h, 0, 69, 127);
+	run_spectrum(h, 0.5, BLOCK, NULL);
+	bins = last_spectrum(h, db, &rate);
+	CU_ASSERT_EQUAL_FATAL(bins, SPECTRUM_FRAMES / 2 + 1);
+	const unsigned peak = spec_peak_bin(db, bins);
+	const double   hz   = peak * rate / SPECTRUM_FRAMES;
+	printf("  spectrum: A4 held, peak bin %u (%.1f Hz) at %.1f dB\n", peak, hz, (double)db[peak]);
+	CU_ASSERT_EQUAL(peak, 19u); /* 440 / (48000 / 2048) = 18.8 */
+	/* osc.level 0.5: -6 dB, less the window's scalloping (at most 1.5 dB) */
+	CU_ASSERT_TRUE(db[peak] > -8.0f && db[peak] < -5.0f);
+	/* an octave away, far below the peak */
+	CU_ASSERT_TRUE(db[38] < db[peak] - 40.0f && db[10] < db[peak] - 40.0f);
+
+	host_note_off(h, 0, 69);
+	run_spectrum(h, 0.5, BLOCK, NULL); /* the 50 ms release, and a whole window after it */
+	bins = last_spectrum(h, db, &rate);
+	CU_ASSERT_EQUAL_FATAL(bins, SPECTRUM_FRAMES / 2 + 1);
+	CU_ASSERT_TRUE(loudest(db, bins) < -120.0f);
+	host_free(h);
+}
+
+/* Off by default and after false; while on, at most 15 messages a second
+ * of 1 + 2048 floats, whatever the block size; the bandwidth of each
+ * combination of scope and spectrum. */
+static void
+test_spectrum_bounded_and_only_when_asked(void)
+{
+	static const uint32_t blocks[] = {16, BLOCK, 4096};
+	for (unsigned b = 0; b < sizeof blocks / sizeof blocks[0]; ++b) {
+		Host* h = test_host(HOST_WORKER_THREAD, blocks[b]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		CU_ASSERT_TRUE_FATAL(test_load_patch(h, patch_sine));
+		host_note_on(h, 0, 69, 100);
+		uint64_t none = 0, spectrum = 0, scope = 0, both = 0;
+		CU_ASSERT_EQUAL(run_spectrum(h, 1.0, blocks[b], &none), 0); /* nobody asked */
+		CU_ASSERT_EQUAL(none, 0);
+		host_patch_set_bool(h, 0, SPECTRUM, true);
+		const unsigned n = run_spectrum(h, 2.0, blocks[b], &spectrum);
+		/* 15 a second: 30 in two seconds, one fewer if the first window had
+		 * not filled (blocks of 4096 overshoot 2 s by up to one block) */
+		CU_ASSERT_TRUE(n >= 29 && n <= 31);
+		CU_ASSERT_EQUAL(host_value_size(h, SPECTRUM_DATA),
+		                sizeof(LV2_Atom_Vector_Body) + (1 + SPECTRUM_FRAMES) * sizeof(float));
+		send_scope(h, true);
+		run_spectrum(h, 2.0, blocks[b], &both);
+		host_patch_set_bool(h, 0, SPECTRUM, false);
+		run_spectrum(h, 0.1, blocks[b], NULL);
+		CU_ASSERT_EQUAL(run_spectrum(h, 2.0, blocks[b], &scope), 0);
+		send_scope(h, false);
+		run_spectrum(h, 0.1, blocks[b], NULL);
+		uint64_t off = 0;
+		run_spectrum(h, 1.0, blocks[b], &off);
+		CU_ASSERT_EQUAL(off, 0);
+		printf("%s  blocks of %u: notify bytes/s: none %.0f, scope %.0f, spectrum %.0f (%u messages in 2 s), "
+		       "both %.0f, all off again %.0f\n",
+		       b ? "" : "\n", (unsigned)blocks[b], (double)none, scope / 2.0, spectrum / 2.0, n, both / 2.0,
+		       (double)off);
+		/* 15 messages of 8196 bytes of floats, plus their headers */
+		CU_ASSERT_TRUE(spectrum / 2 <= 16u * (8196u + 128u));
+		CU_ASSERT_TRUE(both / 2 <= 16u * (8196u + 128u) + 30u * 1200u);
+		host_free(h);
+	}
+}
+
+/* The last chronus:swap value. */
+static float
+swap_value(Host* h)
+{
+	float v = 99.0f;
+	memcpy(&v, host_last_value(h, SWAP), sizeof v);
+	return v;
+}
+
+/* -1 while the (held) worker builds, then the crossfade's progress rising
+ * at most 30 times a second, then 1 once it is over; nothing more after. */
+static void
+test_swap_in_progress(void)
+{
+	HostConfig cfg;
+	host_config_default(&cfg);
+	cfg.rate        = TEST_RATE;
+	cfg.max_block   = BLOCK;
+	cfg.quiet       = true;
+	cfg.hold_worker = true;
+	Host* h         = test_host_with(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	host_set_control(h, "crossfade", 500.0f); /* 24 000 frames */
+	float buf[BLOCK];
+	host_run(h, BLOCK, buf, NULL);
+	const unsigned n0 = host_value_count(h, SWAP);
+	host_patch_set(h, 0, CHRONUS_URI "#patchText", false, patch_sine, (uint32_t)strlen(patch_sine));
+	host_run(h, BLOCK, buf, NULL);
+	const double end = host_now() + TEST_WAIT_SECONDS;
+	while (host_worker_waiting(h) < 1 && host_now() < end) {
+		host_run(h, BLOCK, buf, NULL);
+	}
+	CU_ASSERT_FATAL(host_worker_waiting(h) >= 1); /* the build is with the worker, held */
+	CU_ASSERT_EQUAL_FATAL(host_value_count(h, SWAP), n0 + 1);
+	CU_ASSERT_EQUAL(swap_value(h), -1.0f);
+	for (unsigned i = 0; i < 20; ++i) { /* still building: nothing new */
+		host_run(h, BLOCK, buf, NULL);
+	}
+	CU_ASSERT_EQUAL(host_value_count(h, SWAP), n0 + 1);
+	host_worker_release(h);
+	unsigned fades = 0, count = host_value_count(h, SWAP);
+	float    last  = -1.0f;
+	bool     rising = true;
+	while (swap_value(h) < 1.0f && host_now() < end) {
+		host_run(h, BLOCK, buf, NULL);
+		host_settle(h);
+		if (host_value_count(h, SWAP) != count) {
+			count = host_value_count(h, SWAP);
+			const float v = swap_value(h);
+			if (v >= 0.0f && v < 1.0f) {
+				rising &= v > last;
+				last = v;
+				++fades;
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(swap_value(h), 1.0f);
+	CU_ASSERT_TRUE(rising);
+	/* 0.5 s of crossfade at most 30 a second: about 15 steps */
+	printf("\n  swap: building, then %u crossfade steps, then done\n", fades);
+	CU_ASSERT_TRUE(fades >= 10 && fades <= 17);
+	CU_ASSERT_TRUE(strstr(host_status(h, host_status_count(h) - 1), "primed in") != NULL);
+	const unsigned done = host_value_count(h, SWAP);
+	for (unsigned i = 0; i < 200; ++i) { /* a second with nothing under way */
+		host_run(h, BLOCK, buf, NULL);
+	}
+	CU_ASSERT_EQUAL(host_value_count(h, SWAP), done);
+	host_free(h);
+}
+
+/* A rejected patch: building, then done (no crossfade). */
+static void
+test_swap_rejected(void)
+{
+	Host* h = graph_host();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	const unsigned n0  = host_value_count(h, SWAP);
+	const unsigned st  = host_status_count(h);
+	const char*    bad = "create osc sawtooth\nout osc\n";
+	host_patch_set(h, 0, CHRONUS_URI "#patchText", false, bad, (uint32_t)strlen(bad));
+	CU_ASSERT_TRUE(test_run_until(h, BLOCK, test_cond_status_after, &st, NULL, 0, NULL));
+	float buf[BLOCK];
+	host_run(h, BLOCK, buf, NULL);
+	CU_ASSERT_EQUAL(host_value_count(h, SWAP), n0 + 2);
+	CU_ASSERT_EQUAL(swap_value(h), 1.0f);
+	host_free(h);
+}
+
 /* One host of the UI-absent test: a patch with an LFO, an envelope and a
  * master reverb on an inline worker (so every host swaps at the same
  * frame), then a chord held for 2 s and released, both channels rendered. ui: 0 no UI ever, 1 a UI that asks
@@ -240,15 +466,17 @@ absent_run(int ui, float* left, float* right, unsigned* scope)
 	CU_ASSERT_TRUE_FATAL(test_load_patch(h, absent_patch));
 	const uint64_t b0 = host_notify_bytes(h);
 	const unsigned s0 = host_value_count(h, SCOPE_DATA);
-	if (ui) {
+	if (ui) { /* what the UI sends at open */
 		host_patch_get(h, 0);
 		send_scope(h, true);
+		host_patch_set_bool(h, 0, SPECTRUM, true);
 	}
 	host_note_on(h, 3, 57, 100);
 	host_note_on(h, 3, 64, 90);
 	for (uint32_t done = 0; done < ABSENT_FRAMES; done += BLOCK) {
-		if (ui == 2 && done == 24000u / BLOCK * BLOCK) {
+		if (ui == 2 && done == 24000u / BLOCK * BLOCK) { /* and at close */
 			send_scope(h, false);
+			host_patch_set_bool(h, 0, SPECTRUM, false);
 		}
 		if (done == 2u * 48000u / BLOCK * BLOCK) {
 			host_note_off(h, 5, 57);
@@ -286,8 +514,8 @@ test_plugin_unchanged_without_ui(void)
 	CU_ASSERT_TRUE(on > 0);
 	CU_ASSERT_TRUE(scope[2] >= 14 && scope[2] <= 16);
 	CU_ASSERT_TRUE(gone > 0 && gone < on);
-	printf("\n  3 s of a chord: output bit-identical with no UI, a UI (scope on, %u messages, %llu notify bytes)"
-	       " and a UI that closed after 0.5 s (%u messages, %llu bytes); notify with no UI: %llu bytes\n",
+	printf("\n  3 s of a chord: output bit-identical with no UI, a UI (scope and spectrum on: %u scope messages, %llu notify bytes)"
+	       " and a UI that closed after 0.5 s (%u scope messages, %llu bytes); notify with no UI: %llu bytes\n",
 	       scope[1], (unsigned long long)on, scope[2], (unsigned long long)gone, (unsigned long long)none);
 	free(out);
 }
@@ -303,5 +531,9 @@ suite_ui(void)
 	       !CU_add_test(s, "graph on patch:Get", test_graph_on_patch_get) ||
 	       !CU_add_test(s, "rejected patch sends no graph", test_rejected_patch_sends_no_graph) ||
 	       !CU_add_test(s, "scope bounded and only when asked", test_scope_bounded_and_only_when_asked) ||
+	       !CU_add_test(s, "spectrum: peak in its bin, none in silence", test_spectrum_peak_and_silence) ||
+	       !CU_add_test(s, "spectrum bounded and only when asked", test_spectrum_bounded_and_only_when_asked) ||
+	       !CU_add_test(s, "swap in progress reported then cleared", test_swap_in_progress) ||
+	       !CU_add_test(s, "swap of a rejected patch cleared", test_swap_rejected) ||
 	       !CU_add_test(s, "the plugin runs unchanged with no UI", test_plugin_unchanged_without_ui);
 }

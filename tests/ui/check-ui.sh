@@ -19,13 +19,19 @@
 #     folder and opens it in $VISUAL; the editor's save (by rename) swaps
 #     in through the hot reload; "Edit file" reopens the same file;
 #   - the scope's data arrives while the UI is open;
+#   - the spectrum panel is dark in silence, filled in its colour while a
+#     saw note plays (the UI read its peak at the note's frequency), dark
+#     again after the note ends;
+#   - with the Crossfade knob dragged to 2 s, a patch loaded shows the swap
+#     badge (the UI logged it drawn, and a screenshot has its colour) until
+#     the plugin says the swap is done;
 #   - opened and closed 100 times in one process (tests/ui/ui_cycles.c),
 #     the UI does what each cycle must and the process does not grow; at
 #     GDK_SCALE=2 it is twice the size, its knob where twice the
 #     coordinates put it;
 #   - alone under chronus-ui-bench (tools/ui_bench.c), it draws once at
-#     open, nothing while nothing changes, one frame per scope message and
-#     per knob move; its CPU is printed.
+#     open, nothing while nothing changes, one frame per scope or
+#     spectrum message and per knob move; its CPU is printed.
 # Screenshots are left in BUILD_DIR/ui-*.png (docs/ui.md shows them).
 # Every wait polls a condition for at most 60 s, never a fixed time. When
 # no X server can be started the check is skipped, and says so.
@@ -88,7 +94,8 @@ grep -q 'asked for 2000x1240 pixels' "$out/cycles2.log" ||
 	fail "at GDK_SCALE=2 the UI did not ask for 2000x1240: $(cat "$out/cycles2.log")"
 # The UI's own CPU apart from any host (tools/ui_bench.c; docs/ui.md):
 # figures printed, and checked only for what it drew (once at open,
-# nothing while nothing changed, one frame per scope message or knob move).
+# nothing while nothing changed, one frame per scope or spectrum message
+# or knob move).
 "$build/chronus-ui-bench" --seconds 2 --check --xserver-pid "$xvfb_pid" "$build/libchronus_ui.so" \
 	> "$out/bench.log" 2>&1 || fail "chronus-ui-bench: $(cat "$out/bench.log")"
 cat "$out/bench.log"
@@ -105,7 +112,15 @@ n=$(($(cat "$0.count" 2> /dev/null || echo 0) + 1))
 echo "$n" > "$0.count"
 sed "s/^patch \".*\"/patch \"Edited $n\"/" "$1" > "$1.tmp" && mv "$1.tmp" "$1"
 EDITOR
-mkdir -p "$out/data"
+# The user's folder: two presets at its top (the User bank) and a
+# sub-folder with a good and a broken patch (bank User/more, and the
+# folder "Open..." goes into).
+user="$out/data/chronus/patches"
+mkdir -p "$user/more"
+printf 'patch "User Alpha"\ncreate osc saw\ncreate env adsr\ncreate amp vca\nconnect osc amp\nconnect env amp.gain\nout amp\n' > "$user/alpha.chronus"
+printf 'patch "User Beta"\ncreate osc square\ncreate env adsr\ncreate amp vca\nconnect osc amp\nconnect env amp.gain\nout amp\n' > "$user/beta.chronus"
+printf 'patch "Browsed Good"\ncreate osc sine\ncreate env adsr\ncreate amp vca\nconnect osc amp\nconnect env amp.gain\nout amp\n' > "$user/more/good.chronus"
+printf 'patch "Browsed Bad"\ncreate osc saw\ncreate amp vcaa\nout amp\n' > "$user/more/bad.chronus"
 CHRONUS_UI_TEST_LOG="$out/ui.log" VISUAL="sh $out/editor.sh" XDG_DATA_HOME="$out/data" \
 	jalv.gtk3 -c "osc_port=$port" "$uri" > "$out/jalv.log" 2>&1 &
 jalv_pid=$!
@@ -259,8 +274,164 @@ done
 xdotool mousemove --window "$win" "$1" "$2" click 1
 until_logged "^write program $num\$" || fail "the click on scrolled-in preset $num wrote no program"
 
-# CPU of the whole jalv.gtk3 process (plugin, GTK, the UI and its scope at
-# 30 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
+# The User bank: the files of the user's folder after the factory banks,
+# sorted by name, then its sub-folder's bank; out of sight until the wheel
+# scrolls the list down to them; a click loads the file.
+# user_row BANK|NAME: "X Y" of the row's newest place (0 0: out of sight).
+user_row() {
+	grep "^user [0-9]* [0-9]* [0-9]* $1\$" "$out/ui.log" | tail -n 1 | cut -d' ' -f3,4
+}
+until_logged '^user [0-9]* [0-9]* [0-9]* User/more|good$' || fail "the User bank does not list more/good: $(grep '^user' "$out/ui.log" | tail -n 6)"
+ia=$(grep '^user [0-9]* [0-9]* [0-9]* User|alpha$' "$out/ui.log" | tail -n 1 | cut -d' ' -f2)
+ib=$(grep '^user [0-9]* [0-9]* [0-9]* User|beta$' "$out/ui.log" | tail -n 1 | cut -d' ' -f2)
+ig=$(grep '^user [0-9]* [0-9]* [0-9]* User/more|good$' "$out/ui.log" | tail -n 1 | cut -d' ' -f2)
+[ -n "$ib" ] && [ -n "$ig" ] && [ "$ia" -lt "$ib" ] && [ "$ib" -lt "$ig" ] ||
+	fail "the User bank is not alpha, beta, then User/more's good: $(grep '^user' "$out/ui.log" | tail -n 6)"
+set -- $(sed -n 's/^preset 0 \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | head -n 1)
+px=$1 py=$2
+end=$(($(date +%s) + 60))
+until [ "$(user_row 'User|alpha')" != "0 0" ]; do
+	[ "$(date +%s)" -lt "$end" ] || fail "the User bank never came into sight: $(grep '^user\|^scroll' "$out/ui.log" | tail -n 3)"
+	xdotool mousemove --window "$win" "$px" "$py" click 5
+	sleep 0.2
+done
+set -- $(user_row 'User|alpha')
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged "^load $user/alpha.chronus\$" || fail "a click on the user preset alpha loaded nothing"
+until_logged '^graph .* title User Alpha$' || fail "the plugin did not play the user preset alpha: $(grep '^graph\|^status' "$out/ui.log" | tail -n 2)"
+import -window root "$build/ui-user.png" 2> /dev/null
+
+# Save: the playing patch's text to a new file named after its title, never
+# over one, listed in the User bank at once.
+set -- $(sed -n 's/^files open [0-9]* [0-9]* save \([0-9]*\) \([0-9]*\) .*/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged '^save wrote ' || fail "Save wrote nothing: $(grep '^save' "$out/ui.log")"
+saved=$(sed -n 's/^save wrote \(.*\)$/\1/p' "$out/ui.log" | tail -n 1)
+[ "$saved" = "$user/user-alpha.chronus" ] || fail "Save wrote '$saved', not $user/user-alpha.chronus"
+cmp -s "$saved" "$user/alpha.chronus" || fail "the saved file is not the playing patch's text"
+until_logged '^user [0-9]* [0-9]* [0-9]* User|user-alpha$' || fail "the saved preset is not listed"
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged "^save wrote $user/user-alpha-2.chronus\$" || fail "a second Save did not write user-alpha-2: $(grep '^save' "$out/ui.log")"
+cmp -s "$user/user-alpha.chronus" "$user/alpha.chronus" || fail "the second Save changed the first file"
+
+# "Open...": the chooser starts in the playing patch's folder (the user's),
+# lists ".." and its sub-folder first; a click goes into it, another loads
+# a file there. Then a broken file picked there shows its error, and the
+# patch before plays on. ".." goes up; Cancel closes.
+# browse_row LABEL: "X Y" of LABEL's row in the newest listing.
+browse_row() {
+	awk -v want="$1" '/^browse dir /{x = ""} /^browse row /{l = $0; sub(/^browse row [0-9]+ [0-9]+ [0-9]+ /, "", l); if (l == want) x = $4 " " $5} END {print x}' "$out/ui.log"
+}
+# until_count REGEX N: waits until N lines of the UI's log match REGEX.
+until_count() {
+	end=$(($(date +%s) + 60))
+	until [ "$(grep -c -- "$1" "$out/ui.log")" -ge "$2" ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+# until_listed REGEX N: until_count, then until the newest listing's rows
+# are all in the log (it reaches the file in more than one write).
+until_listed() {
+	until_count "$1" "$2" || return 1
+	end=$(($(date +%s) + 60))
+	until [ "$(awk '/^browse dir /{want = $(NF - 5); n = 0} /^browse row /{n++} END {print (want != "" && n == want) ? 1 : 0}' "$out/ui.log")" = 1 ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+open_at=$(sed -n 's/^files open \([0-9]*\) \([0-9]*\) .*/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" $open_at click 1
+until_listed "^browse dir $user rows " 1 || fail "Open... did not list the user's folder: $(grep '^browse dir' "$out/ui.log")"
+[ "$(browse_row ..)" != "" ] && [ "$(grep '^browse row 1 ' "$out/ui.log" | tail -n 1 | cut -d' ' -f6-)" = "more/" ] ||
+	fail "Open... did not list '..' then 'more/': $(grep '^browse row' "$out/ui.log" | tail -n 6)"
+xdotool mousemove --window "$win" $(browse_row more/) click 1
+until_listed "^browse dir $user/more rows 3 error 0 " 1 || fail "a click on more/ did not list it: $(grep '^browse dir' "$out/ui.log" | tail -n 1)"
+[ "$(browse_row bad)" != "" ] && [ "$(browse_row good)" != "" ] || fail "more/ does not list bad and good: $(grep '^browse row' "$out/ui.log" | tail -n 3)"
+import -window root "$build/ui-open.png" 2> /dev/null
+xdotool mousemove --window "$win" $(browse_row good) click 1
+until_logged "^load $user/more/good.chronus\$" || fail "a click on good in Open... loaded nothing"
+until_logged '^graph .* title Browsed Good$' || fail "the plugin did not play the file picked in Open..."
+errors=$(grep -c '^error 1 line 3 col 12$' "$out/ui.log")
+xdotool mousemove --window "$win" $open_at click 1
+until_listed "^browse dir $user/more rows 3 " 2 || fail "Open... did not start in the playing patch's folder: $(grep '^browse dir' "$out/ui.log" | tail -n 1)"
+xdotool mousemove --window "$win" $(browse_row bad) click 1
+until_logged "^load $user/more/bad.chronus\$" || fail "a click on bad in Open... loaded nothing"
+until_count '^error 1 line 3 col 12$' $((errors + 1)) || fail "the broken file from Open... showed no error at line 3, col 12"
+"$ctl" -p "$port" -w 500 /engine/status > "$out/reply" 2>&1
+grep -q '^/engine/status "Browsed Good" .*line 3' "$out/reply" || fail "after the broken file, the plugin does not play 'Browsed Good' on: $(cat "$out/reply")"
+[ "$(grep '^graph ' "$out/ui.log" | tail -n 1 | sed 's/.* title //')" = "Browsed Good" ] || fail "the UI's graph changed for a broken file"
+import -window root "$build/ui-open-error.png" 2> /dev/null
+xdotool mousemove --window "$win" $open_at click 1
+until_listed "^browse dir $user/more rows 3 " 3 || fail "Open... did not open a third time in more/"
+xdotool mousemove --window "$win" $(browse_row ..) click 1
+until_listed "^browse dir $user rows " 2 || fail "'..' did not go up to the user's folder: $(grep '^browse dir' "$out/ui.log" | tail -n 1)"
+cancel=$(grep '^browse dir ' "$out/ui.log" | tail -n 1 | sed 's/.* cancel //')
+closed=$(grep -c '^browse closed' "$out/ui.log")
+xdotool mousemove --window "$win" $cancel click 1
+until_count '^browse closed' $((closed + 1)) || fail "Cancel did not close Open..."
+
+# The spectrum: a saw at 220 Hz (A3) lights the panel; silence leaves it dark.
+cat > "$out/spectrum.chronus" << 'PATCH'
+patch "Spectrum Test"
+create osc saw
+create env adsr
+create amp vca
+connect osc amp
+connect env amp.gain
+set osc.level 0.5
+set env.attack 5
+set env.sustain 1
+set env.release 30
+out amp
+PATCH
+"$ctl" -p "$port" /patch/file "$out/spectrum.chronus" > "$out/reply" 2>&1
+until_logged '^graph .* title Spectrum Test$' || fail "the spectrum test patch did not load: $(cat "$out/reply")"
+until_logged '^spectrum 2048 rate [0-9]* peak' || fail "no spectrum data reached the UI"
+want="-lt 20"
+until_screen ui-spectrum-silent.png count 1f8faf || fail "the spectrum panel shows $got pixels of its fill in silence"
+"$ctl" -p "$port" /note/on 57 100 > "$out/reply" 2>&1
+until_logged '^spectrum .* peak 2[0-4][0-9] Hz' ||
+	fail "the UI did not read a peak near 220 Hz: $(grep '^spectrum' "$out/ui.log" | tail -n 1)"
+want="-gt 3000"
+until_screen ui-spectrum.png count 1f8faf || fail "the spectrum panel shows only $got pixels of its fill with a note"
+lit=$got
+"$ctl" -p "$port" /note/off 57 > "$out/reply" 2>&1
+want="-lt 20"
+until_screen ui-spectrum-after.png count 1f8faf || fail "the spectrum panel still shows $got pixels after the note ended"
+
+# The swap in progress: Crossfade dragged to its top (2 s), then a patch
+# loaded: the badge is drawn while it crossfades and the swap ends.
+set -- $(sed -n 's/^knob crossfade \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" mousedown 1 mousemove --window "$win" "$1" $(($2 - 120)) \
+	mousemove --window "$win" "$1" $(($2 - 240)) mouseup 1
+until_logged '^write crossfade 2000$' || fail "dragging Crossfade up did not write 2000: $(grep '^write crossfade' "$out/ui.log" | tail -n 1)"
+dones=$(grep -c '^swap done' "$out/ui.log")
+badges=$(grep -c '^badge crossfade' "$out/ui.log")
+"$ctl" -p "$port" /note/on 57 100 > "$out/reply" 2>&1
+"$ctl" -p "$port" /patch/file "$out/known.chronus" > "$out/reply" 2>&1
+# a screenshot while the badge shows (the 2 s crossfade); the check is the
+# log, the screenshot is for docs/ui.md when it caught the badge
+end=$(($(date +%s) + 60))
+until [ "$(grep -c '^badge crossfade' "$out/ui.log")" -gt "$badges" ]; do
+	kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
+	[ "$(date +%s)" -lt "$end" ] || fail "no swap badge and no swap done within 60 s: $(grep '^swap' "$out/ui.log" | tail -n 1)"
+	[ "$(grep -c '^swap done' "$out/ui.log")" -gt "$dones" ] && fail "the swap ended and the UI never drew its badge"
+	sleep 0.05
+done
+import -window root -depth 8 "$out/shot.ppm" 2> /dev/null
+badge=$(python3 "$src/tests/ui/pixels.py" "$out/shot.ppm" count 3fa06f)
+[ "$badge" -gt 0 ] && import -window root "$build/ui-swap.png" 2> /dev/null
+end=$(($(date +%s) + 60))
+until [ "$(grep -c '^swap done' "$out/ui.log")" -gt "$dones" ]; do
+	[ "$(date +%s)" -lt "$end" ] || fail "the plugin never said the swap was done: $(grep '^swap' "$out/ui.log" | tail -n 1)"
+	sleep 0.2
+done
+"$ctl" -p "$port" /note/off 57 > "$out/reply" 2>&1
+echo "check-ui: spectrum fill $lit pixels with a note, under 20 in silence; swap badge drawn during a 2 s crossfade ($badge badge pixels in the screenshot taken then)"
+
+# CPU of the whole jalv.gtk3 process (plugin, GTK, the UI, its scope at 30 Hz and spectrum at
+# 15 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
 ticks() { awk '{print $14 + $15}' "/proc/$jalv_pid/stat"; }
 t0=$(ticks)
 w0=$(date +%s.%N)
@@ -268,9 +439,9 @@ sleep 5 # the measuring window, not a wait for a condition
 t1=$(ticks)
 w1=$(date +%s.%N)
 cpu=$(python3 -c "print('%.1f' % (100.0 * ($t1 - $t0) / $(getconf CLK_TCK) / ($w1 - $w0)))")
-echo "check-ui: jalv.gtk3 with Chronus's UI open (scope running, no note): $cpu% of one core"
+echo "check-ui: jalv.gtk3 with Chronus's UI open (scope and spectrum running, no note): $cpu% of one core"
 kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed: passed"

@@ -27,6 +27,7 @@
 #include <X11/Xlib.h>
 
 #include <dlfcn.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,7 +68,7 @@ map_uri(LV2_URID_Map_Handle h, const char* uri)
 static LV2_URID_Map map = {NULL, map_uri};
 
 typedef struct {
-	unsigned gets, scope_on, scope_off, macro_writes, resizes;
+	unsigned gets, scope_on, scope_off, spectrum_on, spectrum_off, macro_writes, resizes;
 	int      width, height;
 } Seen;
 
@@ -93,9 +94,16 @@ write_port(LV2UI_Controller c, uint32_t port, uint32_t size, uint32_t protocol, 
 			++s->gets;
 		} else if (o->body.otype == map_uri(NULL, LV2_PATCH__Set)) {
 			const LV2_Atom* v = NULL;
-			lv2_atom_object_get(o, map_uri(NULL, LV2_PATCH__value), &v, 0);
-			if (v && v->type == map_uri(NULL, LV2_ATOM__Bool)) {
-				*(const int32_t*)(v + 1) ? ++s->scope_on : ++s->scope_off;
+			const LV2_Atom* p = NULL;
+			lv2_atom_object_get(o, map_uri(NULL, LV2_PATCH__value), &v, map_uri(NULL, LV2_PATCH__property), &p, 0);
+			if (v && p && v->type == map_uri(NULL, LV2_ATOM__Bool)) {
+				const bool     on  = *(const int32_t*)(v + 1) != 0;
+				const LV2_URID key = ((const LV2_Atom_URID*)p)->body;
+				if (key == map_uri(NULL, CHRONUS_URI "#scope")) {
+					on ? ++s->scope_on : ++s->scope_off;
+				} else if (key == map_uri(NULL, CHRONUS_URI "#spectrum")) {
+					on ? ++s->spectrum_on : ++s->spectrum_off;
+				}
 			}
 		}
 	}
@@ -115,6 +123,13 @@ message(uint8_t* buf, size_t cap, const char* key, const char* text)
 	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__value));
 	if (text) {
 		lv2_atom_forge_string(&forge, text, (uint32_t)strlen(text));
+	} else if (strstr(key, "#spectrumData")) { /* the sample rate, then 2048 frames of a 1 kHz sine */
+		static float x[1 + 2048];
+		x[0] = 48000.0f;
+		for (unsigned i = 0; i < 2048; ++i) {
+			x[1 + i] = 0.5f * sinf(2.0f * 3.14159265f * 1000.0f * (float)i / 48000.0f);
+		}
+		lv2_atom_forge_vector(&forge, sizeof(float), map_uri(NULL, LV2_ATOM__Float), 1 + 2048, x);
 	} else {
 		float x[229];
 		for (unsigned i = 0; i < 229; ++i) {
@@ -175,7 +190,7 @@ main(int argc, char** argv)
 	XFlush(dpy);
 	const LV2_URID transfer = map_uri(NULL, LV2_ATOM__eventTransfer);
 	long           rss10 = 0, failures = 0;
-	static uint8_t buf[8192];
+	static uint8_t buf[16384];
 	for (int c = 1; c <= cycles; ++c) {
 		Seen               seen = {0};
 		LV2UI_Resize       rs   = {&seen, resize};
@@ -193,6 +208,8 @@ main(int argc, char** argv)
 		a = message(buf, sizeof buf, CHRONUS_URI "#status", "Cycles: primed in 1.00 ms");
 		d->port_event(ui, 1, sizeof(LV2_Atom) + a->size, transfer, a);
 		a = message(buf, sizeof buf, CHRONUS_URI "#scopeData", NULL);
+		d->port_event(ui, 1, sizeof(LV2_Atom) + a->size, transfer, a);
+		a = message(buf, sizeof buf, CHRONUS_URI "#spectrumData", NULL);
 		d->port_event(ui, 1, sizeof(LV2_Atom) + a->size, transfer, a);
 		const float err = 1.0f, line = 3.0f;
 		d->port_event(ui, control_port(CTRL_ERROR), sizeof(float), 0, &err);
@@ -225,12 +242,14 @@ main(int argc, char** argv)
 		show->show(ui);
 		d->cleanup(ui);
 		const bool ok = seen.resizes == 1 && seen.width > 0 && seen.height > 0 && seen.gets == 1 &&
-		                seen.scope_on == 1 && seen.scope_off == 1 && seen.macro_writes >= 1;
+		                seen.scope_on == 1 && seen.scope_off == 1 && seen.spectrum_on == 1 &&
+		                seen.spectrum_off == 1 && seen.macro_writes >= 1;
 		if (!ok) {
 			fprintf(stderr,
-			        "ui-cycles: cycle %d: resizes %u (%dx%d), patch:Get %u, scope on %u off %u, macro writes %u\n", c,
-			        seen.resizes, seen.width, seen.height, seen.gets, seen.scope_on, seen.scope_off,
-			        seen.macro_writes);
+			        "ui-cycles: cycle %d: resizes %u (%dx%d), patch:Get %u, scope on %u off %u, spectrum on %u off %u, "
+			        "macro writes %u\n",
+			        c, seen.resizes, seen.width, seen.height, seen.gets, seen.scope_on, seen.scope_off,
+			        seen.spectrum_on, seen.spectrum_off, seen.macro_writes);
 			++failures;
 		}
 		if (c == 10) {

@@ -67,7 +67,7 @@ main(int argc, char** argv)
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		return 1;
 	}
-	int (*suites[])(void) = {suite_sources, suite_filters, suite_patch_parse, suite_compile, suite_params, suite_simd, suite_verify, suite_limiter, suite_voices, suite_oscpal, suite_delay, suite_tuning, suite_mpe, suite_library, suite_effects, suite_brickwall, suite_unison, suite_chronusctl, suite_graph_model, suite_wavetable};
+	int (*suites[])(void) = {suite_sources, suite_filters, suite_patch_parse, suite_compile, suite_params, suite_simd, suite_verify, suite_limiter, suite_voices, suite_oscpal, suite_delay, suite_tuning, suite_mpe, suite_library, suite_effects, suite_brickwall, suite_unison, suite_chronusctl, suite_graph_model, suite_folder, suite_wavetable, suite_spectrum_view};
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); ++i) {
 		if (suites[i]()) {
 			fprintf(stderr, "cannot register suite %zu\n", i);

@@ -102,6 +102,14 @@ spectrum_worst_alias_db(const float* x, size_t n, double rate, double f0)
 }
 
 double
+spectrum_settled_alias_db(float* x, size_t settle, size_t n, double rate, double f0)
+{
+	const double d = spectrum_worst_alias_db(x + settle, n, rate, f0);
+	free(x);
+	return d;
+}
+
+double
 spectrum_level_db(const float* x, size_t n, double rate, double f)
 {
 	const size_t nbins = n / 2 + 1;

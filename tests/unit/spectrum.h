@@ -19,6 +19,10 @@ double spectrum_thd_n_db(const float* x, size_t n, double rate, double f0);
  * relative to the fundamental, in dB. */
 double spectrum_worst_alias_db(const float* x, size_t n, double rate, double f0);
 
+/* The same for frames settle .. settle + n of a render made to be
+ * measured once, which it frees (x: malloc'd, settle + n frames). */
+double spectrum_settled_alias_db(float* x, size_t settle, size_t n, double rate, double f0);
+
 /* Level of the component at frequency f (peak within its main lobe), dB
  * relative to a full-scale sine. */
 double spectrum_level_db(const float* x, size_t n, double rate, double f);

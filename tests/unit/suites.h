@@ -10,6 +10,8 @@
 
 int suite_sources(void);
 int suite_graph_model(void);
+int suite_folder(void); /* src/ui/folder.c, src/ui/user_presets.c */
+int suite_spectrum_view(void);
 int suite_filters(void);
 int suite_patch_parse(void);
 int suite_compile(void);

@@ -6,10 +6,12 @@
  * invariance, parameter jumps without clicks, decaying voices without
  * denormal stalls.
  */
+#include "bench_effects.h"
 #include "build_slot.h"
 #include "click.h"
 #include "compile.h"
 #include "module_registry.h"
+#include "slot_helpers.h"
 #include "slot_impl.h"
 #include "voices.h"
 
@@ -28,13 +30,7 @@
 static Slot*
 compile_text(const char* text, unsigned polyphony, PatchError* err)
 {
-	Patch* p = malloc(sizeof(Patch));
-	Slot*  s = NULL;
-	if (patch_parse(text, strlen(text), p, err)) {
-		s = compile_patch(p, RATE, polyphony, err);
-	}
-	free(p);
-	return s;
+	return slot_from_text(text, RATE, polyphony, SIMD_AUTO, err);
 }
 
 static const char* chain = "create osc saw\n"
@@ -144,16 +140,6 @@ test_master_sums_voices(void)
 	CU_ASSERT(one > 0.3f);
 	CU_ASSERT(two > one * 1.3f); /* both voices reach the master module */
 	slot_free(s);
-}
-
-static unsigned
-live_voices(const Slot* s)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < s->n_voices; ++i) {
-		n += s->voices[i].phase != VOICE_IDLE && !s->voices[i].stolen;
-	}
-	return n;
 }
 
 static void
@@ -337,9 +323,10 @@ test_split_invariance(void)
 /* Every smoothed parameter of every module, jumped from min to max while a
  * note plays: the transition is no sharper than the sharper of the steady
  * states on either side (click metric of DESIGN.md, bound 2). A master
- * effect's choice that switches by a fade (the reverb's type, 10 ms out
- * and 10 ms in) is jumped too, over a span of 20 ms + 10 ms; the echo's
- * sync and mode are not covered here. */
+ * effect's choice, each of which switches by a fade of at most 20 ms (the
+ * reverb's type, the echo's sync and mode, the phaser's stages), is jumped
+ * too, over a span of 20 ms + 10 ms; what comes round in an echo's or a
+ * reverb's lines later is checked on a sine in test_effects.c. */
 static void
 test_parameter_jumps_do_not_click(void)
 {
@@ -355,7 +342,7 @@ test_parameter_jumps_do_not_click(void)
 		}
 		for (unsigned j = 0; j < type->n_params; ++j) {
 			const ParamSpec* ps = &type->params[j];
-			const bool fx_choice = effect && ps->choices && !strcmp(type->name, "reverb"); /* echo's: not covered */
+			const bool fx_choice = effect && ps->choices;
 			if (!fx_choice && (ps->choices || ps->smooth_ms <= 0.0f)) {
 				continue;
 			}
@@ -418,6 +405,43 @@ test_parameter_jumps_do_not_click(void)
 		}
 	}
 	printf("\n  worst parameter-jump click metric: %.2f (%s), bound %.1f\n", worst, worst_name, bound);
+}
+
+/* chronus-bench's master-effect table (tools/bench_effects.h) has a row
+ * for every master-only module of the registry, and each row's patch
+ * compiles with the effect in it (the bench exits 1 on a row it cannot
+ * measure; this finds it without running the plugin). */
+static void
+test_bench_effects_cover_the_registry(void)
+{
+	unsigned master_only = 0, listed_types = 0;
+	for (unsigned t = 0; t < module_registry_count(); ++t) {
+		const char* name   = module_registry_at(t)->name;
+		bool        listed = false;
+		for (unsigned k = 0; k < N_BENCH_EFFECTS; ++k) {
+			listed |= !strcmp(bench_effects[k].module, name);
+		}
+		listed_types += listed;
+		if ((module_registry_at(t)->flags & MODULE_MASTER_ONLY) && ++master_only && !listed) {
+			fprintf(stderr, "\n  %s is master only and has no row in tools/bench_effects.h\n", name);
+			CU_FAIL("a master-only module without a bench row");
+		}
+	}
+	CU_ASSERT(master_only >= 6 && listed_types >= master_only);
+	for (unsigned k = 0; k < N_BENCH_EFFECTS; ++k) {
+		PatchError err;
+		Slot*      s = compile_text(bench_effects[k].text, 1, &err);
+		if (!s) {
+			fprintf(stderr, "\n  bench row '%s': %s\n", bench_effects[k].what, err.message);
+		}
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		CU_ASSERT(step_index(s, bench_effects[k].module) >= 0);
+		slot_free(s);
+	}
+	PatchError err;
+	Slot*      base = compile_text(BENCH_EFFECT_BASELINE, 1, &err);
+	CU_ASSERT_PTR_NOT_NULL(base);
+	slot_free(base);
 }
 
 static double
@@ -639,18 +663,6 @@ test_buffers_never_clobber_a_live_signal(void)
 
 /* ---- Connection depths, macro curves, a module's own output ------------ */
 
-static Slot*
-compile_text_simd(const char* text, unsigned polyphony, SimdMode simd, PatchError* err)
-{
-	Patch* p = malloc(sizeof(Patch));
-	Slot*  s = NULL;
-	if (patch_parse(text, strlen(text), p, err)) {
-		s = compile_patch_simd(p, RATE, polyphony, simd, err);
-	}
-	free(p);
-	return s;
-}
-
 /* One note (60, velocity 0.75) through a patch whose output holds one
  * value: the worst distance of frames 64..511 from `want`. */
 static double
@@ -791,8 +803,8 @@ test_output_never_aliases_an_input(void)
 			snprintf(b, sizeof b, "create m mix\ncreate osc %s\nconnect note.pitch m\nconnect m osc\nout osc\n",
 			         types[t]);
 			PatchError err;
-			Slot*      sa = compile_text_simd(a, 2, modes[m], &err);
-			Slot*      sb = compile_text_simd(b, 2, modes[m], &err);
+			Slot*      sa = slot_from_text(a, RATE, 2, modes[m], &err);
+			Slot*      sb = slot_from_text(b, RATE, 2, modes[m], &err);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(sb);
 			voices_note_on(sa, 69, 1.0f);
@@ -916,6 +928,7 @@ suite_compile(void)
 	       !CU_add_test(s, "voice stealing keeps the newest notes; release ends", test_stealing_and_release) ||
 	       !CU_add_test(s, "same samples for block sizes 1, 64, 4096, random", test_split_invariance) ||
 	       !CU_add_test(s, "full-scale parameter jumps stay under the click bound", test_parameter_jumps_do_not_click) ||
+	       !CU_add_test(s, "chronus-bench's master-effect rows cover every master-only module", test_bench_effects_cover_the_registry) ||
 	       !CU_add_test(s, "a decaying voice costs no more than a held one", test_decaying_voice_cost) ||
 	       !CU_add_test(s, "build warms up and verifies; errors are distinct", test_build_verifies) ||
 	       !CU_add_test(s, "buffer reuse never overwrites a signal still to be read", test_buffers_never_clobber_a_live_signal) ||

@@ -275,6 +275,79 @@ test_reverb_type_switch(void)
 	free(r);
 }
 
+/* Every choice of every stereo master effect (the reverb's type, the
+ * echo's sync and mode, the phaser's stages) switched from its first
+ * choice to its last and back while a steady 220 Hz sine plays through it
+ * at its default mix: as for the reverb's type above, the sine keeps the
+ * steady states smooth, so a jump in the wet signal (a read position or a
+ * chain that changes at once) shows as a click. The metric's window runs
+ * from the switch for as long as the effect holds what it heard: a switch
+ * fades for up to 20 ms, and what the echo and the reverb write into their
+ * lines at the switch comes round again later (the echo's 375 ms and each
+ * repeat; the reverb's 10-146 ms lines, over and over), so for those two
+ * it is 1.25 s; the phaser holds nothing longer than its allpasses ring,
+ * and its LFO sweeps its level over a long window, so for it (and the
+ * rest) 30 ms. Both channels. */
+static void
+test_effect_choices_switch(void)
+{
+	const ModuleType* const fx[] = {&module_reverb, &module_chorus, &module_echo,
+	                                &module_comp,   &module_phaser, &module_brickwall};
+	const size_t            n = (size_t)(3.0 * RATE), at = (size_t)(1.5 * RATE);
+	float *                 in = malloc(n * sizeof(float)), *l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
+	for (size_t i = 0; i < n; ++i) {
+		in[i] = 0.5f * (float)sin(DSP_TAU * 220.0 * (double)i / RATE);
+	}
+	unsigned switched = 0;
+	for (unsigned t = 0; t < sizeof fx / sizeof fx[0]; ++t) {
+		const bool   lines = fx[t] == &module_echo || fx[t] == &module_reverb;
+		const size_t span  = lines ? (size_t)(1.25 * RATE) : (size_t)(0.030 * RATE);
+		for (unsigned j = 0; j < fx[t]->n_params; ++j) {
+			const ParamSpec* spec = &fx[t]->params[j];
+			if (!spec->choices) {
+				continue;
+			}
+			for (unsigned dir = 0; dir < 2; ++dir) {
+				const float from = dir ? spec->max : spec->min, to = dir ? spec->min : spec->max;
+				Params      ps   = params_new(fx[t], n, (int)j, (double)from, -1);
+				for (size_t i = at; i < n; ++i) {
+					ps.p[j][i] = to;
+				}
+				run(fx[t], in, in, &ps, l, r, n, 0, 5);
+				const double ml = click_metric_around(l, n, at, span, 4096);
+				const double mr = click_metric_around(r, n, at, span, 4096);
+				const double m  = fmax(ml, mr);
+				printf("\n  %s.%s %s -> %s on a sine: click metric %.2f", fx[t]->name, spec->name,
+				       spec->choices[(unsigned)from], spec->choices[(unsigned)to], m);
+				CHECKF(m <= CLICK_BOUND_PARAM_JUMP, "%s.%s %s -> %s: click metric %.2f (left %.2f, right %.2f)",
+				       fx[t]->name, spec->name, spec->choices[(unsigned)from], spec->choices[(unsigned)to], m, ml, mr);
+				params_free(&ps);
+				++switched;
+			}
+		}
+	}
+	/* The echo's bpm (not smoothed) jumping while synced to a quarter: the
+	 * delay jumps from 500 to 250 ms, and is crossfaded like a sync change. */
+	{
+		enum { E_SYNC = 1, E_BPM = 2 };
+		Params ps = params_new(&module_echo, n, E_SYNC, 3.0, E_BPM, 120.0, -1);
+		for (size_t i = at; i < n; ++i) {
+			ps.p[E_BPM][i] = 240.0f;
+		}
+		run(&module_echo, in, in, &ps, l, r, n, 0, 5);
+		const size_t span = (size_t)(1.25 * RATE);
+		const double m    = fmax(click_metric_around(l, n, at, span, 4096), click_metric_around(r, n, at, span, 4096));
+		printf("\n  echo.bpm 120 -> 240 synced to a quarter, on a sine: click metric %.2f", m);
+		CHECKF(m <= CLICK_BOUND_PARAM_JUMP, "echo.bpm 120 -> 240 while synced: click metric %.2f", m);
+		params_free(&ps);
+	}
+	printf("\n");
+	CU_ASSERT(switched >= 8); /* reverb.type, echo.sync, echo.mode, phaser.stages: both ways */
+	free(in);
+	free(l);
+	free(r);
+}
+
 static void
 test_reverb_damping(void)
 {
@@ -776,6 +849,7 @@ suite_effects(void)
 	       !CU_add_test(s, "reverb: a wide tail, mono at width 0", test_reverb_width) ||
 	       !CU_add_test(s, "reverb: plate builds up at once and dense, hall after a gap", test_reverb_types_buildup) ||
 	       !CU_add_test(s, "reverb: a type switch mid-tail fades, no click", test_reverb_type_switch) ||
+	       !CU_add_test(s, "every master-effect choice switched on a sine: no click", test_effect_choices_switch) ||
 	       !CU_add_test(s, "reverb: dry passes exactly, bounded, split-invariant", test_reverb_dry_bounded_split) ||
 	       !CU_add_test(s, "a stereo effect makes a mono patch stereo, centred at full level", test_stereo_effect_in_a_patch) ||
 	       !CU_add_test(s, "chorus: depth 0 delays by exactly the delay", test_chorus_delay_exact) ||

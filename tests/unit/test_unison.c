@@ -12,6 +12,7 @@
  */
 #include "build_slot.h"
 #include "compile.h"
+#include "slot_helpers.h"
 #include "slot_impl.h"
 #include "spectrum.h"
 #include "voices.h"
@@ -31,15 +32,10 @@ static Slot*
 compile_simd(const char* text, unsigned polyphony, SimdMode simd)
 {
 	PatchError err;
-	Patch*     p = malloc(sizeof(Patch));
-	Slot*      s = NULL;
-	if (patch_parse(text, strlen(text), p, &err)) {
-		s = compile_patch_simd(p, RATE, polyphony, simd, &err);
-	}
+	Slot*      s = slot_from_text(text, RATE, polyphony, simd, &err);
 	if (!s) {
 		printf("\n  cannot compile: %s\n", err.message);
 	}
-	free(p);
 	return s;
 }
 
@@ -49,29 +45,6 @@ compile_text(const char* text, unsigned polyphony)
 	return compile_simd(text, polyphony, SIMD_AUTO);
 }
 
-/* Renders n frames in blocks of `block` into left/right (NULL: dropped). */
-static void
-render(Slot* s, float* left, float* right, unsigned n, unsigned block)
-{
-	float sl[512], sr[512];
-	while (n) {
-		const unsigned m = n < block ? n : block;
-		slot_render(s, left ? left : sl, right ? right : sr, m);
-		left  = left ? left + m : NULL;
-		right = right ? right + m : NULL;
-		n -= m;
-	}
-}
-
-static unsigned
-live_voices(const Slot* s)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < s->n_voices; ++i) {
-		n += s->voices[i].phase != VOICE_IDLE && !s->voices[i].stolen;
-	}
-	return n;
-}
 
 /* A 7-voice stack of saws, 20 cents wide, at A6 (1760 Hz): its partials
  * sit at 1760 * 2^(c/1200) for c = -10, -6.67 .. +10 cents, 3.4 Hz
@@ -91,7 +64,7 @@ test_partials_split(void)
 	float*         x    = malloc(sizeof(float) * (skip + n));
 	double*        pw   = malloc(sizeof(double) * (n / 2 + 1));
 	voices_note_on(s, 93, 1.0f);
-	render(s, x, NULL, skip + n, 256);
+	render_blocks(s, x, NULL, skip + n, 256);
 	spectrum_power(x + skip, n, pw);
 	const double bin = RATE / n, f0 = 1760.0;
 	double       found[7], level[7];
@@ -159,7 +132,7 @@ test_unison_one_is_plain(void)
 			}
 			block        = block * 7 % 997 + 13;
 			const unsigned m = block < n - at ? block : n - at;
-			render(s, out[v][0] + at, out[v][1] + at, m, m);
+			render_blocks(s, out[v][0] + at, out[v][1] + at, m, m);
 			at += m;
 		}
 		slot_free(s);
@@ -197,7 +170,7 @@ test_polyphony_counts_notes(void)
 	CU_ASSERT_EQUAL(s->n_voices, (16u + SLOT_STEAL_SPARES) * 7u);
 	for (unsigned k = 0; k < 8; ++k) {
 		voices_note_on(s, (uint8_t)(48 + 3 * k), 0.8f);
-		render(s, NULL, NULL, 64, 64);
+		render_blocks(s, NULL, NULL, 64, 64);
 	}
 	printf("\n  8 notes, unison 7, polyphony 16: %u voices live", live_voices(s));
 	CU_ASSERT_EQUAL(live_voices(s), 56u);
@@ -219,7 +192,7 @@ test_polyphony_counts_notes(void)
 		CU_ASSERT(fabsf(sum) < 1e-5f && lo == -1.0f && hi == 1.0f);
 	}
 	voices_note_off(s, 48);
-	render(s, NULL, NULL, 48000, 256);
+	render_blocks(s, NULL, NULL, 48000, 256);
 	CU_ASSERT_EQUAL(voices_active(s), 49u); /* the released stack is gone, whole */
 	slot_free(s);
 
@@ -227,9 +200,9 @@ test_polyphony_counts_notes(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	for (unsigned k = 0; k < 3; ++k) {
 		voices_note_on(s, (uint8_t)(60 + k), 0.8f);
-		render(s, NULL, NULL, 256, 256);
+		render_blocks(s, NULL, NULL, 256, 256);
 	}
-	render(s, NULL, NULL, 4800, 256);
+	render_blocks(s, NULL, NULL, 4800, 256);
 	printf("; polyphony 2, 3 notes: %u voices after the steal", voices_active(s));
 	CU_ASSERT_EQUAL(voices_active(s), 14u);
 	for (unsigned i = 0; i < s->n_voices; ++i) {
@@ -275,9 +248,9 @@ test_mono_moves_the_stack(void)
 	Slot* s = compile_text(text, 16);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	voices_note_on(s, 60, 0.8f);
-	render(s, NULL, NULL, 2400, 256);
+	render_blocks(s, NULL, NULL, 2400, 256);
 	voices_note_on(s, 64, 0.8f);
-	render(s, NULL, NULL, 4800, 256);
+	render_blocks(s, NULL, NULL, 4800, 256);
 	unsigned on64 = 0;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		const Voice* v = &s->voices[i];
@@ -288,7 +261,7 @@ test_mono_moves_the_stack(void)
 	CU_ASSERT_EQUAL(voices_active(s), 5u);
 	CU_ASSERT_EQUAL(on64, 5u);
 	voices_note_off(s, 64);
-	render(s, NULL, NULL, 4800, 256);
+	render_blocks(s, NULL, NULL, 4800, 256);
 	unsigned on60 = 0;
 	for (unsigned i = 0; i < s->n_voices; ++i) {
 		on60 += s->voices[i].phase != VOICE_IDLE && s->voices[i].note == 60 && s->voices[i].pitch == 60.0f;
@@ -311,7 +284,7 @@ test_expression_reaches_the_stack(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	voices_note_on_ch(s, 3, 60, 0.8f);
 	voices_note_on_ch(s, 4, 64, 0.8f);
-	render(s, NULL, NULL, 256, 256);
+	render_blocks(s, NULL, NULL, 256, 256);
 	voices_channel(s, 3, CHAN_BEND, 1.5f, true);
 	voices_channel(s, 3, CHAN_SLIDE, 0.25f, true);
 	voices_pressure(s, 4, 64, 0.75f);
@@ -370,7 +343,7 @@ test_blocks_and_paths(void)
 				} else if (k < 10) {
 					voices_note_off(s, (uint8_t)(50 + 4 * (k - 7)));
 				}
-				render(s, out[0] + at, out[1] + at, 2000, blocks[b]);
+				render_blocks(s, out[0] + at, out[1] + at, 2000, blocks[b]);
 			}
 			slot_free(s);
 			if (out == ref) {

@@ -102,10 +102,7 @@ static const float  positions[] = {0.0f, 0.4f, 0.77f, 1.0f};
 static double
 measure_alias(double rate, double hz, unsigned table, float position)
 {
-	float*       x = render(rate, hz, table, NULL, position, NULL, SETTLE + N);
-	const double d = spectrum_worst_alias_db(x + SETTLE, N, rate, hz);
-	free(x);
-	return d;
+	return spectrum_settled_alias_db(render(rate, hz, table, NULL, position, NULL, SETTLE + N), SETTLE, N, rate, hz);
 }
 
 /* The worst alias over every built-in table and position at one rate and

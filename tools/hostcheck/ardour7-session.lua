@@ -1,14 +1,13 @@
 -- A session for tools/hostcheck/ardour7-ui.sh: one MIDI track named
 -- Chronus holding the plugin, saved, made by ardour7-lua (Ardour's own Lua
--- interpreter and libardour, no display) on the JACK server the GUI will
--- use, so that Ardour opens it without asking about a changed device.
+-- interpreter and libardour, no display) on Ardour's own "None (Dummy)"
+-- backend, the one the GUI then runs on (no JACK server to lose).
 --
---   JACK_DEFAULT_SERVER=NAME LV2_PATH=$PWD/build/lv2:/usr/lib/lv2 \
---     ardour7-lua tools/hostcheck/ardour7-session.lua DIR
+--   LV2_PATH=$PWD/build/lv2:/usr/lib/lv2 ardour7-lua tools/hostcheck/ardour7-session.lua DIR
 local dir = (arg and arg[1]) or "/tmp/chronus-ardour-ui"
 local uri = "http://chronus.audio/plugins/chronus"
 
-AudioEngine:set_backend("JACK", "", "")
+AudioEngine:set_backend("None (Dummy)", "", "")
 local s = create_session(dir, "chronus", 48000)
 assert(s, "could not create a session in " .. dir)
 local midi = ARDOUR.ChanCount(ARDOUR.DataType("midi"), 1)
