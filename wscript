@@ -130,8 +130,9 @@ def build(bld):
               install_path=None)
 
     # The UI (src/ui, docs/ui.md): X11, cairo and the LV2 headers, nothing
-    # of the engine; the factory patches' names for the preset list.
-    bld.shlib(source=bld.path.ant_glob('src/ui/*.c') + [bld.path.find_or_declare('src/factory_patches.c')],
+    # of the engine; the control table (plain data: names, ranges, units) and
+    # the factory patches' names for the preset list.
+    bld.shlib(source=bld.path.ant_glob('src/ui/*.c') + ['src/controls.c', bld.path.find_or_declare('src/factory_patches.c')],
               target='chronus_ui', includes=['src', 'src/ui', '.'], use=['CAIRO', 'X11', 'LV2', 'M'],
               cflags=['-fvisibility=hidden', '-fPIC'],
               linkflags=['-Wl,--version-script=' + bld.path.find_node('src/ui/exports.map').abspath()],
@@ -177,7 +178,7 @@ def build(bld):
     # LIBLO: the chronusctl suite answers the built program from an
     # in-process OSC server.
     unit_sources = bld.path.ant_glob('tests/unit/*.c') + ['tools/osc_args.c', 'src/ui/graph_model.c',
-                                                              'src/ui/folder.c', 'src/ui/user_presets.c',
+                                                              'src/ui/folder.c', 'src/ui/user_presets.c', 'src/ui/editor_line.c', 'src/ui/edit.c',
                                                               'src/ui/spectrum_fft.c', 'src/ui/spectrum_view.c']
     bld.program(source=unit_sources, target='tests/unit-tests', includes=['src', 'src/ui', 'tests/unit', 'tools', '.'],
                 defines=['CHRONUS_SRCDIR="%s"' % bld.path.abspath()],

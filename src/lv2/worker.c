@@ -270,6 +270,19 @@ build_outcome(Chronus* self, const Request* req)
 	} else if (o->path[0]) {
 		o->error_line   = report.error.line;
 		o->error_column = report.error.col;
+		if (req->kind == REQ_FILE && !req->reload) {
+			/* A file asked for and refused: the patch plays on, and hot
+			 * reload now watches the refused file, so the save that mends
+			 * it brings it in (the UI's "Edit file" opens it at the
+			 * error's line). A file that cannot be read leaves the watch. */
+			FileStamp stamp = {0};
+			if (file_stamp(o->path, &stamp)) {
+				pthread_mutex_lock(&self->snapshot_lock);
+				snprintf(self->watch_path, sizeof(self->watch_path), "%s", o->path);
+				self->watch_stamp = stamp;
+				pthread_mutex_unlock(&self->snapshot_lock);
+			}
+		}
 		/* A long path keeps its end: the file's name is what the user reads. */
 		const size_t plen = strlen(o->path);
 		snprintf(o->status_text, sizeof(o->status_text), "%s%.60s: %.250s", plen > 60 ? "..." : "",

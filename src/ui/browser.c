@@ -125,26 +125,10 @@ browser_draw(UiState* s, void* vcr, double k, UiRect area)
 	if (!f || !f->browsing) {
 		return;
 	}
-	f->panel = (UiRect){area.x + 16 * k, area.y + 12 * k, area.w - 32 * k, area.h - 24 * k};
+	f->panel       = draw_panel(cr, k, area, "Open a patch file", "Cancel", &f->cancel_rect);
 	const UiRect p = f->panel;
-	rgb3(cr, 0x2c, 0x33, 0x3c);
-	cairo_rectangle(cr, p.x, p.y, p.w, p.h);
-	cairo_fill(cr);
-	rgb3(cr, 0x4f, 0xb0, 0xe8);
-	cairo_set_line_width(cr, 1.5 * k);
-	cairo_rectangle(cr, p.x, p.y, p.w, p.h);
-	cairo_stroke(cr);
-	rgb3(cr, 0xee, 0xee, 0xee);
-	text_at(cr, p.x + 10 * k, p.y + 20 * k, 13 * k, true, "Open a patch file");
 	rgb3(cr, 0x9a, 0xa4, 0xb0);
 	fit_text(cr, p.x + 10 * k, p.y + 36 * k, 10 * k, false, f->dir, p.w - 120 * k);
-	f->cancel_rect = (UiRect){p.x + p.w - 90 * k, p.y + 8 * k, 80 * k, 22 * k};
-	rgb3(cr, 0x3a, 0x4a, 0x5c);
-	rounded(cr, f->cancel_rect.x, f->cancel_rect.y, f->cancel_rect.w, f->cancel_rect.h, 4 * k);
-	cairo_fill(cr);
-	rgb3(cr, 0xee, 0xee, 0xee);
-	text_at(cr, f->cancel_rect.x + (f->cancel_rect.w - text_width(cr, 11 * k, true, "Cancel")) / 2,
-	        f->cancel_rect.y + 15 * k, 11 * k, true, "Cancel");
 
 	f->rows  = (UiRect){p.x + 6 * k, p.y + 44 * k, p.w - 12 * k, p.h - 50 * k};
 	f->row_h = 18 * k;

@@ -11,6 +11,7 @@
  */
 #include "draw_util.h"
 #include "files_ui.h"
+#include "settings_ui.h"
 #include "ui_state.h"
 
 #include "factory_patches.h"
@@ -389,11 +390,13 @@ ui_draw(UiState* s, void* vcr)
 	const double spec_h = 120 * k, graph_h = s->height - bottom_h - top - spec_h;
 	const UiRect graph  = {170 * k, top, s->width - 170 * k, graph_h};
 	draw_presets(s, cr, k, top, s->height - bottom_h - bar_h);
-	files_draw_bar(s, cr, k, (UiRect){0, s->height - bottom_h - bar_h, 170 * k, bar_h});
+	files_draw_bar(s, cr, k, (UiRect){0, s->height - bottom_h - bar_h, 108 * k, bar_h});
+	settings_draw_button(s, cr, k, (UiRect){108 * k, s->height - bottom_h - bar_h, 62 * k, bar_h});
 	draw_graph(s, cr, k, graph);
 	s->spectrum_rect = (UiRect){180 * k, top + graph_h, s->width - 190 * k, spec_h - 8 * k};
 	ui_draw_spectrum(s, cr);
 	draw_bottom(s, cr, k, (UiRect){0, s->height - bottom_h, s->width, bottom_h});
-	/* "Open...", when open, over the graph and the spectrum */
+	/* "Open..." and "Settings", when open, over the graph and the spectrum */
 	browser_draw(s, cr, k, (UiRect){graph.x, graph.y, graph.w, graph.h + spec_h});
+	settings_draw(s, cr, k, (UiRect){graph.x, graph.y, graph.w, graph.h + spec_h});
 }

@@ -10,6 +10,7 @@
  */
 #define _DEFAULT_SOURCE
 #include "edit.h"
+#include "editor_line.h"
 #include "folder.h"
 
 #include <stdlib.h>
@@ -25,7 +26,7 @@ edit_new_file(const char* title, const char* text, size_t len, char* path, size_
 }
 
 bool
-edit_open(const char* path)
+edit_open(const char* path, unsigned line)
 {
 	const char* editor = getenv("VISUAL");
 	if (!editor || !editor[0]) {
@@ -41,7 +42,13 @@ edit_open(const char* path)
 		if (fork() == 0) {
 			setsid();
 			if (editor && editor[0]) { /* "$EDITOR" may hold arguments: the shell splits it */
-				execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", editor, path, (char*)NULL);
+				static char args[EDITOR_ARGS_MAX][EDITOR_ARG_LEN];
+				const int   n    = editor_line_args(editor_line_style(editor), path, line, args);
+				char*       argv[5 + EDITOR_ARGS_MAX] = {"sh", "-c", "exec $0 \"$@\"", (char*)editor};
+				for (int i = 0; i < n; ++i) {
+					argv[4 + i] = args[i];
+				}
+				execv("/bin/sh", argv);
 			} else {
 				execlp("xdg-open", "xdg-open", path, (char*)NULL);
 			}

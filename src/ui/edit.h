@@ -13,8 +13,9 @@
  * patch folder; its path into path. false when it cannot. */
 bool edit_new_file(const char* title, const char* text, size_t len, char* path, size_t cap);
 
-/* Starts the user's editor on path, detached. false when it could not be
- * started. */
-bool edit_open(const char* path);
+/* Starts the user's editor on path, detached, at line if it is not 0 and
+ * the editor is one that takes a line (editor_line.h). false when it could
+ * not be started. */
+bool edit_open(const char* path, unsigned line);
 
 #endif

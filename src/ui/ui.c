@@ -13,7 +13,9 @@
  * line each, for tests/ui.
  */
 #include "edit.h"
+#include "editor_line.h"
 #include "files_ui.h"
+#include "settings_ui.h"
 #include "ui_state.h"
 
 #include "chronus_config.h"
@@ -174,8 +176,9 @@ static void
 send_patch_file(Ui* ui, const char* path)
 {
 	const size_t n = strlen(path);
-	if (n < 4096) {
+	if (n < sizeof ui->s.asked_file) {
 		send_set(ui, ui->u.chronus_patchFile, ui->u.atom_Path, path, (uint32_t)n + 1);
+		memcpy(ui->s.asked_file, path, n + 1);
 	}
 }
 
@@ -214,7 +217,8 @@ log_drawn(Ui* ui)
 		}
 		ui->layout_logged = true;
 	}
-	files_log(s); /* the User bank's rows and Open...'s, when they moved */
+	files_log(s);    /* the User bank's rows and Open...'s, when they moved */
+	settings_log(s); /* the Settings button and rows, when they moved or changed */
 	const int error = s->port[CTRL_ERROR] > 0.5f;
 	if (error != ui->error_logged) {
 		fprintf(s->test_log, "error %d line %d col %d\n", error, (int)s->port[CTRL_ERROR_LINE],
@@ -326,9 +330,20 @@ inside(const UiRect* r, int x, int y)
 static void
 edit(Ui* ui)
 {
-	UiState* s = &ui->s;
-	char     path[4096];
-	if (s->patch_file[0]) {
+	UiState*       s     = &ui->s;
+	char           path[4096];
+	const bool     error = s->port[CTRL_ERROR] > 0.5f && s->port[CTRL_ERROR_LINE] >= 1.0f;
+	unsigned       line  = 0;
+	/* After a refused file, the editor opens the file the error names (the
+	 * playing one saved broken, or one asked for and refused, which the
+	 * plugin now watches) at the error's line. */
+	if (error && status_names_file(s->status, s->patch_file)) {
+		snprintf(path, sizeof path, "%s", s->patch_file);
+		line = (unsigned)s->port[CTRL_ERROR_LINE];
+	} else if (error && status_names_file(s->status, s->asked_file)) {
+		snprintf(path, sizeof path, "%s", s->asked_file);
+		line = (unsigned)s->port[CTRL_ERROR_LINE];
+	} else if (s->patch_file[0]) {
 		snprintf(path, sizeof path, "%s", s->patch_file);
 	} else if (!s->patch_len || !edit_new_file(s->graph.title, s->patch_text, s->patch_len, path, sizeof path)) {
 		snprintf(s->status, sizeof s->status, "Edit: cannot write a copy of the patch to the user's folder");
@@ -338,13 +353,13 @@ edit(Ui* ui)
 		send_patch_file(ui, path);
 		files_rescan(s); /* the copy is a new user preset */
 	}
-	const bool started = edit_open(path);
+	const bool started = edit_open(path, line);
 	if (!started) {
 		snprintf(s->status, sizeof s->status, "Edit: cannot start an editor ($VISUAL, $EDITOR or xdg-open)");
 		ui->dirty = true;
 	}
 	if (s->test_log) {
-		fprintf(s->test_log, "edit %s %s\n", started ? "started" : "failed", path);
+		fprintf(s->test_log, "edit %s %s line %u\n", started ? "started" : "failed", path, line);
 		fflush(s->test_log);
 	}
 }
@@ -354,6 +369,18 @@ button_press(Ui* ui, const XButtonEvent* e)
 {
 	UiState* s = &ui->s;
 	char     path[4096];
+	ControlId set_id;
+	float     set_v;
+	switch (settings_press(s, e->x, e->y, (int)e->button, &set_id, &set_v)) { /* first: modal when open */
+	case SETTINGS_WRITE:
+		write_control(ui, set_id, set_v);
+		return;
+	case SETTINGS_REDRAW:
+		redraw(ui);
+		return;
+	case SETTINGS_NONE:
+		break;
+	}
 	switch (files_press(s, e->x, e->y, (int)e->button, path, sizeof path)) { /* Open..., Save, User bank */
 	case FILES_LOAD:
 		send_patch_file(ui, path);
@@ -377,7 +404,7 @@ button_press(Ui* ui, const XButtonEvent* e)
 		}
 		const ControlId id = ui_knob_control(i);
 		if (e->button == Button1) {
-			s->drag   = i;
+			s->drag   = (int)id;
 			s->drag_y = e->y;
 			s->drag_t = ui_control_to_unit(id, s->port[id]);
 		} else if (e->button == Button4 || e->button == Button5) { /* the wheel: 1/50 a step */
@@ -417,7 +444,7 @@ motion(Ui* ui, int y)
 		return;
 	}
 	/* 200 logical pixels up: the whole range */
-	const ControlId id = ui_knob_control(s->drag);
+	const ControlId id = (ControlId)s->drag;
 	const float     v  = ui_unit_to_control(id, s->drag_t + (s->drag_y - y) / (200.0 * s->scale));
 	if (v != s->port[id]) {
 		write_control(ui, id, v);
@@ -507,6 +534,7 @@ instantiate(const LV2UI_Descriptor* descriptor, const char* plugin_uri, const ch
 	}
 	s->patch_text   = malloc(UI_TEXT_MAX + 1);
 	s->files        = files_new(); /* reads the user's folder: the User bank */
+	s->settings     = settings_new();
 	const char* log = getenv("CHRONUS_UI_TEST_LOG");
 	s->test_log     = log && log[0] ? fopen(log, "a") : NULL;
 
@@ -577,6 +605,7 @@ cleanup(LV2UI_Handle handle)
 	XFreeGC(ui->dpy, ui->gc);
 	free(ui->s.patch_text);
 	files_free(ui->s.files);
+	settings_free(ui->s.settings);
 	XDestroyWindow(ui->dpy, ui->win);
 	XCloseDisplay(ui->dpy);
 	if (ui->s.test_log) {
@@ -750,8 +779,9 @@ idle(LV2UI_Handle handle)
 		if (ui->scope_dirty && ui->s.scope_rect.w > 0) {
 			redraw_scope(ui);
 		}
-		/* not over "Open...", which covers the spectrum while it is open */
-		if (ui->spectrum_dirty && ui->s.spectrum_rect.w > 0 && !(ui->s.files && ui->s.files->browsing)) {
+		/* not over "Open..." or "Settings", which cover the spectrum while open */
+		if (ui->spectrum_dirty && ui->s.spectrum_rect.w > 0 && !(ui->s.files && ui->s.files->browsing) &&
+		    !(ui->s.settings && ui->s.settings->open)) {
 			redraw_spectrum(ui);
 		}
 	}

@@ -50,6 +50,7 @@ typedef struct {
 	UiRect     scope_rect;
 	UiRect     edit_rect;                /* the "Edit" button */
 	char       patch_file[4096];        /* the file the playing patch came from, "" for none */
+	char       asked_file[4096];        /* the last file the UI asked the plugin to play */
 	char*      patch_text;              /* the playing patch's text (PATCH_TEXT_MAX + 1 bytes) */
 	size_t     patch_len;
 	UiRect     preset[128];             /* by program number; empty where scrolled out of sight */
@@ -57,10 +58,12 @@ typedef struct {
 	UiRect     preset_list;             /* the panel the list scrolls in */
 	double     preset_scroll;           /* pixels scrolled down */
 	double     preset_scroll_max;
-	/* A knob being dragged (-1: none), where and at which value it began. */
+	/* The control being dragged, a knob's or a Settings row's (a ControlId,
+	 * -1: none), where and at which value (0..1) it began. */
 	int        drag;
 	double     drag_y, drag_t;
 	struct FileUi* files;               /* User bank, Open..., Save (files_ui.h) */
+	struct SettingsUi* settings;        /* the Settings panel (settings_ui.h) */
 	FILE*      test_log;                /* CHRONUS_UI_TEST_LOG: machine-readable lines for the tests */
 } UiState;
 

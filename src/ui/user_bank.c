@@ -143,21 +143,6 @@ files_draw_user_bank(UiState* s, void* vcr, double k, double x, double w, double
 	return y;
 }
 
-static void
-button(cairo_t* cr, double k, const UiRect* b, const char* label, bool lit)
-{
-	if (lit) {
-		rgb3(cr, 0x35, 0x5c, 0x7d);
-	} else {
-		rgb3(cr, 0x3a, 0x4a, 0x5c);
-	}
-	rounded(cr, b->x, b->y, b->w, b->h, 4 * k);
-	cairo_fill(cr);
-	rgb3(cr, 0xee, 0xee, 0xee);
-	text_at(cr, b->x + (b->w - text_width(cr, 11 * k, true, label)) / 2, b->y + b->h / 2 + 4 * k, 11 * k, true,
-	        label);
-}
-
 void
 files_draw_bar(UiState* s, void* vcr, double k, UiRect area)
 {
@@ -172,8 +157,8 @@ files_draw_bar(UiState* s, void* vcr, double k, UiRect area)
 	const double bw = (area.w - 12 * k) / 2, by = area.y + 4 * k, bh = area.h - 8 * k;
 	f->open_rect    = (UiRect){area.x + 4 * k, by, bw, bh};
 	f->save_rect    = (UiRect){area.x + 8 * k + bw, by, bw, bh};
-	button(cr, k, &f->open_rect, "Open\xe2\x80\xa6", f->browsing);
-	button(cr, k, &f->save_rect, "Save", false);
+	draw_button(cr, k, &f->open_rect, "Open\xe2\x80\xa6", f->browsing);
+	draw_button(cr, k, &f->save_rect, "Save", false);
 }
 
 void

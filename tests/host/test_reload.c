@@ -160,11 +160,34 @@ test_text_patch_is_not_watched(void)
 	host_free(h);
 }
 
+/* A file asked for and refused: the patch playing plays on, and the save
+ * that mends the refused file brings it in (the UI's "Edit file" opens it
+ * at the error's line); the file played before is no longer watched. */
+static void
+test_refused_file_is_watched(void)
+{
+	Host* h = test_host(HOST_WORKER_THREAD, BLOCK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_FATAL(test_load_patch(h, "patch \"Text H\"\ncreate o sine\nout o\n"));
+	FILE* f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("patch \"Broken I\"\ncreate o sine\nconnect o nowhere\nout o\n", f);
+	fclose(f);
+	host_patch_set(h, 0, CHRONUS_URI "#patchFile", true, path, (uint32_t)strlen(path) + 1);
+	CU_ASSERT_FATAL(test_run_until(h, BLOCK, status_has, "line 3, col 11", NULL, 0, NULL));
+	CU_ASSERT(test_cond_playing(h, "Text H"));
+	write_patch("Mended I", 0.3f, true);
+	CU_ASSERT(test_run_until(h, BLOCK, test_cond_playing, "Mended I", NULL, 0, NULL));
+	CU_ASSERT(status_has(h, "(reloaded: the file changed)"));
+	host_free(h);
+}
+
 int
 suite_reload(void)
 {
 	CU_pSuite s = CU_add_suite("reload: the patch file, saved, plays at once", setup, teardown);
 	return !s || !CU_add_test(s, "a saved file swaps in while a note holds; broken saves are refused; the switch",
 	                          test_saved_file_plays_at_once) ||
-	       !CU_add_test(s, "a patch set as text is not watched", test_text_patch_is_not_watched);
+	       !CU_add_test(s, "a patch set as text is not watched", test_text_patch_is_not_watched) ||
+	       !CU_add_test(s, "a file refused is watched: the save that mends it plays", test_refused_file_is_watched);
 }

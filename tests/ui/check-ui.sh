@@ -25,6 +25,10 @@
 #   - with the Crossfade knob dragged to 2 s, a patch loaded shows the swap
 #     badge (the UI logged it drawn, and a screenshot has its colour) until
 #     the plugin says the swap is done;
+#   - Settings opens over the graph with the controls' values; a click on
+#     Limiter switches the plugin's limiter off (the output's level goes
+#     past -1 dBFS), a drag on Glide writes its value, the wheel on OSC
+#     port moves the plugin's OSC server; Close closes it;
 #   - opened and closed 100 times in one process (tests/ui/ui_cycles.c),
 #     the UI does what each cycle must and the process does not grow; at
 #     GDK_SCALE=2 it is twice the size, its knob where twice the
@@ -237,13 +241,13 @@ import -window root "$build/ui-preset.png" 2> /dev/null
 set -- $(sed -n 's/^edit \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
 xdotool mousemove --window "$win" "$1" "$2" click 1
 until_logged '^edit started ' || fail "the Edit button started no editor: $(grep '^edit' "$out/ui.log")"
-copy=$(sed -n 's/^edit started \(.*\)$/\1/p' "$out/ui.log" | head -n 1)
+copy=$(sed -n 's/^edit started \(.*\) line [0-9]*$/\1/p' "$out/ui.log" | head -n 1)
 case "$copy" in "$out/data/chronus/patches/"*.chronus) ;; *) fail "the copy was written to '$copy'" ;; esac
 until_logged '^graph .* title Edited 1$' || fail "the editor's save did not swap in: $(grep '^graph\|^status' "$out/ui.log" | tail -n 2)"
 import -window root "$build/ui-edited.png" 2> /dev/null
 xdotool mousemove --window "$win" "$1" "$2" click 1
 until_logged '^graph .* title Edited 2$' || fail "a second Edit did not reopen the file: $(grep '^edit' "$out/ui.log")"
-[ "$(sed -n 's/^edit started \(.*\)$/\1/p' "$out/ui.log" | sed -n 2p)" = "$copy" ] ||
+[ "$(sed -n 's/^edit started \(.*\) line [0-9]*$/\1/p' "$out/ui.log" | sed -n 2p)" = "$copy" ] ||
 	fail "the second Edit opened another file: $(grep '^edit' "$out/ui.log")"
 
 until_logged '^scope [0-9]' || fail "no scope data reached the UI"
@@ -362,6 +366,13 @@ until_count '^error 1 line 3 col 12$' $((errors + 1)) || fail "the broken file f
 grep -q '^/engine/status "Browsed Good" .*line 3' "$out/reply" || fail "after the broken file, the plugin does not play 'Browsed Good' on: $(cat "$out/reply")"
 [ "$(grep '^graph ' "$out/ui.log" | tail -n 1 | sed 's/.* title //')" = "Browsed Good" ] || fail "the UI's graph changed for a broken file"
 import -window root "$build/ui-open-error.png" 2> /dev/null
+# "Edit file" after the error opens the broken file at the error's line
+# (the test's editor, a shell script, takes the file alone; the UI logs
+# the line it would give an editor that takes one).
+set -- $(sed -n 's/^edit \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged "^edit started $user/more/bad.chronus line 3\$" ||
+	fail "Edit after the error did not open bad.chronus at line 3: $(grep '^edit' "$out/ui.log" | tail -n 1)"
 xdotool mousemove --window "$win" $open_at click 1
 until_listed "^browse dir $user/more rows 3 " 3 || fail "Open... did not open a third time in more/"
 xdotool mousemove --window "$win" $(browse_row ..) click 1
@@ -430,6 +441,75 @@ done
 "$ctl" -p "$port" /note/off 57 > "$out/reply" 2>&1
 echo "check-ui: spectrum fill $lit pixels with a note, under 20 in silence; swap badge drawn during a 2 s crossfade ($badge badge pixels in the screenshot taken then)"
 
+# Settings: the controls without a knob, in a panel over the graph. With a
+# loud note playing (a saw at +12 dB) the limiter keeps the output under
+# -1 dBFS; a click on Limiter switches it off and the plugin's output (the
+# scope's level) goes past what the limiter lets through. A drag on Glide
+# writes what the drag's length gives; the wheel on OSC port moves the
+# plugin's OSC server one port up; Close closes the panel.
+printf 'patch "Loud"\ncreate osc saw\ncreate env adsr\ncreate amp vca\nconnect osc amp\nconnect env amp.gain\nset env.sustain 1\nout amp\n' > "$out/loud.chronus"
+"$ctl" -p "$port" /patch/file "$out/loud.chronus" > "$out/reply" 2>&1
+grep -q /error "$out/reply" && fail "/patch/file answered: $(cat "$out/reply")"
+until_logged '^graph .* title Loud$' || fail "the plugin did not play the loud patch"
+"$ctl" -p "$port" /note/on 60 127 > "$out/reply" 2>&1
+set -- $(sed -n 's/^knob volume \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" mousedown 1 mousemove --window "$win" "$1" $(($2 - 30)) \
+	mousemove --window "$win" "$1" $(($2 - 60)) mouseup 1
+until_logged '^write volume 12$' || fail "dragging Volume up did not write 12 dB: $(grep '^write volume' "$out/ui.log" | tail -n 1)"
+# levels_after LINE: the scope levels logged after the last LINE.
+levels_after() {
+	awk -v at="$1" '$0 == at {n = NR; delete l; c = 0} n && /^level rms / {l[c++] = $3} END {for (i = 0; i < c; i++) print l[i]}' "$out/ui.log"
+}
+end=$(($(date +%s) + 60))
+until [ "$(levels_after 'write volume 12' | awk '$1 > 0.2' | wc -l)" -ge 2 ]; do
+	[ "$(date +%s)" -lt "$end" ] || fail "the loud note never reached the scope: $(grep '^level' "$out/ui.log" | tail -n 3)"
+	sleep 0.2
+done
+on_max=$(levels_after 'write volume 12' | sort -g | tail -n 1)
+python3 -c "import sys; sys.exit(0 if $on_max <= 0.891 else 1)" ||
+	fail "with the limiter on the output's RMS reached $on_max (over -1 dBFS)"
+set -- $(sed -n 's/^settings button \([0-9]*\) \([0-9]*\) .*/\1 \2/p' "$out/ui.log" | tail -n 1)
+[ -n "${1:-}" ] || fail "the UI logged no Settings button"
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_logged '^settings row limiter [0-9]* [0-9]* on$' || fail "Settings did not open with the limiter on: $(grep '^settings' "$out/ui.log" | tail -n 3)"
+until_logged '^settings row glide [0-9]* [0-9]* as the patch says$' || fail "Settings does not show glide as the patch says"
+until_logged "^settings row osc_port [0-9]* [0-9]* port $port\$" || fail "Settings does not show OSC port $port: $(grep '^settings row osc_port' "$out/ui.log" | tail -n 1)"
+until_logged '^settings row tune_hz [0-9]* [0-9]* 261.63 Hz$' || fail "Settings does not show the tuning frequency: $(grep '^settings row tune_hz' "$out/ui.log" | tail -n 1)"
+# settings_row SYMBOL: "X Y" of the row's newest place.
+settings_row() {
+	sed -n "s/^settings row $1 \\([0-9]*\\) \\([0-9]*\\) .*/\\1 \\2/p" "$out/ui.log" | tail -n 1
+}
+xdotool mousemove --window "$win" $(settings_row limiter) click 1
+until_logged '^write limiter 0$' || fail "a click on Limiter wrote nothing"
+until_logged '^settings row limiter [0-9]* [0-9]* off$' || fail "Limiter is not shown off after the click"
+end=$(($(date +%s) + 60))
+until [ "$(levels_after 'write limiter 0' | awk '$1 > 1.0' | wc -l)" -ge 1 ]; do
+	[ "$(date +%s)" -lt "$end" ] || fail "with the limiter switched off the output stayed at RMS $(levels_after 'write limiter 0' | tail -n 1) (limited at most $on_max)"
+	sleep 0.2
+done
+off_level=$(levels_after 'write limiter 0' | sort -g | tail -n 1)
+# Glide: 40 pixels up from -1 (as the patch says) is 0.2 of the range.
+set -- $(settings_row glide)
+xdotool mousemove --window "$win" "$1" "$2" mousedown 1 mousemove --window "$win" "$1" $(($2 - 20)) \
+	mousemove --window "$win" "$1" $(($2 - 40)) mouseup 1
+until_logged '^write glide 399.2$' || fail "dragging Glide did not write 399.2 ms: $(grep '^write glide' "$out/ui.log" | tail -n 1)"
+until_logged '^settings row glide [0-9]* [0-9]* 399 ms$' || fail "Glide is not shown as 399 ms: $(grep '^settings row glide' "$out/ui.log" | tail -n 1)"
+import -window root "$build/ui-settings.png" 2> /dev/null
+# OSC port: one wheel notch up, and the plugin's server answers there.
+xdotool mousemove --window "$win" $(settings_row osc_port) click 4
+until_logged "^write osc_port $((port + 1))\$" || fail "the wheel on OSC port did not write $((port + 1))"
+end=$(($(date +%s) + 60))
+until "$ctl" -p $((port + 1)) -w 200 /engine/status 2> /dev/null | grep -q 'Loud'; do
+	[ "$(date +%s)" -lt "$end" ] || fail "the plugin's OSC server did not move to port $((port + 1))"
+	sleep 0.2
+done
+port=$((port + 1))
+"$ctl" -p "$port" /note/off 60 > "$out/reply" 2>&1
+closed=$(grep -c '^settings closed' "$out/ui.log")
+set -- $(sed -n 's/^settings button [0-9]* [0-9]* open 1 close \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$out/ui.log" | tail -n 1)
+xdotool mousemove --window "$win" "$1" "$2" click 1
+until_count '^settings closed' $((closed + 1)) || fail "Close did not close Settings"
+
 # CPU of the whole jalv.gtk3 process (plugin, GTK, the UI, its scope at 30 Hz and spectrum at
 # 15 Hz) over 5 s of wall-clock time, no note playing: a figure, not a check.
 ticks() { awk '{print $14 + $15}' "/proc/$jalv_pid/stat"; }
@@ -444,4 +524,4 @@ kill -0 "$jalv_pid" 2> /dev/null || fail "jalv.gtk3 exited"
 if grep -qi "segmentation\|abort\|critical\|X Window System error" "$out/jalv.log"; then
 	fail "jalv reported a crash, a critical or an X error"
 fi
-echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed: passed"
+echo "check-ui: jalv.gtk3 embedded Chronus's UI on $DISPLAY; the known patch showed 5 voice + 1 master boxes on screen and its knobs named 'Cutoff' and 'Air', a broken file the error at line 3, col 12; a preset click loaded '$title'; Macro 1 dragged to 0.8; Polyphony dragged to $voices and the plugin rebuilt with it; Edit wrote a copy to the user's folder, the editor's saves swapped in twice; scope data arrived; the list scrolled to preset $num ($lastbank) and a click loaded it; the User bank listed alpha, beta and more/good, a click played alpha, Save wrote user-alpha then user-alpha-2 and listed them; Open... went into more/, loaded good, showed bad's error at line 3 while good played on, Edit opened bad at line 3, went up with '..' and closed on Cancel; the spectrum lit with a note and went dark in silence; the swap badge showed; Settings showed the limiter on (a loud note's RMS at most $on_max), a click switched it off (RMS $off_level), Glide dragged to 399.2 ms, the wheel moved the OSC server to port $port, Close closed it: passed"

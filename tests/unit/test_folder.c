@@ -9,6 +9,8 @@
  * under /tmp, removed after.
  */
 #define _DEFAULT_SOURCE
+#include "edit.h"
+#include "editor_line.h"
 #include "folder.h"
 #include "suites.h"
 #include "temp_dir.h"
@@ -224,6 +226,98 @@ test_user_folder(void)
 	free(home);
 }
 
+/* "Edit file" after a rejected save: each editor family gets the error's
+ * line its own way; an editor not known gets the file alone. */
+static void
+test_editor_line(void)
+{
+	CU_ASSERT_EQUAL(editor_line_style("vim"), EDITOR_LINE_PLUS);
+	CU_ASSERT_EQUAL(editor_line_style("/usr/bin/nvim -f"), EDITOR_LINE_PLUS);
+	CU_ASSERT_EQUAL(editor_line_style("  emacsclient -c"), EDITOR_LINE_PLUS);
+	CU_ASSERT_EQUAL(editor_line_style("gedit"), EDITOR_LINE_PLUS);
+	CU_ASSERT_EQUAL(editor_line_style("kate"), EDITOR_LINE_DASH_L);
+	CU_ASSERT_EQUAL(editor_line_style("code --wait"), EDITOR_LINE_GOTO);
+	CU_ASSERT_EQUAL(editor_line_style("subl -w"), EDITOR_LINE_COLON);
+	CU_ASSERT_EQUAL(editor_line_style("sh /tmp/editor.sh"), EDITOR_LINE_NONE);
+	CU_ASSERT_EQUAL(editor_line_style("vimx"), EDITOR_LINE_NONE); /* a name, not a prefix */
+	CU_ASSERT_EQUAL(editor_line_style("/opt/vi/bin/ed"), EDITOR_LINE_NONE);
+	CU_ASSERT_EQUAL(editor_line_style(NULL), EDITOR_LINE_NONE);
+	CU_ASSERT_EQUAL(editor_line_style("xterm -e vim"), EDITOR_LINE_PLUS); /* the terminal's editor */
+	CU_ASSERT_EQUAL(editor_line_style("gnome-terminal --wait -- nano"), EDITOR_LINE_PLUS);
+	CU_ASSERT_EQUAL(editor_line_style("xterm -e less"), EDITOR_LINE_NONE);
+	CU_ASSERT_EQUAL(editor_line_style("xterm"), EDITOR_LINE_NONE);
+
+	static char a[EDITOR_ARGS_MAX][EDITOR_ARG_LEN];
+	CU_ASSERT_EQUAL_FATAL(editor_line_args(EDITOR_LINE_PLUS, "/p/x.chronus", 16, a), 2);
+	CU_ASSERT_STRING_EQUAL(a[0], "+16");
+	CU_ASSERT_STRING_EQUAL(a[1], "/p/x.chronus");
+	CU_ASSERT_EQUAL_FATAL(editor_line_args(EDITOR_LINE_DASH_L, "/p/x.chronus", 3, a), 3);
+	CU_ASSERT_STRING_EQUAL(a[0], "-l");
+	CU_ASSERT_STRING_EQUAL(a[1], "3");
+	CU_ASSERT_STRING_EQUAL(a[2], "/p/x.chronus");
+	CU_ASSERT_EQUAL_FATAL(editor_line_args(EDITOR_LINE_GOTO, "/p/x.chronus", 3, a), 2);
+	CU_ASSERT_STRING_EQUAL(a[0], "-g");
+	CU_ASSERT_STRING_EQUAL(a[1], "/p/x.chronus:3");
+	CU_ASSERT_EQUAL_FATAL(editor_line_args(EDITOR_LINE_COLON, "/p/x.chronus", 3, a), 1);
+	CU_ASSERT_STRING_EQUAL(a[0], "/p/x.chronus:3");
+	/* no error, or an editor not known: the file alone */
+	CU_ASSERT_EQUAL_FATAL(editor_line_args(EDITOR_LINE_PLUS, "/p/x.chronus", 0, a), 1);
+	CU_ASSERT_STRING_EQUAL(a[0], "/p/x.chronus");
+	CU_ASSERT_EQUAL_FATAL(editor_line_args(EDITOR_LINE_NONE, "/p/x.chronus", 9, a), 1);
+	CU_ASSERT_STRING_EQUAL(a[0], "/p/x.chronus");
+
+	/* which file the status's error is about (worker.c writes it) */
+	CU_ASSERT(status_names_file("/p/x.chronus: line 3, col 1: oops", "/p/x.chronus"));
+	CU_ASSERT(!status_names_file("/p/x.chronus: line 3, col 1: oops", "/p/y.chronus"));
+	CU_ASSERT(!status_names_file("/p/x.chronus.bak: line 3", "/p/x.chronus"));
+	CU_ASSERT(!status_names_file("X: primed in 1 ms", ""));
+	const char* longp = "/home/someone/.local/share/chronus/patches/more/a-long-name-for-a-patch.chronus";
+	char        st[256];
+	snprintf(st, sizeof st, "...%s: line 2, col 5: unknown module", longp + strlen(longp) - 57);
+	CU_ASSERT(status_names_file(st, longp));
+	CU_ASSERT(!status_names_file(st, "/other/a-long-name-for-a-patch.chronus"));
+}
+
+/* The editor really gets the line: a "vi" that writes down its arguments,
+ * started detached as the Edit button starts it. */
+static void
+test_editor_gets_line(void)
+{
+	char vi[4200], said[4200], patch[4200];
+	snprintf(vi, sizeof vi, "%s/vi", root);
+	snprintf(said, sizeof said, "%s/vi.args", root);
+	snprintf(patch, sizeof patch, "%s/broken patch.chronus", root);
+	FILE* f = fopen(vi, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "#!/bin/sh\necho \"$#|$1|$2\" > '%s.tmp' && mv '%s.tmp' '%s'\n", said, said, said);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(chmod(vi, 0755), 0);
+	char* old = getenv("VISUAL") ? strdup(getenv("VISUAL")) : NULL;
+	setenv("VISUAL", vi, 1);
+	CU_ASSERT(edit_open(patch, 16));
+	old ? setenv("VISUAL", old, 1) : unsetenv("VISUAL");
+	free(old);
+	/* the editor runs detached: wait for its note, 60 s at most */
+	char line[8400] = "";
+	for (int i = 0; i < 6000 && !line[0]; ++i) {
+		FILE* r = fopen(said, "r");
+		if (r) {
+			if (!fgets(line, sizeof line, r)) {
+				line[0] = '\0';
+			}
+			fclose(r);
+		}
+		if (!line[0]) {
+			usleep(10000);
+		}
+	}
+	char want[8400];
+	snprintf(want, sizeof want, "2|+16|%s\n", patch);
+	CU_ASSERT_STRING_EQUAL(line, want);
+	unlink(said);
+	unlink(vi);
+}
+
 int
 suite_folder(void)
 {
@@ -236,5 +330,7 @@ suite_folder(void)
 	       !CU_add_test(s, "a file name from a patch name", test_slug) ||
 	       !CU_add_test(s, "a saved patch never replaces a file", test_new_file_never_overwrites) ||
 	       !CU_add_test(s, "the User bank and its sub-folder banks", test_user_banks) ||
-	       !CU_add_test(s, "the user's folder from XDG_DATA_HOME or HOME", test_user_folder);
+	       !CU_add_test(s, "the user's folder from XDG_DATA_HOME or HOME", test_user_folder) ||
+	       !CU_add_test(s, "Edit after an error: the editor opens at its line", test_editor_line) ||
+	       !CU_add_test(s, "Edit after an error: an editor started gets the line", test_editor_gets_line);
 }

@@ -223,7 +223,7 @@ set -- $(sed -n 's/^edit \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$log" | tail -n 1)
 [ $# = 2 ] || fail "the UI logged no place for its Edit button"
 xdotool mousemove --window "$win" "$1" "$2" click 1
 until_ok 60 "the Edit button starting the editor" logged '^edit started '
-copy=$(sed -n 's/^edit started \(.*\)$/\1/p' "$log" | head -n 1)
+copy=$(sed -n 's/^edit started \(.*\) line [0-9]*$/\1/p' "$log" | head -n 1)
 until_ok 90 "the edited patch swapping in" logged '^graph .* title Acid 303 square$'
 g_edit=$(line_of '^graph .* title Acid 303 square$' 0)
 quiet
