@@ -140,6 +140,11 @@ def build(bld):
     # Opens and closes the UI 100 times in one process (tests/ui/check-ui.sh).
     bld.program(source='tests/ui/ui_cycles.c', target='tests/ui-cycles', includes=['src', '.'],
                 use=['X11', 'LV2', 'DL', 'M'], install_path=None)
+    # The UI's own CPU, idle and with the scope running (docs/ui.md);
+    # -rdynamic: the UI's XPutImage resolves to the bench's, which counts
+    # the frames drawn.
+    bld.program(source='tools/ui_bench.c', target='chronus-ui-bench', includes=['src', '.'],
+                use=['X11', 'LV2', 'DL', 'M'], linkflags=['-rdynamic'], install_path=None)
 
     # In a folder of its own: build/ is not a bundle, and LV2_PATH=$PWD must
     # not find a second copy of the plugin there.
@@ -548,6 +553,12 @@ def run_tests(ctx):
     elif not ctx.env.SANITIZE:
         Logs.pprint('YELLOW', '== jalv check skipped: install the Debian packages jalv and jackd2')
         checks.append(('real host: jalv (not installed)', False))
+    if 'address' in (ctx.env.SANITIZE or '').split(','):
+        # The UI opened and closed 100 times under ASan + LeakSanitizer
+        # (the UI library and ui-cycles built with the sanitizer here);
+        # SKIPPED where Xvfb is missing or cannot start.
+        check('the UI opened and closed 100 times under ASan (Xvfb, LeakSanitizer)',
+              ['sh', os.path.join(ctx.path.abspath(), 'tests', 'ui', 'check-ui-cycles.sh'), b, '100'])
     if not ctx.env.SANITIZE:
         # Says SKIPPED (and passes) only where no X server can be started;
         # a missing Xvfb, xdotool or ImageMagick fails with what to install.

@@ -5,7 +5,9 @@
  * free, locks, waits or stdio while notes, knob moves, polyphony changes,
  * 100 swaps (mono and stereo patches in turn), rejected patches,
  * patch:Get, malformed events, program (factory preset) changes and state
- * restores go by, with every kind of worker.
+ * restores go by, with every kind of worker, and a UI's messages flowing
+ * (its scope on two thirds of the time, patch:Get as a UI opening sends
+ * it; the scope data and graphs that came back are counted).
  * restore() itself runs between blocks, unguarded, as on a host's GUI
  * thread. `./waf test` runs this suite with LD_PRELOAD.
  * The guard is proven first: a probe plugin (tests/rt/rt_probe.c, its own
@@ -291,6 +293,9 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 		if (i % 30 == 0 || i % 30 == 20) { /* a UI's scope, on for 20 rounds, off for 10 */
 			host_patch_set_bool(h, 95, CHRONUS_URI "#scope", i % 30 == 0);
 		}
+		if (i % 10 == 5) { /* a UI opening: it asks for the graph and status */
+			host_patch_get(h, 97);
+		}
 		if (i % 30 == 5 || i % 30 == 25) { /* its spectrum, on for 20 rounds, off for 10 */
 			host_patch_set_bool(h, 96, CHRONUS_URI "#spectrum", i % 30 == 5);
 		}
@@ -321,14 +326,23 @@ drive(HostWorkerMode mode, unsigned refuse_every, const char* label)
 		}
 	}
 	const unsigned long v = guard_count();
+	/* The UI's messages flowed while the guard watched: the scope's data
+	 * and the graphs (after swaps and patch:Get). */
+	const unsigned scopes = host_value_count(h, CHRONUS_URI "#scopeData");
+	const unsigned graphs = host_value_count(h, CHRONUS_URI "#graph");
 	atomic_store(&gui.stop, true);
 	pthread_join(gui_tid, NULL);
 	printf("\n  %s: %lu forbidden calls in run()/work_response()/end_run()%s%s"
-	       " (inline display: %u queue_draw, %u renders meanwhile; UI: %u scope, %u spectrum, %u swap messages)\n",
-	       label, v, v ? ", first: " : "", v ? guard_first() : "", atomic_load(&gui.draws), gui.renders,
-	       host_value_count(h, CHRONUS_URI "#scopeData"), host_value_count(h, CHRONUS_URI "#spectrumData"),
-	       host_value_count(h, CHRONUS_URI "#swap"));
+	       " (inline display: %u queue_draw, %u renders meanwhile; UI: %u scope, %u spectrum, %u swap messages,"
+	       " %u graphs)\n",
+	       label, v, v ? ", first: " : "", v ? guard_first() : "", atomic_load(&gui.draws), gui.renders, scopes,
+	       host_value_count(h, CHRONUS_URI "#spectrumData"), host_value_count(h, CHRONUS_URI "#swap"), graphs);
 	CU_ASSERT_EQUAL(v, 0ul);
+	/* 70 rounds of 8 blocks of 256 frames with the scope on: 3 s, about
+	 * 89 messages at 30 a second (one period lost each time it is turned
+	 * on); patch:Get 20 times, and the swaps. */
+	CU_ASSERT_TRUE(scopes >= 80u);
+	CU_ASSERT_TRUE(graphs >= 10u);
 	CU_ASSERT_TRUE(atomic_load(&gui.draws) > 0u);
 	CU_ASSERT_TRUE(gui.renders > 0u);
 	/* the UI's messages were made under the guard */

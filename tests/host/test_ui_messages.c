@@ -11,7 +11,10 @@
  * way at most 15 times a second, contiguous frames whose FFT puts a 440 Hz
  * note in its bin and finds nothing in silence; the swap in progress
  * (chronus:swap) reported while the worker builds, then the crossfade's
- * progress, then cleared. The bandwidth is printed.
+ * progress, then cleared. The bandwidth is printed. And the plugin runs
+ * unchanged with no UI: the same notes give bit-identical output whether a
+ * UI never asked for anything, keeps the scope and spectrum on, or turned
+ * them on and off, and with no UI notify sends nothing while nothing changes.
  */
 #define _GNU_SOURCE
 #include "helpers.h"
@@ -435,6 +438,88 @@ test_swap_rejected(void)
 	host_free(h);
 }
 
+/* One host of the UI-absent test: a patch with an LFO, an envelope and a
+ * master reverb on an inline worker (so every host swaps at the same
+ * frame), then a chord held for 2 s and released, both channels rendered. ui: 0 no UI ever, 1 a UI that asks
+ * for the graph and keeps the scope on, 2 a UI that opens and closes
+ * (scope on, then off after 0.5 s). Returns the notify bytes sent while
+ * the notes played, and the scope messages in *scope. */
+#define ABSENT_FRAMES (3u * 48000u)
+static const char* const absent_patch = "patch \"No UI\"\n"
+                                        "create osc saw\n"
+                                        "create wob lfo\n"
+                                        "create vcf ladder\n"
+                                        "create env adsr\n"
+                                        "create amp vca\n"
+                                        "create verb reverb master\n"
+                                        "connect osc vcf\n"
+                                        "connect wob vcf.cutoff 800\n"
+                                        "connect vcf amp\n"
+                                        "connect env amp.gain\n"
+                                        "connect amp verb\n"
+                                        "out verb\n";
+static uint64_t
+absent_run(int ui, float* left, float* right, unsigned* scope)
+{
+	Host* h = test_host(HOST_WORKER_INLINE, BLOCK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_TRUE_FATAL(test_load_patch(h, absent_patch));
+	const uint64_t b0 = host_notify_bytes(h);
+	const unsigned s0 = host_value_count(h, SCOPE_DATA);
+	if (ui) { /* what the UI sends at open */
+		host_patch_get(h, 0);
+		send_scope(h, true);
+		host_patch_set_bool(h, 0, SPECTRUM, true);
+	}
+	host_note_on(h, 3, 57, 100);
+	host_note_on(h, 3, 64, 90);
+	for (uint32_t done = 0; done < ABSENT_FRAMES; done += BLOCK) {
+		if (ui == 2 && done == 24000u / BLOCK * BLOCK) { /* and at close */
+			send_scope(h, false);
+			host_patch_set_bool(h, 0, SPECTRUM, false);
+		}
+		if (done == 2u * 48000u / BLOCK * BLOCK) {
+			host_note_off(h, 5, 57);
+			host_note_off(h, 5, 64);
+		}
+		host_run(h, BLOCK, left + done, right + done);
+	}
+	*scope               = host_value_count(h, SCOPE_DATA) - s0;
+	const uint64_t bytes = host_notify_bytes(h) - b0;
+	host_free(h);
+	return bytes;
+}
+
+static void
+test_plugin_unchanged_without_ui(void)
+{
+	const size_t n   = ABSENT_FRAMES + BLOCK;
+	float*       out = calloc(6 * n, sizeof(float));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	unsigned       scope[3];
+	const uint64_t none = absent_run(0, out, out + n, &scope[0]);
+	const uint64_t on   = absent_run(1, out + 2 * n, out + 3 * n, &scope[1]);
+	const uint64_t gone = absent_run(2, out + 4 * n, out + 5 * n, &scope[2]);
+	CU_ASSERT_TRUE(test_rms(out, ABSENT_FRAMES) > 1e-3); /* the notes sound */
+	/* bit-identical audio, left and right, whatever a UI asked */
+	CU_ASSERT_EQUAL(memcmp(out, out + 2 * n, 2 * n * sizeof(float)), 0);
+	CU_ASSERT_EQUAL(memcmp(out, out + 4 * n, 2 * n * sizeof(float)), 0);
+	/* no UI: nothing on notify while the notes play (no patch changes) */
+	CU_ASSERT_EQUAL(scope[0], 0);
+	CU_ASSERT_EQUAL(none, 0);
+	/* a UI: the graph it asked for and the scope; one that left: the
+	 * scope only while it was there (0.5 s: 15 messages, 14 if the first
+	 * period had not ended) */
+	CU_ASSERT_TRUE(scope[1] >= 89 && scope[1] <= 90);
+	CU_ASSERT_TRUE(on > 0);
+	CU_ASSERT_TRUE(scope[2] >= 14 && scope[2] <= 16);
+	CU_ASSERT_TRUE(gone > 0 && gone < on);
+	printf("\n  3 s of a chord: output bit-identical with no UI, a UI (scope and spectrum on: %u scope messages, %llu notify bytes)"
+	       " and a UI that closed after 0.5 s (%u scope messages, %llu bytes); notify with no UI: %llu bytes\n",
+	       scope[1], (unsigned long long)on, scope[2], (unsigned long long)gone, (unsigned long long)none);
+	free(out);
+}
+
 int
 suite_ui(void)
 {
@@ -449,5 +534,6 @@ suite_ui(void)
 	       !CU_add_test(s, "spectrum: peak in its bin, none in silence", test_spectrum_peak_and_silence) ||
 	       !CU_add_test(s, "spectrum bounded and only when asked", test_spectrum_bounded_and_only_when_asked) ||
 	       !CU_add_test(s, "swap in progress reported then cleared", test_swap_in_progress) ||
-	       !CU_add_test(s, "swap of a rejected patch cleared", test_swap_rejected);
+	       !CU_add_test(s, "swap of a rejected patch cleared", test_swap_rejected) ||
+	       !CU_add_test(s, "the plugin runs unchanged with no UI", test_plugin_unchanged_without_ui);
 }

@@ -32,7 +32,10 @@
 #   - opened and closed 100 times in one process (tests/ui/ui_cycles.c),
 #     the UI does what each cycle must and the process does not grow; at
 #     GDK_SCALE=2 it is twice the size, its knob where twice the
-#     coordinates put it.
+#     coordinates put it;
+#   - alone under chronus-ui-bench (tools/ui_bench.c), it draws once at
+#     open, nothing while nothing changes, one frame per scope or
+#     spectrum message and per knob move; its CPU is printed.
 # Screenshots are left in BUILD_DIR/ui-*.png (docs/ui.md shows them).
 # Every wait polls a condition for at most 60 s, never a fixed time. When
 # no X server can be started the check is skipped, and says so.
@@ -93,6 +96,13 @@ GDK_SCALE=2 "$build/tests/ui-cycles" "$build/libchronus_ui.so" 3 > "$out/cycles2
 	fail "the UI at GDK_SCALE=2: $(cat "$out/cycles2.log")"
 grep -q 'asked for 2000x1240 pixels' "$out/cycles2.log" ||
 	fail "at GDK_SCALE=2 the UI did not ask for 2000x1240: $(cat "$out/cycles2.log")"
+# The UI's own CPU apart from any host (tools/ui_bench.c; docs/ui.md):
+# figures printed, and checked only for what it drew (once at open,
+# nothing while nothing changed, one frame per scope or spectrum message
+# or knob move).
+"$build/chronus-ui-bench" --seconds 2 --check --xserver-pid "$xvfb_pid" "$build/libchronus_ui.so" \
+	> "$out/bench.log" 2>&1 || fail "chronus-ui-bench: $(cat "$out/bench.log")"
+cat "$out/bench.log"
 
 port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export JACK_DEFAULT_SERVER="chronus-ui-$$"

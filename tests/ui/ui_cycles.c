@@ -8,7 +8,11 @@
  * cycle must do (the window size asked through ui:resize, patch:Get and
  * scope on at open, scope off at close, the drag's write) and that the
  * process does not grow: its resident size after cycle 100 against after
- * cycle 10 (an ASan build reports any leak itself). Prints the figures.
+ * cycle 10. In an ASan build (tests/ui/check-ui-cycles.sh, in that build's
+ * `./waf test`) the resident size is not a measure (ASan holds freed
+ * memory in quarantine): LeakSanitizer checks at exit instead, with the
+ * UI library still loaded so its reports name Chronus's functions.
+ * Prints the figures.
  * Usage: ui-cycles path/to/chronus_ui.so [cycles]
  */
 #include "chronus_config.h"
@@ -24,10 +28,23 @@
 
 #include <dlfcn.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* GCC and clang (its __has_feature) say when AddressSanitizer is on. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
 
 static char*    uris[64];
 static unsigned n_uris;
@@ -243,7 +260,9 @@ main(int argc, char** argv)
 		}
 	}
 	const long rss = rss_kib();
-	if (cycles >= 10) {
+	if (UNDER_ASAN) {
+		printf("ui-cycles: %d open/close cycles under AddressSanitizer (LeakSanitizer checks at exit)\n", cycles);
+	} else if (cycles >= 10) {
 		printf("ui-cycles: %d open/close cycles; resident %ld KiB after cycle 10, %ld KiB after cycle %d (%+ld KiB)\n",
 		       cycles, rss10, rss, cycles, rss - rss10);
 	} else {
@@ -251,14 +270,16 @@ main(int argc, char** argv)
 	}
 	XDestroyWindow(dpy, parent);
 	XCloseDisplay(dpy);
-	dlclose(lib);
+	if (!UNDER_ASAN) { /* LeakSanitizer names a leak's frames only in a library still loaded */
+		dlclose(lib);
+	}
 	for (unsigned i = 0; i < n_uris; ++i) {
 		free(uris[i]);
 	}
 	/* 90 cycles that each kept a window's worth (1000x620 pixels, 2.4 MB)
 	 * would be 200 MB, one kept cairo device per cycle (what cairo-xlib
 	 * did) 800 KiB; the allocator's rounding is a few pages. */
-	if (failures || (cycles >= 100 && rss - rss10 > 256)) {
+	if (failures || (!UNDER_ASAN && cycles >= 100 && rss - rss10 > 256)) {
 		fprintf(stderr, "ui-cycles: FAILED (%ld bad cycles, growth %ld KiB)\n", failures, rss - rss10);
 		return 1;
 	}
