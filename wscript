@@ -138,12 +138,12 @@ def build(bld):
               linkflags=['-Wl,--version-script=' + bld.path.find_node('src/ui/exports.map').abspath()],
               install_path=None)
     # Opens and closes the UI 100 times in one process (tests/ui/check-ui.sh).
-    bld.program(source='tests/ui/ui_cycles.c', target='tests/ui-cycles', includes=['src', '.'],
+    bld.program(source=['tests/ui/ui_cycles.c', 'tests/ui/ui_feed.c'], target='tests/ui-cycles', includes=['src', '.'],
                 use=['X11', 'LV2', 'DL', 'M'], install_path=None)
     # The UI's own CPU, idle and with the scope running (docs/ui.md);
     # -rdynamic: the UI's XPutImage resolves to the bench's, which counts
     # the frames drawn.
-    bld.program(source='tools/ui_bench.c', target='chronus-ui-bench', includes=['src', '.'],
+    bld.program(source=['tools/ui_bench.c', 'tests/ui/ui_feed.c'], target='chronus-ui-bench', includes=['src', '.'],
                 use=['X11', 'LV2', 'DL', 'M'], linkflags=['-rdynamic'], install_path=None)
 
     # In a folder of its own: build/ is not a bundle, and LV2_PATH=$PWD must

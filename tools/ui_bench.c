@@ -28,6 +28,7 @@
  */
 #define _GNU_SOURCE
 #include "chronus_config.h"
+#include "tests/ui/ui_feed.h"
 #include "controls.h"
 
 #include <lv2/atom/atom.h>
@@ -75,26 +76,6 @@ XPutImage(Display* d, Drawable w, GC gc, XImage* im, int sx, int sy, int dx, int
 
 /* ---- a host's few features ----------------------------------------------- */
 
-static char*    uris[64];
-static unsigned n_uris;
-
-static LV2_URID
-map_uri(LV2_URID_Map_Handle h, const char* uri)
-{
-	(void)h;
-	for (unsigned i = 0; i < n_uris; ++i) {
-		if (!strcmp(uris[i], uri)) {
-			return i + 1;
-		}
-	}
-	if (n_uris == 64) {
-		return 0;
-	}
-	uris[n_uris] = strdup(uri);
-	return ++n_uris;
-}
-
-static LV2_URID_Map map = {NULL, map_uri};
 
 static int
 resize(LV2UI_Feature_Handle h, int w, int hh)
@@ -116,25 +97,11 @@ write_port(LV2UI_Controller c, uint32_t port, uint32_t size, uint32_t protocol, 
 static const LV2_Atom*
 message(uint8_t* buf, size_t cap, const char* key, const char* text, unsigned frame)
 {
-	LV2_Atom_Forge forge;
-	lv2_atom_forge_init(&forge, &map);
-	lv2_atom_forge_set_buffer(&forge, buf, cap);
-	LV2_Atom_Forge_Frame f;
-	LV2_Atom* a = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, map_uri(NULL, LV2_PATCH__Set)));
-	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__property));
-	lv2_atom_forge_urid(&forge, map_uri(NULL, key));
-	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__value));
-	if (text) {
-		lv2_atom_forge_string(&forge, text, (uint32_t)strlen(text));
-	} else {
-		float x[229];
-		for (unsigned i = 0; i < 229; ++i) {
-			x[i] = 0.6f * sinf(6.2831853f * (float)(i + 7 * frame) / 57.0f);
-		}
-		lv2_atom_forge_vector(&forge, sizeof(float), map_uri(NULL, LV2_ATOM__Float), 229, x);
+	float x[229];
+	for (unsigned i = 0; i < 229; ++i) {
+		x[i] = 0.6f * sinf(6.2831853f * (float)(i + 7 * frame) / 57.0f);
 	}
-	lv2_atom_forge_pop(&forge, &f);
-	return a;
+	return ui_feed_set(buf, cap, key, text, x, 229);
 }
 
 /* patch:Set of spectrumData: the rate, then 2048 frames of a 440 Hz sine
@@ -148,17 +115,7 @@ spectrum_message(uint8_t* buf, size_t cap, unsigned start)
 	for (unsigned i = 0; i < SPECTRUM_FRAMES; ++i) {
 		x[1 + i] = 0.5f * sinf(6.2831853f * 440.0f * (float)((start + i) % 48000u) / 48000.0f);
 	}
-	LV2_Atom_Forge forge;
-	lv2_atom_forge_init(&forge, &map);
-	lv2_atom_forge_set_buffer(&forge, buf, cap);
-	LV2_Atom_Forge_Frame f;
-	LV2_Atom* a = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, map_uri(NULL, LV2_PATCH__Set)));
-	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__property));
-	lv2_atom_forge_urid(&forge, map_uri(NULL, CHRONUS_URI "#spectrumData"));
-	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__value));
-	lv2_atom_forge_vector(&forge, sizeof(float), map_uri(NULL, LV2_ATOM__Float), 1 + SPECTRUM_FRAMES, x);
-	lv2_atom_forge_pop(&forge, &f);
-	return a;
+	return ui_feed_set(buf, cap, CHRONUS_URI "#spectrumData", NULL, x, 1 + SPECTRUM_FRAMES);
 }
 
 static const char* const graph = "chronus-graph\t1\ntitle\tUI Bench\nvoices\t16\tmono\n"
@@ -228,7 +185,7 @@ run_phase(const LV2UI_Descriptor* d, LV2UI_Handle ui, const LV2UI_Idle_Interface
 	const double    feed_hz = 30.0;
 	static uint8_t  buf[16384];
 	double          next_spectrum = now();
-	const LV2_URID  transfer = map_uri(NULL, LV2_ATOM__eventTransfer);
+	const LV2_URID  transfer = ui_feed_urid(LV2_ATOM__eventTransfer);
 	Phase           p        = {0};
 	const unsigned long f0 = frames_full, p0 = frames_part;
 	const double    c0 = cpu_self(), x0 = cpu_of(xpid), t0 = now();
@@ -331,7 +288,7 @@ main(int argc, char** argv)
 	XMapWindow(dpy, parent);
 	XSync(dpy, False);
 	LV2UI_Resize       rs   = {NULL, resize};
-	const LV2_Feature  fmap = {LV2_URID__map, &map}, fpar = {LV2_UI__parent, (void*)(uintptr_t)parent},
+	const LV2_Feature  fmap = {LV2_URID__map, &ui_feed_map}, fpar = {LV2_UI__parent, (void*)(uintptr_t)parent},
 	                  fres = {LV2_UI__resize, &rs};
 	const LV2_Feature* features[] = {&fmap, &fpar, &fres, NULL};
 	LV2UI_Widget       widget     = NULL;
@@ -342,7 +299,7 @@ main(int argc, char** argv)
 	}
 	/* What the plugin answers to the UI's patch:Get at open. */
 	static uint8_t  buf[8192];
-	const LV2_URID  transfer = map_uri(NULL, LV2_ATOM__eventTransfer);
+	const LV2_URID  transfer = ui_feed_urid(LV2_ATOM__eventTransfer);
 	const LV2_Atom* a        = message(buf, sizeof buf, CHRONUS_URI "#graph", graph, 0);
 	d->port_event(ui, 1, sizeof(LV2_Atom) + a->size, transfer, a);
 	a = message(buf, sizeof buf, CHRONUS_URI "#status", "UI Bench: primed in 1.00 ms", 0);
@@ -361,9 +318,7 @@ main(int argc, char** argv)
 	d->cleanup(ui);
 	XDestroyWindow(dpy, parent);
 	XCloseDisplay(dpy);
-	for (unsigned i = 0; i < n_uris; ++i) {
-		free(uris[i]);
-	}
+	ui_feed_free();
 	if (check) {
 		const bool ok = open.full >= 1 && still.full + still.part == 0 && scope.messages >= 1 &&
 		                scope.part + scope.full == scope.messages && scope.part >= 1 && knob.messages >= 1 &&

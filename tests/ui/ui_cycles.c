@@ -16,6 +16,7 @@
  * Usage: ui-cycles path/to/chronus_ui.so [cycles]
  */
 #include "chronus_config.h"
+#include "tests/ui/ui_feed.h"
 #include "controls.h"
 
 #include <lv2/atom/atom.h>
@@ -46,26 +47,6 @@
 #define UNDER_ASAN 0
 #endif
 
-static char*    uris[64];
-static unsigned n_uris;
-
-static LV2_URID
-map_uri(LV2_URID_Map_Handle h, const char* uri)
-{
-	(void)h;
-	for (unsigned i = 0; i < n_uris; ++i) {
-		if (!strcmp(uris[i], uri)) {
-			return i + 1;
-		}
-	}
-	if (n_uris == 64) {
-		return 0;
-	}
-	uris[n_uris] = strdup(uri);
-	return ++n_uris;
-}
-
-static LV2_URID_Map map = {NULL, map_uri};
 
 typedef struct {
 	unsigned gets, scope_on, scope_off, spectrum_on, spectrum_off, macro_writes, resizes;
@@ -88,20 +69,20 @@ write_port(LV2UI_Controller c, uint32_t port, uint32_t size, uint32_t protocol, 
 	Seen* s = c;
 	if (protocol == 0 && port == control_port(CTRL_MACRO1) && size == sizeof(float)) {
 		++s->macro_writes;
-	} else if (protocol == map_uri(NULL, LV2_ATOM__eventTransfer)) {
+	} else if (protocol == ui_feed_urid(LV2_ATOM__eventTransfer)) {
 		const LV2_Atom_Object* o = buf;
-		if (o->body.otype == map_uri(NULL, LV2_PATCH__Get)) {
+		if (o->body.otype == ui_feed_urid(LV2_PATCH__Get)) {
 			++s->gets;
-		} else if (o->body.otype == map_uri(NULL, LV2_PATCH__Set)) {
+		} else if (o->body.otype == ui_feed_urid(LV2_PATCH__Set)) {
 			const LV2_Atom* v = NULL;
 			const LV2_Atom* p = NULL;
-			lv2_atom_object_get(o, map_uri(NULL, LV2_PATCH__value), &v, map_uri(NULL, LV2_PATCH__property), &p, 0);
-			if (v && p && v->type == map_uri(NULL, LV2_ATOM__Bool)) {
+			lv2_atom_object_get(o, ui_feed_urid(LV2_PATCH__value), &v, ui_feed_urid(LV2_PATCH__property), &p, 0);
+			if (v && p && v->type == ui_feed_urid(LV2_ATOM__Bool)) {
 				const bool     on  = *(const int32_t*)(v + 1) != 0;
 				const LV2_URID key = ((const LV2_Atom_URID*)p)->body;
-				if (key == map_uri(NULL, CHRONUS_URI "#scope")) {
+				if (key == ui_feed_urid(CHRONUS_URI "#scope")) {
 					on ? ++s->scope_on : ++s->scope_off;
-				} else if (key == map_uri(NULL, CHRONUS_URI "#spectrum")) {
+				} else if (key == ui_feed_urid(CHRONUS_URI "#spectrum")) {
 					on ? ++s->spectrum_on : ++s->spectrum_off;
 				}
 			}
@@ -113,32 +94,19 @@ write_port(LV2UI_Controller c, uint32_t port, uint32_t size, uint32_t protocol, 
 static const LV2_Atom*
 message(uint8_t* buf, size_t cap, const char* key, const char* text)
 {
-	LV2_Atom_Forge forge;
-	lv2_atom_forge_init(&forge, &map);
-	lv2_atom_forge_set_buffer(&forge, buf, cap);
-	LV2_Atom_Forge_Frame f;
-	LV2_Atom* a = (LV2_Atom*)lv2_atom_forge_deref(&forge, lv2_atom_forge_object(&forge, &f, 0, map_uri(NULL, LV2_PATCH__Set)));
-	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__property));
-	lv2_atom_forge_urid(&forge, map_uri(NULL, key));
-	lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__value));
-	if (text) {
-		lv2_atom_forge_string(&forge, text, (uint32_t)strlen(text));
-	} else if (strstr(key, "#spectrumData")) { /* the sample rate, then 2048 frames of a 1 kHz sine */
+	if (!text && strstr(key, "#spectrumData")) { /* the sample rate, then 2048 frames of a 1 kHz sine */
 		static float x[1 + 2048];
 		x[0] = 48000.0f;
 		for (unsigned i = 0; i < 2048; ++i) {
 			x[1 + i] = 0.5f * sinf(2.0f * 3.14159265f * 1000.0f * (float)i / 48000.0f);
 		}
-		lv2_atom_forge_vector(&forge, sizeof(float), map_uri(NULL, LV2_ATOM__Float), 1 + 2048, x);
-	} else {
-		float x[229];
-		for (unsigned i = 0; i < 229; ++i) {
-			x[i] = (float)(i % 40) / 40.0f - 0.5f;
-		}
-		lv2_atom_forge_vector(&forge, sizeof(float), map_uri(NULL, LV2_ATOM__Float), 229, x);
+		return ui_feed_set(buf, cap, key, NULL, x, 1 + 2048);
 	}
-	lv2_atom_forge_pop(&forge, &f);
-	return a;
+	float x[229];
+	for (unsigned i = 0; i < 229; ++i) {
+		x[i] = (float)(i % 40) / 40.0f - 0.5f;
+	}
+	return ui_feed_set(buf, cap, key, text, x, 229);
 }
 
 static long
@@ -188,13 +156,13 @@ main(int argc, char** argv)
 	Window parent = XCreateSimpleWindow(dpy, DefaultRootWindow(dpy), 0, 0, 1100, 700, 0, 0, 0);
 	XMapWindow(dpy, parent);
 	XFlush(dpy);
-	const LV2_URID transfer = map_uri(NULL, LV2_ATOM__eventTransfer);
+	const LV2_URID transfer = ui_feed_urid(LV2_ATOM__eventTransfer);
 	long           rss10 = 0, failures = 0;
 	static uint8_t buf[16384];
 	for (int c = 1; c <= cycles; ++c) {
 		Seen               seen = {0};
 		LV2UI_Resize       rs   = {&seen, resize};
-		const LV2_Feature  fmap = {LV2_URID__map, &map}, fpar = {LV2_UI__parent, (void*)(uintptr_t)parent},
+		const LV2_Feature  fmap = {LV2_URID__map, &ui_feed_map}, fpar = {LV2_UI__parent, (void*)(uintptr_t)parent},
 		                  fres = {LV2_UI__resize, &rs};
 		const LV2_Feature* features[] = {&fmap, &fpar, &fres, NULL};
 		LV2UI_Widget       widget     = NULL;
@@ -273,9 +241,7 @@ main(int argc, char** argv)
 	if (!UNDER_ASAN) { /* LeakSanitizer names a leak's frames only in a library still loaded */
 		dlclose(lib);
 	}
-	for (unsigned i = 0; i < n_uris; ++i) {
-		free(uris[i]);
-	}
+	ui_feed_free();
 	/* 90 cycles that each kept a window's worth (1000x620 pixels, 2.4 MB)
 	 * would be 200 MB, one kept cairo device per cycle (what cairo-xlib
 	 * did) 800 KiB; the allocator's rounding is a few pages. */
