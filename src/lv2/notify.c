@@ -25,26 +25,44 @@ notify_begin(Chronus* self)
 	}
 }
 
+/* Where the notify buffer ended before an event, to roll back to. */
+typedef struct {
+	uint32_t size, offset;
+} NotifyMark;
+
+/* The head of one patch:Set of property, up to its value; false when the
+ * buffer is full (then set_undo). */
+static bool
+set_begin(Chronus* self, LV2_URID property, LV2_Atom_Forge_Frame* frame, NotifyMark* mark)
+{
+	LV2_Atom_Forge* forge = &self->forge;
+	mark->size            = self->notify->atom.size;
+	mark->offset          = forge->offset;
+	return lv2_atom_forge_frame_time(forge, 0) && lv2_atom_forge_object(forge, frame, 0, self->uris.patch_Set) &&
+	       lv2_atom_forge_key(forge, self->uris.patch_property) && lv2_atom_forge_urid(forge, property) &&
+	       lv2_atom_forge_key(forge, self->uris.patch_value);
+}
+
+/* Out of space: roll back to the last whole event. */
+static void
+set_undo(Chronus* self, const NotifyMark* mark)
+{
+	self->notify->atom.size = mark->size;
+	self->forge.offset      = mark->offset;
+	self->forge.stack       = &self->notify_frame;
+}
+
 /* One patch:Set of property to a string-like value. */
 static void
 forge_set(Chronus* self, LV2_URID property, LV2_URID type, const char* value, uint32_t len)
 {
-	LV2_Atom_Forge*      forge = &self->forge;
 	LV2_Atom_Forge_Frame frame;
-	const uint32_t       size_before   = self->notify->atom.size;
-	const uint32_t       offset_before = forge->offset;
-	if (!lv2_atom_forge_frame_time(forge, 0) ||
-	    !lv2_atom_forge_object(forge, &frame, 0, self->uris.patch_Set) ||
-	    !lv2_atom_forge_key(forge, self->uris.patch_property) ||
-	    !lv2_atom_forge_urid(forge, property) || !lv2_atom_forge_key(forge, self->uris.patch_value) ||
-	    !lv2_atom_forge_typed_string(forge, type, value, len)) {
-		/* Out of space: roll back to the last whole event. */
-		self->notify->atom.size = size_before;
-		forge->offset           = offset_before;
-		forge->stack            = &self->notify_frame;
+	NotifyMark           mark;
+	if (!set_begin(self, property, &frame, &mark) || !lv2_atom_forge_typed_string(&self->forge, type, value, len)) {
+		set_undo(self, &mark);
 		return;
 	}
-	lv2_atom_forge_pop(forge, &frame);
+	lv2_atom_forge_pop(&self->forge, &frame);
 }
 
 /* The readable parameters (controls.h, PARAM_READABLE): the patch text,
@@ -80,40 +98,26 @@ notify_scope(Chronus* self, const float* samples, uint32_t n)
 void
 notify_floats(Chronus* self, LV2_URID key, const float* samples, uint32_t n)
 {
-	LV2_Atom_Forge*      forge = &self->forge;
 	LV2_Atom_Forge_Frame frame;
-	const uint32_t       size_before   = self->notify->atom.size;
-	const uint32_t       offset_before = forge->offset;
-	if (!lv2_atom_forge_frame_time(forge, 0) ||
-	    !lv2_atom_forge_object(forge, &frame, 0, self->uris.patch_Set) ||
-	    !lv2_atom_forge_key(forge, self->uris.patch_property) || !lv2_atom_forge_urid(forge, key) ||
-	    !lv2_atom_forge_key(forge, self->uris.patch_value) ||
-	    !lv2_atom_forge_vector(forge, sizeof(float), self->uris.atom_Float, n, samples)) {
-		self->notify->atom.size = size_before;
-		forge->offset           = offset_before;
-		forge->stack            = &self->notify_frame;
+	NotifyMark           mark;
+	if (!set_begin(self, key, &frame, &mark) ||
+	    !lv2_atom_forge_vector(&self->forge, sizeof(float), self->uris.atom_Float, n, samples)) {
+		set_undo(self, &mark);
 		return;
 	}
-	lv2_atom_forge_pop(forge, &frame);
+	lv2_atom_forge_pop(&self->forge, &frame);
 }
 
 void
 notify_float(Chronus* self, LV2_URID key, float value)
 {
-	LV2_Atom_Forge*      forge = &self->forge;
 	LV2_Atom_Forge_Frame frame;
-	const uint32_t       size_before   = self->notify->atom.size;
-	const uint32_t       offset_before = forge->offset;
-	if (!lv2_atom_forge_frame_time(forge, 0) ||
-	    !lv2_atom_forge_object(forge, &frame, 0, self->uris.patch_Set) ||
-	    !lv2_atom_forge_key(forge, self->uris.patch_property) || !lv2_atom_forge_urid(forge, key) ||
-	    !lv2_atom_forge_key(forge, self->uris.patch_value) || !lv2_atom_forge_float(forge, value)) {
-		self->notify->atom.size = size_before;
-		forge->offset           = offset_before;
-		forge->stack            = &self->notify_frame;
+	NotifyMark           mark;
+	if (!set_begin(self, key, &frame, &mark) || !lv2_atom_forge_float(&self->forge, value)) {
+		set_undo(self, &mark);
 		return;
 	}
-	lv2_atom_forge_pop(forge, &frame);
+	lv2_atom_forge_pop(&self->forge, &frame);
 }
 
 void
