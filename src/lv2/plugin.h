@@ -307,7 +307,9 @@ LV2_Worker_Status chronus_work_response(LV2_Handle instance, uint32_t size, cons
 /* Any thread: publish a result for run() to take (latest generation wins). */
 void     chronus_publish(Chronus* self, Outcome* outcome);
 /* Non-real-time: build an outcome directly from a request's contents
- * (text, file, factory program or the current snapshot). */
+ * (text, file, factory program or the current snapshot). A caller that
+ * runs beside run() counts builds_busy around it and until the result is
+ * on its way (swap_state.c shows the swap in progress from that). */
 Outcome* chronus_build_outcome(Chronus* self, const Request* request);
 /* Any thread: a new generation number, made the latest. */
 uint32_t chronus_new_generation(Chronus* self);

@@ -484,18 +484,12 @@ handle_patch_set(Chronus* self, const LV2_Atom_Object* obj)
 		request_build(self, REQ_TEXT, str, len, 0);
 	} else if (key == self->uris.chronus_set && value->type == self->uris.atom_String) {
 		chronus_live_set(self, str, len);
-	} else if (key == self->uris.chronus_scope &&
+	} else if ((key == self->uris.chronus_scope || key == self->uris.chronus_spectrum) &&
 	           (value->type == self->uris.atom_Bool || value->type == self->uris.atom_Int) &&
 	           value->size >= sizeof(int32_t)) {
 		int32_t on;
 		memcpy(&on, LV2_ATOM_BODY_CONST(value), sizeof on); /* the host's buffer need not be aligned */
-		scope_enable(self, on != 0);
-	} else if (key == self->uris.chronus_spectrum &&
-	           (value->type == self->uris.atom_Bool || value->type == self->uris.atom_Int) &&
-	           value->size >= sizeof(int32_t)) {
-		int32_t on;
-		memcpy(&on, LV2_ATOM_BODY_CONST(value), sizeof on);
-		spectrum_enable(self, on != 0);
+		(key == self->uris.chronus_scope ? scope_enable : spectrum_enable)(self, on != 0);
 	} else if (key == self->uris.chronus_patchFile && value->type == self->uris.atom_Path && len > 0 &&
 	           len < PATH_MAX_LEN) {
 		request_build(self, REQ_FILE, str, len, 0);

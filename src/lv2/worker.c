@@ -118,8 +118,8 @@ chronus_new_generation(Chronus* self)
 	return g;
 }
 
-static Outcome*
-build_outcome(Chronus* self, const Request* req)
+Outcome*
+chronus_build_outcome(Chronus* self, const Request* req)
 {
 	const BuildSettings* settings = &req->settings;
 	Outcome*             o        = calloc(1, sizeof(Outcome));
@@ -293,17 +293,6 @@ build_outcome(Chronus* self, const Request* req)
 		snprintf(o->status_text, sizeof(o->status_text), "%s", report.error.message);
 	}
 	log_outcome(self, o);
-	return o;
-}
-
-/* A build, counted while it runs: run() shows the swap in progress
- * (swap_state.c) from the request to the crossfade's end. */
-Outcome*
-chronus_build_outcome(Chronus* self, const Request* req)
-{
-	atomic_fetch_add_explicit(&self->builds_busy, 1, memory_order_acq_rel);
-	Outcome* o = build_outcome(self, req);
-	atomic_fetch_sub_explicit(&self->builds_busy, 1, memory_order_acq_rel);
 	return o;
 }
 

@@ -325,12 +325,6 @@ redraw(Ui* ui)
 
 /* ---- Pointer -------------------------------------------------------- */
 
-static bool
-inside(const UiRect* r, int x, int y)
-{
-	return ui_inside(r, x, y);
-}
-
 /* "Edit": the patch's file in the user's editor; a patch that is only
  * text, or any patch when copy ("New from this"), is first written to a
  * new file, which the plugin then plays. */
@@ -405,12 +399,12 @@ button_press(Ui* ui, const XButtonEvent* e)
 	case FILES_NONE:
 		break;
 	}
-	if (e->button == Button1 && (inside(&s->edit_rect, e->x, e->y) || inside(&s->new_rect, e->x, e->y))) {
-		edit(ui, inside(&s->new_rect, e->x, e->y));
+	if (e->button == Button1 && (ui_inside(&s->edit_rect, e->x, e->y) || ui_inside(&s->new_rect, e->x, e->y))) {
+		edit(ui, ui_inside(&s->new_rect, e->x, e->y));
 		return;
 	}
 	for (int i = 0; i < KNOB_COUNT; ++i) {
-		if (!inside(&s->knob[i], e->x, e->y)) {
+		if (!ui_inside(&s->knob[i], e->x, e->y)) {
 			continue;
 		}
 		const ControlId id = ui_knob_control(i);
@@ -424,7 +418,7 @@ button_press(Ui* ui, const XButtonEvent* e)
 		}
 		return;
 	}
-	if ((e->button == Button4 || e->button == Button5) && inside(&s->preset_list, e->x, e->y)) {
+	if ((e->button == Button4 || e->button == Button5) && ui_inside(&s->preset_list, e->x, e->y)) {
 		const double step = 3 * 14 * s->scale; /* three rows a notch */
 		double       to   = s->preset_scroll + (e->button == Button5 ? step : -step);
 		to                = to > s->preset_scroll_max ? s->preset_scroll_max : to;
@@ -440,7 +434,7 @@ button_press(Ui* ui, const XButtonEvent* e)
 		return;
 	}
 	for (unsigned i = 0; i < s->n_presets && e->button == Button1; ++i) {
-		if (inside(&s->preset[i], e->x, e->y)) {
+		if (ui_inside(&s->preset[i], e->x, e->y)) {
 			write_control(ui, CTRL_PROGRAM, (float)i); /* the plugin loads the factory program */
 			return;
 		}
